@@ -1,0 +1,25 @@
+//! # aman-geometry
+//!
+//! The walkable area of a venue and everything placed on it: obstacles (holes), measurement
+//! lines and areas, target polygons. All coordinates are in metres.
+//!
+//! - [`Vec2`] and [`Segment`]: the small value types the simulator's hot loop works with.
+//! - [`WalkableArea`]: a validated, immutable polygon with holes (PedPy's `WalkableArea`).
+//! - [`WallIndex`]: the boundary segments binned into a uniform grid, so each agent tests only
+//!   the walls near it (JuPedSim's `CollisionGeometry`).
+//! - [`import`]: readers for WKT, GeoJSON and JuPedSim/JPSreport geometry XML.
+#![forbid(unsafe_code)]
+
+mod error;
+pub mod import;
+mod vec2;
+mod walkable;
+mod wall_index;
+
+pub use error::GeometryError;
+pub use vec2::{Segment, Vec2};
+pub use walkable::{MeasurementLine, WalkableArea};
+pub use wall_index::WallIndex;
+
+/// Re-export of the `geo` polygon types used at this crate's boundary.
+pub use geo::{Coord, LineString, MultiPolygon, Polygon};
