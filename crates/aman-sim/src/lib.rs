@@ -1,1 +1,30 @@
-//! aman-sim
+//! # aman-sim
+//!
+//! The pedestrian simulator, in JuPedSim's three layers:
+//!
+//! - *strategic*: [`Journey`]s of [`Stage`]s (waypoints, exits), with exit choice by walking
+//!   distance and re-choice when an exit closes ([`Event`]);
+//! - *tactical*: [`routing`] fields, one per stage, solved once by fast marching and looked up in
+//!   O(1) per agent per step;
+//! - *operational*: the pedestrian models in [`operational`] — the Collision-Free Speed Model and
+//!   the Social Force Model.
+//!
+//! Agents are stored struct-of-arrays ([`Agents`]); neighbours are found on a uniform grid rebuilt
+//! every step; the model runs in parallel over agents with rayon from a frozen generation, so a
+//! run is bit-identical for any thread count.
+#![forbid(unsafe_code)]
+
+mod agents;
+mod error;
+mod journey;
+pub mod neighbours;
+pub mod operational;
+pub mod rng;
+pub mod routing;
+mod simulation;
+
+pub use agents::{AgentId, AgentSpec, Agents};
+pub use error::SimError;
+pub use journey::{Journey, JourneyId, Stage, StageId, StageKind};
+pub use operational::{CollisionFreeSpeedModel, Model, SocialForceModel};
+pub use simulation::{Crossing, Event, ExitRecord, SimConfig, Simulation, StepCounters};

@@ -1,0 +1,156 @@
+//! # Collision-Free Speed Model
+//!
+//! A. Tordeux, M. Chraibi, A. Seyfried, "Collision-free speed model for pedestrian dynamics",
+//! in *Traffic and Granular Flow '15*, Springer 2016, pp. 225–232,
+//! doi:10.1007/978-3-319-33482-0_29 (arXiv:1512.05597), in the form implemented by JuPedSim 1.4
+//! (`CollisionFreeSpeedModel`), whose default parameters are ours so results compare.
+//!
+//! The model is first order: an agent's velocity is a speed times a direction,
+//!
+//! - (1) `ẋ_i = V(s_i) · e_i`
+//! - speed: `V(s) = min(v0_i, max(0, s / T_i))`, where the spacing
+//!   `s_i = min_j (|x_j − x_i| − (r_i + r_j))` runs over the neighbours `j` ahead of `i`
+//!   (`e_i · (x_j − x_i) ≥ 0`) and inside its corridor (`|e_i^⊥ · (x_j − x_i)| ≤ r_i + r_j`);
+//! - direction: `e_i = u(e_0 + Σ_j R_ij + Σ_w R_iw)`, with `u` the normalisation, `e_0` the
+//!   desired direction from the routing field, neighbour repulsion
+//!   `R_ij = −a · exp((r_i + r_j − |x_j − x_i|) / D) · (x_j − x_i)/|x_j − x_i|` and wall repulsion
+//!   `R_iw = −a_w · exp((r_i − d_iw) / D_w) · (p_w − x_i)/d_iw`, `p_w` the closest wall point.
+//!
+//! Neighbours hidden behind a wall are ignored (as JuPedSim does). Positions advance with the
+//! explicit Euler step `x(t+dt) = x(t) + V·e·dt`. Interactions beyond the cut-off
+//! (`max_i v0_i·T_i + 2·max_i r_i`, at least 1 m) are dropped: past it the spacing cannot limit
+//! speed and the repulsion is below `a·e^{-10}`.
+
+use aman_geometry::Vec2;
+
+use super::{Kinematics, OperationalModel, StepContext, wall_between};
+use crate::{Agents, SimError};
+
+/// Parameters of the Collision-Free Speed Model shared by all agents (JuPedSim 1.4.2 defaults).
+/// Per-agent parameters (desired speed v0, time gap T, radius r) live with the agents.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CollisionFreeSpeedModel {
+    /// `a`: strength of the repulsion between agents, dimensionless. Default 8.0, range [0, 100].
+    pub strength_neighbor_repulsion: f64,
+    /// `D`: range of the repulsion between agents, metres. Default 0.1 m, range (0, 5].
+    pub range_neighbor_repulsion: f64,
+    /// `a_w`: strength of the repulsion from walls, dimensionless. Default 5.0, range [0, 100].
+    pub strength_geometry_repulsion: f64,
+    /// `D_w`: range of the repulsion from walls, metres. Default 0.02 m, range (0, 5].
+    pub range_geometry_repulsion: f64,
+}
+
+impl Default for CollisionFreeSpeedModel {
+    fn default() -> Self {
+        Self {
+            strength_neighbor_repulsion: 8.0,
+            range_neighbor_repulsion: 0.1,
+            strength_geometry_repulsion: 5.0,
+            range_geometry_repulsion: 0.02,
+        }
+    }
+}
+
+impl CollisionFreeSpeedModel {
+    /// Checks every parameter against its documented range.
+    ///
+    /// # Errors
+    /// [`SimError::ParameterOutOfRange`] naming the first offending parameter.
+    pub fn validate(&self) -> Result<(), SimError> {
+        let check = |what: &str, v: f64, lo: f64, hi: f64, lo_open: bool, range: &'static str| {
+            let ok = v.is_finite() && (if lo_open { v > lo } else { v >= lo }) && v <= hi;
+            if ok {
+                Ok(())
+            } else {
+                Err(SimError::ParameterOutOfRange { what: what.to_string(), value: v, range })
+            }
+        };
+        check("collision_free_speed.strength_neighbor_repulsion", self.strength_neighbor_repulsion, 0.0, 100.0, false, "[0, 100]")?;
+        check("collision_free_speed.range_neighbor_repulsion", self.range_neighbor_repulsion, 0.0, 5.0, true, "(0, 5] m")?;
+        check("collision_free_speed.strength_geometry_repulsion", self.strength_geometry_repulsion, 0.0, 100.0, false, "[0, 100]")?;
+        check("collision_free_speed.range_geometry_repulsion", self.range_geometry_repulsion, 0.0, 5.0, true, "(0, 5] m")?;
+        Ok(())
+    }
+}
+
+impl OperationalModel for CollisionFreeSpeedModel {
+    fn cutoff(&self, agents: &Agents) -> f64 {
+        let mut reach: f64 = 0.0;
+        let mut rmax: f64 = 0.0;
+        for i in 0..agents.len() {
+            reach = reach.max(agents.desired_speed[i] * agents.time_gap[i]);
+            rmax = rmax.max(agents.radius[i]);
+        }
+        (reach + 2.0 * rmax).max(10.0 * self.range_neighbor_repulsion + 2.0 * rmax).max(1.0)
+    }
+
+    fn next_state(&self, ctx: &StepContext<'_>, i: usize) -> Kinematics {
+        let a = ctx.agents;
+        let x = a.position[i];
+        let r = a.radius[i];
+        let e0 = ctx.desired[i];
+        if e0 == Vec2::ZERO {
+            return Kinematics { position: x, velocity: Vec2::ZERO, orientation: a.orientation[i] };
+        }
+        let near_walls = ctx.walls.near(x);
+        let cutoff2 = ctx.cutoff * ctx.cutoff;
+        // direction: desired + neighbour and wall repulsion (Tordeux et al. 2016, direction model)
+        let mut dir = e0;
+        ctx.neighbours.for_each_near(x, |j| {
+            if j == i {
+                return;
+            }
+            let d = a.position[j] - x;
+            let dist2 = d.norm_sq();
+            if dist2 > cutoff2 || dist2 == 0.0 {
+                return;
+            }
+            if !near_walls.is_empty() && wall_between(ctx.walls, near_walls, x, a.position[j]) {
+                return;
+            }
+            let dist = dist2.sqrt();
+            let l = r + a.radius[j];
+            let mag = self.strength_neighbor_repulsion
+                * ((l - dist) / self.range_neighbor_repulsion).exp();
+            dir -= d * (mag / dist);
+        });
+        for &k in near_walls {
+            let p = ctx.walls.segment(k).closest_point(x);
+            let d = p - x;
+            let dist = d.norm();
+            if dist > 0.0 {
+                let mag = self.strength_geometry_repulsion
+                    * ((r - dist) / self.range_geometry_repulsion).exp();
+                dir -= d * (mag / dist);
+            }
+        }
+        let mut e = dir.normalized();
+        if e == Vec2::ZERO {
+            e = a.orientation[i];
+        }
+        // spacing to the nearest neighbour ahead, in the corridor of width 2l (speed model)
+        let left = e.perp();
+        let mut spacing = f64::MAX;
+        ctx.neighbours.for_each_near(x, |j| {
+            if j == i {
+                return;
+            }
+            let d = a.position[j] - x;
+            let dist2 = d.norm_sq();
+            if dist2 > cutoff2 || e.dot(d) < 0.0 {
+                return;
+            }
+            let l = r + a.radius[j];
+            if left.dot(d).abs() > l {
+                return;
+            }
+            if !near_walls.is_empty() && wall_between(ctx.walls, near_walls, x, a.position[j]) {
+                return;
+            }
+            spacing = spacing.min(dist2.sqrt() - l);
+        });
+        let speed = (spacing / a.time_gap[i]).max(0.0).min(a.desired_speed[i]);
+        let v = e * speed;
+        Kinematics { position: x + v * ctx.dt, velocity: v, orientation: e }
+    }
+}

@@ -1,0 +1,80 @@
+//! The operational layer: pedestrian models that turn a desired direction into motion.
+//!
+//! Contract (JuPedSim's `OperationalModel`): a model reads the *current* generation of all agents
+//! only, and returns the next state of one agent. The simulation computes every agent from the
+//! same frozen state, then swaps, so update order does not matter and the pass runs in parallel
+//! with bit-identical results for any thread count.
+
+mod cfsm;
+mod sfm;
+
+pub use cfsm::CollisionFreeSpeedModel;
+pub use sfm::SocialForceModel;
+
+use aman_geometry::{Vec2, WallIndex};
+
+use crate::{Agents, neighbours::NeighbourGrid};
+
+/// Everything a model may read while computing one step.
+#[derive(Debug, Clone, Copy)]
+pub struct StepContext<'a> {
+    /// The current generation of agents.
+    pub agents: &'a Agents,
+    /// Desired walking direction of each agent (unit vector), or zero for an agent that stands
+    /// (pre-movement, or no open target).
+    pub desired: &'a [Vec2],
+    /// Neighbour search over `agents.position`, cell side ≥ the model's cut-off.
+    pub neighbours: &'a NeighbourGrid,
+    /// Walls near each point.
+    pub walls: &'a WallIndex,
+    /// Time step, seconds.
+    pub dt: f64,
+    /// Interaction cut-off, metres (the model's [`OperationalModel::cutoff`]).
+    pub cutoff: f64,
+}
+
+/// The next state of one agent.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Kinematics {
+    /// Position, metres.
+    pub position: Vec2,
+    /// Velocity, m/s.
+    pub velocity: Vec2,
+    /// Unit orientation.
+    pub orientation: Vec2,
+}
+
+/// A pedestrian model.
+pub trait OperationalModel: Send + Sync {
+    /// Distance (metres) beyond which other agents have no (or negligible, documented) effect.
+    /// The neighbour grid uses it as its cell size.
+    fn cutoff(&self, agents: &Agents) -> f64;
+    /// The next state of agent `i`, from the current generation only.
+    fn next_state(&self, ctx: &StepContext<'_>, i: usize) -> Kinematics;
+}
+
+/// The models an aman scenario can choose, with their parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Model {
+    /// Collision-Free Speed Model (Tordeux, Chraibi & Seyfried 2016).
+    CollisionFreeSpeed(CollisionFreeSpeedModel),
+    /// Social Force Model (Helbing, Farkas & Vicsek 2000).
+    SocialForce(SocialForceModel),
+}
+
+impl Model {
+    /// The model's name as used in scenario files.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Model::CollisionFreeSpeed(_) => "collision_free_speed",
+            Model::SocialForce(_) => "social_force",
+        }
+    }
+}
+
+/// Whether the straight line from `a` to `b` crosses any of the walls listed in `near`.
+#[inline]
+pub(crate) fn wall_between(walls: &WallIndex, near: &[u32], a: Vec2, b: Vec2) -> bool {
+    let s = aman_geometry::Segment::new(a, b);
+    near.iter().any(|&k| walls.segment(k).intersects(&s))
+}

@@ -1,0 +1,721 @@
+//! The simulation: state plus the fixed order of systems that advance it by one step.
+
+use std::time::{Duration, Instant};
+
+use aman_geometry::{MeasurementLine, Segment, Vec2, WalkableArea, WallIndex};
+use geo::{BoundingRect, Contains};
+use rayon::prelude::*;
+
+use crate::neighbours::NeighbourGrid;
+use crate::operational::{Kinematics, Model, OperationalModel, StepContext};
+use crate::routing::{RoutingField, RoutingGrid, RoutingParams};
+use crate::{AgentId, AgentSpec, Agents, Journey, JourneyId, SimError, Stage, StageId, StageKind, rng};
+
+/// Settings of a run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimConfig {
+    /// Time step, seconds, in (0, 0.1]. JuPedSim's default is 0.01 s; the social force model
+    /// needs ≤ 0.01 s.
+    pub dt: f64,
+    /// Seed of every random draw during the run (blocked agents' side steps).
+    pub seed: u64,
+    /// The pedestrian model and its parameters.
+    pub model: Model,
+    /// Routing grid parameters; `None` picks [`RoutingParams::for_area`].
+    pub routing: Option<RoutingParams>,
+    /// Seconds an agent must be blocked (speed below 10 % of its desired speed while it wants to
+    /// move) before it tries a side step to break a stand-off. Default 3 s, range (0, 600].
+    pub blocked_time: f64,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        Self {
+            dt: 0.01,
+            seed: 0,
+            model: Model::CollisionFreeSpeed(Default::default()),
+            routing: None,
+            blocked_time: 3.0,
+        }
+    }
+}
+
+/// Something that happens at a given simulated time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Event {
+    /// The stage closes: nobody targets it any more; agents heading there choose again.
+    Close(StageId),
+    /// The stage opens again and can be chosen.
+    Open(StageId),
+}
+
+/// An agent crossing a measurement line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Crossing {
+    /// Index of the line, in order of [`Simulation::add_measurement_line`].
+    pub line: usize,
+    /// The agent.
+    pub agent: AgentId,
+    /// Time of the crossing (interpolated within the step), seconds.
+    pub time: f64,
+    /// +1 when crossing from the right of the line (seen from its first to its second point)
+    /// to its left, −1 the other way.
+    pub direction: i8,
+}
+
+/// An agent leaving through an exit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ExitRecord {
+    /// The agent.
+    pub agent: AgentId,
+    /// The exit stage.
+    pub stage: StageId,
+    /// Simulated time it left, seconds.
+    pub time: f64,
+    /// Its group label.
+    pub group: u32,
+}
+
+/// Wall-clock time spent in each system, summed over all steps (rapier's stage counters).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StepCounters {
+    /// Events, arrivals, stage completion, removal.
+    pub strategic: Duration,
+    /// Neighbour grid rebuild.
+    pub neighbours: Duration,
+    /// Desired directions from routing fields.
+    pub tactical: Duration,
+    /// The pedestrian model.
+    pub operational: Duration,
+    /// Wall constraint, line crossings, swap.
+    pub movement: Duration,
+}
+
+/// A pedestrian simulation: walkable area, stages, journeys, agents, and the systems that move
+/// them, in JuPedSim's order (`Simulation::Iterate`): events and arrivals → stage completion and
+/// removal → neighbour grid → tactical (desired directions) → operational (model, in parallel
+/// from the frozen current generation) → movement (wall constraint, crossings) → clock.
+///
+/// Same inputs and seed give bit-identical results whatever the number of threads.
+pub struct Simulation {
+    config: SimConfig,
+    area: WalkableArea,
+    walls: WallIndex,
+    grid: RoutingGrid,
+    stages: Vec<Stage>,
+    stage_open: Vec<bool>,
+    stage_bbox: Vec<(Vec2, Vec2)>,
+    fields: Vec<RoutingField>,
+    journeys: Vec<Journey>,
+    agents: Agents,
+    desired: Vec<Vec2>,
+    next: Vec<Kinematics>,
+    keep: Vec<bool>,
+    neighbours: NeighbourGrid,
+    pending: Vec<(f64, AgentSpec)>,
+    pending_head: usize,
+    events: Vec<(f64, Event)>,
+    events_head: usize,
+    lines: Vec<MeasurementLine>,
+    crossings: Vec<Crossing>,
+    exits: Vec<ExitRecord>,
+    time: f64,
+    iteration: u64,
+    next_id: u64,
+    counters: StepCounters,
+}
+
+impl std::fmt::Debug for Simulation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Simulation")
+            .field("time", &self.time)
+            .field("agents", &self.agents.len())
+            .field("stages", &self.stages.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Simulation {
+    /// Sets up a simulation: validates the configuration, stages and journeys, rasterises the
+    /// walkable area and computes one routing field per stage (in parallel).
+    ///
+    /// # Errors
+    /// [`SimError`] naming the offending stage, journey or parameter: a stage with no walkable
+    /// cell, a journey that is empty, refers to an unknown stage, or does not end at exits.
+    pub fn new(
+        area: WalkableArea,
+        stages: Vec<Stage>,
+        journeys: Vec<Journey>,
+        config: SimConfig,
+    ) -> Result<Self, SimError> {
+        if !(config.dt.is_finite() && config.dt > 0.0 && config.dt <= 0.1) {
+            return Err(SimError::ParameterOutOfRange { what: "dt".into(), value: config.dt, range: "(0, 0.1] s" });
+        }
+        if !(config.blocked_time.is_finite() && config.blocked_time > 0.0 && config.blocked_time <= 600.0) {
+            return Err(SimError::ParameterOutOfRange { what: "blocked_time".into(), value: config.blocked_time, range: "(0, 600] s" });
+        }
+        match &config.model {
+            Model::CollisionFreeSpeed(m) => m.validate()?,
+            Model::SocialForce(m) => m.validate(config.dt)?,
+        }
+        let routing = config.routing.unwrap_or_else(|| RoutingParams::for_area(&area));
+        if !(routing.cell_size.is_finite() && routing.cell_size > 0.0) {
+            return Err(SimError::ParameterOutOfRange { what: "routing.cell_size".into(), value: routing.cell_size, range: "(0, ∞) m" });
+        }
+        let (lo, hi) = area.bounds();
+        let cells = ((hi.x - lo.x) / routing.cell_size) * ((hi.y - lo.y) / routing.cell_size);
+        if cells > 6.0e7 {
+            return Err(SimError::Config(format!(
+                "routing.cell_size = {} m gives {:.0} million grid cells for this {:.0} m x {:.0} m area; \
+                 choose a cell size of at least {:.2} m",
+                routing.cell_size, cells / 1e6, hi.x - lo.x, hi.y - lo.y,
+                routing.cell_size * (cells / 6.0e7).sqrt()
+            )));
+        }
+        for (si, s) in stages.iter().enumerate() {
+            if stages[..si].iter().any(|o| o.name == s.name) {
+                return Err(SimError::Stage { stage: s.name.clone(), problem: "two stages have this name".into() });
+            }
+            if let StageKind::Waypoint { position, distance } = &s.kind {
+                if !(distance.is_finite() && *distance > 0.0) {
+                    return Err(SimError::Stage { stage: s.name.clone(), problem: format!("distance = {distance} must be a positive number of metres") });
+                }
+                if !area.contains(*position) {
+                    return Err(SimError::Stage { stage: s.name.clone(), problem: format!("waypoint ({}, {}) is outside the walkable area", position.x, position.y) });
+                }
+            }
+        }
+        for j in &journeys {
+            if j.steps.is_empty() || j.steps.iter().any(|s| s.is_empty()) {
+                return Err(SimError::Journey { journey: j.name.clone(), problem: "it has no stages, or a step with no stage".into() });
+            }
+            for step in &j.steps {
+                for s in step {
+                    if s.0 as usize >= stages.len() {
+                        return Err(SimError::Journey { journey: j.name.clone(), problem: format!("stage index {} does not exist", s.0) });
+                    }
+                }
+            }
+            let last = j.steps.last().map(Vec::as_slice).unwrap_or(&[]);
+            if let Some(s) = last.iter().find(|s| !matches!(stages[s.0 as usize].kind, StageKind::Exit { .. })) {
+                return Err(SimError::Journey {
+                    journey: j.name.clone(),
+                    problem: format!("its last step must be an exit, but '{}' is a waypoint", stages[s.0 as usize].name),
+                });
+            }
+        }
+        let grid = RoutingGrid::new(&area, routing);
+        let fields: Vec<Option<RoutingField>> = stages
+            .par_iter()
+            .map(|s| match &s.kind {
+                StageKind::Waypoint { position, distance } => {
+                    let (p, d) = (*position, distance.max(0.5 * grid.cell_size()));
+                    grid.field(move |c| c.distance(p) <= d)
+                }
+                StageKind::Exit { polygon } => {
+                    let poly = polygon.clone();
+                    let h = grid.cell_size();
+                    grid.field(move |c| {
+                        poly.contains(&geo::Coord { x: c.x, y: c.y })
+                            || geo_distance(&poly, c) <= 0.5 * h
+                    })
+                }
+            })
+            .collect();
+        let mut out = Vec::with_capacity(stages.len());
+        for (s, f) in stages.iter().zip(fields) {
+            match f {
+                Some(f) => out.push(f),
+                None => {
+                    return Err(SimError::Stage {
+                        stage: s.name.clone(),
+                        problem: "it does not overlap the walkable area (no routing cell lies in it); \
+                                  move it inside the area or make it larger"
+                            .into(),
+                    });
+                }
+            }
+        }
+        let stage_bbox = stages
+            .iter()
+            .map(|s| match &s.kind {
+                StageKind::Waypoint { position, distance } => {
+                    (*position - Vec2::new(*distance, *distance), *position + Vec2::new(*distance, *distance))
+                }
+                StageKind::Exit { polygon } => {
+                    let r = polygon.bounding_rect().map(|r| (Vec2::new(r.min().x, r.min().y), Vec2::new(r.max().x, r.max().y)));
+                    r.unwrap_or((Vec2::ZERO, Vec2::ZERO))
+                }
+            })
+            .collect();
+        let walls = WallIndex::new(area.segments(), 2.0, 2.5);
+        Ok(Self {
+            stage_open: vec![true; stages.len()],
+            stage_bbox,
+            fields: out,
+            config,
+            area,
+            walls,
+            grid,
+            stages,
+            journeys,
+            agents: Agents::default(),
+            desired: Vec::new(),
+            next: Vec::new(),
+            keep: Vec::new(),
+            neighbours: NeighbourGrid::default(),
+            pending: Vec::new(),
+            pending_head: 0,
+            events: Vec::new(),
+            events_head: 0,
+            lines: Vec::new(),
+            crossings: Vec::new(),
+            exits: Vec::new(),
+            time: 0.0,
+            iteration: 0,
+            next_id: 0,
+            counters: StepCounters::default(),
+        })
+    }
+
+    /// Checks an agent before it enters: parameters in range, position inside the walkable area
+    /// and at least its radius from every wall, target reachable.
+    ///
+    /// # Errors
+    /// [`SimError::ParameterOutOfRange`], [`SimError::AgentPlacement`], [`SimError::Journey`] or
+    /// [`SimError::Unreachable`], naming the agent's position.
+    pub fn validate_agent(&self, spec: &AgentSpec) -> Result<(), SimError> {
+        let p = spec.position;
+        let range = |what: &str, v: f64, ok: bool, range: &'static str| {
+            if ok { Ok(()) } else { Err(SimError::ParameterOutOfRange { what: format!("agent at ({}, {}): {what}", p.x, p.y), value: v, range }) }
+        };
+        let v0 = spec.desired_speed;
+        range("desired_speed", v0, v0.is_finite() && v0 > 0.0 && v0 <= 10.0, "(0, 10] m/s")?;
+        let r = spec.radius;
+        range("radius", r, r.is_finite() && r > 0.0 && r <= 2.0, "(0, 2] m")?;
+        let t = spec.time_gap;
+        range("time_gap", t, t.is_finite() && (0.1..=10.0).contains(&t), "[0.1, 10] s")?;
+        let pm = spec.premovement_time;
+        range("premovement_time", pm, pm.is_finite() && pm >= 0.0, "[0, ∞) s")?;
+        if !(p.x.is_finite() && p.y.is_finite()) || !self.area.contains(p) {
+            return Err(SimError::AgentPlacement { x: p.x, y: p.y, problem: "outside the walkable area".into() });
+        }
+        let dw = self.area.distance_to_wall(p);
+        if dw < r {
+            return Err(SimError::AgentPlacement {
+                x: p.x,
+                y: p.y,
+                problem: format!("{dw:.3} m from a wall, closer than its radius {r} m"),
+            });
+        }
+        let Some(j) = self.journeys.get(spec.journey.0 as usize) else {
+            return Err(SimError::Journey { journey: format!("#{}", spec.journey.0), problem: "no such journey".into() });
+        };
+        // every stage of the journey must be reachable from here (the area is connected
+        // through open stages only in the sense of the routing grid)
+        for step in &j.steps {
+            if step.iter().all(|s| !self.fields[s.0 as usize].distance(&self.grid, p).is_finite()) {
+                let s = step[0];
+                return Err(SimError::Unreachable { stage: self.stages[s.0 as usize].name.clone(), x: p.x, y: p.y });
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds an agent now. Agents overlapping others are allowed only for the social force model
+    /// (the collision-free speed model needs a positive spacing).
+    ///
+    /// # Errors
+    /// As [`Simulation::validate_agent`].
+    pub fn add_agent(&mut self, spec: AgentSpec) -> Result<AgentId, SimError> {
+        self.validate_agent(&spec)?;
+        Ok(self.insert(spec))
+    }
+
+    /// Schedules an agent to enter at `time` (seconds) or as soon after as its place is free
+    /// (no other agent within the sum of radii): arrivals of a source.
+    ///
+    /// # Errors
+    /// As [`Simulation::validate_agent`].
+    pub fn schedule_agent(&mut self, time: f64, spec: AgentSpec) -> Result<(), SimError> {
+        self.validate_agent(&spec)?;
+        if !time.is_finite() || time < 0.0 {
+            return Err(SimError::Config(format!("arrival time {time} s must be a non-negative number")));
+        }
+        let pos = self.pending[self.pending_head..].partition_point(|(t, _)| *t <= time) + self.pending_head;
+        self.pending.insert(pos, (time, spec));
+        Ok(())
+    }
+
+    /// Schedules an event at `time` seconds.
+    ///
+    /// # Errors
+    /// [`SimError::Config`] for a negative or non-finite time or an unknown stage.
+    pub fn schedule_event(&mut self, time: f64, event: Event) -> Result<(), SimError> {
+        let (Event::Close(s) | Event::Open(s)) = event;
+        if s.0 as usize >= self.stages.len() {
+            return Err(SimError::Config(format!("event refers to unknown stage index {}", s.0)));
+        }
+        if !time.is_finite() || time < 0.0 {
+            return Err(SimError::Config(format!("event time {time} s must be a non-negative number")));
+        }
+        let pos = self.events[self.events_head..].partition_point(|(t, _)| *t <= time) + self.events_head;
+        self.events.insert(pos, (time, event));
+        Ok(())
+    }
+
+    /// Adds a measurement line at which crossings are recorded; returns its index.
+    pub fn add_measurement_line(&mut self, line: MeasurementLine) -> usize {
+        self.lines.push(line);
+        self.lines.len() - 1
+    }
+
+    fn insert(&mut self, spec: AgentSpec) -> AgentId {
+        let id = AgentId(self.next_id);
+        self.next_id += 1;
+        let target = self.choose(spec.journey, 0, spec.position, None);
+        let dir = self.fields[target.0 as usize].direction(&self.grid, spec.position);
+        let a = &mut self.agents;
+        a.id.push(id);
+        a.position.push(spec.position);
+        a.velocity.push(Vec2::ZERO);
+        a.radius.push(spec.radius);
+        a.desired_speed.push(spec.desired_speed);
+        a.time_gap.push(spec.time_gap);
+        a.journey.push(spec.journey);
+        a.journey_step.push(0);
+        a.target.push(target);
+        a.moves_from.push(self.time + spec.premovement_time);
+        a.created_at.push(self.time);
+        a.group.push(spec.group);
+        a.blocked_for.push(0.0);
+        a.walked.push(0.0);
+        a.orientation.push(if dir == Vec2::ZERO { Vec2::new(1.0, 0.0) } else { dir });
+        id
+    }
+
+    /// The open alternative of step `step` of `journey` nearest to `p` by walking distance;
+    /// if all are closed, the nearest open exit anywhere; if none, `fallback` or the first.
+    fn choose(&self, journey: JourneyId, step: u32, p: Vec2, fallback: Option<StageId>) -> StageId {
+        let steps = &self.journeys[journey.0 as usize].steps;
+        let alts = &steps[(step as usize).min(steps.len() - 1)];
+        let nearest = |it: &mut dyn Iterator<Item = StageId>| {
+            let mut best: Option<(f64, StageId)> = None;
+            for s in it {
+                if !self.stage_open[s.0 as usize] {
+                    continue;
+                }
+                let d = self.fields[s.0 as usize].distance(&self.grid, p);
+                if d.is_finite() && best.is_none_or(|(bd, _)| d < bd) {
+                    best = Some((d, s));
+                }
+            }
+            best.map(|b| b.1)
+        };
+        if let Some(s) = nearest(&mut alts.iter().copied()) {
+            return s;
+        }
+        let is_exit_step = alts.iter().all(|s| matches!(self.stages[s.0 as usize].kind, StageKind::Exit { .. }));
+        if is_exit_step {
+            let mut exits = (0..self.stages.len() as u32)
+                .map(StageId)
+                .filter(|s| matches!(self.stages[s.0 as usize].kind, StageKind::Exit { .. }));
+            if let Some(s) = nearest(&mut exits) {
+                return s;
+            }
+        }
+        fallback.unwrap_or(alts[0])
+    }
+
+    fn stage_reached(&self, s: StageId, p: Vec2) -> bool {
+        let (lo, hi) = self.stage_bbox[s.0 as usize];
+        if p.x < lo.x || p.y < lo.y || p.x > hi.x || p.y > hi.y {
+            return false;
+        }
+        match &self.stages[s.0 as usize].kind {
+            StageKind::Waypoint { position, distance } => p.distance(*position) <= *distance,
+            StageKind::Exit { polygon } => polygon.contains(&geo::Coord { x: p.x, y: p.y }),
+        }
+    }
+
+    /// Advances the simulation by one time step `dt`.
+    pub fn step(&mut self) {
+        let t0 = Instant::now();
+        let now = self.time;
+        // events
+        let mut rechoose = false;
+        while self.events_head < self.events.len() && self.events[self.events_head].0 <= now + 1e-9 {
+            let (_, ev) = self.events[self.events_head];
+            self.events_head += 1;
+            match ev {
+                Event::Close(s) => self.stage_open[s.0 as usize] = false,
+                Event::Open(s) => self.stage_open[s.0 as usize] = true,
+            }
+            rechoose = true;
+        }
+        // arrivals: enter when the place is free
+        if self.pending_head < self.pending.len() && self.pending[self.pending_head].0 <= now + 1e-9 {
+            let mut k = self.pending_head;
+            let mut waiting = Vec::new();
+            while k < self.pending.len() && self.pending[k].0 <= now + 1e-9 {
+                let spec = self.pending[k].1.clone();
+                let free = (0..self.agents.len()).all(|j| {
+                    self.agents.position[j].distance(spec.position) > self.agents.radius[j] + spec.radius
+                });
+                if free {
+                    self.insert(spec);
+                } else {
+                    waiting.push(self.pending[k].clone());
+                }
+                k += 1;
+            }
+            // keep the ones still waiting at the head, in order
+            let start = k - waiting.len();
+            for (o, w) in waiting.into_iter().enumerate() {
+                self.pending[start + o] = w;
+            }
+            self.pending_head = start;
+        }
+        // stage completion, choice, removal
+        let n = self.agents.len();
+        self.keep.clear();
+        self.keep.resize(n, true);
+        let mut any_left = false;
+        for i in 0..n {
+            let p = self.agents.position[i];
+            let mut target = self.agents.target[i];
+            if rechoose && !self.stage_open[target.0 as usize] {
+                target = self.choose(self.agents.journey[i], self.agents.journey_step[i], p, Some(target));
+                self.agents.target[i] = target;
+            }
+            if self.stage_open[target.0 as usize] && self.stage_reached(target, p) {
+                match self.stages[target.0 as usize].kind {
+                    StageKind::Exit { .. } => {
+                        self.keep[i] = false;
+                        any_left = true;
+                        self.exits.push(ExitRecord { agent: self.agents.id[i], stage: target, time: now, group: self.agents.group[i] });
+                    }
+                    StageKind::Waypoint { .. } => {
+                        let step = self.agents.journey_step[i] + 1;
+                        self.agents.journey_step[i] = step;
+                        self.agents.target[i] = self.choose(self.agents.journey[i], step, p, None);
+                    }
+                }
+            }
+        }
+        if any_left {
+            self.agents.retain(&self.keep);
+        }
+        let t1 = Instant::now();
+        // neighbour grid
+        let cutoff = match &self.config.model {
+            Model::CollisionFreeSpeed(m) => m.cutoff(&self.agents),
+            Model::SocialForce(m) => m.cutoff(&self.agents),
+        };
+        let (lo, hi) = self.area.bounds();
+        self.neighbours.rebuild(lo, hi, cutoff, &self.agents.position);
+        let t2 = Instant::now();
+        // tactical: desired directions
+        let n = self.agents.len();
+        self.desired.resize(n, Vec2::ZERO);
+        {
+            let agents = &self.agents;
+            let fields = &self.fields;
+            let grid = &self.grid;
+            let open = &self.stage_open;
+            let seed = self.config.seed;
+            let tb = self.config.blocked_time;
+            self.desired.par_iter_mut().enumerate().with_min_len(1024).for_each(|(i, d)| {
+                let target = agents.target[i];
+                if now < agents.moves_from[i] || !open[target.0 as usize] {
+                    *d = Vec2::ZERO;
+                    return;
+                }
+                let mut dir = fields[target.0 as usize].direction(grid, agents.position[i]);
+                if dir == Vec2::ZERO {
+                    dir = agents.orientation[i];
+                }
+                let blocked = agents.blocked_for[i];
+                if blocked > tb {
+                    // side step to break a stand-off: a fresh random angle each blocked period
+                    let episode = (blocked / tb) as u64;
+                    let u = rng::uniform(seed, agents.id[i].0, episode);
+                    let angle = (if u < 0.5 { 1.0 } else { -1.0 }) * (0.25 + (u * 2.0).fract() * 0.35) * std::f64::consts::PI;
+                    dir = dir.rotated(angle);
+                }
+                *d = dir;
+            });
+        }
+        let t3 = Instant::now();
+        // operational: every agent from the frozen current generation
+        self.next.resize(n, Kinematics::default());
+        {
+            let ctx = StepContext {
+                agents: &self.agents,
+                desired: &self.desired,
+                neighbours: &self.neighbours,
+                walls: &self.walls,
+                dt: self.config.dt,
+                cutoff,
+            };
+            match &self.config.model {
+                Model::CollisionFreeSpeed(m) => operational_pass(m, &ctx, &mut self.next),
+                Model::SocialForce(m) => operational_pass(m, &ctx, &mut self.next),
+            }
+        }
+        let t4 = Instant::now();
+        // movement: wall constraint, crossings, swap
+        {
+            let walls = &self.walls;
+            let agents = &self.agents;
+            self.next.par_iter_mut().enumerate().with_min_len(1024).for_each(|(i, k)| {
+                let clearance = 0.1 * agents.radius[i];
+                let (pos, ok) = constrain(walls, agents.position[i], k.position, clearance);
+                if !ok {
+                    k.velocity = Vec2::ZERO;
+                } else if pos != k.position {
+                    k.velocity = (pos - agents.position[i]) * (1.0 / self.config.dt);
+                }
+                k.position = pos;
+            });
+        }
+        let dt = self.config.dt;
+        for (li, line) in self.lines.iter().enumerate() {
+            let seg = line.segment;
+            for i in 0..n {
+                let (a, b) = (self.agents.position[i], self.next[i].position);
+                let (sa, sb) = (seg.side(a), seg.side(b));
+                if (sa < 0.0) != (sb < 0.0) && Segment::new(a, b).intersects(&seg) {
+                    let frac = if sa != sb { sa / (sa - sb) } else { 0.0 };
+                    self.crossings.push(Crossing {
+                        line: li,
+                        agent: self.agents.id[i],
+                        time: now + frac.clamp(0.0, 1.0) * dt,
+                        direction: if sa < 0.0 { 1 } else { -1 },
+                    });
+                }
+            }
+        }
+        let a = &mut self.agents;
+        for (i, k) in self.next.iter().enumerate() {
+            let moved = k.position.distance(a.position[i]);
+            a.walked[i] += moved;
+            let wants = now >= a.moves_from[i] && self.desired[i] != Vec2::ZERO;
+            if wants && moved < 0.1 * a.desired_speed[i] * dt {
+                a.blocked_for[i] += dt;
+            } else {
+                a.blocked_for[i] = 0.0;
+            }
+            a.position[i] = k.position;
+            a.velocity[i] = k.velocity;
+            a.orientation[i] = k.orientation;
+        }
+        self.iteration += 1;
+        self.time = self.iteration as f64 * dt;
+        let t5 = Instant::now();
+        let c = &mut self.counters;
+        c.strategic += t1 - t0;
+        c.neighbours += t2 - t1;
+        c.tactical += t3 - t2;
+        c.operational += t4 - t3;
+        c.movement += t5 - t4;
+    }
+
+    /// Simulated time, seconds.
+    pub fn time(&self) -> f64 {
+        self.time
+    }
+    /// Steps done.
+    pub fn iteration(&self) -> u64 {
+        self.iteration
+    }
+    /// The configuration.
+    pub fn config(&self) -> &SimConfig {
+        &self.config
+    }
+    /// The agents now in the simulation.
+    pub fn agents(&self) -> &Agents {
+        &self.agents
+    }
+    /// The walkable area.
+    pub fn walkable_area(&self) -> &WalkableArea {
+        &self.area
+    }
+    /// The stages.
+    pub fn stages(&self) -> &[Stage] {
+        &self.stages
+    }
+    /// Whether a stage is open now.
+    pub fn is_open(&self, s: StageId) -> bool {
+        self.stage_open[s.0 as usize]
+    }
+    /// The journeys.
+    pub fn journeys(&self) -> &[Journey] {
+        &self.journeys
+    }
+    /// Measurement lines.
+    pub fn measurement_lines(&self) -> &[MeasurementLine] {
+        &self.lines
+    }
+    /// Every line crossing so far, in time order.
+    pub fn crossings(&self) -> &[Crossing] {
+        &self.crossings
+    }
+    /// Every exit so far, in time order.
+    pub fn exits(&self) -> &[ExitRecord] {
+        &self.exits
+    }
+    /// Agents scheduled but not yet entered.
+    pub fn pending(&self) -> usize {
+        self.pending.len() - self.pending_head
+    }
+    /// Total agents created so far.
+    pub fn created(&self) -> u64 {
+        self.next_id
+    }
+    /// Time spent per system.
+    pub fn counters(&self) -> &StepCounters {
+        &self.counters
+    }
+    /// Walking distance (metres) from `p` to stage `s` along its routing field.
+    pub fn walking_distance(&self, s: StageId, p: Vec2) -> f64 {
+        self.fields[s.0 as usize].distance(&self.grid, p)
+    }
+    /// Whether nothing remains to simulate: no agent inside, none pending.
+    pub fn is_finished(&self) -> bool {
+        self.agents.is_empty() && self.pending() == 0
+    }
+}
+
+fn operational_pass<M: OperationalModel>(m: &M, ctx: &StepContext<'_>, next: &mut [Kinematics]) {
+    next.par_iter_mut().enumerate().with_min_len(256).for_each(|(i, k)| *k = m.next_state(ctx, i));
+}
+
+/// Keeps a move from `from` to `to` off the walls: the move may not cross a wall nor end closer
+/// than `clearance` to one. A violating move slides along the wall (normal part removed); if that
+/// still violates, the agent stays. Returns the allowed position and whether it moved as asked
+/// or slid (true) or was stopped (false).
+fn constrain(walls: &WallIndex, from: Vec2, to: Vec2, clearance: f64) -> (Vec2, bool) {
+    let near = walls.near(from);
+    let violates = |p: Vec2| -> Option<u32> {
+        let mv = Segment::new(from, p);
+        near.iter().copied().find(|&k| {
+            let w = walls.segment(k);
+            w.distance(p) < clearance && w.distance(p) < w.distance(from) + 1e-12 || w.intersects(&mv)
+        })
+    };
+    let Some(k) = violates(to) else { return (to, true) };
+    let w = walls.segment(k);
+    let tangent = (w.b - w.a).normalized();
+    let mv = to - from;
+    let slid = from + tangent * mv.dot(tangent);
+    if violates(slid).is_none() {
+        return (slid, true);
+    }
+    (from, false)
+}
+
+fn geo_distance(poly: &geo::Polygon<f64>, p: Vec2) -> f64 {
+    use geo::{Distance, Euclidean};
+    Euclidean.distance(&geo::Point::new(p.x, p.y), poly)
+}
