@@ -44,7 +44,11 @@ impl Vec2 {
     #[inline]
     pub fn normalized(self) -> Vec2 {
         let n = self.norm();
-        if n > 1e-12 { self * (1.0 / n) } else { Vec2::ZERO }
+        if n > 1e-12 {
+            self * (1.0 / n)
+        } else {
+            Vec2::ZERO
+        }
     }
     /// Rotated by +90° (counter-clockwise): the left normal.
     #[inline]

@@ -42,7 +42,10 @@ impl WalkableArea {
             .chain(polygon.interiors().iter().flat_map(|r| r.coords()))
         {
             if !c.x.is_finite() || !c.y.is_finite() {
-                return Err(invalid(format!("coordinate ({}, {}) is not a finite number", c.x, c.y)));
+                return Err(invalid(format!(
+                    "coordinate ({}, {}) is not a finite number",
+                    c.x, c.y
+                )));
             }
         }
         if polygon.exterior().0.len() < 4 {
@@ -93,7 +96,10 @@ impl WalkableArea {
             .polygon
             .bounding_rect()
             .expect("a validated polygon has a bounding box");
-        (Vec2::new(r.min().x, r.min().y), Vec2::new(r.max().x, r.max().y))
+        (
+            Vec2::new(r.min().x, r.min().y),
+            Vec2::new(r.max().x, r.max().y),
+        )
     }
 
     /// Every wall: the edges of the outer ring and of all holes, zero-length edges dropped.

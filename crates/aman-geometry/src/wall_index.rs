@@ -33,12 +33,7 @@ fn segment_rect_distance(s: &Segment, lo: Vec2, hi: Vec2) -> f64 {
     if inside(s.a) || inside(s.b) {
         return 0.0;
     }
-    let corners = [
-        lo,
-        Vec2::new(hi.x, lo.y),
-        hi,
-        Vec2::new(lo.x, hi.y),
-    ];
+    let corners = [lo, Vec2::new(hi.x, lo.y), hi, Vec2::new(lo.x, hi.y)];
     let mut best = f64::INFINITY;
     for k in 0..4 {
         let e = Segment::new(corners[k], corners[(k + 1) % 4]);
@@ -58,8 +53,16 @@ impl WallIndex {
     /// Bins `segments` into cells of side `cell` metres, each listing the segments within
     /// `margin` metres of it. `cell` and `margin` must be positive and finite.
     pub fn new(segments: &[Segment], cell: f64, margin: f64) -> Self {
-        let cell = if cell.is_finite() && cell > 0.0 { cell } else { 1.0 };
-        let margin = if margin.is_finite() && margin >= 0.0 { margin } else { 0.0 };
+        let cell = if cell.is_finite() && cell > 0.0 {
+            cell
+        } else {
+            1.0
+        };
+        let margin = if margin.is_finite() && margin >= 0.0 {
+            margin
+        } else {
+            0.0
+        };
         let (mut lo, mut hi) = (Vec2::new(f64::MAX, f64::MAX), Vec2::new(f64::MIN, f64::MIN));
         for s in segments {
             for p in [s.a, s.b] {
@@ -103,7 +106,15 @@ impl WallIndex {
             ids.extend_from_slice(l);
             start.push(ids.len() as u32);
         }
-        Self { segments: segments.to_vec(), origin, cell, nx, ny, start, ids }
+        Self {
+            segments: segments.to_vec(),
+            origin,
+            cell,
+            nx,
+            ny,
+            start,
+            ids,
+        }
     }
 
     /// Indices (into [`WallIndex::segments`]) of the walls near `p`: every wall within the

@@ -1,1 +1,15 @@
-//! aman-scenario
+//! # aman-scenario
+//!
+//! The aman scenario file (TOML): what a planner writes to describe a run — geometry, model,
+//! stages, journeys, populations, sources, events, measurement lines, output. [`load`] parses
+//! it (unknown keys are errors), resolves every name, checks every value against its documented
+//! range, places the agents and returns a [`Scenario`] whose [`aman_sim::Simulation`] is ready to
+//! step. Every error names the file, the key and what would be valid.
+#![forbid(unsafe_code)]
+
+mod build;
+mod error;
+pub mod file;
+
+pub use build::{Overrides, Scenario, load, load_str, load_with};
+pub use error::ScenarioError;

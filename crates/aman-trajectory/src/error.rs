@@ -28,9 +28,7 @@ pub enum TrajectoryError {
         reason: String,
     },
     /// The file starts like an SQLite database but its content is damaged or cut off.
-    #[error(
-        "{path} is truncated or corrupt ({source}); re-export it or copy it again completely"
-    )]
+    #[error("{path} is truncated or corrupt ({source}); re-export it or copy it again completely")]
     Corrupt {
         /// The file.
         path: PathBuf,
@@ -96,7 +94,9 @@ pub enum TrajectoryError {
         fps: f64,
     },
     /// The walkable-area WKT passed to the writer is not usable.
-    #[error("{path}: invalid walkable area WKT: {reason}; expected e.g. POLYGON ((0 0, 10 0, 10 5, 0 5, 0 0))")]
+    #[error(
+        "{path}: invalid walkable area WKT: {reason}; expected e.g. POLYGON ((0 0, 10 0, 10 5, 0 5, 0 0))"
+    )]
     InvalidWalkableArea {
         /// The file being written.
         path: PathBuf,

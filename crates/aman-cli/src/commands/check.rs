@@ -1,0 +1,46 @@
+//! `aman check`: load and validate a scenario without running it.
+
+use crate::Failure;
+use crate::args::CheckArgs;
+
+/// Runs `aman check`.
+pub fn run(args: &CheckArgs) -> Result<(), Failure> {
+    let sc = aman_scenario::load(&args.scenario)?;
+    let sim = &sc.simulation;
+    let area = sim.walkable_area();
+    let exits = sim.stages().iter().filter(|s| matches!(s.kind, aman_sim::StageKind::Exit { .. })).count();
+    if args.json {
+        let v = serde_json::json!({
+            "scenario": sc.name,
+            "valid": true,
+            "walkable_area_m2": area.area(),
+            "obstacles": area.hole_count(),
+            "stages": sim.stages().len(),
+            "exits": exits,
+            "journeys": sim.journeys().len(),
+            "agents_at_start": sim.agents().len(),
+            "agents_arriving": sim.pending(),
+            "model": sim.config().model.name(),
+            "dt": sim.config().dt,
+            "end_time": sc.end_time,
+        });
+        println!("{}", serde_json::to_string_pretty(&v).map_err(anyhow::Error::from)?);
+    } else {
+        println!(
+            "{}: valid. Walkable area {:.1} m² with {} obstacles; {} stages ({} exits), {} journeys; \
+             {} agents at the start, {} arriving later; model {}, dt {} s, end {} s.",
+            args.scenario.display(),
+            area.area(),
+            area.hole_count(),
+            sim.stages().len(),
+            exits,
+            sim.journeys().len(),
+            sim.agents().len(),
+            sim.pending(),
+            sim.config().model.name(),
+            sim.config().dt,
+            sc.end_time
+        );
+    }
+    Ok(())
+}

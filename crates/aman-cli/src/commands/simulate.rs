@@ -1,0 +1,367 @@
+//! `aman simulate`: run a scenario, write trajectories, `summary.json` and `report.html`.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use aman_analysis::{DensityGrid, EvacuationTimes, FruinLevel, evacuation_times, mean_flow, specific_flow};
+use aman_geometry::Vec2;
+use aman_sim::{Simulation, StageKind};
+use aman_trajectory::JupedsimSqliteWriter;
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+
+use crate::Failure;
+use crate::args::SimulateArgs;
+use crate::report::{DensityReport, ExitReport, LineReport, ReportInput, render_report};
+
+/// Agents whose paths are drawn in the report, at most.
+const MAX_PATHS: u64 = 300;
+
+/// `summary.json`: the key figures of a run.
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    /// Scenario name.
+    pub scenario: String,
+    /// Scenario file.
+    pub scenario_file: String,
+    /// Model name.
+    pub model: String,
+    /// Seed used.
+    pub seed: u64,
+    /// Time step, s.
+    pub dt: f64,
+    /// Whether every agent left before `end_time`.
+    pub complete: bool,
+    /// Agents in the run (placed plus arrived).
+    pub agents_total: u64,
+    /// Agents still inside at the end.
+    pub agents_remaining: usize,
+    /// Agents that never entered (arrival place never free).
+    pub agents_not_arrived: usize,
+    /// Time at which the last agent left, s (null if not all left).
+    pub evacuation_time: Option<f64>,
+    /// Time at which 50 % had left, s.
+    pub t50: Option<f64>,
+    /// Time at which 90 % had left, s.
+    pub t90: Option<f64>,
+    /// Simulated time, s.
+    pub simulated_time: f64,
+    /// Wall-clock time of the stepping loop, s.
+    pub wall_time: f64,
+    /// Per exit.
+    pub exits: Vec<ExitSummary>,
+    /// Per measurement line.
+    pub measurement_lines: Vec<LineSummary>,
+    /// Highest classic density in a cell over all written frames.
+    pub peak_density: Option<PeakDensity>,
+}
+
+/// One exit in the summary.
+#[derive(Debug, Serialize)]
+pub struct ExitSummary {
+    /// Stage name.
+    pub name: String,
+    /// Agents that left through it.
+    pub agents: usize,
+    /// Time of its first and last exit, s.
+    pub first: Option<f64>,
+    /// Time of its last exit, s.
+    pub last: Option<f64>,
+}
+
+/// One measurement line in the summary.
+#[derive(Debug, Serialize)]
+pub struct LineSummary {
+    /// Line name.
+    pub name: String,
+    /// Line length, m.
+    pub width: f64,
+    /// Crossings (both directions).
+    pub crossings: usize,
+    /// Mean flow (N − 1)/(t_last − t_first), 1/s.
+    pub flow: Option<f64>,
+    /// Flow per metre of line, 1/(m·s).
+    pub specific_flow: Option<f64>,
+}
+
+/// The peak density.
+#[derive(Debug, Serialize)]
+pub struct PeakDensity {
+    /// Persons per m².
+    pub density: f64,
+    /// Cell centre x, m.
+    pub x: f64,
+    /// Cell centre y, m.
+    pub y: f64,
+    /// Time, s.
+    pub time: f64,
+    /// Fruin walkway level of service at that density.
+    pub level_of_service: String,
+    /// Side of the density cells, m.
+    pub cell_size: f64,
+}
+
+/// Runs `aman simulate`.
+pub fn run(args: &SimulateArgs) -> Result<(), Failure> {
+    let overrides = aman_scenario::Overrides { seed: args.seed };
+    let threads = args.threads.unwrap_or(0);
+    if args.threads == Some(0) {
+        return Err(Failure::Input(anyhow::anyhow!("--threads 0: give at least 1 thread")));
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("cannot start the worker threads")?;
+    pool.install(|| {
+        let setup = Instant::now();
+        let mut sc = aman_scenario::load_with(&args.scenario, &overrides)?;
+        let out = args.out.clone().unwrap_or_else(|| PathBuf::from("out").join(sanitize(&sc.name)));
+        std::fs::create_dir_all(&out).with_context(|| format!("cannot create output directory {}", out.display()))?;
+        let interactive = !args.quiet && !args.json && std::io::stderr().is_terminal();
+        if !args.quiet && !args.json {
+            eprintln!(
+                "{}: {} agents, {} stages, set up in {:.1} s",
+                sc.name,
+                sc.total_agents(),
+                sc.simulation.stages().len(),
+                setup.elapsed().as_secs_f64()
+            );
+        }
+        let (summary, report) = simulate(&mut sc, &out, interactive)?;
+        std::fs::write(out.join("summary.json"), serde_json::to_string_pretty(&summary).map_err(anyhow::Error::from)?)
+            .with_context(|| format!("cannot write {}", out.join("summary.json").display()))?;
+        std::fs::write(out.join("report.html"), render_report(&report))
+            .with_context(|| format!("cannot write {}", out.join("report.html").display()))?;
+        if args.json {
+            println!("{}", serde_json::to_string_pretty(&summary).map_err(anyhow::Error::from)?);
+        } else if !args.quiet {
+            print_summary(&summary, &out);
+        }
+        Ok(())
+    })
+}
+
+fn sanitize(name: &str) -> String {
+    let s: String = name.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+    if s.is_empty() { "scenario".into() } else { s }
+}
+
+fn simulate(sc: &mut aman_scenario::Scenario, out: &Path, interactive: bool) -> Result<(Summary, ReportInput), Failure> {
+    let sim: &mut Simulation = &mut sc.simulation;
+    let dt = sim.config().dt;
+    let steps_per_frame = (1.0 / (sc.output.fps * dt)).round().max(1.0) as u64;
+    let end_steps = (sc.end_time / dt).round() as u64;
+    let area_wkt = sim.walkable_area().to_wkt();
+    let mut writer = if sc.output.trajectories {
+        let path = out.join("trajectories.sqlite");
+        Some(
+            JupedsimSqliteWriter::create(&path, sc.output.fps, &area_wkt)
+                .with_context(|| format!("cannot create {}", path.display()))?,
+        )
+    } else {
+        None
+    };
+    let mut density = DensityGrid::with_walkable_area(sim.walkable_area(), sc.output.density_cell_size)
+        .map_err(|e| Failure::Input(anyhow::anyhow!("output.density_cell_size: {e}")))?;
+    let total_expected = sc.total_agents() as u64;
+    let path_every = (total_expected / MAX_PATHS).max(1);
+    let mut paths: std::collections::BTreeMap<u64, Vec<[f64; 2]>> = Default::default();
+    let path_steps = ((1.0 / dt).round() as u64).max(1);
+    let bar = if interactive {
+        let b = ProgressBar::new(end_steps);
+        b.set_style(
+            ProgressStyle::with_template("{bar:30} t = {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        b
+    } else {
+        ProgressBar::hidden()
+    };
+    let (mut ids, mut xs, mut ys, mut ox, mut oy) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let started = Instant::now();
+    let mut frame = 0u64;
+    loop {
+        let it = sim.iteration();
+        if it % steps_per_frame == 0 {
+            let a = sim.agents();
+            density.add_frame(sim.time(), a.position.iter().copied());
+            if let Some(w) = writer.as_mut() {
+                ids.clear();
+                xs.clear();
+                ys.clear();
+                ox.clear();
+                oy.clear();
+                for i in 0..a.len() {
+                    ids.push(a.id[i].0);
+                    xs.push(a.position[i].x);
+                    ys.push(a.position[i].y);
+                    ox.push(a.orientation[i].x);
+                    oy.push(a.orientation[i].y);
+                }
+                w.write_frame(frame, &ids, &xs, &ys, &ox, &oy).context("cannot write trajectories")?;
+            }
+            frame += 1;
+        }
+        if it % path_steps == 0 {
+            let a = sim.agents();
+            for i in 0..a.len() {
+                if a.id[i].0 % path_every == 0 {
+                    paths.entry(a.id[i].0).or_default().push([a.position[i].x, a.position[i].y]);
+                }
+            }
+        }
+        if it % 100 == 0 && interactive {
+            let el = started.elapsed().as_secs_f64().max(1e-9);
+            bar.set_position(it);
+            bar.set_message(format!(
+                "{:.1} s, {} agents inside, {} waiting to enter, {:.1}x real time",
+                sim.time(),
+                sim.agents().len(),
+                sim.pending(),
+                sim.time() / el
+            ));
+        }
+        if sim.is_finished() || it >= end_steps {
+            break;
+        }
+        sim.step();
+    }
+    bar.finish_and_clear();
+    let wall_time = started.elapsed().as_secs_f64();
+    if let Some(w) = writer {
+        w.finish().context("cannot finish the trajectory file")?;
+    }
+    let exit_times: Vec<f64> = sim.exits().iter().map(|e| e.time).collect();
+    let total = sim.created() as usize + sim.pending();
+    let ev: EvacuationTimes = evacuation_times(&exit_times, total);
+    let mut exits = Vec::new();
+    let mut exit_reports = Vec::new();
+    for (k, s) in sim.stages().iter().enumerate() {
+        let StageKind::Exit { polygon } = &s.kind else { continue };
+        let times: Vec<f64> = sim.exits().iter().filter(|e| e.stage.0 as usize == k).map(|e| e.time).collect();
+        exits.push(ExitSummary { name: s.name.clone(), agents: times.len(), first: times.first().copied(), last: times.last().copied() });
+        exit_reports.push(ExitReport {
+            name: s.name.clone(),
+            polygon: polygon.exterior().coords().map(|c| [c.x, c.y]).collect(),
+            agents: times.len(),
+            exit_times: times,
+        });
+    }
+    let mut lines = Vec::new();
+    let mut line_reports = Vec::new();
+    for (k, l) in sim.measurement_lines().iter().enumerate() {
+        let times: Vec<f64> = sim.crossings().iter().filter(|c| c.line == k).map(|c| c.time).collect();
+        let flow = mean_flow(&times);
+        let sf = flow.map(|f| specific_flow(f, l.width()));
+        lines.push(LineSummary { name: l.name.clone(), width: l.width(), crossings: times.len(), flow, specific_flow: sf });
+        line_reports.push(LineReport {
+            name: l.name.clone(),
+            segment: [[l.segment.a.x, l.segment.a.y], [l.segment.b.x, l.segment.b.y]],
+            crossing_times: times,
+            flow,
+            specific_flow: sf,
+        });
+    }
+    let peak = density.peak().map(|p| PeakDensity {
+        density: p.density,
+        x: p.centre.x,
+        y: p.centre.y,
+        time: p.time,
+        level_of_service: FruinLevel::walkway(p.density).label().to_string(),
+        cell_size: sc.output.density_cell_size,
+    });
+    let complete = sim.agents().is_empty() && sim.pending() == 0;
+    let summary = Summary {
+        scenario: sc.name.clone(),
+        scenario_file: sc.path.display().to_string(),
+        model: sim.config().model.name().to_string(),
+        seed: sim.config().seed,
+        dt,
+        complete,
+        agents_total: sim.created(),
+        agents_remaining: sim.agents().len(),
+        agents_not_arrived: sim.pending(),
+        evacuation_time: if complete { ev.t100 } else { None },
+        t50: ev.t50,
+        t90: ev.t90,
+        simulated_time: sim.time(),
+        wall_time,
+        exits,
+        measurement_lines: lines,
+        peak_density: peak,
+    };
+    let poly = sim.walkable_area().polygon();
+    let rings: Vec<Vec<[f64; 2]>> = std::iter::once(poly.exterior())
+        .chain(poly.interiors())
+        .map(|r| r.coords().map(|c| [c.x, c.y]).collect())
+        .collect();
+    let (origin, cell, nx, ny) = density.geometry();
+    let report = ReportInput {
+        scenario_name: sc.name.clone(),
+        scenario_path: sc.path.display().to_string(),
+        model: summary.model.clone(),
+        seed: summary.seed,
+        dt,
+        agents_total: total,
+        agents_left: sim.agents().len() + sim.pending(),
+        simulated_time: sim.time(),
+        wall_time,
+        evacuation: ev,
+        walkable_area: rings,
+        exits: exit_reports,
+        lines: line_reports,
+        density: density.peak().map(|p| DensityReport {
+            origin: [origin.x, origin.y],
+            cell,
+            nx,
+            ny,
+            peak: density.peak_values().to_vec(),
+            peak_density: p.density,
+            peak_time: p.time,
+            peak_at: [p.centre.x, p.centre.y],
+        }),
+        paths: paths.into_values().filter(|p| p.len() > 1).collect(),
+    };
+    let _ = Vec2::ZERO;
+    Ok((summary, report))
+}
+
+fn print_summary(s: &Summary, out: &Path) {
+    let f = |v: Option<f64>| v.map(|x| format!("{x:.1} s")).unwrap_or_else(|| "not reached".into());
+    if s.complete {
+        println!("Evacuation complete: {} agents left in {}.", s.agents_total, f(s.evacuation_time));
+    } else {
+        println!(
+            "Stopped at {:.1} s with {} agents still inside and {} not yet arrived (end_time reached).",
+            s.simulated_time, s.agents_remaining, s.agents_not_arrived
+        );
+    }
+    println!("  50 % out at {}, 90 % out at {}.", f(s.t50), f(s.t90));
+    for e in &s.exits {
+        println!("  exit {:<20} {:>7} agents", e.name, e.agents);
+    }
+    for l in &s.measurement_lines {
+        match (l.flow, l.specific_flow) {
+            (Some(fl), Some(sf)) => println!(
+                "  line {:<20} {:>7} crossings, flow {:.2} 1/s, specific flow {:.2} 1/(m·s) over {:.2} m",
+                l.name, l.crossings, fl, sf, l.width
+            ),
+            _ => println!("  line {:<20} {:>7} crossings", l.name, l.crossings),
+        }
+    }
+    if let Some(p) = &s.peak_density {
+        println!(
+            "  peak density {:.2} persons/m² (Fruin level {}) at ({:.1}, {:.1}) m, t = {:.1} s",
+            p.density, p.level_of_service, p.x, p.y, p.time
+        );
+    }
+    println!(
+        "  simulated {:.1} s in {:.2} s wall time ({:.0}x real time). Outputs in {}",
+        s.simulated_time,
+        s.wall_time,
+        s.simulated_time / s.wall_time.max(1e-9),
+        out.display()
+    );
+}

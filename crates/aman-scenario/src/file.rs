@@ -1,0 +1,434 @@
+//! The scenario file as written by users: TOML, every table with `deny_unknown_fields`.
+//!
+//! The full reference is `docs/scenario.md`; the README has a complete example.
+
+use std::fmt;
+
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+
+/// The whole file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    /// Name and description.
+    #[serde(default)]
+    pub scenario: Meta,
+    /// Time step, end time, seed.
+    pub simulation: SimulationSection,
+    /// The walkable area.
+    pub geometry: GeometrySection,
+    /// The pedestrian model.
+    #[serde(default)]
+    pub model: ModelSection,
+    /// Waypoints and exits.
+    #[serde(default)]
+    pub stages: Vec<StageEntry>,
+    /// Sequences of stages.
+    #[serde(default)]
+    pub journeys: Vec<JourneyEntry>,
+    /// Agents present at the start.
+    #[serde(default)]
+    pub populations: Vec<PopulationEntry>,
+    /// Agents arriving over time.
+    #[serde(default)]
+    pub sources: Vec<SourceEntry>,
+    /// Exits closing or opening at given times.
+    #[serde(default)]
+    pub events: Vec<EventEntry>,
+    /// Lines where crossings are counted.
+    #[serde(default)]
+    pub measurement_lines: Vec<LineEntry>,
+    /// What to write.
+    #[serde(default)]
+    pub output: OutputSection,
+}
+
+/// `[scenario]`
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    /// Short name, used in reports. Default: the file's stem.
+    pub name: Option<String>,
+    /// Free text: what the scenario is and its sources.
+    pub description: Option<String>,
+}
+
+/// `[simulation]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimulationSection {
+    /// Time step, s. Default 0.01 (JuPedSim's).
+    #[serde(default = "default_dt")]
+    pub dt: f64,
+    /// The run stops when everybody has left or at this simulated time, s.
+    pub end_time: f64,
+    /// Seed of all random draws. Default 0.
+    #[serde(default)]
+    pub seed: u64,
+    /// Seconds of being blocked before an agent side-steps. Default 3.
+    #[serde(default = "default_blocked")]
+    pub blocked_time: f64,
+}
+
+fn default_dt() -> f64 {
+    0.01
+}
+fn default_blocked() -> f64 {
+    3.0
+}
+
+/// `[geometry]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GeometrySection {
+    /// A file (WKT, GeoJSON, JuPedSim XML), relative to the scenario file.
+    pub file: Option<String>,
+    /// Inline WKT polygon.
+    pub wkt: Option<String>,
+    /// Routing grid cell size, m. Default: chosen from the area's size.
+    pub routing_cell_size: Option<f64>,
+    /// Distance from walls below which routes are penalised, m. Default 0.5.
+    pub routing_wall_distance: Option<f64>,
+}
+
+/// `[model]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ModelSection {
+    /// Collision-Free Speed Model.
+    CollisionFreeSpeed {
+        /// See `aman_sim::CollisionFreeSpeedModel`.
+        strength_neighbor_repulsion: Option<f64>,
+        /// See `aman_sim::CollisionFreeSpeedModel`.
+        range_neighbor_repulsion: Option<f64>,
+        /// See `aman_sim::CollisionFreeSpeedModel`.
+        strength_geometry_repulsion: Option<f64>,
+        /// See `aman_sim::CollisionFreeSpeedModel`.
+        range_geometry_repulsion: Option<f64>,
+    },
+    /// Social Force Model.
+    SocialForce {
+        /// kg
+        mass: Option<f64>,
+        /// s
+        relaxation_time: Option<f64>,
+        /// A, N
+        strength: Option<f64>,
+        /// B, m
+        range: Option<f64>,
+        /// k, kg/s²
+        body_force: Option<f64>,
+        /// κ, kg/(m·s)
+        friction: Option<f64>,
+    },
+}
+
+impl Default for ModelSection {
+    fn default() -> Self {
+        ModelSection::CollisionFreeSpeed {
+            strength_neighbor_repulsion: None,
+            range_neighbor_repulsion: None,
+            strength_geometry_repulsion: None,
+            range_geometry_repulsion: None,
+        }
+    }
+}
+
+/// `[[stages]]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum StageEntry {
+    /// A point to pass.
+    Waypoint {
+        /// Unique name.
+        name: String,
+        /// `[x, y]`, m.
+        position: [f64; 2],
+        /// Reached within this distance, m. Default 1.
+        #[serde(default = "default_wp_distance")]
+        distance: f64,
+    },
+    /// An exit area.
+    Exit {
+        /// Unique name.
+        name: String,
+        /// Corners `[[x, y], …]`, m.
+        polygon: Vec<[f64; 2]>,
+    },
+}
+
+fn default_wp_distance() -> f64 {
+    1.0
+}
+
+impl StageEntry {
+    /// The stage's name.
+    pub fn name(&self) -> &str {
+        match self {
+            StageEntry::Waypoint { name, .. } | StageEntry::Exit { name, .. } => name,
+        }
+    }
+}
+
+/// One step of a journey: a stage name, or a list of alternatives.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum StepEntry {
+    /// One stage.
+    One(String),
+    /// Alternatives: the nearest open one is taken.
+    AnyOf(Vec<String>),
+}
+
+/// `[[journeys]]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JourneyEntry {
+    /// Unique name.
+    pub name: String,
+    /// Steps in order.
+    pub stages: Vec<StepEntry>,
+}
+
+fn d_speed() -> Distribution {
+    Distribution::Constant(1.2)
+}
+fn d_radius() -> Distribution {
+    Distribution::Constant(0.2)
+}
+fn d_time_gap() -> Distribution {
+    Distribution::Constant(1.0)
+}
+fn d_zero() -> Distribution {
+    Distribution::Constant(0.0)
+}
+
+/// Per-agent parameters of a population or source (`desired_speed`, `radius`, `time_gap`,
+/// `premovement_time`), borrowed so that both are drawn by the same code.
+#[derive(Debug, Clone, Copy)]
+pub struct AgentParams<'a> {
+    /// Desired speed, m/s.
+    pub desired_speed: &'a Distribution,
+    /// Radius, m.
+    pub radius: &'a Distribution,
+    /// CFSM time gap, s.
+    pub time_gap: &'a Distribution,
+    /// Pre-movement time, s.
+    pub premovement_time: &'a Distribution,
+}
+
+/// `[[populations]]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PopulationEntry {
+    /// Unique name.
+    pub name: String,
+    /// Journey name.
+    pub journey: String,
+    /// Where they stand: corners `[[x, y], …]`, m (intersected with the walkable area).
+    pub area: Vec<[f64; 2]>,
+    /// Number of agents (give this or `density`).
+    pub count: Option<u64>,
+    /// Persons per m² of the walkable part of `area` (give this or `count`).
+    pub density: Option<f64>,
+    /// Desired speed, m/s. Default 1.2 (JuPedSim's).
+    #[serde(default = "d_speed")]
+    pub desired_speed: Distribution,
+    /// Radius, m. Default 0.2.
+    #[serde(default = "d_radius")]
+    pub radius: Distribution,
+    /// CFSM time gap, s. Default 1.0.
+    #[serde(default = "d_time_gap")]
+    pub time_gap: Distribution,
+    /// Pre-movement time, s. Default 0.
+    #[serde(default = "d_zero")]
+    pub premovement_time: Distribution,
+}
+
+/// `[[sources]]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceEntry {
+    /// Unique name.
+    pub name: String,
+    /// Journey name.
+    pub journey: String,
+    /// Where arrivals appear: corners `[[x, y], …]`, m.
+    pub area: Vec<[f64; 2]>,
+    /// Arrivals per second.
+    pub rate: f64,
+    /// First arrival time, s. Default 0.
+    #[serde(default)]
+    pub start: f64,
+    /// No arrivals after this time, s.
+    pub end: f64,
+    /// `regular` (every 1/rate s, default) or `poisson`.
+    #[serde(default)]
+    pub arrivals: Arrivals,
+    /// Desired speed, m/s. Default 1.2 (JuPedSim's).
+    #[serde(default = "d_speed")]
+    pub desired_speed: Distribution,
+    /// Radius, m. Default 0.2.
+    #[serde(default = "d_radius")]
+    pub radius: Distribution,
+    /// CFSM time gap, s. Default 1.0.
+    #[serde(default = "d_time_gap")]
+    pub time_gap: Distribution,
+    /// Pre-movement time, s. Default 0.
+    #[serde(default = "d_zero")]
+    pub premovement_time: Distribution,
+}
+
+macro_rules! agent_params {
+    ($t:ty) => {
+        impl $t {
+            /// The per-agent parameters.
+            pub fn params(&self) -> AgentParams<'_> {
+                AgentParams {
+                    desired_speed: &self.desired_speed,
+                    radius: &self.radius,
+                    time_gap: &self.time_gap,
+                    premovement_time: &self.premovement_time,
+                }
+            }
+        }
+    };
+}
+agent_params!(PopulationEntry);
+agent_params!(SourceEntry);
+
+/// How arrival times are spread.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum Arrivals {
+    /// Evenly, every 1/rate seconds.
+    #[default]
+    Regular,
+    /// A Poisson process of the given rate.
+    Poisson,
+}
+
+/// `[[events]]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventEntry {
+    /// When, s.
+    pub time: f64,
+    /// Stage to close.
+    pub close: Option<String>,
+    /// Stage to open.
+    pub open: Option<String>,
+}
+
+/// `[[measurement_lines]]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LineEntry {
+    /// Unique name.
+    pub name: String,
+    /// `[[x1, y1], [x2, y2]]`, m.
+    pub line: [[f64; 2]; 2],
+}
+
+/// `[output]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputSection {
+    /// Frames per second of the written trajectories. Default 10; must divide 1/dt evenly.
+    #[serde(default = "d_fps")]
+    pub fps: f64,
+    /// Write `trajectories.sqlite`. Default true.
+    #[serde(default = "d_true")]
+    pub trajectories: bool,
+    /// Side of the density cells in the report, m. Default 1.
+    #[serde(default = "d_cell")]
+    pub density_cell_size: f64,
+}
+
+impl Default for OutputSection {
+    fn default() -> Self {
+        Self { fps: d_fps(), trajectories: true, density_cell_size: d_cell() }
+    }
+}
+
+fn d_fps() -> f64 {
+    10.0
+}
+fn d_true() -> bool {
+    true
+}
+fn d_cell() -> f64 {
+    1.0
+}
+
+/// A value drawn per agent: a number, or a table with `distribution = "…"`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Distribution {
+    /// Always this value.
+    Constant(f64),
+    /// Uniform in `[min, max]`.
+    Uniform {
+        /// Lower bound.
+        min: f64,
+        /// Upper bound.
+        max: f64,
+    },
+    /// Normal, truncated to `[min, max]` by redrawing.
+    Normal {
+        /// Mean.
+        mean: f64,
+        /// Standard deviation.
+        sd: f64,
+        /// Lower bound.
+        min: f64,
+        /// Upper bound.
+        max: f64,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(tag = "distribution", rename_all = "snake_case", deny_unknown_fields)]
+enum DistTable {
+    Constant { value: f64 },
+    Uniform { min: f64, max: f64 },
+    Normal { mean: f64, sd: f64, min: Option<f64>, max: Option<f64> },
+}
+
+impl<'de> Deserialize<'de> for Distribution {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Distribution;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(
+                    "a number, or a table such as { distribution = \"normal\", mean = 1.34, sd = 0.26 } \
+                     or { distribution = \"uniform\", min = 0.5, max = 1.5 }",
+                )
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Distribution, E> {
+                Ok(Distribution::Constant(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Distribution, E> {
+                Ok(Distribution::Constant(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Distribution, E> {
+                Ok(Distribution::Constant(v as f64))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Distribution, A::Error> {
+                let t = DistTable::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(match t {
+                    DistTable::Constant { value } => Distribution::Constant(value),
+                    DistTable::Uniform { min, max } => Distribution::Uniform { min, max },
+                    DistTable::Normal { mean, sd, min, max } => Distribution::Normal {
+                        mean,
+                        sd,
+                        min: min.unwrap_or(mean - 3.0 * sd),
+                        max: max.unwrap_or(mean + 3.0 * sd),
+                    },
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
