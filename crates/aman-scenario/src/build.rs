@@ -164,6 +164,12 @@ impl Builder<'_> {
             }
             routing.wall_distance = d;
         }
+        if let Some(c) = g.routing_clearance {
+            if !(c.is_finite() && c >= 0.0) {
+                return Err(self.invalid("geometry.routing_clearance", format!("{c}: give a distance >= 0 m (half the narrowest passable gap)")));
+            }
+            routing.clearance = c;
+        }
         // model
         let model = match &f.model {
             ModelSection::CollisionFreeSpeed { strength_neighbor_repulsion, range_neighbor_repulsion, strength_geometry_repulsion, range_geometry_repulsion } => {
@@ -277,7 +283,12 @@ impl Builder<'_> {
                 _ => return Err(self.invalid(&key, "give exactly one of `count` (persons) or `density` (persons/m²)")),
             };
             let mut rng = SplitMix64::new(mix64(sim.seed ^ mix64(0x5050 + k as u64)));
-            let placed = place(&simulation, &region, count, journey, p.params(), k as u32, &mut rng);
+            let (placed, last_problem) = place(&simulation, &region, count, journey, p.params(), k as u32, &mut rng);
+            if placed.is_empty() && count > 0 {
+                if let Some(e) = last_problem {
+                    return Err(self.sim_err(&key, e));
+                }
+            }
             if placed.len() < count {
                 return Err(self.invalid(
                     &key,
@@ -474,9 +485,10 @@ fn place(
     p: AgentParams<'_>,
     group: u32,
     rng: &mut SplitMix64,
-) -> Vec<AgentSpec> {
+) -> (Vec<AgentSpec>, Option<aman_sim::SimError>) {
     let mut out: Vec<AgentSpec> = Vec::with_capacity(count);
-    let Some(bb) = region.bounding_rect() else { return out };
+    let mut last_problem = None;
+    let Some(bb) = region.bounding_rect() else { return (out, None) };
     let cell = 1.0f64;
     let nx = (bb.width() / cell).ceil() as usize + 1;
     let ny = (bb.height() / cell).ceil() as usize + 1;
@@ -506,12 +518,13 @@ fn place(
             failures += 1;
             continue;
         }
-        if sim.validate_agent(&spec).is_err() {
+        if let Err(e) = sim.validate_agent(&spec) {
+            last_problem = Some(e);
             failures += 1;
             continue;
         }
         buckets[j * nx + i].push(out.len() as u32);
         out.push(spec);
     }
-    out
+    (out, last_problem)
 }

@@ -90,6 +90,8 @@ pub struct GeometrySection {
     pub routing_cell_size: Option<f64>,
     /// Distance from walls below which routes are penalised, m. Default 0.5.
     pub routing_wall_distance: Option<f64>,
+    /// Half the narrowest gap agents can pass, m. Default 0.2.
+    pub routing_clearance: Option<f64>,
 }
 
 /// `[model]`

@@ -4,6 +4,11 @@ use aman_geometry::Vec2;
 
 use crate::{JourneyId, StageId};
 
+/// Distance (m) an agent must get away from where it last made progress to count as moving:
+/// an agent that stays within it for the simulation's `blocked_time` is blocked (frozen, or
+/// oscillating in place) and side-steps.
+pub const BLOCKED_RADIUS: f64 = 0.1;
+
 /// An agent's id, unique within one simulation, handed out in order of creation from 0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[repr(transparent)]
@@ -61,9 +66,11 @@ pub struct Agents {
     pub created_at: Vec<f64>,
     /// Group label.
     pub group: Vec<u32>,
-    /// Seconds the agent has been blocked (speed below 10 % of its desired speed while wanting
-    /// to move); reset when it moves.
+    /// Seconds the agent has wanted to move but stayed within [`BLOCKED_RADIUS`] of its
+    /// `anchor`; reset when it gets farther.
     pub blocked_for: Vec<f64>,
+    /// Where the agent was when it last made progress, metres.
+    pub anchor: Vec<Vec2>,
     /// Distance walked, metres.
     pub walked: Vec<f64>,
 }
@@ -106,6 +113,7 @@ impl Agents {
         r(&mut self.created_at, keep);
         r(&mut self.group, keep);
         r(&mut self.blocked_for, keep);
+        r(&mut self.anchor, keep);
         r(&mut self.walked, keep);
     }
 }

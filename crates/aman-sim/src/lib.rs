@@ -23,7 +23,7 @@ pub mod rng;
 pub mod routing;
 mod simulation;
 
-pub use agents::{AgentId, AgentSpec, Agents};
+pub use agents::{AgentId, AgentSpec, Agents, BLOCKED_RADIUS};
 pub use error::SimError;
 pub use journey::{Journey, JourneyId, Stage, StageId, StageKind};
 pub use operational::{CollisionFreeSpeedModel, Model, SocialForceModel};

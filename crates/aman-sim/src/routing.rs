@@ -12,7 +12,11 @@
 //! `F(d_w) = f_min + (1 − f_min) · min(1, d_w / d_ref)` with `d_w` the distance to the nearest
 //! wall (itself computed by fast marching from the walls), `f_min = 0.25`,
 //! `d_ref` = [`RoutingParams::wall_distance`]. Cells are `cell_size` metres square; a cell belongs
-//! to the walkable area when its centre does.
+//! to the routing graph when its centre lies in the walkable area at least
+//! [`RoutingParams::clearance`] from every wall (exact distance to the wall segments), so gaps
+//! narrower than twice the clearance — between the posts of a fence, say — are closed to routing
+//! whatever the cell size, and walls thinner than a cell cannot leak. Any gap at least
+//! `2·clearance + cell_size` wide stays open.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -28,6 +32,9 @@ pub struct RoutingParams {
     pub cell_size: f64,
     /// Distance from walls, metres, below which travel is penalised (default 0.5 m, range ≥ 0).
     pub wall_distance: f64,
+    /// Least distance (m) of a routing cell's centre from every wall: half the narrowest gap an
+    /// agent can pass. Default 0.2 m (JuPedSim's default agent radius), range ≥ 0.
+    pub clearance: f64,
 }
 
 impl RoutingParams {
@@ -36,7 +43,7 @@ impl RoutingParams {
         let (lo, hi) = area.bounds();
         let bbox = (hi.x - lo.x) * (hi.y - lo.y);
         let cell_size = (bbox / 4.0e6).sqrt().max(0.1);
-        Self { cell_size, wall_distance: 0.5 }
+        Self { cell_size, wall_distance: 0.5, clearance: 0.2 }
     }
 }
 
@@ -48,6 +55,7 @@ pub struct RoutingGrid {
     nx: usize,
     ny: usize,
     inside: Vec<bool>,
+    in_area: Vec<bool>,
     speed: Vec<f32>,
 }
 
@@ -82,7 +90,23 @@ impl RoutingGrid {
         let origin = lo - Vec2::new(h, h);
         let nx = ((hi.x - origin.x) / h).ceil() as usize + 2;
         let ny = ((hi.y - origin.y) / h).ceil() as usize + 2;
-        let inside = rasterize(area, origin, h, nx, ny);
+        let in_area = rasterize(area, origin, h, nx, ny);
+        let mut inside = in_area.clone();
+        if params.clearance > 0.0 {
+            let c = params.clearance;
+            let index = aman_geometry::WallIndex::new(area.segments(), (4.0 * h).max(1.0), c);
+            for j in 0..ny {
+                for i in 0..nx {
+                    let k = j * nx + i;
+                    if inside[k] {
+                        let p = origin + Vec2::new((i as f64 + 0.5) * h, (j as f64 + 0.5) * h);
+                        if index.near(p).iter().any(|&s| index.segment(s).distance(p) < c) {
+                            inside[k] = false;
+                        }
+                    }
+                }
+            }
+        }
         // wall distance: fast marching from every outside cell (speed 1)
         let seeds: Vec<usize> = (0..nx * ny).filter(|&c| !inside[c]).collect();
         let ones = vec![1.0f32; nx * ny];
@@ -97,7 +121,7 @@ impl RoutingGrid {
                 (fmin + (1.0 - fmin) * (d / dref).min(1.0)) as f32
             })
             .collect();
-        Self { origin, h, nx, ny, inside, speed }
+        Self { origin, h, nx, ny, inside, in_area, speed }
     }
 
     /// Cell side in metres.
@@ -133,15 +157,16 @@ impl RoutingGrid {
         self.inside[j * self.nx + i]
     }
 
-    /// Computes the field towards the walkable cells for which `in_target(centre)` is true.
-    /// Returns `None` if no walkable cell is in the target.
+    /// Computes the field towards the cells of the walkable area for which `in_target(centre)`
+    /// is true (the clearance does not apply to the target itself, so an exit strip along a wall
+    /// works). Returns `None` if no cell of the walkable area is in the target.
     pub fn field(&self, in_target: impl Fn(Vec2) -> bool) -> Option<RoutingField> {
         let (nx, ny) = (self.nx, self.ny);
         let mut seeds = Vec::new();
         for j in 0..ny {
             for i in 0..nx {
                 let c = j * nx + i;
-                if self.inside[c] && in_target(self.centre(i, j)) {
+                if self.in_area[c] && in_target(self.centre(i, j)) {
                     seeds.push(c);
                 }
             }
@@ -379,7 +404,7 @@ mod tests {
     #[test]
     fn distance_is_to_nearest_point_of_target() {
         let area = rect_area(20.0, 20.0, &[]);
-        let params = RoutingParams { cell_size: 0.1, wall_distance: 0.0 };
+        let params = RoutingParams { cell_size: 0.1, wall_distance: 0.0, clearance: 0.0 };
         let grid = RoutingGrid::new(&area, params);
         // target: the strip x in [5, 15], y in [19, 20] (a 10 m wide gate on the top wall)
         let field = grid
@@ -401,7 +426,7 @@ mod tests {
         // 10 x 10 room, wall block x in [0.5, 8], y in [4.5, 5.5]; target at the top; from
         // (6, 3) the way right of the block (7.5 m) is shorter than the left gap (10.7 m)
         let area = rect_area(10.0, 10.0, &[[0.5, 4.5, 8.0, 5.5]]);
-        let grid = RoutingGrid::new(&area, RoutingParams { cell_size: 0.05, wall_distance: 0.0 });
+        let grid = RoutingGrid::new(&area, RoutingParams { cell_size: 0.05, wall_distance: 0.0, clearance: 0.2 });
         let field = grid.field(|p| p.y > 9.5).unwrap();
         let start = Vec2::new(6.0, 3.0);
         let dir = field.direction(&grid, start);
@@ -412,12 +437,36 @@ mod tests {
         assert!(d > geo - 0.2 && d < geo + 0.5, "distance {d} vs geodesic {geo}");
     }
 
+    /// A fence of posts with 0.3 m gaps (narrower than an agent) is a wall to routing, even on
+    /// a grid coarser than the gaps; a 1 m gap in it is used.
+    #[test]
+    fn fence_gaps_narrower_than_an_agent_are_closed() {
+        // 20 x 10 room; fence along y = 5 from x = 0.1 to 19.9: posts 0.5 m long, 0.3 m gaps,
+        // except one 1.0 m gap at x = 16..17
+        let mut holes = Vec::new();
+        let mut x = 0.1;
+        while x < 19.5 {
+            if !(15.6..17.0).contains(&x) {
+                holes.push([x, 4.95, x + 0.5, 5.05]);
+            }
+            x += 0.8;
+        }
+        let area = rect_area(20.0, 10.0, &holes);
+        let grid = RoutingGrid::new(&area, RoutingParams { cell_size: 0.4, wall_distance: 0.0, clearance: 0.2 });
+        let field = grid.field(|p| p.y > 9.5).unwrap();
+        // from (4, 2) straight up would be 7.5 m; through the 1 m gap at x ~ 16.5 it is ~ 16 m
+        let d = field.distance(&grid, Vec2::new(4.0, 2.0));
+        assert!(d > 14.0, "routed through a 0.3 m gap: distance {d}");
+        let dir = field.direction(&grid, Vec2::new(4.0, 2.0));
+        assert!(dir.x > 0.7, "should head for the wide gap, got {dir:?}");
+    }
+
     #[test]
     fn unreachable_target_gives_infinite_distance() {
         // a wall across the whole room leaves two parts: build as two holes touching? Use a
         // closed inner ring instead: the inside of the hole is not walkable.
         let area = rect_area(10.0, 10.0, &[[2.0, 2.0, 8.0, 8.0]]);
-        let grid = RoutingGrid::new(&area, RoutingParams { cell_size: 0.1, wall_distance: 0.5 });
+        let grid = RoutingGrid::new(&area, RoutingParams { cell_size: 0.1, wall_distance: 0.5, clearance: 0.2 });
         assert!(grid.field(|p| p.x > 4.0 && p.x < 6.0 && p.y > 4.0 && p.y < 6.0).is_none());
     }
 }

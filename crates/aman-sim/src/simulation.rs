@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use crate::neighbours::NeighbourGrid;
 use crate::operational::{Kinematics, Model, OperationalModel, StepContext};
 use crate::routing::{RoutingField, RoutingGrid, RoutingParams};
+use crate::agents::BLOCKED_RADIUS;
 use crate::{AgentId, AgentSpec, Agents, Journey, JourneyId, SimError, Stage, StageId, StageKind, rng};
 
 /// Settings of a run.
@@ -23,8 +24,10 @@ pub struct SimConfig {
     pub model: Model,
     /// Routing grid parameters; `None` picks [`RoutingParams::for_area`].
     pub routing: Option<RoutingParams>,
-    /// Seconds an agent must be blocked (speed below 10 % of its desired speed while it wants to
-    /// move) before it tries a side step to break a stand-off. Default 3 s, range (0, 600].
+    /// Seconds an agent must be blocked (wanting to move but staying within 0.1 m of where it
+    /// last made progress: frozen, or oscillating in place) before it side-steps to break the
+    /// stand-off, at a random angle of 45° to 108° left or right of its route, drawn afresh for
+    /// each blocked period. Default 3 s, range (0, 600].
     pub blocked_time: f64,
 }
 
@@ -389,6 +392,7 @@ impl Simulation {
         a.created_at.push(self.time);
         a.group.push(spec.group);
         a.blocked_for.push(0.0);
+        a.anchor.push(spec.position);
         a.walked.push(0.0);
         a.orientation.push(if dir == Vec2::ZERO { Vec2::new(1.0, 0.0) } else { dir });
         id
@@ -598,13 +602,13 @@ impl Simulation {
         }
         let a = &mut self.agents;
         for (i, k) in self.next.iter().enumerate() {
-            let moved = k.position.distance(a.position[i]);
-            a.walked[i] += moved;
+            a.walked[i] += k.position.distance(a.position[i]);
             let wants = now >= a.moves_from[i] && self.desired[i] != Vec2::ZERO;
-            if wants && moved < 0.1 * a.desired_speed[i] * dt {
-                a.blocked_for[i] += dt;
-            } else {
+            if !wants || k.position.distance(a.anchor[i]) > BLOCKED_RADIUS {
+                a.anchor[i] = k.position;
                 a.blocked_for[i] = 0.0;
+            } else {
+                a.blocked_for[i] += dt;
             }
             a.position[i] = k.position;
             a.velocity[i] = k.velocity;

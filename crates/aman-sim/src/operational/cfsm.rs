@@ -16,14 +16,16 @@
 //!   `R_ij = −a · exp((r_i + r_j − |x_j − x_i|) / D) · (x_j − x_i)/|x_j − x_i|` and wall repulsion
 //!   `R_iw = −a_w · exp((r_i − d_iw) / D_w) · (p_w − x_i)/d_iw`, `p_w` the closest wall point.
 //!
-//! Neighbours hidden behind a wall are ignored (as JuPedSim does). Positions advance with the
+//! Neighbours hidden behind a wall are ignored (as JuPedSim does). A wall corner repels once,
+//! not once per wall meeting there (JuPedSim sums per segment, which doubles the push at every
+//! corner and can trap an agent walking straight at one). Positions advance with the
 //! explicit Euler step `x(t+dt) = x(t) + V·e·dt`. Interactions beyond the cut-off
 //! (`max_i v0_i·T_i + 2·max_i r_i`, at least 1 m) are dropped: past it the spacing cannot limit
 //! speed and the repulsion is below `a·e^{-10}`.
 
 use aman_geometry::Vec2;
 
-use super::{Kinematics, OperationalModel, StepContext, wall_between};
+use super::{Kinematics, OperationalModel, StepContext, for_each_wall_point, wall_between};
 use crate::{Agents, SimError};
 
 /// Parameters of the Collision-Free Speed Model shared by all agents (JuPedSim 1.4.2 defaults).
@@ -114,8 +116,7 @@ impl OperationalModel for CollisionFreeSpeedModel {
                 * ((l - dist) / self.range_neighbor_repulsion).exp();
             dir -= d * (mag / dist);
         });
-        for &k in near_walls {
-            let p = ctx.walls.segment(k).closest_point(x);
+        for_each_wall_point(ctx.walls, near_walls, x, |p| {
             let d = p - x;
             let dist = d.norm();
             if dist > 0.0 {
@@ -123,7 +124,7 @@ impl OperationalModel for CollisionFreeSpeedModel {
                     * ((r - dist) / self.range_geometry_repulsion).exp();
                 dir -= d * (mag / dist);
             }
-        }
+        });
         let mut e = dir.normalized();
         if e == Vec2::ZERO {
             e = a.orientation[i];

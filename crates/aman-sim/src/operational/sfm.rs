@@ -28,7 +28,7 @@
 
 use aman_geometry::Vec2;
 
-use super::{Kinematics, OperationalModel, StepContext, wall_between};
+use super::{Kinematics, OperationalModel, StepContext, for_each_wall_point, wall_between};
 use crate::{Agents, SimError};
 
 /// Parameters of the Social Force Model (Helbing, Farkas & Vicsek 2000 values as defaults).
@@ -148,12 +148,11 @@ impl OperationalModel for SocialForceModel {
             }
             force += f;
         });
-        for &k in near_walls {
-            let p = ctx.walls.segment(k).closest_point(x);
+        for_each_wall_point(ctx.walls, near_walls, x, |p| {
             let diff = x - p;
             let d = diff.norm();
             if d <= 0.0 || d > r + 10.0 * self.range {
-                continue;
+                return;
             }
             let n = diff * (1.0 / d);
             let overlap = (r - d).max(0.0);
@@ -165,7 +164,7 @@ impl OperationalModel for SocialForceModel {
                 let ft = (self.friction * overlap * vt).clamp(-fmax, fmax);
                 force -= t * ft;
             }
-        }
+        });
         let mut nv = v + force * (dt / m);
         let vmax = 1.3 * v0;
         let s = nv.norm();

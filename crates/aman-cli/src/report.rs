@@ -1,0 +1,1248 @@
+//! `report.html`: the self-contained report of one simulation run.
+//!
+//! [`render_report`] turns a [`ReportInput`] (plain data, also serialisable to JSON) into one
+//! HTML page with inline CSS and inline SVG: no script, no external resource, so the file can
+//! be mailed, archived and opened offline. The page shows
+//!
+//! 1. a header: scenario, file, model, seed, time step, simulated and wall-clock time;
+//! 2. a one-line verdict (all agents out by t100, or how many were still inside);
+//! 3. key figures: agents, t50 / t90 / t100, agents and flow per exit, flow and specific flow
+//!    at each measurement line, the peak density with its place, time and Fruin level;
+//! 4. an N–t diagram (cumulative persons against time) with one curve per exit and one dashed
+//!    curve per measurement line, drawn by plotters into an SVG string;
+//! 5. a map of the venue, y up and to scale: walkable area, obstacles, the peak density of
+//!    every cell coloured by Fruin level, sampled agent paths, exits and lines (with the same
+//!    colours as in the N–t diagram), the peak cell, a scale bar, and a legend;
+//! 6. how each figure was computed.
+//!
+//! Every piece of text that comes from input files (scenario, exit and line names, paths) is
+//! HTML-escaped and wrapped in `<bdi>` so Arabic names do not reorder the text around them.
+
+use std::fmt::Write as _;
+
+use aman_analysis::los::FruinLevel;
+use aman_analysis::{EvacuationTimes, mean_flow, n_t};
+use plotters::prelude::*;
+use serde::Serialize;
+
+/// Everything the report shows, as plain data. Times in s, lengths and coordinates in m.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ReportInput {
+    /// Scenario name, as in the scenario file.
+    pub scenario_name: String,
+    /// Path of the scenario file, as given on the command line.
+    pub scenario_path: String,
+    /// Operational model, e.g. "Collision-Free Speed Model".
+    pub model: String,
+    /// Random seed of the run.
+    pub seed: u64,
+    /// Time step, s.
+    pub dt: f64,
+    /// Agents in the run, persons.
+    pub agents_total: usize,
+    /// Agents that had not left at the end (still inside, or not yet entered), persons.
+    pub agents_left: usize,
+    /// Simulated time at the end of the run, s.
+    pub simulated_time: f64,
+    /// Wall-clock time of the run, s.
+    pub wall_time: f64,
+    /// t50, t90, t100 over all exits.
+    pub evacuation: EvacuationTimes,
+    /// The walkable area as rings of `[x, y]` points, m: the outer boundary first, then the
+    /// obstacles (holes).
+    pub walkable_area: Vec<Vec<[f64; 2]>>,
+    /// The exits.
+    pub exits: Vec<ExitReport>,
+    /// The measurement lines.
+    pub lines: Vec<LineReport>,
+    /// Peak density per cell, if density was recorded.
+    pub density: Option<DensityReport>,
+    /// Sampled agent paths (a subset of agents), each a list of `[x, y]` points, m.
+    pub paths: Vec<Vec<[f64; 2]>>,
+}
+
+/// One exit and the agents that left through it.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ExitReport {
+    /// Name of the exit.
+    pub name: String,
+    /// Its polygon, `[x, y]` points in m (closed or open ring).
+    pub polygon: Vec<[f64; 2]>,
+    /// Agents that left through it, persons.
+    pub agents: usize,
+    /// Time at which each of them left, s, any order.
+    pub exit_times: Vec<f64>,
+}
+
+/// One measurement line and the crossings counted at it.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LineReport {
+    /// Name of the line.
+    pub name: String,
+    /// End points `[[x, y], [x, y]]`, m.
+    pub segment: [[f64; 2]; 2],
+    /// Time of each crossing, s, any order.
+    pub crossing_times: Vec<f64>,
+    /// Mean flow (N − 1)/(t_N − t_1), 1/s; `None` with fewer than two crossings.
+    pub flow: Option<f64>,
+    /// Mean flow per metre of line, 1/(m·s).
+    pub specific_flow: Option<f64>,
+}
+
+/// The peak classic density of every cell of a uniform grid.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DensityReport {
+    /// Lower-left corner of the grid, m.
+    pub origin: [f64; 2],
+    /// Cell side, m.
+    pub cell: f64,
+    /// Cells along x.
+    pub nx: usize,
+    /// Cells along y.
+    pub ny: usize,
+    /// Peak density of each cell, persons/m², row by row from the lower left
+    /// (index iy · nx + ix); 0 = never occupied, NaN or negative = not evaluated (not walkable).
+    pub peak: Vec<f64>,
+    /// Highest density of any cell, persons/m².
+    pub peak_density: f64,
+    /// Time of that peak, s.
+    pub peak_time: f64,
+    /// Centre of the cell where it occurred, m.
+    pub peak_at: [f64; 2],
+}
+
+/// Colours of exits and measurement lines, in the N–t diagram and on the map alike. No
+/// green, yellow, orange or red, which mean levels of service on the map.
+const SERIES_COLOURS: [(u8, u8, u8); 8] = [
+    (0x1f, 0x77, 0xb4),
+    (0x6a, 0x3d, 0x9a),
+    (0x17, 0xbe, 0xcf),
+    (0xe3, 0x77, 0xc2),
+    (0x8c, 0x56, 0x4b),
+    (0x39, 0x3b, 0x79),
+    (0x7f, 0x7f, 0x7f),
+    (0x00, 0x00, 0x00),
+];
+
+/// Colour of the k-th series (exits first, then lines).
+fn series_colour(k: usize) -> RGBColor {
+    let (r, g, b) = SERIES_COLOURS[k % SERIES_COLOURS.len()];
+    RGBColor(r, g, b)
+}
+
+/// CSS hex of the k-th series colour.
+fn series_hex(k: usize) -> String {
+    let (r, g, b) = SERIES_COLOURS[k % SERIES_COLOURS.len()];
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+/// Width of the N–t diagram and the largest width of the map, px.
+const PAGE_PX: f64 = 900.0;
+
+/// The whole report page for `input`. Never panics: missing or empty parts (no exits, no
+/// lines, no density, no geometry, zero agents) are stated on the page instead.
+pub fn render_report(input: &ReportInput) -> String {
+    let mut h = String::with_capacity(64 * 1024);
+    let title = format!("aman report: {}", input.scenario_name);
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
+        esc(&title)
+    );
+    header(&mut h, input);
+    verdict(&mut h, input);
+    key_figures(&mut h, input);
+
+    h.push_str("<section>\n<h2>N–t diagram</h2>\n");
+    h.push_str(
+        "<p class=\"note\">Cumulative number of agents that have left through each exit \
+         (solid) and crossed each measurement line (dashed), against time.</p>\n",
+    );
+    if input.exits.is_empty() && input.lines.is_empty() {
+        h.push_str("<p class=\"empty\">No exits or measurement lines: nothing to plot.</p>\n");
+    } else {
+        match nt_chart(input) {
+            Ok(svg) => {
+                h.push_str("<div class=\"figure\">");
+                h.push_str(&svg);
+                h.push_str("</div>\n");
+            }
+            Err(e) => {
+                let _ = writeln!(
+                    h,
+                    "<p class=\"empty\">The diagram could not be drawn: {}</p>",
+                    esc(&e)
+                );
+            }
+        }
+    }
+    h.push_str("</section>\n");
+
+    h.push_str("<section>\n<h2>Venue map</h2>\n");
+    match venue_map(input) {
+        Some(svg) => {
+            h.push_str(
+                "<p class=\"note\">Peak density reached in each cell during the run, coloured by \
+                 Fruin level of service; thin lines are the paths of a sample of agents. \
+                 x to the right, y up, to scale.",
+            );
+            if let Some(d) = input.density.as_ref().filter(|d| d.cell > 0.0) {
+                let single = 1.0 / (d.cell * d.cell);
+                let _ = write!(
+                    h,
+                    " With {} m cells, one person alone in a fully walkable cell already counts as \
+                     {single:.2} persons/m² (LOS {}): scattered cells of that colour mark single \
+                     passers-by; crowding shows as connected areas of the worse levels.",
+                    fmt_len(d.cell),
+                    FruinLevel::walkway(single).label()
+                );
+            }
+            h.push_str("</p>\n<div class=\"figure\">");
+            h.push_str(&svg);
+            h.push_str("</div>\n");
+        }
+        None => h.push_str("<p class=\"empty\">No geometry to draw.</p>\n"),
+    }
+    legend(&mut h, input);
+    h.push_str("</section>\n");
+
+    methods(&mut h, input);
+    let _ = write!(
+        h,
+        "<footer>Generated by aman {} from <bdi>{}</bdi>.</footer>\n</body>\n</html>\n",
+        env!("CARGO_PKG_VERSION"),
+        esc(&input.scenario_path)
+    );
+    h
+}
+
+/// Inline style sheet.
+const CSS: &str = "
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans','Noto Sans Arabic',sans-serif;
+ color:#1b1b1b;max-width:960px;margin:24px auto;padding:0 16px;line-height:1.45}
+h1{font-size:1.6em;margin:0 0 4px}h2{font-size:1.2em;margin:28px 0 8px;border-bottom:2px solid #ddd;padding-bottom:4px}
+.meta{color:#555;margin:0 0 10px;display:flex;flex-wrap:wrap;gap:2px 20px}.meta span{white-space:nowrap}
+.verdict{padding:10px 14px;border-radius:6px;font-weight:600;margin:12px 0}
+.verdict.ok{background:#e6f4ea;border:1px solid #1a9850}.verdict.warn{background:#fff4e5;border:1px solid #e08a00}
+.verdict.none{background:#f1f1f1;border:1px solid #999}
+table{border-collapse:collapse;width:100%;margin:8px 0 4px;font-size:.95em}
+th,td{border-bottom:1px solid #e3e3e3;padding:5px 8px;text-align:left;vertical-align:top}
+th{background:#f6f6f6;font-weight:600}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.los{display:inline-block;min-width:3.6em;text-align:center;padding:1px 6px;border-radius:4px;font-weight:700;
+ border:1px solid #0003}
+.swatch{display:inline-block;width:22px;height:14px;vertical-align:middle;border:1px solid #0004}
+.line-swatch{display:inline-block;width:22px;height:0;vertical-align:middle;border-top:3px dashed}
+.note{color:#555;font-size:.92em;margin:4px 0}.empty{color:#777;font-style:italic}
+.warn-text{color:#a05a00}
+.figure{overflow-x:auto}.figure svg{max-width:100%;height:auto;display:block}
+.legend{display:flex;flex-wrap:wrap;gap:24px}.legend table{width:auto}
+footer{margin:32px 0 8px;color:#777;font-size:.85em;border-top:1px solid #ddd;padding-top:8px}
+@media print{body{margin:0;max-width:none}section{break-inside:avoid}}
+";
+
+/// Escapes `s` for HTML text and attribute values.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `s` between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE, for plain-text contexts (SVG
+/// labels) where an Arabic name must not reorder the text around it.
+fn isolate(s: &str) -> String {
+    format!("\u{2068}{s}\u{2069}")
+}
+
+/// A user-supplied name as escaped, bidi-isolated HTML.
+fn name_html(s: &str) -> String {
+    if s.is_empty() {
+        "<i>(unnamed)</i>".to_string()
+    } else {
+        format!("<bdi>{}</bdi>", esc(s))
+    }
+}
+
+/// A time in s, with minutes and seconds added from one minute on: "754.3 s (12 min 34 s)".
+fn fmt_time(t: f64) -> String {
+    if !t.is_finite() {
+        return "—".to_string();
+    }
+    if t.abs() < 60.0 {
+        format!("{t:.1} s")
+    } else {
+        let total = t.round() as i64;
+        let (m, s) = (total / 60, total % 60);
+        if m >= 60 {
+            format!("{t:.0} s ({} h {:02} min {s:02} s)", m / 60, m % 60)
+        } else {
+            format!("{t:.1} s ({m} min {s:02} s)")
+        }
+    }
+}
+
+/// `Some(time)` formatted, or `none`.
+fn fmt_opt_time(t: Option<f64>, none: &str) -> String {
+    t.filter(|t| t.is_finite())
+        .map_or_else(|| none.to_string(), fmt_time)
+}
+
+/// A number with `decimals` decimals, or "—".
+fn fmt_num(v: Option<f64>, decimals: usize) -> String {
+    match v {
+        Some(v) if v.is_finite() => format!("{v:.decimals$}"),
+        _ => "—".to_string(),
+    }
+}
+
+/// A coloured badge for a level of service.
+fn los_badge(level: FruinLevel) -> String {
+    let fg = if matches!(level, FruinLevel::E | FruinLevel::F) {
+        "#fff"
+    } else {
+        "#000"
+    };
+    format!(
+        "<span class=\"los\" style=\"background:{};color:{fg}\">LOS {}</span>",
+        level.colour(),
+        level.label()
+    )
+}
+
+fn header(h: &mut String, input: &ReportInput) {
+    let name = if input.scenario_name.is_empty() {
+        "(unnamed scenario)"
+    } else {
+        &input.scenario_name
+    };
+    let _ = writeln!(
+        h,
+        "<header>\n<h1>Simulation report: <bdi>{}</bdi></h1>",
+        esc(name)
+    );
+    let _ = writeln!(
+        h,
+        "<p class=\"meta\"><span>Scenario file: <code><bdi>{}</bdi></code></span></p>",
+        esc(&input.scenario_path)
+    );
+    let rtf = if input.wall_time > 0.0 && input.simulated_time.is_finite() {
+        format!(", {:.0}× real time", input.simulated_time / input.wall_time)
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        h,
+        "<p class=\"meta\"><span>Model: <b><bdi>{}</bdi></b></span><span>Seed: <b>{}</b></span>\
+         <span>Time step dt: <b>{} s</b></span><span>Simulated: <b>{}</b></span>\
+         <span>Computed in {:.1} s{rtf}</span></p>\n</header>",
+        esc(&input.model),
+        input.seed,
+        input.dt,
+        fmt_time(input.simulated_time),
+        input.wall_time
+    );
+}
+
+fn verdict(h: &mut String, input: &ReportInput) {
+    let (class, text) = if input.agents_total == 0 {
+        ("none", "No agents took part in this run.".to_string())
+    } else if input.agents_left == 0 && input.evacuation.t100.is_some() {
+        (
+            "ok",
+            format!(
+                "All {} agents left the venue; the last one after {}.",
+                input.agents_total,
+                fmt_opt_time(input.evacuation.t100, "—")
+            ),
+        )
+    } else {
+        (
+            "warn",
+            format!(
+                "Not complete: {} of {} agents had not left when the run ended at {}.",
+                input.agents_left,
+                input.agents_total,
+                fmt_time(input.simulated_time)
+            ),
+        )
+    };
+    let _ = writeln!(h, "<p class=\"verdict {class}\">{}</p>", esc(&text));
+}
+
+fn key_figures(h: &mut String, input: &ReportInput) {
+    h.push_str("<section>\n<h2>Key figures</h2>\n<table>\n");
+    let row = |h: &mut String, label: &str, value: String| {
+        let _ = writeln!(h, "<tr><th>{label}</th><td class=\"num\">{value}</td></tr>");
+    };
+    let n = input.agents_total;
+    let left_venue = n.saturating_sub(input.agents_left);
+    row(h, "Agents in the run", format!("{n}"));
+    row(h, "Agents that left", format!("{left_venue}"));
+    row(
+        h,
+        "Agents that had not left at the end",
+        format!("{}", input.agents_left),
+    );
+    let not_reached = if n == 0 {
+        "— (no agents)"
+    } else {
+        "not reached"
+    };
+    let ev = &input.evacuation;
+    row(
+        h,
+        "Evacuation time t100 (all agents out)",
+        fmt_opt_time(ev.t100, not_reached),
+    );
+    row(
+        h,
+        "t90 (90 % of agents out)",
+        fmt_opt_time(ev.t90, not_reached),
+    );
+    row(
+        h,
+        "t50 (half of the agents out)",
+        fmt_opt_time(ev.t50, not_reached),
+    );
+    match &input.density {
+        Some(d) if d.peak_density.is_finite() && d.peak_density > 0.0 => {
+            let level = FruinLevel::walkway(d.peak_density);
+            row(
+                h,
+                "Peak density",
+                format!(
+                    "{:.2} persons/m² at ({:.1}, {:.1}) m, t = {} {}",
+                    d.peak_density,
+                    d.peak_at[0],
+                    d.peak_at[1],
+                    fmt_time(d.peak_time),
+                    los_badge(level)
+                ),
+            );
+        }
+        _ => row(h, "Peak density", "not recorded".to_string()),
+    }
+    h.push_str("</table>\n");
+
+    // Exits.
+    h.push_str("<h3>Exits</h3>\n");
+    if input.exits.is_empty() {
+        h.push_str("<p class=\"empty\">No exits.</p>\n");
+    } else {
+        h.push_str(
+            "<table>\n<tr><th>Exit</th><th class=\"num\">Agents</th><th class=\"num\">Share</th>\
+             <th class=\"num\">First out</th><th class=\"num\">Last out</th>\
+             <th class=\"num\">Mean flow (1/s)</th></tr>\n",
+        );
+        for (k, e) in input.exits.iter().enumerate() {
+            let (first, last) = min_max(&e.exit_times);
+            let share = if n > 0 {
+                format!("{:.1} %", 100.0 * e.agents as f64 / n as f64)
+            } else {
+                "—".into()
+            };
+            let _ = writeln!(
+                h,
+                "<tr><td><span class=\"swatch\" style=\"background:{}\"></span> {}</td>\
+                 <td class=\"num\">{}</td><td class=\"num\">{share}</td><td class=\"num\">{}</td>\
+                 <td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                series_hex(k),
+                name_html(&e.name),
+                e.agents,
+                fmt_opt_time(first, "—"),
+                fmt_opt_time(last, "—"),
+                fmt_num(mean_flow(&e.exit_times), 2)
+            );
+        }
+        h.push_str("</table>\n");
+        let through_exits: usize = input.exits.iter().map(|e| e.agents).sum();
+        if through_exits + input.agents_left != n {
+            let _ = writeln!(
+                h,
+                "<p class=\"note warn-text\">Check: {through_exits} agents left through the exits \
+                 and {} had not left, but the run had {n} agents.</p>",
+                input.agents_left
+            );
+        }
+    }
+
+    // Measurement lines.
+    h.push_str("<h3>Measurement lines</h3>\n");
+    if input.lines.is_empty() {
+        h.push_str("<p class=\"empty\">No measurement lines.</p>\n");
+    } else {
+        h.push_str(
+            "<table>\n<tr><th>Line</th><th class=\"num\">Width (m)</th>\
+             <th class=\"num\">Crossings</th><th class=\"num\">Flow (1/s)</th>\
+             <th class=\"num\">Specific flow (1/(m·s))</th></tr>\n",
+        );
+        for (k, l) in input.lines.iter().enumerate() {
+            let [a, b] = l.segment;
+            let width = (b[0] - a[0]).hypot(b[1] - a[1]);
+            let _ = writeln!(
+                h,
+                "<tr><td><span class=\"line-swatch\" style=\"border-color:{}\"></span> {}</td>\
+                 <td class=\"num\">{width:.2}</td><td class=\"num\">{}</td>\
+                 <td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                series_hex(input.exits.len() + k),
+                name_html(&l.name),
+                l.crossing_times.len(),
+                fmt_num(l.flow, 2),
+                fmt_num(l.specific_flow, 2)
+            );
+        }
+        h.push_str("</table>\n");
+    }
+    h.push_str("</section>\n");
+}
+
+/// Smallest and largest finite value.
+fn min_max(v: &[f64]) -> (Option<f64>, Option<f64>) {
+    let finite = v.iter().copied().filter(|t| t.is_finite());
+    (finite.clone().reduce(f64::min), finite.reduce(f64::max))
+}
+
+/// N(t) as a polyline of a step function from (0, 0) to `t_end`.
+fn step_points(times: &[f64], t_end: f64) -> Vec<(f64, f64)> {
+    let mut pts = vec![(0.0_f64, 0.0_f64)];
+    let mut count = 0.0;
+    for p in n_t(times) {
+        let t = p.time.max(0.0);
+        pts.push((t, count));
+        count = p.count as f64;
+        pts.push((t, count));
+    }
+    pts.push((t_end.max(pts.last().map_or(0.0, |p| p.0)), count));
+    pts
+}
+
+/// The N–t diagram as an SVG string.
+fn nt_chart(input: &ReportInput) -> Result<String, String> {
+    let all_times = input
+        .exits
+        .iter()
+        .flat_map(|e| e.exit_times.iter())
+        .chain(input.lines.iter().flat_map(|l| l.crossing_times.iter()))
+        .copied()
+        .filter(|t| t.is_finite());
+    let t_last = all_times.fold(0.0_f64, f64::max);
+    let mut t_max = if input.simulated_time.is_finite() {
+        input.simulated_time.max(t_last)
+    } else {
+        t_last
+    };
+    if t_max <= 0.0 {
+        t_max = 1.0;
+    }
+    let n_max = input
+        .exits
+        .iter()
+        .map(|e| e.exit_times.len())
+        .chain(input.lines.iter().map(|l| l.crossing_times.len()))
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (PAGE_PX as u32, 420)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(16)
+            .x_label_area_size(48)
+            .y_label_area_size(64)
+            .build_cartesian_2d(0.0..t_max * 1.02, 0.0..n_max * 1.08)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .x_desc("time t (s)")
+            .y_desc("cumulative persons N")
+            .axis_desc_style(("sans-serif", 19))
+            .label_style(("sans-serif", 17))
+            .light_line_style(RGBColor(0xee, 0xee, 0xee))
+            .bold_line_style(RGBColor(0xd0, 0xd0, 0xd0))
+            .x_label_formatter(&|v| tick(*v))
+            .y_label_formatter(&|v| {
+                if v.fract() == 0.0 {
+                    tick(*v)
+                } else {
+                    String::new()
+                }
+            })
+            .draw()
+            .map_err(|e| e.to_string())?;
+        for (k, e) in input.exits.iter().enumerate() {
+            let colour = series_colour(k);
+            chart
+                .draw_series(LineSeries::new(
+                    step_points(&e.exit_times, t_max),
+                    colour.stroke_width(2),
+                ))
+                .map_err(|e| e.to_string())?
+                .label(format!(
+                    "exit {} ({})",
+                    isolate(&e.name),
+                    e.exit_times.len()
+                ))
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(3))
+                });
+        }
+        for (k, l) in input.lines.iter().enumerate() {
+            let colour = series_colour(input.exits.len() + k);
+            chart
+                .draw_series(DashedLineSeries::new(
+                    step_points(&l.crossing_times, t_max),
+                    8,
+                    5,
+                    colour.stroke_width(2),
+                ))
+                .map_err(|e| e.to_string())?
+                .label(format!(
+                    "line {} ({})",
+                    isolate(&l.name),
+                    l.crossing_times.len()
+                ))
+                .legend(move |(x, y)| {
+                    plotters::element::DashedPathElement::new(
+                        vec![(x, y), (x + 24, y)],
+                        6,
+                        3,
+                        colour.stroke_width(3),
+                    )
+                });
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .label_font(("sans-serif", 17))
+            .background_style(WHITE.mix(0.9))
+            .border_style(RGBColor(0xaa, 0xaa, 0xaa))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
+}
+
+/// Maps metres to map pixels: x to the right, y up, equal scale on both axes.
+struct MapTransform {
+    min_x: f64,
+    max_y: f64,
+    scale: f64,
+    pad: f64,
+}
+
+impl MapTransform {
+    fn x(&self, x: f64) -> f64 {
+        self.pad + (x - self.min_x) * self.scale
+    }
+    fn y(&self, y: f64) -> f64 {
+        self.pad + (self.max_y - y) * self.scale
+    }
+    fn pt(&self, p: [f64; 2]) -> String {
+        format!("{:.1},{:.1}", self.x(p[0]), self.y(p[1]))
+    }
+}
+
+/// A "nice" length for a scale bar: 1, 2 or 5 × 10^k, at most `max`.
+fn nice_length(max: f64) -> f64 {
+    let base = 10f64.powf(max.log10().floor());
+    [5.0, 2.0, 1.0]
+        .into_iter()
+        .map(|m| m * base)
+        .find(|&l| l <= max)
+        .unwrap_or(base)
+}
+
+/// The venue map as an SVG string; `None` if there is nothing with coordinates to draw.
+fn venue_map(input: &ReportInput) -> Option<String> {
+    // Extent of everything drawn.
+    let mut lo = [f64::INFINITY; 2];
+    let mut hi = [f64::NEG_INFINITY; 2];
+    let mut grow = |p: &[f64; 2]| {
+        if p[0].is_finite() && p[1].is_finite() {
+            for i in 0..2 {
+                lo[i] = lo[i].min(p[i]);
+                hi[i] = hi[i].max(p[i]);
+            }
+        }
+    };
+    input.walkable_area.iter().flatten().for_each(&mut grow);
+    input
+        .exits
+        .iter()
+        .flat_map(|e| e.polygon.iter())
+        .for_each(&mut grow);
+    input
+        .lines
+        .iter()
+        .flat_map(|l| l.segment.iter())
+        .for_each(&mut grow);
+    if input.walkable_area.is_empty() {
+        input.paths.iter().flatten().for_each(&mut grow);
+    }
+    if !(lo[0].is_finite() && lo[1].is_finite()) {
+        return None;
+    }
+    let (w, hgt) = ((hi[0] - lo[0]).max(1e-3), (hi[1] - lo[1]).max(1e-3));
+    let pad = 24.0;
+    let bottom = 44.0; // room for the scale bar
+    let scale = ((PAGE_PX - 2.0 * pad) / w).min((PAGE_PX - 2.0 * pad) / hgt);
+    let tf = MapTransform {
+        min_x: lo[0],
+        max_y: hi[1],
+        scale,
+        pad,
+    };
+    let (width, height) = (w * scale + 2.0 * pad, hgt * scale + pad + bottom);
+
+    let mut s = String::with_capacity(32 * 1024);
+    let _ = writeln!(
+        s,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width:.0}\" height=\"{height:.0}\" \
+         viewBox=\"0 0 {width:.0} {height:.0}\" font-family=\"system-ui,sans-serif\" \
+         role=\"img\" aria-label=\"Map of the venue with peak densities\">"
+    );
+    s.push_str("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
+
+    // Walkable area: outer ring and holes in one even–odd path, so holes stay white.
+    let area_path: String = input
+        .walkable_area
+        .iter()
+        .filter(|r| r.len() >= 3)
+        .map(|r| {
+            let pts: Vec<String> = r
+                .iter()
+                .filter(|p| p[0].is_finite() && p[1].is_finite())
+                .map(|p| tf.pt(*p))
+                .collect();
+            format!("M{}Z", pts.join("L"))
+        })
+        .collect();
+    let has_area = !area_path.is_empty();
+    if has_area {
+        let _ = writeln!(
+            s,
+            "<defs><clipPath id=\"walkable\"><path d=\"{area_path}\" clip-rule=\"evenodd\"/></clipPath></defs>\n\
+             <path d=\"{area_path}\" fill=\"#e9e9e9\" fill-rule=\"evenodd\" stroke=\"none\"/>"
+        );
+    }
+
+    // Peak density per cell, coloured by level of service; runs of equal level merged.
+    if let Some(d) = &input.density {
+        heat_map(&mut s, d, &tf, has_area);
+    }
+
+    // Walls on top of the heat map.
+    if has_area {
+        let _ = writeln!(
+            s,
+            "<path d=\"{area_path}\" fill=\"none\" stroke=\"#333\" stroke-width=\"1.2\" stroke-linejoin=\"round\"/>"
+        );
+    }
+
+    // Sampled agent paths, thinned to about one point per pixel.
+    if !input.paths.is_empty() {
+        s.push_str("<g fill=\"none\" stroke=\"#1b1b1b\" stroke-opacity=\"0.35\" stroke-width=\"0.7\" stroke-linejoin=\"round\">\n");
+        for path in &input.paths {
+            let mut pts: Vec<(f64, f64)> = Vec::new();
+            for p in path.iter().filter(|p| p[0].is_finite() && p[1].is_finite()) {
+                let q = (tf.x(p[0]), tf.y(p[1]));
+                match pts.last() {
+                    Some(l) if (q.0 - l.0).hypot(q.1 - l.1) < 1.0 => {}
+                    _ => pts.push(q),
+                }
+            }
+            if pts.len() >= 2 {
+                let d: Vec<String> = pts.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
+                let _ = writeln!(s, "<polyline points=\"{}\"/>", d.join(" "));
+            }
+        }
+        s.push_str("</g>\n");
+    }
+
+    // Exits and their labels.
+    let halo =
+        "paint-order=\"stroke\" stroke=\"#fff\" stroke-width=\"3.5\" stroke-linejoin=\"round\"";
+    for (k, e) in input.exits.iter().enumerate() {
+        let pts: Vec<String> = e
+            .polygon
+            .iter()
+            .filter(|p| p[0].is_finite() && p[1].is_finite())
+            .map(|p| tf.pt(*p))
+            .collect();
+        if pts.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            s,
+            "<polygon points=\"{}\" fill=\"{}\" fill-opacity=\"0.85\" stroke=\"#000\" stroke-width=\"1\"/>",
+            pts.join(" "),
+            series_hex(k)
+        );
+        let (cx, cy) = centroid(&e.polygon);
+        let (x, anchor) = label_anchor(tf.x(cx), width, pad);
+        let _ = writeln!(
+            s,
+            "<text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"13\" font-weight=\"700\" text-anchor=\"{anchor}\" \
+             fill=\"{}\" {halo}>{} ({})</text>",
+            tf.y(cy) - 8.0,
+            series_hex(k),
+            esc(&isolate(&e.name)),
+            e.agents
+        );
+    }
+
+    // Measurement lines.
+    for (k, l) in input.lines.iter().enumerate() {
+        let [a, b] = l.segment;
+        if !(a.iter().chain(b.iter()).all(|v| v.is_finite())) {
+            continue;
+        }
+        let colour = series_hex(input.exits.len() + k);
+        let _ = writeln!(
+            s,
+            "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"{colour}\" stroke-width=\"3\" \
+             stroke-dasharray=\"8 5\" stroke-linecap=\"round\"/>",
+            tf.x(a[0]),
+            tf.y(a[1]),
+            tf.x(b[0]),
+            tf.y(b[1])
+        );
+        let (x, anchor) = label_anchor(tf.x((a[0] + b[0]) / 2.0), width, pad);
+        let _ = writeln!(
+            s,
+            "<text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"12\" font-weight=\"600\" text-anchor=\"{anchor}\" \
+             fill=\"{colour}\" {halo}>{}</text>",
+            tf.y((a[1] + b[1]) / 2.0) - 7.0,
+            esc(&isolate(&l.name))
+        );
+    }
+
+    // The peak cell.
+    let peak = input.density.as_ref().filter(|d| {
+        d.peak_density.is_finite()
+            && d.peak_density > 0.0
+            && d.peak_at.iter().all(|v| v.is_finite())
+    });
+    if let Some(d) = peak {
+        let half = d.cell / 2.0;
+        let (x, y) = (tf.x(d.peak_at[0] - half), tf.y(d.peak_at[1] + half));
+        let side = (d.cell * scale).max(6.0);
+        let _ = writeln!(
+            s,
+            "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{side:.1}\" height=\"{side:.1}\" fill=\"none\" \
+             stroke=\"#000\" stroke-width=\"2.5\"/>"
+        );
+        let anchor = if tf.x(d.peak_at[0]) > width * 0.7 {
+            "end"
+        } else {
+            "start"
+        };
+        let dx = if anchor == "end" { -4.0 } else { side + 4.0 };
+        let _ = writeln!(
+            s,
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" font-weight=\"700\" text-anchor=\"{anchor}\" {halo}>\
+             peak {:.2} /m² at {}</text>",
+            x + dx,
+            y - 4.0,
+            d.peak_density,
+            esc(&fmt_time(d.peak_time))
+        );
+    }
+
+    // Scale bar.
+    let bar_m = nice_length(160.0 / scale);
+    let bar_px = bar_m * scale;
+    let (bx, by) = (pad, height - 18.0);
+    let _ = writeln!(
+        s,
+        "<g font-size=\"12\"><rect x=\"{bx:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"5\" fill=\"#333\"/>\
+         <rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"5\" fill=\"#fff\" stroke=\"#333\"/>\
+         <text x=\"{:.1}\" y=\"{:.1}\">{} m</text>\
+         <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#555\">x ({:.1} … {:.1} m) →, y ({:.1} … {:.1} m) ↑</text></g>",
+        by - 5.0,
+        bar_px / 2.0,
+        bx + bar_px / 2.0,
+        by - 5.0,
+        bar_px / 2.0,
+        bx + bar_px + 6.0,
+        by + 1.0,
+        fmt_len(bar_m),
+        width - pad,
+        by + 1.0,
+        lo[0],
+        hi[0],
+        lo[1],
+        hi[1]
+    );
+    s.push_str("</svg>\n");
+    Some(s)
+}
+
+/// Where to anchor a label centred at `x` so it stays on a map `width` px wide: centred in the
+/// middle, left-aligned near the left edge, right-aligned near the right edge.
+fn label_anchor(x: f64, width: f64, pad: f64) -> (f64, &'static str) {
+    if x > width - 6.0 * pad {
+        (x.min(width - 4.0), "end")
+    } else if x < 6.0 * pad {
+        (x.max(4.0), "start")
+    } else {
+        (x, "middle")
+    }
+}
+
+/// An axis tick value, without a trailing ".0": 5 → "5", 2.5 → "2.5".
+fn tick(v: f64) -> String {
+    let r = (v * 1e6).round() / 1e6;
+    if r == 0.0 {
+        "0".to_string()
+    } else {
+        format!("{r}")
+    }
+}
+
+/// A scale-bar length without trailing zeros.
+fn fmt_len(m: f64) -> String {
+    if m >= 1.0 {
+        format!("{m:.0}")
+    } else {
+        format!("{m}")
+    }
+}
+
+/// Vertex average of a polygon (enough to place a label), ignoring a closing duplicate.
+fn centroid(poly: &[[f64; 2]]) -> (f64, f64) {
+    let pts: Vec<&[f64; 2]> = poly
+        .iter()
+        .filter(|p| p[0].is_finite() && p[1].is_finite())
+        .collect();
+    let pts = match pts.as_slice() {
+        [first, rest @ .., last] if first == last && !rest.is_empty() => &pts[..pts.len() - 1],
+        _ => &pts[..],
+    };
+    let n = pts.len().max(1) as f64;
+    let (sx, sy) = pts
+        .iter()
+        .fold((0.0, 0.0), |(x, y), p| (x + p[0], y + p[1]));
+    (sx / n, sy / n)
+}
+
+/// Draws the per-cell peak densities coloured by level of service, clipped to the walkable area.
+fn heat_map(s: &mut String, d: &DensityReport, tf: &MapTransform, clip: bool) {
+    if d.nx == 0
+        || d.ny == 0
+        || d.cell.is_nan()
+        || d.cell <= 0.0
+        || d.peak.len() != d.nx.saturating_mul(d.ny)
+    {
+        return;
+    }
+    let level = |v: f64| (v.is_finite() && v > 0.0).then(|| FruinLevel::walkway(v));
+    let overlap = 0.3; // px, hides hairline seams between neighbouring cells
+    let cell_px = d.cell * tf.scale;
+    let _ = writeln!(
+        s,
+        "<g{} shape-rendering=\"crispEdges\">",
+        if clip {
+            " clip-path=\"url(#walkable)\""
+        } else {
+            ""
+        }
+    );
+    for iy in 0..d.ny {
+        let row = &d.peak[iy * d.nx..(iy + 1) * d.nx];
+        let mut ix = 0;
+        while ix < d.nx {
+            let Some(lv) = level(row[ix]) else {
+                ix += 1;
+                continue;
+            };
+            let start = ix;
+            while ix < d.nx && level(row[ix]) == Some(lv) {
+                ix += 1;
+            }
+            let x0 = d.origin[0] + start as f64 * d.cell;
+            let y1 = d.origin[1] + (iy + 1) as f64 * d.cell;
+            let _ = writeln!(
+                s,
+                "<rect x=\"{:.2}\" y=\"{:.2}\" width=\"{:.2}\" height=\"{:.2}\" fill=\"{}\"/>",
+                tf.x(x0),
+                tf.y(y1),
+                (ix - start) as f64 * cell_px + overlap,
+                cell_px + overlap,
+                lv.colour()
+            );
+        }
+    }
+    s.push_str("</g>\n");
+}
+
+/// The map legend: levels of service and symbols.
+fn legend(h: &mut String, input: &ReportInput) {
+    h.push_str("<div class=\"legend\">\n<table>\n<tr><th colspan=\"4\">Fruin level of service (walkways), peak density per cell</th></tr>\n");
+    h.push_str("<tr><th>Level</th><th class=\"num\">Space per person</th><th class=\"num\">Density</th><th>Walkers experience</th></tr>\n");
+    for level in FruinLevel::ALL {
+        let (lo, hi) = level.area_per_person();
+        let (space, density) = match hi {
+            None => (format!("≥ {lo:.2} m²"), format!("≤ {:.2} /m²", 1.0 / lo)),
+            Some(hi) if lo > 0.0 => (
+                format!("{lo:.2} – {hi:.2} m²"),
+                format!("{:.2} – {:.2} /m²", 1.0 / hi, 1.0 / lo),
+            ),
+            Some(hi) => (format!("< {hi:.2} m²"), format!("> {:.2} /m²", 1.0 / hi)),
+        };
+        let _ = writeln!(
+            h,
+            "<tr class=\"legend-los\"><td>{}</td><td class=\"num\">{space}</td><td class=\"num\">{density}</td><td>{}</td></tr>",
+            los_badge(level),
+            level.description()
+        );
+    }
+    h.push_str("</table>\n<table>\n<tr><th colspan=\"2\">Map symbols</th></tr>\n");
+    let symbol = |h: &mut String, swatch: &str, text: &str| {
+        let _ = writeln!(h, "<tr><td>{swatch}</td><td>{text}</td></tr>");
+    };
+    symbol(
+        h,
+        "<span class=\"swatch\" style=\"background:#e9e9e9\"></span>",
+        "walkable area, never occupied",
+    );
+    symbol(
+        h,
+        "<span class=\"swatch\" style=\"background:#fff\"></span>",
+        "obstacle or outside",
+    );
+    if let Some(d) = &input.density {
+        symbol(
+            h,
+            "<span class=\"swatch\" style=\"background:#fff;border:2.5px solid #000\"></span>",
+            &format!("cell of the highest density ({} m cells)", fmt_len(d.cell)),
+        );
+    }
+    symbol(
+        h,
+        "<span class=\"swatch\" style=\"background:#1f77b4\"></span>",
+        "exit (agents out)",
+    );
+    symbol(
+        h,
+        "<span class=\"line-swatch\" style=\"border-color:#6a3d9a\"></span>",
+        "measurement line",
+    );
+    if !input.paths.is_empty() {
+        symbol(
+            h,
+            "<span class=\"swatch\" style=\"background:none;border:none;border-top:1px solid #555\"></span>",
+            &format!("path of a sampled agent ({} shown)", input.paths.len()),
+        );
+    }
+    h.push_str("</table>\n</div>\n");
+}
+
+/// How the figures were computed.
+fn methods(h: &mut String, input: &ReportInput) {
+    h.push_str("<section>\n<h2>How these figures are computed</h2>\n<ul class=\"note\">\n");
+    h.push_str(
+        "<li><b>t50, t90, t100</b>: the time at which ⌈N/2⌉, ⌈0.9 N⌉ and N of the N agents \
+         had left through an exit; not reached if fewer agents had left when the run ended.</li>\n\
+         <li><b>Mean flow</b> at an exit or line: (n − 1) / (t<sub>n</sub> − t<sub>1</sub>) for \
+         n passages between the first (t<sub>1</sub>) and the last (t<sub>n</sub>), in persons per \
+         second: the inverse of the mean time gap, as in PedPy's N–t analysis. \
+         <b>Specific flow</b>: mean flow divided by the length of the line, persons per metre \
+         and second.</li>\n",
+    );
+    if let Some(d) = &input.density {
+        let _ = writeln!(
+            h,
+            "<li><b>Density</b>: in every time step, the number of agents in each {} m × {} m cell \
+             divided by the walkable area of that cell (classic density, persons/m²); each cell \
+             keeps its highest value. Cells less than 10 % walkable are not evaluated, so that \
+             cells cut by walls do not show inflated densities.</li>",
+            fmt_len(d.cell),
+            fmt_len(d.cell)
+        );
+    }
+    h.push_str(
+        "<li><b>Level of service</b>: J. J. Fruin, <i>Pedestrian Planning and Design</i> (1971), \
+         walkway table, applied to the peak density (space per person = 1 / density). A value on \
+         a threshold belongs to the better level.</li>\n</ul>\n</section>\n",
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> ReportInput {
+        let nx = 10;
+        let ny = 4;
+        let mut peak = vec![0.0; nx * ny];
+        // One cell per level of service in the bottom row, a wall cell, a peak on top.
+        for (i, v) in [0.2, 0.4, 0.6, 1.0, 1.5, 3.0].into_iter().enumerate() {
+            peak[i] = v;
+        }
+        peak[9] = f64::NAN;
+        peak[3 * nx + 7] = 4.25;
+        ReportInput {
+            scenario_name: "Corridor <gate & \"A\">".into(),
+            scenario_path: "scenarios/corridor.toml".into(),
+            model: "Collision-Free Speed Model".into(),
+            seed: 42,
+            dt: 0.05,
+            agents_total: 5,
+            agents_left: 1,
+            simulated_time: 30.0,
+            wall_time: 0.5,
+            evacuation: aman_analysis::evacuation_times(&[10.0, 12.5, 14.0, 16.25], 5),
+            walkable_area: vec![
+                vec![[0.0, 0.0], [10.0, 0.0], [10.0, 4.0], [0.0, 4.0], [0.0, 0.0]],
+                vec![[4.0, 1.5], [5.0, 1.5], [5.0, 2.5], [4.0, 2.5], [4.0, 1.5]],
+            ],
+            exits: vec![ExitReport {
+                name: "<gate & \"A\">".into(),
+                polygon: vec![[9.5, 1.0], [10.0, 1.0], [10.0, 3.0], [9.5, 3.0]],
+                agents: 4,
+                exit_times: vec![16.25, 10.0, 14.0, 12.5],
+            }],
+            lines: vec![LineReport {
+                name: "mid".into(),
+                segment: [[7.0, 0.0], [7.0, 4.0]],
+                crossing_times: vec![8.0, 9.0, 10.0, 11.0],
+                flow: Some(1.0),
+                specific_flow: Some(0.25),
+            }],
+            density: Some(DensityReport {
+                origin: [0.0, 0.0],
+                cell: 1.0,
+                nx,
+                ny,
+                peak,
+                peak_density: 4.25,
+                peak_time: 13.5,
+                peak_at: [7.5, 3.5],
+            }),
+            paths: vec![
+                vec![[0.5, 2.0], [3.0, 2.2], [6.0, 2.0], [9.7, 2.0]],
+                vec![[1.0, 1.0]],
+            ],
+        }
+    }
+
+    #[test]
+    fn report_shows_the_figures() {
+        let html = render_report(&sample());
+        std::fs::write("/tmp/aman-report-test.html", &html).unwrap();
+        assert!(html.starts_with("<!DOCTYPE html>"));
+        assert!(html.trim_end().ends_with("</html>"));
+        // Figures.
+        // t50: ⌈5/2⌉ = 3 agents out at 14 s; t90 and t100 not reached (1 agent inside).
+        assert!(html.contains("t50 (half of the agents out)</th><td class=\"num\">14.0 s"));
+        assert!(html.contains("t90 (90 % of agents out)</th><td class=\"num\">not reached"));
+        assert!(html.contains("Not complete: 1 of 5 agents"));
+        assert!(
+            html.contains("<td class=\"num\">0.25</td>"),
+            "specific flow"
+        );
+        assert!(html.contains("<td class=\"num\">4.00</td>"), "line width");
+        assert!(html.contains("4.25 persons/m² at (7.5, 3.5) m, t = 13.5 s"));
+        assert!(html.contains("LOS F"));
+        assert!(html.contains("80.0 %"), "share of the exit");
+        // No external resources or scripts.
+        assert!(!html.contains("<script"));
+        assert!(!html.contains("src=\"http") && !html.contains("href=\"http"));
+        // Names are escaped everywhere, never raw.
+        assert!(!html.contains("<gate"));
+        assert!(html.contains("&lt;gate &amp; &quot;A&quot;&gt;"));
+        // SVG: both figures, balanced tags.
+        assert_eq!(html.matches("<svg").count(), 2);
+        assert_eq!(html.matches("<svg").count(), html.matches("</svg>").count());
+        assert_eq!(
+            html.matches("<g").count() - html.matches("<gate").count(),
+            html.matches("</g>").count()
+        );
+        assert!(html.contains("time t (s)") && html.contains("cumulative persons N"));
+        assert!(html.contains("clip-path=\"url(#walkable)\""));
+        assert!(html.contains("<polyline"), "agent paths");
+        // One legend row per level of service.
+        assert_eq!(html.matches("class=\"legend-los\"").count(), 6);
+        for level in FruinLevel::ALL {
+            assert!(html.contains(&format!("LOS {}</span>", level.label())));
+            assert!(
+                html.contains(&format!("fill=\"{}\"", level.colour())),
+                "{level} on the map"
+            );
+        }
+    }
+
+    #[test]
+    fn empty_input_does_not_panic() {
+        let html = render_report(&ReportInput::default());
+        assert!(html.contains("No agents took part"));
+        assert!(html.contains("No exits or measurement lines"));
+        assert!(html.contains("No geometry to draw"));
+        assert!(html.contains("No exits.") && html.contains("No measurement lines."));
+        assert!(!html.contains("<svg"));
+
+        // Zero agents but geometry, an exit, a line without crossings, NaN everywhere.
+        let mut input = sample();
+        input.agents_total = 0;
+        input.agents_left = 0;
+        input.evacuation = EvacuationTimes::default();
+        input.exits[0].exit_times.clear();
+        input.exits[0].agents = 0;
+        input.lines[0].crossing_times.clear();
+        input.lines[0].flow = None;
+        input.lines[0].specific_flow = None;
+        input.simulated_time = 0.0;
+        input.wall_time = 0.0;
+        input.paths = vec![vec![], vec![[f64::NAN, 1.0], [2.0, f64::INFINITY]]];
+        if let Some(d) = input.density.as_mut() {
+            d.peak.truncate(3); // inconsistent with nx × ny: no heat map, no panic
+            d.peak_density = f64::NAN;
+        }
+        let html = render_report(&input);
+        assert!(html.contains("— (no agents)"));
+        assert!(html.contains("Peak density</th><td class=\"num\">not recorded"));
+        assert_eq!(html.matches("<svg").count(), 2);
+    }
+
+    #[test]
+    fn map_scales_to_the_page() {
+        for size in [10.0, 700.0] {
+            let input = ReportInput {
+                walkable_area: vec![vec![
+                    [0.0, 0.0],
+                    [size, 0.0],
+                    [size, size / 5.0],
+                    [0.0, size / 5.0],
+                ]],
+                ..ReportInput::default()
+            };
+            let svg = venue_map(&input).unwrap();
+            assert!(svg.contains("width=\"900\""), "{size} m: {}", &svg[..200]);
+        }
+        assert_eq!(nice_length(160.0 / 86.0), 1.0);
+        assert_eq!(nice_length(160.0 / 1.2), 100.0);
+        assert_eq!(nice_length(0.3), 0.2);
+    }
+
+    #[test]
+    fn times_are_readable() {
+        assert_eq!(fmt_time(42.04), "42.0 s");
+        assert_eq!(fmt_time(754.3), "754.3 s (12 min 34 s)");
+        assert_eq!(fmt_time(3725.0), "3725 s (1 h 02 min 05 s)");
+        assert_eq!(fmt_opt_time(None, "not reached"), "not reached");
+    }
+}
