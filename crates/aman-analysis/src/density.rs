@@ -14,8 +14,9 @@
 //! With [`DensityGrid::with_walkable_area`], A is the walkable part of the cell instead (the
 //! cell square intersected with the walkable area), so a cell half covered by a wall is not
 //! reported at half its true density. Cells less than [`MIN_WALKABLE_FRACTION`] walkable are
-//! not evaluated at all: their small area would turn a single agent standing there into an
-//! absurd density (one person in 0.05 m² is 20 persons/m²). PedPy does not do this.
+//! not evaluated at all: their small area would turn the few agents standing along the wall
+//! into an absurd density (five people in a 0.25 m strip of a 2 m cell read as 10 persons/m²).
+//! PedPy does not do this.
 //!
 //! Cells are indexed row by row from the lower-left corner: index = iy · nx + ix, with
 //! ix = ⌊(x − x₀)/c⌋ and iy = ⌊(y − y₀)/c⌋.
@@ -28,9 +29,9 @@ use crate::AnalysisError;
 /// The default cell side, m: 1 m × 1 m cells.
 pub const DEFAULT_CELL: f64 = 1.0;
 
-/// Cells whose walkable fraction is below this (10 %) are not evaluated by a grid built with
+/// Cells whose walkable fraction is below this (50 %) are not evaluated by a grid built with
 /// [`DensityGrid::with_walkable_area`].
-pub const MIN_WALKABLE_FRACTION: f64 = 0.1;
+pub const MIN_WALKABLE_FRACTION: f64 = 0.5;
 
 /// The largest grid accepted: 4 million cells (a 2 km × 2 km site at 1 m, about 100 MB).
 pub const MAX_GRID_CELLS: usize = 4_000_000;
@@ -263,7 +264,7 @@ impl DensityGrid {
     }
 
     /// Peak density of each cell, persons/m², indexed iy · nx + ix: 0 for a cell never
-    /// occupied, NaN for a cell not evaluated (less than 10 % walkable).
+    /// occupied, NaN for a cell not evaluated (less than 50 % walkable).
     pub fn peak_densities(&self) -> &[f64] {
         &self.peak
     }
@@ -548,7 +549,7 @@ mod tests {
         assert_eq!(g.dims(), (4, 3));
         let f = g.walkable_fractions().unwrap();
         assert!(close(f[0], 1.0) && close(f[1], 0.5) && close(f[5], 0.5) && close(f[2], 1.0));
-        // Top row: 5 % walkable, below the 10 % threshold.
+        // Top row: 5 % walkable, below the 50 % threshold.
         assert!(close(f[8], 0.05));
         assert!((8..12).all(|i| g.peak_densities()[i].is_nan()));
         let total: f64 = f.iter().sum();

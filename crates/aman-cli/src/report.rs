@@ -1068,7 +1068,7 @@ fn methods(h: &mut String, input: &ReportInput) {
             h,
             "<li><b>Density</b>: in every time step, the number of agents in each {} m × {} m cell \
              divided by the walkable area of that cell (classic density, persons/m²); each cell \
-             keeps its highest value. Cells less than 10 % walkable are not evaluated, so that \
+             keeps its highest value. Cells less than 50 % walkable are not evaluated, so that \
              cells cut by walls do not show inflated densities.</li>",
             fmt_len(d.cell),
             fmt_len(d.cell)

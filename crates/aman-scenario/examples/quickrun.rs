@@ -4,6 +4,17 @@ fn main() {
     let t0 = std::time::Instant::now();
     let mut sc = aman_scenario::load(std::path::Path::new(&path)).unwrap_or_else(|e| panic!("{e}"));
     eprintln!("setup {:.2}s, agents {}", t0.elapsed().as_secs_f64(), sc.simulation.agents().len());
+    if let Ok(v) = std::env::var("FIELDAT") {
+        let xy: Vec<f64> = v.split(',').map(|t| t.parse().unwrap()).collect();
+        for dy in -2..=2 { for dx in -2..=2 {
+            let p = aman_geometry::Vec2::new(xy[0] + dx as f64 * 0.5, xy[1] + dy as f64 * 0.5);
+            let s = aman_sim::StageId(xy[2] as u32);
+            let d = sc.simulation.walking_distance(s, p);
+            let dir = sc.simulation.walking_direction(s, p);
+            println!("({:.1},{:.1}) d={:.2} dir=({:.2},{:.2})", p.x, p.y, d, dir.x, dir.y);
+        }}
+        return;
+    }
     if std::env::var("FIELD").is_ok() {
         for j in 0..8 {
             let y = 0.62 - j as f64 * 0.02;

@@ -343,7 +343,8 @@ pub struct OutputSection {
     /// Write `trajectories.sqlite`. Default true.
     #[serde(default = "d_true")]
     pub trajectories: bool,
-    /// Side of the density cells in the report, m. Default 1.
+    /// Side of the density cells in the report, m. Default 2 (a lone person in a 1 m cell
+    /// would already read as 1 person/m², Fruin level D).
     #[serde(default = "d_cell")]
     pub density_cell_size: f64,
 }
@@ -361,7 +362,7 @@ fn d_true() -> bool {
     true
 }
 fn d_cell() -> f64 {
-    1.0
+    2.0
 }
 
 /// A value drawn per agent: a number, or a table with `distribution = "…"`.

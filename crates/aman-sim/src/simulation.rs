@@ -488,7 +488,10 @@ impl Simulation {
         for i in 0..n {
             let p = self.agents.position[i];
             let mut target = self.agents.target[i];
-            if rechoose && !self.stage_open[target.0 as usize] {
+            // choose again when the target closed, or when the agent got where its target
+            // cannot be reached (pushed through a gap that routing treats as closed)
+            let lost = self.fields[target.0 as usize].distance(&self.grid, p).is_infinite();
+            if (rechoose && !self.stage_open[target.0 as usize]) || lost {
                 target = self.choose(self.agents.journey[i], self.agents.journey_step[i], p, Some(target));
                 self.agents.target[i] = target;
             }
@@ -684,6 +687,10 @@ impl Simulation {
     /// Walking distance (metres) from `p` to stage `s` along its routing field.
     pub fn walking_distance(&self, s: StageId, p: Vec2) -> f64 {
         self.fields[s.0 as usize].distance(&self.grid, p)
+    }
+    /// Unit walking direction at `p` towards stage `s` (the routing field's), zero if none.
+    pub fn walking_direction(&self, s: StageId, p: Vec2) -> Vec2 {
+        self.fields[s.0 as usize].direction(&self.grid, p)
     }
     /// Whether nothing remains to simulate: no agent inside, none pending.
     pub fn is_finished(&self) -> bool {

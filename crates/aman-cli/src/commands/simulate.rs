@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use aman_analysis::{DensityGrid, EvacuationTimes, FruinLevel, evacuation_times, mean_flow, specific_flow};
-use aman_geometry::Vec2;
 use aman_sim::{Simulation, StageKind};
 use aman_trajectory::JupedsimSqliteWriter;
 use anyhow::Context;
@@ -149,6 +148,7 @@ fn sanitize(name: &str) -> String {
 }
 
 fn simulate(sc: &mut aman_scenario::Scenario, out: &Path, interactive: bool) -> Result<(Summary, ReportInput), Failure> {
+    let total_expected = sc.total_agents() as u64;
     let sim: &mut Simulation = &mut sc.simulation;
     let dt = sim.config().dt;
     let steps_per_frame = (1.0 / (sc.output.fps * dt)).round().max(1.0) as u64;
@@ -165,7 +165,6 @@ fn simulate(sc: &mut aman_scenario::Scenario, out: &Path, interactive: bool) -> 
     };
     let mut density = DensityGrid::with_walkable_area(sim.walkable_area(), sc.output.density_cell_size)
         .map_err(|e| Failure::Input(anyhow::anyhow!("output.density_cell_size: {e}")))?;
-    let total_expected = sc.total_agents() as u64;
     let path_every = (total_expected / MAX_PATHS).max(1);
     let mut paths: std::collections::BTreeMap<u64, Vec<[f64; 2]>> = Default::default();
     let path_steps = ((1.0 / dt).round() as u64).max(1);
@@ -297,7 +296,7 @@ fn simulate(sc: &mut aman_scenario::Scenario, out: &Path, interactive: bool) -> 
         .chain(poly.interiors())
         .map(|r| r.coords().map(|c| [c.x, c.y]).collect())
         .collect();
-    let (origin, cell, nx, ny) = density.geometry();
+    let (origin, cell, (nx, ny)) = (density.origin(), density.cell(), density.dims());
     let report = ReportInput {
         scenario_name: sc.name.clone(),
         scenario_path: sc.path.display().to_string(),
@@ -317,14 +316,13 @@ fn simulate(sc: &mut aman_scenario::Scenario, out: &Path, interactive: bool) -> 
             cell,
             nx,
             ny,
-            peak: density.peak_values().to_vec(),
+            peak: density.peak_densities().to_vec(),
             peak_density: p.density,
             peak_time: p.time,
             peak_at: [p.centre.x, p.centre.y],
         }),
         paths: paths.into_values().filter(|p| p.len() > 1).collect(),
     };
-    let _ = Vec2::ZERO;
     Ok((summary, report))
 }
 
