@@ -42,7 +42,8 @@ pub struct Scenario {
 impl Scenario {
     /// Agents in the scenario in all: placed plus scheduled.
     pub fn total_agents(&self) -> usize {
-        self.populations.iter().map(|p| p.1).sum::<usize>() + self.sources.iter().map(|s| s.1).sum::<usize>()
+        self.populations.iter().map(|p| p.1).sum::<usize>()
+            + self.sources.iter().map(|s| s.1).sum::<usize>()
     }
 }
 
@@ -66,7 +67,10 @@ pub struct Overrides {
 /// # Errors
 /// As [`load`].
 pub fn load_with(path: &Path, overrides: &Overrides) -> Result<Scenario, ScenarioError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io { path: path.to_path_buf(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
     load_str(&text, path, overrides)
 }
 
@@ -75,8 +79,10 @@ pub fn load_with(path: &Path, overrides: &Overrides) -> Result<Scenario, Scenari
 /// # Errors
 /// As [`load`].
 pub fn load_str(text: &str, path: &Path, overrides: &Overrides) -> Result<Scenario, ScenarioError> {
-    let mut file: ScenarioFile =
-        toml::from_str(text).map_err(|e| ScenarioError::Syntax { path: path.to_path_buf(), message: e.to_string() })?;
+    let mut file: ScenarioFile = toml::from_str(text).map_err(|e| ScenarioError::Syntax {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
     if let Some(seed) = overrides.seed {
         file.simulation.seed = seed;
     }
@@ -89,32 +95,50 @@ struct Builder<'a> {
 
 impl Builder<'_> {
     fn invalid(&self, key: impl Into<String>, message: impl Into<String>) -> ScenarioError {
-        ScenarioError::Invalid { path: self.path.to_path_buf(), key: key.into(), message: message.into() }
+        ScenarioError::Invalid {
+            path: self.path.to_path_buf(),
+            key: key.into(),
+            message: message.into(),
+        }
     }
     fn sim_err(&self, key: impl Into<String>, source: aman_sim::SimError) -> ScenarioError {
-        ScenarioError::Simulation { path: self.path.to_path_buf(), key: key.into(), source }
+        ScenarioError::Simulation {
+            path: self.path.to_path_buf(),
+            key: key.into(),
+            source,
+        }
     }
-    fn geo_err(&self, key: impl Into<String>, source: aman_geometry::GeometryError) -> ScenarioError {
-        ScenarioError::Geometry { path: self.path.to_path_buf(), key: key.into(), source }
+    fn geo_err(&self, source: aman_geometry::GeometryError) -> ScenarioError {
+        ScenarioError::Geometry {
+            path: self.path.to_path_buf(),
+            source,
+        }
     }
 
     fn polygon(&self, key: &str, pts: &[[f64; 2]]) -> Result<geo::Polygon<f64>, ScenarioError> {
-        import::polygon_from_points(pts, key).map_err(|e| self.geo_err(key, e))
+        import::polygon_from_points(pts, key).map_err(|e| self.geo_err(e))
     }
 
     fn build(&self, f: ScenarioFile) -> Result<Scenario, ScenarioError> {
-        let name = f
-            .scenario
-            .name
-            .clone()
-            .unwrap_or_else(|| self.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
+        let name = f.scenario.name.clone().unwrap_or_else(|| {
+            self.path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        });
         let sim = &f.simulation;
         if !(sim.end_time.is_finite() && sim.end_time > 0.0) {
-            return Err(self.invalid("simulation.end_time", format!("{} s: give a positive number of seconds", sim.end_time)));
+            return Err(self.invalid(
+                "simulation.end_time",
+                format!("{} s: give a positive number of seconds", sim.end_time),
+            ));
         }
         let out = &f.output;
         if !(out.fps.is_finite() && out.fps > 0.0) {
-            return Err(self.invalid("output.fps", format!("{}: give a positive number of frames per second", out.fps)));
+            return Err(self.invalid(
+                "output.fps",
+                format!("{}: give a positive number of frames per second", out.fps),
+            ));
         }
         if sim.dt.is_finite() && sim.dt > 0.0 {
             let per_frame = 1.0 / (out.fps * sim.dt);
@@ -133,55 +157,87 @@ impl Builder<'_> {
                         "{} frames/s does not divide the step rate 1/dt = {rate} steps/s evenly; \
                          choose fps = {} or change dt to 1/(fps·k) s for a whole number k",
                         out.fps,
-                        if shown.is_empty() { "1/dt".to_string() } else { shown.join(" or ") }
+                        if shown.is_empty() {
+                            "1/dt".to_string()
+                        } else {
+                            shown.join(" or ")
+                        }
                     ),
                 ));
             }
         }
         if !(out.density_cell_size.is_finite() && out.density_cell_size > 0.0) {
-            return Err(self.invalid("output.density_cell_size", format!("{}: give a positive size in metres", out.density_cell_size)));
+            return Err(self.invalid(
+                "output.density_cell_size",
+                format!("{}: give a positive size in metres", out.density_cell_size),
+            ));
         }
         // geometry
         let g = &f.geometry;
         let area: WalkableArea = match (&g.file, &g.wkt) {
             (Some(file), None) => {
                 let p = self.path.parent().unwrap_or(Path::new(".")).join(file);
-                import::walkable_area_from_file(&p).map_err(|e| self.geo_err("geometry.file", e))?
+                import::walkable_area_from_file(&p).map_err(|e| self.geo_err(e))?
             }
-            (None, Some(wkt)) => import::walkable_area_from_wkt(wkt, "geometry.wkt").map_err(|e| self.geo_err("geometry.wkt", e))?,
+            (None, Some(wkt)) => import::walkable_area_from_wkt(wkt, "geometry.wkt").map_err(|e| self.geo_err(e))?,
             _ => return Err(self.invalid("geometry", "give exactly one of `file = \"venue.wkt\"` (WKT, GeoJSON or JuPedSim XML, relative to this file) or `wkt = \"POLYGON (...)\"`")),
         };
         let mut routing = RoutingParams::for_area(&area);
         if let Some(c) = g.routing_cell_size {
             if !(c.is_finite() && c > 0.0) {
-                return Err(self.invalid("geometry.routing_cell_size", format!("{c}: give a positive size in metres (e.g. 0.1)")));
+                return Err(self.invalid(
+                    "geometry.routing_cell_size",
+                    format!("{c}: give a positive size in metres (e.g. 0.1)"),
+                ));
             }
             routing.cell_size = c;
         }
         if let Some(d) = g.routing_wall_distance {
             if !(d.is_finite() && d >= 0.0) {
-                return Err(self.invalid("geometry.routing_wall_distance", format!("{d}: give a distance >= 0 m")));
+                return Err(self.invalid(
+                    "geometry.routing_wall_distance",
+                    format!("{d}: give a distance >= 0 m"),
+                ));
             }
             routing.wall_distance = d;
         }
         if let Some(c) = g.routing_clearance {
             if !(c.is_finite() && c >= 0.0) {
-                return Err(self.invalid("geometry.routing_clearance", format!("{c}: give a distance >= 0 m (half the narrowest passable gap)")));
+                return Err(self.invalid(
+                    "geometry.routing_clearance",
+                    format!("{c}: give a distance >= 0 m (half the narrowest passable gap)"),
+                ));
             }
             routing.clearance = c;
         }
         // model
         let model = match &f.model {
-            ModelSection::CollisionFreeSpeed { strength_neighbor_repulsion, range_neighbor_repulsion, strength_geometry_repulsion, range_geometry_repulsion } => {
+            ModelSection::CollisionFreeSpeed {
+                strength_neighbor_repulsion,
+                range_neighbor_repulsion,
+                strength_geometry_repulsion,
+                range_geometry_repulsion,
+            } => {
                 let d = CollisionFreeSpeedModel::default();
                 Model::CollisionFreeSpeed(CollisionFreeSpeedModel {
-                    strength_neighbor_repulsion: strength_neighbor_repulsion.unwrap_or(d.strength_neighbor_repulsion),
-                    range_neighbor_repulsion: range_neighbor_repulsion.unwrap_or(d.range_neighbor_repulsion),
-                    strength_geometry_repulsion: strength_geometry_repulsion.unwrap_or(d.strength_geometry_repulsion),
-                    range_geometry_repulsion: range_geometry_repulsion.unwrap_or(d.range_geometry_repulsion),
+                    strength_neighbor_repulsion: strength_neighbor_repulsion
+                        .unwrap_or(d.strength_neighbor_repulsion),
+                    range_neighbor_repulsion: range_neighbor_repulsion
+                        .unwrap_or(d.range_neighbor_repulsion),
+                    strength_geometry_repulsion: strength_geometry_repulsion
+                        .unwrap_or(d.strength_geometry_repulsion),
+                    range_geometry_repulsion: range_geometry_repulsion
+                        .unwrap_or(d.range_geometry_repulsion),
                 })
             }
-            ModelSection::SocialForce { mass, relaxation_time, strength, range, body_force, friction } => {
+            ModelSection::SocialForce {
+                mass,
+                relaxation_time,
+                strength,
+                range,
+                body_force,
+                friction,
+            } => {
                 let d = SocialForceModel::default();
                 Model::SocialForce(SocialForceModel {
                     mass: mass.unwrap_or(d.mass),
@@ -198,73 +254,154 @@ impl Builder<'_> {
         for (k, s) in f.stages.iter().enumerate() {
             let key = format!("stages[{k}] ('{}')", s.name());
             if f.stages[..k].iter().any(|o| o.name() == s.name()) {
-                return Err(self.invalid(key, "another stage has the same name; names must be unique"));
+                return Err(
+                    self.invalid(key, "another stage has the same name; names must be unique")
+                );
             }
             let kind = match s {
-                StageEntry::Waypoint { position, distance, .. } => {
-                    StageKind::Waypoint { position: Vec2::new(position[0], position[1]), distance: *distance }
-                }
+                StageEntry::Waypoint {
+                    position, distance, ..
+                } => StageKind::Waypoint {
+                    position: Vec2::new(position[0], position[1]),
+                    distance: *distance,
+                },
                 StageEntry::Exit { polygon, .. } => {
                     let poly = self.polygon(&format!("{key}.polygon"), polygon)?;
                     StageKind::Exit { polygon: poly }
                 }
             };
-            stages.push(Stage { name: s.name().to_string(), kind });
+            stages.push(Stage {
+                name: s.name().to_string(),
+                kind,
+            });
         }
         let stage_id = |key: &str, name: &str| -> Result<StageId, ScenarioError> {
-            f.stages.iter().position(|s| s.name() == name).map(|i| StageId(i as u32)).ok_or_else(|| {
-                let known: Vec<&str> = f.stages.iter().map(|s| s.name()).collect();
-                self.invalid(key, format!("unknown stage '{name}'; the stages are: {}", if known.is_empty() { "(none defined)".to_string() } else { known.join(", ") }))
-            })
+            f.stages
+                .iter()
+                .position(|s| s.name() == name)
+                .map(|i| StageId(i as u32))
+                .ok_or_else(|| {
+                    let known: Vec<&str> = f.stages.iter().map(|s| s.name()).collect();
+                    self.invalid(
+                        key,
+                        format!(
+                            "unknown stage '{name}'; the stages are: {}",
+                            if known.is_empty() {
+                                "(none defined)".to_string()
+                            } else {
+                                known.join(", ")
+                            }
+                        ),
+                    )
+                })
         };
         // journeys
         let mut journeys = Vec::new();
         for (k, j) in f.journeys.iter().enumerate() {
             let key = format!("journeys[{k}] ('{}')", j.name);
             if f.journeys[..k].iter().any(|o| o.name == j.name) {
-                return Err(self.invalid(key, "another journey has the same name; names must be unique"));
+                return Err(self.invalid(
+                    key,
+                    "another journey has the same name; names must be unique",
+                ));
             }
             if j.stages.is_empty() {
-                return Err(self.invalid(format!("{key}.stages"), "a journey needs at least one stage, ending with an exit"));
+                return Err(self.invalid(
+                    format!("{key}.stages"),
+                    "a journey needs at least one stage, ending with an exit",
+                ));
             }
             let mut steps = Vec::new();
             for (n, step) in j.stages.iter().enumerate() {
                 let skey = format!("{key}.stages[{n}]");
                 let ids = match step {
                     StepEntry::One(s) => vec![stage_id(&skey, s)?],
-                    StepEntry::AnyOf(v) if v.is_empty() => return Err(self.invalid(skey, "an empty list of alternatives; name at least one stage")),
-                    StepEntry::AnyOf(v) => v.iter().map(|s| stage_id(&skey, s)).collect::<Result<_, _>>()?,
+                    StepEntry::AnyOf(v) if v.is_empty() => {
+                        return Err(self.invalid(
+                            skey,
+                            "an empty list of alternatives; name at least one stage",
+                        ));
+                    }
+                    StepEntry::AnyOf(v) => v
+                        .iter()
+                        .map(|s| stage_id(&skey, s))
+                        .collect::<Result<_, _>>()?,
                 };
                 steps.push(ids);
             }
-            journeys.push(Journey { name: j.name.clone(), steps });
+            journeys.push(Journey {
+                name: j.name.clone(),
+                steps,
+            });
         }
         let journey_id = |key: &str, name: &str| -> Result<JourneyId, ScenarioError> {
-            f.journeys.iter().position(|j| j.name == name).map(|i| JourneyId(i as u32)).ok_or_else(|| {
-                let known: Vec<&str> = f.journeys.iter().map(|j| j.name.as_str()).collect();
-                self.invalid(key, format!("unknown journey '{name}'; the journeys are: {}", if known.is_empty() { "(none defined)".to_string() } else { known.join(", ") }))
-            })
+            f.journeys
+                .iter()
+                .position(|j| j.name == name)
+                .map(|i| JourneyId(i as u32))
+                .ok_or_else(|| {
+                    let known: Vec<&str> = f.journeys.iter().map(|j| j.name.as_str()).collect();
+                    self.invalid(
+                        key,
+                        format!(
+                            "unknown journey '{name}'; the journeys are: {}",
+                            if known.is_empty() {
+                                "(none defined)".to_string()
+                            } else {
+                                known.join(", ")
+                            }
+                        ),
+                    )
+                })
         };
         // resolve populations' and sources' references before the (slow) routing set-up
         for (k, p) in f.populations.iter().enumerate() {
-            journey_id(&format!("populations[{k}] ('{}').journey", p.name), &p.journey)?;
+            journey_id(
+                &format!("populations[{k}] ('{}').journey", p.name),
+                &p.journey,
+            )?;
         }
         for (k, s) in f.sources.iter().enumerate() {
             journey_id(&format!("sources[{k}] ('{}').journey", s.name), &s.journey)?;
         }
         if f.populations.is_empty() && f.sources.is_empty() {
-            return Err(self.invalid("populations", "the scenario has no agents: add a [[populations]] or [[sources]] table"));
+            return Err(self.invalid(
+                "populations",
+                "the scenario has no agents: add a [[populations]] or [[sources]] table",
+            ));
         }
-        let config = SimConfig { dt: sim.dt, seed: sim.seed, model, routing: Some(routing), blocked_time: sim.blocked_time };
+        let config = SimConfig {
+            dt: sim.dt,
+            seed: sim.seed,
+            model,
+            routing: Some(routing),
+            blocked_time: sim.blocked_time,
+        };
         let mut simulation = Simulation::new(area, stages, journeys, config).map_err(|e| {
             let key = match &e {
-                aman_sim::SimError::Stage { .. } => "stages",
-                aman_sim::SimError::Journey { .. } => "journeys",
-                aman_sim::SimError::ParameterOutOfRange { what, .. } if what == "dt" || what == "blocked_time" => "simulation",
-                aman_sim::SimError::ParameterOutOfRange { what, .. } if what.starts_with("routing") => "geometry",
-                aman_sim::SimError::Config(m) if m.contains("dt") => "simulation.dt",
-                aman_sim::SimError::Config(_) => "geometry.routing_cell_size",
-                _ => "model",
+                aman_sim::SimError::Stage { stage, .. } => f
+                    .stages
+                    .iter()
+                    .position(|s| s.name() == stage)
+                    .map_or("stages".to_string(), |i| format!("stages[{i}]")),
+                aman_sim::SimError::Journey { journey, .. } => f
+                    .journeys
+                    .iter()
+                    .position(|j| &j.name == journey)
+                    .map_or("journeys".to_string(), |i| format!("journeys[{i}]")),
+                aman_sim::SimError::ParameterOutOfRange { what, .. }
+                    if what == "dt" || what == "blocked_time" =>
+                {
+                    "simulation".to_string()
+                }
+                aman_sim::SimError::ParameterOutOfRange { what, .. }
+                    if what.starts_with("routing") =>
+                {
+                    "geometry".to_string()
+                }
+                aman_sim::SimError::Config(m) if m.contains("dt") => "simulation.dt".to_string(),
+                aman_sim::SimError::Config(_) => "geometry.routing_cell_size".to_string(),
+                _ => "model".to_string(),
             };
             self.sim_err(key, e)
         })?;
@@ -279,11 +416,29 @@ impl Builder<'_> {
             let count = match (p.count, p.density) {
                 (Some(c), None) => c as usize,
                 (None, Some(d)) if d.is_finite() && d > 0.0 => (d * walkable).round() as usize,
-                (None, Some(d)) => return Err(self.invalid(format!("{key}.density"), format!("{d}: give a positive number of persons per m²"))),
-                _ => return Err(self.invalid(&key, "give exactly one of `count` (persons) or `density` (persons/m²)")),
+                (None, Some(d)) => {
+                    return Err(self.invalid(
+                        format!("{key}.density"),
+                        format!("{d}: give a positive number of persons per m²"),
+                    ));
+                }
+                _ => {
+                    return Err(self.invalid(
+                        &key,
+                        "give exactly one of `count` (persons) or `density` (persons/m²)",
+                    ));
+                }
             };
             let mut rng = SplitMix64::new(mix64(sim.seed ^ mix64(0x5050 + k as u64)));
-            let (placed, last_problem) = place(&simulation, &region, count, journey, p.params(), k as u32, &mut rng);
+            let (placed, last_problem) = place(
+                &simulation,
+                &region,
+                count,
+                journey,
+                p.params(),
+                k as u32,
+                &mut rng,
+            );
             if placed.is_empty() && count > 0 {
                 if let Some(e) = last_problem {
                     return Err(self.sim_err(&key, e));
@@ -301,7 +456,9 @@ impl Builder<'_> {
                 ));
             }
             for spec in placed {
-                simulation.add_agent(spec).map_err(|e| self.sim_err(&key, e))?;
+                simulation
+                    .add_agent(spec)
+                    .map_err(|e| self.sim_err(&key, e))?;
             }
             populations.push((p.name.clone(), count));
         }
@@ -312,10 +469,19 @@ impl Builder<'_> {
             let journey = journey_id(&format!("{key}.journey"), &s.journey)?;
             self.check_params(&key, s.params())?;
             if !(s.rate.is_finite() && s.rate > 0.0) {
-                return Err(self.invalid(format!("{key}.rate"), format!("{}: give a positive number of arrivals per second", s.rate)));
+                return Err(self.invalid(
+                    format!("{key}.rate"),
+                    format!("{}: give a positive number of arrivals per second", s.rate),
+                ));
             }
             if !(s.start.is_finite() && s.end.is_finite() && s.start >= 0.0 && s.end >= s.start) {
-                return Err(self.invalid(&key, format!("start = {} s, end = {} s: need 0 <= start <= end", s.start, s.end)));
+                return Err(self.invalid(
+                    &key,
+                    format!(
+                        "start = {} s, end = {} s: need 0 <= start <= end",
+                        s.start, s.end
+                    ),
+                ));
             }
             let region = self.region(&key, &s.area, simulation.walkable_area())?;
             let group = (f.populations.len() + k) as u32;
@@ -325,7 +491,9 @@ impl Builder<'_> {
             while t <= s.end + 1e-9 {
                 let spec = draw_spec(&simulation, &region, journey, s.params(), group, &mut rng, 1000)
                     .ok_or_else(|| self.invalid(format!("{key}.area"), "no place in the area is far enough from the walls for an agent; enlarge it"))?;
-                simulation.schedule_agent(t, spec).map_err(|e| self.sim_err(&key, e))?;
+                simulation
+                    .schedule_agent(t, spec)
+                    .map_err(|e| self.sim_err(&key, e))?;
                 n += 1;
                 t += match s.arrivals {
                     Arrivals::Regular => 1.0 / s.rate,
@@ -338,14 +506,24 @@ impl Builder<'_> {
         for (k, e) in f.events.iter().enumerate() {
             let key = format!("events[{k}]");
             if !(e.time.is_finite() && e.time >= 0.0) {
-                return Err(self.invalid(format!("{key}.time"), format!("{}: give a time >= 0 s", e.time)));
+                return Err(self.invalid(
+                    format!("{key}.time"),
+                    format!("{}: give a time >= 0 s", e.time),
+                ));
             }
             let ev = match (&e.close, &e.open) {
                 (Some(s), None) => Event::Close(stage_id(&format!("{key}.close"), s)?),
                 (None, Some(s)) => Event::Open(stage_id(&format!("{key}.open"), s)?),
-                _ => return Err(self.invalid(&key, "give exactly one of `close = \"stage\"` or `open = \"stage\"`")),
+                _ => {
+                    return Err(self.invalid(
+                        &key,
+                        "give exactly one of `close = \"stage\"` or `open = \"stage\"`",
+                    ));
+                }
             };
-            simulation.schedule_event(e.time, ev).map_err(|er| self.sim_err(&key, er))?;
+            simulation
+                .schedule_event(e.time, ev)
+                .map_err(|er| self.sim_err(&key, er))?;
         }
         // measurement lines
         for (k, l) in f.measurement_lines.iter().enumerate() {
@@ -353,12 +531,21 @@ impl Builder<'_> {
             let [a, b] = l.line;
             let seg = Segment::new(Vec2::new(a[0], a[1]), Vec2::new(b[0], b[1]));
             if !(a.iter().chain(b.iter()).all(|v| v.is_finite())) || seg.length() <= 0.0 {
-                return Err(self.invalid(format!("{key}.line"), "give two different points [[x1, y1], [x2, y2]] in metres"));
+                return Err(self.invalid(
+                    format!("{key}.line"),
+                    "give two different points [[x1, y1], [x2, y2]] in metres",
+                ));
             }
             if f.measurement_lines[..k].iter().any(|o| o.name == l.name) {
-                return Err(self.invalid(key, "another measurement line has the same name; names must be unique"));
+                return Err(self.invalid(
+                    key,
+                    "another measurement line has the same name; names must be unique",
+                ));
             }
-            simulation.add_measurement_line(MeasurementLine { name: l.name.clone(), segment: seg });
+            simulation.add_measurement_line(MeasurementLine {
+                name: l.name.clone(),
+                segment: seg,
+            });
         }
         Ok(Scenario {
             name,
@@ -373,21 +560,43 @@ impl Builder<'_> {
     }
 
     /// The walkable part of a population's or source's area.
-    fn region(&self, key: &str, pts: &[[f64; 2]], area: &WalkableArea) -> Result<geo::MultiPolygon<f64>, ScenarioError> {
+    fn region(
+        &self,
+        key: &str,
+        pts: &[[f64; 2]],
+        area: &WalkableArea,
+    ) -> Result<geo::MultiPolygon<f64>, ScenarioError> {
         let poly = self.polygon(&format!("{key}.area"), pts)?;
         let region = poly.intersection(area.polygon());
         if region.unsigned_area() < 1e-6 {
-            return Err(self.invalid(format!("{key}.area"), "the area lies outside the walkable area; move it inside"));
+            return Err(self.invalid(
+                format!("{key}.area"),
+                "the area lies outside the walkable area; move it inside",
+            ));
         }
         Ok(region)
     }
 
     fn check_params(&self, key: &str, p: AgentParams<'_>) -> Result<(), ScenarioError> {
         let checks: [(&str, &Distribution, f64, bool, f64, &str); 4] = [
-            ("desired_speed", p.desired_speed, 0.0, true, 10.0, "(0, 10] m/s"),
+            (
+                "desired_speed",
+                p.desired_speed,
+                0.0,
+                true,
+                10.0,
+                "(0, 10] m/s",
+            ),
             ("radius", p.radius, 0.0, true, 2.0, "(0, 2] m"),
             ("time_gap", p.time_gap, 0.1, false, 10.0, "[0.1, 10] s"),
-            ("premovement_time", p.premovement_time, 0.0, false, f64::MAX, "[0, ∞) s"),
+            (
+                "premovement_time",
+                p.premovement_time,
+                0.0,
+                false,
+                f64::MAX,
+                "[0, ∞) s",
+            ),
         ];
         for (name, d, lo, lo_open, hi, range) in checks {
             let k = format!("{key}.{name}");
@@ -405,11 +614,22 @@ impl Builder<'_> {
                 }
             };
             if !(min.is_finite() && max.is_finite()) || min > max {
-                return Err(self.invalid(k, format!("min = {min} > max = {max}, or not a number: give min <= max")));
+                return Err(self.invalid(
+                    k,
+                    format!("min = {min} > max = {max}, or not a number: give min <= max"),
+                ));
             }
             let lo_ok = if lo_open { min > lo } else { min >= lo };
             if !lo_ok || max > hi {
-                return Err(self.invalid(k, format!("values from {min} to {max} are not allowed: {name} must lie in {range}")));
+                let given = if min == max {
+                    format!("{min}")
+                } else {
+                    format!("values from {min} to {max}")
+                };
+                return Err(self.invalid(
+                    k,
+                    format!("{given} is not allowed: {name} must lie in {range}"),
+                ));
             }
         }
         Ok(())
@@ -463,14 +683,20 @@ fn draw_spec(
         group,
     };
     for _ in 0..tries {
-        let pos = Vec2::new(bb.min().x + rng.uniform() * bb.width(), bb.min().y + rng.uniform() * bb.height());
+        let pos = Vec2::new(
+            bb.min().x + rng.uniform() * bb.width(),
+            bb.min().y + rng.uniform() * bb.height(),
+        );
         if !region.contains(&geo::Coord { x: pos.x, y: pos.y }) {
             continue;
         }
         if sim.walkable_area().distance_to_wall(pos) < spec.radius + 0.01 {
             continue;
         }
-        return Some(AgentSpec { position: pos, ..spec });
+        return Some(AgentSpec {
+            position: pos,
+            ..spec
+        });
     }
     None
 }
@@ -488,7 +714,9 @@ fn place(
 ) -> (Vec<AgentSpec>, Option<aman_sim::SimError>) {
     let mut out: Vec<AgentSpec> = Vec::with_capacity(count);
     let mut last_problem = None;
-    let Some(bb) = region.bounding_rect() else { return (out, None) };
+    let Some(bb) = region.bounding_rect() else {
+        return (out, None);
+    };
     let cell = 1.0f64;
     let nx = (bb.width() / cell).ceil() as usize + 1;
     let ny = (bb.height() / cell).ceil() as usize + 1;
@@ -500,7 +728,9 @@ fn place(
     };
     let mut failures = 0usize;
     while out.len() < count && failures < 2000 + 50 * count {
-        let Some(spec) = draw_spec(sim, region, journey, p, group, rng, 200) else { break };
+        let Some(spec) = draw_spec(sim, region, journey, p, group, rng, 200) else {
+            break;
+        };
         let (i, j) = cell_of(spec.position);
         let mut free = true;
         'outer: for jj in j.saturating_sub(1)..=(j + 1).min(ny - 1) {

@@ -35,13 +35,12 @@ pub enum ScenarioError {
         /// What is wrong and what would be valid.
         message: String,
     },
-    /// A geometry file or inline geometry is not usable.
-    #[error("{path}: {key}: {source}")]
+    /// A geometry file or inline geometry is not usable. The geometry error names the file, or
+    /// for inline geometry the key.
+    #[error("{path}: {source}")]
     Geometry {
         /// The scenario file.
         path: PathBuf,
-        /// The key that names the geometry.
-        key: String,
         /// The geometry error.
         #[source]
         source: aman_geometry::GeometryError,

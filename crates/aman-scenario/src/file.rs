@@ -351,7 +351,11 @@ pub struct OutputSection {
 
 impl Default for OutputSection {
     fn default() -> Self {
-        Self { fps: d_fps(), trajectories: true, density_cell_size: d_cell() }
+        Self {
+            fps: d_fps(),
+            trajectories: true,
+            density_cell_size: d_cell(),
+        }
     }
 }
 
@@ -393,9 +397,19 @@ pub enum Distribution {
 #[derive(Deserialize)]
 #[serde(tag = "distribution", rename_all = "snake_case", deny_unknown_fields)]
 enum DistTable {
-    Constant { value: f64 },
-    Uniform { min: f64, max: f64 },
-    Normal { mean: f64, sd: f64, min: Option<f64>, max: Option<f64> },
+    Constant {
+        value: f64,
+    },
+    Uniform {
+        min: f64,
+        max: f64,
+    },
+    Normal {
+        mean: f64,
+        sd: f64,
+        min: Option<f64>,
+        max: Option<f64>,
+    },
 }
 
 impl<'de> Deserialize<'de> for Distribution {

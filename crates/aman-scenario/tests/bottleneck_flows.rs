@@ -17,21 +17,46 @@ fn check(name: &str, data: &str, measured: f64, persons: usize) {
     common::require_data(data);
     let mut sc = common::load(name);
     let v = common::run_checked(&mut sc, 10);
-    assert_eq!((v.outside, v.crossed_wall), (0, 0), "{name}: positions outside the area or moves across walls");
-    assert!(sc.simulation.is_finished(), "{name}: {} agents still inside at the end", sc.simulation.agents().len());
+    assert_eq!(
+        (v.outside, v.crossed_wall),
+        (0, 0),
+        "{name}: positions outside the area or moves across walls"
+    );
+    assert!(
+        sc.simulation.is_finished(),
+        "{name}: {} agents still inside at the end",
+        sc.simulation.agents().len()
+    );
     let (n, flow) = common::mean_flow(&sc, 0);
     assert_eq!(n, persons, "{name}: every person crosses the line once");
     let rel = (flow - measured) / measured;
-    println!("{name}: simulated mean flow {flow:.3} 1/s, measured {measured} 1/s, relative difference {:+.1} %", 100.0 * rel);
-    assert!(rel.abs() <= 0.25, "{name}: simulated {flow:.3} 1/s vs measured {measured} 1/s ({:+.1} %)", 100.0 * rel);
+    println!(
+        "{name}: simulated mean flow {flow:.3} 1/s, measured {measured} 1/s, relative difference {:+.1} %",
+        100.0 * rel
+    );
+    assert!(
+        rel.abs() <= 0.25,
+        "{name}: simulated {flow:.3} 1/s vs measured {measured} 1/s ({:+.1} %)",
+        100.0 * rel
+    );
 }
 
 #[test]
 fn hermes_ao300_flow_within_25_percent_of_measured() {
-    check("hermes-ao300", "hermes2009-AO300-wide-bottleneck", 6.6491, 348);
+    check(
+        "hermes-ao300",
+        "hermes2009-AO300-wide-bottleneck",
+        6.6491,
+        348,
+    );
 }
 
 #[test]
 fn wuppertal_2014_b080_flow_within_25_percent_of_measured() {
-    check("wuppertal-2014-b080", "wuppertal2014-bottleneck-social-groups-hdf5", 2.5982, 46);
+    check(
+        "wuppertal-2014-b080",
+        "wuppertal2014-bottleneck-social-groups-hdf5",
+        2.5982,
+        46,
+    );
 }

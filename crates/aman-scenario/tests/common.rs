@@ -11,15 +11,24 @@ use aman_scenario::Scenario;
 /// message naming the missing file. Scenarios that read `../shared/data` need it beside the
 /// repository.
 pub fn scenario(name: &str) -> PathBuf {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scenarios").join(name).join("scenario.toml");
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../scenarios")
+        .join(name)
+        .join("scenario.toml");
     assert!(p.exists(), "shipped scenario missing: {}", p.display());
     p
 }
 
 /// Fails with a clear message if `../shared/data/<folder>` (beside the repository) is absent.
 pub fn require_data(folder: &str) {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data").join(folder);
-    assert!(p.is_dir(), "real data folder missing: {} (../shared must sit beside the repository)", p.display());
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data")
+        .join(folder);
+    assert!(
+        p.is_dir(),
+        "real data folder missing: {} (../shared must sit beside the repository)",
+        p.display()
+    );
 }
 
 /// Loads a shipped scenario, panicking with the scenario error's message.
@@ -30,7 +39,13 @@ pub fn load(name: &str) -> Scenario {
 /// Mean flow (N − 1)/(t_last − t_first), 1/s, of the crossings of line `line`: the convention
 /// of PedPy's figures in the datasets' SOURCE.md.
 pub fn mean_flow(sc: &Scenario, line: usize) -> (usize, f64) {
-    let mut t: Vec<f64> = sc.simulation.crossings().iter().filter(|c| c.line == line).map(|c| c.time).collect();
+    let mut t: Vec<f64> = sc
+        .simulation
+        .crossings()
+        .iter()
+        .filter(|c| c.line == line)
+        .map(|c| c.time)
+        .collect();
     t.sort_by(f64::total_cmp);
     let n = t.len();
     assert!(n >= 2, "fewer than two crossings of line {line}");
@@ -59,7 +74,13 @@ pub fn run_checked(sc: &mut Scenario, every: u64) -> Violations {
         let check = sim.iteration() % every == 0;
         if check {
             before.clear();
-            before.extend(sim.agents().id.iter().map(|i| i.0).zip(sim.agents().position.iter().copied()));
+            before.extend(
+                sim.agents()
+                    .id
+                    .iter()
+                    .map(|i| i.0)
+                    .zip(sim.agents().position.iter().copied()),
+            );
         }
         sim.step();
         if check {
@@ -75,7 +96,11 @@ pub fn run_checked(sc: &mut Scenario, every: u64) -> Violations {
                 }
                 if k < before.len() && before[k].0 == a.id[i].0 {
                     let mv = Segment::new(before[k].1, p);
-                    if index.near(p).iter().any(|&s| index.segment(s).intersects(&mv)) {
+                    if index
+                        .near(p)
+                        .iter()
+                        .any(|&s| index.segment(s).intersects(&mv))
+                    {
                         v.crossed_wall += 1;
                     }
                 }

@@ -5,10 +5,16 @@
 mod common;
 
 fn digest(threads: usize, seed: Option<u64>, seconds: f64) -> (u64, usize) {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
     pool.install(|| {
-        let mut sc = aman_scenario::load_with(&common::scenario("hermes-ao300"), &aman_scenario::Overrides { seed })
-            .unwrap_or_else(|e| panic!("{e}"));
+        let mut sc = aman_scenario::load_with(
+            &common::scenario("hermes-ao300"),
+            &aman_scenario::Overrides { seed },
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         let sim = &mut sc.simulation;
         let steps = (seconds / sim.config().dt) as u64;
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -42,7 +48,10 @@ fn digest(threads: usize, seed: Option<u64>, seconds: f64) -> (u64, usize) {
 #[test]
 fn identical_for_one_and_two_threads_and_reruns() {
     let (one, crossings) = digest(1, None, 25.0);
-    assert!(crossings > 100, "the run should get people through the bottleneck ({crossings})");
+    assert!(
+        crossings > 100,
+        "the run should get people through the bottleneck ({crossings})"
+    );
     assert_eq!(one, digest(2, None, 25.0).0, "1 thread vs 2 threads");
     assert_eq!(one, digest(2, None, 25.0).0, "rerun with 2 threads");
     assert_eq!(one, digest(3, None, 25.0).0, "1 thread vs 3 threads");

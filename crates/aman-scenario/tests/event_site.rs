@@ -22,7 +22,10 @@ fn event_entrance_site_evacuates_completely() {
     assert_eq!(sim.exits().len(), 20_000);
     // every street end is used
     for s in 0..5u32 {
-        assert!(sim.exits().iter().any(|e| e.stage.0 == s), "exit {s} unused");
+        assert!(
+            sim.exits().iter().any(|e| e.stage.0 == s),
+            "exit {s} unused"
+        );
     }
     println!("event site: evacuated in {:.1} s", sim.time());
 }

@@ -43,7 +43,11 @@ impl RoutingParams {
         let (lo, hi) = area.bounds();
         let bbox = (hi.x - lo.x) * (hi.y - lo.y);
         let cell_size = (bbox / 4.0e6).sqrt().max(0.1);
-        Self { cell_size, wall_distance: 0.5, clearance: 0.2 }
+        Self {
+            cell_size,
+            wall_distance: 0.5,
+            clearance: 0.2,
+        }
     }
 }
 
@@ -100,7 +104,11 @@ impl RoutingGrid {
                     let k = j * nx + i;
                     if inside[k] {
                         let p = origin + Vec2::new((i as f64 + 0.5) * h, (j as f64 + 0.5) * h);
-                        if index.near(p).iter().any(|&s| index.segment(s).distance(p) < c) {
+                        if index
+                            .near(p)
+                            .iter()
+                            .any(|&s| index.segment(s).distance(p) < c)
+                        {
                             inside[k] = false;
                         }
                     }
@@ -121,7 +129,15 @@ impl RoutingGrid {
                 (fmin + (1.0 - fmin) * (d / dref).min(1.0)) as f32
             })
             .collect();
-        Self { origin, h, nx, ny, inside, in_area, speed }
+        Self {
+            origin,
+            h,
+            nx,
+            ny,
+            inside,
+            in_area,
+            speed,
+        }
     }
 
     /// Cell side in metres.
@@ -186,17 +202,31 @@ impl RoutingGrid {
         for j in 0..ny {
             for i in 0..nx {
                 let c = j * nx + i;
-                let Some(tc) = get(i as isize, j as isize) else { continue };
+                let Some(tc) = get(i as isize, j as isize) else {
+                    continue;
+                };
                 let (ii, jj) = (i as isize, j as isize);
                 // upwind (towards decreasing T) one-sided differences: robust at walls
                 let gx = match (get(ii - 1, jj), get(ii + 1, jj)) {
-                    (Some(a), Some(b)) if a < tc && b < tc => if a < b { tc - a } else { b - tc },
+                    (Some(a), Some(b)) if a < tc && b < tc => {
+                        if a < b {
+                            tc - a
+                        } else {
+                            b - tc
+                        }
+                    }
                     (Some(a), _) if a < tc => tc - a,
                     (_, Some(b)) if b < tc => b - tc,
                     _ => 0.0,
                 };
                 let gy = match (get(ii, jj - 1), get(ii, jj + 1)) {
-                    (Some(a), Some(b)) if a < tc && b < tc => if a < b { tc - a } else { b - tc },
+                    (Some(a), Some(b)) if a < tc && b < tc => {
+                        if a < b {
+                            tc - a
+                        } else {
+                            b - tc
+                        }
+                    }
                     (Some(a), _) if a < tc => tc - a,
                     (_, Some(b)) if b < tc => b - tc,
                     _ => 0.0,
@@ -217,7 +247,16 @@ impl RoutingGrid {
                         continue;
                     }
                     let mut best: Option<(f32, usize)> = None;
-                    for (di, dj) in [(-1i64, 0i64), (1, 0), (0, -1), (0, 1), (-1, -1), (1, 1), (-1, 1), (1, -1)] {
+                    for (di, dj) in [
+                        (-1i64, 0i64),
+                        (1, 0),
+                        (0, -1),
+                        (0, 1),
+                        (-1, -1),
+                        (1, 1),
+                        (-1, 1),
+                        (1, -1),
+                    ] {
                         let (a, b) = (i as i64 + di, j as i64 + dj);
                         if a < 0 || b < 0 || a >= nx as i64 || b >= ny as i64 {
                             continue;
@@ -229,7 +268,8 @@ impl RoutingGrid {
                     }
                     if let Some((v, n)) = best {
                         dist[c] = v + self.h as f32;
-                        let towards = (self.centre(n % nx, n / nx) - self.centre(i, j)).normalized();
+                        let towards =
+                            (self.centre(n % nx, n / nx) - self.centre(i, j)).normalized();
                         let own = direction[n];
                         let d = (towards + Vec2::new(own[0] as f64, own[1] as f64)).normalized();
                         direction[c] = [d.x as f32, d.y as f32];
@@ -237,7 +277,10 @@ impl RoutingGrid {
                 }
             }
         }
-        Some(RoutingField { distance: dist, direction })
+        Some(RoutingField {
+            distance: dist,
+            direction,
+        })
     }
 }
 
@@ -257,7 +300,13 @@ impl RoutingField {
                 any = true;
             }
         });
-        if any && w > 0.0 { acc / w } else if any { 0.0 } else { f64::INFINITY }
+        if any && w > 0.0 {
+            acc / w
+        } else if any {
+            0.0
+        } else {
+            f64::INFINITY
+        }
     }
 
     /// Unit walking direction at `p` (negative gradient of the travel time), by bilinear
@@ -324,7 +373,14 @@ fn rasterize(area: &WalkableArea, origin: Vec2, h: f64, nx: usize, ny: usize) ->
 
 /// First-order fast marching on a grid (Sethian 1996, Eq. (3)): arrival times from `seeds`
 /// (time 0) with speed `speed` over the cells where `mask` is true; `f32::INFINITY` elsewhere.
-fn fast_march(nx: usize, ny: usize, h: f64, mask: &[bool], speed: &[f32], seeds: &[usize]) -> Vec<f32> {
+fn fast_march(
+    nx: usize,
+    ny: usize,
+    h: f64,
+    mask: &[bool],
+    speed: &[f32],
+    seeds: &[usize],
+) -> Vec<f32> {
     let n = nx * ny;
     let mut t = vec![f64::INFINITY; n];
     let mut done = vec![false; n];
@@ -347,12 +403,20 @@ fn fast_march(nx: usize, ny: usize, h: f64, mask: &[bool], speed: &[f32], seeds:
             }
             let tx = {
                 let a = if ni > 0 { t[nc - 1] } else { f64::INFINITY };
-                let b = if ni + 1 < nx { t[nc + 1] } else { f64::INFINITY };
+                let b = if ni + 1 < nx {
+                    t[nc + 1]
+                } else {
+                    f64::INFINITY
+                };
                 a.min(b)
             };
             let ty = {
                 let a = if nj > 0 { t[nc - nx] } else { f64::INFINITY };
-                let b = if nj + 1 < ny { t[nc + nx] } else { f64::INFINITY };
+                let b = if nj + 1 < ny {
+                    t[nc + nx]
+                } else {
+                    f64::INFINITY
+                };
                 a.min(b)
             };
             let f = (speed[nc] as f64).max(1e-6);
@@ -404,7 +468,11 @@ mod tests {
     #[test]
     fn distance_is_to_nearest_point_of_target() {
         let area = rect_area(20.0, 20.0, &[]);
-        let params = RoutingParams { cell_size: 0.1, wall_distance: 0.0, clearance: 0.0 };
+        let params = RoutingParams {
+            cell_size: 0.1,
+            wall_distance: 0.0,
+            clearance: 0.0,
+        };
         let grid = RoutingGrid::new(&area, params);
         // target: the strip x in [5, 15], y in [19, 20] (a 10 m wide gate on the top wall)
         let field = grid
@@ -426,7 +494,14 @@ mod tests {
         // 10 x 10 room, wall block x in [0.5, 8], y in [4.5, 5.5]; target at the top; from
         // (6, 3) the way right of the block (7.5 m) is shorter than the left gap (10.7 m)
         let area = rect_area(10.0, 10.0, &[[0.5, 4.5, 8.0, 5.5]]);
-        let grid = RoutingGrid::new(&area, RoutingParams { cell_size: 0.05, wall_distance: 0.0, clearance: 0.2 });
+        let grid = RoutingGrid::new(
+            &area,
+            RoutingParams {
+                cell_size: 0.05,
+                wall_distance: 0.0,
+                clearance: 0.2,
+            },
+        );
         let field = grid.field(|p| p.y > 9.5).unwrap();
         let start = Vec2::new(6.0, 3.0);
         let dir = field.direction(&grid, start);
@@ -434,7 +509,10 @@ mod tests {
         // geodesic: (6,3) -> corner (8,4.5) -> corner (8,5.5) -> straight up to y=9.5
         let geo = Vec2::new(6.0, 3.0).distance(Vec2::new(8.0, 4.5)) + 1.0 + 4.0;
         let d = field.distance(&grid, start);
-        assert!(d > geo - 0.2 && d < geo + 0.5, "distance {d} vs geodesic {geo}");
+        assert!(
+            d > geo - 0.2 && d < geo + 0.5,
+            "distance {d} vs geodesic {geo}"
+        );
     }
 
     /// A fence of posts with 0.3 m gaps (narrower than an agent) is a wall to routing, even on
@@ -452,7 +530,14 @@ mod tests {
             x += 0.8;
         }
         let area = rect_area(20.0, 10.0, &holes);
-        let grid = RoutingGrid::new(&area, RoutingParams { cell_size: 0.4, wall_distance: 0.0, clearance: 0.2 });
+        let grid = RoutingGrid::new(
+            &area,
+            RoutingParams {
+                cell_size: 0.4,
+                wall_distance: 0.0,
+                clearance: 0.2,
+            },
+        );
         let field = grid.field(|p| p.y > 9.5).unwrap();
         // from (4, 2) straight up would be 7.5 m; through the 1 m gap at x ~ 16.5 it is ~ 16 m
         let d = field.distance(&grid, Vec2::new(4.0, 2.0));
@@ -466,7 +551,17 @@ mod tests {
         // a wall across the whole room leaves two parts: build as two holes touching? Use a
         // closed inner ring instead: the inside of the hole is not walkable.
         let area = rect_area(10.0, 10.0, &[[2.0, 2.0, 8.0, 8.0]]);
-        let grid = RoutingGrid::new(&area, RoutingParams { cell_size: 0.1, wall_distance: 0.5, clearance: 0.2 });
-        assert!(grid.field(|p| p.x > 4.0 && p.x < 6.0 && p.y > 4.0 && p.y < 6.0).is_none());
+        let grid = RoutingGrid::new(
+            &area,
+            RoutingParams {
+                cell_size: 0.1,
+                wall_distance: 0.5,
+                clearance: 0.2,
+            },
+        );
+        assert!(
+            grid.field(|p| p.x > 4.0 && p.x < 6.0 && p.y > 4.0 && p.y < 6.0)
+                .is_none()
+        );
     }
 }

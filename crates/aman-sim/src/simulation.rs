@@ -6,11 +6,13 @@ use aman_geometry::{MeasurementLine, Segment, Vec2, WalkableArea, WallIndex};
 use geo::{BoundingRect, Contains};
 use rayon::prelude::*;
 
+use crate::agents::BLOCKED_RADIUS;
 use crate::neighbours::NeighbourGrid;
 use crate::operational::{Kinematics, Model, OperationalModel, StepContext};
 use crate::routing::{RoutingField, RoutingGrid, RoutingParams};
-use crate::agents::BLOCKED_RADIUS;
-use crate::{AgentId, AgentSpec, Agents, Journey, JourneyId, SimError, Stage, StageId, StageKind, rng};
+use crate::{
+    AgentId, AgentSpec, Agents, Journey, JourneyId, SimError, Stage, StageId, StageKind, rng,
+};
 
 /// Settings of a run.
 #[derive(Debug, Clone, PartialEq)]
@@ -152,18 +154,35 @@ impl Simulation {
         config: SimConfig,
     ) -> Result<Self, SimError> {
         if !(config.dt.is_finite() && config.dt > 0.0 && config.dt <= 0.1) {
-            return Err(SimError::ParameterOutOfRange { what: "dt".into(), value: config.dt, range: "(0, 0.1] s" });
+            return Err(SimError::ParameterOutOfRange {
+                what: "dt".into(),
+                value: config.dt,
+                range: "(0, 0.1] s",
+            });
         }
-        if !(config.blocked_time.is_finite() && config.blocked_time > 0.0 && config.blocked_time <= 600.0) {
-            return Err(SimError::ParameterOutOfRange { what: "blocked_time".into(), value: config.blocked_time, range: "(0, 600] s" });
+        if !(config.blocked_time.is_finite()
+            && config.blocked_time > 0.0
+            && config.blocked_time <= 600.0)
+        {
+            return Err(SimError::ParameterOutOfRange {
+                what: "blocked_time".into(),
+                value: config.blocked_time,
+                range: "(0, 600] s",
+            });
         }
         match &config.model {
             Model::CollisionFreeSpeed(m) => m.validate()?,
             Model::SocialForce(m) => m.validate(config.dt)?,
         }
-        let routing = config.routing.unwrap_or_else(|| RoutingParams::for_area(&area));
+        let routing = config
+            .routing
+            .unwrap_or_else(|| RoutingParams::for_area(&area));
         if !(routing.cell_size.is_finite() && routing.cell_size > 0.0) {
-            return Err(SimError::ParameterOutOfRange { what: "routing.cell_size".into(), value: routing.cell_size, range: "(0, ∞) m" });
+            return Err(SimError::ParameterOutOfRange {
+                what: "routing.cell_size".into(),
+                value: routing.cell_size,
+                range: "(0, ∞) m",
+            });
         }
         let (lo, hi) = area.bounds();
         let cells = ((hi.x - lo.x) / routing.cell_size) * ((hi.y - lo.y) / routing.cell_size);
@@ -171,39 +190,68 @@ impl Simulation {
             return Err(SimError::Config(format!(
                 "routing.cell_size = {} m gives {:.0} million grid cells for this {:.0} m x {:.0} m area; \
                  choose a cell size of at least {:.2} m",
-                routing.cell_size, cells / 1e6, hi.x - lo.x, hi.y - lo.y,
+                routing.cell_size,
+                cells / 1e6,
+                hi.x - lo.x,
+                hi.y - lo.y,
                 routing.cell_size * (cells / 6.0e7).sqrt()
             )));
         }
         for (si, s) in stages.iter().enumerate() {
             if stages[..si].iter().any(|o| o.name == s.name) {
-                return Err(SimError::Stage { stage: s.name.clone(), problem: "two stages have this name".into() });
+                return Err(SimError::Stage {
+                    stage: s.name.clone(),
+                    problem: "two stages have this name".into(),
+                });
             }
             if let StageKind::Waypoint { position, distance } = &s.kind {
                 if !(distance.is_finite() && *distance > 0.0) {
-                    return Err(SimError::Stage { stage: s.name.clone(), problem: format!("distance = {distance} must be a positive number of metres") });
+                    return Err(SimError::Stage {
+                        stage: s.name.clone(),
+                        problem: format!(
+                            "distance = {distance} must be a positive number of metres"
+                        ),
+                    });
                 }
                 if !area.contains(*position) {
-                    return Err(SimError::Stage { stage: s.name.clone(), problem: format!("waypoint ({}, {}) is outside the walkable area", position.x, position.y) });
+                    return Err(SimError::Stage {
+                        stage: s.name.clone(),
+                        problem: format!(
+                            "waypoint ({}, {}) is outside the walkable area",
+                            position.x, position.y
+                        ),
+                    });
                 }
             }
         }
         for j in &journeys {
             if j.steps.is_empty() || j.steps.iter().any(|s| s.is_empty()) {
-                return Err(SimError::Journey { journey: j.name.clone(), problem: "it has no stages, or a step with no stage".into() });
+                return Err(SimError::Journey {
+                    journey: j.name.clone(),
+                    problem: "it has no stages, or a step with no stage".into(),
+                });
             }
             for step in &j.steps {
                 for s in step {
                     if s.0 as usize >= stages.len() {
-                        return Err(SimError::Journey { journey: j.name.clone(), problem: format!("stage index {} does not exist", s.0) });
+                        return Err(SimError::Journey {
+                            journey: j.name.clone(),
+                            problem: format!("stage index {} does not exist", s.0),
+                        });
                     }
                 }
             }
             let last = j.steps.last().map(Vec::as_slice).unwrap_or(&[]);
-            if let Some(s) = last.iter().find(|s| !matches!(stages[s.0 as usize].kind, StageKind::Exit { .. })) {
+            if let Some(s) = last
+                .iter()
+                .find(|s| !matches!(stages[s.0 as usize].kind, StageKind::Exit { .. }))
+            {
                 return Err(SimError::Journey {
                     journey: j.name.clone(),
-                    problem: format!("its last step must be an exit, but '{}' is a waypoint", stages[s.0 as usize].name),
+                    problem: format!(
+                        "its last step must be an exit, but '{}' is a waypoint",
+                        stages[s.0 as usize].name
+                    ),
                 });
             }
         }
@@ -232,9 +280,10 @@ impl Simulation {
                 None => {
                     return Err(SimError::Stage {
                         stage: s.name.clone(),
-                        problem: "it does not overlap the walkable area (no routing cell lies in it); \
+                        problem:
+                            "it does not overlap the walkable area (no routing cell lies in it); \
                                   move it inside the area or make it larger"
-                            .into(),
+                                .into(),
                     });
                 }
             }
@@ -242,11 +291,17 @@ impl Simulation {
         let stage_bbox = stages
             .iter()
             .map(|s| match &s.kind {
-                StageKind::Waypoint { position, distance } => {
-                    (*position - Vec2::new(*distance, *distance), *position + Vec2::new(*distance, *distance))
-                }
+                StageKind::Waypoint { position, distance } => (
+                    *position - Vec2::new(*distance, *distance),
+                    *position + Vec2::new(*distance, *distance),
+                ),
                 StageKind::Exit { polygon } => {
-                    let r = polygon.bounding_rect().map(|r| (Vec2::new(r.min().x, r.min().y), Vec2::new(r.max().x, r.max().y)));
+                    let r = polygon.bounding_rect().map(|r| {
+                        (
+                            Vec2::new(r.min().x, r.min().y),
+                            Vec2::new(r.max().x, r.max().y),
+                        )
+                    });
                     r.unwrap_or((Vec2::ZERO, Vec2::ZERO))
                 }
             })
@@ -290,18 +345,50 @@ impl Simulation {
     pub fn validate_agent(&self, spec: &AgentSpec) -> Result<(), SimError> {
         let p = spec.position;
         let range = |what: &str, v: f64, ok: bool, range: &'static str| {
-            if ok { Ok(()) } else { Err(SimError::ParameterOutOfRange { what: format!("agent at ({}, {}): {what}", p.x, p.y), value: v, range }) }
+            if ok {
+                Ok(())
+            } else {
+                Err(SimError::ParameterOutOfRange {
+                    what: format!("agent at ({}, {}): {what}", p.x, p.y),
+                    value: v,
+                    range,
+                })
+            }
         };
         let v0 = spec.desired_speed;
-        range("desired_speed", v0, v0.is_finite() && v0 > 0.0 && v0 <= 10.0, "(0, 10] m/s")?;
+        range(
+            "desired_speed",
+            v0,
+            v0.is_finite() && v0 > 0.0 && v0 <= 10.0,
+            "(0, 10] m/s",
+        )?;
         let r = spec.radius;
-        range("radius", r, r.is_finite() && r > 0.0 && r <= 2.0, "(0, 2] m")?;
+        range(
+            "radius",
+            r,
+            r.is_finite() && r > 0.0 && r <= 2.0,
+            "(0, 2] m",
+        )?;
         let t = spec.time_gap;
-        range("time_gap", t, t.is_finite() && (0.1..=10.0).contains(&t), "[0.1, 10] s")?;
+        range(
+            "time_gap",
+            t,
+            t.is_finite() && (0.1..=10.0).contains(&t),
+            "[0.1, 10] s",
+        )?;
         let pm = spec.premovement_time;
-        range("premovement_time", pm, pm.is_finite() && pm >= 0.0, "[0, ∞) s")?;
+        range(
+            "premovement_time",
+            pm,
+            pm.is_finite() && pm >= 0.0,
+            "[0, ∞) s",
+        )?;
         if !(p.x.is_finite() && p.y.is_finite()) || !self.area.contains(p) {
-            return Err(SimError::AgentPlacement { x: p.x, y: p.y, problem: "outside the walkable area".into() });
+            return Err(SimError::AgentPlacement {
+                x: p.x,
+                y: p.y,
+                problem: "outside the walkable area".into(),
+            });
         }
         let dw = self.area.distance_to_wall(p);
         if dw < r {
@@ -312,14 +399,25 @@ impl Simulation {
             });
         }
         let Some(j) = self.journeys.get(spec.journey.0 as usize) else {
-            return Err(SimError::Journey { journey: format!("#{}", spec.journey.0), problem: "no such journey".into() });
+            return Err(SimError::Journey {
+                journey: format!("#{}", spec.journey.0),
+                problem: "no such journey".into(),
+            });
         };
         // every stage of the journey must be reachable from here (the area is connected
         // through open stages only in the sense of the routing grid)
         for step in &j.steps {
-            if step.iter().all(|s| !self.fields[s.0 as usize].distance(&self.grid, p).is_finite()) {
+            if step.iter().all(|s| {
+                !self.fields[s.0 as usize]
+                    .distance(&self.grid, p)
+                    .is_finite()
+            }) {
                 let s = step[0];
-                return Err(SimError::Unreachable { stage: self.stages[s.0 as usize].name.clone(), x: p.x, y: p.y });
+                return Err(SimError::Unreachable {
+                    stage: self.stages[s.0 as usize].name.clone(),
+                    x: p.x,
+                    y: p.y,
+                });
             }
         }
         Ok(())
@@ -343,9 +441,12 @@ impl Simulation {
     pub fn schedule_agent(&mut self, time: f64, spec: AgentSpec) -> Result<(), SimError> {
         self.validate_agent(&spec)?;
         if !time.is_finite() || time < 0.0 {
-            return Err(SimError::Config(format!("arrival time {time} s must be a non-negative number")));
+            return Err(SimError::Config(format!(
+                "arrival time {time} s must be a non-negative number"
+            )));
         }
-        let pos = self.pending[self.pending_head..].partition_point(|(t, _)| *t <= time) + self.pending_head;
+        let pos = self.pending[self.pending_head..].partition_point(|(t, _)| *t <= time)
+            + self.pending_head;
         self.pending.insert(pos, (time, spec));
         Ok(())
     }
@@ -357,12 +458,18 @@ impl Simulation {
     pub fn schedule_event(&mut self, time: f64, event: Event) -> Result<(), SimError> {
         let (Event::Close(s) | Event::Open(s)) = event;
         if s.0 as usize >= self.stages.len() {
-            return Err(SimError::Config(format!("event refers to unknown stage index {}", s.0)));
+            return Err(SimError::Config(format!(
+                "event refers to unknown stage index {}",
+                s.0
+            )));
         }
         if !time.is_finite() || time < 0.0 {
-            return Err(SimError::Config(format!("event time {time} s must be a non-negative number")));
+            return Err(SimError::Config(format!(
+                "event time {time} s must be a non-negative number"
+            )));
         }
-        let pos = self.events[self.events_head..].partition_point(|(t, _)| *t <= time) + self.events_head;
+        let pos =
+            self.events[self.events_head..].partition_point(|(t, _)| *t <= time) + self.events_head;
         self.events.insert(pos, (time, event));
         Ok(())
     }
@@ -394,7 +501,11 @@ impl Simulation {
         a.blocked_for.push(0.0);
         a.anchor.push(spec.position);
         a.walked.push(0.0);
-        a.orientation.push(if dir == Vec2::ZERO { Vec2::new(1.0, 0.0) } else { dir });
+        a.orientation.push(if dir == Vec2::ZERO {
+            Vec2::new(1.0, 0.0)
+        } else {
+            dir
+        });
         id
     }
 
@@ -419,7 +530,9 @@ impl Simulation {
         if let Some(s) = nearest(&mut alts.iter().copied()) {
             return s;
         }
-        let is_exit_step = alts.iter().all(|s| matches!(self.stages[s.0 as usize].kind, StageKind::Exit { .. }));
+        let is_exit_step = alts
+            .iter()
+            .all(|s| matches!(self.stages[s.0 as usize].kind, StageKind::Exit { .. }));
         if is_exit_step {
             let mut exits = (0..self.stages.len() as u32)
                 .map(StageId)
@@ -448,7 +561,8 @@ impl Simulation {
         let now = self.time;
         // events
         let mut rechoose = false;
-        while self.events_head < self.events.len() && self.events[self.events_head].0 <= now + 1e-9 {
+        while self.events_head < self.events.len() && self.events[self.events_head].0 <= now + 1e-9
+        {
             let (_, ev) = self.events[self.events_head];
             self.events_head += 1;
             match ev {
@@ -458,13 +572,15 @@ impl Simulation {
             rechoose = true;
         }
         // arrivals: enter when the place is free
-        if self.pending_head < self.pending.len() && self.pending[self.pending_head].0 <= now + 1e-9 {
+        if self.pending_head < self.pending.len() && self.pending[self.pending_head].0 <= now + 1e-9
+        {
             let mut k = self.pending_head;
             let mut waiting = Vec::new();
             while k < self.pending.len() && self.pending[k].0 <= now + 1e-9 {
                 let spec = self.pending[k].1.clone();
                 let free = (0..self.agents.len()).all(|j| {
-                    self.agents.position[j].distance(spec.position) > self.agents.radius[j] + spec.radius
+                    self.agents.position[j].distance(spec.position)
+                        > self.agents.radius[j] + spec.radius
                 });
                 if free {
                     self.insert(spec);
@@ -490,9 +606,16 @@ impl Simulation {
             let mut target = self.agents.target[i];
             // choose again when the target closed, or when the agent got where its target
             // cannot be reached (pushed through a gap that routing treats as closed)
-            let lost = self.fields[target.0 as usize].distance(&self.grid, p).is_infinite();
+            let lost = self.fields[target.0 as usize]
+                .distance(&self.grid, p)
+                .is_infinite();
             if (rechoose && !self.stage_open[target.0 as usize]) || lost {
-                target = self.choose(self.agents.journey[i], self.agents.journey_step[i], p, Some(target));
+                target = self.choose(
+                    self.agents.journey[i],
+                    self.agents.journey_step[i],
+                    p,
+                    Some(target),
+                );
                 self.agents.target[i] = target;
             }
             if self.stage_open[target.0 as usize] && self.stage_reached(target, p) {
@@ -500,7 +623,12 @@ impl Simulation {
                     StageKind::Exit { .. } => {
                         self.keep[i] = false;
                         any_left = true;
-                        self.exits.push(ExitRecord { agent: self.agents.id[i], stage: target, time: now, group: self.agents.group[i] });
+                        self.exits.push(ExitRecord {
+                            agent: self.agents.id[i],
+                            stage: target,
+                            time: now,
+                            group: self.agents.group[i],
+                        });
                     }
                     StageKind::Waypoint { .. } => {
                         let step = self.agents.journey_step[i] + 1;
@@ -520,7 +648,8 @@ impl Simulation {
             Model::SocialForce(m) => m.cutoff(&self.agents),
         };
         let (lo, hi) = self.area.bounds();
-        self.neighbours.rebuild(lo, hi, cutoff, &self.agents.position);
+        self.neighbours
+            .rebuild(lo, hi, cutoff, &self.agents.position);
         let t2 = Instant::now();
         // tactical: desired directions
         let n = self.agents.len();
@@ -532,26 +661,32 @@ impl Simulation {
             let open = &self.stage_open;
             let seed = self.config.seed;
             let tb = self.config.blocked_time;
-            self.desired.par_iter_mut().enumerate().with_min_len(1024).for_each(|(i, d)| {
-                let target = agents.target[i];
-                if now < agents.moves_from[i] || !open[target.0 as usize] {
-                    *d = Vec2::ZERO;
-                    return;
-                }
-                let mut dir = fields[target.0 as usize].direction(grid, agents.position[i]);
-                if dir == Vec2::ZERO {
-                    dir = agents.orientation[i];
-                }
-                let blocked = agents.blocked_for[i];
-                if blocked > tb {
-                    // side step to break a stand-off: a fresh random angle each blocked period
-                    let episode = (blocked / tb) as u64;
-                    let u = rng::uniform(seed, agents.id[i].0, episode);
-                    let angle = (if u < 0.5 { 1.0 } else { -1.0 }) * (0.25 + (u * 2.0).fract() * 0.35) * std::f64::consts::PI;
-                    dir = dir.rotated(angle);
-                }
-                *d = dir;
-            });
+            self.desired
+                .par_iter_mut()
+                .enumerate()
+                .with_min_len(1024)
+                .for_each(|(i, d)| {
+                    let target = agents.target[i];
+                    if now < agents.moves_from[i] || !open[target.0 as usize] {
+                        *d = Vec2::ZERO;
+                        return;
+                    }
+                    let mut dir = fields[target.0 as usize].direction(grid, agents.position[i]);
+                    if dir == Vec2::ZERO {
+                        dir = agents.orientation[i];
+                    }
+                    let blocked = agents.blocked_for[i];
+                    if blocked > tb {
+                        // side step to break a stand-off: a fresh random angle each blocked period
+                        let episode = (blocked / tb) as u64;
+                        let u = rng::uniform(seed, agents.id[i].0, episode);
+                        let angle = (if u < 0.5 { 1.0 } else { -1.0 })
+                            * (0.25 + (u * 2.0).fract() * 0.35)
+                            * std::f64::consts::PI;
+                        dir = dir.rotated(angle);
+                    }
+                    *d = dir;
+                });
         }
         let t3 = Instant::now();
         // operational: every agent from the frozen current generation
@@ -575,16 +710,20 @@ impl Simulation {
         {
             let walls = &self.walls;
             let agents = &self.agents;
-            self.next.par_iter_mut().enumerate().with_min_len(1024).for_each(|(i, k)| {
-                let clearance = 0.1 * agents.radius[i];
-                let (pos, ok) = constrain(walls, agents.position[i], k.position, clearance);
-                if !ok {
-                    k.velocity = Vec2::ZERO;
-                } else if pos != k.position {
-                    k.velocity = (pos - agents.position[i]) * (1.0 / self.config.dt);
-                }
-                k.position = pos;
-            });
+            self.next
+                .par_iter_mut()
+                .enumerate()
+                .with_min_len(1024)
+                .for_each(|(i, k)| {
+                    let clearance = 0.1 * agents.radius[i];
+                    let (pos, ok) = constrain(walls, agents.position[i], k.position, clearance);
+                    if !ok {
+                        k.velocity = Vec2::ZERO;
+                    } else if pos != k.position {
+                        k.velocity = (pos - agents.position[i]) * (1.0 / self.config.dt);
+                    }
+                    k.position = pos;
+                });
         }
         let dt = self.config.dt;
         for (li, line) in self.lines.iter().enumerate() {
@@ -699,7 +838,10 @@ impl Simulation {
 }
 
 fn operational_pass<M: OperationalModel>(m: &M, ctx: &StepContext<'_>, next: &mut [Kinematics]) {
-    next.par_iter_mut().enumerate().with_min_len(256).for_each(|(i, k)| *k = m.next_state(ctx, i));
+    next.par_iter_mut()
+        .enumerate()
+        .with_min_len(256)
+        .for_each(|(i, k)| *k = m.next_state(ctx, i));
 }
 
 /// Keeps a move from `from` to `to` off the walls: the move may not cross a wall nor end closer
@@ -712,10 +854,13 @@ fn constrain(walls: &WallIndex, from: Vec2, to: Vec2, clearance: f64) -> (Vec2, 
         let mv = Segment::new(from, p);
         near.iter().copied().find(|&k| {
             let w = walls.segment(k);
-            w.distance(p) < clearance && w.distance(p) < w.distance(from) + 1e-12 || w.intersects(&mv)
+            w.distance(p) < clearance && w.distance(p) < w.distance(from) + 1e-12
+                || w.intersects(&mv)
         })
     };
-    let Some(k) = violates(to) else { return (to, true) };
+    let Some(k) = violates(to) else {
+        return (to, true);
+    };
     let w = walls.segment(k);
     let tangent = (w.b - w.a).normalized();
     let mv = to - from;

@@ -8,7 +8,11 @@ pub fn run(args: &CheckArgs) -> Result<(), Failure> {
     let sc = aman_scenario::load(&args.scenario)?;
     let sim = &sc.simulation;
     let area = sim.walkable_area();
-    let exits = sim.stages().iter().filter(|s| matches!(s.kind, aman_sim::StageKind::Exit { .. })).count();
+    let exits = sim
+        .stages()
+        .iter()
+        .filter(|s| matches!(s.kind, aman_sim::StageKind::Exit { .. }))
+        .count();
     if args.json {
         let v = serde_json::json!({
             "scenario": sc.name,
@@ -24,7 +28,10 @@ pub fn run(args: &CheckArgs) -> Result<(), Failure> {
             "dt": sim.config().dt,
             "end_time": sc.end_time,
         });
-        println!("{}", serde_json::to_string_pretty(&v).map_err(anyhow::Error::from)?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&v).map_err(anyhow::Error::from)?
+        );
     } else {
         println!(
             "{}: valid. Walkable area {:.1} m² with {} obstacles; {} stages ({} exits), {} journeys; \

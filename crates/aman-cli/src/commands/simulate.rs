@@ -4,7 +4,9 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use aman_analysis::{DensityGrid, EvacuationTimes, FruinLevel, evacuation_times, mean_flow, specific_flow};
+use aman_analysis::{
+    DensityGrid, EvacuationTimes, FruinLevel, evacuation_times, mean_flow, specific_flow,
+};
 use aman_sim::{Simulation, StageKind};
 use aman_trajectory::JupedsimSqliteWriter;
 use anyhow::Context;
@@ -107,7 +109,9 @@ pub fn run(args: &SimulateArgs) -> Result<(), Failure> {
     let overrides = aman_scenario::Overrides { seed: args.seed };
     let threads = args.threads.unwrap_or(0);
     if args.threads == Some(0) {
-        return Err(Failure::Input(anyhow::anyhow!("--threads 0: give at least 1 thread")));
+        return Err(Failure::Input(anyhow::anyhow!(
+            "--threads 0: give at least 1 thread"
+        )));
     }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -116,8 +120,12 @@ pub fn run(args: &SimulateArgs) -> Result<(), Failure> {
     pool.install(|| {
         let setup = Instant::now();
         let mut sc = aman_scenario::load_with(&args.scenario, &overrides)?;
-        let out = args.out.clone().unwrap_or_else(|| PathBuf::from("out").join(sanitize(&sc.name)));
-        std::fs::create_dir_all(&out).with_context(|| format!("cannot create output directory {}", out.display()))?;
+        let out = args
+            .out
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("out").join(sanitize(&sc.name)));
+        std::fs::create_dir_all(&out)
+            .with_context(|| format!("cannot create output directory {}", out.display()))?;
         let interactive = !args.quiet && !args.json && std::io::stderr().is_terminal();
         if !args.quiet && !args.json {
             eprintln!(
@@ -129,12 +137,18 @@ pub fn run(args: &SimulateArgs) -> Result<(), Failure> {
             );
         }
         let (summary, report) = simulate(&mut sc, &out, interactive)?;
-        std::fs::write(out.join("summary.json"), serde_json::to_string_pretty(&summary).map_err(anyhow::Error::from)?)
-            .with_context(|| format!("cannot write {}", out.join("summary.json").display()))?;
+        std::fs::write(
+            out.join("summary.json"),
+            serde_json::to_string_pretty(&summary).map_err(anyhow::Error::from)?,
+        )
+        .with_context(|| format!("cannot write {}", out.join("summary.json").display()))?;
         std::fs::write(out.join("report.html"), render_report(&report))
             .with_context(|| format!("cannot write {}", out.join("report.html").display()))?;
         if args.json {
-            println!("{}", serde_json::to_string_pretty(&summary).map_err(anyhow::Error::from)?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&summary).map_err(anyhow::Error::from)?
+            );
         } else if !args.quiet {
             print_summary(&summary, &out);
         }
@@ -143,11 +157,24 @@ pub fn run(args: &SimulateArgs) -> Result<(), Failure> {
 }
 
 fn sanitize(name: &str) -> String {
-    let s: String = name.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+    let s: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     if s.is_empty() { "scenario".into() } else { s }
 }
 
-fn simulate(sc: &mut aman_scenario::Scenario, out: &Path, interactive: bool) -> Result<(Summary, ReportInput), Failure> {
+fn simulate(
+    sc: &mut aman_scenario::Scenario,
+    out: &Path,
+    interactive: bool,
+) -> Result<(Summary, ReportInput), Failure> {
     let total_expected = sc.total_agents() as u64;
     let sim: &mut Simulation = &mut sc.simulation;
     let dt = sim.config().dt;
@@ -163,8 +190,9 @@ fn simulate(sc: &mut aman_scenario::Scenario, out: &Path, interactive: bool) -> 
     } else {
         None
     };
-    let mut density = DensityGrid::with_walkable_area(sim.walkable_area(), sc.output.density_cell_size)
-        .map_err(|e| Failure::Input(anyhow::anyhow!("output.density_cell_size: {e}")))?;
+    let mut density =
+        DensityGrid::with_walkable_area(sim.walkable_area(), sc.output.density_cell_size)
+            .map_err(|e| Failure::Input(anyhow::anyhow!("output.density_cell_size: {e}")))?;
     let path_every = (total_expected / MAX_PATHS).max(1);
     let mut paths: std::collections::BTreeMap<u64, Vec<[f64; 2]>> = Default::default();
     let path_steps = ((1.0 / dt).round() as u64).max(1);
@@ -178,7 +206,8 @@ fn simulate(sc: &mut aman_scenario::Scenario, out: &Path, interactive: bool) -> 
     } else {
         ProgressBar::hidden()
     };
-    let (mut ids, mut xs, mut ys, mut ox, mut oy) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut ids, mut xs, mut ys, mut ox, mut oy) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let started = Instant::now();
     let mut frame = 0u64;
     loop {
@@ -199,7 +228,8 @@ fn simulate(sc: &mut aman_scenario::Scenario, out: &Path, interactive: bool) -> 
                     ox.push(a.orientation[i].x);
                     oy.push(a.orientation[i].y);
                 }
-                w.write_frame(frame, &ids, &xs, &ys, &ox, &oy).context("cannot write trajectories")?;
+                w.write_frame(frame, &ids, &xs, &ys, &ox, &oy)
+                    .context("cannot write trajectories")?;
             }
             frame += 1;
         }
@@ -207,7 +237,10 @@ fn simulate(sc: &mut aman_scenario::Scenario, out: &Path, interactive: bool) -> 
             let a = sim.agents();
             for i in 0..a.len() {
                 if a.id[i].0 % path_every == 0 {
-                    paths.entry(a.id[i].0).or_default().push([a.position[i].x, a.position[i].y]);
+                    paths
+                        .entry(a.id[i].0)
+                        .or_default()
+                        .push([a.position[i].x, a.position[i].y]);
                 }
             }
         }
@@ -238,9 +271,21 @@ fn simulate(sc: &mut aman_scenario::Scenario, out: &Path, interactive: bool) -> 
     let mut exits = Vec::new();
     let mut exit_reports = Vec::new();
     for (k, s) in sim.stages().iter().enumerate() {
-        let StageKind::Exit { polygon } = &s.kind else { continue };
-        let times: Vec<f64> = sim.exits().iter().filter(|e| e.stage.0 as usize == k).map(|e| e.time).collect();
-        exits.push(ExitSummary { name: s.name.clone(), agents: times.len(), first: times.first().copied(), last: times.last().copied() });
+        let StageKind::Exit { polygon } = &s.kind else {
+            continue;
+        };
+        let times: Vec<f64> = sim
+            .exits()
+            .iter()
+            .filter(|e| e.stage.0 as usize == k)
+            .map(|e| e.time)
+            .collect();
+        exits.push(ExitSummary {
+            name: s.name.clone(),
+            agents: times.len(),
+            first: times.first().copied(),
+            last: times.last().copied(),
+        });
         exit_reports.push(ExitReport {
             name: s.name.clone(),
             polygon: polygon.exterior().coords().map(|c| [c.x, c.y]).collect(),
@@ -251,13 +296,27 @@ fn simulate(sc: &mut aman_scenario::Scenario, out: &Path, interactive: bool) -> 
     let mut lines = Vec::new();
     let mut line_reports = Vec::new();
     for (k, l) in sim.measurement_lines().iter().enumerate() {
-        let times: Vec<f64> = sim.crossings().iter().filter(|c| c.line == k).map(|c| c.time).collect();
+        let times: Vec<f64> = sim
+            .crossings()
+            .iter()
+            .filter(|c| c.line == k)
+            .map(|c| c.time)
+            .collect();
         let flow = mean_flow(&times);
         let sf = flow.map(|f| specific_flow(f, l.width()));
-        lines.push(LineSummary { name: l.name.clone(), width: l.width(), crossings: times.len(), flow, specific_flow: sf });
+        lines.push(LineSummary {
+            name: l.name.clone(),
+            width: l.width(),
+            crossings: times.len(),
+            flow,
+            specific_flow: sf,
+        });
         line_reports.push(LineReport {
             name: l.name.clone(),
-            segment: [[l.segment.a.x, l.segment.a.y], [l.segment.b.x, l.segment.b.y]],
+            segment: [
+                [l.segment.a.x, l.segment.a.y],
+                [l.segment.b.x, l.segment.b.y],
+            ],
             crossing_times: times,
             flow,
             specific_flow: sf,
@@ -327,9 +386,16 @@ fn simulate(sc: &mut aman_scenario::Scenario, out: &Path, interactive: bool) -> 
 }
 
 fn print_summary(s: &Summary, out: &Path) {
-    let f = |v: Option<f64>| v.map(|x| format!("{x:.1} s")).unwrap_or_else(|| "not reached".into());
+    let f = |v: Option<f64>| {
+        v.map(|x| format!("{x:.1} s"))
+            .unwrap_or_else(|| "not reached".into())
+    };
     if s.complete {
-        println!("Evacuation complete: {} agents left in {}.", s.agents_total, f(s.evacuation_time));
+        println!(
+            "Evacuation complete: {} agents left in {}.",
+            s.agents_total,
+            f(s.evacuation_time)
+        );
     } else {
         println!(
             "Stopped at {:.1} s with {} agents still inside and {} not yet arrived (end_time reached).",

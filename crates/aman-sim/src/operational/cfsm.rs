@@ -64,13 +64,45 @@ impl CollisionFreeSpeedModel {
             if ok {
                 Ok(())
             } else {
-                Err(SimError::ParameterOutOfRange { what: what.to_string(), value: v, range })
+                Err(SimError::ParameterOutOfRange {
+                    what: what.to_string(),
+                    value: v,
+                    range,
+                })
             }
         };
-        check("collision_free_speed.strength_neighbor_repulsion", self.strength_neighbor_repulsion, 0.0, 100.0, false, "[0, 100]")?;
-        check("collision_free_speed.range_neighbor_repulsion", self.range_neighbor_repulsion, 0.0, 5.0, true, "(0, 5] m")?;
-        check("collision_free_speed.strength_geometry_repulsion", self.strength_geometry_repulsion, 0.0, 100.0, false, "[0, 100]")?;
-        check("collision_free_speed.range_geometry_repulsion", self.range_geometry_repulsion, 0.0, 5.0, true, "(0, 5] m")?;
+        check(
+            "collision_free_speed.strength_neighbor_repulsion",
+            self.strength_neighbor_repulsion,
+            0.0,
+            100.0,
+            false,
+            "[0, 100]",
+        )?;
+        check(
+            "collision_free_speed.range_neighbor_repulsion",
+            self.range_neighbor_repulsion,
+            0.0,
+            5.0,
+            true,
+            "(0, 5] m",
+        )?;
+        check(
+            "collision_free_speed.strength_geometry_repulsion",
+            self.strength_geometry_repulsion,
+            0.0,
+            100.0,
+            false,
+            "[0, 100]",
+        )?;
+        check(
+            "collision_free_speed.range_geometry_repulsion",
+            self.range_geometry_repulsion,
+            0.0,
+            5.0,
+            true,
+            "(0, 5] m",
+        )?;
         Ok(())
     }
 }
@@ -83,7 +115,9 @@ impl OperationalModel for CollisionFreeSpeedModel {
             reach = reach.max(agents.desired_speed[i] * agents.time_gap[i]);
             rmax = rmax.max(agents.radius[i]);
         }
-        (reach + 2.0 * rmax).max(10.0 * self.range_neighbor_repulsion + 2.0 * rmax).max(1.0)
+        (reach + 2.0 * rmax)
+            .max(10.0 * self.range_neighbor_repulsion + 2.0 * rmax)
+            .max(1.0)
     }
 
     fn next_state(&self, ctx: &StepContext<'_>, i: usize) -> Kinematics {
@@ -92,7 +126,11 @@ impl OperationalModel for CollisionFreeSpeedModel {
         let r = a.radius[i];
         let e0 = ctx.desired[i];
         if e0 == Vec2::ZERO {
-            return Kinematics { position: x, velocity: Vec2::ZERO, orientation: a.orientation[i] };
+            return Kinematics {
+                position: x,
+                velocity: Vec2::ZERO,
+                orientation: a.orientation[i],
+            };
         }
         let near_walls = ctx.walls.near(x);
         let cutoff2 = ctx.cutoff * ctx.cutoff;
@@ -152,6 +190,10 @@ impl OperationalModel for CollisionFreeSpeedModel {
         });
         let speed = (spacing / a.time_gap[i]).max(0.0).min(a.desired_speed[i]);
         let v = e * speed;
-        Kinematics { position: x + v * ctx.dt, velocity: v, orientation: e }
+        Kinematics {
+            position: x + v * ctx.dt,
+            velocity: v,
+            orientation: e,
+        }
     }
 }

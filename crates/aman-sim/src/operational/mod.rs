@@ -83,12 +83,20 @@ pub(crate) fn wall_between(walls: &WallIndex, near: &[u32], a: Vec2, b: Vec2) ->
 /// by several walls (the corner where they meet) is reported once: a corner repels like one
 /// obstacle, not like two. Allocation-free for up to 32 distinct points.
 #[inline]
-pub(crate) fn for_each_wall_point(walls: &WallIndex, near: &[u32], x: Vec2, mut f: impl FnMut(Vec2)) {
+pub(crate) fn for_each_wall_point(
+    walls: &WallIndex,
+    near: &[u32],
+    x: Vec2,
+    mut f: impl FnMut(Vec2),
+) {
     let mut seen = [Vec2::ZERO; 32];
     let mut n = 0usize;
     for &k in near {
         let p = walls.segment(k).closest_point(x);
-        if seen[..n].iter().any(|q| (q.x - p.x).abs() < 1e-9 && (q.y - p.y).abs() < 1e-9) {
+        if seen[..n]
+            .iter()
+            .any(|q| (q.x - p.x).abs() < 1e-9 && (q.y - p.y).abs() < 1e-9)
+        {
             continue;
         }
         if n < seen.len() {

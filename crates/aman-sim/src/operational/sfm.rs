@@ -66,7 +66,9 @@ impl SocialForceModel {
     pub fn max_dt(&self) -> f64 {
         // body contact: ω = sqrt(k/m); semi-implicit Euler needs ω dt < 2, keep a factor 5
         let omega = (self.body_force / self.mass).sqrt();
-        (0.4 / omega.max(1e-9)).min(0.5 * self.relaxation_time).max(1e-4)
+        (0.4 / omega.max(1e-9))
+            .min(0.5 * self.relaxation_time)
+            .max(1e-4)
     }
 
     /// Checks every parameter against its documented range, and `dt` against [`Self::max_dt`].
@@ -80,15 +82,54 @@ impl SocialForceModel {
             if ok {
                 Ok(())
             } else {
-                Err(SimError::ParameterOutOfRange { what: what.to_string(), value: v, range })
+                Err(SimError::ParameterOutOfRange {
+                    what: what.to_string(),
+                    value: v,
+                    range,
+                })
             }
         };
-        check("social_force.mass", self.mass, 0.0, 500.0, true, "(0, 500] kg")?;
-        check("social_force.relaxation_time", self.relaxation_time, 0.0, 10.0, true, "(0, 10] s")?;
-        check("social_force.strength", self.strength, 0.0, 1e5, false, "[0, 100000] N")?;
+        check(
+            "social_force.mass",
+            self.mass,
+            0.0,
+            500.0,
+            true,
+            "(0, 500] kg",
+        )?;
+        check(
+            "social_force.relaxation_time",
+            self.relaxation_time,
+            0.0,
+            10.0,
+            true,
+            "(0, 10] s",
+        )?;
+        check(
+            "social_force.strength",
+            self.strength,
+            0.0,
+            1e5,
+            false,
+            "[0, 100000] N",
+        )?;
         check("social_force.range", self.range, 0.0, 5.0, true, "(0, 5] m")?;
-        check("social_force.body_force", self.body_force, 0.0, 1e7, false, "[0, 1e7] kg/s²")?;
-        check("social_force.friction", self.friction, 0.0, 1e7, false, "[0, 1e7] kg/(m·s)")?;
+        check(
+            "social_force.body_force",
+            self.body_force,
+            0.0,
+            1e7,
+            false,
+            "[0, 1e7] kg/s²",
+        )?;
+        check(
+            "social_force.friction",
+            self.friction,
+            0.0,
+            1e7,
+            false,
+            "[0, 1e7] kg/(m·s)",
+        )?;
         let max = self.max_dt();
         if dt > max + 1e-12 {
             return Err(SimError::Config(format!(
@@ -113,7 +154,11 @@ impl OperationalModel for SocialForceModel {
         let r = a.radius[i];
         let e0 = ctx.desired[i];
         if e0 == Vec2::ZERO {
-            return Kinematics { position: x, velocity: Vec2::ZERO, orientation: a.orientation[i] };
+            return Kinematics {
+                position: x,
+                velocity: Vec2::ZERO,
+                orientation: a.orientation[i],
+            };
         }
         let m = self.mass;
         let dt = ctx.dt;
@@ -137,7 +182,8 @@ impl OperationalModel for SocialForceModel {
             let n = diff * (1.0 / d);
             let rij = r + a.radius[j];
             let overlap = (rij - d).max(0.0);
-            let mut f = n * (self.strength * ((rij - d) / self.range).exp() + self.body_force * overlap);
+            let mut f =
+                n * (self.strength * ((rij - d) / self.range).exp() + self.body_force * overlap);
             if overlap > 0.0 {
                 let t = n.perp();
                 let dvt = (a.velocity[j] - v).dot(t);
@@ -171,7 +217,15 @@ impl OperationalModel for SocialForceModel {
         if s > vmax {
             nv = nv * (vmax / s);
         }
-        let orientation = if s > 1e-6 { nv.normalized() } else { a.orientation[i] };
-        Kinematics { position: x + nv * dt, velocity: nv, orientation }
+        let orientation = if s > 1e-6 {
+            nv.normalized()
+        } else {
+            a.orientation[i]
+        };
+        Kinematics {
+            position: x + nv * dt,
+            velocity: nv,
+            orientation,
+        }
     }
 }

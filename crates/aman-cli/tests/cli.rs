@@ -1,0 +1,333 @@
+//! The real `aman` binary in temporary directories: exit codes, messages, outputs (ripgrep's
+//! way). Every bad scenario must give exit code 2 and a message naming the file, the key and
+//! what would be valid — never a panic.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn aman(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_aman"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run aman")
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A valid small scenario: a 10 m x 4 m room with an exit strip at x = 9.5..10.
+const GOOD: &str = r#"
+[simulation]
+end_time = 60.0
+
+[geometry]
+wkt = "POLYGON ((0 0, 10 0, 10 4, 0 4, 0 0))"
+
+[[stages]]
+kind = "exit"
+name = "door"
+polygon = [[9.5, 1], [10, 1], [10, 3], [9.5, 3]]
+
+[[journeys]]
+name = "out"
+stages = ["door"]
+
+[[populations]]
+name = "crowd"
+journey = "out"
+area = [[1, 1], [4, 1], [4, 3], [1, 3]]
+count = 10
+
+[[measurement_lines]]
+name = "middle"
+line = [[6, 0], [6, 4]]
+"#;
+
+struct Case {
+    name: &'static str,
+    /// The scenario text, made from GOOD by replacing `from` by `to`.
+    edit: (&'static str, &'static str),
+    /// Pieces the error message must contain.
+    expect: &'static [&'static str],
+}
+
+const CASES: &[Case] = &[
+    Case {
+        name: "unknown key (typo)",
+        edit: ("end_time = 60.0", "end_tme = 60.0"),
+        expect: &["unknown field `end_tme`", "end_time", "line"],
+    },
+    Case {
+        name: "TOML syntax error",
+        edit: ("count = 10", "count = = 10"),
+        expect: &["TOML parse error", "line"],
+    },
+    Case {
+        name: "invalid polygon (self-intersecting)",
+        edit: (
+            "POLYGON ((0 0, 10 0, 10 4, 0 4, 0 0))",
+            "POLYGON ((0 0, 10 4, 10 0, 0 4, 0 0))",
+        ),
+        expect: &["geometry.wkt", "invalid polygon"],
+    },
+    Case {
+        name: "agents outside the area",
+        edit: (
+            "[[1, 1], [4, 1], [4, 3], [1, 3]]",
+            "[[20, 1], [24, 1], [24, 3], [20, 3]]",
+        ),
+        expect: &["populations[0] ('crowd').area", "outside the walkable area"],
+    },
+    Case {
+        name: "exit outside the area",
+        edit: (
+            "[[9.5, 1], [10, 1], [10, 3], [9.5, 3]]",
+            "[[19.5, 1], [20, 1], [20, 3], [19.5, 3]]",
+        ),
+        expect: &["stages[0]", "'door'", "does not overlap the walkable area"],
+    },
+    Case {
+        name: "negative speed",
+        edit: ("count = 10", "count = 10\ndesired_speed = -1.2"),
+        expect: &[
+            "populations[0] ('crowd').desired_speed",
+            "-1.2 is not allowed",
+            "(0, 10] m/s",
+        ],
+    },
+    Case {
+        name: "unknown journey",
+        edit: ("journey = \"out\"", "journey = \"outt\""),
+        expect: &[
+            "populations[0] ('crowd').journey",
+            "unknown journey 'outt'",
+            "out",
+        ],
+    },
+    Case {
+        name: "unknown stage in a journey",
+        edit: ("stages = [\"door\"]", "stages = [\"dor\"]"),
+        expect: &[
+            "journeys[0] ('out').stages[0]",
+            "unknown stage 'dor'",
+            "door",
+        ],
+    },
+    Case {
+        name: "missing geometry file",
+        edit: (
+            "wkt = \"POLYGON ((0 0, 10 0, 10 4, 0 4, 0 0))\"",
+            "file = \"no-such-venue.wkt\"",
+        ),
+        expect: &["cannot read geometry file", "no-such-venue.wkt"],
+    },
+    Case {
+        name: "obstacle reaching outside the area",
+        edit: (
+            "POLYGON ((0 0, 10 0, 10 4, 0 4, 0 0))",
+            "POLYGON ((0 0, 10 0, 10 4, 0 4, 0 0), (6 -0.0001, 6.2 -0.0001, 6.2 1.85, 6 1.85, 6 -0.0001))",
+        ),
+        expect: &["invalid polygon"],
+    },
+    Case {
+        name: "unreachable exit behind a fence",
+        edit: (
+            "POLYGON ((0 0, 10 0, 10 4, 0 4, 0 0))",
+            "POLYGON ((0 0, 10 0, 10 4, 0 4, 0 0), (6 0.15, 6.2 0.15, 6.2 1.85, 6 1.85, 6 0.15), (6 2.15, 6.2 2.15, 6.2 3.85, 6 3.85, 6 2.15))",
+        ),
+        expect: &["populations[0] ('crowd')", "cannot be reached", "door"],
+    },
+    Case {
+        name: "social force with too large dt",
+        edit: (
+            "[simulation]",
+            "[model]\nkind = \"social_force\"\n[simulation]\ndt = 0.05",
+        ),
+        expect: &["simulation.dt", "too large for the social force model"],
+    },
+    Case {
+        name: "unknown model",
+        edit: ("[simulation]", "[model]\nkind = \"magic\"\n[simulation]"),
+        expect: &[
+            "unknown variant `magic`",
+            "collision_free_speed",
+            "social_force",
+        ],
+    },
+    Case {
+        name: "too many agents for the area",
+        edit: ("count = 10", "count = 500"),
+        expect: &["populations[0] ('crowd')", "of 500 agents fit"],
+    },
+    Case {
+        name: "event on an unknown stage",
+        edit: (
+            "[[measurement_lines]]",
+            "[[events]]\ntime = 5.0\nclose = \"gate\"\n\n[[measurement_lines]]",
+        ),
+        expect: &["events[0].close", "unknown stage 'gate'"],
+    },
+    Case {
+        name: "distribution with min > max",
+        edit: (
+            "count = 10",
+            "count = 10\nradius = { distribution = \"uniform\", min = 0.3, max = 0.1 }",
+        ),
+        expect: &["populations[0] ('crowd').radius", "min = 0.3 > max = 0.1"],
+    },
+    Case {
+        name: "output rate not dividing the step rate",
+        edit: (
+            "[[measurement_lines]]",
+            "[output]\nfps = 16.0\n\n[[measurement_lines]]",
+        ),
+        expect: &["output.fps", "does not divide", "fps = 20"],
+    },
+    Case {
+        name: "journey ending at a waypoint",
+        edit: (
+            "[[journeys]]",
+            "[[stages]]\nkind = \"waypoint\"\nname = \"mid\"\nposition = [5, 2]\n\n[[journeys]]\nname = \"loop\"\nstages = [\"mid\"]\n\n[[journeys]]",
+        ),
+        expect: &["journeys[0]", "'loop'", "last step must be an exit"],
+    },
+    Case {
+        name: "duplicate stage names",
+        edit: (
+            "[[journeys]]",
+            "[[stages]]\nkind = \"exit\"\nname = \"door\"\npolygon = [[0, 1], [0.5, 1], [0.5, 3], [0, 3]]\n\n[[journeys]]",
+        ),
+        expect: &["stages[1] ('door')", "same name"],
+    },
+];
+
+#[test]
+fn good_scenario_checks_and_simulates() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.toml"), GOOD).unwrap();
+    let out = aman(&["check", "s.toml"], dir.path());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("10 agents at the start"));
+    let out = aman(
+        &["simulate", "s.toml", "--out", "res", "--json"],
+        dir.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("--json prints the summary");
+    assert_eq!(summary["complete"], true);
+    assert_eq!(summary["agents_total"], 10);
+    assert_eq!(summary["exits"][0]["agents"], 10);
+    assert_eq!(summary["measurement_lines"][0]["crossings"], 10);
+    let ev = summary["evacuation_time"].as_f64().unwrap();
+    // 10 agents from x in [1, 4] to x = 9.5 at 1.2 m/s: between 5.4 and ~20 s
+    assert!((5.0..20.0).contains(&ev), "evacuation time {ev}");
+    for f in ["summary.json", "report.html", "trajectories.sqlite"] {
+        assert!(dir.path().join("res").join(f).exists(), "{f} missing");
+    }
+    let (traj, wkt) =
+        aman_trajectory::read_jupedsim_sqlite(&dir.path().join("res/trajectories.sqlite")).unwrap();
+    assert_eq!(traj.frame_rate, 10.0);
+    assert_eq!(traj.id_count(), 10);
+    assert!(wkt.unwrap().starts_with("POLYGON"));
+    let html = std::fs::read_to_string(dir.path().join("res/report.html")).unwrap();
+    assert!(html.contains("<svg") && html.contains("door"));
+}
+
+#[test]
+fn bad_scenarios_exit_2_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut failures = Vec::new();
+    for case in CASES {
+        assert!(
+            GOOD.contains(case.edit.0),
+            "case '{}': pattern not in GOOD",
+            case.name
+        );
+        std::fs::write(
+            dir.path().join("bad.toml"),
+            GOOD.replacen(case.edit.0, case.edit.1, 1),
+        )
+        .unwrap();
+        let out = aman(&["check", "bad.toml"], dir.path());
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        // no part of the message may be said twice (an error chain printing its source again)
+        let repeated = err.lines().next().is_some_and(|l| {
+            let parts: Vec<&str> = l.split(": ").filter(|p| p.len() > 20).collect();
+            parts
+                .iter()
+                .enumerate()
+                .any(|(i, p)| parts[..i].contains(p))
+        });
+        let ok = out.status.code() == Some(2)
+            && !repeated
+            && err.contains("bad.toml")
+            && !err.contains("panicked")
+            && case.expect.iter().all(|e| err.contains(e));
+        if !ok {
+            failures.push(format!(
+                "{}: exit {:?}\n{err}",
+                case.name,
+                out.status.code()
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n\n{}",
+        failures.len(),
+        CASES.len(),
+        failures.join("\n---\n")
+    );
+}
+
+#[test]
+fn missing_and_garbage_files_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = aman(&["simulate", "nope.toml"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot read scenario file nope.toml"), "{err}");
+    std::fs::write(
+        dir.path().join("garbage.toml"),
+        [0u8, 159, 146, 150, 255, 10, 1, 2],
+    )
+    .unwrap();
+    let out = aman(&["check", "garbage.toml"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    let out = aman(&["simulate", "x.toml", "--threads", "0"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let out = aman(&["frobnicate"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn shipped_self_contained_scenarios_check() {
+    for s in [
+        "hermes-ao300",
+        "wuppertal-2014-b080",
+        "rimea-01-corridor",
+        "rimea-06-corner",
+    ] {
+        let out = aman(&["check", &format!("scenarios/{s}/scenario.toml")], &repo());
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{s}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
