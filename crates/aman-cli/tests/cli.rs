@@ -331,3 +331,37 @@ fn shipped_self_contained_scenarios_check() {
         );
     }
 }
+
+/// The complete example in the README is a valid scenario that runs to the end.
+#[test]
+fn readme_example_scenario_runs() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let start = readme.find("```toml\n").expect("README has a TOML example") + 8;
+    let end = start + readme[start..].find("```").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("hall.toml"), &readme[start..end]).unwrap();
+    let out = aman(
+        &["simulate", "hall.toml", "--out", "o", "--json"],
+        dir.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(s["complete"], true, "{s}");
+    // 0.5 persons/m² of (26 x 16 − 6 x 4) m² = 196 placed, plus about 60 Poisson arrivals
+    // (2/s over 30 s); all of them leave
+    let total = s["agents_total"].as_u64().unwrap();
+    assert!((196 + 30..196 + 100).contains(&total), "{total}");
+    // the east door closes at 20 s: nobody leaves by it afterwards
+    let east = s["exits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "east-door")
+        .unwrap();
+    assert!(east["last"].as_f64().unwrap() <= 20.0 + 1e-9, "{east}");
+}

@@ -413,23 +413,46 @@ impl Builder<'_> {
             self.check_params(&key, p.params())?;
             let region = self.region(&key, &p.area, simulation.walkable_area())?;
             let walkable = region.unsigned_area();
-            let count = match (p.count, p.density) {
-                (Some(c), None) => c as usize,
-                (None, Some(d)) if d.is_finite() && d > 0.0 => (d * walkable).round() as usize,
-                (None, Some(d)) => {
+            let mut rng = SplitMix64::new(mix64(sim.seed ^ mix64(0x5050 + k as u64)));
+            let count = match (p.count, p.density, &p.positions) {
+                (Some(c), None, None) => c as usize,
+                (None, Some(d), None) if d.is_finite() && d > 0.0 => {
+                    (d * walkable).round() as usize
+                }
+                (None, Some(d), None) => {
                     return Err(self.invalid(
                         format!("{key}.density"),
                         format!("{d}: give a positive number of persons per m²"),
                     ));
                 }
+                (None, None, Some(list)) => {
+                    for (n, xy) in list.iter().enumerate() {
+                        let nkey = format!("{key}.positions[{n}]");
+                        let pos = Vec2::new(xy[0], xy[1]);
+                        if !region.contains(&geo::Coord { x: pos.x, y: pos.y }) {
+                            return Err(self.invalid(
+                                nkey,
+                                format!("({}, {}) is not inside the walkable part of the population's area", xy[0], xy[1]),
+                            ));
+                        }
+                        let spec = AgentSpec {
+                            position: pos,
+                            ..draw_params(journey, p.params(), k as u32, &mut rng)
+                        };
+                        simulation
+                            .add_agent(spec)
+                            .map_err(|e| self.sim_err(nkey, e))?;
+                    }
+                    populations.push((p.name.clone(), list.len()));
+                    continue;
+                }
                 _ => {
                     return Err(self.invalid(
                         &key,
-                        "give exactly one of `count` (persons) or `density` (persons/m²)",
+                        "give exactly one of `count` (persons), `density` (persons/m²) or `positions` ([[x, y], …])",
                     ));
                 }
             };
-            let mut rng = SplitMix64::new(mix64(sim.seed ^ mix64(0x5050 + k as u64)));
             let (placed, last_problem) = place(
                 &simulation,
                 &region,
@@ -662,6 +685,24 @@ fn sample(d: &Distribution, rng: &mut SplitMix64) -> f64 {
     }
 }
 
+/// An agent's parameters drawn from the population's distributions; position zero.
+fn draw_params(
+    journey: JourneyId,
+    p: AgentParams<'_>,
+    group: u32,
+    rng: &mut SplitMix64,
+) -> AgentSpec {
+    AgentSpec {
+        position: Vec2::ZERO,
+        journey,
+        desired_speed: sample(p.desired_speed, rng),
+        radius: sample(p.radius, rng),
+        time_gap: sample(p.time_gap, rng),
+        premovement_time: sample(p.premovement_time, rng),
+        group,
+    }
+}
+
 /// A uniformly drawn valid agent in `region` (inside, clear of walls, reachable target).
 fn draw_spec(
     sim: &Simulation,
@@ -673,15 +714,7 @@ fn draw_spec(
     tries: usize,
 ) -> Option<AgentSpec> {
     let bb = region.bounding_rect()?;
-    let spec = AgentSpec {
-        position: Vec2::ZERO,
-        journey,
-        desired_speed: sample(p.desired_speed, rng),
-        radius: sample(p.radius, rng),
-        time_gap: sample(p.time_gap, rng),
-        premovement_time: sample(p.premovement_time, rng),
-        group,
-    };
+    let spec = draw_params(journey, p, group, rng);
     for _ in 0..tries {
         let pos = Vec2::new(
             bb.min().x + rng.uniform() * bb.width(),

@@ -230,8 +230,11 @@ pub struct PopulationEntry {
     pub journey: String,
     /// Where they stand: corners `[[x, y], …]`, m (intersected with the walkable area).
     pub area: Vec<[f64; 2]>,
-    /// Number of agents (give this or `density`).
+    /// Number of agents (give this, `density` or `positions`).
     pub count: Option<u64>,
+    /// Exact start positions `[[x, y], …]`, m, one agent each (instead of `count`/`density`);
+    /// they must lie inside `area`.
+    pub positions: Option<Vec<[f64; 2]>>,
     /// Persons per m² of the walkable part of `area` (give this or `count`).
     pub density: Option<f64>,
     /// Desired speed, m/s. Default 1.2 (JuPedSim's).

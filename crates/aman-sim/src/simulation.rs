@@ -606,9 +606,11 @@ impl Simulation {
             let mut target = self.agents.target[i];
             // choose again when the target closed, or when the agent got where its target
             // cannot be reached (pushed through a gap that routing treats as closed)
-            let lost = self.fields[target.0 as usize]
-                .distance(&self.grid, p)
-                .is_infinite();
+            // (a lost agent got a zero desired direction last step: only those are looked up)
+            let lost = self.desired.get(i).is_some_and(|d| *d == Vec2::ZERO)
+                && self.fields[target.0 as usize]
+                    .distance(&self.grid, p)
+                    .is_infinite();
             if (rechoose && !self.stage_open[target.0 as usize]) || lost {
                 target = self.choose(
                     self.agents.journey[i],

@@ -1,0 +1,141 @@
+//! Agents never freeze forever in a symmetric stand-off: two persons meeting head-on on exactly
+//! the same line in a corridor (the pure stand-off of first-order models: every force is along
+//! the line), and a crowd facing a crowd, get past each other.
+
+use std::path::Path;
+
+mod common;
+
+fn head_on(model: &str, dt: f64) -> aman_scenario::Scenario {
+    let text = format!(
+        r#"
+[simulation]
+dt = {dt}
+end_time = 120.0
+
+[geometry]
+wkt = "POLYGON ((0 0, 20 0, 20 3, 0 3, 0 0))"
+
+[model]
+kind = "{model}"
+
+[[stages]]
+kind = "exit"
+name = "east"
+polygon = [[19.5, 0], [20, 0], [20, 3], [19.5, 3]]
+
+[[stages]]
+kind = "exit"
+name = "west"
+polygon = [[0, 0], [0.5, 0], [0.5, 3], [0, 3]]
+
+[[journeys]]
+name = "to-east"
+stages = ["east"]
+
+[[journeys]]
+name = "to-west"
+stages = ["west"]
+
+[[populations]]
+name = "eastbound"
+journey = "to-east"
+area = [[4, 1], [6, 1], [6, 2], [4, 2]]
+positions = [[5, 1.5]]
+desired_speed = 1.2
+
+[[populations]]
+name = "westbound"
+journey = "to-west"
+area = [[14, 1], [16, 1], [16, 2], [14, 2]]
+positions = [[15, 1.5]]
+desired_speed = 1.2
+"#
+    );
+    aman_scenario::load_str(&text, Path::new("head-on.toml"), &Default::default())
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn two_agents_head_on_pass_each_other_cfsm() {
+    let mut sc = head_on("collision_free_speed", 0.01);
+    let v = common::run_checked(&mut sc, 1);
+    assert_eq!((v.outside, v.crossed_wall), (0, 0));
+    assert!(
+        sc.simulation.is_finished(),
+        "stand-off not resolved by {} s",
+        sc.simulation.time()
+    );
+    // 10 m to walk at 1.2 m/s (≈ 8 s) plus at most a few blocked periods of 3 s
+    assert!(
+        sc.simulation.time() < 40.0,
+        "took {} s",
+        sc.simulation.time()
+    );
+}
+
+#[test]
+fn two_agents_head_on_pass_each_other_sfm() {
+    let mut sc = head_on("social_force", 0.01);
+    let v = common::run_checked(&mut sc, 1);
+    assert_eq!((v.outside, v.crossed_wall), (0, 0));
+    assert!(
+        sc.simulation.is_finished(),
+        "stand-off not resolved by {} s",
+        sc.simulation.time()
+    );
+}
+
+/// Two groups of 30 walking into each other in a 3 m corridor (counter-flow): everybody gets
+/// through.
+#[test]
+fn counter_flow_in_a_corridor_resolves() {
+    let text = r#"
+[simulation]
+end_time = 300.0
+seed = 5
+
+[geometry]
+wkt = "POLYGON ((0 0, 30 0, 30 3, 0 3, 0 0))"
+
+[[stages]]
+kind = "exit"
+name = "east"
+polygon = [[29.5, 0], [30, 0], [30, 3], [29.5, 3]]
+
+[[stages]]
+kind = "exit"
+name = "west"
+polygon = [[0, 0], [0.5, 0], [0.5, 3], [0, 3]]
+
+[[journeys]]
+name = "to-east"
+stages = ["east"]
+
+[[journeys]]
+name = "to-west"
+stages = ["west"]
+
+[[populations]]
+name = "eastbound"
+journey = "to-east"
+area = [[1, 0], [9, 0], [9, 3], [1, 3]]
+count = 30
+
+[[populations]]
+name = "westbound"
+journey = "to-west"
+area = [[21, 0], [29, 0], [29, 3], [21, 3]]
+count = 30
+"#;
+    let mut sc =
+        aman_scenario::load_str(text, Path::new("counter-flow.toml"), &Default::default()).unwrap();
+    let v = common::run_checked(&mut sc, 5);
+    assert_eq!((v.outside, v.crossed_wall), (0, 0));
+    assert!(
+        sc.simulation.is_finished(),
+        "{} agents still inside after {} s",
+        sc.simulation.agents().len(),
+        sc.simulation.time()
+    );
+}
