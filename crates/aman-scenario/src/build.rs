@@ -462,10 +462,8 @@ impl Builder<'_> {
                 k as u32,
                 &mut rng,
             );
-            if placed.is_empty() && count > 0 {
-                if let Some(e) = last_problem {
-                    return Err(self.sim_err(&key, e));
-                }
+            if let (true, Some(e)) = (placed.is_empty() && count > 0, last_problem) {
+                return Err(self.sim_err(&key, e));
             }
             if placed.len() < count {
                 return Err(self.invalid(

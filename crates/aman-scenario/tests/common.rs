@@ -71,7 +71,7 @@ pub fn run_checked(sc: &mut Scenario, every: u64) -> Violations {
     let index = aman_geometry::WallIndex::new(&walls, 2.0, 1.0);
     let mut before: Vec<(u64, aman_geometry::Vec2)> = Vec::new();
     while !sim.is_finished() && sim.iteration() < end {
-        let check = sim.iteration() % every == 0;
+        let check = sim.iteration().is_multiple_of(every);
         if check {
             before.clear();
             before.extend(

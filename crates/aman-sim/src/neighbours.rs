@@ -49,6 +49,21 @@ impl NeighbourGrid {
         }
     }
 
+    /// Number of agents indexed by the last rebuild.
+    pub fn len(&self) -> usize {
+        self.sorted.len()
+    }
+
+    /// Whether the grid indexes no agent.
+    pub fn is_empty(&self) -> bool {
+        self.sorted.is_empty()
+    }
+
+    /// Side of the cells, metres (0 before the first rebuild).
+    pub fn cell_size(&self) -> f64 {
+        self.cell
+    }
+
     #[inline]
     fn cell_coords(&self, p: Vec2) -> (usize, usize) {
         let fx = ((p.x - self.origin.x) / self.cell).max(0.0) as usize;

@@ -106,10 +106,15 @@ pub struct Simulation {
     config: SimConfig,
     area: WalkableArea,
     walls: WallIndex,
+    /// Every wall within this distance of a point is in `walls.near(point)`: at least the
+    /// interaction cut-off, so that line-of-sight tests see every wall between neighbours.
+    wall_margin: f64,
     grid: RoutingGrid,
     stages: Vec<Stage>,
     stage_open: Vec<bool>,
     stage_bbox: Vec<(Vec2, Vec2)>,
+    /// A point inside each stage: the waypoint, or the exit polygon's interior point.
+    stage_anchor: Vec<Vec2>,
     fields: Vec<RoutingField>,
     journeys: Vec<Journey>,
     agents: Agents,
@@ -306,14 +311,29 @@ impl Simulation {
                 }
             })
             .collect();
-        let walls = WallIndex::new(area.segments(), 2.0, 2.5);
+        let stage_anchor = stages
+            .iter()
+            .map(|s| match &s.kind {
+                StageKind::Waypoint { position, .. } => *position,
+                StageKind::Exit { polygon } => {
+                    use geo::InteriorPoint;
+                    polygon
+                        .interior_point()
+                        .map_or(Vec2::ZERO, |c| Vec2::new(c.x(), c.y()))
+                }
+            })
+            .collect();
+        let wall_margin = 2.5;
+        let walls = WallIndex::new(area.segments(), 2.0, wall_margin);
         Ok(Self {
             stage_open: vec![true; stages.len()],
             stage_bbox,
+            stage_anchor,
             fields: out,
             config,
             area,
             walls,
+            wall_margin,
             grid,
             stages,
             journeys,
@@ -383,7 +403,7 @@ impl Simulation {
             pm.is_finite() && pm >= 0.0,
             "[0, ∞) s",
         )?;
-        if !(p.x.is_finite() && p.y.is_finite()) || !self.area.contains(p) {
+        if !(p.x.is_finite() && p.y.is_finite() && self.area.contains(p)) {
             return Err(SimError::AgentPlacement {
                 x: p.x,
                 y: p.y,
@@ -576,12 +596,28 @@ impl Simulation {
         {
             let mut k = self.pending_head;
             let mut waiting = Vec::new();
+            // agents indexed by last step's neighbour grid (they moved at most a few cm since)
+            let indexed = if self.neighbours.len() == self.agents.len() {
+                self.agents.len()
+            } else {
+                0
+            };
+            let rmax = self.agents.radius.iter().copied().fold(0.0, f64::max);
             while k < self.pending.len() && self.pending[k].0 <= now + 1e-9 {
                 let spec = self.pending[k].1.clone();
-                let free = (0..self.agents.len()).all(|j| {
+                let clear = |j: usize| {
                     self.agents.position[j].distance(spec.position)
                         > self.agents.radius[j] + spec.radius
-                });
+                };
+                let free = if indexed > 0 && rmax + spec.radius + 0.1 <= self.neighbours.cell_size()
+                {
+                    let mut ok = true;
+                    self.neighbours
+                        .for_each_near(spec.position, |j| ok &= clear(j));
+                    ok && (indexed..self.agents.len()).all(clear)
+                } else {
+                    (0..self.agents.len()).all(clear)
+                };
                 if free {
                     self.insert(spec);
                 } else {
@@ -649,6 +685,11 @@ impl Simulation {
             Model::CollisionFreeSpeed(m) => m.cutoff(&self.agents),
             Model::SocialForce(m) => m.cutoff(&self.agents),
         };
+        if cutoff > self.wall_margin {
+            // agents with a longer reach than the wall index covers: widen it (rare, once)
+            self.wall_margin = cutoff.ceil();
+            self.walls = WallIndex::new(self.area.segments(), 2.0, self.wall_margin);
+        }
         let (lo, hi) = self.area.bounds();
         self.neighbours
             .rebuild(lo, hi, cutoff, &self.agents.position);
@@ -659,6 +700,7 @@ impl Simulation {
         {
             let agents = &self.agents;
             let fields = &self.fields;
+            let anchors = &self.stage_anchor;
             let grid = &self.grid;
             let open = &self.stage_open;
             let seed = self.config.seed;
@@ -673,9 +715,21 @@ impl Simulation {
                         *d = Vec2::ZERO;
                         return;
                     }
-                    let mut dir = fields[target.0 as usize].direction(grid, agents.position[i]);
+                    let p = agents.position[i];
+                    let field = &fields[target.0 as usize];
+                    let mut dir = field.direction(grid, p);
                     if dir == Vec2::ZERO {
-                        dir = agents.orientation[i];
+                        if field.distance(grid, p).is_infinite() {
+                            // lost: the target cannot be reached from here; stand, and the
+                            // strategic pass chooses again next step
+                            *d = Vec2::ZERO;
+                            return;
+                        }
+                        // at the target's edge (its cells have no gradient): head into it
+                        dir = (anchors[target.0 as usize] - p).normalized();
+                        if dir == Vec2::ZERO {
+                            dir = agents.orientation[i];
+                        }
                     }
                     let blocked = agents.blocked_for[i];
                     if blocked > tb {

@@ -212,7 +212,7 @@ fn simulate(
     let mut frame = 0u64;
     loop {
         let it = sim.iteration();
-        if it % steps_per_frame == 0 {
+        if it.is_multiple_of(steps_per_frame) {
             let a = sim.agents();
             density.add_frame(sim.time(), a.position.iter().copied());
             if let Some(w) = writer.as_mut() {
@@ -233,10 +233,10 @@ fn simulate(
             }
             frame += 1;
         }
-        if it % path_steps == 0 {
+        if it.is_multiple_of(path_steps) {
             let a = sim.agents();
             for i in 0..a.len() {
-                if a.id[i].0 % path_every == 0 {
+                if a.id[i].0.is_multiple_of(path_every) {
                     paths
                         .entry(a.id[i].0)
                         .or_default()
@@ -244,7 +244,7 @@ fn simulate(
                 }
             }
         }
-        if it % 100 == 0 && interactive {
+        if it.is_multiple_of(100) && interactive {
             let el = started.elapsed().as_secs_f64().max(1e-9);
             bar.set_position(it);
             bar.set_message(format!(
