@@ -411,7 +411,7 @@ impl Builder<'_> {
             let key = format!("populations[{k}] ('{}')", p.name);
             let journey = journey_id(&format!("{key}.journey"), &p.journey)?;
             self.check_params(&key, p.params())?;
-            let region = self.region(&key, &p.area, simulation.walkable_area())?;
+            let region = self.region(&key, &p.area, &simulation)?;
             let walkable = region.unsigned_area();
             let mut rng = SplitMix64::new(mix64(sim.seed ^ mix64(0x5050 + k as u64)));
             let count = match (p.count, p.density, &p.positions) {
@@ -504,7 +504,7 @@ impl Builder<'_> {
                     ),
                 ));
             }
-            let region = self.region(&key, &s.area, simulation.walkable_area())?;
+            let region = self.region(&key, &s.area, &simulation)?;
             let group = (f.populations.len() + k) as u32;
             let mut rng = SplitMix64::new(mix64(sim.seed ^ mix64(0xA0A0 + k as u64)));
             let mut t = s.start;
@@ -581,18 +581,31 @@ impl Builder<'_> {
     }
 
     /// The walkable part of a population's or source's area.
+    /// The walkable part of a population's or source's area, exits excluded (an agent placed
+    /// inside an exit would leave at once).
     fn region(
         &self,
         key: &str,
         pts: &[[f64; 2]],
-        area: &WalkableArea,
+        sim: &Simulation,
     ) -> Result<geo::MultiPolygon<f64>, ScenarioError> {
         let poly = self.polygon(&format!("{key}.area"), pts)?;
-        let region = poly.intersection(area.polygon());
+        let mut region = poly.intersection(sim.walkable_area().polygon());
         if region.unsigned_area() < 1e-6 {
             return Err(self.invalid(
                 format!("{key}.area"),
                 "the area lies outside the walkable area; move it inside",
+            ));
+        }
+        for stage in sim.stages() {
+            if let StageKind::Exit { polygon } = &stage.kind {
+                region = region.difference(polygon);
+            }
+        }
+        if region.unsigned_area() < 1e-6 {
+            return Err(self.invalid(
+                format!("{key}.area"),
+                "the area lies entirely inside exits; agents must start outside them",
             ));
         }
         Ok(region)
