@@ -201,6 +201,24 @@ const CASES: &[Case] = &[
         ),
         expect: &["stages[1] ('door')", "same name"],
     },
+    Case {
+        name: "absurd count",
+        edit: ("count = 10", "count = 1000000000000"),
+        expect: &["populations[0] ('crowd').count", "at most 10000000"],
+    },
+    Case {
+        name: "absurd time step",
+        edit: ("end_time = 60.0", "end_time = 60.0\ndt = 1e-12"),
+        expect: &["dt = 0.000000000001", "[0.0001, 0.1] s"],
+    },
+    Case {
+        name: "absurd arrival rate",
+        edit: (
+            "[[measurement_lines]]",
+            "[[sources]]\nname = \"flood\"\njourney = \"out\"\narea = [[1, 1], [4, 1], [4, 3], [1, 3]]\nrate = 1e9\nend = 1e9\n\n[[measurement_lines]]",
+        ),
+        expect: &["sources[0] ('flood')", "at most 10000000"],
+    },
 ];
 
 #[test]

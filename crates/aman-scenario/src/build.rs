@@ -18,6 +18,10 @@ use crate::file::{
     StepEntry,
 };
 
+/// The most agents a scenario may hold (placed plus arriving): far beyond any venue, low enough
+/// that a typo such as `count = 1e12` is an error rather than an attempt to allocate.
+pub const MAX_AGENTS: usize = 10_000_000;
+
 /// A scenario ready to run.
 #[derive(Debug)]
 pub struct Scenario {
@@ -127,10 +131,13 @@ impl Builder<'_> {
                 .unwrap_or_default()
         });
         let sim = &f.simulation;
-        if !(sim.end_time.is_finite() && sim.end_time > 0.0) {
+        if !(sim.end_time.is_finite() && sim.end_time > 0.0 && sim.end_time <= 1e6) {
             return Err(self.invalid(
                 "simulation.end_time",
-                format!("{} s: give a positive number of seconds", sim.end_time),
+                format!(
+                    "{} s: give a time in (0, 1000000] s (up to 11.6 days)",
+                    sim.end_time
+                ),
             ));
         }
         let out = &f.output;
@@ -145,7 +152,7 @@ impl Builder<'_> {
             if (per_frame - per_frame.round()).abs() > 1e-6 || per_frame.round() < 1.0 {
                 let rate = 1.0 / sim.dt;
                 // the output rates that divide the step rate evenly, nearest first
-                let mut options: Vec<f64> = (1..=rate.round() as u64)
+                let mut options: Vec<f64> = (1..=(rate.round() as u64).min(10_000))
                     .map(|k| rate / k as f64)
                     .filter(|f| (f - f.round()).abs() < 1e-9)
                     .collect();
@@ -415,14 +422,20 @@ impl Builder<'_> {
             let walkable = region.unsigned_area();
             let mut rng = SplitMix64::new(mix64(sim.seed ^ mix64(0x5050 + k as u64)));
             let count = match (p.count, p.density, &p.positions) {
-                (Some(c), None, None) => c as usize,
+                (Some(c), None, None) if c as usize <= MAX_AGENTS => c as usize,
+                (Some(c), None, None) => {
+                    return Err(self.invalid(
+                        format!("{key}.count"),
+                        format!("{c} agents: a scenario holds at most {MAX_AGENTS}"),
+                    ));
+                }
                 (None, Some(d), None) if d.is_finite() && d > 0.0 => {
                     (d * walkable).round() as usize
                 }
                 (None, Some(d), None) => {
                     return Err(self.invalid(
                         format!("{key}.density"),
-                        format!("{d}: give a positive number of persons per m²"),
+                        format!("{d}: give a density in (0, 10] persons per m²"),
                     ));
                 }
                 (None, None, Some(list)) => {
@@ -489,6 +502,16 @@ impl Builder<'_> {
             let key = format!("sources[{k}] ('{}')", s.name);
             let journey = journey_id(&format!("{key}.journey"), &s.journey)?;
             self.check_params(&key, s.params())?;
+            let expected = s.rate * (s.end - s.start);
+            if expected.is_finite() && expected > MAX_AGENTS as f64 {
+                return Err(self.invalid(
+                    &key,
+                    format!(
+                        "rate {} /s from {} s to {} s makes {expected:.0} arrivals: a scenario holds at most {MAX_AGENTS}",
+                        s.rate, s.start, s.end
+                    ),
+                ));
+            }
             if !(s.rate.is_finite() && s.rate > 0.0) {
                 return Err(self.invalid(
                     format!("{key}.rate"),

@@ -17,8 +17,8 @@ use crate::{
 /// Settings of a run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimConfig {
-    /// Time step, seconds, in (0, 0.1]. JuPedSim's default is 0.01 s; the social force model
-    /// needs ≤ 0.01 s.
+    /// Time step, seconds, in [0.0001, 0.1]. JuPedSim's default is 0.01 s; the social force
+    /// model needs ≤ 0.01 s.
     pub dt: f64,
     /// Seed of every random draw during the run (blocked agents' side steps).
     pub seed: u64,
@@ -158,11 +158,11 @@ impl Simulation {
         journeys: Vec<Journey>,
         config: SimConfig,
     ) -> Result<Self, SimError> {
-        if !(config.dt.is_finite() && config.dt > 0.0 && config.dt <= 0.1) {
+        if !(config.dt.is_finite() && (1e-4..=0.1).contains(&config.dt)) {
             return Err(SimError::ParameterOutOfRange {
                 what: "dt".into(),
                 value: config.dt,
-                range: "(0, 0.1] s",
+                range: "[0.0001, 0.1] s",
             });
         }
         if !(config.blocked_time.is_finite()
