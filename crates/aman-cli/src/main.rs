@@ -2,6 +2,22 @@
 //! errors to exit codes once: 0 success, 2 bad input (scenario, geometry, arguments), 1 any
 //! other failure.
 
+/// `println!` that returns the write error (closed pipe, full disk) instead of panicking.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
+/// `eprintln!` that ignores a failed write to standard error.
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 mod args;
 mod commands;
 mod report;
@@ -25,6 +41,12 @@ impl From<aman_scenario::ScenarioError> for Failure {
     }
 }
 
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Failure::Other(e.into())
+    }
+}
+
 impl From<anyhow::Error> for Failure {
     fn from(e: anyhow::Error) -> Self {
         Failure::Other(e)
@@ -35,7 +57,7 @@ fn main() -> ExitCode {
     let cli = match args::Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let _ = e.print();
+            let _ = e.print(); // clap's own printing ignores a closed pipe
             return match e.kind() {
                 clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
                     ExitCode::SUCCESS
@@ -51,14 +73,14 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Input(e)) => {
-            eprintln!("error: {}", chain(&e));
+            errln!("error: {}", chain(&e));
             ExitCode::from(2)
         }
         Err(Failure::Other(e)) => {
             if is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {}", chain(&e));
+            errln!("error: {}", chain(&e));
             ExitCode::from(1)
         }
     }

@@ -10,9 +10,11 @@
 //!    at each measurement line, the peak density with its place, time and Fruin level;
 //! 4. an N–t diagram (cumulative persons against time) with one curve per exit and one dashed
 //!    curve per measurement line, drawn by plotters into an SVG string;
-//! 5. a map of the venue, y up and to scale: walkable area, obstacles, the peak density of
-//!    every cell coloured by Fruin level, sampled agent paths, exits and lines (with the same
-//!    colours as in the N–t diagram), the peak cell, a scale bar, and a legend;
+//! 5. a map of the venue, y up and to scale, sized so that its longer side uses the page:
+//!    walkable area, obstacles, the peak density of every cell coloured by Fruin level (cells
+//!    not evaluated left hatched), at most 150 sampled agent paths, exits and
+//!    lines (with the same colours as in the N–t diagram), the peak cell, a scale bar, the
+//!    coordinate ranges, and a legend. Labels are kept inside the map;
 //! 6. how each figure was computed.
 //!
 //! Every piece of text that comes from input files (scenario, exit and line names, paths) is
@@ -229,13 +231,13 @@ h1{font-size:1.6em;margin:0 0 4px}h2{font-size:1.2em;margin:28px 0 8px;border-bo
 .verdict.none{background:#f1f1f1;border:1px solid #999}
 table{border-collapse:collapse;width:100%;margin:8px 0 4px;font-size:.95em}
 th,td{border-bottom:1px solid #e3e3e3;padding:5px 8px;text-align:left;vertical-align:top}
-th{background:#f6f6f6;font-weight:600}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+th{background:#f6f6f6;font-weight:600}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}td.num{white-space:nowrap}
 .los{display:inline-block;min-width:3.6em;text-align:center;padding:1px 6px;border-radius:4px;font-weight:700;
  border:1px solid #0003}
 .swatch{display:inline-block;width:22px;height:14px;vertical-align:middle;border:1px solid #0004}
 .line-swatch{display:inline-block;width:22px;height:0;vertical-align:middle;border-top:3px dashed}
 .note{color:#555;font-size:.92em;margin:4px 0}.empty{color:#777;font-style:italic}
-.warn-text{color:#a05a00}
+.warn-text{color:#a05a00}.peak-note{display:block;white-space:normal;color:#a05a00;font-size:.92em}
 .figure{overflow-x:auto}.figure svg{max-width:100%;height:auto;display:block}
 .legend{display:flex;flex-wrap:wrap;gap:24px}.legend table{width:auto}
 footer{margin:32px 0 8px;color:#777;font-size:.85em;border-top:1px solid #ddd;padding-top:8px}
@@ -357,26 +359,45 @@ fn verdict(h: &mut String, input: &ReportInput) {
     let (class, text) = if input.agents_total == 0 {
         ("none", "No agents took part in this run.".to_string())
     } else if input.agents_left == 0 && input.evacuation.t100.is_some() {
-        (
-            "ok",
+        let t100 = fmt_opt_time(input.evacuation.t100, "—");
+        let text = if input.agents_total == 1 {
+            format!("The one agent left the venue after {t100}.")
+        } else {
             format!(
-                "All {} agents left the venue; the last one after {}.",
-                input.agents_total,
-                fmt_opt_time(input.evacuation.t100, "—")
-            ),
-        )
+                "All {} agents left the venue; the last one after {t100}.",
+                input.agents_total
+            )
+        };
+        ("ok", text)
     } else {
         (
             "warn",
             format!(
-                "Not complete: {} of {} agents had not left when the run ended at {}.",
+                "Not complete: {} of {} had not left when the run ended at {}.",
                 input.agents_left,
-                input.agents_total,
+                count(input.agents_total, "agent", "agents"),
                 fmt_time(input.simulated_time)
             ),
         )
     };
     let _ = writeln!(h, "<p class=\"verdict {class}\">{}</p>", esc(&text));
+}
+
+/// A peak density reached this early in the run, s, is taken to be the initial placement.
+const PEAK_AT_START_S: f64 = 2.0;
+
+/// The note added to a peak density reached at the start.
+const PEAK_AT_START_NOTE: &str = "<span class=\"peak-note\">reached at the start: the initial \
+     placement; see the map for densities during the movement</span>";
+
+/// Whether a peak at `t` s was reached within the first [`PEAK_AT_START_S`] of the run.
+fn peak_at_start(t: f64) -> bool {
+    t.is_finite() && t <= PEAK_AT_START_S
+}
+
+/// `n` and the singular or plural noun: "1 agent", "2 agents".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn key_figures(h: &mut String, input: &ReportInput) {
@@ -421,12 +442,17 @@ fn key_figures(h: &mut String, input: &ReportInput) {
                 h,
                 "Peak density",
                 format!(
-                    "{:.2} persons/m² at ({:.1}, {:.1}) m, t = {} {}",
+                    "{:.2} persons/m² at ({:.1}, {:.1}) m, t = {} {}{}",
                     d.peak_density,
                     d.peak_at[0],
                     d.peak_at[1],
                     fmt_time(d.peak_time),
-                    los_badge(level)
+                    los_badge(level),
+                    if peak_at_start(d.peak_time) {
+                        PEAK_AT_START_NOTE
+                    } else {
+                        ""
+                    }
                 ),
             );
         }
@@ -442,7 +468,7 @@ fn key_figures(h: &mut String, input: &ReportInput) {
         h.push_str(
             "<table>\n<tr><th>Exit</th><th class=\"num\">Agents</th><th class=\"num\">Share</th>\
              <th class=\"num\">First out</th><th class=\"num\">Last out</th>\
-             <th class=\"num\">Mean flow (1/s)</th></tr>\n",
+             <th class=\"num\">Flow, first to last out (1/s)</th></tr>\n",
         );
         for (k, e) in input.exits.iter().enumerate() {
             let (first, last) = min_max(&e.exit_times);
@@ -469,9 +495,11 @@ fn key_figures(h: &mut String, input: &ReportInput) {
         if through_exits + input.agents_left != n {
             let _ = writeln!(
                 h,
-                "<p class=\"note warn-text\">Check: {through_exits} agents left through the exits \
-                 and {} had not left, but the run had {n} agents.</p>",
-                input.agents_left
+                "<p class=\"note warn-text\">Check: {} left through the exits and {} had not \
+                 left, but the run had {}.</p>",
+                count(through_exits, "agent", "agents"),
+                input.agents_left,
+                count(n, "agent", "agents")
             );
         }
     }
@@ -483,7 +511,7 @@ fn key_figures(h: &mut String, input: &ReportInput) {
     } else {
         h.push_str(
             "<table>\n<tr><th>Line</th><th class=\"num\">Width (m)</th>\
-             <th class=\"num\">Crossings</th><th class=\"num\">Flow (1/s)</th>\
+             <th class=\"num\">Crossings</th><th class=\"num\">Flow, first to last crossing (1/s)</th>\
              <th class=\"num\">Specific flow (1/(m·s))</th></tr>\n",
         );
         for (k, l) in input.lines.iter().enumerate() {
@@ -665,6 +693,140 @@ fn nice_length(max: f64) -> f64 {
         .unwrap_or(base)
 }
 
+/// Margin around the venue drawing, px.
+const MAP_PAD: f64 = 24.0;
+/// Room below the venue drawing for the scale bar and the coordinate ranges, px (one more
+/// line is added when the ranges do not fit on one).
+const MAP_BELOW: f64 = 62.0;
+/// Height of the map when its height binds, px.
+const MAP_MAX_H: f64 = 900.0;
+/// The shorter side of the venue drawing is at least this long, px, when the aspect allows.
+const MAP_MIN_SIDE: f64 = 400.0;
+/// Height a tall map may grow to so that its narrow side reaches [`MAP_MIN_SIDE`], px.
+const MAP_TALL_H: f64 = 1700.0;
+/// Agent paths drawn on the map, at most.
+const MAX_DRAWN_PATHS: usize = 150;
+/// Distance kept between a label and the edge of the map, px.
+const LABEL_MARGIN: f64 = 4.0;
+/// White outline that keeps map labels readable on any background.
+const HALO: &str =
+    "paint-order=\"stroke\" stroke=\"#fff\" stroke-width=\"3.5\" stroke-linejoin=\"round\"";
+/// Fill of cells evaluated and never occupied.
+const NEVER_OCCUPIED: &str = "#e9e9e9";
+/// CSS background of the legend swatch for the hatched walkable-area background, which shows
+/// through cells not evaluated.
+const HATCH_CSS: &str =
+    "background:repeating-linear-gradient(-45deg,#f7f7f7 0 3.5px,#c4c4c4 3.5px 5px)";
+
+/// Pixels per metre for a venue `w` × `h` m: as large as fits [`PAGE_PX`] wide and
+/// [`MAP_MAX_H`] tall (whichever binds); then, if the shorter side is under
+/// [`MAP_MIN_SIDE`] px, enlarged up to that, as far as the page width and [`MAP_TALL_H`] allow.
+fn map_scale(w: f64, h: f64) -> f64 {
+    let avail_w = PAGE_PX - 2.0 * MAP_PAD;
+    let avail_h = MAP_MAX_H - MAP_PAD - MAP_BELOW;
+    let tall_h = MAP_TALL_H - MAP_PAD - MAP_BELOW;
+    let fit = (avail_w / w).min(avail_h / h);
+    let min_side = MAP_MIN_SIDE / w.min(h);
+    let limit = (avail_w / w).min(tall_h / h);
+    fit.max(min_side.min(limit))
+}
+
+/// Estimated width of `text` in px at `font_px` in a sans-serif font, a little generous so
+/// that labels placed with it stay on the map. Bidi controls take no room.
+fn text_width(text: &str, font_px: f64, bold: bool) -> f64 {
+    let em: f64 = text
+        .chars()
+        .map(|c| match c {
+            '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => 0.0,
+            'i' | 'j' | 'l' | 'I' | '.' | ',' | ':' | ';' | '!' | '|' | '\'' => 0.3,
+            'f' | 't' | 'r' | ' ' | '(' | ')' | '[' | ']' | '-' | '/' => 0.42,
+            'm' | 'w' | 'M' | 'W' | '@' | '%' | '…' => 0.95,
+            c if c.is_ascii_uppercase() => 0.72,
+            c if c.is_ascii() => 0.6,
+            '\u{1100}'..='\u{115f}'
+            | '\u{2e80}'..='\u{a4cf}'
+            | '\u{ac00}'..='\u{d7a3}'
+            | '\u{f900}'..='\u{faff}'
+            | '\u{ff00}'..='\u{ff60}'
+            | '\u{1f300}'..='\u{1faff}' => 1.0,
+            _ => 0.7,
+        })
+        .sum();
+    em * font_px * if bold { 1.08 } else { 1.0 }
+}
+
+/// Left end of a label `text_w` px wide centred at `cx`, moved so that it lies on a map
+/// `width` px wide (at the left margin if it is wider than the map).
+fn label_left(cx: f64, text_w: f64, width: f64) -> f64 {
+    (cx - text_w / 2.0)
+        .min(width - LABEL_MARGIN - text_w)
+        .max(LABEL_MARGIN)
+}
+
+/// A label `text` centred at `at.0` with its baseline at `at.1`, moved (and shrunk if it is
+/// wider than the map) so that it stays within a map `width` × `height` px. `style` holds the
+/// font weight and fill attributes.
+fn map_label(
+    text: &str,
+    at: (f64, f64),
+    font: f64,
+    style: &str,
+    width: f64,
+    height: f64,
+) -> String {
+    let room = width - 2.0 * LABEL_MARGIN;
+    let natural = text_width(text, font, true);
+    let font = if natural > room {
+        (font * room / natural).max(7.0)
+    } else {
+        font
+    };
+    let w = text_width(text, font, true);
+    let x = label_left(at.0, w, width);
+    let y = at.1.clamp(font + 2.0, (height - 4.0).max(font + 2.0));
+    format!(
+        "<text x=\"{x:.1}\" y=\"{y:.1}\" font-size=\"{font:.1}\" text-anchor=\"start\" {style} {HALO}>{}</text>\n",
+        esc(text)
+    )
+}
+
+/// Area enclosed by the walkable rings (the outer one minus the holes), m²; `None` if they
+/// enclose none.
+fn walkable_m2(rings: &[Vec<[f64; 2]>]) -> Option<f64> {
+    let ring_area = |r: &Vec<[f64; 2]>| {
+        let pts: Vec<&[f64; 2]> = r
+            .iter()
+            .filter(|p| p[0].is_finite() && p[1].is_finite())
+            .collect();
+        let n = pts.len();
+        (0..n)
+            .map(|i| {
+                let (a, b) = (pts[i], pts[(i + 1) % n]);
+                a[0] * b[1] - b[0] * a[1]
+            })
+            .sum::<f64>()
+            .abs()
+            / 2.0
+    };
+    let mut it = rings.iter().filter(|r| r.len() >= 3);
+    let outer = ring_area(it.next()?);
+    let area = outer - it.map(ring_area).sum::<f64>();
+    (area.is_finite() && area > 0.0).then_some(area)
+}
+
+/// How many of `available` agent paths the map draws.
+fn drawn_paths(available: usize) -> usize {
+    available.min(MAX_DRAWN_PATHS)
+}
+
+/// Stroke width (px) and opacity of `n` agent paths drawn over `area_px` px² of map: thinner
+/// and fainter the more paths share the area, so that they do not hide the densities.
+fn path_style(n: usize, area_px: f64) -> (f64, f64) {
+    let per_10k_px = n as f64 * 1.0e4 / area_px.max(1.0);
+    let k = per_10k_px.sqrt().max(1e-9);
+    ((0.8 / k).clamp(0.3, 0.8), (0.3 / k).clamp(0.1, 0.4))
+}
+
 /// The venue map as an SVG string; `None` if there is nothing with coordinates to draw.
 fn venue_map(input: &ReportInput) -> Option<String> {
     // Extent of everything drawn.
@@ -696,16 +858,27 @@ fn venue_map(input: &ReportInput) -> Option<String> {
         return None;
     }
     let (w, hgt) = ((hi[0] - lo[0]).max(1e-3), (hi[1] - lo[1]).max(1e-3));
-    let pad = 24.0;
-    let bottom = 44.0; // room for the scale bar
-    let scale = ((PAGE_PX - 2.0 * pad) / w).min((PAGE_PX - 2.0 * pad) / hgt);
+    let pad = MAP_PAD;
+    let scale = map_scale(w, hgt);
     let tf = MapTransform {
         min_x: lo[0],
         max_y: hi[1],
         scale,
         pad,
     };
-    let (width, height) = (w * scale + 2.0 * pad, hgt * scale + pad + bottom);
+    let width = w * scale + 2.0 * pad;
+    // Below the venue: the scale bar on one line, the coordinate ranges on the next (or on
+    // two, x and y, if one line would not fit the width).
+    let x_range = format!("x ({:.1} … {:.1} m) →", lo[0], hi[0]);
+    let y_range = format!("y ({:.1} … {:.1} m) ↑", lo[1], hi[1]);
+    let one_line = format!("{x_range}, {y_range}");
+    let range_lines = if text_width(&one_line, 12.0, false) <= width - 2.0 * LABEL_MARGIN {
+        vec![one_line]
+    } else {
+        vec![x_range, y_range]
+    };
+    let bar_y = pad + hgt * scale + 28.0; // bottom of the scale bar
+    let height = bar_y + 22.0 + 18.0 * (range_lines.len() - 1) as f64 + 12.0;
 
     let mut s = String::with_capacity(32 * 1024);
     let _ = writeln!(
@@ -716,7 +889,9 @@ fn venue_map(input: &ReportInput) -> Option<String> {
     );
     s.push_str("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
 
-    // Walkable area: outer ring and holes in one even–odd path, so holes stay white.
+    // Walkable area: outer ring and holes in one even–odd path, so holes stay white. With a
+    // density grid, the area is hatched: that shows through the cells not evaluated, while
+    // cells evaluated and never occupied are filled plain grey.
     let area_path: String = input
         .walkable_area
         .iter()
@@ -731,16 +906,25 @@ fn venue_map(input: &ReportInput) -> Option<String> {
         })
         .collect();
     let has_area = !area_path.is_empty();
+    let density = input.density.as_ref().filter(|d| heat_map_drawable(d));
     if has_area {
+        let fill = if density.is_some() {
+            "url(#not-evaluated)".to_string()
+        } else {
+            NEVER_OCCUPIED.to_string()
+        };
         let _ = writeln!(
             s,
-            "<defs><clipPath id=\"walkable\"><path d=\"{area_path}\" clip-rule=\"evenodd\"/></clipPath></defs>\n\
-             <path d=\"{area_path}\" fill=\"#e9e9e9\" fill-rule=\"evenodd\" stroke=\"none\"/>"
+            "<defs><clipPath id=\"walkable\"><path d=\"{area_path}\" clip-rule=\"evenodd\"/></clipPath>\
+             <pattern id=\"not-evaluated\" patternUnits=\"userSpaceOnUse\" width=\"5\" height=\"5\" \
+             patternTransform=\"rotate(45)\"><rect width=\"5\" height=\"5\" fill=\"#f7f7f7\"/>\
+             <rect width=\"1.5\" height=\"5\" fill=\"#c4c4c4\"/></pattern></defs>\n\
+             <path d=\"{area_path}\" fill=\"{fill}\" fill-rule=\"evenodd\" stroke=\"none\"/>"
         );
     }
 
     // Peak density per cell, coloured by level of service; runs of equal level merged.
-    if let Some(d) = &input.density {
+    if let Some(d) = density {
         heat_map(&mut s, d, &tf, has_area);
     }
 
@@ -752,10 +936,20 @@ fn venue_map(input: &ReportInput) -> Option<String> {
         );
     }
 
-    // Sampled agent paths, thinned to about one point per pixel.
-    if !input.paths.is_empty() {
-        s.push_str("<g fill=\"none\" stroke=\"#1b1b1b\" stroke-opacity=\"0.35\" stroke-width=\"0.7\" stroke-linejoin=\"round\">\n");
-        for path in &input.paths {
+    // Agent paths: at most MAX_DRAWN_PATHS, chosen evenly, thinned to about one point per
+    // pixel; the more per area, the thinner and fainter.
+    let available = input.paths.len();
+    let n_drawn = drawn_paths(available);
+    if n_drawn > 0 {
+        let area_px = walkable_m2(&input.walkable_area).unwrap_or(w * hgt) * scale * scale;
+        let (stroke_w, opacity) = path_style(n_drawn, area_px);
+        let _ = writeln!(
+            s,
+            "<g fill=\"none\" stroke=\"#1b1b1b\" stroke-opacity=\"{opacity:.2}\" \
+             stroke-width=\"{stroke_w:.2}\" stroke-linejoin=\"round\">"
+        );
+        for i in 0..n_drawn {
+            let path = &input.paths[i * available / n_drawn];
             let mut pts: Vec<(f64, f64)> = Vec::new();
             for p in path.iter().filter(|p| p[0].is_finite() && p[1].is_finite()) {
                 let q = (tf.x(p[0]), tf.y(p[1]));
@@ -773,8 +967,6 @@ fn venue_map(input: &ReportInput) -> Option<String> {
     }
 
     // Exits and their labels.
-    let halo =
-        "paint-order=\"stroke\" stroke=\"#fff\" stroke-width=\"3.5\" stroke-linejoin=\"round\"";
     for (k, e) in input.exits.iter().enumerate() {
         let pts: Vec<String> = e
             .polygon
@@ -792,16 +984,14 @@ fn venue_map(input: &ReportInput) -> Option<String> {
             series_hex(k)
         );
         let (cx, cy) = centroid(&e.polygon);
-        let (x, anchor) = label_anchor(tf.x(cx), width, pad);
-        let _ = writeln!(
-            s,
-            "<text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"13\" font-weight=\"700\" text-anchor=\"{anchor}\" \
-             fill=\"{}\" {halo}>{} ({})</text>",
-            tf.y(cy) - 8.0,
-            series_hex(k),
-            esc(&isolate(&e.name)),
-            e.agents
-        );
+        s.push_str(&map_label(
+            &format!("{} ({})", isolate(&e.name), e.agents),
+            (tf.x(cx), tf.y(cy) - 8.0),
+            13.0,
+            &format!("font-weight=\"700\" fill=\"{}\"", series_hex(k)),
+            width,
+            height,
+        ));
     }
 
     // Measurement lines.
@@ -820,17 +1010,17 @@ fn venue_map(input: &ReportInput) -> Option<String> {
             tf.x(b[0]),
             tf.y(b[1])
         );
-        let (x, anchor) = label_anchor(tf.x((a[0] + b[0]) / 2.0), width, pad);
-        let _ = writeln!(
-            s,
-            "<text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"12\" font-weight=\"600\" text-anchor=\"{anchor}\" \
-             fill=\"{colour}\" {halo}>{}</text>",
-            tf.y((a[1] + b[1]) / 2.0) - 7.0,
-            esc(&isolate(&l.name))
-        );
+        s.push_str(&map_label(
+            &isolate(&l.name),
+            (tf.x((a[0] + b[0]) / 2.0), tf.y((a[1] + b[1]) / 2.0) - 7.0),
+            12.0,
+            &format!("font-weight=\"600\" fill=\"{colour}\""),
+            width,
+            height,
+        ));
     }
 
-    // The peak cell.
+    // The peak cell, labelled to its right, else to its left, else wherever it fits.
     let peak = input.density.as_ref().filter(|d| {
         d.peak_density.is_finite()
             && d.peak_density > 0.0
@@ -845,62 +1035,63 @@ fn venue_map(input: &ReportInput) -> Option<String> {
             "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{side:.1}\" height=\"{side:.1}\" fill=\"none\" \
              stroke=\"#000\" stroke-width=\"2.5\"/>"
         );
-        let anchor = if tf.x(d.peak_at[0]) > width * 0.7 {
-            "end"
-        } else {
-            "start"
-        };
-        let dx = if anchor == "end" { -4.0 } else { side + 4.0 };
-        let _ = writeln!(
-            s,
-            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" font-weight=\"700\" text-anchor=\"{anchor}\" {halo}>\
-             peak {:.2} /m² at {}</text>",
-            x + dx,
-            y - 4.0,
+        let text = format!(
+            "peak {:.2} /m² at {}{}",
             d.peak_density,
-            esc(&fmt_time(d.peak_time))
+            fmt_time(d.peak_time),
+            if peak_at_start(d.peak_time) {
+                " (start)"
+            } else {
+                ""
+            }
         );
+        let tw = text_width(&text, 12.0, true);
+        let cx = if x + side + 4.0 + tw <= width - LABEL_MARGIN {
+            x + side + 4.0 + tw / 2.0
+        } else if x - 4.0 - tw >= LABEL_MARGIN {
+            x - 4.0 - tw / 2.0
+        } else {
+            x + side / 2.0
+        };
+        s.push_str(&map_label(
+            &text,
+            (cx, y - 4.0),
+            12.0,
+            "font-weight=\"700\"",
+            width,
+            height,
+        ));
     }
 
-    // Scale bar.
+    // Scale bar, and the coordinate ranges below it.
     let bar_m = nice_length(160.0 / scale);
     let bar_px = bar_m * scale;
-    let (bx, by) = (pad, height - 18.0);
-    let _ = writeln!(
+    let bx = pad;
+    let _ = write!(
         s,
         "<g font-size=\"12\"><rect x=\"{bx:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"5\" fill=\"#333\"/>\
          <rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"5\" fill=\"#fff\" stroke=\"#333\"/>\
-         <text x=\"{:.1}\" y=\"{:.1}\">{} m</text>\
-         <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#555\">x ({:.1} … {:.1} m) →, y ({:.1} … {:.1} m) ↑</text></g>",
-        by - 5.0,
+         <text x=\"{:.1}\" y=\"{:.1}\">{} m</text>",
+        bar_y - 5.0,
         bar_px / 2.0,
         bx + bar_px / 2.0,
-        by - 5.0,
+        bar_y - 5.0,
         bar_px / 2.0,
         bx + bar_px + 6.0,
-        by + 1.0,
+        bar_y + 1.0,
         fmt_len(bar_m),
-        width - pad,
-        by + 1.0,
-        lo[0],
-        hi[0],
-        lo[1],
-        hi[1]
     );
-    s.push_str("</svg>\n");
-    Some(s)
-}
-
-/// Where to anchor a label centred at `x` so it stays on a map `width` px wide: centred in the
-/// middle, left-aligned near the left edge, right-aligned near the right edge.
-fn label_anchor(x: f64, width: f64, pad: f64) -> (f64, &'static str) {
-    if x > width - 6.0 * pad {
-        (x.min(width - 4.0), "end")
-    } else if x < 6.0 * pad {
-        (x.max(4.0), "start")
-    } else {
-        (x, "middle")
+    for (i, line) in range_lines.iter().enumerate() {
+        let _ = write!(
+            s,
+            "<text class=\"ranges\" x=\"{:.1}\" y=\"{:.1}\" fill=\"#555\">{}</text>",
+            LABEL_MARGIN.max(pad.min((width - text_width(line, 12.0, false)) / 2.0)),
+            bar_y + 22.0 + 18.0 * i as f64,
+            esc(line)
+        );
     }
+    s.push_str("</g>\n</svg>\n");
+    Some(s)
 }
 
 /// An axis tick value, without a trailing ".0": 5 → "5", 2.5 → "2.5".
@@ -939,17 +1130,52 @@ fn centroid(poly: &[[f64; 2]]) -> (f64, f64) {
     (sx / n, sy / n)
 }
 
-/// Draws the per-cell peak densities coloured by level of service, clipped to the walkable area.
+/// Whether `d` is a consistent grid the map can draw.
+fn heat_map_drawable(d: &DensityReport) -> bool {
+    d.nx > 0
+        && d.ny > 0
+        && d.cell.is_finite()
+        && d.cell > 0.0
+        && d.peak.len() == d.nx.saturating_mul(d.ny)
+        && d.origin.iter().all(|v| v.is_finite())
+}
+
+/// What a cell of the density grid shows on the map.
+#[derive(Clone, Copy, PartialEq)]
+enum CellFill {
+    /// Evaluated, never occupied: plain grey.
+    NeverOccupied,
+    /// Occupied: the colour of the level of service of its peak density.
+    Level(FruinLevel),
+}
+
+impl CellFill {
+    /// The fill of a cell with peak density `v`; `None` for a cell not evaluated (NaN or
+    /// negative), which is not drawn so that the walkable-area background shows through.
+    fn of(v: f64) -> Option<CellFill> {
+        if v == 0.0 {
+            Some(CellFill::NeverOccupied)
+        } else if v.is_finite() && v > 0.0 {
+            Some(CellFill::Level(FruinLevel::walkway(v)))
+        } else {
+            None
+        }
+    }
+
+    fn colour(self) -> &'static str {
+        match self {
+            CellFill::NeverOccupied => NEVER_OCCUPIED,
+            CellFill::Level(l) => l.colour(),
+        }
+    }
+}
+
+/// Draws the per-cell peak densities coloured by level of service (never occupied cells
+/// grey, cells not evaluated not at all), clipped to the walkable area.
 fn heat_map(s: &mut String, d: &DensityReport, tf: &MapTransform, clip: bool) {
-    if d.nx == 0
-        || d.ny == 0
-        || d.cell.is_nan()
-        || d.cell <= 0.0
-        || d.peak.len() != d.nx.saturating_mul(d.ny)
-    {
+    if !heat_map_drawable(d) {
         return;
     }
-    let level = |v: f64| (v.is_finite() && v > 0.0).then(|| FruinLevel::walkway(v));
     let overlap = 0.3; // px, hides hairline seams between neighbouring cells
     let cell_px = d.cell * tf.scale;
     let _ = writeln!(
@@ -965,12 +1191,12 @@ fn heat_map(s: &mut String, d: &DensityReport, tf: &MapTransform, clip: bool) {
         let row = &d.peak[iy * d.nx..(iy + 1) * d.nx];
         let mut ix = 0;
         while ix < d.nx {
-            let Some(lv) = level(row[ix]) else {
+            let Some(fill) = CellFill::of(row[ix]) else {
                 ix += 1;
                 continue;
             };
             let start = ix;
-            while ix < d.nx && level(row[ix]) == Some(lv) {
+            while ix < d.nx && CellFill::of(row[ix]) == Some(fill) {
                 ix += 1;
             }
             let x0 = d.origin[0] + start as f64 * d.cell;
@@ -982,7 +1208,7 @@ fn heat_map(s: &mut String, d: &DensityReport, tf: &MapTransform, clip: bool) {
                 tf.y(y1),
                 (ix - start) as f64 * cell_px + overlap,
                 cell_px + overlap,
-                lv.colour()
+                fill.colour()
             );
         }
     }
@@ -1014,11 +1240,25 @@ fn legend(h: &mut String, input: &ReportInput) {
     let symbol = |h: &mut String, swatch: &str, text: &str| {
         let _ = writeln!(h, "<tr><td>{swatch}</td><td>{text}</td></tr>");
     };
-    symbol(
-        h,
-        "<span class=\"swatch\" style=\"background:#e9e9e9\"></span>",
-        "walkable area, never occupied",
-    );
+    let swatch = |style: &str| format!("<span class=\"swatch\" style=\"{style}\"></span>");
+    if input.density.as_ref().is_some_and(heat_map_drawable) {
+        symbol(
+            h,
+            &swatch(&format!("background:{NEVER_OCCUPIED}")),
+            "walkable area, never occupied",
+        );
+        symbol(
+            h,
+            &swatch(HATCH_CSS),
+            "not evaluated: less than half walkable (agents there are not counted)",
+        );
+    } else {
+        symbol(
+            h,
+            &swatch(&format!("background:{NEVER_OCCUPIED}")),
+            "walkable area",
+        );
+    }
     symbol(
         h,
         "<span class=\"swatch\" style=\"background:#fff\"></span>",
@@ -1045,7 +1285,11 @@ fn legend(h: &mut String, input: &ReportInput) {
         symbol(
             h,
             "<span class=\"swatch\" style=\"background:none;border:none;border-top:1px solid #555\"></span>",
-            &format!("path of a sampled agent ({} shown)", input.paths.len()),
+            &format!(
+                "path of a sampled agent ({} of {} shown)",
+                drawn_paths(input.paths.len()),
+                input.paths.len()
+            ),
         );
     }
     h.push_str("</table>\n</div>\n");
@@ -1057,10 +1301,16 @@ fn methods(h: &mut String, input: &ReportInput) {
     h.push_str(
         "<li><b>t50, t90, t100</b>: the time at which ⌈N/2⌉, ⌈0.9 N⌉ and N of the N agents \
          had left through an exit; not reached if fewer agents had left when the run ended.</li>\n\
-         <li><b>Mean flow</b> at an exit or line: (n − 1) / (t<sub>n</sub> − t<sub>1</sub>) for \
-         n passages between the first (t<sub>1</sub>) and the last (t<sub>n</sub>), in persons per \
-         second: the inverse of the mean time gap, as in PedPy's N–t analysis. \
-         <b>Specific flow</b>: mean flow divided by the length of the line, persons per metre \
+         <li><b>Exit flow</b> (exits table, “Flow, first to last out”): (N − 1) / \
+         (t<sub>last</sub> − t<sub>first</sub>) for the N agents that left through the exit, \
+         t<sub>first</sub> and t<sub>last</sub> being the first and the last exit time.</li>\n\
+         <li><b>Line flow</b> (measurement-lines table, “Flow, first to last crossing”): \
+         (N − 1) / (t<sub>last</sub> − t<sub>first</sub>) for the N crossings of the line, \
+         t<sub>first</sub> and t<sub>last</sub> being the first and the last crossing time. \
+         Both follow PedPy's convention (the inverse of the mean time gap between passages, \
+         persons per second); both average over the whole time from the first to the last \
+         passage, pauses included, so they are not peak flows. \
+         <b>Specific flow</b>: line flow divided by the length of the line, persons per metre \
          and second.</li>\n",
     );
     if let Some(d) = &input.density {
@@ -1069,7 +1319,8 @@ fn methods(h: &mut String, input: &ReportInput) {
             "<li><b>Density</b>: in every time step, the number of agents in each {} m × {} m cell \
              divided by the walkable area of that cell (classic density, persons/m²); each cell \
              keeps its highest value. Cells less than 50 % walkable are not evaluated, so that \
-             cells cut by walls do not show inflated densities.</li>",
+             cells cut by walls do not show inflated densities; the map leaves them hatched, \
+             although agents may have walked there.</li>",
             fmt_len(d.cell),
             fmt_len(d.cell)
         );
@@ -1244,5 +1495,392 @@ mod tests {
         assert_eq!(fmt_time(754.3), "754.3 s (12 min 34 s)");
         assert_eq!(fmt_time(3725.0), "3725 s (1 h 02 min 05 s)");
         assert_eq!(fmt_opt_time(None, "not reached"), "not reached");
+    }
+
+    /// A small deterministic pseudo-random sequence in [0, 1).
+    fn lcg(state: &mut u64) -> f64 {
+        *state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (*state >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// A rectangular venue from `lo` to `hi` m, like the output of a run: exits, a line, a
+    /// 0.5 m density grid whose cells less than half inside are NaN, `n_paths` paths, the
+    /// peak at `peak_time`.
+    fn venue(lo: [f64; 2], hi: [f64; 2], n_paths: usize, peak_time: f64) -> ReportInput {
+        let (w, h) = (hi[0] - lo[0], hi[1] - lo[1]);
+        let cell = 0.5;
+        let (nx, ny) = ((w / cell).ceil() as usize, (h / cell).ceil() as usize);
+        let mut rng = 7;
+        let mut peak = Vec::with_capacity(nx * ny);
+        for iy in 0..ny {
+            for ix in 0..nx {
+                let fx = (w - ix as f64 * cell).min(cell) / cell;
+                let fy = (h - iy as f64 * cell).min(cell) / cell;
+                let r = lcg(&mut rng);
+                peak.push(if fx * fy < 0.5 {
+                    f64::NAN
+                } else if r < 0.3 {
+                    0.0
+                } else {
+                    4.0 * r * r
+                });
+            }
+        }
+        let exit_y = (lo[1] + hi[1]) / 2.0;
+        let mut paths = Vec::new();
+        for _ in 0..n_paths {
+            let start = [
+                lo[0] + w * (0.3 + 0.7 * lcg(&mut rng)),
+                lo[1] + h * lcg(&mut rng),
+            ];
+            let path: Vec<[f64; 2]> = (0..=40)
+                .map(|i| {
+                    let s = i as f64 / 40.0;
+                    [
+                        start[0] + (lo[0] + 0.2 - start[0]) * s,
+                        start[1] + (exit_y - start[1]) * s * s,
+                    ]
+                })
+                .collect();
+            paths.push(path);
+        }
+        let times: Vec<f64> = (0..n_paths).map(|i| 3.0 + 0.4 * i as f64).collect();
+        ReportInput {
+            scenario_name: "Venue".into(),
+            scenario_path: "venue.toml".into(),
+            model: "Collision-Free Speed Model".into(),
+            seed: 1,
+            dt: 0.05,
+            agents_total: n_paths,
+            agents_left: 0,
+            simulated_time: times.last().copied().unwrap_or(0.0) + 1.0,
+            wall_time: 1.0,
+            evacuation: aman_analysis::evacuation_times(&times, n_paths),
+            walkable_area: vec![vec![
+                [lo[0], lo[1]],
+                [hi[0], lo[1]],
+                [hi[0], hi[1]],
+                [lo[0], hi[1]],
+            ]],
+            exits: vec![
+                ExitReport {
+                    name: "downstream".into(),
+                    polygon: vec![
+                        [lo[0], exit_y - 1.0],
+                        [lo[0] + 0.3, exit_y - 1.0],
+                        [lo[0] + 0.3, exit_y + 1.0],
+                        [lo[0], exit_y + 1.0],
+                    ],
+                    agents: n_paths,
+                    exit_times: times.clone(),
+                },
+                ExitReport {
+                    name: "side exit east".into(),
+                    polygon: vec![
+                        [hi[0] - 0.3, hi[1] - 2.0],
+                        [hi[0], hi[1] - 2.0],
+                        [hi[0], hi[1] - 1.0],
+                        [hi[0] - 0.3, hi[1] - 1.0],
+                    ],
+                    agents: 0,
+                    exit_times: vec![],
+                },
+            ],
+            lines: vec![LineReport {
+                name: "measurement line near the exit".into(),
+                segment: [[lo[0] + 1.0, lo[1]], [lo[0] + 1.0, hi[1]]],
+                crossing_times: times.clone(),
+                flow: mean_flow(&times),
+                specific_flow: mean_flow(&times).map(|f| f / h),
+            }],
+            density: Some(DensityReport {
+                origin: lo,
+                cell,
+                nx,
+                ny,
+                peak,
+                peak_density: 3.9,
+                peak_time,
+                peak_at: [lo[0] + 0.25, hi[1] - 0.75],
+            }),
+            paths,
+        }
+    }
+
+    /// The tall venue of the tester's report: 6.3 m × 25.2 m, exit on the left border.
+    fn tall() -> ReportInput {
+        venue([-2.3, -19.0], [4.0, 6.2], 348, 0.5)
+    }
+
+    /// A wide venue, 60 m × 12 m.
+    fn wide() -> ReportInput {
+        venue([0.0, 0.0], [60.0, 12.0], 80, 21.0)
+    }
+
+    /// The numeric attribute `name` of the first element in `tag`.
+    fn attr(tag: &str, name: &str) -> f64 {
+        let key = format!(" {name}=\"");
+        let at = tag
+            .find(&key)
+            .unwrap_or_else(|| panic!("no {name} in {tag}"))
+            + key.len();
+        let end = at + tag[at..].find('"').unwrap();
+        tag[at..end].parse().unwrap()
+    }
+
+    /// Width and height of the viewBox of `svg`.
+    fn view_box(svg: &str) -> (f64, f64) {
+        let at = svg.find("viewBox=\"").unwrap() + 9;
+        let end = at + svg[at..].find('"').unwrap();
+        let v: Vec<f64> = svg[at..end]
+            .split(' ')
+            .map(|x| x.parse().unwrap())
+            .collect();
+        assert_eq!((v[0], v[1]), (0.0, 0.0));
+        (v[2], v[3])
+    }
+
+    /// Every `<text …>content</text>` of `svg`: the opening tag and the unescaped content.
+    fn texts(svg: &str) -> Vec<(String, String)> {
+        svg.split("<text ")
+            .skip(1)
+            .map(|t| {
+                let open = t.find('>').unwrap();
+                let close = t.find("</text>").unwrap();
+                let content = t[open + 1..close]
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&quot;", "\"")
+                    .replace("&#39;", "'")
+                    .replace("&amp;", "&");
+                (format!(" {}", &t[..open]), content)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn labels_stay_on_the_map() {
+        for input in [tall(), wide(), sample()] {
+            let svg = venue_map(&input).unwrap();
+            let (width, height) = view_box(&svg);
+            let labels: Vec<_> = texts(&svg)
+                .into_iter()
+                .filter(|(tag, _)| tag.contains("paint-order"))
+                .collect();
+            assert_eq!(labels.len(), input.exits.len() + input.lines.len() + 1);
+            for (tag, text) in &labels {
+                let (x, y, font) = (attr(tag, "x"), attr(tag, "y"), attr(tag, "font-size"));
+                assert!(tag.contains("text-anchor=\"start\""), "{tag}");
+                let w = text_width(text, font, true);
+                assert!(x >= 0.0 && x + w <= width, "{text}: {x} + {w} > {width}");
+                assert!(y - font >= 0.0 && y <= height, "{text}: y {y}");
+            }
+        }
+        // The tester's case: an exit on the left border of a narrow venue.
+        let svg = venue_map(&tall()).unwrap();
+        let (tag, _) = texts(&svg)
+            .into_iter()
+            .find(|(_, t)| t.contains("downstream (348)"))
+            .unwrap();
+        assert!(attr(&tag, "x") >= LABEL_MARGIN);
+        // A name wider than the map is shrunk to fit.
+        let mut input = tall();
+        input.exits[0].name = "a very long exit name that is wider than the whole map".repeat(2);
+        let svg = venue_map(&input).unwrap();
+        let (width, _) = view_box(&svg);
+        let (tag, text) = texts(&svg)
+            .into_iter()
+            .find(|(_, t)| t.contains("a very long"))
+            .unwrap();
+        let font = attr(&tag, "font-size");
+        assert!(font < 13.0);
+        assert!(attr(&tag, "x") + text_width(&text, font, true) <= width);
+    }
+
+    #[test]
+    fn scale_bar_and_ranges_are_on_separate_lines() {
+        let narrow = venue([0.0, 0.0], [1.0, 60.0], 2, 5.0);
+        for input in [tall(), wide(), sample(), narrow] {
+            let svg = venue_map(&input).unwrap();
+            let (width, height) = view_box(&svg);
+            let all = texts(&svg);
+            let (bar_tag, _) = all.iter().find(|(_, t)| t.ends_with(" m")).unwrap();
+            let ranges: Vec<_> = all
+                .iter()
+                .filter(|(tag, _)| tag.contains("class=\"ranges\""))
+                .collect();
+            assert!(!ranges.is_empty());
+            let joined: String = ranges.iter().map(|(_, t)| t.as_str()).collect();
+            assert!(joined.contains("x (") && joined.contains("y ("), "{joined}");
+            let mut above = attr(bar_tag, "y");
+            for (tag, text) in ranges {
+                let (x, y) = (attr(tag, "x"), attr(tag, "y"));
+                assert!(
+                    y >= above + 14.0,
+                    "{text} at {y} overlaps the line above at {above}"
+                );
+                assert!(y <= height);
+                assert!(
+                    x >= 0.0 && x + text_width(text, 12.0, false) <= width,
+                    "{text}"
+                );
+                above = y;
+            }
+        }
+    }
+
+    #[test]
+    fn cells_not_evaluated_are_not_filled() {
+        let d = DensityReport {
+            origin: [0.0, 0.0],
+            cell: 1.0,
+            nx: 4,
+            ny: 1,
+            peak: vec![f64::NAN, 0.0, 1.0, -1.0],
+            ..DensityReport::default()
+        };
+        let tf = MapTransform {
+            min_x: 0.0,
+            max_y: 1.0,
+            scale: 10.0,
+            pad: 0.0,
+        };
+        let mut s = String::new();
+        heat_map(&mut s, &d, &tf, false);
+        let rects: Vec<&str> = s.split("<rect ").skip(1).collect();
+        assert_eq!(rects.len(), 2, "{s}");
+        assert!(rects[0].contains(&format!("fill=\"{NEVER_OCCUPIED}\"")));
+        assert_eq!(attr(&format!(" {}", rects[0]), "x"), 10.0);
+        assert!(rects[1].contains(&format!("fill=\"{}\"", FruinLevel::walkway(1.0).colour())));
+        // The background under the cells is the hatched walkable area, and the legend says so.
+        let html = render_report(&sample());
+        assert!(html.contains("fill=\"url(#not-evaluated)\""));
+        assert!(html.contains("<pattern id=\"not-evaluated\""));
+        assert!(html.contains("not evaluated: less than half walkable"));
+        assert!(html.contains("walkable area, never occupied"));
+        // Without a density grid the area is plain and there is nothing to explain.
+        let html = render_report(&ReportInput {
+            density: None,
+            ..sample()
+        });
+        assert!(!html.contains("url(#not-evaluated)"));
+        assert!(!html.contains("not evaluated: less"));
+    }
+
+    #[test]
+    fn map_uses_the_space_of_tall_venues() {
+        let size = |w: f64, h: f64| {
+            let input = ReportInput {
+                walkable_area: vec![vec![[0.0, 0.0], [w, 0.0], [w, h], [0.0, h]]],
+                ..ReportInput::default()
+            };
+            let svg = venue_map(&input).unwrap();
+            let (vw, vh) = view_box(&svg);
+            // Equal aspect: drawing w × h m scaled alike.
+            let scale = map_scale(w, h);
+            assert!((vw - (w * scale + 2.0 * MAP_PAD)).abs() < 1.0);
+            (vw - 2.0 * MAP_PAD, vh)
+        };
+        // 6.25 m × 25 m: at least 400 px wide, taller than 900 px but not too tall.
+        let (w, h) = size(6.25, 25.0);
+        assert!(w >= MAP_MIN_SIDE - 0.5, "{w}");
+        assert!(h <= MAP_TALL_H + 20.0, "{h}");
+        // Moderately tall: the height binds at about 900 px.
+        let (w, h) = size(10.0, 15.0);
+        assert!((h - MAP_MAX_H).abs() < 25.0 && w > 500.0, "{w} × {h}");
+        // Wide: the width binds.
+        let (w, _) = size(60.0, 12.0);
+        assert!((w - (PAGE_PX - 2.0 * MAP_PAD)).abs() < 1.0);
+        // Very tall: the aspect does not allow 400 px; the height stays bounded.
+        let (w, h) = size(1.0, 60.0);
+        assert!(w < MAP_MIN_SIDE && h <= MAP_TALL_H + 20.0, "{w} × {h}");
+    }
+
+    #[test]
+    fn many_paths_are_capped_thinner_and_fainter() {
+        let html = render_report(&tall());
+        assert_eq!(html.matches("<polyline").count(), MAX_DRAWN_PATHS);
+        assert!(html.contains("(150 of 348 shown)"));
+        let style = |html: &str| {
+            let at = html.find("<g fill=\"none\" stroke=\"#1b1b1b\"").unwrap();
+            let tag = &html[at..at + html[at..].find('>').unwrap()];
+            (attr(tag, "stroke-width"), attr(tag, "stroke-opacity"))
+        };
+        let (many_w, many_o) = style(&html);
+        let few = render_report(&venue([-2.3, -19.0], [4.0, 6.2], 10, 0.5));
+        assert!(few.contains("(10 of 10 shown)"));
+        let (few_w, few_o) = style(&few);
+        assert!(
+            many_w < few_w && many_o < few_o,
+            "{many_w} {many_o} {few_w} {few_o}"
+        );
+        // The same number of paths on a larger map is drawn bolder.
+        assert!(path_style(150, 4.0e6).0 > path_style(150, 2.0e5).0);
+    }
+
+    #[test]
+    fn peak_at_the_start_is_explained() {
+        let note = "reached at the start: the initial placement; see the map for densities \
+                    during the movement";
+        let html = render_report(&tall());
+        assert!(html.contains(note));
+        assert!(html.contains("t = 0.5 s"), "time of the peak kept");
+        let html = render_report(&sample()); // peak at 13.5 s
+        assert!(!html.contains(note));
+    }
+
+    #[test]
+    fn flows_are_named_and_explained() {
+        let html = render_report(&sample());
+        assert!(!html.contains("Mean flow (1/s)"));
+        assert!(html.contains("<th class=\"num\">Flow, first to last out (1/s)</th>"));
+        assert!(html.contains("<th class=\"num\">Flow, first to last crossing (1/s)</th>"));
+        assert!(html.contains("<b>Exit flow</b>") && html.contains("<b>Line flow</b>"));
+        assert!(html.contains("(N − 1) / (t<sub>last</sub> − t<sub>first</sub>)"));
+        assert!(html.contains("PedPy's convention"));
+    }
+
+    #[test]
+    fn plurals_agree_with_counts() {
+        let mut one = sample();
+        one.agents_total = 1;
+        one.agents_left = 0;
+        one.evacuation = aman_analysis::evacuation_times(&[10.0], 1);
+        one.exits[0].agents = 1;
+        one.exits[0].exit_times = vec![10.0];
+        let html = render_report(&one);
+        assert!(html.contains("The one agent left the venue after 10.0 s."));
+        one.agents_left = 1;
+        one.evacuation = aman_analysis::evacuation_times(&[], 1);
+        let html = render_report(&one);
+        assert!(html.contains("Not complete: 1 of 1 agent had not left"));
+        assert!(html.contains(
+            "Check: 1 agent left through the exits and 1 had not left, but the run had 1 agent."
+        ));
+        for html in [html, render_report(&sample()), render_report(&tall())] {
+            for bad in [
+                " 1 agents",
+                " 1 stages",
+                " 1 persons ",
+                " 1 cells",
+                " 1 paths",
+            ] {
+                assert!(!html.contains(bad), "{bad}");
+            }
+        }
+        assert_eq!(count(1, "agent", "agents"), "1 agent");
+        assert_eq!(count(0, "agent", "agents"), "0 agents");
+    }
+
+    /// Writes the tall and the wide report to `$AMAN_REPORT_PREVIEW_DIR`, if set, to look at.
+    #[test]
+    fn preview_reports() {
+        if let Some(dir) = std::env::var_os("AMAN_REPORT_PREVIEW_DIR") {
+            let dir = std::path::Path::new(&dir);
+            std::fs::write(dir.join("tall.html"), render_report(&tall())).unwrap();
+            std::fs::write(dir.join("wide.html"), render_report(&wide())).unwrap();
+        }
     }
 }

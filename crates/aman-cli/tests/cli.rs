@@ -159,7 +159,11 @@ const CASES: &[Case] = &[
     Case {
         name: "too many agents for the area",
         edit: ("count = 10", "count = 500"),
-        expect: &["populations[0] ('crowd')", "of 500 agents fit"],
+        expect: &[
+            "populations[0] ('crowd')",
+            "500 agents cannot fit",
+            "at most about 26",
+        ],
     },
     Case {
         name: "event on an unknown stage",
@@ -218,6 +222,56 @@ const CASES: &[Case] = &[
             "[[sources]]\nname = \"flood\"\njourney = \"out\"\narea = [[1, 1], [4, 1], [4, 3], [1, 3]]\nrate = 1e9\nend = 1e9\n\n[[measurement_lines]]",
         ),
         expect: &["sources[0] ('flood')", "at most 10000000"],
+    },
+    Case {
+        name: "overlapping start positions",
+        edit: ("count = 10", "positions = [[3, 2], [3, 2]]"),
+        expect: &[
+            "populations[0] ('crowd').positions[1]",
+            "overlaps the agent at (3, 2)",
+        ],
+    },
+    Case {
+        name: "empty population",
+        edit: ("count = 10", "count = 0"),
+        expect: &["populations[0] ('crowd')", "at least one agent"],
+    },
+    Case {
+        name: "far more agents than fit",
+        edit: ("count = 10", "count = 9000000"),
+        expect: &["populations[0] ('crowd')", "cannot fit", "at most about"],
+    },
+    Case {
+        name: "a few more agents than fit",
+        edit: ("count = 10", "count = 30"),
+        expect: &["populations[0] ('crowd')", "of 30 agents fit"],
+    },
+    Case {
+        name: "measurement line outside the venue",
+        edit: ("line = [[6, 0], [6, 4]]", "line = [[60, 0], [60, 4]]"),
+        expect: &[
+            "measurement_lines[0] ('middle').line",
+            "does not touch the walkable area",
+        ],
+    },
+    Case {
+        name: "measurement line of three points",
+        edit: ("line = [[6, 0], [6, 4]]", "line = [[6, 0], [6, 4], [7, 4]]"),
+        expect: &["line 25", "found 3 points"],
+    },
+    Case {
+        name: "point of three numbers",
+        edit: ("[[9.5, 1], [10, 1]", "[[9.5, 1, 7], [10, 1]"),
+        expect: &["a point is [x, y]", "found 3 numbers"],
+    },
+    Case {
+        name: "radius not a number",
+        edit: ("count = 10", "count = 10\nradius = nan"),
+        expect: &[
+            "populations[0] ('crowd').radius",
+            "NaN is not a number",
+            "(0, 2] m",
+        ],
     },
 ];
 
@@ -382,4 +436,71 @@ fn readme_example_scenario_runs() {
         .find(|e| e["name"] == "east-door")
         .unwrap();
     assert!(east["last"].as_f64().unwrap() <= 20.0 + 1e-9, "{east}");
+}
+
+/// Output to a closed pipe or a full disk ends the program with an error code, never a panic.
+#[test]
+fn closed_stdout_is_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.toml"), GOOD).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aman"))
+        .args(["simulate", "s.toml", "--json", "--out", "o"])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away before aman prints
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "a closed pipe is a normal end: {err}"
+    );
+    if std::path::Path::new("/dev/full").exists() {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_aman"))
+            .args(["check", "s.toml"])
+            .current_dir(dir.path())
+            .stdout(full)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("No space left on device"));
+    }
+}
+
+/// When every exit is closed for good, the run stops at once and says why, instead of running
+/// to `end_time`.
+#[test]
+fn run_stops_when_every_exit_is_closed_for_good() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = GOOD
+        .replace("end_time = 60.0", "end_time = 100000.0")
+        .replace(
+            "[[measurement_lines]]",
+            "[[events]]\ntime = 1.0\nclose = \"door\"\n\n[[measurement_lines]]",
+        );
+    std::fs::write(dir.path().join("s.toml"), text).unwrap();
+    let out = aman(&["simulate", "s.toml", "--json", "--out", "o"], dir.path());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(s["complete"], false);
+    assert_eq!(
+        s["stopped_because"],
+        "every exit is closed and none opens again"
+    );
+    assert!(s["simulated_time"].as_f64().unwrap() < 2.0, "{s}");
+    let out = aman(&["simulate", "s.toml", "--threads", "5000"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
 }

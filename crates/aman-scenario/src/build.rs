@@ -406,7 +406,7 @@ impl Builder<'_> {
                 {
                     "geometry".to_string()
                 }
-                aman_sim::SimError::Config(m) if m.contains("dt") => "simulation.dt".to_string(),
+                aman_sim::SimError::Config(m) if m.contains("dt =") => "simulation.dt".to_string(),
                 aman_sim::SimError::Config(_) => "geometry.routing_cell_size".to_string(),
                 _ => "model".to_string(),
             };
@@ -438,6 +438,18 @@ impl Builder<'_> {
                         format!("{d}: give a density in (0, 10] persons per m²"),
                     ));
                 }
+                (None, None, Some(list)) if list.is_empty() => {
+                    return Err(self.invalid(
+                        format!("{key}.positions"),
+                        "an empty list: give at least one [x, y]",
+                    ));
+                }
+                (None, None, Some(list)) if list.len() > MAX_AGENTS => {
+                    return Err(self.invalid(
+                        format!("{key}.positions"),
+                        format!("a scenario holds at most {MAX_AGENTS} agents"),
+                    ));
+                }
                 (None, None, Some(list)) => {
                     for (n, xy) in list.iter().enumerate() {
                         let nkey = format!("{key}.positions[{n}]");
@@ -452,6 +464,19 @@ impl Builder<'_> {
                             position: pos,
                             ..draw_params(journey, p.params(), k as u32, &mut rng)
                         };
+                        let agents = simulation.agents();
+                        if let Some(j) = (0..agents.len()).find(|&j| {
+                            agents.position[j].distance(pos) < agents.radius[j] + spec.radius
+                        }) {
+                            let q = agents.position[j];
+                            return Err(self.invalid(
+                                nkey,
+                                format!(
+                                    "({}, {}) overlaps the agent at ({}, {}): agents need at least the sum of their radii between their centres",
+                                    xy[0], xy[1], q.x, q.y
+                                ),
+                            ));
+                        }
                         simulation
                             .add_agent(spec)
                             .map_err(|e| self.sim_err(nkey, e))?;
@@ -466,6 +491,20 @@ impl Builder<'_> {
                     ));
                 }
             };
+            if count == 0 {
+                return Err(self.invalid(&key, "a population needs at least one agent"));
+            }
+            let jam = jam_density(p.params().radius);
+            if count as f64 > 1.1 * jam * walkable + 10.0 {
+                return Err(self.invalid(
+                    &key,
+                    format!(
+                        "{count} agents cannot fit into the walkable part of its area ({walkable:.1} m²): random placement \
+                         jams near {jam:.1} persons/m² for these radii, at most about {:.0} agents; enlarge `area` or lower `count`/`density`",
+                        jam * walkable
+                    ),
+                ));
+            }
             let (placed, last_problem) = place(
                 &simulation,
                 &region,
@@ -580,6 +619,16 @@ impl Builder<'_> {
                     "give two different points [[x1, y1], [x2, y2]] in metres",
                 ));
             }
+            {
+                use geo::Intersects;
+                let ls = geo::LineString::from(vec![(a[0], a[1]), (b[0], b[1])]);
+                if !ls.intersects(simulation.walkable_area().polygon()) {
+                    return Err(self.invalid(
+                        format!("{key}.line"),
+                        "the line does not touch the walkable area: nobody could cross it; move it into the venue",
+                    ));
+                }
+            }
             if f.measurement_lines[..k].iter().any(|o| o.name == l.name) {
                 return Err(self.invalid(
                     key,
@@ -658,6 +707,12 @@ impl Builder<'_> {
         for (name, d, lo, lo_open, hi, range) in checks {
             let k = format!("{key}.{name}");
             let (min, max) = match *d {
+                Distribution::Constant(v) if !v.is_finite() => {
+                    return Err(self.invalid(
+                        k,
+                        format!("{v} is not a number: {name} must lie in {range}"),
+                    ));
+                }
                 Distribution::Constant(v) => (v, v),
                 Distribution::Uniform { min, max } => (min, max),
                 Distribution::Normal { mean, sd, min, max } => {
@@ -794,7 +849,8 @@ fn place(
         (i, j)
     };
     let mut failures = 0usize;
-    while out.len() < count && failures < 2000 + 50 * count {
+    // give up after many draws in a row that do not fit (the area is full)
+    while out.len() < count && failures < 20_000 + 50 * out.len() {
         let Some(spec) = draw_spec(sim, region, journey, p, group, rng, 200) else {
             break;
         };

@@ -146,6 +146,7 @@ pub enum StageEntry {
         /// Unique name.
         name: String,
         /// `[x, y]`, m.
+        #[serde(deserialize_with = "point")]
         position: [f64; 2],
         /// Reached within this distance, m. Default 1.
         #[serde(default = "default_wp_distance")]
@@ -156,6 +157,7 @@ pub enum StageEntry {
         /// Unique name.
         name: String,
         /// Corners `[[x, y], …]`, m.
+        #[serde(deserialize_with = "points")]
         polygon: Vec<[f64; 2]>,
     },
 }
@@ -229,11 +231,13 @@ pub struct PopulationEntry {
     /// Journey name.
     pub journey: String,
     /// Where they stand: corners `[[x, y], …]`, m (intersected with the walkable area).
+    #[serde(deserialize_with = "points")]
     pub area: Vec<[f64; 2]>,
     /// Number of agents (give this, `density` or `positions`).
     pub count: Option<u64>,
     /// Exact start positions `[[x, y], …]`, m, one agent each (instead of `count`/`density`);
     /// they must lie inside `area`.
+    #[serde(default, deserialize_with = "opt_points")]
     pub positions: Option<Vec<[f64; 2]>>,
     /// Persons per m² of the walkable part of `area` (give this or `count`).
     pub density: Option<f64>,
@@ -260,6 +264,7 @@ pub struct SourceEntry {
     /// Journey name.
     pub journey: String,
     /// Where arrivals appear: corners `[[x, y], …]`, m.
+    #[serde(deserialize_with = "points")]
     pub area: Vec<[f64; 2]>,
     /// Arrivals per second.
     pub rate: f64,
@@ -333,6 +338,7 @@ pub struct LineEntry {
     /// Unique name.
     pub name: String,
     /// `[[x1, y1], [x2, y2]]`, m.
+    #[serde(deserialize_with = "line")]
     pub line: [[f64; 2]; 2],
 }
 
@@ -450,5 +456,44 @@ impl<'de> Deserialize<'de> for Distribution {
             }
         }
         d.deserialize_any(V)
+    }
+}
+
+/// Points are read strictly: `[x, y]`, exactly two numbers (serde's fixed-size arrays would
+/// silently drop a third one in some positions of a TOML file).
+fn to_point<E: de::Error>(v: &[f64]) -> Result<[f64; 2], E> {
+    match v {
+        [x, y] => Ok([*x, *y]),
+        _ => Err(E::custom(format!(
+            "a point is [x, y] in metres: found {} number{}",
+            v.len(),
+            if v.len() == 1 { "" } else { "s" }
+        ))),
+    }
+}
+
+fn point<'de, D: Deserializer<'de>>(d: D) -> Result<[f64; 2], D::Error> {
+    to_point(&Vec::<f64>::deserialize(d)?)
+}
+
+fn points<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<[f64; 2]>, D::Error> {
+    Vec::<Vec<f64>>::deserialize(d)?
+        .iter()
+        .map(|p| to_point(p))
+        .collect()
+}
+
+fn opt_points<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<[f64; 2]>>, D::Error> {
+    points(d).map(Some)
+}
+
+fn line<'de, D: Deserializer<'de>>(d: D) -> Result<[[f64; 2]; 2], D::Error> {
+    let pts = points(d)?;
+    match pts.as_slice() {
+        [a, b] => Ok([*a, *b]),
+        _ => Err(de::Error::custom(format!(
+            "a measurement line is two points [[x1, y1], [x2, y2]]: found {} points",
+            pts.len()
+        ))),
     }
 }

@@ -14,6 +14,9 @@ use crate::{
     AgentId, AgentSpec, Agents, Journey, JourneyId, SimError, Stage, StageId, StageKind, rng,
 };
 
+/// Arrivals whose time has come that are tried per step, at most.
+const MAX_ARRIVAL_TRIES: usize = 256;
+
 /// Settings of a run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimConfig {
@@ -193,8 +196,8 @@ impl Simulation {
         let cells = ((hi.x - lo.x) / routing.cell_size) * ((hi.y - lo.y) / routing.cell_size);
         if cells > 6.0e7 {
             return Err(SimError::Config(format!(
-                "routing.cell_size = {} m gives {:.0} million grid cells for this {:.0} m x {:.0} m area; \
-                 choose a cell size of at least {:.2} m",
+                "a routing cell size of {} m gives {:.0} million grid cells for this {:.0} m x {:.0} m \
+                 area (at most 60 million); choose a cell size of at least {:.3} m",
                 routing.cell_size,
                 cells / 1e6,
                 hi.x - lo.x,
@@ -285,10 +288,12 @@ impl Simulation {
                 None => {
                     return Err(SimError::Stage {
                         stage: s.name.clone(),
-                        problem:
-                            "it does not overlap the walkable area (no routing cell lies in it); \
-                                  move it inside the area or make it larger"
-                                .into(),
+                        problem: format!(
+                            "it does not overlap the walkable area (no centre of a {} m routing cell \
+                             lies in it); move it inside the area, make it larger, or choose a \
+                             smaller routing cell size",
+                            grid.cell_size()
+                        ),
                     });
                 }
             }
@@ -603,7 +608,13 @@ impl Simulation {
                 0
             };
             let rmax = self.agents.radius.iter().copied().fold(0.0, f64::max);
-            while k < self.pending.len() && self.pending[k].0 <= now + 1e-9 {
+            // at most MAX_ARRIVAL_TRIES waiting arrivals are tried per step (in order), so a
+            // long queue of arrivals into a full area does not make every step slow
+            let last = self
+                .pending
+                .len()
+                .min(self.pending_head + MAX_ARRIVAL_TRIES);
+            while k < last && self.pending[k].0 <= now + 1e-9 {
                 let spec = self.pending[k].1.clone();
                 let clear = |j: usize| {
                     self.agents.position[j].distance(spec.position)
@@ -886,6 +897,15 @@ impl Simulation {
     /// Unit walking direction at `p` towards stage `s` (the routing field's), zero if none.
     pub fn walking_direction(&self, s: StageId, p: Vec2) -> Vec2 {
         self.fields[s.0 as usize].direction(&self.grid, p)
+    }
+    /// Whether some exit is open now, or an event will open one later: false means agents can
+    /// no longer leave, whatever happens.
+    pub fn any_exit_open_now_or_later(&self) -> bool {
+        let is_exit = |s: StageId| matches!(self.stages[s.0 as usize].kind, StageKind::Exit { .. });
+        (0..self.stages.len()).any(|k| self.stage_open[k] && is_exit(StageId(k as u32)))
+            || self.events[self.events_head..]
+                .iter()
+                .any(|(_, e)| matches!(e, Event::Open(s) if is_exit(*s)))
     }
     /// Whether nothing remains to simulate: no agent inside, none pending.
     pub fn is_finished(&self) -> bool {

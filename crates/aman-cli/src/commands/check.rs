@@ -28,26 +28,31 @@ pub fn run(args: &CheckArgs) -> Result<(), Failure> {
             "dt": sim.config().dt,
             "end_time": sc.end_time,
         });
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&v).map_err(anyhow::Error::from)?
-        );
+        )?;
     } else {
-        println!(
-            "{}: valid. Walkable area {:.1} m² with {} obstacles; {} stages ({} exits), {} journeys; \
-             {} agents at the start, {} arriving later; model {}, dt {} s, end {} s.",
+        outln!(
+            "{}: valid. Walkable area {:.1} m² with {}; {} ({}), {}; {} at the start, {} \
+             arriving later; model {}, dt {} s, end {} s.",
             args.scenario.display(),
             area.area(),
-            area.hole_count(),
-            sim.stages().len(),
-            exits,
-            sim.journeys().len(),
-            sim.agents().len(),
+            count(area.hole_count(), "obstacle"),
+            count(sim.stages().len(), "stage"),
+            count(exits, "exit"),
+            count(sim.journeys().len(), "journey"),
+            count(sim.agents().len(), "agent"),
             sim.pending(),
             sim.config().model.name(),
             sim.config().dt,
             sc.end_time
-        );
+        )?;
     }
     Ok(())
+}
+
+/// "1 exit", "2 exits".
+fn count(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }

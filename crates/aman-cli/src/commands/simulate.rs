@@ -35,6 +35,8 @@ pub struct Summary {
     pub dt: f64,
     /// Whether every agent left before `end_time`.
     pub complete: bool,
+    /// Why the run stopped before everybody left (null when complete).
+    pub stopped_because: Option<String>,
     /// Agents in the run (placed plus arrived).
     pub agents_total: u64,
     /// Agents still inside at the end.
@@ -108,9 +110,9 @@ pub struct PeakDensity {
 pub fn run(args: &SimulateArgs) -> Result<(), Failure> {
     let overrides = aman_scenario::Overrides { seed: args.seed };
     let threads = args.threads.unwrap_or(0);
-    if args.threads == Some(0) {
+    if let Some(n) = args.threads.filter(|n| !(1..=1024).contains(n)) {
         return Err(Failure::Input(anyhow::anyhow!(
-            "--threads 0: give at least 1 thread"
+            "--threads {n}: give between 1 and 1024 threads (results are the same for any number)"
         )));
     }
     let pool = rayon::ThreadPoolBuilder::new()
@@ -128,11 +130,14 @@ pub fn run(args: &SimulateArgs) -> Result<(), Failure> {
             .with_context(|| format!("cannot create output directory {}", out.display()))?;
         let interactive = !args.quiet && !args.json && std::io::stderr().is_terminal();
         if !args.quiet && !args.json {
-            eprintln!(
-                "{}: {} agents, {} stages, set up in {:.1} s",
+            let stages = sc.simulation.stages().len();
+            errln!(
+                "{}: {} agent{}, {} stage{}, set up in {:.1} s",
                 sc.name,
                 sc.total_agents(),
-                sc.simulation.stages().len(),
+                if sc.total_agents() == 1 { "" } else { "s" },
+                stages,
+                if stages == 1 { "" } else { "s" },
                 setup.elapsed().as_secs_f64()
             );
         }
@@ -145,12 +150,12 @@ pub fn run(args: &SimulateArgs) -> Result<(), Failure> {
         std::fs::write(out.join("report.html"), render_report(&report))
             .with_context(|| format!("cannot write {}", out.join("report.html").display()))?;
         if args.json {
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&summary).map_err(anyhow::Error::from)?
-            );
+            )?;
         } else if !args.quiet {
-            print_summary(&summary, &out);
+            print_summary(&summary, &out)?;
         }
         Ok(())
     })
@@ -195,7 +200,8 @@ fn simulate(
             .map_err(|e| Failure::Input(anyhow::anyhow!("output.density_cell_size: {e}")))?;
     let path_every = (total_expected / MAX_PATHS).max(1);
     let mut paths: std::collections::BTreeMap<u64, Vec<[f64; 2]>> = Default::default();
-    let path_steps = ((1.0 / dt).round() as u64).max(1);
+    // a path point every second, or every end_time/1000 s for long runs: bounded memory
+    let path_steps = ((sc.end_time.max(1000.0) / 1000.0 / dt).round() as u64).max(1);
     let bar = if interactive {
         let b = ProgressBar::new(end_steps);
         b.set_style(
@@ -209,6 +215,7 @@ fn simulate(
     let (mut ids, mut xs, mut ys, mut ox, mut oy) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let started = Instant::now();
+    let mut stalled = false;
     let mut frame = 0u64;
     loop {
         let it = sim.iteration();
@@ -256,6 +263,10 @@ fn simulate(
             ));
         }
         if sim.is_finished() || it >= end_steps {
+            break;
+        }
+        if !sim.agents().is_empty() && !sim.any_exit_open_now_or_later() {
+            stalled = true;
             break;
         }
         sim.step();
@@ -338,6 +349,13 @@ fn simulate(
         seed: sim.config().seed,
         dt,
         complete,
+        stopped_because: if complete {
+            None
+        } else if stalled {
+            Some("every exit is closed and none opens again".to_string())
+        } else {
+            Some("end_time reached".to_string())
+        },
         agents_total: sim.created(),
         agents_remaining: sim.agents().len(),
         agents_not_arrived: sim.pending(),
@@ -385,47 +403,59 @@ fn simulate(
     Ok((summary, report))
 }
 
-fn print_summary(s: &Summary, out: &Path) {
+fn print_summary(s: &Summary, out: &Path) -> std::io::Result<()> {
     let f = |v: Option<f64>| {
         v.map(|x| format!("{x:.1} s"))
             .unwrap_or_else(|| "not reached".into())
     };
     if s.complete {
-        println!(
+        outln!(
             "Evacuation complete: {} agents left in {}.",
             s.agents_total,
             f(s.evacuation_time)
-        );
+        )?;
     } else {
-        println!(
-            "Stopped at {:.1} s with {} agents still inside and {} not yet arrived (end_time reached).",
-            s.simulated_time, s.agents_remaining, s.agents_not_arrived
-        );
+        outln!(
+            "Stopped at {:.1} s with {} agents still inside and {} not yet arrived: {}.",
+            s.simulated_time,
+            s.agents_remaining,
+            s.agents_not_arrived,
+            s.stopped_because.as_deref().unwrap_or("end_time reached")
+        )?;
     }
-    println!("  50 % out at {}, 90 % out at {}.", f(s.t50), f(s.t90));
+    outln!("  50 % out at {}, 90 % out at {}.", f(s.t50), f(s.t90))?;
     for e in &s.exits {
-        println!("  exit {:<20} {:>7} agents", e.name, e.agents);
+        outln!("  exit {:<20} {:>7} agents", e.name, e.agents)?;
     }
     for l in &s.measurement_lines {
         match (l.flow, l.specific_flow) {
-            (Some(fl), Some(sf)) => println!(
+            (Some(fl), Some(sf)) => outln!(
                 "  line {:<20} {:>7} crossings, flow {:.2} 1/s, specific flow {:.2} 1/(m·s) over {:.2} m",
-                l.name, l.crossings, fl, sf, l.width
-            ),
-            _ => println!("  line {:<20} {:>7} crossings", l.name, l.crossings),
+                l.name,
+                l.crossings,
+                fl,
+                sf,
+                l.width
+            )?,
+            _ => outln!("  line {:<20} {:>7} crossings", l.name, l.crossings)?,
         }
     }
     if let Some(p) = &s.peak_density {
-        println!(
+        outln!(
             "  peak density {:.2} persons/m² (Fruin level {}) at ({:.1}, {:.1}) m, t = {:.1} s",
-            p.density, p.level_of_service, p.x, p.y, p.time
-        );
+            p.density,
+            p.level_of_service,
+            p.x,
+            p.y,
+            p.time
+        )?;
     }
-    println!(
+    outln!(
         "  simulated {:.1} s in {:.2} s wall time ({:.0}x real time). Outputs in {}",
         s.simulated_time,
         s.wall_time,
         s.simulated_time / s.wall_time.max(1e-9),
         out.display()
-    );
+    )?;
+    Ok(())
 }

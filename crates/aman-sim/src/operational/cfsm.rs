@@ -176,7 +176,9 @@ impl OperationalModel for CollisionFreeSpeedModel {
             }
             let d = a.position[j] - x;
             let dist2 = d.norm_sq();
-            if dist2 > cutoff2 || e.dot(d) < 0.0 {
+            // an agent at the very same point is neither ahead nor behind (it gets no repulsion
+            // either); without this, two coincident agents would block each other for good
+            if dist2 > cutoff2 || dist2 == 0.0 || e.dot(d) < 0.0 {
                 return;
             }
             let l = r + a.radius[j];
