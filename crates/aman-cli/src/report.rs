@@ -668,15 +668,18 @@ struct MapTransform {
     min_x: f64,
     max_y: f64,
     scale: f64,
-    pad: f64,
+    /// x of `min_x`, px.
+    left: f64,
+    /// y of `max_y`, px.
+    top: f64,
 }
 
 impl MapTransform {
     fn x(&self, x: f64) -> f64 {
-        self.pad + (x - self.min_x) * self.scale
+        self.left + (x - self.min_x) * self.scale
     }
     fn y(&self, y: f64) -> f64 {
-        self.pad + (self.max_y - y) * self.scale
+        self.top + (self.max_y - y) * self.scale
     }
     fn pt(&self, p: [f64; 2]) -> String {
         format!("{:.1},{:.1}", self.x(p[0]), self.y(p[1]))
@@ -698,6 +701,9 @@ const MAP_PAD: f64 = 24.0;
 /// Room below the venue drawing for the scale bar and the coordinate ranges, px (one more
 /// line is added when the ranges do not fit on one).
 const MAP_BELOW: f64 = 62.0;
+/// Smallest width of the map, px, so that the scale bar and the coordinate ranges fit below a
+/// very narrow venue (which is then centred).
+const MAP_MIN_W: f64 = 280.0;
 /// Height of the map when its height binds, px.
 const MAP_MAX_H: f64 = 900.0;
 /// The shorter side of the venue drawing is at least this long, px, when the aspect allows.
@@ -860,13 +866,14 @@ fn venue_map(input: &ReportInput) -> Option<String> {
     let (w, hgt) = ((hi[0] - lo[0]).max(1e-3), (hi[1] - lo[1]).max(1e-3));
     let pad = MAP_PAD;
     let scale = map_scale(w, hgt);
+    let width = (w * scale + 2.0 * pad).max(MAP_MIN_W);
     let tf = MapTransform {
         min_x: lo[0],
         max_y: hi[1],
         scale,
-        pad,
+        left: (width - w * scale) / 2.0,
+        top: pad,
     };
-    let width = w * scale + 2.0 * pad;
     // Below the venue: the scale bar on one line, the coordinate ranges on the next (or on
     // two, x and y, if one line would not fit the width).
     let x_range = format!("x ({:.1} … {:.1} m) →", lo[0], hi[0]);
@@ -1745,7 +1752,8 @@ mod tests {
             min_x: 0.0,
             max_y: 1.0,
             scale: 10.0,
-            pad: 0.0,
+            left: 0.0,
+            top: 0.0,
         };
         let mut s = String::new();
         heat_map(&mut s, &d, &tf, false);
@@ -1780,7 +1788,7 @@ mod tests {
             let (vw, vh) = view_box(&svg);
             // Equal aspect: drawing w × h m scaled alike.
             let scale = map_scale(w, h);
-            assert!((vw - (w * scale + 2.0 * MAP_PAD)).abs() < 1.0);
+            assert!((vw - (w * scale + 2.0 * MAP_PAD).max(MAP_MIN_W)).abs() < 1.0);
             (vw - 2.0 * MAP_PAD, vh)
         };
         // 6.25 m × 25 m: at least 400 px wide, taller than 900 px but not too tall.
