@@ -28,6 +28,9 @@ use aman_geometry::Vec2;
 use super::{Kinematics, OperationalModel, StepContext, for_each_wall_point, wall_between};
 use crate::{Agents, SimError};
 
+/// Visible neighbours kept per agent for the spacing pass without a second grid search.
+const NEAR_BUFFER: usize = 160;
+
 /// Parameters of the Collision-Free Speed Model shared by all agents (JuPedSim 1.4.2 defaults).
 /// Per-agent parameters (desired speed v0, time gap T, radius r) live with the agents.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -134,7 +137,13 @@ impl OperationalModel for CollisionFreeSpeedModel {
         }
         let near_walls = ctx.walls.near(x);
         let cutoff2 = ctx.cutoff * ctx.cutoff;
-        // direction: desired + neighbour and wall repulsion (Tordeux et al. 2016, direction model)
+        // direction: desired + neighbour and wall repulsion (Tordeux et al. 2016, direction
+        // model). The visible neighbours are kept in a stack buffer so that the spacing pass
+        // neither searches the grid nor tests the walls again (a second search only if more
+        // than NEAR_BUFFER neighbours are visible).
+        let mut near = [(Vec2::ZERO, 0.0f64, 0.0f64); NEAR_BUFFER];
+        let mut count = 0usize;
+        let mut overflow = false;
         let mut dir = e0;
         ctx.neighbours.for_each_near(x, |j| {
             if j == i {
@@ -142,6 +151,8 @@ impl OperationalModel for CollisionFreeSpeedModel {
             }
             let d = a.position[j] - x;
             let dist2 = d.norm_sq();
+            // an agent at the very same point is neither ahead nor behind and gets no
+            // repulsion; without this, two coincident agents would block each other for good
             if dist2 > cutoff2 || dist2 == 0.0 {
                 return;
             }
@@ -153,6 +164,12 @@ impl OperationalModel for CollisionFreeSpeedModel {
             let mag = self.strength_neighbor_repulsion
                 * ((l - dist) / self.range_neighbor_repulsion).exp();
             dir -= d * (mag / dist);
+            if count < NEAR_BUFFER {
+                near[count] = (d, dist, l);
+                count += 1;
+            } else {
+                overflow = true;
+            }
         });
         for_each_wall_point(ctx.walls, near_walls, x, |p| {
             let d = p - x;
@@ -169,27 +186,31 @@ impl OperationalModel for CollisionFreeSpeedModel {
         }
         // spacing to the nearest neighbour ahead, in the corridor of width 2l (speed model)
         let left = e.perp();
+        let ahead = |d: Vec2, l: f64| e.dot(d) >= 0.0 && left.dot(d).abs() <= l;
         let mut spacing = f64::MAX;
-        ctx.neighbours.for_each_near(x, |j| {
-            if j == i {
-                return;
+        if !overflow {
+            for &(d, dist, l) in &near[..count] {
+                if ahead(d, l) {
+                    spacing = spacing.min(dist - l);
+                }
             }
-            let d = a.position[j] - x;
-            let dist2 = d.norm_sq();
-            // an agent at the very same point is neither ahead nor behind (it gets no repulsion
-            // either); without this, two coincident agents would block each other for good
-            if dist2 > cutoff2 || dist2 == 0.0 || e.dot(d) < 0.0 {
-                return;
-            }
-            let l = r + a.radius[j];
-            if left.dot(d).abs() > l {
-                return;
-            }
-            if !near_walls.is_empty() && wall_between(ctx.walls, near_walls, x, a.position[j]) {
-                return;
-            }
-            spacing = spacing.min(dist2.sqrt() - l);
-        });
+        } else {
+            ctx.neighbours.for_each_near(x, |j| {
+                if j == i {
+                    return;
+                }
+                let d = a.position[j] - x;
+                let dist2 = d.norm_sq();
+                let l = r + a.radius[j];
+                if dist2 > cutoff2 || dist2 == 0.0 || !ahead(d, l) {
+                    return;
+                }
+                if !near_walls.is_empty() && wall_between(ctx.walls, near_walls, x, a.position[j]) {
+                    return;
+                }
+                spacing = spacing.min(dist2.sqrt() - l);
+            });
+        }
         let speed = (spacing / a.time_gap[i]).max(0.0).min(a.desired_speed[i]);
         let v = e * speed;
         Kinematics {
