@@ -207,30 +207,8 @@ impl RoutingGrid {
                 };
                 let (ii, jj) = (i as isize, j as isize);
                 // upwind (towards decreasing T) one-sided differences: robust at walls
-                let gx = match (get(ii - 1, jj), get(ii + 1, jj)) {
-                    (Some(a), Some(b)) if a < tc && b < tc => {
-                        if a < b {
-                            tc - a
-                        } else {
-                            b - tc
-                        }
-                    }
-                    (Some(a), _) if a < tc => tc - a,
-                    (_, Some(b)) if b < tc => b - tc,
-                    _ => 0.0,
-                };
-                let gy = match (get(ii, jj - 1), get(ii, jj + 1)) {
-                    (Some(a), Some(b)) if a < tc && b < tc => {
-                        if a < b {
-                            tc - a
-                        } else {
-                            b - tc
-                        }
-                    }
-                    (Some(a), _) if a < tc => tc - a,
-                    (_, Some(b)) if b < tc => b - tc,
-                    _ => 0.0,
-                };
+                let gx = upwind_slope(get(ii - 1, jj), tc, get(ii + 1, jj));
+                let gy = upwind_slope(get(ii, jj - 1), tc, get(ii, jj + 1));
                 let d = Vec2::new(-gx, -gy).normalized();
                 direction[c] = [d.x as f32, d.y as f32];
             }
@@ -338,6 +316,25 @@ impl RoutingField {
         f(c + 1, tx * (1.0 - ty));
         f(c + g.nx, (1.0 - tx) * ty);
         f(c + g.nx + 1, tx * ty);
+    }
+}
+
+/// The one-sided difference `T(centre) − T(lower neighbour)` towards the neighbour with the
+/// smaller travel time (signed along the axis), or 0 if neither is smaller: upwind
+/// differences stay correct next to walls, where the other side has no value.
+#[inline]
+fn upwind_slope(before: Option<f64>, tc: f64, after: Option<f64>) -> f64 {
+    match (before, after) {
+        (Some(a), Some(b)) if a < tc && b < tc => {
+            if a < b {
+                tc - a
+            } else {
+                b - tc
+            }
+        }
+        (Some(a), _) if a < tc => tc - a,
+        (_, Some(b)) if b < tc => b - tc,
+        _ => 0.0,
     }
 }
 

@@ -25,7 +25,9 @@
 
 use aman_geometry::Vec2;
 
-use super::{Kinematics, OperationalModel, StepContext, for_each_wall_point, wall_between};
+use super::{
+    Kinematics, OperationalModel, StepContext, check_range, for_each_wall_point, wall_between,
+};
 use crate::{Agents, SimError};
 
 /// Visible neighbours kept per agent for the spacing pass without a second grid search.
@@ -62,48 +64,32 @@ impl CollisionFreeSpeedModel {
     /// # Errors
     /// [`SimError::ParameterOutOfRange`] naming the first offending parameter.
     pub fn validate(&self) -> Result<(), SimError> {
-        let check = |what: &str, v: f64, lo: f64, hi: f64, lo_open: bool, range: &'static str| {
-            let ok = v.is_finite() && (if lo_open { v > lo } else { v >= lo }) && v <= hi;
-            if ok {
-                Ok(())
-            } else {
-                Err(SimError::ParameterOutOfRange {
-                    what: what.to_string(),
-                    value: v,
-                    range,
-                })
-            }
-        };
-        check(
+        check_range(
             "collision_free_speed.strength_neighbor_repulsion",
             self.strength_neighbor_repulsion,
-            0.0,
+            (0.0, false),
             100.0,
-            false,
             "[0, 100]",
         )?;
-        check(
+        check_range(
             "collision_free_speed.range_neighbor_repulsion",
             self.range_neighbor_repulsion,
-            0.0,
+            (0.0, true),
             5.0,
-            true,
             "(0, 5] m",
         )?;
-        check(
+        check_range(
             "collision_free_speed.strength_geometry_repulsion",
             self.strength_geometry_repulsion,
-            0.0,
+            (0.0, false),
             100.0,
-            false,
             "[0, 100]",
         )?;
-        check(
+        check_range(
             "collision_free_speed.range_geometry_repulsion",
             self.range_geometry_repulsion,
-            0.0,
+            (0.0, true),
             5.0,
-            true,
             "(0, 5] m",
         )?;
         Ok(())

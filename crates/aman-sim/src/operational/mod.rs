@@ -106,3 +106,24 @@ pub(crate) fn for_each_wall_point(
         f(p);
     }
 }
+
+/// `Ok` if `value` is finite and lies in the range from `lo` (excluded when `lo_open`) to `hi`
+/// (included); else [`SimError::ParameterOutOfRange`] naming `what` and showing `range`.
+pub(crate) fn check_range(
+    what: &str,
+    value: f64,
+    (lo, lo_open): (f64, bool),
+    hi: f64,
+    range: &'static str,
+) -> Result<(), crate::SimError> {
+    let above = if lo_open { value > lo } else { value >= lo };
+    if value.is_finite() && above && value <= hi {
+        Ok(())
+    } else {
+        Err(crate::SimError::ParameterOutOfRange {
+            what: what.to_string(),
+            value,
+            range,
+        })
+    }
+}

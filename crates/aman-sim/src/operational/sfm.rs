@@ -28,7 +28,9 @@
 
 use aman_geometry::Vec2;
 
-use super::{Kinematics, OperationalModel, StepContext, for_each_wall_point, wall_between};
+use super::{
+    Kinematics, OperationalModel, StepContext, check_range, for_each_wall_point, wall_between,
+};
 use crate::{Agents, SimError};
 
 /// Parameters of the Social Force Model (Helbing, Farkas & Vicsek 2000 values as defaults).
@@ -77,57 +79,46 @@ impl SocialForceModel {
     /// [`SimError::ParameterOutOfRange`] naming the first offending parameter, or
     /// [`SimError::Config`] if `dt` is too large for stable integration.
     pub fn validate(&self, dt: f64) -> Result<(), SimError> {
-        let check = |what: &str, v: f64, lo: f64, hi: f64, lo_open: bool, range: &'static str| {
-            let ok = v.is_finite() && (if lo_open { v > lo } else { v >= lo }) && v <= hi;
-            if ok {
-                Ok(())
-            } else {
-                Err(SimError::ParameterOutOfRange {
-                    what: what.to_string(),
-                    value: v,
-                    range,
-                })
-            }
-        };
-        check(
+        check_range(
             "social_force.mass",
             self.mass,
-            0.0,
+            (0.0, true),
             500.0,
-            true,
             "(0, 500] kg",
         )?;
-        check(
+        check_range(
             "social_force.relaxation_time",
             self.relaxation_time,
-            0.0,
+            (0.0, true),
             10.0,
-            true,
             "(0, 10] s",
         )?;
-        check(
+        check_range(
             "social_force.strength",
             self.strength,
-            0.0,
+            (0.0, false),
             1e5,
-            false,
             "[0, 100000] N",
         )?;
-        check("social_force.range", self.range, 0.0, 5.0, true, "(0, 5] m")?;
-        check(
+        check_range(
+            "social_force.range",
+            self.range,
+            (0.0, true),
+            5.0,
+            "(0, 5] m",
+        )?;
+        check_range(
             "social_force.body_force",
             self.body_force,
-            0.0,
+            (0.0, false),
             1e7,
-            false,
             "[0, 1e7] kg/s²",
         )?;
-        check(
+        check_range(
             "social_force.friction",
             self.friction,
-            0.0,
+            (0.0, false),
             1e7,
-            false,
             "[0, 1e7] kg/(m·s)",
         )?;
         let max = self.max_dt();
