@@ -5,7 +5,10 @@
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
-use aman_geometry::import::{polygon_from_wkt, walkable_area_from_file, walkable_area_from_wkt};
+use aman_geometry::GeometryError;
+use aman_geometry::import::{
+    polygon_from_wkt, walkable_area_from_file, walkable_area_from_jps_xml, walkable_area_from_wkt,
+};
 use aman_geometry::{Vec2, WalkableArea};
 use geo::Area;
 
@@ -116,6 +119,53 @@ fn ao300_bottleneck_xml() {
     let bottleneck =
         polygon_from_wkt(&quoted_wkt(AO300, "POLYGON ((2.4 0.53"), "SOURCE.md").unwrap();
     assert!((bottleneck.unsigned_area() - 3.0 * 1.06).abs() < 1e-12);
+}
+
+/// The tester's report: remove the `/>` of the two `<vertex … py="-8.00"/>` tags of the real
+/// AO300 geometry. Each tag then runs on into the next line's `<vertex`; Python's XML parser
+/// rejects the file, and so must we — before the fix two corners were dropped silently and the
+/// venue came out as 56.1 m² instead of 85.6175 m².
+#[test]
+fn ao300_with_two_unclosed_vertex_tags_is_a_located_parse_error() {
+    let path = data_dir(AO300).join("geo_AO_300.xml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut broken = text.clone();
+    for tag in [
+        "<vertex px=\"4.00\" py=\"-8.00\"/>",
+        "<vertex px=\"-2.25\" py=\"-8.00\"/>",
+    ] {
+        assert_eq!(text.matches(tag).count(), 1, "{tag} in {}", path.display());
+        broken = broken.replace(tag, tag.trim_end_matches("/>"));
+    }
+    assert_eq!(broken.len(), text.len() - 4);
+
+    let e = walkable_area_from_jps_xml(&broken, "geo_AO_300.xml").unwrap_err();
+    assert!(matches!(e, GeometryError::Parse { .. }), "{e:?}");
+    let msg = e.to_string();
+    // The first broken tag is on line 12; it runs into the `<vertex` of line 13.
+    assert!(
+        msg.starts_with(
+            "geo_AO_300.xml: not valid JuPedSim geometry XML: line 13, column 21: '<' inside the \
+             tag <vertex> that starts at line 12, column 21: that tag is not closed"
+        ),
+        "{msg}"
+    );
+
+    // Read from a file, the error names the file as given.
+    let dir = std::env::temp_dir().join(format!("aman-geometry-ao300-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("geo_AO_300.xml");
+    std::fs::write(&file, &broken).unwrap();
+    let result = walkable_area_from_file(&file);
+    std::fs::remove_dir_all(&dir).unwrap();
+    let msg = result.unwrap_err().to_string();
+    assert!(
+        msg.starts_with(&format!(
+            "{}: not valid JuPedSim geometry XML: line 13, column 21: ",
+            file.display()
+        )),
+        "{msg}"
+    );
 }
 
 #[test]

@@ -1,17 +1,23 @@
 //! GeoJSON: a Polygon / MultiPolygon geometry, a Feature, or a FeatureCollection.
 
-use ::geojson::{GeoJson, Geometry, GeometryValue, Position};
+use ::geojson::{GeoJson, Geometry, GeometryValue, JsonValue, Position};
 use geo::{Coord, LineString, Polygon};
 
-use super::{strip_bom, unsupported, walkable_from_polygons};
+use super::{pt, strip_bom, unsupported, walkable_from_polygons};
 use crate::{GeometryError, WalkableArea};
 
 const FORMAT: &str = "GeoJSON";
 
 /// Reads a walkable area from GeoJSON: a `Polygon` or `MultiPolygon` geometry (also inside a
 /// `GeometryCollection`), a `Feature` holding one, or a `FeatureCollection` whose polygon features
-/// are united (features of other kinds, e.g. points marking exits, are skipped). Coordinates are
-/// taken as metres in a local plane, not as longitude/latitude.
+/// are united (features of other kinds, e.g. points marking exits, and features whose geometry
+/// is `null` are skipped). Coordinates are taken as metres in a local plane, not as
+/// longitude/latitude; a third value of a position (elevation) is ignored.
+///
+/// Nothing that would change the shape is skipped or repaired: a Feature without a `geometry`
+/// member (a misspelt key), a position with more than three values or with another number of
+/// values than the polygon's first position, a ring that does not end at its first position, or a
+/// feature mixing polygons with other geometry are errors.
 ///
 /// ```
 /// use aman_geometry::import::walkable_area_from_geojson;
@@ -23,7 +29,8 @@ const FORMAT: &str = "GeoJSON";
 /// ```
 ///
 /// # Errors
-/// [`GeometryError::Parse`] if the text is not GeoJSON (with line and column),
+/// [`GeometryError::Parse`] if the text is not GeoJSON (with line and column; also text after
+/// the object, duplicate members) or breaks one of the rules above,
 /// [`GeometryError::Unsupported`] if it holds no polygon, or a bare geometry or feature of another
 /// kind, [`GeometryError::InvalidPolygon`] if a polygon is invalid or the polygons do not unite
 /// into one connected polygon.
@@ -31,19 +38,28 @@ pub fn walkable_area_from_geojson(
     text: &str,
     source_name: &str,
 ) -> Result<WalkableArea, GeometryError> {
-    let parsed: GeoJson =
-        strip_bom(text)
-            .parse()
-            .map_err(|e: ::geojson::Error| GeometryError::Parse {
-                source_name: source_name.to_string(),
-                format: FORMAT,
-                message: e.to_string(),
-            })?;
+    let parse_error = |message: String| GeometryError::Parse {
+        source_name: source_name.to_string(),
+        format: FORMAT,
+        message,
+    };
+    let text = strip_bom(text);
+    let parsed: GeoJson = text
+        .parse()
+        .map_err(|e: ::geojson::Error| parse_error(e.to_string()))?;
+    // The typed parse cannot tell a missing `geometry` member from `null`, and keeps unknown
+    // members aside; look at the plain JSON for what it would let pass.
+    let json: JsonValue = text.parse().map_err(|e| parse_error(format!("{e}")))?;
+    check_members(&json, "the GeoJSON object").map_err(parse_error)?;
+
     let mut polygons = Vec::new();
+    let mut others = Vec::new();
     let nothing = match parsed {
         GeoJson::Geometry(g) => {
-            collect(&g, "the geometry", &mut polygons)
-                .map_err(|found| not_a_polygon(source_name, &found))?;
+            collect(&g, "the geometry", &mut polygons, &mut others).map_err(parse_error)?;
+            if let Some(found) = others.first() {
+                return Err(not_a_polygon(source_name, found));
+            }
             "the GeoJSON geometry holds no polygon".to_string()
         }
         GeoJson::Feature(f) => {
@@ -54,23 +70,37 @@ pub fn walkable_area_from_geojson(
                         .to_string(),
                 ));
             };
-            collect(g, "the Feature's geometry", &mut polygons)
-                .map_err(|found| not_a_polygon(source_name, &found))?;
+            collect(g, "the Feature's geometry", &mut polygons, &mut others)
+                .map_err(parse_error)?;
+            if let Some(found) = others.first() {
+                return Err(not_a_polygon(source_name, found));
+            }
             "the Feature's geometry holds no polygon".to_string()
         }
         GeoJson::FeatureCollection(fc) => {
             let mut skipped: Vec<String> = Vec::new();
             for (i, f) in fc.features.iter().enumerate() {
                 let what = format!("feature {}", i + 1);
-                match f.geometry.as_ref() {
-                    None => skipped.push(format!("{what} has no geometry")),
-                    Some(g) => {
-                        let mut own = Vec::new();
-                        match collect(g, &what, &mut own) {
-                            Ok(()) => polygons.extend(own),
-                            Err(found) => skipped.push(found),
-                        }
-                    }
+                let Some(g) = f.geometry.as_ref() else {
+                    skipped.push(format!("{what} has no geometry"));
+                    continue;
+                };
+                let mut own = Vec::new();
+                let mut own_others = Vec::new();
+                collect(g, &what, &mut own, &mut own_others).map_err(parse_error)?;
+                if own.is_empty() {
+                    skipped.extend(own_others);
+                } else if !own_others.is_empty() {
+                    return Err(unsupported(
+                        source_name,
+                        format!(
+                            "{what} holds polygons together with other geometry ({}); put \
+                             the polygons and the other geometry in separate features",
+                            own_others.join(", ")
+                        ),
+                    ));
+                } else {
+                    polygons.extend(own);
                 }
             }
             if skipped.is_empty() {
@@ -103,44 +133,125 @@ fn not_a_polygon(source_name: &str, found: &str) -> GeometryError {
     )
 }
 
-/// Adds the polygons of `g` to `out`; any other geometry kind, or a position with fewer than two
-/// numbers, is an error saying which.
-fn collect(g: &Geometry, what: &str, out: &mut Vec<Polygon<f64>>) -> Result<(), String> {
-    match &g.value {
-        GeometryValue::Polygon { coordinates } => out.push(polygon(coordinates, what)?),
-        GeometryValue::MultiPolygon { coordinates } => {
-            for (i, p) in coordinates.iter().enumerate() {
-                out.push(polygon(p, &format!("{what}, polygon {}", i + 1))?);
+/// Checks what the typed parse lets pass although it would drop part of the input: a Feature
+/// without a `geometry` member (RFC 7946 §3.2 requires it; `null` means "no geometry"), and a
+/// GeometryCollection with `coordinates` (§7.1).
+fn check_members(value: &JsonValue, what: &str) -> Result<(), String> {
+    let Some(object) = value.as_object() else {
+        return Ok(());
+    };
+    match object.get("type").and_then(JsonValue::as_str) {
+        Some("FeatureCollection") => {
+            let features = object.get("features").and_then(JsonValue::as_array);
+            for (i, f) in features.into_iter().flatten().enumerate() {
+                check_members(f, &format!("feature {}", i + 1))?;
             }
         }
-        GeometryValue::GeometryCollection { geometries } => {
-            for (i, inner) in geometries.iter().enumerate() {
-                collect(inner, &format!("{what}, member {}", i + 1), out)?;
+        Some("Feature") => match object.get("geometry") {
+            None => {
+                let keys: Vec<&str> = object.keys().map(String::as_str).collect();
+                return Err(format!(
+                    "{what} has no \"geometry\" member (its members are {}); a Feature needs \
+                     one — write \"geometry\": null for a feature without geometry. Is the key \
+                     misspelt?",
+                    keys.join(", ")
+                ));
+            }
+            Some(g) => check_members(g, what)?,
+        },
+        Some("GeometryCollection") => {
+            if object.contains_key("coordinates") {
+                return Err(format!(
+                    "{what} is a GeometryCollection with a \"coordinates\" member, which would \
+                     be ignored; its parts belong in \"geometries\""
+                ));
+            }
+            let members = object.get("geometries").and_then(JsonValue::as_array);
+            for (i, g) in members.into_iter().flatten().enumerate() {
+                check_members(g, &format!("{what}, member {}", i + 1))?;
             }
         }
-        other => return Err(format!("{what} is a {}", other.type_name())),
+        _ => {}
     }
     Ok(())
 }
 
-/// A geo polygon from GeoJSON rings (the first is the exterior). Extra values of a position
-/// (elevation) are ignored.
+/// Adds the polygons of `g` to `polygons` and a description of each member of another kind
+/// ("feature 2 is a Point") to `others`. A malformed polygon is an error saying where.
+fn collect(
+    g: &Geometry,
+    what: &str,
+    polygons: &mut Vec<Polygon<f64>>,
+    others: &mut Vec<String>,
+) -> Result<(), String> {
+    match &g.value {
+        GeometryValue::Polygon { coordinates } => polygons.push(polygon(coordinates, what)?),
+        GeometryValue::MultiPolygon { coordinates } => {
+            for (i, p) in coordinates.iter().enumerate() {
+                polygons.push(polygon(p, &format!("{what}, polygon {}", i + 1))?);
+            }
+        }
+        GeometryValue::GeometryCollection { geometries } => {
+            for (i, inner) in geometries.iter().enumerate() {
+                collect(
+                    inner,
+                    &format!("{what}, member {}", i + 1),
+                    polygons,
+                    others,
+                )?;
+            }
+        }
+        other => others.push(format!("{what} is a {}", other.type_name())),
+    }
+    Ok(())
+}
+
+/// A geo polygon from GeoJSON rings (the first is the exterior). A third value of a position
+/// (elevation) is ignored; every position of the polygon must have as many values as its first,
+/// and every ring must end at its first position.
 fn polygon(rings: &[Vec<Position>], what: &str) -> Result<Polygon<f64>, String> {
     let mut converted = Vec::with_capacity(rings.len());
+    let mut values: Option<usize> = None;
     for (r, ring) in rings.iter().enumerate() {
         let mut coords = Vec::with_capacity(ring.len());
         for (i, p) in ring.iter().enumerate() {
+            let place = format!("{what}: position {} of ring {}", i + 1, r + 1);
+            let n = p.as_slice().len();
             match p.as_slice() {
-                [x, y, ..] => coords.push(Coord { x: *x, y: *y }),
-                short => {
+                [x, y] | [x, y, _] => match values {
+                    Some(first) if first != n => {
+                        return Err(format!(
+                            "{place} has {n} numbers but the polygon's first position has \
+                             {first}; is a bracket or comma misplaced?"
+                        ));
+                    }
+                    _ => {
+                        values = Some(n);
+                        coords.push(Coord { x: *x, y: *y });
+                    }
+                },
+                [_, _, ..] => {
                     return Err(format!(
-                        "{what}: position {} of ring {} has {} number(s); a position is [x, y]",
-                        i + 1,
-                        r + 1,
-                        short.len()
+                        "{place} has {n} numbers; a position is [x, y] or [x, y, elevation] — is \
+                         a bracket missing between two positions?"
                     ));
                 }
+                _ => {
+                    return Err(format!("{place} has {n} number(s); a position is [x, y]"));
+                }
             }
+        }
+        match (coords.first(), coords.last()) {
+            (Some(&first), Some(&last)) if first != last => {
+                return Err(format!(
+                    "{what}: ring {} is not closed: it starts at {} and ends at {}; a GeoJSON \
+                     ring ends with its first position (was a position lost?)",
+                    r + 1,
+                    pt(first),
+                    pt(last)
+                ));
+            }
+            _ => {}
         }
         converted.push(LineString::new(coords));
     }
@@ -270,5 +381,129 @@ mod tests {
         assert!(matches!(e, GeometryError::Parse { .. }), "{e:?}");
         let e = err(r#"{"type": "Polygon", "coordinates": [[[0,0],[NaN,0],[4,4],[0,0]]]}"#);
         assert!(matches!(e, GeometryError::Parse { .. }), "{e:?}");
+    }
+
+    /// The error for `text`, which must be a GeoJSON parse error containing `expected`.
+    fn parse_err(text: &str, expected: &str) {
+        let e = err(text);
+        assert!(
+            matches!(e, GeometryError::Parse { format: FORMAT, .. }),
+            "{text}: {e:?}"
+        );
+        let msg = e.to_string();
+        assert!(msg.contains(expected), "{text}: {msg}");
+    }
+
+    #[test]
+    fn misspelt_geometry_key_is_an_error_not_a_skipped_feature() {
+        // Before, the feature counted as having no geometry and was skipped: the venue lost a
+        // part silently.
+        let text = r#"{"type": "FeatureCollection", "features": [
+          {"type": "Feature", "properties": {}, "geometry":
+            {"type": "Polygon", "coordinates": [[[0,0],[4,0],[4,3],[0,3],[0,0]]]}},
+          {"type": "Feature", "properties": {}, "geometri":
+            {"type": "Polygon", "coordinates": [[[4,0],[8,0],[8,3],[4,3],[4,0]]]}}
+        ]}"#;
+        parse_err(
+            text,
+            "feature 2 has no \"geometry\" member (its members are geometri, properties, type)",
+        );
+        parse_err(
+            r#"{"type": "Feature", "properties": {}}"#,
+            "the GeoJSON object has no \"geometry\" member",
+        );
+        // `null` is a feature without geometry: skipped in a collection.
+        let text = r#"{"type": "FeatureCollection", "features": [
+          {"type": "Feature", "properties": {}, "geometry": null},
+          {"type": "Feature", "properties": {}, "geometry":
+            {"type": "Polygon", "coordinates": [[[0,0],[4,0],[4,3],[0,3],[0,0]]]}}
+        ]}"#;
+        assert_eq!(
+            walkable_area_from_geojson(text, "venue.geojson")
+                .unwrap()
+                .area(),
+            12.0
+        );
+    }
+
+    #[test]
+    fn extra_values_and_merged_positions_are_errors() {
+        // "],[" lost between two positions: one position of four numbers, not a truncated one.
+        parse_err(
+            r#"{"type": "Polygon", "coordinates": [[[0,0],[4,0,4,3],[0,3],[0,0]]]}"#,
+            "the geometry: position 2 of ring 1 has 4 numbers; a position is [x, y] or \
+             [x, y, elevation]",
+        );
+        parse_err(
+            r#"{"type": "Polygon", "coordinates": [[[0,0],[4,0],[4,3,1],[0,3],[0,0]]]}"#,
+            "position 3 of ring 1 has 3 numbers but the polygon's first position has 2",
+        );
+        // An elevation on every position is fine (and ignored).
+        let area = walkable_area_from_geojson(
+            r#"{"type": "Polygon", "coordinates": [[[0,0,5],[4,0,5],[4,3,5],[0,3,5],[0,0,5]]]}"#,
+            "venue.geojson",
+        )
+        .unwrap();
+        assert_eq!(area.area(), 12.0);
+    }
+
+    #[test]
+    fn unclosed_ring_is_an_error_not_closed_silently() {
+        parse_err(
+            r#"{"type": "Polygon", "coordinates": [[[0,0],[4,0],[4,3],[0,3]]]}"#,
+            "the geometry: ring 1 is not closed: it starts at (0, 0) and ends at (0, 3)",
+        );
+        parse_err(
+            r#"{"type": "MultiPolygon", "coordinates": [[[[0,0],[4,0],[4,3],[0,0]]],
+               [[[4,0],[8,0],[8,3]]]]}"#,
+            "the geometry, polygon 2: ring 1 is not closed",
+        );
+    }
+
+    #[test]
+    fn a_broken_polygon_feature_is_an_error_not_skipped() {
+        let text = r#"{"type": "FeatureCollection", "features": [
+          {"type": "Feature", "properties": {}, "geometry":
+            {"type": "Polygon", "coordinates": [[[0,0],[4,0],[4,3],[0,3],[0,0]]]}},
+          {"type": "Feature", "properties": {}, "geometry":
+            {"type": "Polygon", "coordinates": [[[4,0],[8],[8,3],[4,3],[4,0]]]}}
+        ]}"#;
+        parse_err(text, "feature 2: position 2 of ring 1 has 1 number(s)");
+        // A feature mixing a polygon with a point: the polygon is not dropped with the point.
+        let text = r#"{"type": "FeatureCollection", "features": [
+          {"type": "Feature", "properties": {}, "geometry":
+            {"type": "Polygon", "coordinates": [[[0,0],[4,0],[4,3],[0,3],[0,0]]]}},
+          {"type": "Feature", "properties": {}, "geometry": {"type": "GeometryCollection",
+            "geometries": [
+              {"type": "Polygon", "coordinates": [[[4,0],[8,0],[8,3],[4,3],[4,0]]]},
+              {"type": "Point", "coordinates": [6, 1]}]}}
+        ]}"#;
+        let e = err(text);
+        assert!(matches!(e, GeometryError::Unsupported { .. }), "{e:?}");
+        assert!(
+            e.to_string().contains(
+                "feature 2 holds polygons together with other geometry (feature 2, member 2 is \
+                 a Point)"
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn ignored_members_and_trailing_text_are_errors() {
+        parse_err(
+            r#"{"type": "GeometryCollection", "geometries": [],
+                "coordinates": [[[0,0],[4,0],[4,3],[0,0]]]}"#,
+            "the GeoJSON object is a GeometryCollection with a \"coordinates\" member",
+        );
+        parse_err(
+            r#"{"type": "Polygon", "coordinates": [[[0,0],[4,0],[4,3],[0,0]]]} {"type": "Polygon"}"#,
+            "trailing characters at line 1 column 65",
+        );
+        parse_err(
+            r#"{"type": "Polygon", "coordinates": [[[0,0],[4,0],[4,3],[0,0]]],
+                "coordinates": [[[0,0],[1,0],[1,1],[0,0]]]}"#,
+            "duplicate field `coordinates`",
+        );
     }
 }

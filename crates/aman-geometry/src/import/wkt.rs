@@ -2,9 +2,9 @@
 
 use std::str::FromStr;
 
-use geo::{Geometry, Polygon};
+use geo::{Coord, Geometry, Polygon};
 
-use super::{check_polygon, line_col, strip_bom, unsupported, walkable_from_polygons};
+use super::{check_polygon, line_col, pt, strip_bom, unsupported, walkable_from_polygons};
 use crate::{GeometryError, WalkableArea};
 
 const FORMAT: &str = "WKT";
@@ -14,7 +14,9 @@ const FORMAT: &str = "WKT";
 /// `GEOMETRYCOLLECTION (POLYGON ((…), (hole…), …))`). Surrounding whitespace is ignored.
 ///
 /// A single polygon is used exactly as written. Several polygons are validated one by one and
-/// united; the union must be one connected polygon.
+/// united; the union must be one connected polygon. Nothing is skipped or repaired: text after
+/// the geometry, a point with more or fewer values than the others, or a ring that does not end
+/// at its first point is an error. A Z or M value (`POLYGON Z ((0 0 1, …))`) is ignored.
 ///
 /// ```
 /// use aman_geometry::import::walkable_area_from_wkt;
@@ -26,7 +28,7 @@ const FORMAT: &str = "WKT";
 ///
 /// # Errors
 /// [`GeometryError::Parse`] if the text is not WKT (with the line and column of the first
-/// problem found), [`GeometryError::Unsupported`] if it holds no polygon or another kind of
+/// problem found) or a ring is not closed, [`GeometryError::Unsupported`] if it holds no polygon or another kind of
 /// geometry, [`GeometryError::InvalidPolygon`] if a polygon is invalid or the polygons do not
 /// unite into one connected polygon.
 pub fn walkable_area_from_wkt(
@@ -60,7 +62,8 @@ pub fn walkable_area_from_wkt(
 /// ```
 ///
 /// # Errors
-/// [`GeometryError::Parse`] if the text is not WKT, [`GeometryError::Unsupported`] if it holds
+/// [`GeometryError::Parse`] if the text is not WKT or a ring is not closed,
+/// [`GeometryError::Unsupported`] if it holds
 /// no polygon, several, or another kind of geometry, [`GeometryError::InvalidPolygon`] if the
 /// polygon is invalid.
 pub fn polygon_from_wkt(text: &str, source_name: &str) -> Result<Polygon<f64>, GeometryError> {
@@ -104,7 +107,67 @@ fn parse(text: &str, source_name: &str) -> Result<Geometry<f64>, GeometryError> 
     if let Some(problem) = lexical {
         return Err(parse_error(problem));
     }
+    // geo closes an open ring silently; an open ring in the text may have lost its last points.
+    check_rings_closed(&wkt, "").map_err(parse_error)?;
     Geometry::try_from(wkt).map_err(|e| parse_error(e.to_string()))
+}
+
+/// Checks that every ring of every polygon in `wkt` ends at its first point, as WKT requires.
+/// `what` names `wkt` for the message (empty at the top).
+fn check_rings_closed(wkt: &::wkt::Wkt<f64>, what: &str) -> Result<(), String> {
+    use ::wkt::Wkt;
+    let polygon = |p: &::wkt::types::Polygon<f64>, what: &str| -> Result<(), String> {
+        for (r, ring) in p.rings().iter().enumerate() {
+            let (Some(first), Some(last)) = (ring.coords().first(), ring.coords().last()) else {
+                continue;
+            };
+            if (first.x, first.y) != (last.x, last.y) {
+                let name = if r == 0 {
+                    "the outer ring".to_string()
+                } else {
+                    format!("hole {r}")
+                };
+                return Err(format!(
+                    "{name} of {what} is not closed: it starts at {} and ends at {}; a WKT ring \
+                     ends with its first point (was a point lost?)",
+                    pt(Coord {
+                        x: first.x,
+                        y: first.y
+                    }),
+                    pt(Coord {
+                        x: last.x,
+                        y: last.y
+                    })
+                ));
+            }
+        }
+        Ok(())
+    };
+    let name = |top: &str| {
+        if what.is_empty() {
+            top.to_string()
+        } else {
+            what.to_string()
+        }
+    };
+    match wkt {
+        Wkt::Polygon(p) => polygon(p, &name("the POLYGON")),
+        Wkt::MultiPolygon(mp) => {
+            let whole = name("the MULTIPOLYGON");
+            for (i, p) in mp.polygons().iter().enumerate() {
+                polygon(p, &format!("polygon {} of {whole}", i + 1))?;
+            }
+            Ok(())
+        }
+        Wkt::GeometryCollection(gc) => {
+            let whole = name("the GEOMETRYCOLLECTION");
+            for (i, g) in gc.geometries().iter().enumerate() {
+                check_rings_closed(g, &format!("item {} of {whole}", i + 1))?;
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The polygons of a geometry; any other kind is an error naming it.
@@ -539,6 +602,90 @@ mod tests {
         assert!(e.to_string().starts_with("target: invalid polygon:"), "{e}");
         let e = polygon_from_wkt("POINT (1 1)", "target").unwrap_err();
         assert!(matches!(e, GeometryError::Unsupported { .. }), "{e}");
+    }
+
+    #[test]
+    fn unclosed_ring_is_an_error_not_closed_silently() {
+        let cases = [
+            (
+                "POLYGON ((0 0, 4 0, 4 3, 0 3))",
+                "the outer ring of the POLYGON is not closed: it starts at (0, 0) and ends at \
+                 (0, 3)",
+            ),
+            (
+                "POLYGON ((0 0, 10 0, 10 4, 0 4, 0 0), (1 1, 2 1, 2 2, 1 2))",
+                "hole 1 of the POLYGON is not closed: it starts at (1, 1) and ends at (1, 2)",
+            ),
+            (
+                "MULTIPOLYGON (((0 0, 1 0, 1 1, 0 0)), ((1 0, 2 0, 2 1)))",
+                "the outer ring of polygon 2 of the MULTIPOLYGON is not closed",
+            ),
+            (
+                "GEOMETRYCOLLECTION (POLYGON ((0 0, 1 0, 1 1, 0 0)), \
+                 MULTIPOLYGON (((1 0, 2 0, 2 1))))",
+                "the outer ring of polygon 1 of item 2 of the GEOMETRYCOLLECTION is not closed",
+            ),
+            (
+                "POLYGON Z ((0 0 1, 4 0 1, 4 3 1, 0 3 1))",
+                "the outer ring of the POLYGON is not closed",
+            ),
+        ];
+        for (text, expected) in cases {
+            let e = err(text);
+            assert!(
+                matches!(e, GeometryError::Parse { format: FORMAT, .. }),
+                "{e:?}"
+            );
+            let msg = e.to_string();
+            assert!(msg.contains(expected), "{text}: {msg}");
+        }
+        let e = polygon_from_wkt("POLYGON ((0 0, 4 0, 4 3, 0 3))", "zone").unwrap_err();
+        assert!(e.to_string().contains("is not closed"), "{e}");
+        // A ring closed in x and y reads, also with a third value.
+        let area =
+            walkable_area_from_wkt("POLYGON Z ((0 0 1, 4 0 1, 4 3 1, 0 3 1, 0 0 1))", "z").unwrap();
+        assert_eq!(area.area(), 12.0);
+    }
+
+    #[test]
+    fn nothing_after_the_geometry_and_no_extra_values_are_skipped() {
+        let cases = [
+            (
+                "POLYGON ((0 0, 4 0, 4 3, 0 3, 0 0)),",
+                "column 36: unexpected text after the end of the geometry",
+            ),
+            (
+                "POLYGON ((0 0, 4 0, 4 3, 0 3, 0 0)) 5",
+                "column 37: unexpected text after the end of the geometry",
+            ),
+            (
+                "POLYGON ((0 0, 4 0, 4 3, 0 3, 0 0))\n(1 1, 2 1, 2 2, 1 1)",
+                "line 2, column 1: unexpected text after the end of the geometry",
+            ),
+            (
+                "POLYGON ((0 0, 4 0 7, 4 3, 0 3, 0 0))",
+                "column 16: this point has 3 numbers but the first point has 2",
+            ),
+            (
+                "POLYGON ((0 0, 4 0, 4 3, 0 3, 0 0, 9))",
+                "column 36: a coordinate has 1 number(s)",
+            ),
+        ];
+        for (text, expected) in cases {
+            let e = err(text);
+            assert!(
+                matches!(e, GeometryError::Parse { format: FORMAT, .. }),
+                "{e:?}"
+            );
+            let msg = e.to_string();
+            assert!(msg.contains(expected), "{text}: {msg}");
+        }
+        // Three values without Z: not silently read as x y z.
+        let e = err("POLYGON ((0 0 7, 4 0 7, 4 3 7, 0 3 7, 0 0 7))");
+        assert!(
+            matches!(e, GeometryError::Parse { format: FORMAT, .. }),
+            "{e:?}"
+        );
     }
 
     #[test]
