@@ -6,15 +6,23 @@ use std::path::Path;
 
 mod common;
 
-fn head_on(model: &str, dt: f64) -> aman_scenario::Scenario {
+/// A corridor `length` × `width` m with an exit strip at each end, an eastbound and a
+/// westbound population (`east` and `west`: the TOML keys placing them), and `model`.
+fn corridor(
+    length: f64,
+    width: f64,
+    model: &str,
+    east: &str,
+    west: &str,
+) -> aman_scenario::Scenario {
     let text = format!(
         r#"
 [simulation]
-dt = {dt}
-end_time = 120.0
+end_time = 300.0
+seed = 5
 
 [geometry]
-wkt = "POLYGON ((0 0, 20 0, 20 3, 0 3, 0 0))"
+wkt = "POLYGON ((0 0, {length} 0, {length} {width}, 0 {width}, 0 0))"
 
 [model]
 kind = "{model}"
@@ -22,12 +30,12 @@ kind = "{model}"
 [[stages]]
 kind = "exit"
 name = "east"
-polygon = [[19.5, 0], [20, 0], [20, 3], [19.5, 3]]
+polygon = [[{x1}, 0], [{length}, 0], [{length}, {width}], [{x1}, {width}]]
 
 [[stages]]
 kind = "exit"
 name = "west"
-polygon = [[0, 0], [0.5, 0], [0.5, 3], [0, 3]]
+polygon = [[0, 0], [0.5, 0], [0.5, {width}], [0, {width}]]
 
 [[journeys]]
 name = "to-east"
@@ -40,25 +48,33 @@ stages = ["west"]
 [[populations]]
 name = "eastbound"
 journey = "to-east"
-area = [[4, 1], [6, 1], [6, 2], [4, 2]]
-positions = [[5, 1.5]]
-desired_speed = 1.2
+{east}
 
 [[populations]]
 name = "westbound"
 journey = "to-west"
-area = [[14, 1], [16, 1], [16, 2], [14, 2]]
-positions = [[15, 1.5]]
-desired_speed = 1.2
-"#
+{west}
+"#,
+        x1 = length - 0.5
     );
-    aman_scenario::load_str(&text, Path::new("head-on.toml"), &Default::default())
+    aman_scenario::load_str(&text, Path::new("corridor.toml"), &Default::default())
         .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// One person each way, on exactly the line y = 1.5.
+fn head_on(model: &str) -> aman_scenario::Scenario {
+    corridor(
+        20.0,
+        3.0,
+        model,
+        "area = [[4, 1], [6, 1], [6, 2], [4, 2]]\npositions = [[5, 1.5]]",
+        "area = [[14, 1], [16, 1], [16, 2], [14, 2]]\npositions = [[15, 1.5]]",
+    )
 }
 
 #[test]
 fn two_agents_head_on_pass_each_other_cfsm() {
-    let mut sc = head_on("collision_free_speed", 0.01);
+    let mut sc = head_on("collision_free_speed");
     let v = common::run_checked(&mut sc, 1);
     assert_eq!((v.outside, v.crossed_wall), (0, 0));
     assert!(
@@ -76,7 +92,7 @@ fn two_agents_head_on_pass_each_other_cfsm() {
 
 #[test]
 fn two_agents_head_on_pass_each_other_sfm() {
-    let mut sc = head_on("social_force", 0.01);
+    let mut sc = head_on("social_force");
     let v = common::run_checked(&mut sc, 1);
     assert_eq!((v.outside, v.crossed_wall), (0, 0));
     assert!(
@@ -90,46 +106,13 @@ fn two_agents_head_on_pass_each_other_sfm() {
 /// through.
 #[test]
 fn counter_flow_in_a_corridor_resolves() {
-    let text = r#"
-[simulation]
-end_time = 300.0
-seed = 5
-
-[geometry]
-wkt = "POLYGON ((0 0, 30 0, 30 3, 0 3, 0 0))"
-
-[[stages]]
-kind = "exit"
-name = "east"
-polygon = [[29.5, 0], [30, 0], [30, 3], [29.5, 3]]
-
-[[stages]]
-kind = "exit"
-name = "west"
-polygon = [[0, 0], [0.5, 0], [0.5, 3], [0, 3]]
-
-[[journeys]]
-name = "to-east"
-stages = ["east"]
-
-[[journeys]]
-name = "to-west"
-stages = ["west"]
-
-[[populations]]
-name = "eastbound"
-journey = "to-east"
-area = [[1, 0], [9, 0], [9, 3], [1, 3]]
-count = 30
-
-[[populations]]
-name = "westbound"
-journey = "to-west"
-area = [[21, 0], [29, 0], [29, 3], [21, 3]]
-count = 30
-"#;
-    let mut sc =
-        aman_scenario::load_str(text, Path::new("counter-flow.toml"), &Default::default()).unwrap();
+    let mut sc = corridor(
+        30.0,
+        3.0,
+        "collision_free_speed",
+        "area = [[1, 0], [9, 0], [9, 3], [1, 3]]\ncount = 30",
+        "area = [[21, 0], [29, 0], [29, 3], [21, 3]]\ncount = 30",
+    );
     let v = common::run_checked(&mut sc, 5);
     assert_eq!((v.outside, v.crossed_wall), (0, 0));
     assert!(

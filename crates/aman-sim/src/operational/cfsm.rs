@@ -26,7 +26,8 @@
 use aman_geometry::Vec2;
 
 use super::{
-    Kinematics, OperationalModel, StepContext, check_range, for_each_wall_point, wall_between,
+    Kinematics, OperationalModel, StepContext, check_range, for_each_visible_neighbour,
+    for_each_wall_point,
 };
 use crate::{Agents, SimError};
 
@@ -122,7 +123,6 @@ impl OperationalModel for CollisionFreeSpeedModel {
             };
         }
         let near_walls = ctx.walls.near(x);
-        let cutoff2 = ctx.cutoff * ctx.cutoff;
         // direction: desired + neighbour and wall repulsion (Tordeux et al. 2016, direction
         // model). The visible neighbours are kept in a stack buffer so that the spacing pass
         // neither searches the grid nor tests the walls again (a second search only if more
@@ -131,20 +131,9 @@ impl OperationalModel for CollisionFreeSpeedModel {
         let mut count = 0usize;
         let mut overflow = false;
         let mut dir = e0;
-        ctx.neighbours.for_each_near(x, |j| {
-            if j == i {
-                return;
-            }
-            let d = a.position[j] - x;
-            let dist2 = d.norm_sq();
-            // an agent at the very same point is neither ahead nor behind and gets no
-            // repulsion; without this, two coincident agents would block each other for good
-            if dist2 > cutoff2 || dist2 == 0.0 {
-                return;
-            }
-            if !near_walls.is_empty() && wall_between(ctx.walls, near_walls, x, a.position[j]) {
-                return;
-            }
+        // (an agent at the very same point is skipped: it is neither ahead nor behind, and
+        // counting it would block both agents for good)
+        for_each_visible_neighbour(ctx, i, near_walls, |j, d, dist2| {
             let dist = dist2.sqrt();
             let l = r + a.radius[j];
             let mag = self.strength_neighbor_repulsion
@@ -181,20 +170,11 @@ impl OperationalModel for CollisionFreeSpeedModel {
                 }
             }
         } else {
-            ctx.neighbours.for_each_near(x, |j| {
-                if j == i {
-                    return;
-                }
-                let d = a.position[j] - x;
-                let dist2 = d.norm_sq();
+            for_each_visible_neighbour(ctx, i, near_walls, |j, d, dist2| {
                 let l = r + a.radius[j];
-                if dist2 > cutoff2 || dist2 == 0.0 || !ahead(d, l) {
-                    return;
+                if ahead(d, l) {
+                    spacing = spacing.min(dist2.sqrt() - l);
                 }
-                if !near_walls.is_empty() && wall_between(ctx.walls, near_walls, x, a.position[j]) {
-                    return;
-                }
-                spacing = spacing.min(dist2.sqrt() - l);
             });
         }
         let speed = (spacing / a.time_gap[i]).max(0.0).min(a.desired_speed[i]);

@@ -127,3 +127,32 @@ pub(crate) fn check_range(
         })
     }
 }
+
+/// Calls `f(j, d, dist²)` for every other agent `j` within the cut-off of agent `i`, with
+/// `d = x_j − x_i`, skipping an agent at the very same point and agents hidden behind a wall
+/// (JuPedSim removes those from the neighbourhood too). `near_walls` are the walls near `x_i`.
+#[inline]
+pub(crate) fn for_each_visible_neighbour(
+    ctx: &StepContext<'_>,
+    i: usize,
+    near_walls: &[u32],
+    mut f: impl FnMut(usize, Vec2, f64),
+) {
+    let a = ctx.agents;
+    let x = a.position[i];
+    let cutoff2 = ctx.cutoff * ctx.cutoff;
+    ctx.neighbours.for_each_near(x, |j| {
+        if j == i {
+            return;
+        }
+        let d = a.position[j] - x;
+        let dist2 = d.norm_sq();
+        if dist2 > cutoff2 || dist2 == 0.0 {
+            return;
+        }
+        if !near_walls.is_empty() && wall_between(ctx.walls, near_walls, x, a.position[j]) {
+            return;
+        }
+        f(j, d, dist2);
+    });
+}

@@ -29,7 +29,8 @@
 use aman_geometry::Vec2;
 
 use super::{
-    Kinematics, OperationalModel, StepContext, check_range, for_each_wall_point, wall_between,
+    Kinematics, OperationalModel, StepContext, check_range, for_each_visible_neighbour,
+    for_each_wall_point,
 };
 use crate::{Agents, SimError};
 
@@ -156,19 +157,8 @@ impl OperationalModel for SocialForceModel {
         let v0 = a.desired_speed[i];
         let mut force = (e0 * v0 - v) * (m / self.relaxation_time);
         let near_walls = ctx.walls.near(x);
-        let cutoff2 = ctx.cutoff * ctx.cutoff;
-        ctx.neighbours.for_each_near(x, |j| {
-            if j == i {
-                return;
-            }
-            let diff = x - a.position[j];
-            let d2 = diff.norm_sq();
-            if d2 > cutoff2 || d2 == 0.0 {
-                return;
-            }
-            if !near_walls.is_empty() && wall_between(ctx.walls, near_walls, x, a.position[j]) {
-                return;
-            }
+        for_each_visible_neighbour(ctx, i, near_walls, |j, to_j, d2| {
+            let diff = -to_j;
             let d = d2.sqrt();
             let n = diff * (1.0 / d);
             let rij = r + a.radius[j];
