@@ -917,7 +917,19 @@ fn operational_pass<M: OperationalModel>(m: &M, ctx: &StepContext<'_>, next: &mu
     next.par_iter_mut()
         .enumerate()
         .with_min_len(256)
-        .for_each(|(i, k)| *k = m.next_state(ctx, i));
+        .for_each(|(i, k)| {
+            *k = if ctx.desired[i] == Vec2::ZERO {
+                // standing (pre-movement, no open target, lost): the same for every model
+                let a = ctx.agents;
+                Kinematics {
+                    position: a.position[i],
+                    velocity: Vec2::ZERO,
+                    orientation: a.orientation[i],
+                }
+            } else {
+                m.next_state(ctx, i)
+            }
+        });
 }
 
 /// Keeps a move from `from` to `to` off the walls: the move may not cross a wall nor end closer

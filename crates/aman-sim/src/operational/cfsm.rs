@@ -115,13 +115,6 @@ impl OperationalModel for CollisionFreeSpeedModel {
         let x = a.position[i];
         let r = a.radius[i];
         let e0 = ctx.desired[i];
-        if e0 == Vec2::ZERO {
-            return Kinematics {
-                position: x,
-                velocity: Vec2::ZERO,
-                orientation: a.orientation[i],
-            };
-        }
         let near_walls = ctx.walls.near(x);
         // direction: desired + neighbour and wall repulsion (Tordeux et al. 2016, direction
         // model). The visible neighbours are kept in a stack buffer so that the spacing pass

@@ -49,7 +49,8 @@ pub trait OperationalModel: Send + Sync {
     /// Distance (metres) beyond which other agents have no (or negligible, documented) effect.
     /// The neighbour grid uses it as its cell size.
     fn cutoff(&self, agents: &Agents) -> f64;
-    /// The next state of agent `i`, from the current generation only.
+    /// The next state of agent `i`, from the current generation only. Called only for agents
+    /// with a non-zero desired direction; standing agents are kept in place by the simulation.
     fn next_state(&self, ctx: &StepContext<'_>, i: usize) -> Kinematics;
 }
 

@@ -26,8 +26,6 @@
 //! Phys. Rev. E 51, 4282 (1995), Eq. (4). Interactions farther than `r_ij + 10 B` (force below
 //! `A·e^{-10}` ≈ 0.09 N) are dropped.
 
-use aman_geometry::Vec2;
-
 use super::{
     Kinematics, OperationalModel, StepContext, check_range, for_each_visible_neighbour,
     for_each_wall_point,
@@ -145,13 +143,6 @@ impl OperationalModel for SocialForceModel {
         let v = a.velocity[i];
         let r = a.radius[i];
         let e0 = ctx.desired[i];
-        if e0 == Vec2::ZERO {
-            return Kinematics {
-                position: x,
-                velocity: Vec2::ZERO,
-                orientation: a.orientation[i],
-            };
-        }
         let m = self.mass;
         let dt = ctx.dt;
         let v0 = a.desired_speed[i];
