@@ -42,4 +42,7 @@ pub enum AnalysisError {
         /// The largest number of cells accepted.
         max: usize,
     },
+    /// The trajectory data breaks its invariants (see `TrajectoryData::check`).
+    #[error("invalid trajectory data: {0}")]
+    InvalidTrajectory(String),
 }

@@ -21,11 +21,24 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod classic;
+pub mod crossing;
 pub mod density;
 mod error;
 pub mod evacuation;
 pub mod flow;
+pub mod index;
+pub mod line_fd;
 pub mod los;
+pub mod neighbours;
+pub mod passing;
+pub mod pressure;
+pub mod profiles;
+pub mod rset;
+pub mod speed;
+pub mod time_distance;
+pub mod validation;
+pub mod voronoi;
 
 pub use density::{DensityGrid, DensityPeak};
 pub use error::AnalysisError;
@@ -33,4 +46,5 @@ pub use evacuation::{EvacuationTimes, evacuation_times};
 pub use flow::{
     IntervalFlow, NtPoint, flow_in_windows, interval_flows, mean_flow, n_t, specific_flow,
 };
+pub use index::{FrameSeries, TrajectoryIndex};
 pub use los::FruinLevel;

@@ -5,6 +5,7 @@
 //!
 //! - [`Vec2`] and [`Segment`]: the small value types the simulator's hot loop works with.
 //! - [`WalkableArea`]: a validated, immutable polygon with holes (PedPy's `WalkableArea`).
+//! - [`MeasurementArea`]: a simple polygon in which density and speed are measured.
 //! - [`WallIndex`]: the boundary segments binned into a uniform grid, so each agent tests only
 //!   the walls near it (JuPedSim's `CollisionGeometry`).
 //! - [`import`]: readers for WKT, GeoJSON and JuPedSim/JPSreport geometry XML.
@@ -12,11 +13,13 @@
 
 mod error;
 pub mod import;
+mod measurement_area;
 mod vec2;
 mod walkable;
 mod wall_index;
 
 pub use error::GeometryError;
+pub use measurement_area::MeasurementArea;
 pub use vec2::{Segment, Vec2};
 pub use walkable::{MeasurementLine, WalkableArea};
 pub use wall_index::WallIndex;

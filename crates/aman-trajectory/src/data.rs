@@ -5,9 +5,11 @@ use std::ops::RangeInclusive;
 /// Positions of persons over frames, with the frame rate that turns frames into time.
 ///
 /// Struct-of-arrays: row `i` is person `id[i]` at frame `frame[i]`, standing at
-/// (`x[i]`, `y[i]`). All four vectors have the same length. Rows are sorted by frame, then by
-/// id (the readers of this crate guarantee it; code that fills the fields by hand should keep
-/// it). Time of a frame in seconds is `frame / frame_rate`.
+/// (`x[i]`, `y[i]`). All vectors (including each [`ExtraColumn`]) have the same length. Rows
+/// are sorted by frame, then by id, and a (frame, id) pair appears at most once: the readers
+/// of this crate guarantee it, and code that fills the fields by hand calls
+/// [`TrajectoryData::sort_rows`] and [`TrajectoryData::check`]. Time of a frame in seconds is
+/// `frame / frame_rate`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrajectoryData {
     /// Frames per second (1/s) of the recorded frames.
@@ -20,6 +22,107 @@ pub struct TrajectoryData {
     pub x: Vec<f64>,
     /// y coordinate of each row, in metres.
     pub y: Vec<f64>,
+    /// Further columns of the source file (z, markers, velocities, …), kept row-aligned.
+    pub extra: Vec<ExtraColumn>,
+}
+
+/// A column of a trajectory file beyond id, frame, x and y, kept so nothing is silently
+/// dropped (PeTrack's z and marker columns, a simulator's velocity, a target id, …).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExtraColumn {
+    /// Column name as in the file's header (`z`, `marker`, `vx`, …), or `column_N` (1-based
+    /// position in the file) when the file has no header.
+    pub name: String,
+    /// One value per row of the [`TrajectoryData`]. Lengths are converted to metres like x
+    /// and y when the column is known to be a length (z); other values are as in the file.
+    pub values: ExtraValues,
+}
+
+/// Values of an [`ExtraColumn`]: numbers when every value parses as one, text otherwise.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExtraValues {
+    /// Numeric values.
+    Number(Vec<f64>),
+    /// Values that are not all numbers, as written in the file.
+    Text(Vec<String>),
+}
+
+impl ExtraValues {
+    /// Number of values.
+    pub fn len(&self) -> usize {
+        match self {
+            ExtraValues::Number(v) => v.len(),
+            ExtraValues::Text(v) => v.len(),
+        }
+    }
+
+    /// True if there are no values.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn permute(&mut self, order: &[usize]) {
+        match self {
+            ExtraValues::Number(v) => *v = order.iter().map(|&i| v[i]).collect(),
+            ExtraValues::Text(v) => *v = order.iter().map(|&i| std::mem::take(&mut v[i])).collect(),
+        }
+    }
+}
+
+/// Why a [`TrajectoryData`] breaks its invariants (see [`TrajectoryData::check`]).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DataError {
+    /// The frame rate is not a positive finite number.
+    #[error("frame rate {0} frames per second is invalid: it must be finite and > 0")]
+    FrameRate(f64),
+    /// Columns of different lengths.
+    #[error("column `{column}` has {len} values but there are {rows} rows")]
+    ColumnLength {
+        /// The column.
+        column: String,
+        /// Its length.
+        len: usize,
+        /// The number of rows (length of `frame`).
+        rows: usize,
+    },
+    /// A coordinate is NaN or infinite.
+    #[error("row {row} (id {id}, frame {frame}): position ({x}, {y}) is not finite")]
+    NotFinite {
+        /// 0-based row.
+        row: usize,
+        /// Person id.
+        id: u64,
+        /// Frame.
+        frame: u64,
+        /// x, m.
+        x: f64,
+        /// y, m.
+        y: f64,
+    },
+    /// Rows not sorted by (frame, id).
+    #[error(
+        "row {row} (id {id}, frame {frame}) comes after a row with a later frame or id; rows must be sorted by frame, then id"
+    )]
+    NotSorted {
+        /// 0-based row.
+        row: usize,
+        /// Person id.
+        id: u64,
+        /// Frame.
+        frame: u64,
+    },
+    /// The same person appears twice in one frame.
+    #[error("person {id} appears twice in frame {frame} (rows {first} and {second})")]
+    Duplicate {
+        /// Person id.
+        id: u64,
+        /// Frame.
+        frame: u64,
+        /// 0-based first row.
+        first: usize,
+        /// 0-based second row.
+        second: usize,
+    },
 }
 
 impl TrajectoryData {
@@ -31,7 +134,19 @@ impl TrajectoryData {
             frame: Vec::new(),
             x: Vec::new(),
             y: Vec::new(),
+            extra: Vec::new(),
         }
+    }
+
+    /// Appends a row (person `id` at `frame`, position in metres). Only valid while there are
+    /// no extra columns (debug-asserted); keeps order only if rows are pushed in (frame, id)
+    /// order — otherwise call [`TrajectoryData::sort_rows`] afterwards.
+    pub fn push(&mut self, id: u64, frame: u64, x: f64, y: f64) {
+        debug_assert!(self.extra.is_empty(), "push with extra columns present");
+        self.id.push(id);
+        self.frame.push(frame);
+        self.x.push(x);
+        self.y.push(y);
     }
 
     /// Number of rows (person × frame).
@@ -42,6 +157,11 @@ impl TrajectoryData {
     /// True if there are no rows.
     pub fn is_empty(&self) -> bool {
         self.frame.is_empty()
+    }
+
+    /// Time of a frame in seconds: `frame / frame_rate`.
+    pub fn time(&self, frame: u64) -> f64 {
+        frame as f64 / self.frame_rate
     }
 
     /// First to last frame number present, or `None` when empty.
@@ -58,6 +178,83 @@ impl TrajectoryData {
         ids.dedup();
         ids.len()
     }
+
+    /// The extra column called `name`, if the source had one.
+    pub fn extra_column(&self, name: &str) -> Option<&ExtraColumn> {
+        self.extra.iter().find(|c| c.name == name)
+    }
+
+    /// Sorts all rows (and extra columns) by frame, then id. Stable, so duplicates keep
+    /// their file order for [`TrajectoryData::check`] to report. O(n) when already sorted.
+    pub fn sort_rows(&mut self) {
+        let sorted = self
+            .frame
+            .windows(2)
+            .zip(self.id.windows(2))
+            .all(|(f, i)| (f[0], i[0]) <= (f[1], i[1]));
+        if sorted {
+            return;
+        }
+        let mut order: Vec<usize> = (0..self.len()).collect();
+        order.sort_by_key(|&i| (self.frame[i], self.id[i]));
+        self.frame = order.iter().map(|&i| self.frame[i]).collect();
+        self.id = order.iter().map(|&i| self.id[i]).collect();
+        self.x = order.iter().map(|&i| self.x[i]).collect();
+        self.y = order.iter().map(|&i| self.y[i]).collect();
+        for column in &mut self.extra {
+            column.values.permute(&order);
+        }
+    }
+
+    /// Checks the invariants: a positive finite frame rate, columns of equal length, finite
+    /// positions, rows sorted by (frame, id), no person twice in a frame. The error names the
+    /// first offending row.
+    pub fn check(&self) -> Result<(), DataError> {
+        if !(self.frame_rate.is_finite() && self.frame_rate > 0.0) {
+            return Err(DataError::FrameRate(self.frame_rate));
+        }
+        let rows = self.frame.len();
+        let lengths = [
+            ("id", self.id.len()),
+            ("x", self.x.len()),
+            ("y", self.y.len()),
+        ]
+        .into_iter()
+        .map(|(n, l)| (n.to_owned(), l))
+        .chain(self.extra.iter().map(|c| (c.name.clone(), c.values.len())));
+        for (column, len) in lengths {
+            if len != rows {
+                return Err(DataError::ColumnLength { column, len, rows });
+            }
+        }
+        for row in 0..rows {
+            let (id, frame, x, y) = (self.id[row], self.frame[row], self.x[row], self.y[row]);
+            if !(x.is_finite() && y.is_finite()) {
+                return Err(DataError::NotFinite {
+                    row,
+                    id,
+                    frame,
+                    x,
+                    y,
+                });
+            }
+            if row > 0 {
+                let before = (self.frame[row - 1], self.id[row - 1]);
+                if before == (frame, id) {
+                    return Err(DataError::Duplicate {
+                        id,
+                        frame,
+                        first: row - 1,
+                        second: row,
+                    });
+                }
+                if before > (frame, id) {
+                    return Err(DataError::NotSorted { row, id, frame });
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -71,20 +268,90 @@ mod tests {
         assert_eq!(d.len(), 0);
         assert_eq!(d.frames(), None);
         assert_eq!(d.id_count(), 0);
+        assert_eq!(d.check(), Ok(()));
+    }
+
+    fn sample() -> TrajectoryData {
+        let mut d = TrajectoryData::new(10.0);
+        for (id, frame) in [(1, 3), (2, 3), (1, 4), (2, 4), (3, 7)] {
+            d.push(id, frame, id as f64, frame as f64);
+        }
+        d
     }
 
     #[test]
     fn counts() {
-        let d = TrajectoryData {
-            frame_rate: 10.0,
-            id: vec![1, 2, 1, 2, 3],
-            frame: vec![3, 3, 4, 4, 7],
-            x: vec![0.0; 5],
-            y: vec![0.0; 5],
-        };
+        let d = sample();
         assert_eq!(d.len(), 5);
         assert!(!d.is_empty());
         assert_eq!(d.frames(), Some(3..=7));
         assert_eq!(d.id_count(), 3);
+        assert_eq!(d.time(7), 0.7);
+        assert_eq!(d.check(), Ok(()));
+    }
+
+    #[test]
+    fn sort_rows_carries_extra_columns() {
+        let mut d = TrajectoryData::new(10.0);
+        d.id = vec![2, 1, 1];
+        d.frame = vec![5, 5, 4];
+        d.x = vec![0.0, 1.0, 2.0];
+        d.y = vec![0.0; 3];
+        d.extra.push(ExtraColumn {
+            name: "z".into(),
+            values: ExtraValues::Number(vec![20.0, 10.0, 0.0]),
+        });
+        d.extra.push(ExtraColumn {
+            name: "marker".into(),
+            values: ExtraValues::Text(vec!["b".into(), "a".into(), "c".into()]),
+        });
+        d.sort_rows();
+        assert_eq!(
+            (d.frame.clone(), d.id.clone()),
+            (vec![4, 5, 5], vec![1, 1, 2])
+        );
+        assert_eq!(d.x, vec![2.0, 1.0, 0.0]);
+        assert_eq!(
+            d.extra[0].values,
+            ExtraValues::Number(vec![0.0, 10.0, 20.0])
+        );
+        assert_eq!(
+            d.extra_column("marker").unwrap().values,
+            ExtraValues::Text(vec!["c".into(), "a".into(), "b".into()])
+        );
+        assert_eq!(d.check(), Ok(()));
+    }
+
+    #[test]
+    fn check_names_the_offending_row() {
+        let mut d = sample();
+        d.id[3] = 1; // person 1 twice in frame 4
+        assert_eq!(
+            d.check(),
+            Err(DataError::Duplicate {
+                id: 1,
+                frame: 4,
+                first: 2,
+                second: 3
+            })
+        );
+        let mut d = sample();
+        d.frame.swap(0, 4);
+        assert!(matches!(
+            d.check(),
+            Err(DataError::NotSorted { row: 1, .. })
+        ));
+        let mut d = sample();
+        d.y[2] = f64::NAN;
+        assert!(matches!(
+            d.check(),
+            Err(DataError::NotFinite { row: 2, .. })
+        ));
+        let mut d = sample();
+        d.x.pop();
+        assert!(matches!(d.check(), Err(DataError::ColumnLength { .. })));
+        let mut d = sample();
+        d.frame_rate = 0.0;
+        assert_eq!(d.check(), Err(DataError::FrameRate(0.0)));
     }
 }

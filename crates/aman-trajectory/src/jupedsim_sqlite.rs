@@ -536,13 +536,11 @@ fn read_rows(conn: &Connection, path: &Path, fps: f64) -> Result<TrajectoryData,
         )
         .unwrap_or(0);
     let capacity = usize::try_from(hint.clamp(0, 1 << 26)).unwrap_or(0);
-    let mut data = TrajectoryData {
-        frame_rate: fps,
-        id: Vec::with_capacity(capacity),
-        frame: Vec::with_capacity(capacity),
-        x: Vec::with_capacity(capacity),
-        y: Vec::with_capacity(capacity),
-    };
+    let mut data = TrajectoryData::new(fps);
+    data.id.reserve(capacity);
+    data.frame.reserve(capacity);
+    data.x.reserve(capacity);
+    data.y.reserve(capacity);
 
     // Table order (cheapest); sorted below only if the file was not written in order.
     let mut stmt = conn
@@ -573,12 +571,7 @@ fn read_rows(conn: &Connection, path: &Path, fps: f64) -> Result<TrajectoryData,
         data.y.push(y);
     }
     if !sorted {
-        let mut order: Vec<usize> = (0..data.len()).collect();
-        order.sort_by_key(|&i| (data.frame[i], data.id[i]));
-        data.frame = order.iter().map(|&i| data.frame[i]).collect();
-        data.id = order.iter().map(|&i| data.id[i]).collect();
-        data.x = order.iter().map(|&i| data.x[i]).collect();
-        data.y = order.iter().map(|&i| data.y[i]).collect();
+        data.sort_rows();
     }
     Ok(data)
 }

@@ -16,6 +16,6 @@ mod data;
 mod error;
 mod jupedsim_sqlite;
 
-pub use data::TrajectoryData;
+pub use data::{DataError, ExtraColumn, ExtraValues, TrajectoryData};
 pub use error::TrajectoryError;
 pub use jupedsim_sqlite::{JUPEDSIM_SQLITE_VERSION, JupedsimSqliteWriter, read_jupedsim_sqlite};
