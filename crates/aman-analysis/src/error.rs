@@ -45,4 +45,53 @@ pub enum AnalysisError {
     /// The trajectory data breaks its invariants (see `TrajectoryData::check`).
     #[error("invalid trajectory data: {0}")]
     InvalidTrajectory(String),
+    /// A frame count parameter (`frame_step`, `delta_frame`) is zero.
+    #[error("{name} = {value} frames is not valid; use a positive number of frames such as 5")]
+    InvalidFrameCount {
+        /// The parameter's name.
+        name: &'static str,
+        /// The rejected value, frames.
+        value: u64,
+    },
+    /// A measurement line has (numerically) zero length.
+    #[error(
+        "measurement line {name:?} has zero length; give two distinct end points, e.g. \
+         LINESTRING (0 0, 2 0)"
+    )]
+    DegenerateLine {
+        /// The line's name.
+        name: String,
+    },
+    /// The trajectory has no rows, so there is no frame range to analyse.
+    #[error("the trajectory has no rows; there is nothing to analyse")]
+    EmptyTrajectory,
+    /// A row-aligned input (speeds, …) does not have one value per trajectory row.
+    #[error(
+        "{what} has {len} values but the trajectory has {rows} rows; compute it from the same \
+         trajectory"
+    )]
+    LengthMismatch {
+        /// What the input is.
+        what: &'static str,
+        /// Its length.
+        len: usize,
+        /// Rows of the trajectory.
+        rows: usize,
+    },
+    /// A direction vector is zero or not finite.
+    #[error("direction ({x}, {y}) is not valid; use a finite non-zero vector such as (1, 0)")]
+    InvalidDirection {
+        /// x component.
+        x: f64,
+        /// y component.
+        y: f64,
+    },
+    /// A length parameter (a passing area's width, a distance) is zero or not finite.
+    #[error("{name} {value} m is not valid; use a finite non-zero length such as 1.0 m")]
+    InvalidLength {
+        /// The parameter's name.
+        name: &'static str,
+        /// The rejected value, metres.
+        value: f64,
+    },
 }
