@@ -20,6 +20,7 @@ macro_rules! errln {
 
 mod args;
 mod commands;
+mod plots;
 mod report;
 
 use std::process::ExitCode;
