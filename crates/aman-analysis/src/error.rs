@@ -94,4 +94,75 @@ pub enum AnalysisError {
         /// The rejected value, metres.
         value: f64,
     },
+    /// A Voronoi cut-off circle with a radius that is not a positive finite number of metres, or
+    /// with no segment per quarter circle.
+    #[error(
+        "Voronoi cut-off radius {radius} m with {quad_segments} segments per quarter circle is \
+         not valid; use a positive finite radius and at least 1 segment, e.g. Cutoff {{ radius: \
+         0.8, quad_segments: 3 }}"
+    )]
+    InvalidCutoff {
+        /// The rejected radius, metres.
+        radius: f64,
+        /// The rejected number of segments per quarter circle.
+        quad_segments: u32,
+    },
+    /// Two persons stand at exactly the same position in one frame, so they have no Voronoi cells.
+    #[error(
+        "persons {first_id} and {second_id} stand at the same position ({x}, {y}) in frame \
+         {frame}, so their Voronoi cells are undefined; fix or drop one of the two rows"
+    )]
+    CoincidentPositions {
+        /// The frame.
+        frame: u64,
+        /// Id of the first person (smaller row).
+        first_id: u64,
+        /// Id of the second person.
+        second_id: u64,
+        /// x, metres.
+        x: f64,
+        /// y, metres.
+        y: f64,
+    },
+    /// A person stands outside the walkable area (or inside an obstacle).
+    #[error(
+        "person {id} at ({x}, {y}) in frame {frame} is outside the walkable area; check that \
+         the trajectory and the geometry belong together (same units, same origin)"
+    )]
+    OutsideWalkableArea {
+        /// Person id.
+        id: u64,
+        /// Frame.
+        frame: u64,
+        /// x, metres.
+        x: f64,
+        /// y, metres.
+        y: f64,
+    },
+    /// A row needed by a measure has no speed or velocity (NaN), e.g. at a track's border when
+    /// the speed was computed with border exclusion.
+    #[error(
+        "person {id} has no {what} in frame {frame} but is needed there; compute it with a \
+         border method that covers every frame (single-sided) or drop those rows"
+    )]
+    MissingSpeed {
+        /// What is missing ("speed", "velocity").
+        what: &'static str,
+        /// Person id.
+        id: u64,
+        /// Frame.
+        frame: u64,
+    },
+    /// Line species do not belong to the Voronoi cells and line they are used with.
+    #[error(
+        "person {id}'s Voronoi cell touches the measurement line in frame {frame} but the \
+         species has no direction for this person; compute the species from the same cells and \
+         line"
+    )]
+    SpeciesMismatch {
+        /// Person id.
+        id: u64,
+        /// Frame.
+        frame: u64,
+    },
 }
