@@ -165,4 +165,15 @@ pub enum AnalysisError {
         /// Frame.
         frame: u64,
     },
+    /// A distance of `validation::correct_invalid_points` breaks its rule (PedPy's
+    /// `correct_invalid_trajectories` checks the same).
+    #[error("correction distance {name} = {value} m is not valid: {rule}")]
+    InvalidCorrectionDistance {
+        /// The parameter's name.
+        name: &'static str,
+        /// The rejected value, metres.
+        value: f64,
+        /// What a valid value looks like.
+        rule: &'static str,
+    },
 }
