@@ -21,7 +21,7 @@ mod wkt;
 
 pub use self::geojson::walkable_area_from_geojson;
 pub use self::jps_xml::walkable_area_from_jps_xml;
-pub use self::wkt::{polygon_from_wkt, walkable_area_from_wkt};
+pub use self::wkt::{line_from_wkt, polygon_from_wkt, walkable_area_from_wkt};
 
 /// Largest coordinate magnitude accepted, metres. Real venues, even in projected coordinates
 /// with a UTM zone prefix (3.3e7 m), stay far below; beyond it, areas lose their precision.

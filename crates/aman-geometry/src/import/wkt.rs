@@ -84,6 +84,48 @@ pub fn polygon_from_wkt(text: &str, source_name: &str) -> Result<Polygon<f64>, G
 }
 
 /// Parses WKT into a geo geometry, with a located message if that fails.
+
+/// Reads a measurement line from WKT: a `LINESTRING` with exactly two distinct points
+/// (PedPy's `MeasurementLine`), in metres.
+///
+/// ```
+/// use aman_geometry::import::line_from_wkt;
+/// let s = line_from_wkt("LINESTRING (-2.25 0.5, 4 0.5)", "line").unwrap();
+/// assert_eq!(s.length(), 6.25);
+/// ```
+///
+/// # Errors
+/// [`GeometryError::Parse`] if the text is not WKT, [`GeometryError::Unsupported`] for another
+/// kind of geometry, more or fewer than two points, or two equal points.
+pub fn line_from_wkt(text: &str, source_name: &str) -> Result<crate::Segment, GeometryError> {
+    let unsupported_line = |message: String| GeometryError::Unsupported {
+        source_name: source_name.to_string(),
+        message,
+    };
+    let geometry = parse(text, source_name)?;
+    let Geometry::LineString(line) = geometry else {
+        return Err(unsupported_line(
+            "expected a LINESTRING with two points, e.g. LINESTRING (-2.25 0.5, 4 0.5)".to_owned(),
+        ));
+    };
+    let [a, b] = line.0.as_slice() else {
+        return Err(unsupported_line(format!(
+            "a measurement line has exactly two points; this LINESTRING has {}",
+            line.0.len()
+        )));
+    };
+    if a == b || !(a.x.is_finite() && a.y.is_finite() && b.x.is_finite() && b.y.is_finite()) {
+        return Err(unsupported_line(format!(
+            "the two points ({} {}) and ({} {}) must be finite and distinct",
+            a.x, a.y, b.x, b.y
+        )));
+    }
+    Ok(crate::Segment::new(
+        crate::Vec2::new(a.x, a.y),
+        crate::Vec2::new(b.x, b.y),
+    ))
+}
+
 fn parse(text: &str, source_name: &str) -> Result<Geometry<f64>, GeometryError> {
     let parse_error = |message: String| GeometryError::Parse {
         source_name: source_name.to_string(),
