@@ -176,4 +176,17 @@ pub enum AnalysisError {
         /// What a valid value looks like.
         rule: &'static str,
     },
+    /// A per-frame grid result (profile, pressure) would hold too many values.
+    #[error(
+        "{frames} frames × {cells} grid cells is more than {max} values; use a larger cell \
+         size or fewer frames"
+    )]
+    ProfileTooLarge {
+        /// Frames in the result.
+        frames: usize,
+        /// Cells of the grid.
+        cells: usize,
+        /// The largest number of values accepted.
+        max: usize,
+    },
 }
