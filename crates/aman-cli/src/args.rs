@@ -20,6 +20,9 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// Check a scenario without running it: parse, validate, place agents, set up routing.
     Check(CheckArgs),
+    /// Analyse trajectories (recorded or simulated): density, speed, flow, level of service,
+    /// crowd pressure; CSV, JSON, plots and report.html.
+    Analyze(AnalyzeArgs),
 }
 
 /// `aman simulate`
@@ -50,6 +53,96 @@ pub struct CheckArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
     /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `aman analyze`
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  aman analyze traj_AO_300.txt --area 'POLYGON ((2.4 0.53, 2.4 -0.53, -0.6 -0.53, -0.6 0.53, 2.4 0.53))' --line 'LINESTRING (-2.25 0.5, 4 0.5)'
+  aman analyze 00_01a.h5 --invalid correct --line 'opening=LINESTRING (-0.4 0, 0.4 0)'
+  aman analyze out/hermes-ao300/trajectories.sqlite --area bottleneck='POLYGON ((-0.6 -0.53, 2.4 -0.53, 2.4 0.53, -0.6 0.53, -0.6 -0.53))'")]
+pub struct AnalyzeArgs {
+    /// Trajectory file: Jülich/PeTrack txt, data-archive HDF5 (.h5), JuPedSim SQLite, Vadere
+    /// .traj, crowd:it / Pathfinder CSV, Viswalk .pp. The format is detected from the name and
+    /// content unless --format is given.
+    pub trajectory: PathBuf,
+    /// Format of the trajectory file: txt, hdf5, sqlite, vadere, crowdit, pathfinder, viswalk.
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Frames per second, when the file does not say (txt without header; required to resample
+    /// Vadere and crowd:it output). Overrides the file's own rate.
+    #[arg(long, value_name = "FPS")]
+    pub frame_rate: Option<f64>,
+    /// Length unit of a txt file when its header does not say: m or cm.
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// Walkable area: a geometry file (WKT, GeoJSON, JuPedSim/JPSreport XML, Vadere scenario,
+    /// crowd:it floor) or WKT text. Default: the one stored in the trajectory file, or the file
+    /// named in a txt header (#geometry:), or else the points' bounding box plus 1 m.
+    #[arg(long, value_name = "FILE|WKT")]
+    pub walkable_area: Option<String>,
+    /// Measurement area, as [NAME=]WKT POLYGON; repeat for several. Density, speed and level
+    /// of service are measured in each.
+    #[arg(long = "area", value_name = "[NAME=]WKT")]
+    pub areas: Vec<String>,
+    /// Measurement line, as [NAME=]WKT LINESTRING with two points; repeat for several. N–t,
+    /// flow (method A) and the line-based fundamental diagram are measured at each.
+    #[arg(long = "line", value_name = "[NAME=]WKT")]
+    pub lines: Vec<String>,
+    /// Frames before and after each frame used for the speed (PedPy's frame_step). Default:
+    /// the frames in 0.3 s, at least 1 (5 at 16 fps, 8 at 25 fps).
+    #[arg(long, value_name = "N")]
+    pub frame_step: Option<u64>,
+    /// Speed at the ends of a trajectory: exclude, adaptive or single-sided (PedPy's
+    /// SpeedCalculation).
+    #[arg(long, default_value = "exclude", value_name = "METHOD")]
+    pub speed_border: String,
+    /// Points outside the walkable area: reject (stop with a list) or correct (move them to the
+    /// nearest walkable point, as PedPy's correct_invalid_trajectories).
+    #[arg(long, default_value = "reject", value_name = "ACTION")]
+    pub invalid: String,
+    /// Skip Voronoi cells (and the measures built on them).
+    #[arg(long)]
+    pub no_voronoi: bool,
+    /// Cut Voronoi cells off at this radius, m (a 12-corner circle, as PedPy's
+    /// Cutoff(radius, quad_segments=3)).
+    #[arg(long, value_name = "M")]
+    pub cutoff: Option<f64>,
+    /// Length of the flow time windows (method A), s.
+    #[arg(long, default_value_t = 10.0, value_name = "S")]
+    pub flow_window: f64,
+    /// Depth of the passing area behind each line for method B (passing density and speed), m.
+    /// Default: no method B.
+    #[arg(long, value_name = "M")]
+    pub passing_depth: Option<f64>,
+    /// Side of the grid cells of the profiles, RSET map and crowd-pressure map, m. Default:
+    /// 0.5 m, larger for venues where that would exceed a million cells.
+    #[arg(long, value_name = "M")]
+    pub grid_size: Option<f64>,
+    /// Smoothing length R of the crowd pressure (Helbing et al. 2007), m.
+    #[arg(long, default_value_t = 1.0, value_name = "M")]
+    pub pressure_radius: f64,
+    /// Fruin table for the level of service: walkway, stairway or queue.
+    #[arg(long, default_value = "walkway", value_name = "TABLE")]
+    pub los_table: String,
+    /// Also write every row's speed and velocity (individual.csv).
+    #[arg(long)]
+    pub individual: bool,
+    /// Write CSV and JSON only, no plots or report.html.
+    #[arg(long)]
+    pub no_plots: bool,
+    /// Directory for the outputs. Default: out/<trajectory file stem>-analysis.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Worker threads. Default: all cores.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Print nothing but errors.
+    #[arg(long, conflicts_with = "json")]
+    pub quiet: bool,
+    /// Print the summary as JSON on standard output.
     #[arg(long)]
     pub json: bool,
 }

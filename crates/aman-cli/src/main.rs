@@ -18,6 +18,7 @@ macro_rules! errln {
     }};
 }
 
+mod analysis_page;
 mod args;
 mod commands;
 mod plots;
@@ -70,6 +71,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         args::Command::Simulate(a) => commands::simulate::run(&a),
         args::Command::Check(a) => commands::check::run(&a),
+        args::Command::Analyze(a) => commands::analyze::run(&a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

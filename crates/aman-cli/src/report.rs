@@ -221,7 +221,7 @@ pub fn render_report(input: &ReportInput) -> String {
 }
 
 /// Inline style sheet.
-const CSS: &str = "
+pub(crate) const CSS: &str = "
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans','Noto Sans Arabic',sans-serif;
  color:#1b1b1b;max-width:960px;margin:24px auto;padding:0 16px;line-height:1.45}
 h1{font-size:1.6em;margin:0 0 4px}h2{font-size:1.2em;margin:28px 0 8px;border-bottom:2px solid #ddd;padding-bottom:4px}
@@ -245,7 +245,7 @@ footer{margin:32px 0 8px;color:#777;font-size:.85em;border-top:1px solid #ddd;pa
 ";
 
 /// Escapes `s` for HTML text and attribute values.
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -267,7 +267,7 @@ fn isolate(s: &str) -> String {
 }
 
 /// A user-supplied name as escaped, bidi-isolated HTML.
-fn name_html(s: &str) -> String {
+pub(crate) fn name_html(s: &str) -> String {
     if s.is_empty() {
         "<i>(unnamed)</i>".to_string()
     } else {
@@ -300,7 +300,7 @@ fn fmt_opt_time(t: Option<f64>, none: &str) -> String {
 }
 
 /// A number with `decimals` decimals, or "—".
-fn fmt_num(v: Option<f64>, decimals: usize) -> String {
+pub(crate) fn fmt_num(v: Option<f64>, decimals: usize) -> String {
     match v {
         Some(v) if v.is_finite() => format!("{v:.decimals$}"),
         _ => "—".to_string(),
@@ -308,7 +308,7 @@ fn fmt_num(v: Option<f64>, decimals: usize) -> String {
 }
 
 /// A coloured badge for a level of service.
-fn los_badge(level: FruinLevel) -> String {
+pub(crate) fn los_badge(level: FruinLevel) -> String {
     let fg = if matches!(level, FruinLevel::E | FruinLevel::F) {
         "#fff"
     } else {

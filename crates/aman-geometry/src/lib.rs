@@ -21,7 +21,7 @@ mod wall_index;
 pub use error::GeometryError;
 pub use measurement_area::MeasurementArea;
 pub use vec2::{Segment, Vec2};
-pub use walkable::{MeasurementLine, WalkableArea};
+pub use walkable::{MeasurementLine, WalkableArea, polygon_to_wkt};
 pub use wall_index::WallIndex;
 
 /// Re-export of the `geo` polygon types used at this crate's boundary.

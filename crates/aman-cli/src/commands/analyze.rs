@@ -1,0 +1,1224 @@
+//! `aman analyze`: read a trajectory file, check it against the walkable area, compute the
+//! measures of `aman-analysis` for the given measurement areas and lines and over the whole
+//! venue, and write CSV, `summary.json`, plots (SVG and PNG) and `report.html`.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use aman_analysis::los::{FruinLevel, LosTable, los_over_time};
+use aman_analysis::speed::{IndividualVelocity, SpeedBorder};
+use aman_analysis::voronoi::{Cutoff, VoronoiCells};
+use aman_analysis::{FrameSeries, TrajectoryIndex};
+use aman_geometry::{MeasurementArea, MeasurementLine, Vec2, WalkableArea};
+use aman_trajectory::{LoadedTrajectory, ReadOptions, TrajectoryData};
+use anyhow::{Context, anyhow};
+use serde::Serialize;
+
+use crate::Failure;
+use crate::args::AnalyzeArgs;
+use crate::plots::{Band, HeatMap, Series, SeriesStyle, XyChart};
+
+/// Cells of a venue-wide grid at most, before the default grid size grows.
+const MAX_DEFAULT_GRID_CELLS: f64 = 1.0e6;
+
+/// The settings of one analysis, checked.
+#[derive(Debug, Clone, Serialize)]
+pub struct Settings {
+    /// Frames on each side of a frame for the speed.
+    pub frame_step: u64,
+    /// Border method of the speed.
+    pub speed_border: String,
+    /// What was done with points outside the walkable area.
+    pub invalid_points: String,
+    /// Voronoi cells computed.
+    pub voronoi: bool,
+    /// Voronoi cut-off radius, m.
+    pub cutoff: Option<f64>,
+    /// Flow window, s, and in frames.
+    pub flow_window_s: f64,
+    /// Flow window in frames (PedPy's delta_frame).
+    pub flow_window_frames: u64,
+    /// Method B passing depth, m.
+    pub passing_depth: Option<f64>,
+    /// Grid cell side of the maps, m.
+    pub grid_size: f64,
+    /// Crowd-pressure smoothing length, m.
+    pub pressure_radius: f64,
+    /// Fruin table.
+    pub los_table: String,
+}
+
+/// What the input was.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputSummary {
+    /// Trajectory file.
+    pub file: String,
+    /// Detected or given format.
+    pub format: String,
+    /// Frames per second.
+    pub frame_rate: f64,
+    /// Rows (person × frame).
+    pub rows: usize,
+    /// Distinct persons.
+    pub persons: usize,
+    /// First frame.
+    pub first_frame: u64,
+    /// Last frame.
+    pub last_frame: u64,
+    /// Duration covered, s.
+    pub duration: f64,
+    /// Where the walkable area came from.
+    pub walkable_area_source: String,
+    /// Walkable area, m².
+    pub walkable_area_m2: f64,
+    /// Points found outside the walkable area.
+    pub points_outside: usize,
+    /// Points moved into the walkable area.
+    pub points_corrected: usize,
+    /// Reader notes (unit detected, resampling, …) and our own.
+    pub notes: Vec<String>,
+}
+
+/// Figures of one measurement area.
+#[derive(Debug, Clone, Serialize)]
+pub struct AreaSummary {
+    /// Name.
+    pub name: String,
+    /// WKT.
+    pub wkt: String,
+    /// Area, m².
+    pub area_m2: f64,
+    /// Mean classic density over all frames, 1/m².
+    pub classic_density_mean: Option<f64>,
+    /// Highest classic density, 1/m².
+    pub classic_density_max: Option<f64>,
+    /// Mean Voronoi density over all frames, 1/m².
+    pub voronoi_density_mean: Option<f64>,
+    /// Highest Voronoi density, 1/m².
+    pub voronoi_density_max: Option<f64>,
+    /// Mean of the per-frame mean speed over the frames with somebody inside, m/s.
+    pub mean_speed: Option<f64>,
+    /// Mean Voronoi speed over the frames with a value, m/s.
+    pub voronoi_speed_mean: Option<f64>,
+    /// Seconds spent at each Fruin level A–F (by the Voronoi density when computed, else the
+    /// classic density).
+    pub los_seconds: [f64; 6],
+    /// Worst level reached.
+    pub los_worst: String,
+}
+
+/// Figures of one measurement line.
+#[derive(Debug, Clone, Serialize)]
+pub struct LineSummary {
+    /// Name.
+    pub name: String,
+    /// WKT.
+    pub wkt: String,
+    /// Width, m.
+    pub width: f64,
+    /// Persons counted (first crossing each).
+    pub crossings: usize,
+    /// First and last crossing frame.
+    pub first_frame: Option<u64>,
+    /// Last crossing frame.
+    pub last_frame: Option<u64>,
+    /// (N − 1)/(t_N − t_1), 1/s.
+    pub mean_flow: Option<f64>,
+    /// Mean flow per metre of line, 1/(m·s).
+    pub specific_flow: Option<f64>,
+    /// Method A intervals.
+    pub flow_intervals: usize,
+    /// Method B: persons passing, mean passing density (1/m²) and speed (m/s).
+    pub passing: Option<PassingSummary>,
+}
+
+/// Method B summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct PassingSummary {
+    /// Persons passing the whole depth.
+    pub persons: usize,
+    /// Mean passing density, 1/m².
+    pub density_mean: Option<f64>,
+    /// Mean passing speed, m/s.
+    pub speed_mean: Option<f64>,
+}
+
+/// `summary.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// aman version.
+    pub aman_version: &'static str,
+    /// Input.
+    pub input: InputSummary,
+    /// Settings used.
+    pub settings: Settings,
+    /// Per area.
+    pub areas: Vec<AreaSummary>,
+    /// Per line.
+    pub lines: Vec<LineSummary>,
+    /// Venue-wide maps.
+    pub maps: MapsSummary,
+    /// Wall time of each step, s.
+    pub timings: Vec<(String, f64)>,
+    /// Files written.
+    pub files: Vec<String>,
+}
+
+/// Venue-wide figures.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct MapsSummary {
+    /// Highest mean density of a grid cell, 1/m².
+    pub density_profile_max: Option<f64>,
+    /// Highest crowd pressure in a cell and frame, 1/s².
+    pub pressure_max: Option<f64>,
+    /// Where and when, (x, y) m and s.
+    pub pressure_max_at: Option<(f64, f64, f64)>,
+    /// Latest time a cell was last occupied (RSET map), s.
+    pub rset_max: Option<f64>,
+}
+
+/// Runs `aman analyze`.
+pub fn run(args: &AnalyzeArgs) -> Result<(), Failure> {
+    if let Some(n) = args.threads.filter(|n| !(1..=1024).contains(n)) {
+        return Err(input(format!("--threads {n}: give between 1 and 1024 threads")));
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build()
+        .context("cannot start the worker threads")?;
+    pool.install(|| analyze(args))
+}
+
+fn input(message: String) -> Failure {
+    Failure::Input(anyhow!(message))
+}
+
+fn positive(flag: &str, v: f64) -> Result<f64, Failure> {
+    if v.is_finite() && v > 0.0 {
+        Ok(v)
+    } else {
+        Err(input(format!("{flag} {v}: must be a positive number")))
+    }
+}
+
+struct Timer(Vec<(String, f64)>, Instant);
+
+impl Timer {
+    fn lap(&mut self, name: &str) {
+        let now = Instant::now();
+        self.0.push((name.to_owned(), (now - self.1).as_secs_f64()));
+        self.1 = now;
+    }
+}
+
+fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
+    // --- options -------------------------------------------------------------------------
+    let border = match args.speed_border.as_str() {
+        "exclude" => SpeedBorder::Exclude,
+        "adaptive" => SpeedBorder::Adaptive,
+        "single-sided" => SpeedBorder::SingleSided,
+        other => {
+            return Err(input(format!(
+                "--speed-border {other:?}: use exclude, adaptive or single-sided"
+            )));
+        }
+    };
+    let correct = match args.invalid.as_str() {
+        "reject" => false,
+        "correct" => true,
+        other => return Err(input(format!("--invalid {other:?}: use reject or correct"))),
+    };
+    let table = match args.los_table.as_str() {
+        "walkway" => LosTable::Walkway,
+        "stairway" => LosTable::Stairway,
+        "queue" => LosTable::Queue,
+        other => {
+            return Err(input(format!(
+                "--los-table {other:?}: use walkway, stairway or queue"
+            )));
+        }
+    };
+    let format = args
+        .format
+        .as_deref()
+        .map(|f| {
+            f.parse().map_err(|e| input(format!("--format {f:?}: {e}")))
+        })
+        .transpose()?;
+    let unit = args
+        .unit
+        .as_deref()
+        .map(|u| u.parse().map_err(|e| input(format!("--unit {u:?}: {e}"))))
+        .transpose()?;
+    if let Some(r) = args.frame_rate {
+        positive("--frame-rate", r)?;
+    }
+    if let Some(r) = args.cutoff {
+        positive("--cutoff", r)?;
+    }
+    if let Some(d) = args.passing_depth {
+        positive("--passing-depth", d)?;
+    }
+    if let Some(g) = args.grid_size {
+        positive("--grid-size", g)?;
+    }
+    positive("--flow-window", args.flow_window)?;
+    positive("--pressure-radius", args.pressure_radius)?;
+    if args.frame_step == Some(0) {
+        return Err(input("--frame-step 0: give at least 1 frame".to_owned()));
+    }
+    let areas = args
+        .areas
+        .iter()
+        .enumerate()
+        .map(|(k, a)| parse_area(k, a))
+        .collect::<Result<Vec<_>, _>>()?;
+    let lines = args
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(k, l)| parse_line(k, l))
+        .collect::<Result<Vec<_>, _>>()?;
+    for names in [
+        areas.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(),
+        lines.iter().map(|l| l.name.as_str()).collect(),
+    ] {
+        for (k, n) in names.iter().enumerate() {
+            if names[..k].contains(n) {
+                return Err(input(format!(
+                    "the name {n:?} is given to two areas or two lines; name each once"
+                )));
+            }
+        }
+    }
+
+    // --- input ---------------------------------------------------------------------------
+    let mut timer = Timer(Vec::new(), Instant::now());
+    let options = ReadOptions {
+        format,
+        frame_rate: args.frame_rate,
+        unit,
+    };
+    let LoadedTrajectory {
+        data,
+        walkable_area_wkt,
+        format,
+        notes,
+    } = aman_trajectory::read_trajectory(&args.trajectory, &options)
+        .map_err(|e| Failure::Input(e.into()))?;
+    let mut notes = notes;
+    if data.is_empty() {
+        return Err(input(format!(
+            "{}: the file holds no trajectory rows",
+            args.trajectory.display()
+        )));
+    }
+    timer.lap("load");
+    let (walkable, walkable_source) =
+        walkable_area(args, &data, walkable_area_wkt.as_deref(), &mut notes)?;
+    for a in &areas {
+        check_inside(&walkable, a.polygon().exterior().coords().map(|c| Vec2::new(c.x, c.y)), "area", &a.name, &mut notes);
+    }
+    for l in &lines {
+        check_inside(&walkable, [l.segment.a, l.segment.b].into_iter(), "line", &l.name, &mut notes);
+    }
+
+    // --- validation ----------------------------------------------------------------------
+    let invalid = aman_analysis::validation::invalid_points(&data, &walkable)
+        .map_err(|e| Failure::Input(e.into()))?;
+    let points_outside = invalid.count();
+    let mut points_corrected = 0;
+    let data = if points_outside == 0 {
+        data
+    } else if correct {
+        let (fixed, corrections) =
+            aman_analysis::validation::correct_invalid_points(&data, &walkable, &Default::default())
+                .map_err(|e| Failure::Input(e.into()))?;
+        points_corrected = corrections.count();
+        notes.push(format!(
+            "{points_outside} points outside the walkable area; {points_corrected} moved to the nearest walkable point (--invalid correct)"
+        ));
+        fixed
+    } else {
+        return Err(input(format!(
+            "{}: {} ({}). Check the walkable area (--walkable-area), or move these points to \
+             the nearest walkable point with --invalid correct",
+            args.trajectory.display(),
+            invalid.describe(&data),
+            walkable_source
+        )));
+    };
+    timer.lap("validation");
+
+    let index = TrajectoryIndex::new(&data).map_err(|e| Failure::Input(e.into()))?;
+    let fps = data.frame_rate;
+    let frame_step = args
+        .frame_step
+        .unwrap_or_else(|| ((0.3 * fps).round() as u64).max(1));
+    let flow_window_frames = ((args.flow_window * fps).round() as u64).max(1);
+    let grid_size = args.grid_size.unwrap_or_else(|| default_grid(&walkable));
+    let settings = Settings {
+        frame_step,
+        speed_border: args.speed_border.clone(),
+        invalid_points: args.invalid.clone(),
+        voronoi: !args.no_voronoi,
+        cutoff: args.cutoff,
+        flow_window_s: args.flow_window,
+        flow_window_frames,
+        passing_depth: args.passing_depth,
+        grid_size,
+        pressure_radius: args.pressure_radius,
+        los_table: args.los_table.clone(),
+    };
+
+    // --- measures ------------------------------------------------------------------------
+    let velocity = aman_analysis::speed::individual_velocity(&index, frame_step, border)
+        .map_err(|e| Failure::Input(e.into()))?;
+    timer.lap("individual speed");
+    let cells = if args.no_voronoi {
+        None
+    } else {
+        let cut = args.cutoff.map(|radius| Cutoff {
+            radius,
+            quad_segments: 3,
+        });
+        let cells = aman_analysis::voronoi::individual_voronoi_cells(&index, &walkable, cut, true)
+            .map_err(|e| Failure::Input(e.into()))?;
+        timer.lap("voronoi cells");
+        Some(cells)
+    };
+
+    let mut area_results = Vec::new();
+    for area in &areas {
+        area_results.push(measure_area(&index, area, &velocity, cells.as_ref(), table)?);
+    }
+    timer.lap("areas");
+    let mut line_results = Vec::new();
+    for line in &lines {
+        line_results.push(measure_line(
+            &index,
+            line,
+            &velocity,
+            cells.as_ref(),
+            flow_window_frames,
+            args.passing_depth,
+        )?);
+    }
+    timer.lap("lines");
+    let maps = measure_maps(&index, &walkable, grid_size, &velocity, cells.as_ref(), args.pressure_radius)?;
+    timer.lap("maps");
+
+    // --- output --------------------------------------------------------------------------
+    let out = args.out.clone().unwrap_or_else(|| {
+        let stem = args
+            .trajectory
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "trajectory".to_owned());
+        PathBuf::from("out").join(format!("{stem}-analysis"))
+    });
+    std::fs::create_dir_all(&out)
+        .with_context(|| format!("cannot create output directory {}", out.display()))?;
+    let frames = data.frames().expect("data is not empty");
+    let input_summary = InputSummary {
+        file: args.trajectory.display().to_string(),
+        format: format.to_string(),
+        frame_rate: fps,
+        rows: data.len(),
+        persons: index.ids().len(),
+        first_frame: *frames.start(),
+        last_frame: *frames.end(),
+        duration: (*frames.end() - *frames.start()) as f64 / fps,
+        walkable_area_source: walkable_source,
+        walkable_area_m2: walkable.area(),
+        points_outside,
+        points_corrected,
+        notes,
+    };
+    let mut files = Vec::new();
+    write_csvs(&out, &data, &index, &area_results, &line_results, &maps, &velocity, args.individual, &mut files)?;
+    let mut summary = Summary {
+        aman_version: env!("CARGO_PKG_VERSION"),
+        input: input_summary,
+        settings,
+        areas: area_results.iter().map(|a| a.summary.clone()).collect(),
+        lines: line_results.iter().map(|l| l.summary.clone()).collect(),
+        maps: maps.summary.clone(),
+        timings: Vec::new(),
+        files: Vec::new(),
+    };
+    let mut charts = Vec::new();
+    if !args.no_plots {
+        charts = plots(&data, &walkable, &area_results, &line_results, &maps, table);
+        for c in &charts {
+            let written = match &c.kind {
+                ChartKind::Xy(chart) => crate::plots::write_chart(chart, &out, &c.stem),
+                ChartKind::Map(map) => crate::plots::write_heat_map(map, &out, &c.stem),
+            }
+            .map_err(|e| anyhow!(e))?;
+            files.extend(written.iter().map(|p| file_name(p)));
+        }
+        timer.lap("plots");
+    }
+    summary.timings = timer.0.clone();
+    files.push("summary.json".to_owned());
+    if !args.no_plots {
+        files.push("report.html".to_owned());
+    }
+    summary.files = files;
+    let json = serde_json::to_string_pretty(&summary).map_err(anyhow::Error::from)?;
+    write(&out.join("summary.json"), json.as_bytes())?;
+    if !args.no_plots {
+        let html = crate::analysis_page::render(&summary, &charts)?;
+        write(&out.join("report.html"), html.as_bytes())?;
+    }
+    if args.json {
+        outln!("{json}")?;
+    } else if !args.quiet {
+        print_summary(&summary, &out)?;
+    }
+    Ok(())
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    std::fs::write(path, bytes)
+        .with_context(|| format!("cannot write {}", path.display()))
+        .map_err(Failure::Other)
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Splits `NAME=WKT` (the name is optional; a WKT never holds `=`).
+fn split_name<'a>(text: &'a str, default: String) -> (String, &'a str) {
+    match text.split_once('=') {
+        Some((name, wkt)) if !name.contains('(') => (name.trim().to_owned(), wkt.trim()),
+        _ => (default, text.trim()),
+    }
+}
+
+fn parse_area(k: usize, text: &str) -> Result<MeasurementArea, Failure> {
+    let (name, wkt) = split_name(text, format!("area{}", k + 1));
+    let source = format!("--area {name}");
+    let polygon = aman_geometry::import::polygon_from_wkt(wkt, &source)
+        .map_err(|e| Failure::Input(e.into()))?;
+    MeasurementArea::new(&name, polygon).map_err(|e| Failure::Input(e.into()))
+}
+
+fn parse_line(k: usize, text: &str) -> Result<MeasurementLine, Failure> {
+    let (name, wkt) = split_name(text, format!("line{}", k + 1));
+    let source = format!("--line {name}");
+    let segment = aman_geometry::import::line_from_wkt(wkt, &source)
+        .map_err(|e| Failure::Input(e.into()))?;
+    Ok(MeasurementLine { name, segment })
+}
+
+fn check_inside(
+    walkable: &WalkableArea,
+    points: impl Iterator<Item = Vec2>,
+    what: &str,
+    name: &str,
+    notes: &mut Vec<String>,
+) {
+    let (lo, hi) = walkable.bounds();
+    let outside = points
+        .filter(|p| p.x < lo.x - 1e-9 || p.y < lo.y - 1e-9 || p.x > hi.x + 1e-9 || p.y > hi.y + 1e-9)
+        .count();
+    if outside > 0 {
+        notes.push(format!(
+            "{what} {name:?} reaches beyond the walkable area ({outside} corner(s) outside its bounds)"
+        ));
+    }
+}
+
+/// The walkable area: given, stored in the file, named in a txt header, or the points' box.
+fn walkable_area(
+    args: &AnalyzeArgs,
+    data: &TrajectoryData,
+    stored: Option<&str>,
+    notes: &mut Vec<String>,
+) -> Result<(WalkableArea, String), Failure> {
+    use aman_geometry::import;
+    if let Some(given) = &args.walkable_area {
+        let trimmed = given.trim_start();
+        let upper = trimmed.get(..20).unwrap_or(trimmed).to_ascii_uppercase();
+        let is_wkt = ["POLYGON", "MULTIPOLYGON", "GEOMETRYCOLLECTION"]
+            .iter()
+            .any(|k| upper.starts_with(k));
+        let area = if is_wkt {
+            import::walkable_area_from_wkt(given, "--walkable-area")
+        } else {
+            import::walkable_area_from_file(Path::new(given))
+        }
+        .map_err(|e| Failure::Input(e.into()))?;
+        let source = if is_wkt {
+            "--walkable-area (WKT)".to_owned()
+        } else {
+            format!("--walkable-area {given}")
+        };
+        return Ok((area, source));
+    }
+    if let Some(wkt) = stored {
+        let name = format!("walkable area stored in {}", args.trajectory.display());
+        let area = import::walkable_area_from_wkt(wkt, &name).map_err(|e| Failure::Input(e.into()))?;
+        return Ok((area, name));
+    }
+    if let Some(file) = header_geometry(&args.trajectory) {
+        match import::walkable_area_from_file(&file) {
+            Ok(area) => return Ok((area, format!("{} (named in the file header)", file.display()))),
+            Err(e) => notes.push(format!(
+                "the header names the geometry {}, which could not be used: {e}",
+                file.display()
+            )),
+        }
+    }
+    let (mut lo, mut hi) = (Vec2::new(f64::INFINITY, f64::INFINITY), Vec2::new(f64::NEG_INFINITY, f64::NEG_INFINITY));
+    for (&x, &y) in data.x.iter().zip(&data.y) {
+        lo = Vec2::new(lo.x.min(x), lo.y.min(y));
+        hi = Vec2::new(hi.x.max(x), hi.y.max(y));
+    }
+    let wkt = format!(
+        "POLYGON (({x0} {y0}, {x1} {y0}, {x1} {y1}, {x0} {y1}, {x0} {y0}))",
+        x0 = lo.x - 1.0,
+        y0 = lo.y - 1.0,
+        x1 = hi.x + 1.0,
+        y1 = hi.y + 1.0
+    );
+    let area = import::walkable_area_from_wkt(&wkt, "bounding box of the points")
+        .map_err(|e| Failure::Input(e.into()))?;
+    notes.push(
+        "no walkable area given or stored: using the bounding box of all points plus 1 m \
+         (Voronoi cells at the edge of the crowd are larger than in the real venue; give \
+         --walkable-area for real figures)"
+            .to_owned(),
+    );
+    Ok((area, "bounding box of the points + 1 m".to_owned()))
+}
+
+/// The geometry file named in a txt header (`#geometry: geo.xml`), resolved next to the
+/// trajectory, if it exists.
+fn header_geometry(path: &Path) -> Option<PathBuf> {
+    use std::io::{BufRead, BufReader};
+    let file = std::fs::File::open(path).ok()?;
+    for line in BufReader::new(file).lines().take(50) {
+        let line = line.ok()?;
+        let t = line.trim();
+        if !t.starts_with('#') {
+            if t.is_empty() {
+                continue;
+            }
+            break;
+        }
+        let body = t.trim_start_matches('#').trim();
+        if let Some((key, value)) = body.split_once(':')
+            && key.trim().eq_ignore_ascii_case("geometry")
+        {
+            let candidate = path.parent()?.join(value.trim());
+            return candidate.is_file().then_some(candidate);
+        }
+    }
+    None
+}
+
+fn default_grid(walkable: &WalkableArea) -> f64 {
+    let (lo, hi) = walkable.bounds();
+    let box_area = (hi.x - lo.x) * (hi.y - lo.y);
+    let needed = (box_area / MAX_DEFAULT_GRID_CELLS).sqrt();
+    if needed <= 0.5 { 0.5 } else { (needed * 10.0).ceil() / 10.0 }
+}
+
+/// Everything measured in one area.
+pub struct AreaResult {
+    /// The area.
+    pub area: MeasurementArea,
+    /// Classic density per frame, 1/m².
+    pub classic: FrameSeries,
+    /// Mean speed per frame (0 where empty), m/s.
+    pub mean_speed: FrameSeries,
+    /// Voronoi density per frame, 1/m².
+    pub voronoi: Option<FrameSeries>,
+    /// Voronoi speed per frame, m/s.
+    pub voronoi_speed: Option<FrameSeries>,
+    /// Level of service per frame (Voronoi density if computed, else classic).
+    pub los: Vec<FruinLevel>,
+    /// Key figures.
+    pub summary: AreaSummary,
+}
+
+fn err(e: aman_analysis::AnalysisError) -> Failure {
+    Failure::Input(e.into())
+}
+
+fn measure_area(
+    index: &TrajectoryIndex<'_>,
+    area: &MeasurementArea,
+    velocity: &IndividualVelocity,
+    cells: Option<&VoronoiCells>,
+    table: LosTable,
+) -> Result<AreaResult, Failure> {
+    let classic = aman_analysis::classic::classic_density(index, area).map_err(err)?;
+    let mean_speed =
+        aman_analysis::speed::mean_speed(index, &velocity.speed, area).map_err(err)?;
+    let (voronoi, voronoi_speed) = match cells {
+        Some(cells) => {
+            let (rho, _) =
+                aman_analysis::voronoi::voronoi_density(index, cells, area).map_err(err)?;
+            let v = aman_analysis::voronoi::voronoi_speed(index, cells, &velocity.speed, area)
+                .map_err(err)?;
+            (Some(rho), Some(v))
+        }
+        None => (None, None),
+    };
+    let graded = voronoi.as_ref().unwrap_or(&classic);
+    let los = los_over_time(graded, table);
+    let los_summary =
+        aman_analysis::los::LosSummary::new(graded, table, index.data().frame_rate).map_err(err)?;
+    // Mean speed over the frames with somebody inside (PedPy writes 0 for empty frames).
+    let occupied: Vec<f64> = classic
+        .values
+        .iter()
+        .zip(&mean_speed.values)
+        .filter(|(rho, v)| **rho > 0.0 && v.is_finite())
+        .map(|(_, v)| *v)
+        .collect();
+    let summary = AreaSummary {
+        name: area.name.clone(),
+        wkt: aman_geometry::polygon_to_wkt(area.polygon()),
+        area_m2: area.area(),
+        classic_density_mean: classic.mean(),
+        classic_density_max: classic.max(),
+        voronoi_density_mean: voronoi.as_ref().and_then(FrameSeries::mean),
+        voronoi_density_max: voronoi.as_ref().and_then(FrameSeries::max),
+        mean_speed: (!occupied.is_empty())
+            .then(|| occupied.iter().sum::<f64>() / occupied.len() as f64),
+        voronoi_speed_mean: voronoi_speed.as_ref().and_then(FrameSeries::mean),
+        los_seconds: los_summary.seconds,
+        los_worst: los_summary
+            .worst
+            .map(|l| l.label().to_owned())
+            .unwrap_or_else(|| "-".to_owned()),
+    };
+    Ok(AreaResult {
+        area: area.clone(),
+        classic,
+        mean_speed,
+        voronoi,
+        voronoi_speed,
+        los,
+        summary,
+    })
+}
+
+/// Everything measured at one line.
+pub struct LineResult {
+    /// The line.
+    pub line: MeasurementLine,
+    /// N–t diagram.
+    pub nt: aman_analysis::crossing::NtDiagram,
+    /// Method A intervals.
+    pub flow: Vec<aman_analysis::flow::FlowInterval>,
+    /// Method B, when a passing depth was given.
+    pub passing: Option<aman_analysis::passing::MethodB>,
+    /// Key figures.
+    pub summary: LineSummary,
+}
+
+fn measure_line(
+    index: &TrajectoryIndex<'_>,
+    line: &MeasurementLine,
+    velocity: &IndividualVelocity,
+    _cells: Option<&VoronoiCells>,
+    window: u64,
+    passing_depth: Option<f64>,
+) -> Result<LineResult, Failure> {
+    let nt = aman_analysis::crossing::n_t(index, line).map_err(err)?;
+    let flow =
+        aman_analysis::flow::flow_method_a(index, &nt, window, &velocity.speed).map_err(err)?;
+    let passing = passing_depth
+        .map(|d| aman_analysis::passing::method_b(index, line, d))
+        .transpose()
+        .map_err(err)?;
+    let mean = |v: &mut dyn Iterator<Item = f64>| {
+        let (s, n) = v.filter(|x| x.is_finite()).fold((0.0, 0), |(s, n), x| (s + x, n + 1));
+        (n > 0).then(|| s / n as f64)
+    };
+    let mean_flow = nt.mean_flow();
+    let summary = LineSummary {
+        name: line.name.clone(),
+        wkt: format!(
+            "LINESTRING ({} {}, {} {})",
+            line.segment.a.x, line.segment.a.y, line.segment.b.x, line.segment.b.y
+        ),
+        width: line.width(),
+        crossings: nt.total(),
+        first_frame: nt.crossings.iter().map(|c| c.frame).min(),
+        last_frame: nt.crossings.iter().map(|c| c.frame).max(),
+        mean_flow,
+        specific_flow: mean_flow.map(|j| aman_analysis::specific_flow(j, line.width())),
+        flow_intervals: flow.len(),
+        passing: passing.as_ref().map(|b| PassingSummary {
+            persons: b.records.len(),
+            density_mean: mean(&mut b.records.iter().map(|r| r.density)),
+            speed_mean: mean(&mut b.records.iter().map(|r| r.speed)),
+        }),
+    };
+    Ok(LineResult {
+        line: line.clone(),
+        nt,
+        flow,
+        passing,
+        summary,
+    })
+}
+
+/// Venue-wide grids, row-major from the lowest row.
+pub struct Maps {
+    /// Cells along x and y.
+    pub nx: usize,
+    /// Cells along y.
+    pub ny: usize,
+    /// Lower-left corner, m.
+    pub origin: (f64, f64),
+    /// Cell side, m.
+    pub cell: f64,
+    /// Named grids with their unit: (file stem, title, unit, values).
+    pub grids: Vec<(String, String, String, Vec<f64>)>,
+    /// Key figures.
+    pub summary: MapsSummary,
+}
+
+fn measure_maps(
+    _index: &TrajectoryIndex<'_>,
+    walkable: &WalkableArea,
+    grid: f64,
+    _velocity: &IndividualVelocity,
+    _cells: Option<&VoronoiCells>,
+    _pressure_radius: f64,
+) -> Result<Maps, Failure> {
+    let (lo, hi) = walkable.bounds();
+    let nx = ((hi.x - lo.x) / grid).ceil().max(1.0) as usize;
+    let ny = ((hi.y - lo.y) / grid).ceil().max(1.0) as usize;
+    Ok(Maps {
+        nx,
+        ny,
+        origin: (lo.x, lo.y),
+        cell: grid,
+        grids: Vec::new(),
+        summary: MapsSummary::default(),
+    })
+}
+
+/// A CSV cell: empty for NaN, shortest round-trip text otherwise.
+fn num(v: f64) -> String {
+    if v.is_finite() { format!("{v}") } else { String::new() }
+}
+
+fn csv_name(name: &str) -> String {
+    if name.contains([',', '"', '\n']) {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    } else {
+        name.to_owned()
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_csvs(
+    out: &Path,
+    data: &TrajectoryData,
+    index: &TrajectoryIndex<'_>,
+    areas: &[AreaResult],
+    lines: &[LineResult],
+    maps: &Maps,
+    velocity: &IndividualVelocity,
+    individual: bool,
+    files: &mut Vec<String>,
+) -> Result<(), Failure> {
+    let fps = data.frame_rate;
+    let mut put = |name: &str, text: String| -> Result<(), Failure> {
+        write(&out.join(name), text.as_bytes())?;
+        files.push(name.to_owned());
+        Ok(())
+    };
+    if !areas.is_empty() {
+        let mut s = String::from(
+            "area,frame,time_s,classic_density_per_m2,mean_speed_m_per_s,voronoi_density_per_m2,voronoi_speed_m_per_s,level_of_service\n",
+        );
+        for a in areas {
+            let name = csv_name(&a.area.name);
+            for (k, &frame) in a.classic.frames.iter().enumerate() {
+                let _ = writeln!(
+                    s,
+                    "{name},{frame},{},{},{},{},{},{}",
+                    num(frame as f64 / fps),
+                    num(a.classic.values[k]),
+                    num(a.mean_speed.values.get(k).copied().unwrap_or(f64::NAN)),
+                    num(a.voronoi.as_ref().map_or(f64::NAN, |v| v.values[k])),
+                    num(a.voronoi_speed.as_ref().map_or(f64::NAN, |v| v.values[k])),
+                    a.los[k].label()
+                );
+            }
+        }
+        put("areas.csv", s)?;
+    }
+    if !lines.is_empty() {
+        let mut nt = String::from("line,frame,time_s,cumulative_persons\n");
+        let mut crossings = String::from("line,id,frame,time_s\n");
+        let mut flow = String::from(
+            "line,start_frame,end_frame,start_s,end_s,persons,flow_per_s,specific_flow_per_m_s,mean_speed_m_per_s\n",
+        );
+        let mut passing = String::from(
+            "line,id,entering_frame,leaving_frame,passing_density_per_m2,passing_speed_m_per_s\n",
+        );
+        for l in lines {
+            let name = csv_name(&l.line.name);
+            for (f, c) in l.nt.frames.iter().zip(&l.nt.cumulative) {
+                let _ = writeln!(nt, "{name},{f},{},{c}", num(*f as f64 / fps));
+            }
+            for c in &l.nt.crossings {
+                let _ = writeln!(crossings, "{name},{},{},{}", c.id, c.frame, num(c.frame as f64 / fps));
+            }
+            for i in &l.flow {
+                let _ = writeln!(
+                    flow,
+                    "{name},{},{},{},{},{},{},{},{}",
+                    i.start_frame,
+                    i.end_frame,
+                    num(i.start_frame as f64 / fps),
+                    num(i.end_frame as f64 / fps),
+                    i.crossings,
+                    num(i.flow),
+                    num(aman_analysis::specific_flow(i.flow, l.line.width())),
+                    num(i.mean_speed)
+                );
+            }
+            if let Some(b) = &l.passing {
+                for r in &b.records {
+                    let _ = writeln!(
+                        passing,
+                        "{name},{},{},{},{},{}",
+                        r.passage.id,
+                        r.passage.entering_frame,
+                        r.passage.leaving_frame,
+                        num(r.density),
+                        num(r.speed)
+                    );
+                }
+            }
+        }
+        put("nt.csv", nt)?;
+        put("crossings.csv", crossings)?;
+        put("flow.csv", flow)?;
+        if lines.iter().any(|l| l.passing.is_some()) {
+            put("passing.csv", passing)?;
+        }
+    }
+    for (stem, _, unit, values) in &maps.grids {
+        let mut s = format!("x_m,y_m,{unit}\n");
+        for (k, v) in values.iter().enumerate() {
+            let (ix, iy) = (k % maps.nx, k / maps.nx);
+            let _ = writeln!(
+                s,
+                "{},{},{}",
+                num(maps.origin.0 + (ix as f64 + 0.5) * maps.cell),
+                num(maps.origin.1 + (iy as f64 + 0.5) * maps.cell),
+                num(*v)
+            );
+        }
+        put(&format!("{stem}.csv"), s)?;
+    }
+    if individual {
+        let mut s = String::with_capacity(data.len() * 48);
+        s.push_str("id,frame,time_s,x_m,y_m,speed_m_per_s,vx_m_per_s,vy_m_per_s\n");
+        for t in 0..index.ids().len() {
+            for &r in index.track(t) {
+                let r = r as usize;
+                let _ = writeln!(
+                    s,
+                    "{},{},{},{},{},{},{},{}",
+                    data.id[r],
+                    data.frame[r],
+                    num(data.frame[r] as f64 / fps),
+                    num(data.x[r]),
+                    num(data.y[r]),
+                    num(velocity.speed[r]),
+                    num(velocity.vx[r]),
+                    num(velocity.vy[r])
+                );
+            }
+        }
+        put("individual.csv", s)?;
+    }
+    Ok(())
+}
+
+/// A chart to write and embed.
+pub struct Chart {
+    /// File stem.
+    pub stem: String,
+    /// Section it belongs to in the report.
+    pub section: &'static str,
+    /// What to draw.
+    pub kind: ChartKind,
+}
+
+/// The two kinds of chart.
+pub enum ChartKind {
+    /// x–y chart.
+    Xy(XyChart),
+    /// Heat map.
+    Map(HeatMap),
+}
+
+fn slug(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c.to_ascii_lowercase() } else { '_' })
+        .collect()
+}
+
+/// Fruin bands of a table, as density ranges (1/m²).
+fn los_bands(table: LosTable, top: f64) -> Vec<Band> {
+    let max = table.max_density();
+    let levels = [
+        FruinLevel::A,
+        FruinLevel::B,
+        FruinLevel::C,
+        FruinLevel::D,
+        FruinLevel::E,
+        FruinLevel::F,
+    ];
+    let mut from = 0.0;
+    let mut bands = Vec::new();
+    for (k, level) in levels.iter().enumerate() {
+        let to = if k < 5 { max[k] } else { top.max(from + 0.5) };
+        bands.push(Band {
+            from,
+            to,
+            rgb: level.rgb(),
+            label: format!("LOS {}", level.label()),
+        });
+        from = to;
+    }
+    bands
+}
+
+/// Weidmann's fundamental diagram v(ρ) = 1.34 (1 − exp(−1.913 (1/ρ − 1/5.4))), m/s
+/// (U. Weidmann, Transporttechnik der Fussgänger, ETH Zürich, IVT 90, 1993, eq. 3.2).
+fn weidmann(rho: f64) -> f64 {
+    (1.34 * (1.0 - (-1.913 * (1.0 / rho - 1.0 / 5.4)).exp())).max(0.0)
+}
+
+fn plots(
+    data: &TrajectoryData,
+    walkable: &WalkableArea,
+    areas: &[AreaResult],
+    lines: &[LineResult],
+    maps: &Maps,
+    table: LosTable,
+) -> Vec<Chart> {
+    let fps = data.frame_rate;
+    let t = |f: u64| f as f64 / fps;
+    let series = |name: &str, s: &FrameSeries, style| Series {
+        name: name.to_owned(),
+        points: s.frames.iter().zip(&s.values).map(|(&f, &v)| (t(f), v)).collect(),
+        style,
+    };
+    let mut charts = Vec::new();
+    if !lines.is_empty() {
+        charts.push(Chart {
+            stem: "nt".into(),
+            section: "lines",
+            kind: ChartKind::Xy(XyChart {
+                title: "N–t diagram".into(),
+                x_label: "time (s)".into(),
+                y_label: "persons crossed".into(),
+                series: lines
+                    .iter()
+                    .map(|l| Series {
+                        name: l.line.name.clone(),
+                        points: l
+                            .nt
+                            .frames
+                            .iter()
+                            .zip(&l.nt.cumulative)
+                            .map(|(&f, &c)| (t(f), c as f64))
+                            .collect(),
+                        style: SeriesStyle::Step,
+                    })
+                    .collect(),
+                bands: Vec::new(),
+                y_from_zero: true,
+            }),
+        });
+        charts.push(Chart {
+            stem: "flow".into(),
+            section: "lines",
+            kind: ChartKind::Xy(XyChart {
+                title: "Flow over time (method A)".into(),
+                x_label: "time (s)".into(),
+                y_label: "flow (1/s)".into(),
+                series: lines
+                    .iter()
+                    .map(|l| Series {
+                        name: l.line.name.clone(),
+                        points: l
+                            .flow
+                            .iter()
+                            .map(|i| ((t(i.start_frame) + t(i.end_frame)) / 2.0, i.flow))
+                            .collect(),
+                        style: SeriesStyle::Line,
+                    })
+                    .collect(),
+                bands: Vec::new(),
+                y_from_zero: true,
+            }),
+        });
+    }
+    for a in areas {
+        let name = &a.area.name;
+        let mut density = vec![series("classic", &a.classic, SeriesStyle::Line)];
+        if let Some(v) = &a.voronoi {
+            density.push(series("Voronoi", v, SeriesStyle::Line));
+        }
+        let top = density
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.1))
+            .filter(|v| v.is_finite())
+            .fold(0.0, f64::max);
+        charts.push(Chart {
+            stem: format!("area_{}_density", slug(name)),
+            section: "areas",
+            kind: ChartKind::Xy(XyChart {
+                title: format!("Density in {name} with Fruin level of service"),
+                x_label: "time (s)".into(),
+                y_label: "density (1/m²)".into(),
+                series: density,
+                bands: los_bands(table, top * 1.05),
+                y_from_zero: true,
+            }),
+        });
+        let mut speed = vec![series("mean speed", &a.mean_speed, SeriesStyle::Line)];
+        if let Some(v) = &a.voronoi_speed {
+            speed.push(series("Voronoi speed", v, SeriesStyle::Line));
+        }
+        charts.push(Chart {
+            stem: format!("area_{}_speed", slug(name)),
+            section: "areas",
+            kind: ChartKind::Xy(XyChart {
+                title: format!("Speed in {name}"),
+                x_label: "time (s)".into(),
+                y_label: "speed (m/s)".into(),
+                series: speed,
+                bands: Vec::new(),
+                y_from_zero: true,
+            }),
+        });
+        let (rho, v) = match (&a.voronoi, &a.voronoi_speed) {
+            (Some(r), Some(v)) => (r, v),
+            _ => (&a.classic, &a.mean_speed),
+        };
+        let points: Vec<(f64, f64)> = rho
+            .values
+            .iter()
+            .zip(&v.values)
+            .filter(|(r, s)| **r > 0.0 && s.is_finite())
+            .map(|(&r, &s)| (r, s))
+            .collect();
+        let rho_max = points.iter().map(|p| p.0).fold(1.0, f64::max).min(5.3);
+        let reference = (1..=100)
+            .map(|k| {
+                let r = 0.2 + (rho_max - 0.2) * k as f64 / 100.0;
+                (r, weidmann(r))
+            })
+            .collect();
+        charts.push(Chart {
+            stem: format!("area_{}_fd", slug(name)),
+            section: "areas",
+            kind: ChartKind::Xy(XyChart {
+                title: format!("Fundamental diagram in {name} (one point per frame)"),
+                x_label: "density (1/m²)".into(),
+                y_label: "speed (m/s)".into(),
+                series: vec![
+                    Series {
+                        name: if a.voronoi.is_some() { "Voronoi" } else { "classic" }.into(),
+                        points,
+                        style: SeriesStyle::Points,
+                    },
+                    Series {
+                        name: "Weidmann 1993".into(),
+                        points: reference,
+                        style: SeriesStyle::Dashed,
+                    },
+                ],
+                bands: Vec::new(),
+                y_from_zero: true,
+            }),
+        });
+    }
+    let outlines: Vec<Vec<(f64, f64)>> = std::iter::once(walkable.polygon().exterior())
+        .chain(walkable.polygon().interiors())
+        .map(|ring| ring.coords().map(|c| (c.x, c.y)).collect())
+        .collect();
+    for (stem, title, unit, values) in &maps.grids {
+        charts.push(Chart {
+            stem: stem.clone(),
+            section: "maps",
+            kind: ChartKind::Map(HeatMap {
+                title: title.clone(),
+                unit: unit.clone(),
+                nx: maps.nx,
+                ny: maps.ny,
+                origin: maps.origin,
+                cell: maps.cell,
+                values: values.clone(),
+                outlines: outlines.clone(),
+            }),
+        });
+    }
+    charts
+}
+
+fn opt(v: Option<f64>, unit: &str) -> String {
+    v.map_or_else(|| "-".to_owned(), |v| format!("{v:.4} {unit}"))
+}
+
+fn print_summary(s: &Summary, out: &Path) -> std::io::Result<()> {
+    let i = &s.input;
+    outln!(
+        "{}: {} persons, {} rows, frames {}–{} at {} fps ({:.1} s), format {}",
+        i.file, i.persons, i.rows, i.first_frame, i.last_frame, i.frame_rate, i.duration, i.format
+    )?;
+    outln!("  walkable area: {} ({:.1} m²)", i.walkable_area_source, i.walkable_area_m2)?;
+    for n in &i.notes {
+        outln!("  note: {n}")?;
+    }
+    for a in &s.areas {
+        outln!(
+            "  area {:<16} classic density mean {} (max {}), Voronoi density mean {}, mean speed {}, worst LOS {}",
+            a.name,
+            opt(a.classic_density_mean, "1/m²"),
+            opt(a.classic_density_max, "1/m²"),
+            opt(a.voronoi_density_mean, "1/m²"),
+            opt(a.mean_speed, "m/s"),
+            a.los_worst
+        )?;
+    }
+    for l in &s.lines {
+        outln!(
+            "  line {:<16} {} persons, mean flow {} ({})",
+            l.name,
+            l.crossings,
+            opt(l.mean_flow, "1/s"),
+            opt(l.specific_flow, "1/(m·s)")
+        )?;
+    }
+    if s.areas.is_empty() && s.lines.is_empty() {
+        outln!("  (give --area and --line for density, speed and flow in time)")?;
+    }
+    let total: f64 = s.timings.iter().map(|t| t.1).sum();
+    outln!("  {} files in {} ({:.2} s)", s.files.len(), out.display(), total)?;
+    Ok(())
+}
