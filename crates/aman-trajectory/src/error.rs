@@ -1,6 +1,31 @@
 //! The one error type of this crate.
 
+use std::fmt;
 use std::path::PathBuf;
+
+use crate::data::DataError;
+
+/// Where a row of a trajectory file is: a line of a text file, a record of an HDF5 dataset or a
+/// row of an SQLite table, all counted from 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowLocation {
+    /// 1-based line number of a text file (comment and header lines count).
+    Line(u64),
+    /// 1-based record number in an HDF5 dataset.
+    Record(u64),
+    /// 1-based row number of an SQLite table, in table order.
+    Row(u64),
+}
+
+impl fmt::Display for RowLocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RowLocation::Line(n) => write!(f, "line {n}"),
+            RowLocation::Record(n) => write!(f, "record {n}"),
+            RowLocation::Row(n) => write!(f, "row {n}"),
+        }
+    }
+}
 
 /// Everything that can go wrong reading or writing a trajectory file.
 ///
@@ -47,7 +72,7 @@ pub enum TrajectoryError {
         expected: &'static str,
     },
     /// The `version` in `metadata` is one this crate cannot read.
-    #[error("{path}: unsupported JuPedSim SQLite version {version} (supported: 1, 2)")]
+    #[error("{path}: unsupported JuPedSim SQLite version {version} (supported: 1, 2, 3)")]
     UnsupportedVersion {
         /// The file.
         path: PathBuf,
@@ -85,7 +110,8 @@ pub enum TrajectoryError {
         /// What is wrong.
         reason: String,
     },
-    /// The frame rate passed to the writer is not a positive finite number.
+    /// The frame rate passed to the writer, or given to a reader by the caller, is not a positive
+    /// finite number.
     #[error("{path}: invalid frame rate {fps} frames per second: must be finite and > 0")]
     InvalidFrameRate {
         /// The file being written.
@@ -102,6 +128,109 @@ pub enum TrajectoryError {
         path: PathBuf,
         /// What is wrong.
         reason: String,
+    },
+    /// A line of a text trajectory file cannot be read: too few or too many fields, a field that
+    /// is not a number, a negative id or frame, a coordinate that is NaN or infinite, binary
+    /// data, a bad header value.
+    #[error("{path}, line {line}: {reason}")]
+    BadLine {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line number (comment and header lines count).
+        line: u64,
+        /// What was found and what is expected.
+        reason: String,
+    },
+    /// A record of an HDF5 dataset holds a value that cannot be an id, frame or position.
+    #[error("{path}: record {record} of dataset `{dataset}`: {reason}")]
+    BadRecord {
+        /// The file.
+        path: PathBuf,
+        /// The dataset (`/trajectory`).
+        dataset: String,
+        /// 1-based record number.
+        record: u64,
+        /// What was found and what is expected.
+        reason: String,
+    },
+    /// The same person appears twice in the same frame. Nothing is dropped silently: the file
+    /// has to be fixed (or the frame rate changed, for formats whose frames come from times).
+    #[error(
+        "{path}: person {id} appears twice in frame {frame} ({first} and {second}); a person can \
+         have only one position per frame"
+    )]
+    DuplicateRow {
+        /// The file.
+        path: PathBuf,
+        /// Person id.
+        id: u64,
+        /// Frame number.
+        frame: u64,
+        /// Where the first of the two rows is.
+        first: RowLocation,
+        /// Where the second is.
+        second: RowLocation,
+    },
+    /// The file is not in the format it was read as: its header, columns, tables or datasets
+    /// are not those of the format.
+    #[error("{path} is not a {format} file: {reason}")]
+    WrongFormat {
+        /// The file.
+        path: PathBuf,
+        /// The format it was read as ("PeTrack/JPSreport txt", "Vadere trajectory", …).
+        format: &'static str,
+        /// What was found and what the format has instead.
+        reason: String,
+    },
+    /// The file is in the right format but holds no trajectory row (empty file, header only).
+    #[error("{path}: no trajectory data: {reason}")]
+    NoData {
+        /// The file.
+        path: PathBuf,
+        /// What was found instead, e.g. "the file is empty".
+        reason: String,
+    },
+    /// The file does not say its frame rate and the caller gave none.
+    #[error(
+        "{path}: no frame rate: {reason}; give the frame rate of the recording (frames per \
+         second) explicitly"
+    )]
+    MissingFrameRate {
+        /// The file.
+        path: PathBuf,
+        /// Where it was looked for.
+        reason: String,
+    },
+    /// The format of the file could not be told from its name or content.
+    #[error(
+        "cannot tell the trajectory format of {path}: {reason}; name the format explicitly \
+         (one of {names})",
+        names = crate::read::FORMAT_NAMES
+    )]
+    UnknownFormat {
+        /// The file.
+        path: PathBuf,
+        /// What was found.
+        reason: String,
+    },
+    /// The HDF5 structure of the file cannot be read (truncated, damaged, a feature the reader
+    /// lacks).
+    #[error("{path}: cannot read the HDF5 file: {reason}")]
+    Hdf5 {
+        /// The file.
+        path: PathBuf,
+        /// What the HDF5 reader reported.
+        reason: String,
+    },
+    /// The rows read break an invariant of [`TrajectoryData`](crate::TrajectoryData) that the
+    /// reader did not report more precisely.
+    #[error("{path}: {source}")]
+    InvalidData {
+        /// The file.
+        path: PathBuf,
+        /// The broken invariant.
+        #[source]
+        source: DataError,
     },
     /// Any other SQLite error, with the file it happened on.
     #[error("SQLite error on {path}: {source}")]

@@ -1,4 +1,4 @@
-//! JuPedSim's SQLite trajectory format: a writer for version 2 and a reader for versions 1 and 2.
+//! JuPedSim's SQLite trajectory format: a writer for version 2 and a reader for versions 1 to 3.
 //!
 //! # The format (version 2, as JuPedSim 1.x writes it)
 //!
@@ -23,8 +23,13 @@
 //!   same input gives a byte-identical file.
 //!
 //! Version 1 differs only in `geometry(wkt TEXT NOT NULL)` (one row, no hash) and has no
-//! `frame_data` table. Recent JuPedSim sources write a version 3 without the orientation
-//! columns; PedPy 1.5.1's walkable-area loader rejects it, and so does this reader.
+//! `frame_data` table. Version 3 (JuPedSim ≥ 1.3, `sqlite_serialization.py`,
+//! `DATABASE_VERSION = 3`) drops the orientation columns —
+//! `trajectory_data(frame INTEGER, id INTEGER, pos_x REAL, pos_y REAL)` — and keeps the
+//! `metadata`, `geometry` and `frame_data` tables of version 2; JuPedSim writes its frame numbers
+//! as Python floats (`4.0`), which this reader accepts as whole numbers. A version 2 file
+//! converted to version 3 keeps its orientation columns; they are ignored. (PedPy 1.5.1's
+//! walkable-area loader rejects version 3; this reader does not.)
 
 use std::collections::HashMap;
 use std::fs;
@@ -36,7 +41,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags, params};
 
 use crate::data::TrajectoryData;
-use crate::error::TrajectoryError;
+use crate::error::{RowLocation, TrajectoryError};
 
 /// The schema version this crate writes.
 pub const JUPEDSIM_SQLITE_VERSION: i64 = 2;
@@ -353,17 +358,19 @@ impl Drop for JupedsimSqliteWriter {
     }
 }
 
-/// Reads a JuPedSim SQLite trajectory file, version 1 or 2.
+/// Reads a JuPedSim SQLite trajectory file, version 1, 2 or 3.
 ///
 /// Returns the trajectory (rows sorted by frame, then id; positions in metres; frame rate from
-/// `metadata.fps`) and the walkable area as WKT: the `geometry` row, or, when a version 2 file
+/// `metadata.fps`) and the walkable area as WKT: the `geometry` row, or, when a version 2 or 3 file
 /// holds several geometries, all of them joined in a `GEOMETRYCOLLECTION` (PedPy uses their
 /// union). The WKT is `None` when the file has no `geometry` table or no row in it. The
 /// orientation columns are not read.
 ///
 /// Errors name the file: missing file, not an SQLite database, truncated or corrupt file,
 /// missing `trajectory_data` or `metadata` table, missing or bad `version` / `fps`, a version
-/// other than 1 or 2, or a row whose frame, id or position is not a number.
+/// other than 1, 2 or 3, a row whose frame, id or position is not a number
+/// ([`TrajectoryError::BadRow`]), or a person twice in one frame
+/// ([`TrajectoryError::DuplicateRow`], naming both rows).
 pub fn read_jupedsim_sqlite(
     path: &Path,
 ) -> Result<(TrajectoryData, Option<String>), TrajectoryError> {
@@ -420,14 +427,14 @@ pub fn read_jupedsim_sqlite(
     };
     let version_text = metadata
         .get("version")
-        .ok_or_else(|| bad_metadata("version", "missing (expected 1 or 2)".to_owned()))?;
+        .ok_or_else(|| bad_metadata("version", "missing (expected 1, 2 or 3)".to_owned()))?;
     let version: i64 = version_text.trim().parse().map_err(|_| {
         bad_metadata(
             "version",
-            format!("{version_text:?} is not an integer (expected 1 or 2)"),
+            format!("{version_text:?} is not an integer (expected 1, 2 or 3)"),
         )
     })?;
-    if version != 1 && version != 2 {
+    if !(1..=3).contains(&version) {
         return Err(TrajectoryError::UnsupportedVersion {
             path: path.to_path_buf(),
             version,
@@ -573,7 +580,40 @@ fn read_rows(conn: &Connection, path: &Path, fps: f64) -> Result<TrajectoryData,
     if !sorted {
         data.sort_rows();
     }
-    Ok(data)
+    match data.check() {
+        Ok(()) => Ok(data),
+        Err(crate::data::DataError::Duplicate { id, frame, .. }) => {
+            // Find the two rows again, in table order, for the message.
+            let mut found = Vec::new();
+            let mut stmt = conn
+                .prepare("SELECT frame, id FROM trajectory_data")
+                .map_err(sql)?;
+            let mut rows = stmt.query([]).map_err(sql)?;
+            let mut number = 0u64;
+            while let Some(row) = rows.next().map_err(sql)?
+                && found.len() < 2
+            {
+                number += 1;
+                let f = row.get_ref(0).ok().and_then(|v| integer(v, "").ok());
+                let i = row.get_ref(1).ok().and_then(|v| integer(v, "").ok());
+                if f == Some(frame) && i == Some(id) {
+                    found.push(RowLocation::Row(number));
+                }
+            }
+            let first = found.first().copied().unwrap_or(RowLocation::Row(0));
+            Err(TrajectoryError::DuplicateRow {
+                path: path.to_path_buf(),
+                id,
+                frame,
+                first,
+                second: found.get(1).copied().unwrap_or(first),
+            })
+        }
+        Err(source) => Err(TrajectoryError::InvalidData {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
 }
 
 fn integer(value: ValueRef<'_>, column: &str) -> Result<u64, String> {

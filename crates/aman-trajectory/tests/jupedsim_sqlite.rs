@@ -347,18 +347,26 @@ fn truncated_fixture_is_reported_as_truncated() {
 #[test]
 fn unsupported_and_bad_versions() {
     let dir = tempfile::tempdir().unwrap();
+    // JuPedSim's convert_database_v2_to_v3 only changes the version: still readable.
     let v3 = modified_fixture(
         dir.path(),
         "UPDATE metadata SET value = '3' WHERE key = 'version'",
     );
-    let err = read_jupedsim_sqlite(&v3).unwrap_err();
+    let (data, _) = read_jupedsim_sqlite(&v3).unwrap();
+    assert_eq!(data.id_count(), 30);
+
+    let v4 = modified_fixture(
+        dir.path(),
+        "UPDATE metadata SET value = '4' WHERE key = 'version'",
+    );
+    let err = read_jupedsim_sqlite(&v4).unwrap_err();
     assert!(
-        matches!(err, TrajectoryError::UnsupportedVersion { version: 3, .. }),
+        matches!(err, TrajectoryError::UnsupportedVersion { version: 4, .. }),
         "{err:?}"
     );
     assert!(
         err.to_string()
-            .ends_with("unsupported JuPedSim SQLite version 3 (supported: 1, 2)"),
+            .ends_with("unsupported JuPedSim SQLite version 4 (supported: 1, 2, 3)"),
         "{err}"
     );
 
@@ -487,4 +495,67 @@ fn writer_rejects_bad_fps_and_walkable_area() {
 
     let err = JupedsimSqliteWriter::create(dir.path(), 10.0, AREA).unwrap_err();
     assert!(matches!(err, TrajectoryError::Io { .. }), "{err:?}");
+}
+
+/// The schema JuPedSim ≥ 1.3 writes (`sqlite_serialization.py`, `DATABASE_VERSION = 3`): no
+/// orientation columns, frames inserted as Python floats.
+#[test]
+fn reads_version_3_as_jupedsim_writes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v3.sqlite");
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE trajectory_data (   frame INTEGER NOT NULL,   id INTEGER NOT NULL,   \
+         pos_x REAL NOT NULL,   pos_y REAL NOT NULL);
+         CREATE TABLE metadata(key TEXT NOT NULL UNIQUE PRIMARY KEY, value TEXT NOT NULL);
+         INSERT INTO metadata VALUES('version', 3), ('fps', 12.5);
+         CREATE TABLE geometry(   hash INTEGER NOT NULL,    wkt TEXT NOT NULL);
+         CREATE UNIQUE INDEX geometry_hash on geometry( hash);
+         INSERT INTO geometry VALUES(-42, 'POLYGON ((0 0, 10 0, 10 4, 0 4, 0 0))');
+         CREATE TABLE frame_data(   frame INTEGER NOT NULL,   geometry_hash INTEGER NOT NULL);
+         CREATE INDEX frame_id_idx ON trajectory_data(frame, id);
+         INSERT INTO trajectory_data VALUES(0.0, 7, 1.0, 2.0), (0.0, 3, 5.0, 1.5),
+                                           (1.0, 7, 1.25, 2.0), (1.0, 3, 4.75, 1.5);
+         INSERT INTO frame_data VALUES(0.0, -42), (1.0, -42);",
+    )
+    .unwrap();
+    drop(conn);
+    let (data, wkt) = read_jupedsim_sqlite(&path).unwrap();
+    assert_eq!(data.frame_rate, 12.5);
+    assert_eq!(data.frame, vec![0, 0, 1, 1]);
+    assert_eq!(data.id, vec![3, 7, 3, 7]);
+    assert_eq!(data.x, vec![5.0, 1.0, 4.75, 1.25]);
+    assert_eq!(
+        wkt.as_deref(),
+        Some("POLYGON ((0 0, 10 0, 10 4, 0 4, 0 0))")
+    );
+    data.check().unwrap();
+}
+
+#[test]
+fn a_person_twice_in_a_frame_names_both_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = modified_fixture(
+        dir.path(),
+        "INSERT INTO trajectory_data VALUES(490, 14, 0.0, 0.0, 1.0, 0.0)",
+    );
+    let err = read_jupedsim_sqlite(&path).unwrap_err();
+    let TrajectoryError::DuplicateRow {
+        id,
+        frame,
+        first,
+        second,
+        ..
+    } = &err
+    else {
+        panic!("{err:?}")
+    };
+    assert_eq!((*id, *frame), (14, 490));
+    assert_eq!(*second, aman_trajectory::RowLocation::Row(8084));
+    assert!(matches!(first, aman_trajectory::RowLocation::Row(n) if *n < 8084));
+    assert!(
+        err.to_string()
+            .contains("person 14 appears twice in frame 490 (row"),
+        "{err}"
+    );
 }
