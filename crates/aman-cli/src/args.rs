@@ -133,6 +133,9 @@ pub struct AnalyzeArgs {
     /// Write CSV and JSON only, no plots or report.html.
     #[arg(long)]
     pub no_plots: bool,
+    /// Skip the venue-wide maps (density and speed profiles, RSET, crowd pressure).
+    #[arg(long)]
+    pub no_maps: bool,
     /// Directory for the outputs. Default: out/<trajectory file stem>-analysis.
     #[arg(long)]
     pub out: Option<PathBuf>,

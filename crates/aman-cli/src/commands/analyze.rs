@@ -406,8 +406,20 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
         )?);
     }
     timer.lap("lines");
-    let maps = measure_maps(&index, &walkable, grid_size, &velocity, cells.as_ref(), args.pressure_radius)?;
-    timer.lap("maps");
+    let maps = if args.no_maps {
+        Maps::none(grid_size)
+    } else {
+        let maps = measure_maps(
+            &index,
+            &walkable,
+            grid_size,
+            &velocity,
+            cells.as_ref(),
+            args.pressure_radius,
+        )?;
+        timer.lap("maps");
+        maps
+    };
 
     // --- output --------------------------------------------------------------------------
     let out = args.out.clone().unwrap_or_else(|| {
@@ -789,6 +801,19 @@ pub struct Maps {
     pub grids: Vec<(String, String, String, Vec<f64>)>,
     /// Key figures.
     pub summary: MapsSummary,
+}
+
+impl Maps {
+    fn none(cell: f64) -> Maps {
+        Maps {
+            nx: 0,
+            ny: 0,
+            origin: (0.0, 0.0),
+            cell,
+            grids: Vec::new(),
+            summary: MapsSummary::default(),
+        }
+    }
 }
 
 fn measure_maps(
