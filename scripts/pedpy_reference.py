@@ -48,6 +48,8 @@ def main():
     p.add_argument("--cutoff", type=float)
     p.add_argument("--flow-window", type=int, default=0,
                    help="delta_frame for compute_flow (0: skip)")
+    p.add_argument("--correct-invalid", action="store_true",
+                   help="move points outside the walkable area in (correct_invalid_trajectories)")
     p.add_argument("--out", required=True, type=Path)
     a = p.parse_args()
 
@@ -66,6 +68,8 @@ def main():
     timings["load"] = time.perf_counter() - t
     if a.walkable_area:
         walkable = pedpy.WalkableArea(shapely.from_wkt(a.walkable_area))
+    if a.correct_invalid:
+        traj, _ = pedpy.correct_invalid_trajectories(trajectory_data=traj, walkable_area=walkable)
     area = pedpy.MeasurementArea(shapely.from_wkt(a.area))
     line = pedpy.MeasurementLine(shapely.from_wkt(a.line))
     border = {
