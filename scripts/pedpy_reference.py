@@ -132,12 +132,16 @@ def main():
         timings["voronoi_density"] = time.perf_counter() - t
         out["voronoi_density"] = series(density, "density")
         t = time.perf_counter()
-        vspeed = pedpy.compute_voronoi_speed(traj_data=traj, individual_speed=speed,
-                                             individual_voronoi_intersection=intersection,
-                                             measurement_area=area)
-        timings["voronoi_speed"] = time.perf_counter() - t
-        out["voronoi_speed"] = series(vspeed.to_frame() if hasattr(vspeed, "to_frame")
-                                      else vspeed, "speed")
+        try:
+            vspeed = pedpy.compute_voronoi_speed(traj_data=traj, individual_speed=speed,
+                                                 individual_voronoi_intersection=intersection,
+                                                 measurement_area=area)
+            timings["voronoi_speed"] = time.perf_counter() - t
+            out["voronoi_speed"] = series(vspeed.to_frame() if hasattr(vspeed, "to_frame")
+                                          else vspeed, "speed")
+        except pedpy.SpeedError as e:  # persons without a speed (exclude / adaptive borders)
+            out["voronoi_speed"] = None
+            out["voronoi_speed_error"] = str(e)
         out["voronoi_cells"] = len(cells)
 
     out["timings"] = timings

@@ -96,8 +96,8 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "N")]
     pub frame_step: Option<u64>,
     /// Speed at the ends of a trajectory: exclude, adaptive or single-sided (PedPy's
-    /// SpeedCalculation).
-    #[arg(long, default_value = "exclude", value_name = "METHOD")]
+    /// SpeedCalculation). single-sided gives every row a speed, which the Voronoi speed needs.
+    #[arg(long, default_value = "single-sided", value_name = "METHOD")]
     pub speed_border: String,
     /// Points outside the walkable area: reject (stop with a list) or correct (move them to the
     /// nearest walkable point, as PedPy's correct_invalid_trajectories).

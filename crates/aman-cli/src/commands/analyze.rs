@@ -327,7 +327,7 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
     // --- validation ----------------------------------------------------------------------
     let invalid = aman_analysis::validation::invalid_points(&data, &walkable)
         .map_err(|e| Failure::Input(e.into()))?;
-    let points_outside = invalid.count();
+    let points_outside = invalid.len();
     let mut points_corrected = 0;
     let data = if points_outside == 0 {
         data
@@ -335,7 +335,14 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
         let (fixed, corrections) =
             aman_analysis::validation::correct_invalid_points(&data, &walkable, &Default::default())
                 .map_err(|e| Failure::Input(e.into()))?;
-        points_corrected = corrections.count();
+        points_corrected = corrections.moved.len();
+        if !corrections.still_invalid.is_empty() {
+            notes.push(format!(
+                "{} points are still outside the walkable area after the correction: {}",
+                corrections.still_invalid.len(),
+                describe_invalid(&corrections.still_invalid)
+            ));
+        }
         notes.push(format!(
             "{points_outside} points outside the walkable area; {points_corrected} moved to the nearest walkable point (--invalid correct)"
         ));
@@ -345,7 +352,7 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
             "{}: {} ({}). Check the walkable area (--walkable-area), or move these points to \
              the nearest walkable point with --invalid correct",
             args.trajectory.display(),
-            invalid.describe(&data),
+            describe_invalid(&invalid),
             walkable_source
         )));
     };
@@ -391,7 +398,15 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
 
     let mut area_results = Vec::new();
     for area in &areas {
-        area_results.push(measure_area(&index, area, &velocity, cells.as_ref(), table)?);
+        area_results.push(measure_area(
+            &index,
+            area,
+            &velocity,
+            cells.as_ref(),
+            table,
+            &args.speed_border,
+            &mut notes,
+        )?);
     }
     timer.lap("areas");
     let mut line_results = Vec::new();
@@ -491,6 +506,38 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
         print_summary(&summary, &out)?;
     }
     Ok(())
+}
+
+/// "N points outside the walkable area (…) from P persons: id 3 (frames 10–20, 5 points), …".
+fn describe_invalid(invalid: &aman_analysis::validation::InvalidPoints) -> String {
+    const SHOWN: usize = 5;
+    let tracks: Vec<String> = invalid
+        .tracks
+        .iter()
+        .take(SHOWN)
+        .map(|t| {
+            format!(
+                "id {} (frames {}–{}, {} point{})",
+                t.id,
+                t.first_frame,
+                t.last_frame,
+                t.count,
+                if t.count == 1 { "" } else { "s" }
+            )
+        })
+        .collect();
+    let more = invalid.tracks.len().saturating_sub(SHOWN);
+    format!(
+        "{} points lie outside the walkable area ({} inside obstacles, {} outside its boundary), \
+         from {} person{}: {}{}",
+        invalid.len(),
+        invalid.in_obstacles(),
+        invalid.outside_boundary(),
+        invalid.tracks.len(),
+        if invalid.tracks.len() == 1 { "" } else { "s" },
+        tracks.join(", "),
+        if more > 0 { format!(" and {more} more") } else { String::new() }
+    )
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
@@ -671,6 +718,8 @@ fn measure_area(
     velocity: &IndividualVelocity,
     cells: Option<&VoronoiCells>,
     table: LosTable,
+    border_name: &str,
+    notes: &mut Vec<String>,
 ) -> Result<AreaResult, Failure> {
     let classic = aman_analysis::classic::classic_density(index, area).map_err(err)?;
     let mean_speed =
@@ -679,9 +728,22 @@ fn measure_area(
         Some(cells) => {
             let (rho, _) =
                 aman_analysis::voronoi::voronoi_density(index, cells, area).map_err(err)?;
-            let v = aman_analysis::voronoi::voronoi_speed(index, cells, &velocity.speed, area)
-                .map_err(err)?;
-            (Some(rho), Some(v))
+            // PedPy refuses the Voronoi speed when a person inside has no speed (the ends of
+            // each trajectory with `exclude` or `adaptive`); so do we, and say so.
+            let v = match aman_analysis::voronoi::voronoi_speed(index, cells, &velocity.speed, area)
+            {
+                Ok(v) => Some(v),
+                Err(aman_analysis::AnalysisError::MissingSpeed { id, frame, .. }) => {
+                    notes.push(format!(
+                        "no Voronoi speed in area {:?}: person {id} is inside at frame {frame} \
+                         without a speed (--speed-border {}); use --speed-border single-sided",
+                        area.name, border_name
+                    ));
+                    None
+                }
+                Err(e) => return Err(err(e)),
+            };
+            (Some(rho), v)
         }
         None => (None, None),
     };
