@@ -1,8 +1,10 @@
 //! N–t diagrams and flow at a measurement line.
 //!
-//! Every function here starts from the *crossing times* of a line (or the exit times of an
+//! The functions here start from the *crossing times* of a line (or the exit times of an
 //! exit), in seconds: one entry per agent, in any order. Which crossings count (first crossing
-//! only, as PedPy does, or every crossing) is decided by whoever records them.
+//! only, as PedPy does, or every crossing) is decided by whoever records them — except
+//! [`flow_method_a`], which takes the N–t diagram of [`crate::crossing::n_t`] and the
+//! trajectories, for the mean speed at the line.
 //!
 //! | function | result | unit | PedPy 1.5.1 |
 //! |---|---|---|---|
@@ -11,10 +13,14 @@
 //! | [`specific_flow`] | J_s = J / b | 1/(m·s) | — (field convention, J_s = J / b) |
 //! | [`flow_in_windows`] | J_k = N_k / Δt per fixed window | 1/s | — (plain time bins) |
 //! | [`interval_flows`] | JPSreport method A intervals | 1/s | `compute_flow` (flow column) |
+//! | [`flow_method_a`] | method A flow and mean speed from an N–t diagram and trajectories | 1/s, m/s | `compute_flow` |
 //!
 //! Non-finite times (NaN, ±∞) are ignored everywhere; they never panic.
 
 use serde::{Deserialize, Serialize};
+
+use crate::crossing::NtDiagram;
+use crate::{AnalysisError, TrajectoryIndex};
 
 /// One step of an N–t diagram: by `time`, `count` agents have crossed.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -259,6 +265,132 @@ pub fn interval_flows(
         probe = probe.saturating_add(delta_frame);
     }
     out
+}
+
+/// One interval of [`flow_method_a`]: JPSreport's method A flow and mean speed.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct FlowInterval {
+    /// First frame of the interval (the first crossing, then the previous interval's end).
+    pub start_frame: u64,
+    /// One frame after the interval's last crossing.
+    pub end_frame: u64,
+    /// Persons whose first crossing falls in the interval.
+    pub crossings: usize,
+    /// J = crossings / ((end_frame − start_frame) / fps), 1/s.
+    pub flow: f64,
+    /// Mean speed of those persons at their crossing frame, m/s; `NaN` if none has a speed.
+    pub mean_speed: f64,
+}
+
+/// Flow and mean speed at a measurement line by JPSreport's method A (Zhang et al. 2011,
+/// J. Stat. Mech. P06004, Section 3.1; Liao et al. 2014), as PedPy 1.5.1's
+/// `compute_flow(nt, crossing_frames, individual_speed, delta_frame, frame_rate)`.
+///
+/// From the first crossing frame f₁, probes are taken at f₁ + Δ, f₁ + 2Δ, … while below the
+/// last frame of the trajectory. At each probe with new crossings since the last interval, an
+/// interval closes: it runs from the previous interval's end (at first f₁) to one frame after
+/// the last crossing at or before the probe; J = N_Δ / Δt, N_Δ the new crossings and Δt the
+/// interval's length in frames / fps. Its mean speed is the mean of `speeds` (row-aligned,
+/// e.g. [`crate::speed::IndividualVelocity::speed`]) of the persons whose first crossing frame
+/// is in `[start_frame, end_frame]` — both ends included, as PedPy does, so a crossing at
+/// `end_frame` also counts in the next interval's speed; `NaN` speeds are left out.
+///
+/// **JPSreport difference.** JPSreport 0.8 leaves the first crossings out of its first
+/// interval, so its first flow is lower (AO 300 bottleneck: 8.107 vs 8.1589 1/s) and its
+/// first mean speed differs; PedPy's reference test and aman compare from the second interval
+/// on.
+///
+/// Returns an empty vector when nobody crossed or when no probe fits before the last frame.
+///
+/// # Errors
+/// [`AnalysisError::InvalidFrameCount`] if `delta_frame` is 0;
+/// [`AnalysisError::LengthMismatch`] if `speeds` has not one value per row.
+///
+/// ```
+/// use aman_analysis::TrajectoryIndex;
+/// use aman_analysis::crossing::n_t;
+/// use aman_analysis::flow::flow_method_a;
+/// use aman_geometry::{MeasurementLine, Segment, Vec2};
+/// use aman_trajectory::TrajectoryData;
+/// // Person i crosses y = 0 into frame 2i + 1, at 1 m/s; 10 fps.
+/// let mut d = TrajectoryData::new(10.0);
+/// for f in 0..30u64 {
+///     for i in 0..10u64 {
+///         d.push(i, f, 0.0, 0.1 * (f as f64 - 2.0 * i as f64) - 0.05);
+///     }
+/// }
+/// let ix = TrajectoryIndex::new(&d).unwrap();
+/// let line = MeasurementLine { name: "l".into(),
+///     segment: Segment::new(Vec2::new(-1.0, 0.0), Vec2::new(1.0, 0.0)) };
+/// let nt = n_t(&ix, &line).unwrap();
+/// let speeds = vec![1.0; d.len()];
+/// let j = flow_method_a(&ix, &nt, 6, &speeds).unwrap();
+/// assert_eq!((j[0].start_frame, j[0].end_frame, j[0].crossings), (1, 8, 4));
+/// assert!((j[1].flow - 5.0).abs() < 1e-12); // 3 crossings in frames 8..14
+/// assert_eq!(j[1].mean_speed, 1.0);
+/// ```
+pub fn flow_method_a(
+    index: &TrajectoryIndex<'_>,
+    nt: &NtDiagram,
+    delta_frame: u64,
+    speeds: &[f64],
+) -> Result<Vec<FlowInterval>, AnalysisError> {
+    if delta_frame == 0 {
+        return Err(AnalysisError::InvalidFrameCount {
+            name: "delta_frame",
+            value: delta_frame,
+        });
+    }
+    let rows = index.data().len();
+    if speeds.len() != rows {
+        return Err(AnalysisError::LengthMismatch {
+            what: "speeds",
+            len: speeds.len(),
+            rows,
+        });
+    }
+    let crossings = &nt.crossings;
+    let (Some(first), Some(&last_frame)) = (crossings.first(), nt.frames.last()) else {
+        return Ok(Vec::new());
+    };
+    // Speed of each person at their crossing frame (PedPy merges on (id, frame)).
+    let crossing_speed: Vec<f64> = crossings
+        .iter()
+        .map(|c| {
+            index
+                .track_index(c.id)
+                .and_then(|t| index.row_at(t, c.frame))
+                .map_or(f64::NAN, |r| speeds[r])
+        })
+        .collect();
+    let fps = nt.frame_rate;
+    let mut out = Vec::new();
+    let (mut passed_before, mut start) = (0usize, first.frame);
+    let mut probe = first.frame.checked_add(delta_frame);
+    while let Some(p) = probe.filter(|&p| p < last_frame) {
+        let passed = crossings.partition_point(|c| c.frame <= p);
+        if passed != passed_before {
+            let end = crossings[passed - 1].frame + 1;
+            let n = passed - passed_before;
+            let lo = crossings.partition_point(|c| c.frame < start);
+            let hi = crossings.partition_point(|c| c.frame <= end);
+            let (sum, k) = crossing_speed[lo..hi]
+                .iter()
+                .filter(|v| !v.is_nan())
+                .fold((0.0, 0usize), |(s, k), v| (s + v, k + 1));
+            out.push(FlowInterval {
+                start_frame: start,
+                end_frame: end,
+                crossings: n,
+                flow: n as f64 / (end - start) as f64 * fps,
+                mean_speed: if k > 0 { sum / k as f64 } else { f64::NAN },
+            });
+            passed_before = passed;
+            start = end;
+        }
+        probe = p.checked_add(delta_frame);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
