@@ -8,9 +8,9 @@
 //! #geometry: geo_AO_300.xml
 //! #X,Y,Z: the agents coordinates (in metres)
 //!
-//! #ID	FR	X	Y	Z
-//! 1	0	-1.8891	-3.7952	1.7790
-//! 1	1	-1.8919	-3.7960	1.7790
+//! #ID FR X Y Z
+//! 1 0 -1.8891 -3.7952 1.7790
+//! 1 1 -1.8919 -3.7960 1.7790
 //! ```
 //!
 //! One row per person and frame: `id frame x y`, then optional further columns (PeTrack's `z`,
@@ -51,7 +51,7 @@ const FORMAT: &str = "PeTrack/JPSreport txt";
 ///   Centimetres are divided by 100 (x, y and a `z` column), as PedPy does.
 /// - **Extra columns** (everything after y) are kept in [`TrajectoryData::extra`], named as in
 ///   the header's column-name line (the last comment line before the data with one name per
-///   field and no number, e.g. `#ID	FR	X	Y	Z` or `# id frame x y z`). Without such a line,
+///   field and no number, e.g. `#ID FR X Y Z` or `# id frame x y z`). Without such a line,
 ///   the fifth column is named `z` (PeTrack's documented layout) and later ones `column_N`
 ///   (1-based). A column whose every value is a number is [`ExtraValues::Number`], otherwise
 ///   [`ExtraValues::Text`].

@@ -165,7 +165,7 @@ pub fn read_vadere_traj(
         let start = round_to(t_first * fps, 14).ceil() / fps;
         let stop = round_to(t_last * fps, 14).floor() / fps;
         let count = ((stop - start) * fps).round_ties_even() + 1.0;
-        if !(count >= 1.0) {
+        if count.is_nan() || count < 1.0 {
             // All steps fall between two frames (PedPy's linspace gives no time either).
             between_frames.push(id);
             continue;

@@ -37,7 +37,7 @@ fn hermes_ao300_txt() {
     assert_shape(data, 128_783, 348, (0, 958), 16.0);
     assert_eq!(row(data, 0), (1, 0, -1.8891, -3.7952));
     assert_eq!(last(data), (245, 958, -0.5304, 6.0389));
-    // Header line 8 `#ID	FR	X	Y	Z` names the extra column.
+    // Header line 8 `#ID FR X Y Z` names the extra column.
     let z = data.extra_column("Z").expect("Z column");
     let ExtraValues::Number(z) = &z.values else {
         panic!("Z is numeric")
@@ -85,7 +85,7 @@ fn jpsreport_corner_txt() {
     assert_shape(data, 18_704, 137, (53, 885), 16.0);
     assert_eq!(row(data, 0), (1, 53, 3.7253, -0.837029));
     assert_eq!(last(data), (137, 885, -2.61808, 4.1015));
-    // `# ID	frame	X	Y	Z`
+    // `# ID frame X Y Z`
     assert!(data.extra_column("Z").is_some());
     assert!(
         loaded.notes.iter().any(|n| n.contains("no unit")),
