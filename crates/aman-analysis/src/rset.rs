@@ -1,1 +1,131 @@
-//! (being written)
+//! The RSET map: for every cell of a grid, when it was last occupied (PedPy 1.5.1's
+//! `compute_rset_map`).
+//!
+//! RSET (required safe egress time) maps follow Schröder, Arnold, Andresen, Seyfried, Mohr,
+//! Klingsch, "A map representation of the ASET-RSET concept", Fire Safety Journal 115 (2020)
+//! 103154, Sect. 5.5.1: the walkable area is divided into square cells and each cell gets the
+//! last time a person was observed in it — the time the cell is needed for egress, to be
+//! compared with a map of the available safe egress time (ASET) of a fire simulation.
+
+use aman_geometry::{Vec2, WalkableArea};
+use serde::Serialize;
+
+use crate::profiles::ProfileGrid;
+use crate::{AnalysisError, TrajectoryIndex};
+
+/// How the times observed in a cell are combined (PedPy's `RsetMethod`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+pub enum RsetMethod {
+    /// The last time a person was observed in the cell: the RSET of the cell (default).
+    #[default]
+    Max,
+    /// The first time a person was observed in the cell.
+    Min,
+    /// The mean of all observation times in the cell (one per row, i.e. per person and frame).
+    Mean,
+}
+
+/// An RSET map from [`rset_map`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RsetMap {
+    /// The grid: PedPy's histogram grid over the walkable area's bounding box (rows from y_min
+    /// upwards, stored top row first; see [`crate::profiles`]).
+    pub grid: ProfileGrid,
+    /// How times were combined.
+    pub method: RsetMethod,
+    /// Time per cell, s (frame / frame rate), row by row from the top; NaN for a cell nobody
+    /// was observed in.
+    pub values: Vec<f64>,
+}
+
+impl RsetMap {
+    /// The largest value, s, and its cell index; `None` if no cell was occupied.
+    pub fn max(&self) -> Option<(f64, usize)> {
+        self.values
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| !v.is_nan())
+            .fold(None, |best: Option<(f64, usize)>, (i, &v)| match best {
+                Some((b, _)) if b >= v => best,
+                _ => Some((v, i)),
+            })
+    }
+}
+
+/// The RSET map of `index`'s trajectory on a grid of side `grid_size` (m) over `walkable`'s
+/// bounding box: PedPy 1.5.1's `compute_rset_map(traj_data, walkable_area, grid_size,
+/// method)`, i.e. `scipy.stats.binned_statistic_2d(x, y, frame / frame_rate, statistic,
+/// bins=[arange(x_min, x_max + g, g), arange(y_min, y_max + g, g)])`, transposed and flipped so
+/// that row 0 is the top.
+///
+/// Each row (person, frame) falls in one cell by the histogram rule (half-open cells, the last
+/// edge belongs to the last cell; scipy rounds before that last-edge test, aman compares
+/// exactly); rows outside the grid are ignored. Unit: s. Empty data gives an all-NaN map.
+///
+/// # Errors
+/// [`AnalysisError::InvalidCellSize`] for a grid size that is not positive and finite;
+/// [`AnalysisError::GridTooLarge`] beyond `density::MAX_GRID_CELLS` cells.
+///
+/// ```
+/// use aman_analysis::TrajectoryIndex;
+/// use aman_analysis::rset::{rset_map, RsetMethod};
+/// use aman_geometry::import::walkable_area_from_wkt;
+/// use aman_trajectory::TrajectoryData;
+/// let room = walkable_area_from_wkt("POLYGON ((0 0, 2 0, 2 1, 0 1, 0 0))", "room").unwrap();
+/// let mut d = TrajectoryData::new(2.0);
+/// d.push(1, 0, 0.5, 0.5);
+/// d.push(1, 1, 1.5, 0.5);
+/// d.push(2, 3, 0.6, 0.4);
+/// let ix = TrajectoryIndex::new(&d).unwrap();
+/// let map = rset_map(&ix, &room, 1.0, RsetMethod::Max).unwrap();
+/// assert_eq!((map.grid.rows(), map.grid.cols()), (1, 2));
+/// assert_eq!(map.values, vec![1.5, 0.5]); // left cell last occupied at frame 3 (1.5 s)
+/// ```
+pub fn rset_map(
+    index: &TrajectoryIndex<'_>,
+    walkable: &WalkableArea,
+    grid_size: f64,
+    method: RsetMethod,
+) -> Result<RsetMap, AnalysisError> {
+    let data = index.data();
+    let (lo, hi) = walkable.bounds();
+    let grid = ProfileGrid::histogram(lo, hi, grid_size)?;
+    let n = grid.len();
+    let mut values = vec![f64::NAN; n];
+    let mut count = vec![0u32; if method == RsetMethod::Mean { n } else { 0 }];
+    for r in 0..data.len() {
+        let Some(i) = grid.locate(Vec2::new(data.x[r], data.y[r])) else {
+            continue;
+        };
+        let t = data.frame[r] as f64 / data.frame_rate;
+        let v = &mut values[i];
+        match method {
+            RsetMethod::Max => {
+                if v.is_nan() || t > *v {
+                    *v = t;
+                }
+            }
+            RsetMethod::Min => {
+                if v.is_nan() || t < *v {
+                    *v = t;
+                }
+            }
+            RsetMethod::Mean => {
+                *v = if count[i] == 0 { t } else { *v + t };
+                count[i] += 1;
+            }
+        }
+    }
+    if method == RsetMethod::Mean {
+        for (v, &c) in values.iter_mut().zip(&count) {
+            if c > 0 {
+                *v /= f64::from(c);
+            }
+        }
+    }
+    Ok(RsetMap {
+        grid,
+        method,
+        values,
+    })
+}
