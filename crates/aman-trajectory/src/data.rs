@@ -195,8 +195,7 @@ impl TrajectoryData {
         if sorted {
             return;
         }
-        let mut order: Vec<usize> = (0..self.len()).collect();
-        order.sort_by_key(|&i| (self.frame[i], self.id[i]));
+        let order = self.sorted_order();
         self.frame = order.iter().map(|&i| self.frame[i]).collect();
         self.id = order.iter().map(|&i| self.id[i]).collect();
         self.x = order.iter().map(|&i| self.x[i]).collect();
@@ -204,6 +203,46 @@ impl TrajectoryData {
         for column in &mut self.extra {
             column.values.permute(&order);
         }
+    }
+
+    /// The row indices in (frame, id) order, stable. Frames span a small range in practice, so
+    /// rows are bucketed by frame (counting sort, O(n + frames)) and each frame's rows sorted by
+    /// id only where they are not in order already (files that list person by person have them
+    /// in order); a sparse frame range falls back to a comparison sort.
+    fn sorted_order(&self) -> Vec<usize> {
+        let n = self.len();
+        let (Some(&min), Some(&max)) = (self.frame.iter().min(), self.frame.iter().max()) else {
+            return Vec::new();
+        };
+        let range = max - min;
+        if range > 4 * n as u64 + 1024 {
+            let mut order: Vec<usize> = (0..n).collect();
+            order.sort_by_key(|&i| (self.frame[i], self.id[i]));
+            return order;
+        }
+        let buckets = range as usize + 1;
+        // start[b] = first slot of frame min + b.
+        let mut start = vec![0usize; buckets + 1];
+        for &f in &self.frame {
+            start[(f - min) as usize + 1] += 1;
+        }
+        for b in 0..buckets {
+            start[b + 1] += start[b];
+        }
+        let mut next = start.clone();
+        let mut order = vec![0usize; n];
+        for (i, &f) in self.frame.iter().enumerate() {
+            let b = (f - min) as usize;
+            order[next[b]] = i;
+            next[b] += 1;
+        }
+        for b in 0..buckets {
+            let slot = &mut order[start[b]..start[b + 1]];
+            if !slot.windows(2).all(|w| self.id[w[0]] <= self.id[w[1]]) {
+                slot.sort_by_key(|&i| self.id[i]);
+            }
+        }
+        order
     }
 
     /// Checks the invariants: a positive finite frame rate, columns of equal length, finite
@@ -320,6 +359,26 @@ mod tests {
             ExtraValues::Text(vec!["c".into(), "a".into(), "b".into()])
         );
         assert_eq!(d.check(), Ok(()));
+    }
+
+    #[test]
+    fn sort_rows_by_buckets_and_by_comparison_agree() {
+        // Dense frames (bucketed) and one far-away frame (comparison sort), duplicates kept in
+        // file order.
+        for far in [9, 1_000_000_000] {
+            let mut d = TrajectoryData::new(1.0);
+            let rows = [(3, 5), (1, 5), (2, far), (1, 2), (3, 2), (1, 5), (2, 2)];
+            for (k, &(id, frame)) in rows.iter().enumerate() {
+                d.id.push(id);
+                d.frame.push(frame);
+                d.x.push(k as f64);
+                d.y.push(0.0);
+            }
+            d.sort_rows();
+            assert_eq!(d.frame, vec![2, 2, 2, 5, 5, 5, far]);
+            assert_eq!(d.id, vec![1, 2, 3, 1, 1, 3, 2]);
+            assert_eq!(d.x, vec![3.0, 6.0, 4.0, 1.0, 5.0, 0.0, 2.0]);
+        }
     }
 
     #[test]

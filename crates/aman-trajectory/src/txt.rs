@@ -242,23 +242,31 @@ fn parse(
         }
         let text = line_str(path, number, content)?;
         let mut fields = text.split_ascii_whitespace();
-        let mut next = |what: &str| -> Result<&str, TrajectoryError> {
+        // `what` names the missing field for the message (built only on error).
+        let mut next = |what: usize| -> Result<&str, TrajectoryError> {
             fields.next().ok_or_else(|| {
+                let name = match what {
+                    0 => "id".to_owned(),
+                    1 => "frame".to_owned(),
+                    2 => "x".to_owned(),
+                    3 => "y".to_owned(),
+                    k => format!("column {}", k + 1),
+                };
                 bad(
                     number,
                     format!(
-                        "too few fields: no {what}; every row has {columns} fields like line \
+                        "too few fields: no {name}; every row has {columns} fields like line \
                          {first_line} (id frame x y …)"
                     ),
                 )
             })
         };
-        let id = parse_index(next("id")?, "id").map_err(|r| bad(number, r))?;
-        let frame = parse_index(next("frame")?, "frame").map_err(|r| bad(number, r))?;
-        let x = parse_finite(next("x")?, "x").map_err(|r| bad(number, r))?;
-        let y = parse_finite(next("y")?, "y").map_err(|r| bad(number, r))?;
+        let id = parse_index(next(0)?, "id").map_err(|r| bad(number, r))?;
+        let frame = parse_index(next(1)?, "frame").map_err(|r| bad(number, r))?;
+        let x = parse_finite(next(2)?, "x").map_err(|r| bad(number, r))?;
+        let y = parse_finite(next(3)?, "y").map_err(|r| bad(number, r))?;
         for (k, state) in extras.iter_mut().enumerate() {
-            let field = next(&format!("column {}", k + 5))?;
+            let field = next(4 + k)?;
             if let ExtraState::Number(values) = state {
                 match field.parse::<f64>() {
                     Ok(v) => values.push(v),
