@@ -213,6 +213,92 @@ impl SlabPip {
     }
 }
 
+/// [`SlabPip`] behind a uniform grid of cells whose status (inside, outside, or crossed by a
+/// wall) is known beforehand, so most queries are one array read.
+pub(crate) struct GridPip {
+    slab: SlabPip,
+    lo: Vec2,
+    cell: Vec2,
+    nx: usize,
+    ny: usize,
+    /// 0 outside, 1 inside, 2 crossed by an edge (ask the slab test).
+    status: Vec<u8>,
+}
+
+impl GridPip {
+    pub(crate) fn new(polygon: &Polygon<f64>) -> GridPip {
+        let slab = SlabPip::new(polygon);
+        let (lo, hi) = (slab.lo, slab.hi);
+        let (w, h) = ((hi.x - lo.x).max(1e-9), (hi.y - lo.y).max(1e-9));
+        let cells = (4 * slab.edges.len()).clamp(4096, 1 << 18) as f64;
+        let side = (w * h / cells).sqrt();
+        let nx = ((w / side).ceil() as usize).clamp(1, 4096);
+        let ny = ((h / side).ceil() as usize).clamp(1, 4096);
+        let cell = Vec2::new(w / nx as f64, h / ny as f64);
+        let mut status = vec![3u8; nx * ny];
+        // Mark the cells each edge passes through, column by column, with a margin.
+        let col = |x: f64| (((x - lo.x) / cell.x).floor().max(0.0) as usize).min(nx - 1);
+        let row = |y: f64| (((y - lo.y) / cell.y).floor().max(0.0) as usize).min(ny - 1);
+        const MARGIN: f64 = 1e-6;
+        for &(a, b) in &slab.edges {
+            let (x0, x1) = (a.x.min(b.x), a.x.max(b.x));
+            for c in col(x0 - MARGIN * cell.x)..=col(x1 + MARGIN * cell.x) {
+                let (cx0, cx1) = (lo.x + c as f64 * cell.x, lo.x + (c + 1) as f64 * cell.x);
+                let (sx0, sx1) = (x0.max(cx0), x1.min(cx1));
+                let (y0, y1) = if (b.x - a.x).abs() < 1e-300 {
+                    (a.y.min(b.y), a.y.max(b.y))
+                } else {
+                    let at = |x: f64| a.y + (x.clamp(x0, x1) - a.x) * (b.y - a.y) / (b.x - a.x);
+                    let (u, v) = (at(sx0), at(sx1));
+                    (u.min(v), u.max(v))
+                };
+                for r in row(y0 - MARGIN * cell.y)..=row(y1 + MARGIN * cell.y) {
+                    status[r * nx + c] = 2;
+                }
+            }
+        }
+        for r in 0..ny {
+            for c in 0..nx {
+                let s = &mut status[r * nx + c];
+                if *s == 3 {
+                    let centre = Vec2::new(
+                        lo.x + (c as f64 + 0.5) * cell.x,
+                        lo.y + (r as f64 + 0.5) * cell.y,
+                    );
+                    *s = u8::from(slab.contains(centre));
+                }
+            }
+        }
+        GridPip {
+            slab,
+            lo,
+            cell,
+            nx,
+            ny,
+            status,
+        }
+    }
+
+    /// Whether `p` lies strictly inside (not on an edge).
+    #[inline]
+    pub(crate) fn contains(&self, p: Vec2) -> bool {
+        let fx = (p.x - self.lo.x) / self.cell.x;
+        let fy = (p.y - self.lo.y) / self.cell.y;
+        if !(fx >= 0.0 && fy >= 0.0) {
+            return false;
+        }
+        let (c, r) = (fx as usize, fy as usize);
+        if c >= self.nx || r >= self.ny {
+            return self.slab.contains(p);
+        }
+        match self.status[r * self.nx + c] {
+            0 => false,
+            1 => true,
+            _ => self.slab.contains(p),
+        }
+    }
+}
+
 /// Whether `p` is inside the closed ring `ring` or on it (even–odd rule plus an on-edge test).
 fn in_or_on_ring(ring: &LineString<f64>, p: Vec2) -> bool {
     let mut inside = false;
@@ -273,13 +359,13 @@ pub fn invalid_points(
     walkable: &WalkableArea,
 ) -> Result<InvalidPoints, AnalysisError> {
     check_data(data)?;
-    let pip = SlabPip::new(walkable.polygon());
+    let pip = GridPip::new(walkable.polygon());
     let rows = invalid_rows(data, &pip);
     Ok(summarise(data, walkable, rows))
 }
 
 /// Rows not strictly inside, ascending; parallel over fixed-size chunks.
-fn invalid_rows(data: &TrajectoryData, pip: &SlabPip) -> Vec<usize> {
+fn invalid_rows(data: &TrajectoryData, pip: &GridPip) -> Vec<usize> {
     const CHUNK: usize = 1 << 14;
     let n = data.len();
     (0..n.div_ceil(CHUNK))
@@ -513,7 +599,7 @@ pub fn correct_invalid_points(
 ) -> Result<(TrajectoryData, Corrections), AnalysisError> {
     check_data(data)?;
     distances.check()?;
-    let pip = SlabPip::new(walkable.polygon());
+    let pip = GridPip::new(walkable.polygon());
     let invalid_before = summarise(data, walkable, invalid_rows(data, &pip));
     if invalid_before.is_empty() {
         return Ok((
@@ -876,11 +962,13 @@ mod tests {
         )
         .unwrap();
         let pip = SlabPip::new(area.polygon());
+        let grid = GridPip::new(area.polygon());
         let mut k = 0u64;
         for i in -5..=110 {
             for j in -5..=90 {
                 let p = Vec2::new(i as f64 * 0.1 + 0.003, j as f64 * 0.1 - 0.002);
                 assert_eq!(pip.contains(p), area.contains(p), "{p:?}");
+                assert_eq!(grid.contains(p), area.contains(p), "{p:?}");
                 k += 1;
             }
         }
@@ -894,6 +982,7 @@ mod tests {
             Vec2::new(8.0, 4.0),
         ] {
             assert!(!pip.contains(p), "{p:?}");
+            assert!(!grid.contains(p), "{p:?}");
         }
     }
 
