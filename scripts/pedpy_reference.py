@@ -57,7 +57,8 @@ def main():
     t = time.perf_counter()
     if a.format == "txt":
         traj = pedpy.load_trajectory_from_txt(trajectory_file=a.trajectory,
-                                              default_frame_rate=a.frame_rate)
+                                              default_frame_rate=a.frame_rate,
+                                              default_unit=pedpy.TrajectoryUnit.METER)
         walkable = None
     elif a.format == "hdf5":
         traj = pedpy.load_trajectory_from_ped_data_archive_hdf5(trajectory_file=a.trajectory)
@@ -88,7 +89,7 @@ def main():
     out["individual_speed"] = {
         "id": speed["id"].astype(int).to_list(),
         "frame": speed["frame"].astype(int).to_list(),
-        "speed": speed["speed"].to_list(),
+        "speed": [None if math.isnan(v) else float(v) for v in speed["speed"].to_list()],
     }
 
     t = time.perf_counter()
@@ -97,11 +98,15 @@ def main():
     out["classic_density"] = series(classic, "density")
 
     t = time.perf_counter()
-    mean_speed = pedpy.compute_mean_speed_per_frame(traj_data=traj, individual_speed=speed,
-                                                    measurement_area=area)
-    timings["mean_speed"] = time.perf_counter() - t
-    out["mean_speed"] = series(mean_speed.to_frame() if hasattr(mean_speed, "to_frame")
-                               else mean_speed, "speed")
+    try:
+        mean_speed = pedpy.compute_mean_speed_per_frame(traj_data=traj, individual_speed=speed,
+                                                        measurement_area=area)
+        timings["mean_speed"] = time.perf_counter() - t
+        out["mean_speed"] = series(mean_speed.to_frame() if hasattr(mean_speed, "to_frame")
+                                   else mean_speed, "speed")
+    except pedpy.SpeedError as e:  # persons without a speed (exclude / adaptive borders)
+        out["mean_speed"] = None
+        out["mean_speed_error"] = str(e)
 
     t = time.perf_counter()
     nt, crossing = pedpy.compute_n_t(traj_data=traj, measurement_line=line)
