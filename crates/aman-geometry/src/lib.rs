@@ -8,7 +8,8 @@
 //! - [`MeasurementArea`]: a simple polygon in which density and speed are measured.
 //! - [`WallIndex`]: the boundary segments binned into a uniform grid, so each agent tests only
 //!   the walls near it (JuPedSim's `CollisionGeometry`).
-//! - [`import`]: readers for WKT, GeoJSON and JuPedSim/JPSreport geometry XML.
+//! - [`import`]: readers for WKT, GeoJSON, JuPedSim/JPSreport geometry XML, Vadere scenarios and
+//!   crowd:it floors.
 #![forbid(unsafe_code)]
 
 mod error;

@@ -1,4 +1,5 @@
-//! Readers for walkable areas and polygons: WKT, GeoJSON, JuPedSim/JPSreport geometry XML.
+//! Readers for walkable areas and polygons: WKT, GeoJSON, JuPedSim/JPSreport geometry XML, Vadere
+//! scenarios and crowd:it floors.
 //!
 //! Every walkable-area reader validates through [`WalkableArea::new`], so what it returns is
 //! usable as is. Several polygons in one input (a `MULTIPOLYGON`, a GeoJSON `FeatureCollection`,
@@ -14,13 +15,18 @@ use geo::{Area, BoundingRect, Coord, LineString, MultiPolygon, Polygon, Validati
 
 use crate::{GeometryError, WalkableArea};
 
+mod crowdit;
 mod geojson;
 mod jps_xml;
+mod obstacles;
 mod rings;
+mod vadere;
 mod wkt;
 
+pub use self::crowdit::{CROWDIT_DEFAULT_BUFFER, walkable_area_from_crowdit_floor};
 pub use self::geojson::walkable_area_from_geojson;
 pub use self::jps_xml::walkable_area_from_jps_xml;
+pub use self::vadere::walkable_area_from_vadere_scenario;
 pub use self::wkt::{line_from_wkt, polygon_from_wkt, walkable_area_from_wkt};
 
 /// Largest coordinate magnitude accepted, metres. Real venues, even in projected coordinates
@@ -28,11 +34,13 @@ pub use self::wkt::{line_from_wkt, polygon_from_wkt, walkable_area_from_wkt};
 const MAX_COORDINATE: f64 = 1e9;
 
 /// The file extensions [`walkable_area_from_file`] accepts, as listed in its error message.
-const ACCEPTED_EXTENSIONS: &str =
-    ".wkt or .txt (WKT), .geojson or .json (GeoJSON), .xml (JuPedSim/JPSreport geometry)";
+const ACCEPTED_EXTENSIONS: &str = ".wkt or .txt (WKT), .geojson or .json (GeoJSON), .xml \
+     (JuPedSim/JPSreport geometry), .scenario (Vadere), .floor (crowd:it)";
 
 /// Reads a walkable area from a file, choosing the format by extension: `.wkt` / `.txt` (WKT),
-/// `.geojson` / `.json` (GeoJSON), `.xml` (JuPedSim/JPSreport geometry). The extension is
+/// `.geojson` / `.json` (GeoJSON), `.xml` (JuPedSim/JPSreport geometry), `.scenario` (Vadere,
+/// [`walkable_area_from_vadere_scenario`] with margin 0), `.floor` (crowd:it,
+/// [`walkable_area_from_crowdit_floor`] with PedPy's buffer of 1 mm). The extension is
 /// matched case-insensitively; error messages name the file by `path` as given.
 ///
 /// # Errors
@@ -49,6 +57,10 @@ pub fn walkable_area_from_file(path: &Path) -> Result<WalkableArea, GeometryErro
         Some("wkt" | "txt") => walkable_area_from_wkt,
         Some("geojson" | "json") => walkable_area_from_geojson,
         Some("xml") => walkable_area_from_jps_xml,
+        Some("scenario") => |text, name| walkable_area_from_vadere_scenario(text, name, 0.0),
+        Some("floor") => {
+            |text, name| walkable_area_from_crowdit_floor(text, name, CROWDIT_DEFAULT_BUFFER)
+        }
         other => {
             let found = match other {
                 Some(e) => format!("the extension \".{e}\""),
