@@ -75,6 +75,26 @@ impl<'a> AreaTest<'a> {
     }
 }
 
+/// Longest frame range (last − first + 1 frames) a per-frame series covers: 10⁷ frames, 3.9
+/// days at 30 fps. Per-frame measures list every frame of the range (as PedPy does), so a
+/// trajectory whose frame numbers jump further is rejected rather than filling memory.
+pub const MAX_FRAME_SPAN: u64 = 10_000_000;
+
+/// First and last frame of the data, checked against [`MAX_FRAME_SPAN`].
+pub(crate) fn frame_span(index: &TrajectoryIndex<'_>) -> Result<(u64, u64), AnalysisError> {
+    let frames = index.frames();
+    let (Some(&first), Some(&last)) = (frames.first(), frames.last()) else {
+        return Err(AnalysisError::EmptyTrajectory);
+    };
+    if last - first >= MAX_FRAME_SPAN {
+        return Err(AnalysisError::InvalidTrajectory(format!(
+            "frames {first} to {last} span more than {MAX_FRAME_SPAN} frames, too many for a \
+             per-frame series; renumber the frames from 0 or split the recording"
+        )));
+    }
+    Ok((first, last))
+}
+
 /// `f(rows of frame k)` for every distinct frame k of the index, in parallel, in frame order.
 pub(crate) fn map_frames<T: Send>(
     index: &TrajectoryIndex<'_>,
@@ -97,7 +117,8 @@ pub(crate) fn map_frames<T: Send>(
 /// rows included — in 1/m²; 0 where nobody is inside (also when nobody ever enters).
 ///
 /// # Errors
-/// [`AnalysisError::EmptyTrajectory`] if the trajectory has no rows.
+/// [`AnalysisError::EmptyTrajectory`] if the trajectory has no rows;
+/// [`AnalysisError::InvalidTrajectory`] if its frames span more than [`MAX_FRAME_SPAN`].
 ///
 /// ```
 /// use aman_analysis::TrajectoryIndex;
@@ -119,10 +140,8 @@ pub fn classic_density(
     index: &TrajectoryIndex<'_>,
     area: &MeasurementArea,
 ) -> Result<FrameSeries, AnalysisError> {
+    let (first, last) = frame_span(index)?;
     let frames = index.frames();
-    let (Some(&first), Some(&last)) = (frames.first(), frames.last()) else {
-        return Err(AnalysisError::EmptyTrajectory);
-    };
     let data = index.data();
     let test = AreaTest::new(area);
     let counts = map_frames(index, |rows| {
@@ -191,5 +210,19 @@ mod tests {
             classic_density(&ix, &area),
             Err(AnalysisError::EmptyTrajectory)
         );
+    }
+
+    #[test]
+    fn huge_frame_range_is_an_error() {
+        let mut d = TrajectoryData::new(16.0);
+        d.push(1, 0, 0.5, 0.5);
+        d.push(1, u64::MAX, 0.5, 0.5);
+        let ix = TrajectoryIndex::new(&d).unwrap();
+        let area =
+            MeasurementArea::from_points("a", &[(0.0, 0.0), (1.0, 0.0), (1.0, 1.0)]).unwrap();
+        let e = classic_density(&ix, &area).unwrap_err();
+        assert!(e.to_string().contains("renumber the frames"), "{e}");
+        assert!(crate::crossing::n_t(&ix, &crate::crossing::tests_line()).is_err());
+        assert!(crate::speed::mean_speed(&ix, &[1.0, 1.0], &area).is_err());
     }
 }

@@ -118,7 +118,7 @@ pub(crate) fn track_crossings(
         for w in rows.windows(2).take(rows.len().saturating_sub(2)) {
             let (r0, r1) = (w[0] as usize, w[1] as usize);
             let f = frame[r1];
-            if frame[r0] + 1 != f {
+            if frame[r0].checked_add(1) != Some(f) {
                 continue;
             }
             let (p0, p1) = (Vec2::new(x[r0], y[r0]), Vec2::new(x[r1], y[r1]));
@@ -229,7 +229,9 @@ impl NtDiagram {
 ///
 /// # Errors
 /// [`AnalysisError::DegenerateLine`] if the line has zero length;
-/// [`AnalysisError::EmptyTrajectory`] if the trajectory has no rows.
+/// [`AnalysisError::EmptyTrajectory`] if the trajectory has no rows;
+/// [`AnalysisError::InvalidTrajectory`] if its frames span more than
+/// [`MAX_FRAME_SPAN`](crate::classic::MAX_FRAME_SPAN).
 ///
 /// ```
 /// use aman_analysis::TrajectoryIndex;
@@ -255,10 +257,7 @@ pub fn n_t(
     line: &MeasurementLine,
 ) -> Result<NtDiagram, AnalysisError> {
     let test = line_test(line)?;
-    let frames = index.frames();
-    let (Some(&first), Some(&last)) = (frames.first(), frames.last()) else {
-        return Err(AnalysisError::EmptyTrajectory);
-    };
+    let (first, last) = crate::classic::frame_span(index)?;
     let ids = index.ids();
     // Crossings come in track order then frame order: the first per track is the earliest.
     let mut crossings: Vec<Crossing> = Vec::new();
@@ -285,6 +284,15 @@ pub fn n_t(
         cumulative,
         crossings,
     })
+}
+
+/// A unit line along x through the origin, for other modules' tests.
+#[cfg(test)]
+pub(crate) fn tests_line() -> MeasurementLine {
+    MeasurementLine {
+        name: "l".into(),
+        segment: Segment::new(Vec2::new(0.0, 0.0), Vec2::new(1.0, 0.0)),
+    }
 }
 
 #[cfg(test)]

@@ -121,15 +121,15 @@ pub fn frame_range_in_area(
     let test = AreaTest::new(&area);
     let ids = index.ids();
     let mut passages = Vec::new();
-    for t in 0..ids.len() {
+    for (t, &id) in ids.iter().enumerate() {
         let mut run: Option<(u64, u64)> = None; // (entering, last inside)
         let mut close = |run: (u64, u64)| {
-            let (enter, leave) = (run.0, run.1 + 1);
+            let (enter, leave) = (run.0, run.1.saturating_add(1));
             if (crossed(&crossed_first, t, enter) && crossed(&crossed_second, t, leave))
                 || (crossed(&crossed_second, t, enter) && crossed(&crossed_first, t, leave))
             {
                 passages.push(Passage {
-                    id: ids[t],
+                    id,
                     entering_frame: enter,
                     leaving_frame: leave,
                 });

@@ -77,11 +77,11 @@ pub struct IndividualAcceleration {
     pub ay: Vec<f64>,
 }
 
-fn check_step(name: &'static str, value: u64) -> Result<usize, AnalysisError> {
+fn check_step(name: &'static str, value: u64) -> Result<u64, AnalysisError> {
     if value == 0 {
         return Err(AnalysisError::InvalidFrameCount { name, value });
     }
-    Ok(usize::try_from(value).unwrap_or(usize::MAX))
+    Ok(value)
 }
 
 fn unit_direction(direction: Vec2) -> Result<Vec2, AnalysisError> {
@@ -100,7 +100,7 @@ fn unit_direction(direction: Vec2) -> Result<Vec2, AnalysisError> {
 /// single-sided tracks shorter than the step).
 fn for_each_window(
     index: &TrajectoryIndex<'_>,
-    n: usize,
+    step: u64,
     border: SpeedBorder,
     mut visit: impl FnMut(usize, usize, usize),
 ) {
@@ -108,12 +108,12 @@ fn for_each_window(
     for t in 0..index.ids().len() {
         let rows = index.track(t);
         let len = rows.len();
+        // In rows; a step beyond the track's length acts as len + 1 (no window fits).
+        let n = usize::try_from(step).map_or(len + 1, |n| n.min(len + 1));
         match border {
             SpeedBorder::Exclude => {
-                if len > 2 * n {
-                    for i in n..len - n {
-                        visit(rows[i] as usize, rows[i - n] as usize, rows[i + n] as usize);
-                    }
+                for i in n..len.saturating_sub(n) {
+                    visit(rows[i] as usize, rows[i - n] as usize, rows[i + n] as usize);
                 }
             }
             SpeedBorder::SingleSided => {
@@ -128,7 +128,7 @@ fn for_each_window(
                 let last = frame[rows[len - 1] as usize];
                 for &row in rows {
                     let f = frame[row as usize];
-                    let w = (n as u64).min(f - first).min(last - f);
+                    let w = step.min(f - first).min(last - f);
                     if w == 0 {
                         continue;
                     }
@@ -149,7 +149,7 @@ fn velocity(
     border: SpeedBorder,
     direction: Option<Vec2>,
 ) -> Result<IndividualVelocity, AnalysisError> {
-    let n = check_step("frame_step", frame_step)?;
+    let step = check_step("frame_step", frame_step)?;
     let direction = direction.map(unit_direction).transpose()?;
     let data = index.data();
     let rows = data.len();
@@ -160,7 +160,7 @@ fn velocity(
         vy: vec![f64::NAN; rows],
     };
     let (x, y, frame) = (&data.x, &data.y, &data.frame);
-    for_each_window(index, n, border, |row, start, end| {
+    for_each_window(index, step, border, |row, start, end| {
         // As PedPy: Δt = window / fps, d = X_end − X_start, |v| = ‖d‖ / Δt.
         let dt = (frame[end] - frame[start]) as f64 / fps;
         let (mut dx, mut dy) = (x[end] - x[start], y[end] - y[start]);
@@ -280,7 +280,7 @@ pub fn individual_acceleration(
     frame_step: u64,
     direction: Option<Vec2>,
 ) -> Result<IndividualAcceleration, AnalysisError> {
-    let n = check_step("frame_step", frame_step)?;
+    let step = check_step("frame_step", frame_step)?;
     let direction = direction.map(unit_direction).transpose()?;
     let data = index.data();
     let rows = data.len();
@@ -293,6 +293,8 @@ pub fn individual_acceleration(
     let (x, y, frame) = (&data.x, &data.y, &data.frame);
     for t in 0..index.ids().len() {
         let track = index.track(t);
+        // In rows; a step beyond the track's length leaves no row with a value.
+        let n = usize::try_from(step).map_or(track.len(), |n| n.min(track.len()));
         for i in (2 * n).min(track.len())..track.len() {
             let (s, m, e) = (
                 track[i - 2 * n] as usize,
@@ -334,10 +336,8 @@ fn mean_in_area(
             rows: data.len(),
         });
     }
+    let (first, last) = crate::classic::frame_span(index)?;
     let frames = index.frames();
-    let (Some(&first), Some(&last)) = (frames.first(), frames.last()) else {
-        return Err(AnalysisError::EmptyTrajectory);
-    };
     let test = AreaTest::new(area);
     let mut out = FrameSeries {
         frames: (first..=last).collect(),
@@ -383,7 +383,9 @@ fn mean_in_area(
 ///
 /// # Errors
 /// [`AnalysisError::LengthMismatch`] if `speeds` has not one value per row;
-/// [`AnalysisError::EmptyTrajectory`] if the trajectory has no rows.
+/// [`AnalysisError::EmptyTrajectory`] if the trajectory has no rows;
+/// [`AnalysisError::InvalidTrajectory`] if its frames span more than
+/// [`MAX_FRAME_SPAN`](crate::classic::MAX_FRAME_SPAN).
 ///
 /// ```
 /// use aman_analysis::TrajectoryIndex;
@@ -494,6 +496,17 @@ mod tests {
             Err(AnalysisError::InvalidFrameCount { value: 0, .. })
         ));
         assert!(individual_acceleration(&ix, 0, None).is_err());
+        // A step longer than every track: no fixed window fits, nothing panics; the adaptive
+        // window shrinks to what is there, as with any step longer than the track.
+        for border in [SpeedBorder::Exclude, SpeedBorder::SingleSided] {
+            let v = individual_velocity(&ix, u64::MAX, border).unwrap();
+            assert!(v.speed.iter().all(|s| s.is_nan()), "{border:?}");
+        }
+        let huge = individual_velocity(&ix, u64::MAX, SpeedBorder::Adaptive).unwrap();
+        let long = individual_velocity(&ix, 100, SpeedBorder::Adaptive).unwrap();
+        assert_eq!(format!("{:?}", huge.speed), format!("{:?}", long.speed));
+        let a = individual_acceleration(&ix, u64::MAX, None).unwrap();
+        assert!(a.acceleration.iter().all(|s| s.is_nan()));
         assert!(individual_acceleration(&ix, 1, Some(Vec2::new(f64::NAN, 1.0))).is_err());
         let area =
             MeasurementArea::from_points("a", &[(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)])
@@ -502,6 +515,13 @@ mod tests {
             mean_speed(&ix, &[1.0], &area),
             Err(AnalysisError::LengthMismatch { len: 1, .. })
         ));
+        // An area nobody enters: 0 in every frame, as PedPy.
+        let far =
+            MeasurementArea::from_points("far", &[(50.0, 0.0), (51.0, 0.0), (51.0, 1.0)]).unwrap();
+        let v = individual_velocity(&ix, 1, SpeedBorder::SingleSided).unwrap();
+        let m = mean_speed(&ix, &v.speed, &far).unwrap();
+        assert_eq!(m.frames, (0..=6).collect::<Vec<u64>>());
+        assert!(m.values.iter().all(|&x| x == 0.0));
         let empty = TrajectoryData::new(10.0);
         let ix = TrajectoryIndex::new(&empty).unwrap();
         let v = individual_velocity(&ix, 3, SpeedBorder::Adaptive).unwrap();
