@@ -30,8 +30,9 @@ pub struct TrajectoryData {
 /// dropped (PeTrack's z and marker columns, a simulator's velocity, a target id, …).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExtraColumn {
-    /// Column name as in the file's header (`z`, `marker`, `vx`, …), or `column_N` (1-based
-    /// position in the file) when the file has no header.
+    /// Column name as in the file's header (`z`, `marker`, `vx`, …) or the record member name
+    /// (HDF5); for a file without header, the name the format's layout gives the column (`z`
+    /// for the fifth column of PeTrack txt) or `column_N` (1-based position in the file).
     pub name: String,
     /// One value per row of the [`TrajectoryData`]. Lengths are converted to metres like x
     /// and y when the column is known to be a length (z); other values are as in the file.

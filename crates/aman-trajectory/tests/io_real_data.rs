@@ -37,6 +37,10 @@ fn hermes_ao300_txt() {
     assert_shape(data, 128_783, 348, (0, 958), 16.0);
     assert_eq!(row(data, 0), (1, 0, -1.8891, -3.7952));
     assert_eq!(last(data), (245, 958, -0.5304, 6.0389));
+    // Every row: PedPy gives Σframe = 44099010, Σx = 104004.4199, Σy = -198491.4354.
+    assert_eq!(data.frame.iter().sum::<u64>(), 44_099_010);
+    assert!((data.x.iter().sum::<f64>() - 104004.41990000001).abs() < 1e-6);
+    assert!((data.y.iter().sum::<f64>() + 198491.43540000002).abs() < 1e-6);
     // Header line 8 `#ID FR X Y Z` names the extra column.
     let z = data.extra_column("Z").expect("Z column");
     let ExtraValues::Number(z) = &z.values else {
@@ -140,6 +144,10 @@ fn wuppertal_hdf5() {
         (1, 0, -0.17599900000000002, 1.8804699999999999)
     );
     assert_eq!(last(&data), (9, 942, 2.1346000000000003, -2.57559));
+    // PedPy: Σframe = 10621676, Σx = 1603.5673673110005, Σy = 65514.71096044801.
+    assert_eq!(data.frame.iter().sum::<u64>(), 10_621_676);
+    assert!((data.x.iter().sum::<f64>() - 1603.5673673110005).abs() < 1e-8);
+    assert!((data.y.iter().sum::<f64>() - 65514.71096044801).abs() < 1e-8);
     let Some(ExtraValues::Number(z)) = data.extra_column("z").map(|c| &c.values) else {
         panic!("z kept as a numeric column")
     };
@@ -189,6 +197,16 @@ fn vadere_fixture_resampled_at_24_fps() {
     let (id, frame, x, y) = last(data);
     assert_eq!((id, frame), (4, 580));
     assert!((x - 5.935552982907712).abs() < 1e-12 && (y - 1.685739405877176).abs() < 1e-12);
+    // Every row: PedPy 1.5.1 gives Σx = 26325.528947708364, Σy = 27892.61197083945,
+    // Σframe = 1283614 (no deviation warning at 24 fps).
+    assert_eq!(data.frame.iter().sum::<u64>(), 1_283_614);
+    assert!((data.x.iter().sum::<f64>() - 26325.528947708364).abs() < 1e-8);
+    assert!((data.y.iter().sum::<f64>() - 27892.61197083945).abs() < 1e-8);
+    assert!(
+        !loaded.notes.iter().any(|n| n.contains("deviate")),
+        "{:?}",
+        loaded.notes
+    );
     // Without a frame rate, a clear error.
     let err = read_trajectory(&path, &ReadOptions::default()).unwrap_err();
     assert!(err.to_string().contains("no frame rate"), "{err}");
@@ -206,4 +224,8 @@ fn crowdit_fixture_gzip() {
     assert_shape(data, 791, 20, (0, 68), 2.0);
     assert_eq!(row(data, 0), (0, 0, 40.64, 35.44));
     assert_eq!(last(data), (3, 68, 29.86, 40.36));
+    // PedPy: Σframe = 18527, Σx = 33108.53, Σy = 22806.53.
+    assert_eq!(data.frame.iter().sum::<u64>(), 18_527);
+    assert!((data.x.iter().sum::<f64>() - 33108.53).abs() < 1e-8);
+    assert!((data.y.iter().sum::<f64>() - 22806.53).abs() < 1e-8);
 }
