@@ -1,0 +1,269 @@
+//! `aman analyze` as a user runs it: the real binary on real data and on broken input. Every
+//! bad input gives exit code 2 and a message naming the file or flag and what is wrong —
+//! never a panic, never a partial result presented as complete.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn aman(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_aman"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run aman")
+}
+
+fn data(path: &str) -> String {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data")
+        .join(path);
+    assert!(p.exists(), "{} is missing: the tests read ../shared/data", p.display());
+    p.to_string_lossy().into_owned()
+}
+
+const AO300: &str = "hermes2009-AO300-wide-bottleneck/traj_AO_300.txt";
+const AO300_AREA: &str = "bottleneck=POLYGON ((2.4 0.53, 2.4 -0.53, -0.6 -0.53, -0.6 0.53, 2.4 0.53))";
+const AO300_LINE: &str = "y05=LINESTRING (-2.25 0.5, 4 0.5)";
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// AO300 with its geometry found through the txt header (`#geometry: geo_AO_300.xml` is not in
+/// the folder, so the bounding box is used and said so) and with the PedPy walkable area: the
+/// SOURCE.md figures come out, every output file is written, the JSON summary holds them.
+#[test]
+fn ao300_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = aman(
+        &[
+            "analyze",
+            &data(AO300),
+            "--walkable-area",
+            &data("hermes2009-AO300-wide-bottleneck/pedpy_reference_test_geo.xml"),
+            "--area",
+            AO300_AREA,
+            "--line",
+            AO300_LINE,
+            "--frame-step",
+            "5",
+            "--passing-depth",
+            "1.06",
+            "--json",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let s: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let area = &s["areas"][0];
+    // SOURCE.md (PedPy 1.5.1): classic density mean 2.6003 (max 5.0314), Voronoi 2.4852.
+    assert!((area["classic_density_mean"].as_f64().unwrap() - 2.6003).abs() < 1e-4);
+    assert!((area["classic_density_max"].as_f64().unwrap() - 5.0314).abs() < 1e-4);
+    assert!((area["voronoi_density_mean"].as_f64().unwrap() - 2.4852).abs() < 1e-4);
+    let line = &s["lines"][0];
+    // SOURCE.md: 348 crossings, frames 19–854, mean flow 6.6491 1/s.
+    assert_eq!(line["crossings"], 348);
+    assert_eq!((line["first_frame"].as_u64(), line["last_frame"].as_u64()), (Some(19), Some(854)));
+    assert!((line["mean_flow"].as_f64().unwrap() - 6.6491).abs() < 1e-4);
+    assert_eq!(s["input"]["persons"], 348);
+    assert_eq!(s["input"]["points_outside"], 0);
+    for f in [
+        "areas.csv",
+        "nt.csv",
+        "crossings.csv",
+        "flow.csv",
+        "passing.csv",
+        "summary.json",
+        "report.html",
+        "nt.svg",
+        "nt.png",
+        "area_bottleneck_density.png",
+        "area_bottleneck_fd.svg",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let areas = std::fs::read_to_string(out.join("areas.csv")).unwrap();
+    assert_eq!(areas.lines().count(), 1 + 959, "one row per frame");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<svg") && html.contains("bottleneck") && html.contains("6.6491"));
+}
+
+/// The Wuppertal HDF5 file has 16 points inside the walls: rejected by default with the
+/// count and the persons named, corrected on request.
+#[test]
+fn invalid_points_are_reported_or_corrected() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = data("wuppertal2014-bottleneck-social-groups-hdf5/00_01a.h5");
+    let o = aman(&["analyze", &file, "--quiet", "--no-plots"], dir.path());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("16 points lie outside the walkable area"), "{e}");
+    assert!(e.contains("--invalid correct") && e.contains("id "), "{e}");
+    assert!(!e.contains("panicked"));
+
+    let o = aman(
+        &[
+            "analyze",
+            &file,
+            "--invalid",
+            "correct",
+            "--line",
+            "LINESTRING (-0.4 0, 0.4 0)",
+            "--json",
+            "--no-plots",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let s: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(s["input"]["points_outside"], 16);
+    assert!(s["input"]["points_corrected"].as_u64().unwrap() >= 16);
+    // SOURCE.md: 46 crossings, mean flow 2.5982 1/s.
+    assert_eq!(s["lines"][0]["crossings"], 46);
+    assert!((s["lines"][0]["mean_flow"].as_f64().unwrap() - 2.5982).abs() < 1e-4);
+}
+
+struct Bad {
+    name: &'static str,
+    /// File content written to `traj.txt` (None: use AO300).
+    file: Option<&'static [u8]>,
+    args: &'static [&'static str],
+    expect: &'static [&'static str],
+}
+
+const BAD: &[Bad] = &[
+    Bad {
+        name: "missing file",
+        file: None,
+        args: &["analyze", "no-such-file.txt"],
+        expect: &["no-such-file.txt"],
+    },
+    Bad {
+        name: "garbage",
+        file: Some(b"\x00\x01\x02garbage\xff\xfe"),
+        args: &["analyze", "traj.txt", "--frame-rate", "10"],
+        expect: &["traj.txt"],
+    },
+    Bad {
+        name: "non-numeric field",
+        file: Some(b"#framerate: 10\n1 0 0.0 0.0\n1 1 zero 0.0\n"),
+        args: &["analyze", "traj.txt"],
+        expect: &["traj.txt", "line 3"],
+    },
+    Bad {
+        name: "truncated row",
+        file: Some(b"#framerate: 10\n1 0 0.0 0.0\n1 1 0.1"),
+        args: &["analyze", "traj.txt"],
+        expect: &["traj.txt", "line 3"],
+    },
+    Bad {
+        name: "no frame rate",
+        file: Some(b"1 0 0.0 0.0\n1 1 0.1 0.0\n"),
+        args: &["analyze", "traj.txt"],
+        expect: &["traj.txt", "frame rate"],
+    },
+    Bad {
+        name: "empty file",
+        file: Some(b""),
+        args: &["analyze", "traj.txt", "--frame-rate", "10"],
+        expect: &["traj.txt"],
+    },
+    Bad {
+        name: "bad area WKT",
+        file: None,
+        args: &["analyze", "AO300", "--area", "POLYGON ((0 0, 1 0, 1 1"],
+        expect: &["--area area1", "WKT"],
+    },
+    Bad {
+        name: "area that is a line",
+        file: None,
+        args: &["analyze", "AO300", "--area", "a=LINESTRING (0 0, 1 1)"],
+        expect: &["--area a"],
+    },
+    Bad {
+        name: "line with three points",
+        file: None,
+        args: &["analyze", "AO300", "--line", "LINESTRING (0 0, 1 1, 2 2)"],
+        expect: &["--line line1", "two points", "3"],
+    },
+    Bad {
+        name: "zero-length line",
+        file: None,
+        args: &["analyze", "AO300", "--line", "l=LINESTRING (1 1, 1 1)"],
+        expect: &["--line l", "distinct"],
+    },
+    Bad {
+        name: "same name twice",
+        file: None,
+        args: &["analyze", "AO300", "--line", "a=LINESTRING (0 0, 1 1)", "--line", "a=LINESTRING (0 1, 1 1)"],
+        expect: &["\"a\"", "two areas or two lines"],
+    },
+    Bad {
+        name: "unknown border method",
+        file: None,
+        args: &["analyze", "AO300", "--speed-border", "both"],
+        expect: &["--speed-border", "single-sided"],
+    },
+    Bad {
+        name: "unknown format",
+        file: None,
+        args: &["analyze", "AO300", "--format", "xls"],
+        expect: &["--format", "xls"],
+    },
+    Bad {
+        name: "negative cut-off",
+        file: None,
+        args: &["analyze", "AO300", "--cutoff", "-1"],
+        expect: &["--cutoff", "positive"],
+    },
+    Bad {
+        name: "zero frame step",
+        file: None,
+        args: &["analyze", "AO300", "--frame-step", "0"],
+        expect: &["--frame-step"],
+    },
+    Bad {
+        name: "walkable area file missing",
+        file: None,
+        args: &["analyze", "AO300", "--walkable-area", "nowhere.xml"],
+        expect: &["nowhere.xml"],
+    },
+    Bad {
+        name: "points outside a given walkable area",
+        file: None,
+        args: &["analyze", "AO300", "--walkable-area", "POLYGON ((0 0, 1 0, 1 1, 0 1, 0 0))"],
+        expect: &["points lie outside the walkable area", "--invalid correct"],
+    },
+];
+
+#[test]
+fn bad_input_exits_2_with_a_clear_message() {
+    for case in BAD {
+        let dir = tempfile::tempdir().unwrap();
+        if let Some(bytes) = case.file {
+            std::fs::write(dir.path().join("traj.txt"), bytes).unwrap();
+        }
+        let ao300 = data(AO300);
+        let args: Vec<&str> = case
+            .args
+            .iter()
+            .map(|a| if *a == "AO300" { ao300.as_str() } else { a })
+            .chain(["--no-plots", "--quiet"])
+            .collect();
+        let o = aman(&args, dir.path());
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{}: exit {:?}: {e}", case.name, o.status.code());
+        assert!(!e.contains("panicked"), "{}: {e}", case.name);
+        for piece in case.expect {
+            assert!(e.contains(piece), "{}: {piece:?} not in: {e}", case.name);
+        }
+        assert!(
+            !dir.path().join("out").exists(),
+            "{}: nothing is written for bad input",
+            case.name
+        );
+    }
+}
