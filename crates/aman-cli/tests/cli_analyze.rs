@@ -216,7 +216,7 @@ const BAD: &[Bad] = &[
     Bad {
         name: "negative cut-off",
         file: None,
-        args: &["analyze", "AO300", "--cutoff", "-1"],
+        args: &["analyze", "AO300", "--cutoff=-1"],
         expect: &["--cutoff", "positive"],
     },
     Bad {
