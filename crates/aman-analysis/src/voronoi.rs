@@ -434,6 +434,12 @@ struct Scratch {
     stamp: Vec<u32>,
     epoch: u32,
     hits: Vec<u32>,
+    mark: Vec<u32>,
+    mark_epoch: u32,
+    chain_pts: Vec<Coord<f64>>,
+    chains: Vec<Chain>,
+    loops: Vec<(usize, usize, bool)>,
+    ends: Vec<(f64, usize, bool)>,
 }
 
 impl CellContext<'_, '_> {
@@ -580,8 +586,8 @@ impl CellContext<'_, '_> {
             // the whole cell is.
             return Some(closed_polygon(&s.poly));
         }
-        if self.clip_by_chords(site, s) {
-            return (s.poly.len() >= 3).then(|| closed_polygon(&s.poly));
+        if let Some(part) = self.clip_exact(site, s) {
+            return Some(part);
         }
         let cell = closed_polygon(&s.poly);
         let parts = cell.intersection(self.walkable.polygon());
@@ -611,50 +617,316 @@ impl CellContext<'_, '_> {
 }
 
 impl CellContext<'_, '_> {
-    /// Exact clip without a boolean operation when every wall touching the cell crosses it
-    /// from side to side (no wall corner lies in the cell). Such walls cut the convex cell into
-    /// convex pieces; the piece holding the person is the cell clipped, for each wall, to the
-    /// person's side of the wall's line (to the walkable side when the person stands on it).
-    /// That piece is in the walkable area and is the part PedPy keeps. Returns false, leaving
-    /// `s.poly` as it was, when a wall corner lies in the cell.
-    fn clip_by_chords(&self, site: Coord<f64>, s: &mut Scratch) -> bool {
-        let (lo, hi) = bounds(&s.poly);
+    /// Exact intersection of the convex cell `s.poly` with the walkable area, part covering
+    /// `site`, without a general boolean operation (Weiler–Atherton for a convex clip polygon).
+    ///
+    /// The walls touching the cell (`s.hits`) form chains that enter the cell, run inside and
+    /// leave it (walkable area on their left), and rings wholly inside the cell (obstacles, or
+    /// the whole walkable area). The parts of the intersection are traced by following a
+    /// chain to its exit and the cell boundary counter-clockwise to the next entry; rings
+    /// inside become holes of the part that holds them. Returns `None` for configurations
+    /// this does not decide robustly (a wall corner within ~1e-9 of the cell boundary, two
+    /// crossings at the same place, a person on no part): the caller then uses `BooleanOps`.
+    fn clip_exact(&self, site: Coord<f64>, s: &mut Scratch) -> Option<Polygon<f64>> {
+        let walls = self.walls;
+        let cell = &s.poly;
+        let n = cell.len();
+        let (lo, hi) = bounds(cell);
         let tol = 1e-9 * (1.0 + (hi.x - lo.x).max(hi.y - lo.y));
-        for &i in &s.hits {
-            let [a, b] = self.walls.segs[i as usize];
-            if point_near_convex(a, &s.poly, tol) || point_near_convex(b, &s.poly, tol) {
-                return false;
+        // Classify corners of the touching walls: strictly inside, strictly outside, or near
+        // the boundary (give up).
+        let classify = |p: Coord<f64>| -> Option<bool> {
+            let mut inside = true;
+            for k in 0..n {
+                let (c, d) = (cell[k], cell[(k + 1) % n]);
+                let (ex, ey) = (d.x - c.x, d.y - c.y);
+                let len = (ex * ex + ey * ey).sqrt();
+                let f = ex * (p.y - c.y) - ey * (p.x - c.x);
+                if f < -tol * len {
+                    return Some(false);
+                }
+                if f <= tol * len {
+                    inside = false;
+                }
             }
-        }
-        for &i in &s.hits {
-            let [a, b] = self.walls.segs[i as usize];
-            let (ex, ey) = (b.x - a.x, b.y - a.y);
-            // side > 0: left of a→b.
-            let side = |p: Coord<f64>| ex * (p.y - a.y) - ey * (p.x - a.x);
-            let keep_left = match side(site) {
-                v if v > 0.0 => true,
-                v if v < 0.0 => false,
-                _ => self.walls.walkable_left[i as usize],
-            };
-            if keep_left {
-                clip_halfplane(&mut s.poly, &mut s.tmp, |p| -side(p));
+            if inside { Some(true) } else { None }
+        };
+        // Where segment a→b crosses the cell boundary: (entry t, entry edge, exit t, exit
+        // edge), t along the segment.
+        let crossings = |a: Coord<f64>, b: Coord<f64>| -> Option<(f64, usize, f64, usize)> {
+            let (mut t0, mut t1, mut e0, mut e1) = (0.0f64, 1.0f64, usize::MAX, usize::MAX);
+            for k in 0..n {
+                let (c, d) = (cell[k], cell[(k + 1) % n]);
+                let (ex, ey) = (d.x - c.x, d.y - c.y);
+                let fa = ex * (a.y - c.y) - ey * (a.x - c.x);
+                let fb = ex * (b.y - c.y) - ey * (b.x - c.x);
+                if fa < 0.0 && fb < 0.0 {
+                    return None;
+                }
+                if fa < 0.0 {
+                    let t = fa / (fa - fb);
+                    if t > t0 {
+                        (t0, e0) = (t, k);
+                    }
+                } else if fb < 0.0 {
+                    let t = fa / (fa - fb);
+                    if t < t1 {
+                        (t1, e1) = (t, k);
+                    }
+                }
+            }
+            (t0 < t1).then_some((t0, e0, t1, e1))
+        };
+        // Position along the cell boundary of a point on edge k: k + fraction.
+        let param = |k: usize, p: Coord<f64>| -> f64 {
+            let (c, d) = (cell[k], cell[(k + 1) % n]);
+            let (ex, ey) = (d.x - c.x, d.y - c.y);
+            let l2 = ex * ex + ey * ey;
+            let u = if l2 > 0.0 {
+                ((p.x - c.x) * ex + (p.y - c.y) * ey) / l2
             } else {
-                clip_halfplane(&mut s.poly, &mut s.tmp, side);
+                0.0
+            };
+            k as f64 + u.clamp(0.0, 1.0)
+        };
+
+        s.chain_pts.clear();
+        s.chains.clear();
+        s.loops.clear();
+        s.mark_epoch = s.mark_epoch.wrapping_add(1);
+        if s.mark_epoch == 0 {
+            s.mark.iter_mut().for_each(|x| *x = 0);
+            s.mark_epoch = 1;
+        }
+        if s.mark.len() < walls.segs.len() {
+            s.mark.resize(walls.segs.len(), 0);
+        }
+        let epoch = s.mark_epoch;
+        for &i in &s.hits {
+            let [a, b] = walls.segs[i as usize];
+            classify(a)?;
+            classify(b)?;
+        }
+        // Chains: start at each touching wall that enters the cell from outside.
+        for h in 0..s.hits.len() {
+            let i = s.hits[h];
+            let [a, b] = walls.segs[i as usize];
+            if classify(a) != Some(false) {
+                continue;
+            }
+            s.mark[i as usize] = epoch;
+            let Some((t0, e0, t1, e1)) = crossings(a, b) else {
+                continue; // within the tolerance but not touching: irrelevant
+            };
+            if e0 == usize::MAX || t1 - t0 <= 1e-12 {
+                return None;
+            }
+            let start = s.chain_pts.len();
+            let entry = lerp(a, b, t0);
+            s.chain_pts.push(entry);
+            let entry_param = param(e0, entry);
+            let (mut j, mut jb, mut exit) = (i, b, None);
+            if classify(b) == Some(false) {
+                if e1 == usize::MAX {
+                    return None;
+                }
+                exit = Some((lerp(a, b, t1), e1));
+            }
+            while exit.is_none() {
+                s.chain_pts.push(jb);
+                j = walls.next(j);
+                if s.mark[j as usize] == epoch && j != i {
+                    return None;
+                }
+                s.mark[j as usize] = epoch;
+                let [ja, nb] = walls.segs[j as usize];
+                jb = nb;
+                match classify(jb)? {
+                    true => {}
+                    false => {
+                        let (_, _, t1, e1) = crossings(ja, jb)?;
+                        if e1 == usize::MAX {
+                            return None;
+                        }
+                        exit = Some((lerp(ja, jb, t1), e1));
+                    }
+                }
+            }
+            let (x, e1) = exit?;
+            s.chain_pts.push(x);
+            s.chains.push(Chain {
+                pts: (start, s.chain_pts.len()),
+                entry: entry_param,
+                exit: param(e1, x),
+            });
+        }
+        // Rings wholly inside the cell.
+        for h in 0..s.hits.len() {
+            let i = s.hits[h];
+            if s.mark[i as usize] == epoch {
+                continue;
+            }
+            let [a, _] = walls.segs[i as usize];
+            if classify(a) != Some(true) {
+                continue; // touches only within the tolerance
+            }
+            let ring = walls.ring_of[i as usize] as usize;
+            let start = s.chain_pts.len();
+            let mut j = i;
+            loop {
+                if s.mark[j as usize] == epoch {
+                    return None;
+                }
+                s.mark[j as usize] = epoch;
+                let [ja, jb] = walls.segs[j as usize];
+                s.chain_pts.push(ja);
+                if classify(jb) != Some(true) {
+                    return None;
+                }
+                j = walls.next(j);
+                if j == i {
+                    break;
+                }
+            }
+            s.loops
+                .push((start, s.chain_pts.len(), walls.rings[ring].2));
+        }
+
+        if s.chains.is_empty() {
+            if s.loops.iter().any(|l| l.2) {
+                // The whole walkable area lies in the cell.
+                return Some(self.walkable.polygon().clone());
+            }
+            let holes = s
+                .loops
+                .iter()
+                .map(|&(a, b, _)| closed_ring(&s.chain_pts[a..b]))
+                .collect();
+            return Some(Polygon::new(LineString::new(closed_vec(cell)), holes));
+        }
+        if s.loops.iter().any(|l| l.2) {
+            return None;
+        }
+        // Crossing points in boundary order.
+        s.ends.clear();
+        for (c, ch) in s.chains.iter().enumerate() {
+            s.ends.push((ch.entry, c, true));
+            s.ends.push((ch.exit, c, false));
+        }
+        s.ends.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let m = s.ends.len();
+        let ptol = 1e-9;
+        for k in 0..m {
+            let next = if k + 1 < m {
+                s.ends[k + 1].0
+            } else {
+                s.ends[0].0 + n as f64
+            };
+            if next - s.ends[k].0 <= ptol {
+                return None;
             }
         }
-        true
+        let mut exit_pos = vec![0usize; s.chains.len()];
+        for (k, e) in s.ends.iter().enumerate() {
+            if !e.2 {
+                exit_pos[e.1] = k;
+            }
+        }
+        // Trace the parts; keep the one covering the person.
+        let mut used = vec![false; s.chains.len()];
+        for first in 0..s.chains.len() {
+            if used[first] {
+                continue;
+            }
+            let mut ring: Vec<Coord<f64>> = Vec::new();
+            let mut c = first;
+            loop {
+                if used[c] {
+                    return None;
+                }
+                used[c] = true;
+                let (a, b) = s.chains[c].pts;
+                ring.extend_from_slice(&s.chain_pts[a..b]);
+                let k = exit_pos[c];
+                let (np, nc, is_entry) = s.ends[(k + 1) % m];
+                if !is_entry {
+                    return None;
+                }
+                // Cell corners passed going counter-clockwise from the exit to the next entry.
+                let from = s.chains[c].exit;
+                let to = if np > from { np } else { np + n as f64 };
+                let mut j = from.floor() as usize + 1;
+                while (j as f64) < to {
+                    ring.push(cell[j % n]);
+                    j += 1;
+                }
+                if nc == first {
+                    break;
+                }
+                c = nc;
+            }
+            if ring.len() < 3 {
+                continue;
+            }
+            let exterior = closed_ring(&ring);
+            let outer = Polygon::new(exterior, vec![]);
+            if polygon_location(&outer, site) == Location::Outside {
+                continue;
+            }
+            let (exterior, _) = outer.into_inner();
+            let holes: Vec<LineString<f64>> = s
+                .loops
+                .iter()
+                .filter(|&&(a, _, _)| {
+                    ring_location(&exterior.0, s.chain_pts[a]) == Location::Inside
+                })
+                .map(|&(a, b, _)| closed_ring(&s.chain_pts[a..b]))
+                .collect();
+            let part = Polygon::new(exterior, holes);
+            if polygon_location(&part, site) == Location::Outside {
+                return None;
+            }
+            return Some(part);
+        }
+        None
     }
 }
 
-/// True if `p` lies in the closed convex polygon `poly` (counter-clockwise) grown by `tol`.
-fn point_near_convex(p: Coord<f64>, poly: &[Coord<f64>], tol: f64) -> bool {
-    let n = poly.len();
-    (0..n).all(|k| {
-        let (c, d) = (poly[k], poly[(k + 1) % n]);
-        let (ex, ey) = (d.x - c.x, d.y - c.y);
-        let len = (ex * ex + ey * ey).sqrt();
-        ex * (p.y - c.y) - ey * (p.x - c.x) >= -tol * len
-    })
+/// A wall chain through a cell: its points in `Scratch::chain_pts[pts.0..pts.1]` (entry,
+/// corners inside, exit) and where it enters and leaves along the cell boundary.
+struct Chain {
+    pts: (usize, usize),
+    entry: f64,
+    exit: f64,
+}
+
+/// Location of `p` relative to one closed ring given as a (closed or open) point list.
+fn ring_location(ring: &[Coord<f64>], p: Coord<f64>) -> Location {
+    let n = ring.len();
+    let mut inside = false;
+    for i in 0..n {
+        match crossing(p, ring[i], ring[(i + 1) % n]) {
+            None => return Location::Boundary,
+            Some(true) => inside = !inside,
+            Some(false) => {}
+        }
+    }
+    if inside {
+        Location::Inside
+    } else {
+        Location::Outside
+    }
+}
+
+fn closed_vec(ring: &[Coord<f64>]) -> Vec<Coord<f64>> {
+    let mut v = Vec::with_capacity(ring.len() + 1);
+    v.extend_from_slice(ring);
+    v.push(ring[0]);
+    v
+}
+
+fn closed_ring(ring: &[Coord<f64>]) -> LineString<f64> {
+    LineString::new(closed_vec(ring))
 }
 
 /// The first pair of rows (in row order) of one frame at the same position.
@@ -742,10 +1014,7 @@ pub(crate) fn clip_halfplane(
 
 /// A polygon from an open ring, allocated once.
 fn closed_polygon(ring: &[Coord<f64>]) -> Polygon<f64> {
-    let mut v = Vec::with_capacity(ring.len() + 1);
-    v.extend_from_slice(ring);
-    v.push(ring[0]);
-    Polygon::new(LineString::new(v), vec![])
+    Polygon::new(closed_ring(ring), vec![])
 }
 
 fn lerp(a: Coord<f64>, b: Coord<f64>, t: f64) -> Coord<f64> {
@@ -846,9 +1115,11 @@ pub(crate) fn point_segment_distance(p: Coord<f64>, a: Coord<f64>, b: Coord<f64>
 /// this cell" and "is this point inside" queries in time independent of the venue's size.
 struct WallGrid {
     segs: Vec<[Coord<f64>; 2]>,
-    /// Per segment: whether the walkable area lies to its left (going from its first to its
-    /// second point).
-    walkable_left: Vec<bool>,
+    /// Ring of each segment (index into `rings`).
+    ring_of: Vec<u32>,
+    /// Per ring: its segments `first..end` (consecutive, in ring order) and whether it is the
+    /// outer ring.
+    rings: Vec<(u32, u32, bool)>,
     origin: Coord<f64>,
     cell: f64,
     nx: usize,
@@ -863,20 +1134,33 @@ struct WallGrid {
 
 impl WallGrid {
     fn new(poly: &Polygon<f64>) -> Self {
+        // Rings oriented so that the walkable area is left of every segment: the outer ring
+        // counter-clockwise, holes clockwise. Zero-length edges dropped.
         let mut segs = Vec::new();
-        let mut walkable_left = Vec::new();
+        let mut ring_of = Vec::new();
+        let mut rings = Vec::new();
         for (k, ring) in std::iter::once(poly.exterior())
             .chain(poly.interiors())
             .enumerate()
         {
-            // The walkable side is left of a counter-clockwise outer ring and right of a
-            // counter-clockwise hole.
-            let ccw = ring_signed_area(&ring.0) > 0.0;
-            let left = if k == 0 { ccw } else { !ccw };
-            for l in ring.lines().filter(|l| l.start != l.end) {
-                segs.push([l.start, l.end]);
-                walkable_left.push(left);
+            let mut pts: Vec<Coord<f64>> = ring.0.clone();
+            pts.dedup();
+            if pts.len() > 1 && pts.first() == pts.last() {
+                pts.pop();
             }
+            if pts.len() < 3 {
+                continue;
+            }
+            let ccw = ring_signed_area(&pts) > 0.0;
+            if ccw != (k == 0) {
+                pts.reverse();
+            }
+            let first = segs.len() as u32;
+            for i in 0..pts.len() {
+                segs.push([pts[i], pts[(i + 1) % pts.len()]]);
+                ring_of.push(rings.len() as u32);
+            }
+            rings.push((first, segs.len() as u32, k == 0));
         }
         let rect = poly.bounding_rect().unwrap_or(geo::Rect::new(
             Coord { x: 0.0, y: 0.0 },
@@ -894,7 +1178,8 @@ impl WallGrid {
         let ny = ((h / cell).floor() as usize + 1).max(1);
         let mut grid = WallGrid {
             segs,
-            walkable_left,
+            ring_of,
+            rings,
             origin,
             cell,
             nx,
@@ -933,6 +1218,12 @@ impl WallGrid {
         let ix = if fx > 0.0 { fx as usize } else { 0 }.min(self.nx - 1);
         let iy = if fy > 0.0 { fy as usize } else { 0 }.min(self.ny - 1);
         (ix, iy)
+    }
+
+    /// The segment after `i` in its ring.
+    fn next(&self, i: u32) -> u32 {
+        let (first, end, _) = self.rings[self.ring_of[i as usize] as usize];
+        if i + 1 == end { first } else { i + 1 }
     }
 
     /// Location of `p` in the walkable area (closed: walls are [`Location::Boundary`]).
