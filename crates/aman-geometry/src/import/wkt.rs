@@ -83,8 +83,6 @@ pub fn polygon_from_wkt(text: &str, source_name: &str) -> Result<Polygon<f64>, G
     Ok(polygon)
 }
 
-/// Parses WKT into a geo geometry, with a located message if that fails.
-
 /// Reads a measurement line from WKT: a `LINESTRING` with exactly two distinct points
 /// (PedPy's `MeasurementLine`), in metres.
 ///
@@ -126,6 +124,7 @@ pub fn line_from_wkt(text: &str, source_name: &str) -> Result<crate::Segment, Ge
     ))
 }
 
+/// Parses WKT into a geo geometry, with a located message if that fails.
 fn parse(text: &str, source_name: &str) -> Result<Geometry<f64>, GeometryError> {
     let parse_error = |message: String| GeometryError::Parse {
         source_name: source_name.to_string(),
