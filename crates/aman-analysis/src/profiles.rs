@@ -38,7 +38,10 @@
 //! In parallel over frames (deterministic whatever the thread count). Voronoi cells are
 //! rasterised exactly by clipping each polygon to the columns and rows of the cells its
 //! bounding box covers; the Gaussian methods use the separable kernel
-//! G(dx, dy) = g(dx)·g(dy), a matrix product per frame, without cut-off.
+//! G(dx, dy) = g(dx)·g(dy): for the density each person adds to the cells within 9.6 σ (a
+//! factor below 10⁻²⁰ is dropped), for the speed every person counts in every cell (a
+//! weighted mean far from everyone is still defined), with weights rescaled so that none
+//! underflows where PedPy's do not.
 
 use std::ops::{Bound, RangeBounds};
 
@@ -275,7 +278,9 @@ impl ProfileGrid {
     }
 }
 
-/// Bin of `v` among ascending `edges` (histogram rule), or `None`.
+/// Bin of `v` among ascending, nearly evenly spaced `edges` (histogram rule), or `None`:
+/// the k with edges[k] ≤ v < edges[k + 1] (searchsorted side='right' − 1), the last bin for
+/// v = the last edge. A first guess from the spacing, corrected against the edges themselves.
 fn bin_ascending(edges: &[f64], v: f64) -> Option<usize> {
     let n = edges.len();
     if n < 2 || !(v >= edges[0] && v <= edges[n - 1]) {
@@ -284,8 +289,15 @@ fn bin_ascending(edges: &[f64], v: f64) -> Option<usize> {
     if v == edges[n - 1] {
         return Some(n - 2);
     }
-    // Number of edges ≤ v, minus one (searchsorted side='right' − 1).
-    Some(edges.partition_point(|&e| e <= v) - 1)
+    let step = (edges[n - 1] - edges[0]) / (n - 1) as f64;
+    let mut k = (((v - edges[0]) / step) as usize).min(n - 2);
+    while k > 0 && edges[k] > v {
+        k -= 1;
+    }
+    while k + 2 < n && edges[k + 1] <= v {
+        k += 1;
+    }
+    Some(k)
 }
 
 /// Row of `v` among descending `edges` (histogram rule on the ascending edges), or `None`.
@@ -297,10 +309,17 @@ fn bin_descending(edges: &[f64], v: f64) -> Option<usize> {
     if v == edges[0] {
         return Some(0);
     }
-    // Ascending bin k = (#edges ≤ v) − 1 over the reversed edges; row = rows − 1 − k.
-    let below = edges.len() - edges.partition_point(|&e| e > v);
-    let k = below - 1;
-    Some(n - 2 - k)
+    // Ascending bin k: edges[n−1−k] ≤ v < edges[n−2−k]; row = n − 2 − k, i.e. the row r with
+    // edges[r + 1] ≤ v < edges[r].
+    let step = (edges[0] - edges[n - 1]) / (n - 1) as f64;
+    let mut r = (((edges[0] - v) / step) as usize).min(n - 2);
+    while r > 0 && v >= edges[r] {
+        r -= 1;
+    }
+    while r + 2 < n && v < edges[r + 1] {
+        r += 1;
+    }
+    Some(r)
 }
 
 /// A profile: one grid of values per frame.
@@ -374,7 +393,8 @@ pub enum DensityMethod<'a> {
     Voronoi(&'a VoronoiCells),
     /// ρ = Σ_i g(x_c − x_i) · g(y_c − y_i) at the cell centre c, with the Gaussian
     /// g(x) = exp(−x² / 2σ²) / (2.50662 σ) and σ = FWHM / 2.35482 (PedPy's rounded constants
-    /// for √(2π) and 2√(2 ln 2)); 1/m². `fwhm` is the full width at half maximum, m.
+    /// for √(2π) and 2√(2 ln 2)); 1/m². `fwhm` is the full width at half maximum, m. Terms
+    /// with a factor below 10⁻²⁰ of its peak (|dx| or |dy| > 9.6 σ) are left out.
     Gaussian {
         /// Full width at half maximum of the kernel, m (PedPy's `gaussian_width`).
         fwhm: f64,
@@ -529,7 +549,7 @@ pub fn density_profile(
                         out[i] += 1.0;
                     }
                 }
-                for v in out.iter_mut() {
+                for v in out.iter_mut().filter(|v| **v != 0.0) {
                     *v /= g2;
                 }
             })
@@ -567,7 +587,7 @@ pub fn density_profile(
             let kernel = Kernel::new(&grid, sigma, norm);
             run(index, grid, ks, |k, out| {
                 let rows: Vec<usize> = index.frame_rows(k).collect();
-                kernel.accumulate(&rows, data, |_| 1.0, out, None);
+                kernel.density(&rows, data, out);
             })
         }
     }
@@ -678,21 +698,23 @@ pub fn speed_profile(
             let ks = profile_frames(index, &frames, &has_speed);
             let sigma = fwhm / (2.0 * (2.0 * std::f64::consts::LN_2).sqrt());
             let kernel = Kernel::new(&grid, sigma, 1.0);
+            let pedpy_norm = 1.0 / (sigma * (2.0 * std::f64::consts::PI).sqrt());
             run(index, grid, ks, |k, out| {
                 let rows: Vec<usize> = index.frame_rows(k).filter(|&r| has_speed(r)).collect();
-                let mut weights = vec![0.0; out.len()];
-                kernel.accumulate(&rows, data, |r| speed[r], out, Some(&mut weights));
-                for (o, &w) in out.iter_mut().zip(&weights) {
-                    *o /= w;
-                }
+                kernel.speed(&rows, data, speed, pedpy_norm, out);
             })
         }
     }
 }
 
-/// The separable Gaussian kernel at the cell centres of a grid.
+/// Relative weight below which the Gaussian density kernel is cut: exp(−d²/2σ²) < 10⁻²⁰,
+/// i.e. |d| > 9.6 σ along x or y.
+const DENSITY_CUT: f64 = 1e-20;
+
+/// The separable Gaussian kernel g(dx) · g(dy) at the cell centres of a grid.
 struct Kernel {
     cx: Vec<f64>,
+    /// Descending (row 0 at the top).
     cy: Vec<f64>,
     two_sigma2: f64,
     norm: f64,
@@ -714,42 +736,121 @@ impl Kernel {
         }
     }
 
-    /// out[r, c] += Σ_i value(i) · g(cx_c − x_i) · g(cy_r − y_i); weights[r, c] += Σ_i g · g.
-    fn accumulate(
+    /// out[r, c] += Σ_i g(cx_c − x_i) · g(cy_r − y_i), g(d) = norm · exp(−d² / 2σ²), leaving
+    /// out terms where a factor is below [`DENSITY_CUT`] · norm (each such term is below
+    /// 10⁻²⁰ · norm², far below the 1e-14 agreement with PedPy).
+    fn density(&self, rows: &[usize], data: &aman_trajectory::TrajectoryData, out: &mut [f64]) {
+        let cols = self.cx.len();
+        let reach = (self.two_sigma2 * -DENSITY_CUT.ln()).sqrt();
+        let mut gx = Vec::with_capacity(cols);
+        for &i in rows {
+            let (x, y) = (data.x[i], data.y[i]);
+            let c0 = self.cx.partition_point(|&c| c < x - reach);
+            let c1 = self.cx.partition_point(|&c| c <= x + reach);
+            let r0 = self.cy.partition_point(|&c| c > y + reach);
+            let r1 = self.cy.partition_point(|&c| c >= y - reach);
+            if c0 >= c1 || r0 >= r1 {
+                continue;
+            }
+            gx.clear();
+            gx.extend(self.cx[c0..c1].iter().map(|&c| {
+                let d = c - x;
+                self.norm * (-(d * d) / self.two_sigma2).exp()
+            }));
+            for r in r0..r1 {
+                let d = self.cy[r] - y;
+                let wy = self.norm * (-(d * d) / self.two_sigma2).exp();
+                let row = &mut out[r * cols + c0..r * cols + c1];
+                for (o, &g) in row.iter_mut().zip(&gx) {
+                    *o += wy * g;
+                }
+            }
+        }
+    }
+
+    /// out[r, c] = Σ_i w_i v_i / Σ_i w_i, w_i = exp(−‖r_i − c‖² / 2σ²), over all persons.
+    ///
+    /// The weights are scaled per column and row by the nearest person along that axis
+    /// (the factor cancels), so the ratio is exact where PedPy's unscaled weights lose
+    /// precision or underflow. The cell is NaN exactly where PedPy's weights
+    /// `norm · exp(−e_min)` all underflow to 0 (e_min = min_i ‖r_i − c‖² / 2σ²), `norm` =
+    /// 1 / (σ √(2π)) as in PedPy.
+    fn speed(
         &self,
         rows: &[usize],
         data: &aman_trajectory::TrajectoryData,
-        value: impl Fn(usize) -> f64,
+        speed: &[f64],
+        pedpy_norm: f64,
         out: &mut [f64],
-        mut weights: Option<&mut Vec<f64>>,
     ) {
-        let cols = self.cx.len();
-        let mut gx = vec![0.0; cols];
-        let mut gxv = vec![0.0; cols];
-        for &i in rows {
-            let (x, y, v) = (data.x[i], data.y[i], value(i));
-            for (g, &c) in gx.iter_mut().zip(&self.cx) {
-                let d = c - x;
-                *g = self.norm * (-(d * d) / self.two_sigma2).exp();
+        let (cols, nrows, n) = (self.cx.len(), self.cy.len(), rows.len());
+        let ex_of = |i: usize, c: usize| {
+            let d = self.cx[c] - data.x[rows[i]];
+            d * d / self.two_sigma2
+        };
+        let ey_of = |i: usize, r: usize| {
+            let d = self.cy[r] - data.y[rows[i]];
+            d * d / self.two_sigma2
+        };
+        // Shifts: the smallest exponent along each column and row.
+        let a: Vec<f64> = (0..cols)
+            .map(|c| (0..n).map(|i| ex_of(i, c)).fold(f64::INFINITY, f64::min))
+            .collect();
+        let b: Vec<f64> = (0..nrows)
+            .map(|r| (0..n).map(|i| ey_of(i, r)).fold(f64::INFINITY, f64::min))
+            .collect();
+        // gx[i][c], gx·v[i][c] (person-major, so the inner loop runs over columns).
+        let mut gx = vec![0.0; n * cols];
+        let mut gxv = vec![0.0; n * cols];
+        for i in 0..n {
+            let v = speed[rows[i]];
+            for c in 0..cols {
+                let g = (-(ex_of(i, c) - a[c])).exp();
+                gx[i * cols + c] = g;
+                gxv[i * cols + c] = g * v;
             }
-            for (gv, &g) in gxv.iter_mut().zip(&gx) {
-                *gv = g * v;
-            }
-            for (r, &c) in self.cy.iter().enumerate() {
-                let d = c - y;
-                let wy = self.norm * (-(d * d) / self.two_sigma2).exp();
+        }
+        let mut num = vec![0.0; cols];
+        let mut den = vec![0.0; cols];
+        // PedPy's weight underflows to 0 beyond this exponent.
+        let limit = -(f64::from_bits(1) / pedpy_norm).ln();
+        for r in 0..nrows {
+            num.fill(0.0);
+            den.fill(0.0);
+            for i in 0..n {
+                let wy = (-(ey_of(i, r) - b[r])).exp();
                 if wy == 0.0 {
                     continue;
                 }
-                let row = &mut out[r * cols..(r + 1) * cols];
-                for (o, &g) in row.iter_mut().zip(&gxv) {
-                    *o += wy * g;
+                let (g, gv) = (
+                    &gx[i * cols..(i + 1) * cols],
+                    &gxv[i * cols..(i + 1) * cols],
+                );
+                for c in 0..cols {
+                    num[c] += wy * gv[c];
+                    den[c] += wy * g[c];
                 }
-                if let Some(w) = weights.as_deref_mut() {
-                    for (o, &g) in w[r * cols..(r + 1) * cols].iter_mut().zip(&gx) {
-                        *o += wy * g;
-                    }
-                }
+            }
+            for c in 0..cols {
+                // e_min lies in [base, base + ln n] with base = a + b − ln(den).
+                let base = a[c] + b[r] - den[c].ln();
+                let e_min = if base > limit + 1.0 || base + (n as f64).ln() < limit - 1.0 {
+                    base
+                } else {
+                    (0..n)
+                        .map(|i| {
+                            let (dx, dy) =
+                                (self.cx[c] - data.x[rows[i]], self.cy[r] - data.y[rows[i]]);
+                            let d = (dx * dx + dy * dy).sqrt();
+                            d * d / self.two_sigma2
+                        })
+                        .fold(f64::INFINITY, f64::min)
+                };
+                out[r * cols + c] = if pedpy_norm * (-e_min).exp() == 0.0 {
+                    f64::NAN
+                } else {
+                    num[c] / den[c]
+                };
             }
         }
     }
@@ -937,6 +1038,32 @@ mod tests {
         assert_eq!(g.locate(Vec2::new(2.0, 1.0)), Some(3));
         assert_eq!(g.locate(Vec2::new(2.0 + 1e-12, 0.2)), None);
         assert_eq!(g.locate(Vec2::new(f64::NAN, 0.2)), None);
+    }
+
+    #[test]
+    fn bins_agree_with_a_binary_search() {
+        let up = arange(-8.5, 6.25 + 0.2, 0.2);
+        let mut down = up.clone();
+        down.reverse();
+        let reference_up = |v: f64| {
+            let n = up.len();
+            if !(v >= up[0] && v <= up[n - 1]) {
+                None
+            } else if v == up[n - 1] {
+                Some(n - 2)
+            } else {
+                Some(up.partition_point(|&e| e <= v) - 1)
+            }
+        };
+        let mut probes: Vec<f64> = up.clone();
+        probes.extend(up.iter().map(|e| e - 1e-12));
+        probes.extend(up.iter().map(|e| e + 1e-12));
+        probes.extend((0..3000).map(|k| -9.0 + k as f64 * 0.0053));
+        for v in probes {
+            let k = reference_up(v);
+            assert_eq!(bin_ascending(&up, v), k, "{v}");
+            assert_eq!(bin_descending(&down, v), k.map(|k| up.len() - 2 - k), "{v}");
+        }
     }
 
     #[test]
