@@ -8,6 +8,7 @@
 //! compared with a map of the available safe egress time (ASET) of a fire simulation.
 
 use aman_geometry::{Vec2, WalkableArea};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::profiles::ProfileGrid;
@@ -91,28 +92,29 @@ pub fn rset_map(
     let (lo, hi) = walkable.bounds();
     let grid = ProfileGrid::histogram(lo, hi, grid_size)?;
     let n = grid.len();
+    // Fixed chunks of rows (not one per thread), merged in order: deterministic.
+    const CHUNK: usize = 1 << 15;
+    let partials: Vec<(Vec<f64>, Vec<u32>)> = (0..data.len().div_ceil(CHUNK))
+        .into_par_iter()
+        .map(|k| {
+            let mut values = vec![f64::NAN; n];
+            let mut count = vec![0u32; n];
+            for r in k * CHUNK..((k + 1) * CHUNK).min(data.len()) {
+                let Some(i) = grid.locate(Vec2::new(data.x[r], data.y[r])) else {
+                    continue;
+                };
+                let t = data.frame[r] as f64 / data.frame_rate;
+                merge(method, &mut values[i], &mut count[i], t, 1);
+            }
+            (values, count)
+        })
+        .collect();
     let mut values = vec![f64::NAN; n];
-    let mut count = vec![0u32; if method == RsetMethod::Mean { n } else { 0 }];
-    for r in 0..data.len() {
-        let Some(i) = grid.locate(Vec2::new(data.x[r], data.y[r])) else {
-            continue;
-        };
-        let t = data.frame[r] as f64 / data.frame_rate;
-        let v = &mut values[i];
-        match method {
-            RsetMethod::Max => {
-                if v.is_nan() || t > *v {
-                    *v = t;
-                }
-            }
-            RsetMethod::Min => {
-                if v.is_nan() || t < *v {
-                    *v = t;
-                }
-            }
-            RsetMethod::Mean => {
-                *v = if count[i] == 0 { t } else { *v + t };
-                count[i] += 1;
+    let mut count = vec![0u32; n];
+    for (pv, pc) in partials {
+        for i in 0..n {
+            if pc[i] > 0 {
+                merge(method, &mut values[i], &mut count[i], pv[i], pc[i]);
             }
         }
     }
@@ -128,4 +130,19 @@ pub fn rset_map(
         method,
         values,
     })
+}
+
+/// Adds `count` observations summarised by `t` (a time, or a sum of times for the mean) to a
+/// cell's running value.
+fn merge(method: RsetMethod, value: &mut f64, n: &mut u32, t: f64, count: u32) {
+    *value = if *n == 0 {
+        t
+    } else {
+        match method {
+            RsetMethod::Max => value.max(t),
+            RsetMethod::Min => value.min(t),
+            RsetMethod::Mean => *value + t,
+        }
+    };
+    *n += count;
 }
