@@ -39,8 +39,11 @@
 //! # Computation
 //!
 //! On the cell centres of PedPy's cell grid over the walkable area's bounding box
-//! ([`crate::profiles::ProfileGrid::cells`]). Persons farther than [`CUTOFF_RADII`] · R from a
-//! centre are left out: their weight is below e⁻¹⁶ ≈ 1.1·10⁻⁷ of a person at the centre. The
+//! ([`crate::profiles::ProfileGrid::cells`]). Persons farther than [`CUTOFF_RADII`] · R = 6 R
+//! from a centre are left out: their weight is below e⁻³⁶ ≈ 2.3·10⁻¹⁶ of a person at the
+//! centre, so ρ changes by less than N · 7·10⁻¹⁷ / R² (N persons in the frame) and P by less
+//! than that times the largest ‖v_i − v_j‖² — invisible in f64 except where nobody is within
+//! 6 R, where P is 0 instead of a value below 10⁻¹⁴ /s². The
 //! weight is separable, exp(−dx²/R²) · exp(−dy²/R²), so the exponentials are taken once per
 //! column and row. Two passes per frame (U first, then the variance around it) so a uniform
 //! flow gives exactly 0. In parallel over frames, deterministic whatever the thread count.
@@ -54,8 +57,9 @@ use serde::Serialize;
 use crate::profiles::{MAX_PROFILE_VALUES, ProfileGrid};
 use crate::{AnalysisError, TrajectoryIndex};
 
-/// Persons farther than this many smoothing lengths from a cell centre are left out.
-pub const CUTOFF_RADII: f64 = 4.0;
+/// Persons farther than this many smoothing lengths from a cell centre are left out (see the
+/// [module docs](self) for the error this makes).
+pub const CUTOFF_RADII: f64 = 6.0;
 
 /// The result of [`crowd_pressure`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -75,8 +79,10 @@ pub struct PressureGrid {
     /// The frame of each cell's peak (the earliest if several), `None` if never positive.
     pub peak_frame: Vec<Option<u64>>,
     /// The paper's time-averaged pressure of each cell, 1/s²: ρ̄(r) · ⟨‖U(r, t) − Ū(r)‖²⟩_t,
-    /// with ρ̄ the mean local density over all frames and the variance taken over the frames
-    /// where U is defined; NaN where it never is.
+    /// with ρ̄ the mean local density over all frames and the variance of the local velocity
+    /// taken over the frames where it is well defined: Σ_j exp(−‖r_j − r‖²/R²) ≥ e⁻⁹ over
+    /// the persons with a velocity (as if one stood within 3 R), so that the cut-off changes
+    /// U by less than N · e⁻²⁷ relatively. NaN where that never holds.
     pub time_averaged: Vec<f64>,
 }
 
@@ -124,12 +130,18 @@ impl PressureGrid {
     }
 }
 
+/// Weight Σ_j exp(−‖r_j − r‖²/R²) of the persons with a velocity above which the local
+/// velocity enters the time average: e⁻⁹, one person at 3 R.
+const WELL_DEFINED: f64 = 1.2340980408667956e-4;
+
 /// Per-frame fields of one frame.
 struct FrameFields {
     pressure: Vec<f64>,
     density: Vec<f64>,
     ux: Vec<f64>,
     uy: Vec<f64>,
+    /// Σ_j exp(−‖r_j − r‖²/R²) over the persons with a velocity.
+    velocity_weight: Vec<f64>,
 }
 
 /// Helbing's crowd pressure on a grid of side `cell_size` (m) over `walkable`'s bounding box,
@@ -231,7 +243,7 @@ pub fn crowd_pressure(
                     peak_frame[i] = Some(frame);
                 }
                 sum_rho[i] += f.density[i];
-                if !f.ux[i].is_nan() {
+                if f.velocity_weight[i] >= WELL_DEFINED {
                     count_u[i] += 1;
                     sum_ux[i] += f.ux[i];
                     sum_uy[i] += f.uy[i];
@@ -368,7 +380,7 @@ impl Field {
             });
         }
         let density: Vec<f64> = w.iter().map(|&s| s * self.norm).collect();
-        let pressure = (0..n)
+        let pressure: Vec<f64> = (0..n)
             .map(|i| {
                 if w[i] == 0.0 {
                     0.0
@@ -384,6 +396,7 @@ impl Field {
             density,
             ux,
             uy,
+            velocity_weight: wv,
         }
     }
 }

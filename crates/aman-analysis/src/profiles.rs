@@ -75,7 +75,7 @@ pub struct ProfileGrid {
 /// start, start + step, then start + k·((start + step) − start).
 pub(crate) fn arange(start: f64, stop: f64, step: f64) -> Vec<f64> {
     let len = ((stop - start) / step).ceil();
-    if !(len > 0.0) {
+    if len.is_nan() || len <= 0.0 {
         return Vec::new();
     }
     let len = len as usize;
@@ -155,7 +155,8 @@ impl ProfileGrid {
         } else {
             (((lo.y - g) - hi.y) / -g).ceil() - 1.0
         };
-        if !(nx * ny <= MAX_GRID_CELLS as f64) {
+        let cells = nx * ny;
+        if cells.is_nan() || cells > MAX_GRID_CELLS as f64 {
             return Err(AnalysisError::GridTooLarge {
                 nx: nx as usize,
                 ny: ny as usize,
@@ -567,7 +568,7 @@ pub fn density_profile(
                         continue;
                     };
                     let a = poly.unsigned_area();
-                    if !(a > 0.0) {
+                    if a.is_nan() || a <= 0.0 {
                         continue;
                     }
                     raster.polygon(poly, &grid2, |i, part| out[i] += part / a);

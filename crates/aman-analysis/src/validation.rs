@@ -938,13 +938,8 @@ fn move_from_wall(p: Vec2, p1: Vec2, p2: Vec2, new_distance: f64, distance: f64)
         norm = v.norm();
     }
     let v = v * (new_distance / norm);
-    let sign = if distance > 0.0 {
-        -1.0
-    } else if distance < 0.0 {
-        1.0
-    } else {
-        1.0
-    };
+    // −sign(distance), and 1 for a point on the wall.
+    let sign = if distance > 0.0 { -1.0 } else { 1.0 };
     base + v * sign
 }
 
