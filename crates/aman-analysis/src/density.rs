@@ -9,7 +9,11 @@
 //! `compute_density_profile(density_method=DensityMethod.CLASSIC, grid_size=c)` computes each
 //! frame before averaging (a 2-D histogram of positions divided by c²; the grid starts at the
 //! lower-left corner of the bounds, the cells are half-open and the far edges belong to the
-//! last cells). PedPy averages the frames; this grid keeps the maximum instead.
+//! last cells). PedPy averages the frames; this grid keeps the maximum instead. The per-frame
+//! values themselves, PedPy's layout and its other methods are in
+//! [`crate::profiles::density_profile`]; its classic profile's maximum over frames is this
+//! grid's peak, cell for cell (test `profiles_density_grid`). The classic density of one
+//! measurement area per frame is [`crate::classic`].
 //!
 //! With [`DensityGrid::with_walkable_area`], A is the walkable part of the cell instead (the
 //! cell square intersected with the walkable area), so a cell half covered by a wall is not
