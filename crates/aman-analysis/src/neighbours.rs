@@ -112,7 +112,7 @@ pub fn neighbours(
             rows: data.len(),
         });
     }
-    let per_frame: Vec<(Vec<u32>, Vec<(u32, f64)>)> = (0..index.frames().len())
+    let per_frame: Vec<FrameNeighbours> = (0..index.frames().len())
         .into_par_iter()
         .map(|k| frame_neighbours(index, cells, k))
         .collect();
@@ -135,13 +135,16 @@ pub fn neighbours(
     Ok(out)
 }
 
-/// Neighbour counts per row of frame `k` and the (neighbour row, distance) entries sorted by
+/// Neighbour counts per row of one frame, and the (neighbour row, distance) entries sorted by
 /// row, then neighbour.
+type FrameNeighbours = (Vec<u32>, Vec<(u32, f64)>);
+
+/// The neighbours in frame `k`.
 fn frame_neighbours(
     index: &TrajectoryIndex<'_>,
     cells: &VoronoiCells,
     k: usize,
-) -> (Vec<u32>, Vec<(u32, f64)>) {
+) -> FrameNeighbours {
     let data = index.data();
     let rows = index.frame_rows(k);
     let tol = TOUCH_DISTANCE;
@@ -184,7 +187,7 @@ fn frame_neighbours(
             }
         }
     }
-    pairs.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    pairs.sort_by_key(|p| (p.0, p.1));
     let mut counts = vec![0u32; rows.len()];
     for p in &pairs {
         counts[p.0 as usize - rows.start] += 1;

@@ -1343,8 +1343,11 @@ fn segment_hits_convex(a: Coord<f64>, b: Coord<f64>, poly: &[Coord<f64>], tol: f
 /// A simple polygon split into convex pieces (itself when convex, else ear-clipped triangles),
 /// so that the area of any polygon inside it is a sum of convex clips.
 pub(crate) struct ConvexPieces {
-    pieces: Vec<(Vec<Coord<f64>>, Coord<f64>, Coord<f64>)>,
+    /// Each piece counter-clockwise, with its bounding box (min, max corner).
+    pieces: Vec<ConvexPiece>,
 }
+
+type ConvexPiece = (Vec<Coord<f64>>, Coord<f64>, Coord<f64>);
 
 impl ConvexPieces {
     pub(crate) fn new(poly: &Polygon<f64>) -> Self {
