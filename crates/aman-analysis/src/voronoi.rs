@@ -10,8 +10,9 @@
 //! `A_i(t)` gives the person's individual density `ρ_i(t) = 1 / A_i(t)`, and averaging over a
 //! measurement area `M` gives (Zhang, Klingsch, Schadschneider, Seyfried, "Transitions in
 //! pedestrian fundamental diagrams of straight corridors and T-junctions", J. Stat. Mech.
-//! (2011) P06004, Sect. 3.4, method D, Eqs. (7)–(9), with `ρ_xy = 1/A_i` and `v_xy = v_i` inside
-//! cell `i`):
+//! (2011) P06004, doi:10.1088/1742-5468/2011/06/P06004, Sect. 3.4, method D: the density and
+//! speed fields `ρ_xy = 1/A_i`, `v_xy = v_i` inside cell `i`, averaged over `M`; Eqs. (7)–(9)
+//! there, numbering as cited by Vadere's implementation, not re-checked):
 //!
 //! ```text
 //! ρ_V(t) = ∬_M ρ_xy dx dy / |M| = Σ_i |A_i(t) ∩ M| / |A_i(t)| / |M|      (1/m²)
@@ -22,20 +23,30 @@
 //!
 //! [`individual_voronoi_cells`] gives the polygons of PedPy's
 //! `compute_individual_voronoi_polygons` (GEOS Voronoi diagram extended to the walkable area,
-//! intersected with it, then with the cut-off circle; a cell that the clip splits into several
+//! intersected with it, then with the cut-off polygon; a cell that the clip splits into several
 //! parts keeps the part that covers the person), [`voronoi_density`] PedPy's
-//! `compute_voronoi_density` and [`voronoi_speed`] PedPy's `compute_voronoi_speed`. Areas agree
-//! to about 1e-9 m² (the boolean operations round differently).
+//! `compute_voronoi_density` and [`voronoi_speed`] PedPy's `compute_voronoi_speed`. On the
+//! reference data (bottleneck, corner, T-junction) cell areas and per-frame densities agree
+//! with PedPy to better than 1e-8.
 //!
 //! # How it is computed
 //!
-//! Per frame (in parallel over frames, deterministic whatever the thread count): a Delaunay
-//! triangulation of the positions (spade, exact predicates); each cell is a start polygon (a
-//! rectangle around the walkable area, or the cut-off circle) clipped by the bisector of each
-//! Delaunay neighbour. This handles any number of persons, collinear ones included. A cell
-//! that no wall crosses is kept as it is (most cells); the others are intersected with the
-//! walkable area by geo's `BooleanOps`. Walls are found through a uniform grid, so large venues
-//! cost little more than small ones for cells away from walls.
+//! Per frame, in parallel over frames (each frame is independent, so the result does not
+//! depend on the thread count):
+//!
+//! 1. A Delaunay triangulation of the positions (spade, exact predicates). An inner person's
+//!    cell is the polygon of the circumcentres of the triangles around them; a person on the
+//!    hull gets a bounded start polygon (a rectangle around the walkable area, or the cut-off
+//!    polygon) clipped by the bisector with each Delaunay neighbour. This handles any number
+//!    of persons, collinear ones included.
+//! 2. The cut-off: the cell is clipped to the cut-off polygon (both are convex).
+//! 3. The walls touching the cell are looked up in a uniform grid. None: the cell is kept
+//!    (most cells). Otherwise the walls inside the convex cell form chains and rings, and the
+//!    part holding the person is traced exactly (Weiler–Atherton for a convex clip polygon).
+//!    Only when a wall corner lies within ~1e-9 m of the cell's boundary (a person exactly on
+//!    a wall line, a cut-off corner exactly on a wall corner) is the cell intersected by geo's
+//!    `BooleanOps` instead, which rounds to a grid of about (extent of the inputs) / 2³⁰:
+//!    such cells agree with PedPy to ~1e-8 m² only.
 //!
 //! ```
 //! use aman_analysis::index::TrajectoryIndex;
@@ -273,7 +284,7 @@ pub fn individual_voronoi_cells(
 /// ```text
 /// ρ_V(t) = Σ_i |A_i(t) ∩ M| / |A_i(t)| / |M|      (1/m²)
 /// ```
-/// Zhang et al., J. Stat. Mech. (2011) P06004, Eq. (8) with `ρ_xy = 1 / A_i` (Eq. (7)); see the
+/// Zhang et al., J. Stat. Mech. (2011) P06004, method D, with `ρ_xy = 1 / A_i`; see the
 /// [module documentation](self).
 ///
 /// - Returns the series over every frame from the first to the last frame of the data (frames
@@ -313,7 +324,7 @@ pub fn voronoi_density(
 /// ```text
 /// v_V(t) = Σ_i |A_i(t) ∩ M| · v_i(t) / |M|      (m/s)
 /// ```
-/// Zhang et al., J. Stat. Mech. (2011) P06004, Eq. (9) with `v_xy = v_i` inside cell `i`.
+/// Zhang et al., J. Stat. Mech. (2011) P06004, method D, with `v_xy = v_i` inside cell `i`.
 ///
 /// - `speeds`: row-aligned individual speeds, m/s, NaN where undefined (PedPy
 ///   `compute_individual_speed`; JPSreport's reference results use frame_step 5 with
