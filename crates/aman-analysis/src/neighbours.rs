@@ -38,7 +38,7 @@ use rayon::prelude::*;
 
 use crate::AnalysisError;
 use crate::index::TrajectoryIndex;
-use crate::voronoi::{Location, VoronoiCells, point_segment_distance, polygon_location};
+use crate::voronoi::{Location, VoronoiCells, polygon_location};
 
 /// Cells closer than this (metres) touch: PedPy's `dwithin` threshold.
 pub const TOUCH_DISTANCE: f64 = 1e-9;
@@ -94,8 +94,9 @@ impl Neighbours {
 ///
 /// `cells` must come from [`individual_voronoi_cells`](crate::voronoi::individual_voronoi_cells)
 /// on the same data: each cell is assumed to lie on its person's side of the bisector with
-/// every other person (true of Voronoi cells and of anything clipped from them), which lets
-/// most non-touching pairs be rejected without a polygon distance. Rows without a cell have
+/// every other person (true of Voronoi cells and of anything clipped from them), so two cells
+/// can meet only along that bisector and only the boundary segments near it are compared.
+/// Candidate pairs come from a sweep over the cells' bounding boxes. Rows without a cell have
 /// no neighbours. Empty data gives an empty result.
 ///
 /// # Errors
@@ -158,6 +159,7 @@ fn frame_neighbours(
         .collect();
     boxes.sort_by(|a, b| a.1.x.total_cmp(&b.1.x).then(a.0.cmp(&b.0)));
     let mut pairs: Vec<(u32, u32, f64)> = Vec::new();
+    let mut near: Vec<[Coord<f64>; 2]> = Vec::new();
     for (i, &(ri, lo_i, hi_i)) in boxes.iter().enumerate() {
         for &(rj, lo_j, hi_j) in &boxes[i + 1..] {
             if lo_j.x > hi_i.x + tol {
@@ -177,71 +179,114 @@ fn frame_neighbours(
                 },
             );
             let (a, b) = (cells.get(ri).expect("boxed"), cells.get(rj).expect("boxed"));
-            if !near_bisector(a, pi, pj, tol) || !near_bisector(b, pj, pi, tol) {
-                continue;
-            }
-            if polygons_within(a, b, tol) {
+            if touch_on_bisector(a, b, pi, pj, tol, &mut near) {
                 let d = ((pi.x - pj.x).powi(2) + (pi.y - pj.y).powi(2)).sqrt();
                 pairs.push((ri as u32, rj as u32, d));
-                pairs.push((rj as u32, ri as u32, d));
             }
         }
     }
-    pairs.sort_by_key(|p| (p.0, p.1));
+    // Both directions of each pair, grouped by row (counting sort), each row sorted.
     let mut counts = vec![0u32; rows.len()];
     for p in &pairs {
         counts[p.0 as usize - rows.start] += 1;
+        counts[p.1 as usize - rows.start] += 1;
     }
-    (counts, pairs.into_iter().map(|p| (p.1, p.2)).collect())
+    let mut next: Vec<usize> = Vec::with_capacity(rows.len());
+    let mut acc = 0usize;
+    for &c in &counts {
+        next.push(acc);
+        acc += c as usize;
+    }
+    let mut entries = vec![(0u32, 0.0f64); acc];
+    for &(a, b, d) in &pairs {
+        for (from, to) in [(a, b), (b, a)] {
+            let slot = &mut next[from as usize - rows.start];
+            entries[*slot] = (to, d);
+            *slot += 1;
+        }
+    }
+    let mut start = 0usize;
+    for &c in &counts {
+        let end = start + c as usize;
+        entries[start..end].sort_unstable_by_key(|e| e.0);
+        start = end;
+    }
+    (counts, entries)
 }
 
-/// Does cell `a` of the person at `pa` reach within `tol` of the bisector with the person at
-/// `pb`? (A Voronoi cell lies on its own side, so the cells of `pa` and `pb` can only meet
-/// there.)
-fn near_bisector(a: &Polygon<f64>, pa: Coord<f64>, pb: Coord<f64>, tol: f64) -> bool {
+/// Do cells `a` (person at `pa`) and `b` (person at `pb`) come within `tol`?
+///
+/// A Voronoi cell lies on its own side of the bisector with any other person, so two cells can
+/// only meet near that bisector: the closest points lie on boundary segments that reach
+/// within `tol` of it (a linear function along a segment peaks at an end), and only those
+/// segments are compared. `near` is a reused buffer.
+fn touch_on_bisector(
+    a: &Polygon<f64>,
+    b: &Polygon<f64>,
+    pa: Coord<f64>,
+    pb: Coord<f64>,
+    tol: f64,
+    near: &mut Vec<[Coord<f64>; 2]>,
+) -> bool {
     let (dx, dy) = (pb.x - pa.x, pb.y - pa.y);
     let len = (dx * dx + dy * dy).sqrt();
     if len == 0.0 {
-        return true;
+        return polygons_within(a, b, tol);
     }
     let (ux, uy) = (dx / len, dy / len);
     let (mx, my) = (0.5 * (pa.x + pb.x), 0.5 * (pa.y + pb.y));
-    a.exterior()
-        .0
-        .iter()
-        .any(|v| (v.x - mx) * ux + (v.y - my) * uy >= -tol)
+    // Signed distance to the bisector, positive towards `pb`.
+    let s = |v: Coord<f64>| (v.x - mx) * ux + (v.y - my) * uy;
+    near.clear();
+    for r in std::iter::once(a.exterior()).chain(a.interiors()) {
+        for w in r.0.windows(2) {
+            if s(w[0]) >= -tol || s(w[1]) >= -tol {
+                near.push([w[0], w[1]]);
+            }
+        }
+    }
+    if near.is_empty() {
+        return false;
+    }
+    let tol2 = tol * tol;
+    for r in std::iter::once(b.exterior()).chain(b.interiors()) {
+        for w in r.0.windows(2) {
+            if s(w[0]) > tol && s(w[1]) > tol {
+                continue;
+            }
+            if near
+                .iter()
+                .any(|&[p, q]| segments_within(p, q, w[0], w[1], tol2))
+            {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// True if the closed polygons `a` and `b` come within `tol` of each other.
 pub(crate) fn polygons_within(a: &Polygon<f64>, b: &Polygon<f64>, tol: f64) -> bool {
-    let rings = |p: &Polygon<f64>| {
-        std::iter::once(p.exterior())
-            .chain(p.interiors())
-            .flat_map(|r| r.lines())
-            .collect::<Vec<_>>()
-    };
-    let (ea, eb) = (rings(a), rings(b));
-    for s in &ea {
-        let (slo, shi) = (
-            Coord {
-                x: s.start.x.min(s.end.x) - tol,
-                y: s.start.y.min(s.end.y) - tol,
-            },
-            Coord {
-                x: s.start.x.max(s.end.x) + tol,
-                y: s.start.y.max(s.end.y) + tol,
-            },
-        );
-        for t in &eb {
-            if t.start.x.max(t.end.x) < slo.x
-                || t.start.x.min(t.end.x) > shi.x
-                || t.start.y.max(t.end.y) < slo.y
-                || t.start.y.min(t.end.y) > shi.y
-            {
-                continue;
-            }
-            if segments_within(s.start, s.end, t.start, t.end, tol) {
-                return true;
+    let tol2 = tol * tol;
+    for ra in std::iter::once(a.exterior()).chain(a.interiors()) {
+        for s in ra.0.windows(2) {
+            let (s0, s1) = (s[0], s[1]);
+            let (lox, hix) = (s0.x.min(s1.x) - tol, s0.x.max(s1.x) + tol);
+            let (loy, hiy) = (s0.y.min(s1.y) - tol, s0.y.max(s1.y) + tol);
+            for rb in std::iter::once(b.exterior()).chain(b.interiors()) {
+                for t in rb.0.windows(2) {
+                    let (t0, t1) = (t[0], t[1]);
+                    if t0.x.max(t1.x) < lox
+                        || t0.x.min(t1.x) > hix
+                        || t0.y.max(t1.y) < loy
+                        || t0.y.min(t1.y) > hiy
+                    {
+                        continue;
+                    }
+                    if segments_within(s0, s1, t0, t1, tol2) {
+                        return true;
+                    }
+                }
             }
         }
     }
@@ -255,13 +300,13 @@ pub(crate) fn polygons_within(a: &Polygon<f64>, b: &Polygon<f64>, tol: f64) -> b
     inside(a, b) || inside(b, a)
 }
 
-/// True if segments `a0`–`a1` and `b0`–`b1` come within `tol`.
+/// True if segments `a0`–`a1` and `b0`–`b1` cross or come within `sqrt(tol2)`.
 fn segments_within(
     a0: Coord<f64>,
     a1: Coord<f64>,
     b0: Coord<f64>,
     b1: Coord<f64>,
-    tol: f64,
+    tol2: f64,
 ) -> bool {
     let orient = |p: Coord<f64>, q: Coord<f64>, r: Coord<f64>| {
         (q.x - p.x) * (r.y - p.y) - (q.y - p.y) * (r.x - p.x)
@@ -273,10 +318,23 @@ fn segments_within(
     {
         return true;
     }
-    point_segment_distance(a0, b0, b1) <= tol
-        || point_segment_distance(a1, b0, b1) <= tol
-        || point_segment_distance(b0, a0, a1) <= tol
-        || point_segment_distance(b1, a0, a1) <= tol
+    dist2(a0, b0, b1) <= tol2
+        || dist2(a1, b0, b1) <= tol2
+        || dist2(b0, a0, a1) <= tol2
+        || dist2(b1, a0, a1) <= tol2
+}
+
+/// Squared distance from `p` to the segment `a`–`b`.
+fn dist2(p: Coord<f64>, a: Coord<f64>, b: Coord<f64>) -> f64 {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 > 0.0 {
+        (((p.x - a.x) * dx + (p.y - a.y) * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let (cx, cy) = (a.x + t * dx - p.x, a.y + t * dy - p.y);
+    cx * cx + cy * cy
 }
 
 #[cfg(test)]
