@@ -163,14 +163,8 @@ impl Cutoff {
 
     /// Corners of the cut-off polygon around `center`, counter-clockwise, ring not closed.
     pub fn corners(&self, center: Coord<f64>) -> Vec<Coord<f64>> {
-        let mut out = Vec::new();
-        self.corners_into(center, &mut out);
-        out
-    }
-
-    fn corners_into(&self, center: Coord<f64>, out: &mut Vec<Coord<f64>>) {
-        out.clear();
         let n = 4 * self.quad_segments as usize;
+        let mut out = Vec::with_capacity(n);
         let step = std::f64::consts::TAU / n as f64;
         // GEOS walks clockwise from angle 0 in steps of -step; the same corners, listed
         // counter-clockwise.
@@ -185,6 +179,7 @@ impl Cutoff {
                 y: center.y + self.radius * angle.sin(),
             });
         }
+        out
     }
 }
 
