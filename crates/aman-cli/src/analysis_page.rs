@@ -111,7 +111,8 @@ pub fn render(s: &Summary, charts: &[Chart]) -> Result<String, anyhow::Error> {
             "<section>\n<h2>Measurement lines</h2>\n<table>\n<tr><th>line</th><th>width (m)</th>\
              <th>persons</th><th>first – last crossing (frame)</th><th>mean flow (1/s)</th>\
              <th>specific flow (1/(m·s))</th><th>passing density (1/m²)</th>\
-             <th>passing speed (m/s)</th></tr>\n",
+             <th>passing speed (m/s)</th><th>line density (1/m²)</th><th>line speed (m/s)</th>\
+             <th>line flow (1/(m·s))</th></tr>\n",
         );
         for l in &s.lines {
             let frames = match (l.first_frame, l.last_frame) {
@@ -121,7 +122,7 @@ pub fn render(s: &Summary, charts: &[Chart]) -> Result<String, anyhow::Error> {
             let _ = writeln!(
                 h,
                 "<tr><td>{}</td><td>{:.2}</td><td>{}</td><td>{frames}</td><td>{}</td><td>{}</td>\
-                 <td>{}</td><td>{}</td></tr>",
+                 <td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 name_html(&l.name),
                 l.width,
                 l.crossings,
@@ -129,6 +130,9 @@ pub fn render(s: &Summary, charts: &[Chart]) -> Result<String, anyhow::Error> {
                 fmt_num(l.specific_flow, 4),
                 fmt_num(l.passing.as_ref().and_then(|p| p.density_mean), 4),
                 fmt_num(l.passing.as_ref().and_then(|p| p.speed_mean), 4),
+                fmt_num(l.line_density_mean, 4),
+                fmt_num(l.line_speed_mean, 4),
+                fmt_num(l.line_flow_mean, 4),
             );
         }
         h.push_str("</table>\n");
@@ -179,12 +183,27 @@ pub fn render(s: &Summary, charts: &[Chart]) -> Result<String, anyhow::Error> {
         "<li><b>N–t and flow</b>: first crossing of each person; mean flow (N − 1)/(t<sub>N</sub> − \
          t<sub>1</sub>); method A in windows of {} s = {} frames (JPSreport; PedPy \
          <code>compute_flow</code>).</li>\n\
+         <li><b>Line-based fundamental diagram</b> (with Voronoi cells): density, speed and \
+         specific flow at each line from the Voronoi cells it crosses, per direction (Adrian, \
+         Boomers, Paetzke, Seyfried 2024; PedPy <code>compute_line_density</code>, \
+         <code>compute_line_speed</code>, <code>compute_line_flow</code>); the flow is in \
+         1/(m·s).</li>\n\
          <li><b>Level of service</b>: Fruin (1971), table <code>{}</code>, graded per frame on \
          the {} density.</li>",
         st.flow_window_s,
         st.flow_window_frames,
         esc(&st.los_table),
         if st.voronoi { "Voronoi" } else { "classic" }
+    );
+    let _ = writeln!(
+        h,
+        "<li><b>Venue maps</b>: mean density and speed per {g} m cell over all frames (PedPy \
+         <code>compute_density_profile</code>, <code>compute_speed_profile</code>); peak crowd \
+         pressure P = ρ·Var(v) per cell with a Gaussian of smoothing length R = {r} m \
+         (Helbing, Johansson, Al-Abideen 2007, Phys. Rev. E 75, 046109); RSET map: the last \
+         time each cell was occupied (PedPy <code>compute_rset_map</code>).</li>",
+        g = st.grid_size,
+        r = st.pressure_radius
     );
     h.push_str("</ul>\n<table>\n<tr><th>step</th><th>wall time (s)</th></tr>\n");
     for (step, t) in &s.timings {

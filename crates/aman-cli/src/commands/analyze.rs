@@ -131,6 +131,13 @@ pub struct LineSummary {
     pub flow_intervals: usize,
     /// Method B: persons passing, mean passing density (1/m²) and speed (m/s).
     pub passing: Option<PassingSummary>,
+    /// Line-based fundamental diagram: mean line density (1/m²), speed (m/s) and specific
+    /// flow (1/(m·s)) over the frames where a cell meets the line.
+    pub line_density_mean: Option<f64>,
+    /// Mean line speed, m/s.
+    pub line_speed_mean: Option<f64>,
+    /// Mean line flow, 1/(m·s).
+    pub line_flow_mean: Option<f64>,
 }
 
 /// Method B summary.
@@ -418,6 +425,7 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
             cells.as_ref(),
             flow_window_frames,
             args.passing_depth,
+            frame_step,
         )?);
     }
     timer.lap("lines");
@@ -797,17 +805,30 @@ pub struct LineResult {
     pub flow: Vec<aman_analysis::flow::FlowInterval>,
     /// Method B, when a passing depth was given.
     pub passing: Option<aman_analysis::passing::MethodB>,
+    /// Line-based fundamental diagram (density, speed, specific flow), with Voronoi cells.
+    pub line_fd: Option<LineFd>,
     /// Key figures.
     pub summary: LineSummary,
+}
+
+/// The line-based fundamental diagram of Adrian et al. (2024) at one line.
+pub struct LineFd {
+    /// Line density, 1/m².
+    pub density: aman_analysis::line_fd::LineSeries,
+    /// Line speed, m/s.
+    pub speed: aman_analysis::line_fd::LineSeries,
+    /// Line flow, 1/(m·s).
+    pub flow: aman_analysis::line_fd::LineSeries,
 }
 
 fn measure_line(
     index: &TrajectoryIndex<'_>,
     line: &MeasurementLine,
     velocity: &IndividualVelocity,
-    _cells: Option<&VoronoiCells>,
+    cells: Option<&VoronoiCells>,
     window: u64,
     passing_depth: Option<f64>,
+    frame_step: u64,
 ) -> Result<LineResult, Failure> {
     let nt = aman_analysis::crossing::n_t(index, line).map_err(err)?;
     let flow =
@@ -819,6 +840,24 @@ fn measure_line(
     let mean = |v: &mut dyn Iterator<Item = f64>| {
         let (s, n) = v.filter(|x| x.is_finite()).fold((0.0, 0), |(s, n), x| (s + x, n + 1));
         (n > 0).then(|| s / n as f64)
+    };
+    let line_fd = match cells {
+        Some(cells) => {
+            use aman_analysis::line_fd::{line_density, line_flow, line_speed, species};
+            let species = species(index, cells, line, frame_step).map_err(err)?;
+            let v: Vec<Vec2> = velocity
+                .vx
+                .iter()
+                .zip(&velocity.vy)
+                .map(|(&x, &y)| Vec2::new(x, y))
+                .collect();
+            Some(LineFd {
+                density: line_density(index, cells, line, &species).map_err(err)?,
+                speed: line_speed(index, cells, line, &species, &v).map_err(err)?,
+                flow: line_flow(index, cells, line, &species, &v).map_err(err)?,
+            })
+        }
+        None => None,
     };
     let mean_flow = nt.mean_flow();
     let summary = LineSummary {
@@ -839,12 +878,16 @@ fn measure_line(
             density_mean: mean(&mut b.records.iter().map(|r| r.density)),
             speed_mean: mean(&mut b.records.iter().map(|r| r.speed)),
         }),
+        line_density_mean: line_fd.as_ref().and_then(|f| f.density.mean()),
+        line_speed_mean: line_fd.as_ref().and_then(|f| f.speed.mean()),
+        line_flow_mean: line_fd.as_ref().and_then(|f| f.flow.mean()),
     };
     Ok(LineResult {
         line: line.clone(),
         nt,
         flow,
         passing,
+        line_fd,
         summary,
     })
 }
@@ -879,23 +922,180 @@ impl Maps {
 }
 
 fn measure_maps(
-    _index: &TrajectoryIndex<'_>,
+    index: &TrajectoryIndex<'_>,
     walkable: &WalkableArea,
     grid: f64,
-    _velocity: &IndividualVelocity,
-    _cells: Option<&VoronoiCells>,
-    _pressure_radius: f64,
+    velocity: &IndividualVelocity,
+    cells: Option<&VoronoiCells>,
+    pressure_radius: f64,
 ) -> Result<Maps, Failure> {
-    let (lo, hi) = walkable.bounds();
-    let nx = ((hi.x - lo.x) / grid).ceil().max(1.0) as usize;
-    let ny = ((hi.y - lo.y) / grid).ceil().max(1.0) as usize;
+    use aman_analysis::profiles::{DensityMethod, SpeedMethod, density_profile, speed_profile};
+    let frames = index.frames();
+    // Profiles hold one grid per frame: compute them over chunks of frames so memory stays
+    // bounded (about 160 MB of values per chunk at most) and add the chunks up.
+    let probe = aman_analysis::profiles::ProfileGrid::cells(
+        walkable.bounds().0,
+        walkable.bounds().1,
+        grid,
+    )
+    .map_err(err)?;
+    let per_chunk = (20_000_000 / probe.len().max(1)).max(1);
+    let n = probe.len();
+    let (mut rho_sum, mut rho_n) = (vec![0.0; n], vec![0u32; n]);
+    let (mut v_sum, mut v_n) = (vec![0.0; n], vec![0u32; n]);
+    let mut pressure_peak = vec![0.0f64; n];
+    let mut pressure_best: Option<(f64, u64, (f64, f64))> = None;
+    let mut grid_of_profiles = None;
+    let add = |sum: &mut [f64], count: &mut [u32], values: &[f64]| {
+        for (k, &v) in values.iter().enumerate() {
+            if v.is_finite() {
+                sum[k] += v;
+                count[k] += 1;
+            }
+        }
+    };
+    for chunk in frames.chunks(per_chunk) {
+        let range = chunk[0]..=chunk[chunk.len() - 1];
+        let density = density_profile(
+            index,
+            walkable,
+            grid,
+            cells.map_or(DensityMethod::Classic, DensityMethod::Voronoi),
+            range.clone(),
+        )
+        .map_err(err)?;
+        for k in 0..density.frames.len() {
+            add(&mut rho_sum, &mut rho_n, density.frame(k));
+        }
+        let speed = speed_profile(
+            index,
+            walkable,
+            grid,
+            &velocity.speed,
+            cells.map_or(SpeedMethod::Mean { fill: f64::NAN }, SpeedMethod::Voronoi),
+            range.clone(),
+        )
+        .map_err(err)?;
+        for k in 0..speed.frames.len() {
+            add(&mut v_sum, &mut v_n, speed.frame(k));
+        }
+        let pressure = aman_analysis::pressure::crowd_pressure(
+            index,
+            walkable,
+            grid,
+            pressure_radius,
+            &velocity.vx,
+            &velocity.vy,
+            range,
+        )
+        .map_err(err)?;
+        for (best, &p) in pressure_peak.iter_mut().zip(&pressure.peak) {
+            *best = best.max(p);
+        }
+        if let Some(p) = pressure.peak()
+            && pressure_best.is_none_or(|b| p.pressure > b.0)
+        {
+            pressure_best = Some((p.pressure, p.frame, p.centre));
+        }
+        grid_of_profiles = Some(density.grid);
+    }
+    let profile_grid = grid_of_profiles.unwrap_or(probe);
+    let mean = |sum: Vec<f64>, count: Vec<u32>| -> Vec<f64> {
+        sum.iter()
+            .zip(&count)
+            .map(|(&s, &c)| if c == 0 { f64::NAN } else { s / f64::from(c) })
+            .collect()
+    };
+    let rho_mean = mean(rho_sum, rho_n);
+    let v_mean = mean(v_sum, v_n);
+    let rset = aman_analysis::rset::rset_map(
+        index,
+        walkable,
+        grid,
+        aman_analysis::rset::RsetMethod::Max,
+    )
+    .map_err(err)?;
+
+    let fps = index.data().frame_rate;
+    let flip = |g: &aman_analysis::profiles::ProfileGrid, values: &[f64]| -> Vec<f64> {
+        // top row first → lowest row first
+        let (rows, cols) = (g.rows(), g.cols());
+        let mut out = Vec::with_capacity(values.len());
+        for r in (0..rows).rev() {
+            out.extend_from_slice(&values[r * cols..(r + 1) * cols]);
+        }
+        out
+    };
+    let origin = |g: &aman_analysis::profiles::ProfileGrid| {
+        let ys = g.y_edges();
+        (
+            g.x_edges()[0],
+            ys.iter().copied().fold(f64::INFINITY, f64::min),
+        )
+    };
+    let method = if cells.is_some() { "Voronoi" } else { "classic" };
+    let summary = MapsSummary {
+        density_profile_max: rho_mean
+            .iter()
+            .copied()
+            .filter(|v| v.is_finite())
+            .reduce(f64::max),
+        pressure_max: pressure_best.map(|b| b.0),
+        pressure_max_at: pressure_best.map(|b| (b.2.0, b.2.1, b.1 as f64 / fps)),
+        rset_max: rset.max().map(|m| m.0),
+    };
+    let mut grids = vec![
+        (
+            "map_density".to_owned(),
+            format!("Mean {method} density per cell over all frames"),
+            "density_per_m2".to_owned(),
+            flip(&profile_grid, &rho_mean),
+        ),
+        (
+            "map_speed".to_owned(),
+            format!("Mean {method} speed per cell over all frames"),
+            "speed_m_per_s".to_owned(),
+            flip(&profile_grid, &v_mean),
+        ),
+        (
+            "map_pressure".to_owned(),
+            format!("Peak crowd pressure per cell (R = {pressure_radius} m)"),
+            "pressure_per_s2".to_owned(),
+            flip(&profile_grid, &pressure_peak),
+        ),
+    ];
+    // The RSET map uses PedPy's histogram grid (same size, may differ by a row or column).
+    let rset_values = flip(&rset.grid, &rset.values);
+    let same_shape = rset.grid.rows() == profile_grid.rows() && rset.grid.cols() == profile_grid.cols();
+    if same_shape {
+        grids.push((
+            "map_rset".to_owned(),
+            "RSET map: last time each cell was occupied".to_owned(),
+            "time_s".to_owned(),
+            rset_values,
+        ));
+    }
+    let (ox, oy) = origin(&profile_grid);
+    // Cells whose centre is not walkable (walls, obstacles) are left blank on every map.
+    let (nx, ny) = (profile_grid.cols(), profile_grid.rows());
+    for k in 0..nx * ny {
+        let centre = Vec2::new(
+            ox + ((k % nx) as f64 + 0.5) * grid,
+            oy + ((k / nx) as f64 + 0.5) * grid,
+        );
+        if !walkable.contains(centre) {
+            for g in &mut grids {
+                g.3[k] = f64::NAN;
+            }
+        }
+    }
     Ok(Maps {
-        nx,
-        ny,
-        origin: (lo.x, lo.y),
+        nx: profile_grid.cols(),
+        ny: profile_grid.rows(),
+        origin: (ox, oy),
         cell: grid,
-        grids: Vec::new(),
-        summary: MapsSummary::default(),
+        grids,
+        summary,
     })
 }
 
@@ -1001,6 +1201,33 @@ fn write_csvs(
         put("flow.csv", flow)?;
         if lines.iter().any(|l| l.passing.is_some()) {
             put("passing.csv", passing)?;
+        }
+        if lines.iter().any(|l| l.line_fd.is_some()) {
+            let mut fd = String::from(
+                "line,frame,time_s,density_per_m2,speed_m_per_s,specific_flow_per_m_s,\
+                 density_plus,density_minus,speed_plus,speed_minus,flow_plus,flow_minus\n",
+            );
+            for l in lines {
+                let Some(f) = &l.line_fd else { continue };
+                let name = csv_name(&l.line.name);
+                for (k, &frame) in f.density.frames.iter().enumerate() {
+                    let _ = writeln!(
+                        fd,
+                        "{name},{frame},{},{},{},{},{},{},{},{},{},{}",
+                        num(frame as f64 / fps),
+                        num(f.density.total[k]),
+                        num(f.speed.total[k]),
+                        num(f.flow.total[k]),
+                        num(f.density.plus[k]),
+                        num(f.density.minus[k]),
+                        num(f.speed.plus[k]),
+                        num(f.speed.minus[k]),
+                        num(f.flow.plus[k]),
+                        num(f.flow.minus[k]),
+                    );
+                }
+            }
+            put("line_fd.csv", fd)?;
         }
     }
     for (stem, _, unit, values) in &maps.grids {
@@ -1164,6 +1391,46 @@ fn plots(
             }),
         });
     }
+    for l in lines {
+        let Some(f) = &l.line_fd else { continue };
+        let points: Vec<(f64, f64)> = f
+            .density
+            .total
+            .iter()
+            .zip(&f.speed.total)
+            .filter(|(r, v)| **r > 0.0 && v.is_finite())
+            .map(|(&r, &v)| (r, v))
+            .collect();
+        let rho_max = points.iter().map(|p| p.0).fold(1.0, f64::max).min(5.3);
+        charts.push(Chart {
+            stem: format!("line_{}_fd", slug(&l.line.name)),
+            section: "lines",
+            kind: ChartKind::Xy(XyChart {
+                title: format!("Line-based fundamental diagram at {}", l.line.name),
+                x_label: "line density (1/m²)".into(),
+                y_label: "line speed (m/s)".into(),
+                series: vec![
+                    Series {
+                        name: "one point per frame".into(),
+                        points,
+                        style: SeriesStyle::Points,
+                    },
+                    Series {
+                        name: "Weidmann 1993".into(),
+                        points: (1..=100)
+                            .map(|k| {
+                                let r = 0.2 + (rho_max - 0.2) * k as f64 / 100.0;
+                                (r, weidmann(r))
+                            })
+                            .collect(),
+                        style: SeriesStyle::Dashed,
+                    },
+                ],
+                bands: Vec::new(),
+                y_from_zero: true,
+            }),
+        });
+    }
     for a in areas {
         let name = &a.area.name;
         let mut density = vec![series("classic", &a.classic, SeriesStyle::Line)];
@@ -1255,7 +1522,13 @@ fn plots(
             section: "maps",
             kind: ChartKind::Map(HeatMap {
                 title: title.clone(),
-                unit: unit.clone(),
+                unit: match unit.as_str() {
+                    "density_per_m2" => "density (1/m²)".to_owned(),
+                    "speed_m_per_s" => "speed (m/s)".to_owned(),
+                    "pressure_per_s2" => "pressure (1/s²)".to_owned(),
+                    "time_s" => "time (s)".to_owned(),
+                    other => other.to_owned(),
+                },
                 nx: maps.nx,
                 ny: maps.ny,
                 origin: maps.origin,
