@@ -397,10 +397,21 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
             radius,
             quad_segments: 3,
         });
-        let cells = aman_analysis::voronoi::individual_voronoi_cells(&index, &walkable, cut, true)
-            .map_err(|e| Failure::Input(e.into()))?;
-        timer.lap("voronoi cells");
-        Some(cells)
+        match aman_analysis::voronoi::individual_voronoi_cells(&index, &walkable, cut, true) {
+            Ok(cells) => {
+                timer.lap("voronoi cells");
+                Some(cells)
+            }
+            // Two persons on the same spot (a tracking artefact): their cells are undefined.
+            // Everything else can still be measured, so say so and go on without Voronoi.
+            Err(e @ aman_analysis::AnalysisError::CoincidentPositions { .. }) => {
+                notes.push(format!(
+                    "no Voronoi measures: {e} (or run with --no-voronoi to silence this)"
+                ));
+                None
+            }
+            Err(e) => return Err(err(e)),
+        }
     };
 
     let mut area_results = Vec::new();
