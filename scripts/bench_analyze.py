@@ -60,7 +60,7 @@ def run_pedpy(case, out):
     cmd = [str(PY), str(ROOT / "scripts" / "pedpy_reference.py"),
            "--trajectory", str(case["trajectory"]), "--format", case["format"],
            "--area", case["area"], "--line", case["line"],
-           "--frame-step", str(case["frame_step"]), "--border", "exclude",
+           "--frame-step", str(case["frame_step"]), "--border", "single-sided",
            "--out", str(out)]
     if case["walkable"]:
         cmd += ["--walkable-area", case["walkable"]]
@@ -71,7 +71,7 @@ def run_pedpy(case, out):
 def run_aman(case, out_dir, threads):
     cmd = [str(AMAN), "analyze", str(case["trajectory"]), "--area", "m=" + case["area"],
            "--line", "l=" + case["line"], "--frame-step", str(case["frame_step"]),
-           "--speed-border", "exclude", "--no-plots", "--no-maps", "--quiet",
+           "--speed-border", "single-sided", "--no-plots", "--no-maps", "--quiet",
            "--threads", str(threads), "--out", str(out_dir)]
     if case["walkable"]:
         cmd += ["--walkable-area", case["walkable"]]

@@ -437,6 +437,8 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
             flow_window_frames,
             args.passing_depth,
             frame_step,
+            &args.speed_border,
+            &mut notes,
         )?);
     }
     timer.lap("lines");
@@ -547,9 +549,13 @@ fn describe_invalid(invalid: &aman_analysis::validation::InvalidPoints) -> Strin
         .collect();
     let more = invalid.tracks.len().saturating_sub(SHOWN);
     format!(
-        "{} points lie outside the walkable area ({} inside obstacles, {} outside its boundary), \
+        "{} outside the walkable area ({} inside obstacles, {} outside its boundary), \
          from {} person{}: {}{}",
-        invalid.len(),
+        if invalid.len() == 1 {
+            "1 point lies".to_owned()
+        } else {
+            format!("{} points lie", invalid.len())
+        },
         invalid.in_obstacles(),
         invalid.outside_boundary(),
         invalid.tracks.len(),
@@ -840,6 +846,8 @@ fn measure_line(
     window: u64,
     passing_depth: Option<f64>,
     frame_step: u64,
+    border_name: &str,
+    notes: &mut Vec<String>,
 ) -> Result<LineResult, Failure> {
     let nt = aman_analysis::crossing::n_t(index, line).map_err(err)?;
     let flow =
@@ -862,11 +870,27 @@ fn measure_line(
                 .zip(&velocity.vy)
                 .map(|(&x, &y)| Vec2::new(x, y))
                 .collect();
-            Some(LineFd {
-                density: line_density(index, cells, line, &species).map_err(err)?,
-                speed: line_speed(index, cells, line, &species, &v).map_err(err)?,
-                flow: line_flow(index, cells, line, &species, &v).map_err(err)?,
-            })
+            let fd = line_speed(index, cells, line, &species, &v).and_then(|speed| {
+                Ok(LineFd {
+                    density: line_density(index, cells, line, &species)?,
+                    flow: line_flow(index, cells, line, &species, &v)?,
+                    speed,
+                })
+            });
+            match fd {
+                Ok(fd) => Some(fd),
+                // As the Voronoi speed: persons at the line without a velocity.
+                Err(aman_analysis::AnalysisError::MissingSpeed { id, frame, .. }) => {
+                    notes.push(format!(
+                        "no line-based fundamental diagram at line {:?}: person {id} is at the \
+                         line in frame {frame} without a velocity (--speed-border {border_name}); \
+                         use --speed-border single-sided",
+                        line.name
+                    ));
+                    None
+                }
+                Err(e) => return Err(err(e)),
+            }
         }
         None => None,
     };
