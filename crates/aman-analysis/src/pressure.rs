@@ -30,11 +30,11 @@
 //!
 //! The paper's figures average over time at a fixed place instead: P(r) = ρ̄(r) ·
 //! ⟨‖U(r, t) − Ū(r)‖²⟩_t, the temporal variance of the local velocity; that version is
-//! [`PressureGrid::time_averaged`]. Helbing et al. report crowd turbulence from about
-//! P ≈ 0.02 /s² and the disaster at P ≈ 0.04 /s² or more (with R = 1 m and their time window);
-//! the values depend on R, on how velocities were obtained, and on the definition above.
-//! (The equation numbers were quoted from the arXiv version; the text was not available
-//! to re-check when this was written.)
+//! [`PressureGrid::time_averaged`]. Values of about 0.02 /s² (onset of crowd turbulence) and
+//! above are commonly cited from the paper's Hajj data as critical; they depend on R, on how
+//! velocities were obtained and on which of the two definitions is used, so compare like with
+//! like. (Equations and their numbers as recalled from the arXiv version; the text was not
+//! available to re-check when this was written.)
 //!
 //! # Computation
 //!
@@ -43,10 +43,11 @@
 //! from a centre are left out: their weight is below e⁻³⁶ ≈ 2.3·10⁻¹⁶ of a person at the
 //! centre, so ρ changes by less than N · 7·10⁻¹⁷ / R² (N persons in the frame) and P by less
 //! than that times the largest ‖v_i − v_j‖² — invisible in f64 except where nobody is within
-//! 6 R, where P is 0 instead of a value below 10⁻¹⁴ /s². The
-//! weight is separable, exp(−dx²/R²) · exp(−dy²/R²), so the exponentials are taken once per
-//! column and row. Two passes per frame (U first, then the variance around it) so a uniform
-//! flow gives exactly 0. In parallel over frames, deterministic whatever the thread count.
+//! 6 R, where P is 0 instead of a value of order N · 10⁻¹⁶ /s². The weight is separable,
+//! exp(−dx²/R²) · exp(−dy²/R²), so the exponentials are taken once per column and row. Two
+//! passes per frame (U first, then the variance around it), so a uniform flow gives 0 up to
+//! rounding (below 10⁻³⁰ /s², no cancellation of large sums). In parallel over frames,
+//! deterministic whatever the thread count.
 
 use std::ops::RangeBounds;
 
@@ -174,7 +175,6 @@ struct FrameFields {
 /// let f = (-(0.5f64 * 0.5 * 2.0) / 0.49).exp() / (std::f64::consts::PI * 0.49);
 /// assert!((p.frame(0)[2] - 2.0 * f).abs() < 1e-12);
 /// ```
-#[allow(clippy::too_many_arguments)]
 pub fn crowd_pressure(
     index: &TrajectoryIndex<'_>,
     walkable: &WalkableArea,

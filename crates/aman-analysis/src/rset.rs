@@ -92,19 +92,36 @@ pub fn rset_map(
     let (lo, hi) = walkable.bounds();
     let grid = ProfileGrid::histogram(lo, hi, grid_size)?;
     let n = grid.len();
-    // Fixed chunks of rows (not one per thread), merged in order: deterministic.
-    const CHUNK: usize = 1 << 15;
-    let partials: Vec<(Vec<f64>, Vec<u32>)> = (0..data.len().div_ceil(CHUNK))
+    // Fixed chunks of frames (not one per thread), merged in order: deterministic. Rows come
+    // frame by frame in ascending time, so within a chunk the last time seen in a cell is its
+    // latest and the first its earliest.
+    const CHUNK: usize = 32;
+    let frames = index.frames();
+    let partials: Vec<(Vec<f64>, Vec<u32>)> = (0..frames.len().div_ceil(CHUNK))
         .into_par_iter()
-        .map(|k| {
+        .map(|c| {
             let mut values = vec![f64::NAN; n];
             let mut count = vec![0u32; n];
-            for r in k * CHUNK..((k + 1) * CHUNK).min(data.len()) {
-                let Some(i) = grid.locate(Vec2::new(data.x[r], data.y[r])) else {
-                    continue;
-                };
-                let t = data.frame[r] as f64 / data.frame_rate;
-                merge(method, &mut values[i], &mut count[i], t, 1);
+            for k in c * CHUNK..((c + 1) * CHUNK).min(frames.len()) {
+                let t = frames[k] as f64 / data.frame_rate;
+                let rows = index.frame_rows(k);
+                let cells = rows.filter_map(|r| grid.locate(Vec2::new(data.x[r], data.y[r])));
+                match method {
+                    RsetMethod::Max => cells.for_each(|i| {
+                        values[i] = t;
+                        count[i] += 1;
+                    }),
+                    RsetMethod::Min => cells.for_each(|i| {
+                        if count[i] == 0 {
+                            values[i] = t;
+                        }
+                        count[i] += 1;
+                    }),
+                    RsetMethod::Mean => cells.for_each(|i| {
+                        values[i] = if count[i] == 0 { t } else { values[i] + t };
+                        count[i] += 1;
+                    }),
+                }
             }
             (values, count)
         })

@@ -40,23 +40,24 @@ pub struct InvalidPoint {
     /// Frame.
     pub frame: u64,
     /// Position, m.
-    pub position: Vec2Serde,
+    pub position: Position,
     /// Where it lies.
     pub location: PointLocation,
 }
 
-/// A position (m) that serialises as `{x, y}`.
+/// A position, m, as reported in [`InvalidPoint`] and [`MovedPoint`] (serialises as
+/// `{"x": …, "y": …}`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Vec2Serde {
+pub struct Position {
     /// x, m.
     pub x: f64,
     /// y, m.
     pub y: f64,
 }
 
-impl From<Vec2> for Vec2Serde {
+impl From<Vec2> for Position {
     fn from(v: Vec2) -> Self {
-        Vec2Serde { x: v.x, y: v.y }
+        Position { x: v.x, y: v.y }
     }
 }
 
@@ -513,9 +514,9 @@ pub struct MovedPoint {
     /// Frame.
     pub frame: u64,
     /// Position before, m.
-    pub from: Vec2Serde,
+    pub from: Position,
     /// Position after, m.
-    pub to: Vec2Serde,
+    pub to: Position,
 }
 
 /// What [`correct_invalid_points`] did.
@@ -613,18 +614,24 @@ pub fn correct_invalid_points(
 
     // Candidates: not strictly inside, or within max_all of a wall.
     let max_all = distances.max_distance_wall.max(distances.max_distance_obst);
-    let walls = WallIndex::new(walkable.segments(), (4.0 * max_all).max(0.25), max_all);
-    let candidates: Vec<usize> = (0..data.len())
-        .into_par_iter()
-        .filter(|&r| {
-            let p = Vec2::new(data.x[r], data.y[r]);
-            let near = walls
-                .near(p)
-                .iter()
-                .any(|&k| walls.segment(k).distance(p) <= max_all);
-            near || !pip.contains(p)
-        })
-        .collect();
+    let (lo, hi) = walkable.bounds();
+    let candidates: Vec<usize> = if max_all >= (hi - lo).norm() {
+        // Every point is within max_all of a wall.
+        (0..data.len()).collect()
+    } else {
+        let walls = WallIndex::new(walkable.segments(), (4.0 * max_all).max(0.25), max_all);
+        (0..data.len())
+            .into_par_iter()
+            .filter(|&r| {
+                let p = Vec2::new(data.x[r], data.y[r]);
+                let near = walls
+                    .near(p)
+                    .iter()
+                    .any(|&k| walls.segment(k).distance(p) <= max_all);
+                near || !pip.contains(p)
+            })
+            .collect()
+    };
 
     let geometry = Normalised::new(walkable.polygon());
     let corrected: Vec<Vec2> = candidates

@@ -123,3 +123,20 @@ fn points_far_behind_a_wall_stay_and_are_reported() {
     assert_eq!(what.still_invalid.rows(), vec![1]);
     assert_eq!(what.invalid_before.rows(), vec![1]);
 }
+
+#[test]
+fn huge_distances_do_not_break() {
+    // Every point is then a candidate; the result is whatever PedPy's formula gives, but
+    // nothing panics and the data keeps its rows.
+    let mut d = TrajectoryData::new(10.0);
+    d.push(1, 0, 1.0, 1.0);
+    d.push(2, 0, 4.5, 1.0);
+    let c = CorrectionDistances {
+        max_distance_wall: 1e300,
+        max_distance_obst: 1e300,
+        ..CorrectionDistances::default()
+    };
+    let (fixed, what) = correct_invalid_points(&d, &room(), &c).unwrap();
+    assert_eq!(fixed.len(), 2);
+    assert_eq!(what.candidate_rows, 2);
+}
