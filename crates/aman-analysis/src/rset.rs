@@ -102,8 +102,10 @@ pub fn rset_map(
         .map(|c| {
             let mut values = vec![f64::NAN; n];
             let mut count = vec![0u32; n];
-            for k in c * CHUNK..((c + 1) * CHUNK).min(frames.len()) {
-                let t = frames[k] as f64 / data.frame_rate;
+            let first = c * CHUNK;
+            let chunk = &frames[first..((c + 1) * CHUNK).min(frames.len())];
+            for (k, &frame) in (first..).zip(chunk) {
+                let t = frame as f64 / data.frame_rate;
                 let rows = index.frame_rows(k);
                 let cells = rows.filter_map(|r| grid.locate(Vec2::new(data.x[r], data.y[r])));
                 match method {

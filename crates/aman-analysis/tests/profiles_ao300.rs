@@ -348,7 +348,7 @@ fn voronoi_profiles_against_jpsreport_and_pedpy() {
             .zip(&jps)
             .map(|(a, b)| (a - b).abs())
             .fold(0.0, f64::max);
-        // PedPy vs JPSreport: max |diff| 0.000498 (density), 0.000499 (arithmetic), 0.000500
+        // PedPy vs JPSreport: max |diff| 0.000498 (density), 0.000499 (arithmetic), 0.0005
         // (Voronoi speed): JPSreport's rounding.
         assert!(
             worst <= 0.000501,
