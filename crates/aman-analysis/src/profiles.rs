@@ -67,7 +67,7 @@ pub const ARITHMETIC_AREA_THRESHOLD: f64 = 1e-16;
 pub struct ProfileGrid {
     grid_size: f64,
     x_edges: Vec<f64>,
-    /// Descending: row r spans [y_edges[r + 1], y_edges[r]].
+    /// Descending: row r spans `[y_edges[r + 1], y_edges[r]]`.
     y_edges: Vec<f64>,
     /// Cells per metre along x and y (first guesses in `locate`).
     #[serde(skip)]
@@ -217,12 +217,12 @@ impl ProfileGrid {
         self.len() == 0
     }
 
-    /// Column edges, m, ascending: column c spans [x_edges[c], x_edges[c + 1]].
+    /// Column edges, m, ascending: column c spans `[x_edges[c], x_edges[c + 1]]`.
     pub fn x_edges(&self) -> &[f64] {
         &self.x_edges
     }
 
-    /// Row edges, m, descending: row r spans [y_edges[r + 1], y_edges[r]].
+    /// Row edges, m, descending: row r spans `[y_edges[r + 1], y_edges[r]]`.
     pub fn y_edges(&self) -> &[f64] {
         &self.y_edges
     }
