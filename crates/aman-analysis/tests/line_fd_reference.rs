@@ -14,7 +14,9 @@ mod voronoi_support;
 
 use aman_analysis::AnalysisError;
 use aman_analysis::index::TrajectoryIndex;
-use aman_analysis::line_fd::{LineSeries, Species, line_density, line_flow, line_speed, species};
+use aman_analysis::line_fd::{
+    LineSeries, Species, line_density, line_flow, line_fundamental_diagram, line_speed, species,
+};
 use aman_analysis::voronoi::individual_voronoi_cells;
 use aman_geometry::{MeasurementLine, Segment, Vec2, import};
 use aman_trajectory::TrajectoryData;
@@ -67,12 +69,28 @@ fn ao300_fd(l: &MeasurementLine) -> Fd {
     let cells = individual_voronoi_cells(&index, &AO300.walkable(), None, true).unwrap();
     let (_, velocity) = single_sided_velocity(&index, 5);
     let sp = species(&index, &cells, l, 5).unwrap();
-    Fd {
+    let fd = Fd {
         density: line_density(&index, &cells, l, &sp).unwrap(),
         speed: line_speed(&index, &cells, l, &sp, &velocity).unwrap(),
         flow: line_flow(&index, &cells, l, &sp, &velocity).unwrap(),
         species: sp,
+    };
+    // The one-call form finds the cells at the line once; it must give the same, bit for bit.
+    let once = line_fundamental_diagram(&index, &cells, l, 5, &velocity).unwrap();
+    assert_eq!(once.species, fd.species);
+    for (a, b) in [
+        (&once.density, &fd.density),
+        (&once.speed, &fd.speed),
+        (&once.flow, &fd.flow),
+    ] {
+        assert_eq!(a.frames, b.frames);
+        for (x, y) in a.total.iter().chain(&a.plus).chain(&a.minus).zip(
+            b.total.iter().chain(&b.plus).chain(&b.minus),
+        ) {
+            assert!(x.to_bits() == y.to_bits(), "{x} vs {y}");
+        }
     }
+    fd
 }
 
 #[test]

@@ -862,21 +862,19 @@ fn measure_line(
     };
     let line_fd = match cells {
         Some(cells) => {
-            use aman_analysis::line_fd::{line_density, line_flow, line_speed, species};
-            let species = species(index, cells, line, frame_step).map_err(err)?;
             let v: Vec<Vec2> = velocity
                 .vx
                 .iter()
                 .zip(&velocity.vy)
                 .map(|(&x, &y)| Vec2::new(x, y))
                 .collect();
-            let fd = line_speed(index, cells, line, &species, &v).and_then(|speed| {
-                Ok(LineFd {
-                    density: line_density(index, cells, line, &species)?,
-                    flow: line_flow(index, cells, line, &species, &v)?,
-                    speed,
-                })
-            });
+            let fd =
+                aman_analysis::line_fd::line_fundamental_diagram(index, cells, line, frame_step, &v)
+                    .map(|fd| LineFd {
+                        density: fd.density,
+                        speed: fd.speed,
+                        flow: fd.flow,
+                    });
             match fd {
                 Ok(fd) => Some(fd),
                 // As the Voronoi speed: persons at the line without a velocity.
