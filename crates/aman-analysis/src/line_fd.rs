@@ -277,7 +277,11 @@ fn species_from_hits(
         let k = rows
             .binary_search_by_key(&data.frame[r], |&q| data.frame[q as usize])
             .expect("the row is in its track");
-        let s = if k >= step { rows[k - step] as usize } else { r };
+        let s = if k >= step {
+            rows[k - step] as usize
+        } else {
+            r
+        };
         let e = rows.get(k.saturating_add(step)).map_or(r, |&e| e as usize);
         let dt = (data.frame[e] - data.frame[s]) as f64 / data.frame_rate;
         let along = ((data.x[e] - data.x[s]) * geom.n.x + (data.y[e] - data.y[s]) * geom.n.y) / dt;

@@ -84,9 +84,13 @@ fn ao300_fd(l: &MeasurementLine) -> Fd {
         (&once.flow, &fd.flow),
     ] {
         assert_eq!(a.frames, b.frames);
-        for (x, y) in a.total.iter().chain(&a.plus).chain(&a.minus).zip(
-            b.total.iter().chain(&b.plus).chain(&b.minus),
-        ) {
+        for (x, y) in a
+            .total
+            .iter()
+            .chain(&a.plus)
+            .chain(&a.minus)
+            .zip(b.total.iter().chain(&b.plus).chain(&b.minus))
+        {
             assert!(x.to_bits() == y.to_bits(), "{x} vs {y}");
         }
     }

@@ -56,7 +56,11 @@ pub fn render(s: &Summary, charts: &[Chart]) -> Result<String, anyhow::Error> {
     row(
         &mut h,
         "Walkable area",
-        format!("{} ({:.1} m²)", esc(&i.walkable_area_source), i.walkable_area_m2),
+        format!(
+            "{} ({:.1} m²)",
+            esc(&i.walkable_area_source),
+            i.walkable_area_m2
+        ),
     );
     row(
         &mut h,
@@ -64,7 +68,10 @@ pub fn render(s: &Summary, charts: &[Chart]) -> Result<String, anyhow::Error> {
         if i.points_outside == 0 {
             "none".to_owned()
         } else {
-            format!("{} ({} moved to the nearest walkable point)", i.points_outside, i.points_corrected)
+            format!(
+                "{} ({} moved to the nearest walkable point)",
+                i.points_outside, i.points_corrected
+            )
         },
     );
     h.push_str("</table>\n");
@@ -213,10 +220,16 @@ pub fn render(s: &Summary, charts: &[Chart]) -> Result<String, anyhow::Error> {
     let _ = write!(
         h,
         "{}",
-        s.files.iter().map(|f| format!("<code>{}</code>", esc(f))).collect::<Vec<_>>().join(" · ")
+        s.files
+            .iter()
+            .map(|f| format!("<code>{}</code>", esc(f)))
+            .collect::<Vec<_>>()
+            .join(" · ")
     );
-    h.push_str("</p>\n</section>\n<footer>Written by aman analyze. CSV files hold every series \
-                shown here.</footer>\n</body>\n</html>\n");
+    h.push_str(
+        "</p>\n</section>\n<footer>Written by aman analyze. CSV files hold every series \
+                shown here.</footer>\n</body>\n</html>\n",
+    );
     Ok(h)
 }
 

@@ -22,7 +22,7 @@ pub enum Command {
     Check(CheckArgs),
     /// Analyse trajectories (recorded or simulated): density, speed, flow, level of service,
     /// crowd pressure; CSV, JSON, plots and report.html.
-    Analyze(AnalyzeArgs),
+    Analyze(Box<AnalyzeArgs>),
 }
 
 /// `aman simulate`

@@ -294,7 +294,9 @@ fn draw_chart<DB: DrawingBackend>(
                 )))
                 .map_err(err)?
                 .label(&series.name)
-                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], BLACK.stroke_width(2)));
+                .legend(|(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 18, y)], BLACK.stroke_width(2))
+                });
             }
         }
     }
@@ -313,7 +315,11 @@ fn draw_chart<DB: DrawingBackend>(
 fn heat_map_size(map: &HeatMap) -> (u32, u32) {
     let w = map.nx as f64 * map.cell;
     let h = map.ny as f64 * map.cell;
-    let aspect = if w > 0.0 { (h / w).clamp(0.2, 3.0) } else { 1.0 };
+    let aspect = if w > 0.0 {
+        (h / w).clamp(0.2, 3.0)
+    } else {
+        1.0
+    };
     let plot_w = 760.0;
     (WIDTH, (plot_w * aspect + 110.0).round() as u32)
 }
@@ -366,7 +372,10 @@ fn draw_heat_map<DB: DrawingBackend>(
         let (ix, iy) = ((k % map.nx) as f64, (k / map.nx) as f64);
         let a = (x0 + ix * map.cell, y0 + iy * map.cell);
         let b = (a.0 + map.cell, a.1 + map.cell);
-        Some(Rectangle::new([a, b], scale_colour((v - lo) / span).filled()))
+        Some(Rectangle::new(
+            [a, b],
+            scale_colour((v - lo) / span).filled(),
+        ))
     }))
     .map_err(err)?;
     for outline in &map.outlines {

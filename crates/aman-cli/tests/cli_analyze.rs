@@ -17,12 +17,17 @@ fn data(path: &str) -> String {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/data")
         .join(path);
-    assert!(p.exists(), "{} is missing: the tests read ../shared/data", p.display());
+    assert!(
+        p.exists(),
+        "{} is missing: the tests read ../shared/data",
+        p.display()
+    );
     p.to_string_lossy().into_owned()
 }
 
 const AO300: &str = "hermes2009-AO300-wide-bottleneck/traj_AO_300.txt";
-const AO300_AREA: &str = "bottleneck=POLYGON ((2.4 0.53, 2.4 -0.53, -0.6 -0.53, -0.6 0.53, 2.4 0.53))";
+const AO300_AREA: &str =
+    "bottleneck=POLYGON ((2.4 0.53, 2.4 -0.53, -0.6 -0.53, -0.6 0.53, 2.4 0.53))";
 const AO300_LINE: &str = "y05=LINESTRING (-2.25 0.5, 4 0.5)";
 
 fn stderr(o: &Output) -> String {
@@ -66,7 +71,10 @@ fn ao300_end_to_end() {
     let line = &s["lines"][0];
     // SOURCE.md: 348 crossings, frames 19–854, mean flow 6.6491 1/s.
     assert_eq!(line["crossings"], 348);
-    assert_eq!((line["first_frame"].as_u64(), line["last_frame"].as_u64()), (Some(19), Some(854)));
+    assert_eq!(
+        (line["first_frame"].as_u64(), line["last_frame"].as_u64()),
+        (Some(19), Some(854))
+    );
     assert!((line["mean_flow"].as_f64().unwrap() - 6.6491).abs() < 1e-4);
     assert_eq!(s["input"]["persons"], 348);
     assert_eq!(s["input"]["points_outside"], 0);
@@ -198,7 +206,14 @@ const BAD: &[Bad] = &[
     Bad {
         name: "same name twice",
         file: None,
-        args: &["analyze", "AO300", "--line", "a=LINESTRING (0 0, 1 1)", "--line", "a=LINESTRING (0 1, 1 1)"],
+        args: &[
+            "analyze",
+            "AO300",
+            "--line",
+            "a=LINESTRING (0 0, 1 1)",
+            "--line",
+            "a=LINESTRING (0 1, 1 1)",
+        ],
         expect: &["\"a\"", "two areas or two lines"],
     },
     Bad {
@@ -234,7 +249,12 @@ const BAD: &[Bad] = &[
     Bad {
         name: "points outside a given walkable area",
         file: None,
-        args: &["analyze", "AO300", "--walkable-area", "POLYGON ((0 0, 1 0, 1 1, 0 1, 0 0))"],
+        args: &[
+            "analyze",
+            "AO300",
+            "--walkable-area",
+            "POLYGON ((0 0, 1 0, 1 1, 0 1, 0 0))",
+        ],
         expect: &["points lie outside the walkable area", "--invalid correct"],
     },
 ];
@@ -255,7 +275,13 @@ fn bad_input_exits_2_with_a_clear_message() {
             .collect();
         let o = aman(&args, dir.path());
         let e = stderr(&o);
-        assert_eq!(o.status.code(), Some(2), "{}: exit {:?}: {e}", case.name, o.status.code());
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{}: exit {:?}: {e}",
+            case.name,
+            o.status.code()
+        );
         assert!(!e.contains("panicked"), "{}: {e}", case.name);
         for piece in case.expect {
             assert!(e.contains(piece), "{}: {piece:?} not in: {e}", case.name);

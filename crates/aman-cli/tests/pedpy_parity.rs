@@ -16,7 +16,11 @@ fn repo() -> PathBuf {
 
 fn data(path: &str) -> PathBuf {
     let p = repo().join("../shared/data").join(path);
-    assert!(p.exists(), "{} is missing: the tests read ../shared/data", p.display());
+    assert!(
+        p.exists(),
+        "{} is missing: the tests read ../shared/data",
+        p.display()
+    );
     p
 }
 
@@ -56,8 +60,20 @@ fn pedpy(case: &Case, out: &Path) -> serde_json::Value {
     cmd.arg(repo().join("scripts/pedpy_reference.py"))
         .arg("--trajectory")
         .arg(&case.trajectory)
-        .args(["--format", case.format, "--area", case.area, "--line", case.line])
-        .args(["--frame-step", &case.frame_step.to_string(), "--border", case.border])
+        .args([
+            "--format",
+            case.format,
+            "--area",
+            case.area,
+            "--line",
+            case.line,
+        ])
+        .args([
+            "--frame-step",
+            &case.frame_step.to_string(),
+            "--border",
+            case.border,
+        ])
         .arg("--out")
         .arg(out);
     if let Some(r) = case.frame_rate {
@@ -89,7 +105,13 @@ fn aman(case: &Case, out: &Path) {
         .args(["--line", &format!("l={}", case.line)])
         .args(["--frame-step", &case.frame_step.to_string()])
         .args(["--speed-border", case.border])
-        .args(["--individual", "--no-plots", "--no-maps", "--quiet", "--out"])
+        .args([
+            "--individual",
+            "--no-plots",
+            "--no-maps",
+            "--quiet",
+            "--out",
+        ])
         .arg(out);
     if let Some(r) = case.frame_rate {
         cmd.args(["--frame-rate", &r.to_string()]);
@@ -116,14 +138,29 @@ fn aman(case: &Case, out: &Path) {
 fn csv(path: &Path) -> Vec<HashMap<String, String>> {
     let text = std::fs::read_to_string(path).unwrap();
     let mut lines = text.lines();
-    let header: Vec<String> = lines.next().unwrap().split(',').map(str::to_owned).collect();
+    let header: Vec<String> = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::to_owned)
+        .collect();
     lines
-        .map(|l| header.iter().cloned().zip(l.split(',').map(str::to_owned)).collect())
+        .map(|l| {
+            header
+                .iter()
+                .cloned()
+                .zip(l.split(',').map(str::to_owned))
+                .collect()
+        })
         .collect()
 }
 
 fn value(text: &str) -> f64 {
-    if text.is_empty() { f64::NAN } else { text.parse().unwrap() }
+    if text.is_empty() {
+        f64::NAN
+    } else {
+        text.parse().unwrap()
+    }
 }
 
 /// PedPy's per-frame series as frame → value (NaN for null).
@@ -159,11 +196,17 @@ fn compare(name: &str, ours: &[(u64, f64)], theirs: &HashMap<u64, f64>, tol: f64
     }
     assert!(compared > 0, "{name}: no frame in common");
     assert_eq!(
-        theirs.keys().filter(|f| !ours.iter().any(|o| o.0 == **f)).count(),
+        theirs
+            .keys()
+            .filter(|f| !ours.iter().any(|o| o.0 == **f))
+            .count(),
         0,
         "{name}: PedPy has frames we lack"
     );
-    assert!(worst <= tol, "{name}: largest per-frame difference {worst} > {tol}");
+    assert!(
+        worst <= tol,
+        "{name}: largest per-frame difference {worst} > {tol}"
+    );
     worst
 }
 
@@ -241,17 +284,28 @@ fn check(case: Case, voronoi_tol: f64) {
     for k in 0..ids.len() {
         let key = (ids[k].as_u64().unwrap(), frames[k].as_u64().unwrap());
         let b = values[k].as_f64().unwrap_or(f64::NAN);
-        let a = *speeds.get(&key).unwrap_or_else(|| panic!("no row for {key:?}"));
+        let a = *speeds
+            .get(&key)
+            .unwrap_or_else(|| panic!("no row for {key:?}"));
         if b.is_nan() {
             continue;
         }
-        assert!(a.is_finite(), "individual speed {key:?}: ours {a}, PedPy {b}");
+        assert!(
+            a.is_finite(),
+            "individual speed {key:?}: ours {a}, PedPy {b}"
+        );
         worst = worst.max((a - b).abs());
     }
     let ours_defined = speeds.values().filter(|v| v.is_finite()).count();
-    let theirs_defined = values.iter().filter(|v| v.as_f64().is_some_and(f64::is_finite)).count();
+    let theirs_defined = values
+        .iter()
+        .filter(|v| v.as_f64().is_some_and(f64::is_finite))
+        .count();
     assert_eq!(ours_defined, theirs_defined, "rows with a speed");
-    assert!(worst <= 1e-9, "individual speed: largest difference {worst}");
+    assert!(
+        worst <= 1e-9,
+        "individual speed: largest difference {worst}"
+    );
 
     // N–t and crossing frames, exactly.
     let nt = csv(&out.join("nt.csv"));

@@ -188,7 +188,9 @@ pub struct MapsSummary {
 /// Runs `aman analyze`.
 pub fn run(args: &AnalyzeArgs) -> Result<(), Failure> {
     if let Some(n) = args.threads.filter(|n| !(1..=1024).contains(n)) {
-        return Err(input(format!("--threads {n}: give between 1 and 1024 threads")));
+        return Err(input(format!(
+            "--threads {n}: give between 1 and 1024 threads"
+        )));
     }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
@@ -249,9 +251,7 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
     let format = args
         .format
         .as_deref()
-        .map(|f| {
-            f.parse().map_err(|e| input(format!("--format {f:?}: {e}")))
-        })
+        .map(|f| f.parse().map_err(|e| input(format!("--format {f:?}: {e}"))))
         .transpose()?;
     let unit = args
         .unit
@@ -325,10 +325,22 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
     let (walkable, walkable_source) =
         walkable_area(args, &data, walkable_area_wkt.as_deref(), &mut notes)?;
     for a in &areas {
-        check_inside(&walkable, a.polygon().exterior().coords().map(|c| Vec2::new(c.x, c.y)), "area", &a.name, &mut notes);
+        check_inside(
+            &walkable,
+            a.polygon().exterior().coords().map(|c| Vec2::new(c.x, c.y)),
+            "area",
+            &a.name,
+            &mut notes,
+        );
     }
     for l in &lines {
-        check_inside(&walkable, [l.segment.a, l.segment.b].into_iter(), "line", &l.name, &mut notes);
+        check_inside(
+            &walkable,
+            [l.segment.a, l.segment.b].into_iter(),
+            "line",
+            &l.name,
+            &mut notes,
+        );
     }
 
     // --- validation ----------------------------------------------------------------------
@@ -339,9 +351,12 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
     let data = if points_outside == 0 {
         data
     } else if correct {
-        let (fixed, corrections) =
-            aman_analysis::validation::correct_invalid_points(&data, &walkable, &Default::default())
-                .map_err(|e| Failure::Input(e.into()))?;
+        let (fixed, corrections) = aman_analysis::validation::correct_invalid_points(
+            &data,
+            &walkable,
+            &Default::default(),
+        )
+        .map_err(|e| Failure::Input(e.into()))?;
         points_corrected = corrections.moved.len();
         if !corrections.still_invalid.is_empty() {
             notes.push(format!(
@@ -434,10 +449,7 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
             line,
             &velocity,
             cells.as_ref(),
-            flow_window_frames,
-            args.passing_depth,
-            frame_step,
-            &args.speed_border,
+            &settings,
             &mut notes,
         )?);
     }
@@ -485,7 +497,17 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
         notes,
     };
     let mut files = Vec::new();
-    write_csvs(&out, &data, &index, &area_results, &line_results, &maps, &velocity, args.individual, &mut files)?;
+    write_csvs(
+        &out,
+        &data,
+        &index,
+        &area_results,
+        &line_results,
+        &maps,
+        &velocity,
+        args.individual,
+        &mut files,
+    )?;
     let mut summary = Summary {
         aman_version: env!("CARGO_PKG_VERSION"),
         input: input_summary,
@@ -561,7 +583,11 @@ fn describe_invalid(invalid: &aman_analysis::validation::InvalidPoints) -> Strin
         invalid.tracks.len(),
         if invalid.tracks.len() == 1 { "" } else { "s" },
         tracks.join(", "),
-        if more > 0 { format!(" and {more} more") } else { String::new() }
+        if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        }
     )
 }
 
@@ -578,7 +604,7 @@ fn file_name(p: &Path) -> String {
 }
 
 /// Splits `NAME=WKT` (the name is optional; a WKT never holds `=`).
-fn split_name<'a>(text: &'a str, default: String) -> (String, &'a str) {
+fn split_name(text: &str, default: String) -> (String, &str) {
     match text.split_once('=') {
         Some((name, wkt)) if !name.contains('(') => (name.trim().to_owned(), wkt.trim()),
         _ => (default, text.trim()),
@@ -596,8 +622,8 @@ fn parse_area(k: usize, text: &str) -> Result<MeasurementArea, Failure> {
 fn parse_line(k: usize, text: &str) -> Result<MeasurementLine, Failure> {
     let (name, wkt) = split_name(text, format!("line{}", k + 1));
     let source = format!("--line {name}");
-    let segment = aman_geometry::import::line_from_wkt(wkt, &source)
-        .map_err(|e| Failure::Input(e.into()))?;
+    let segment =
+        aman_geometry::import::line_from_wkt(wkt, &source).map_err(|e| Failure::Input(e.into()))?;
     Ok(MeasurementLine { name, segment })
 }
 
@@ -610,7 +636,9 @@ fn check_inside(
 ) {
     let (lo, hi) = walkable.bounds();
     let outside = points
-        .filter(|p| p.x < lo.x - 1e-9 || p.y < lo.y - 1e-9 || p.x > hi.x + 1e-9 || p.y > hi.y + 1e-9)
+        .filter(|p| {
+            p.x < lo.x - 1e-9 || p.y < lo.y - 1e-9 || p.x > hi.x + 1e-9 || p.y > hi.y + 1e-9
+        })
         .count();
     if outside > 0 {
         notes.push(format!(
@@ -648,19 +676,28 @@ fn walkable_area(
     }
     if let Some(wkt) = stored {
         let name = format!("walkable area stored in {}", args.trajectory.display());
-        let area = import::walkable_area_from_wkt(wkt, &name).map_err(|e| Failure::Input(e.into()))?;
+        let area =
+            import::walkable_area_from_wkt(wkt, &name).map_err(|e| Failure::Input(e.into()))?;
         return Ok((area, name));
     }
     if let Some(file) = header_geometry(&args.trajectory) {
         match import::walkable_area_from_file(&file) {
-            Ok(area) => return Ok((area, format!("{} (named in the file header)", file.display()))),
+            Ok(area) => {
+                return Ok((
+                    area,
+                    format!("{} (named in the file header)", file.display()),
+                ));
+            }
             Err(e) => notes.push(format!(
                 "the header names the geometry {}, which could not be used: {e}",
                 file.display()
             )),
         }
     }
-    let (mut lo, mut hi) = (Vec2::new(f64::INFINITY, f64::INFINITY), Vec2::new(f64::NEG_INFINITY, f64::NEG_INFINITY));
+    let (mut lo, mut hi) = (
+        Vec2::new(f64::INFINITY, f64::INFINITY),
+        Vec2::new(f64::NEG_INFINITY, f64::NEG_INFINITY),
+    );
     for (&x, &y) in data.x.iter().zip(&data.y) {
         lo = Vec2::new(lo.x.min(x), lo.y.min(y));
         hi = Vec2::new(hi.x.max(x), hi.y.max(y));
@@ -712,7 +749,11 @@ fn default_grid(walkable: &WalkableArea) -> f64 {
     let (lo, hi) = walkable.bounds();
     let box_area = (hi.x - lo.x) * (hi.y - lo.y);
     let needed = (box_area / MAX_DEFAULT_GRID_CELLS).sqrt();
-    if needed <= 0.5 { 0.5 } else { (needed * 10.0).ceil() / 10.0 }
+    if needed <= 0.5 {
+        0.5
+    } else {
+        (needed * 10.0).ceil() / 10.0
+    }
 }
 
 /// Everything measured in one area.
@@ -747,8 +788,7 @@ fn measure_area(
     notes: &mut Vec<String>,
 ) -> Result<AreaResult, Failure> {
     let classic = aman_analysis::classic::classic_density(index, area).map_err(err)?;
-    let mean_speed =
-        aman_analysis::speed::mean_speed(index, &velocity.speed, area).map_err(err)?;
+    let mean_speed = aman_analysis::speed::mean_speed(index, &velocity.speed, area).map_err(err)?;
     let (voronoi, voronoi_speed) = match cells {
         Some(cells) => {
             let (rho, _) =
@@ -843,12 +883,15 @@ fn measure_line(
     line: &MeasurementLine,
     velocity: &IndividualVelocity,
     cells: Option<&VoronoiCells>,
-    window: u64,
-    passing_depth: Option<f64>,
-    frame_step: u64,
-    border_name: &str,
+    settings: &Settings,
     notes: &mut Vec<String>,
 ) -> Result<LineResult, Failure> {
+    let (window, passing_depth, frame_step, border_name) = (
+        settings.flow_window_frames,
+        settings.passing_depth,
+        settings.frame_step,
+        settings.speed_border.as_str(),
+    );
     let nt = aman_analysis::crossing::n_t(index, line).map_err(err)?;
     let flow =
         aman_analysis::flow::flow_method_a(index, &nt, window, &velocity.speed).map_err(err)?;
@@ -857,7 +900,9 @@ fn measure_line(
         .transpose()
         .map_err(err)?;
     let mean = |v: &mut dyn Iterator<Item = f64>| {
-        let (s, n) = v.filter(|x| x.is_finite()).fold((0.0, 0), |(s, n), x| (s + x, n + 1));
+        let (s, n) = v
+            .filter(|x| x.is_finite())
+            .fold((0.0, 0), |(s, n), x| (s + x, n + 1));
         (n > 0).then(|| s / n as f64)
     };
     let line_fd = match cells {
@@ -868,13 +913,14 @@ fn measure_line(
                 .zip(&velocity.vy)
                 .map(|(&x, &y)| Vec2::new(x, y))
                 .collect();
-            let fd =
-                aman_analysis::line_fd::line_fundamental_diagram(index, cells, line, frame_step, &v)
-                    .map(|fd| LineFd {
-                        density: fd.density,
-                        speed: fd.speed,
-                        flow: fd.flow,
-                    });
+            let fd = aman_analysis::line_fd::line_fundamental_diagram(
+                index, cells, line, frame_step, &v,
+            )
+            .map(|fd| LineFd {
+                density: fd.density,
+                speed: fd.speed,
+                flow: fd.flow,
+            });
             match fd {
                 Ok(fd) => Some(fd),
                 // As the Voronoi speed: persons at the line without a velocity.
@@ -966,12 +1012,9 @@ fn measure_maps(
     let frames = index.frames();
     // Profiles hold one grid per frame: compute them over chunks of frames so memory stays
     // bounded (about 160 MB of values per chunk at most) and add the chunks up.
-    let probe = aman_analysis::profiles::ProfileGrid::cells(
-        walkable.bounds().0,
-        walkable.bounds().1,
-        grid,
-    )
-    .map_err(err)?;
+    let probe =
+        aman_analysis::profiles::ProfileGrid::cells(walkable.bounds().0, walkable.bounds().1, grid)
+            .map_err(err)?;
     let per_chunk = (20_000_000 / probe.len().max(1)).max(1);
     let n = probe.len();
     let (mut rho_sum, mut rho_n) = (vec![0.0; n], vec![0u32; n]);
@@ -1041,13 +1084,9 @@ fn measure_maps(
     };
     let rho_mean = mean(rho_sum, rho_n);
     let v_mean = mean(v_sum, v_n);
-    let rset = aman_analysis::rset::rset_map(
-        index,
-        walkable,
-        grid,
-        aman_analysis::rset::RsetMethod::Max,
-    )
-    .map_err(err)?;
+    let rset =
+        aman_analysis::rset::rset_map(index, walkable, grid, aman_analysis::rset::RsetMethod::Max)
+            .map_err(err)?;
 
     let fps = index.data().frame_rate;
     let flip = |g: &aman_analysis::profiles::ProfileGrid, values: &[f64]| -> Vec<f64> {
@@ -1066,7 +1105,11 @@ fn measure_maps(
             ys.iter().copied().fold(f64::INFINITY, f64::min),
         )
     };
-    let method = if cells.is_some() { "Voronoi" } else { "classic" };
+    let method = if cells.is_some() {
+        "Voronoi"
+    } else {
+        "classic"
+    };
     let summary = MapsSummary {
         density_profile_max: rho_mean
             .iter()
@@ -1099,7 +1142,8 @@ fn measure_maps(
     ];
     // The RSET map uses PedPy's histogram grid (same size, may differ by a row or column).
     let rset_values = flip(&rset.grid, &rset.values);
-    let same_shape = rset.grid.rows() == profile_grid.rows() && rset.grid.cols() == profile_grid.cols();
+    let same_shape =
+        rset.grid.rows() == profile_grid.rows() && rset.grid.cols() == profile_grid.cols();
     if same_shape {
         grids.push((
             "map_rset".to_owned(),
@@ -1134,7 +1178,11 @@ fn measure_maps(
 
 /// A CSV cell: empty for NaN, shortest round-trip text otherwise.
 fn num(v: f64) -> String {
-    if v.is_finite() { format!("{v}") } else { String::new() }
+    if v.is_finite() {
+        format!("{v}")
+    } else {
+        String::new()
+    }
 }
 
 fn csv_name(name: &str) -> String {
@@ -1199,7 +1247,13 @@ fn write_csvs(
                 let _ = writeln!(nt, "{name},{f},{},{c}", num(*f as f64 / fps));
             }
             for c in &l.nt.crossings {
-                let _ = writeln!(crossings, "{name},{},{},{}", c.id, c.frame, num(c.frame as f64 / fps));
+                let _ = writeln!(
+                    crossings,
+                    "{name},{},{},{}",
+                    c.id,
+                    c.frame,
+                    num(c.frame as f64 / fps)
+                );
             }
             for i in &l.flow {
                 let _ = writeln!(
@@ -1322,7 +1376,13 @@ pub enum ChartKind {
 
 fn slug(name: &str) -> String {
     name.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c.to_ascii_lowercase() } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 
@@ -1370,7 +1430,12 @@ fn plots(
     let t = |f: u64| f as f64 / fps;
     let series = |name: &str, s: &FrameSeries, style| Series {
         name: name.to_owned(),
-        points: s.frames.iter().zip(&s.values).map(|(&f, &v)| (t(f), v)).collect(),
+        points: s
+            .frames
+            .iter()
+            .zip(&s.values)
+            .map(|(&f, &v)| (t(f), v))
+            .collect(),
         style,
     };
     let mut charts = Vec::new();
@@ -1530,7 +1595,12 @@ fn plots(
                 y_label: "speed (m/s)".into(),
                 series: vec![
                     Series {
-                        name: if a.voronoi.is_some() { "Voronoi" } else { "classic" }.into(),
+                        name: if a.voronoi.is_some() {
+                            "Voronoi"
+                        } else {
+                            "classic"
+                        }
+                        .into(),
                         points,
                         style: SeriesStyle::Points,
                     },
@@ -1582,9 +1652,20 @@ fn print_summary(s: &Summary, out: &Path) -> std::io::Result<()> {
     let i = &s.input;
     outln!(
         "{}: {} persons, {} rows, frames {}–{} at {} fps ({:.1} s), format {}",
-        i.file, i.persons, i.rows, i.first_frame, i.last_frame, i.frame_rate, i.duration, i.format
+        i.file,
+        i.persons,
+        i.rows,
+        i.first_frame,
+        i.last_frame,
+        i.frame_rate,
+        i.duration,
+        i.format
     )?;
-    outln!("  walkable area: {} ({:.1} m²)", i.walkable_area_source, i.walkable_area_m2)?;
+    outln!(
+        "  walkable area: {} ({:.1} m²)",
+        i.walkable_area_source,
+        i.walkable_area_m2
+    )?;
     for n in &i.notes {
         outln!("  note: {n}")?;
     }
@@ -1612,6 +1693,11 @@ fn print_summary(s: &Summary, out: &Path) -> std::io::Result<()> {
         outln!("  (give --area and --line for density, speed and flow in time)")?;
     }
     let total: f64 = s.timings.iter().map(|t| t.1).sum();
-    outln!("  {} files in {} ({:.2} s)", s.files.len(), out.display(), total)?;
+    outln!(
+        "  {} files in {} ({:.2} s)",
+        s.files.len(),
+        out.display(),
+        total
+    )?;
     Ok(())
 }
