@@ -405,23 +405,6 @@ fn line_measure(
 ) -> Result<LineSeries, AnalysisError> {
     let geom = LineGeometry::new(line)?;
     check_cells(index, cells)?;
-    let data = index.data();
-    if species.per_track.len() != index.ids().len() {
-        return Err(AnalysisError::LengthMismatch {
-            what: "species",
-            len: species.per_track.len(),
-            rows: index.ids().len(),
-        });
-    }
-    if let Some(v) = velocity
-        && v.len() != data.len()
-    {
-        return Err(AnalysisError::LengthMismatch {
-            what: "velocities",
-            len: v.len(),
-            rows: data.len(),
-        });
-    }
     let hits = hits(index, cells, &geom);
     measure_from_hits(index, &geom, &hits, species, velocity, term)
 }

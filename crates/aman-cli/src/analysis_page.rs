@@ -9,15 +9,6 @@ use aman_analysis::los::FruinLevel;
 use crate::commands::analyze::{Chart, ChartKind, Summary};
 use crate::report::{CSS, esc, fmt_num, los_badge, name_html};
 
-const LEVELS: [FruinLevel; 6] = [
-    FruinLevel::A,
-    FruinLevel::B,
-    FruinLevel::C,
-    FruinLevel::D,
-    FruinLevel::E,
-    FruinLevel::F,
-];
-
 /// Renders the page.
 ///
 /// # Errors
@@ -88,7 +79,7 @@ pub fn render(s: &Summary, charts: &[Chart]) -> Result<String, anyhow::Error> {
              <th>time per LOS A–F (s)</th></tr>\n",
         );
         for a in &s.areas {
-            let worst = LEVELS
+            let worst = FruinLevel::ALL
                 .iter()
                 .find(|l| l.label() == a.los_worst)
                 .map_or_else(|| "—".to_owned(), |l| los_badge(*l));

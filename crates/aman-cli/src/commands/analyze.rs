@@ -1389,14 +1389,7 @@ fn slug(name: &str) -> String {
 /// Fruin bands of a table, as density ranges (1/m²).
 fn los_bands(table: LosTable, top: f64) -> Vec<Band> {
     let max = table.max_density();
-    let levels = [
-        FruinLevel::A,
-        FruinLevel::B,
-        FruinLevel::C,
-        FruinLevel::D,
-        FruinLevel::E,
-        FruinLevel::F,
-    ];
+    let levels = FruinLevel::ALL;
     let mut from = 0.0;
     let mut bands = Vec::new();
     for (k, level) in levels.iter().enumerate() {
