@@ -99,6 +99,54 @@ fn ao300_end_to_end() {
     assert!(html.contains("<svg") && html.contains("bottleneck") && html.contains("6.6491"));
 }
 
+/// Wuppertal 2014 (HDF5): the SOURCE.md figures, which PedPy computed on the raw points (the
+/// walls' holes left out of the walkable area so that the 16 points leaning over the walls are
+/// kept as recorded).
+#[test]
+fn wuppertal_source_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = aman(
+        &[
+            "analyze",
+            &data("wuppertal2014-bottleneck-social-groups-hdf5/00_01a.h5"),
+            "--walkable-area",
+            "POLYGON ((-4 -4, -4 6, 4 6, 4 -4, -4 -4))",
+            "--area",
+            "front=POLYGON ((-0.4 0.5, 0.4 0.5, 0.4 1.3, -0.4 1.3, -0.4 0.5))",
+            "--line",
+            "opening=LINESTRING (-0.4 0, 0.4 0)",
+            "--frame-step",
+            "12",
+            "--speed-border",
+            "single-sided",
+            "--no-voronoi",
+            "--no-plots",
+            "--no-maps",
+            "--json",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let s: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let (area, line) = (&s["areas"][0], &s["lines"][0]);
+    // SOURCE.md: 46 crossings, frames 428–861, mean flow 2.5982 1/s (3.2477 1/(m·s)).
+    assert_eq!(line["crossings"], 46);
+    assert_eq!(
+        (line["first_frame"].as_u64(), line["last_frame"].as_u64()),
+        (Some(428), Some(861))
+    );
+    assert!((line["mean_flow"].as_f64().unwrap() - 2.5982).abs() < 1e-4);
+    assert!((line["specific_flow"].as_f64().unwrap() - 3.2477).abs() < 1e-4);
+    // SOURCE.md: classic density mean 2.5318 1/m² (max 12.5); mean speed over occupied frames
+    // 0.4115 m/s (frame_step 12, single-sided).
+    assert!((area["classic_density_mean"].as_f64().unwrap() - 2.5318).abs() < 1e-4);
+    assert!((area["classic_density_max"].as_f64().unwrap() - 12.5).abs() < 1e-9);
+    assert!(
+        (area["mean_speed"].as_f64().unwrap() - 0.4115).abs() < 1e-4,
+        "{area}"
+    );
+}
+
 /// The Wuppertal HDF5 file has 16 points inside the walls: rejected by default with the
 /// count and the persons named, corrected on request.
 #[test]
