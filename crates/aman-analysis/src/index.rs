@@ -56,17 +56,39 @@ impl<'a> TrajectoryIndex<'a> {
         }
         frame_starts.push(n);
 
-        let mut ids: Vec<u64> = data.id.clone();
-        ids.sort_unstable();
-        ids.dedup();
+        // Track of each row. Ids are usually small and dense (0..persons): then a lookup table
+        // indexed by id, O(1) per row; otherwise the sorted distinct ids and a binary search.
+        let max_id = data.id.iter().copied().max().unwrap_or(0);
+        let (ids, row_track): (Vec<u64>, Vec<u32>) = if max_id < 2 * n as u64 + 1024 {
+            let mut track_of = vec![u32::MAX; max_id as usize + 1];
+            for &id in &data.id {
+                track_of[id as usize] = 0;
+            }
+            let mut ids = Vec::new();
+            for (id, slot) in track_of.iter_mut().enumerate() {
+                if *slot == 0 {
+                    *slot = ids.len() as u32;
+                    ids.push(id as u64);
+                }
+            }
+            let row_track = data.id.iter().map(|&id| track_of[id as usize]).collect();
+            (ids, row_track)
+        } else {
+            let mut ids: Vec<u64> = data.id.clone();
+            ids.sort_unstable();
+            ids.dedup();
+            let row_track = data
+                .id
+                .iter()
+                .map(|id| ids.binary_search(id).expect("id is in ids") as u32)
+                .collect();
+            (ids, row_track)
+        };
         // Counting sort of rows by track; rows are visited in frame order, so each track's
         // rows come out sorted by frame.
-        let mut row_track = Vec::with_capacity(n);
         let mut counts = vec![0usize; ids.len() + 1];
-        for &id in &data.id {
-            let t = ids.binary_search(&id).expect("id is in ids");
-            row_track.push(t as u32);
-            counts[t + 1] += 1;
+        for &t in &row_track {
+            counts[t as usize + 1] += 1;
         }
         for t in 0..ids.len() {
             counts[t + 1] += counts[t];
@@ -211,6 +233,27 @@ mod tests {
         assert_eq!(ix.row_at(1, 2), None);
         assert_eq!(ix.row_at(0, 0), None);
         assert_eq!(ix.row_at(0, 2), Some(3));
+    }
+
+    #[test]
+    fn sparse_ids_index_like_dense_ones() {
+        let dense = sample();
+        let mut sparse = sample();
+        for id in &mut sparse.id {
+            *id = *id * 1_000_000_007 + 3;
+        }
+        let (a, b) = (
+            TrajectoryIndex::new(&dense).unwrap(),
+            TrajectoryIndex::new(&sparse).unwrap(),
+        );
+        assert_eq!(b.ids(), &[2_000_000_017, 7_000_000_052]);
+        for t in 0..2 {
+            assert_eq!(a.track(t), b.track(t));
+        }
+        assert_eq!(
+            (0..5).map(|r| a.track_of_row(r)).collect::<Vec<_>>(),
+            (0..5).map(|r| b.track_of_row(r)).collect::<Vec<_>>()
+        );
     }
 
     #[test]

@@ -297,6 +297,18 @@ pub fn voronoi_density(
     area: &MeasurementArea,
 ) -> Result<(FrameSeries, Vec<f64>), AnalysisError> {
     let inter = intersection_areas(index, cells, area)?;
+    Ok(voronoi_density_with_areas(index, cells, &inter, area))
+}
+
+/// [`voronoi_density`] from intersection areas already computed with [`intersection_areas`]
+/// for the same `cells` and `area` (so the Voronoi density and speed of an area intersect the
+/// cells once). Same values.
+pub fn voronoi_density_with_areas(
+    index: &TrajectoryIndex<'_>,
+    cells: &VoronoiCells,
+    inter: &[f64],
+    area: &MeasurementArea,
+) -> (FrameSeries, Vec<f64>) {
     let share: Vec<f64> = inter
         .iter()
         .zip(&cells.cells)
@@ -310,7 +322,7 @@ pub fn voronoi_density(
         let s = share[row];
         if s.is_nan() { 0.0 } else { s / m }
     });
-    Ok((series, share))
+    (series, share)
 }
 
 /// Voronoi speed per frame in `area` (PedPy 1.5.1 `compute_voronoi_speed`; JPSreport method D):
@@ -346,6 +358,30 @@ pub fn voronoi_speed(
         });
     }
     let inter = intersection_areas(index, cells, area)?;
+    voronoi_speed_with_areas(index, &inter, speeds, area)
+}
+
+/// [`voronoi_speed`] from intersection areas already computed with [`intersection_areas`].
+/// Same values and errors (but for the cell-length check, done by [`intersection_areas`]).
+pub fn voronoi_speed_with_areas(
+    index: &TrajectoryIndex<'_>,
+    inter: &[f64],
+    speeds: &[f64],
+    area: &MeasurementArea,
+) -> Result<FrameSeries, AnalysisError> {
+    let data = index.data();
+    for (what, len) in [
+        ("speeds", speeds.len()),
+        ("intersection areas", inter.len()),
+    ] {
+        if len != data.len() {
+            return Err(AnalysisError::LengthMismatch {
+                what,
+                len,
+                rows: data.len(),
+            });
+        }
+    }
     if let Some(row) = (0..data.len()).find(|&r| inter[r] > 0.0 && speeds[r].is_nan()) {
         return Err(AnalysisError::MissingSpeed {
             what: "speed",

@@ -791,12 +791,12 @@ fn measure_area(
     let mean_speed = aman_analysis::speed::mean_speed(index, &velocity.speed, area).map_err(err)?;
     let (voronoi, voronoi_speed) = match cells {
         Some(cells) => {
-            let (rho, _) =
-                aman_analysis::voronoi::voronoi_density(index, cells, area).map_err(err)?;
-            // PedPy refuses the Voronoi speed when a person inside has no speed (the ends of
-            // each trajectory with `exclude` or `adaptive`); so do we, and say so.
-            let v = match aman_analysis::voronoi::voronoi_speed(index, cells, &velocity.speed, area)
-            {
+            use aman_analysis::voronoi::{
+                intersection_areas, voronoi_density_with_areas, voronoi_speed_with_areas,
+            };
+            let inter = intersection_areas(index, cells, area).map_err(err)?;
+            let (rho, _) = voronoi_density_with_areas(index, cells, &inter, area);
+            let v = match voronoi_speed_with_areas(index, &inter, &velocity.speed, area) {
                 Ok(v) => Some(v),
                 Err(aman_analysis::AnalysisError::MissingSpeed { id, frame, .. }) => {
                     notes.push(format!(
