@@ -60,9 +60,11 @@ pub struct CheckArgs {
 /// `aman analyze`
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
-  aman analyze traj_AO_300.txt --area 'POLYGON ((2.4 0.53, 2.4 -0.53, -0.6 -0.53, -0.6 0.53, 2.4 0.53))' --line 'LINESTRING (-2.25 0.5, 4 0.5)'
+  aman analyze traj_AO_300.txt --walkable-area pedpy_reference_test_geo.xml --area 'POLYGON ((2.4 0.53, 2.4 -0.53, -0.6 -0.53, -0.6 0.53, 2.4 0.53))' --line 'LINESTRING (-0.6 0.5, 2.4 0.5)'
   aman analyze 00_01a.h5 --invalid correct --line 'opening=LINESTRING (-0.4 0, 0.4 0)'
-  aman analyze out/hermes-ao300/trajectories.sqlite --area bottleneck='POLYGON ((-0.6 -0.53, 2.4 -0.53, 2.4 0.53, -0.6 0.53, -0.6 -0.53))'")]
+  aman analyze out/hermes-ao300/trajectories.sqlite --area bottleneck='POLYGON ((-0.6 -0.53, 2.4 -0.53, 2.4 0.53, -0.6 0.53, -0.6 -0.53))'
+
+Exit codes: 0 success, 2 bad input (file, geometry or flag named in the message), 1 other failure.")]
 pub struct AnalyzeArgs {
     /// Trajectory file: Jülich/PeTrack txt, data-archive HDF5 (.h5), JuPedSim SQLite, Vadere
     /// .traj, crowd:it / Pathfinder CSV, Viswalk .pp. The format is detected from the name and
@@ -73,7 +75,7 @@ pub struct AnalyzeArgs {
     pub format: Option<String>,
     /// Frames per second, when the file does not say (txt without header; required to resample
     /// Vadere and crowd:it output). Overrides the file's own rate.
-    #[arg(long, value_name = "FPS")]
+    #[arg(allow_negative_numbers = true, long, value_name = "FPS")]
     pub frame_rate: Option<f64>,
     /// Length unit of a txt file when its header does not say: m or cm.
     #[arg(long)]
@@ -108,21 +110,33 @@ pub struct AnalyzeArgs {
     pub no_voronoi: bool,
     /// Cut Voronoi cells off at this radius, m (a 12-corner circle, as PedPy's
     /// Cutoff(radius, quad_segments=3)).
-    #[arg(long, value_name = "M")]
+    #[arg(allow_negative_numbers = true, long, value_name = "M")]
     pub cutoff: Option<f64>,
     /// Length of the flow time windows (method A), s.
-    #[arg(long, default_value_t = 10.0, value_name = "S")]
+    #[arg(
+        allow_negative_numbers = true,
+        long,
+        default_value_t = 10.0,
+        value_name = "S"
+    )]
     pub flow_window: f64,
-    /// Depth of the passing area behind each line for method B (passing density and speed), m.
-    /// Default: no method B.
-    #[arg(long, value_name = "M")]
+    /// Depth of the passing area for method B (passing density and speed), m: the area lies on
+    /// the left of each line, seen from its first to its second point (reverse the points for
+    /// the other side). Default: no method B.
+    #[arg(allow_negative_numbers = true, long, value_name = "M")]
     pub passing_depth: Option<f64>,
     /// Side of the grid cells of the profiles, RSET map and crowd-pressure map, m. Default:
-    /// 0.5 m, larger for venues where that would exceed a million cells.
-    #[arg(long, value_name = "M")]
+    /// 0.5 m, larger for venues where that would exceed a million cells (at most 4 million
+    /// cells, and 5·10⁸ cells × frames, are accepted).
+    #[arg(allow_negative_numbers = true, long, value_name = "M")]
     pub grid_size: Option<f64>,
     /// Smoothing length R of the crowd pressure (Helbing et al. 2007), m.
-    #[arg(long, default_value_t = 1.0, value_name = "M")]
+    #[arg(
+        allow_negative_numbers = true,
+        long,
+        default_value_t = 1.0,
+        value_name = "M"
+    )]
     pub pressure_radius: f64,
     /// Fruin table for the level of service: walkway, stairway or queue.
     #[arg(long, default_value = "walkway", value_name = "TABLE")]

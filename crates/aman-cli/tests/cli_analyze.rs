@@ -279,8 +279,45 @@ const BAD: &[Bad] = &[
     Bad {
         name: "negative cut-off",
         file: None,
-        args: &["analyze", "AO300", "--cutoff=-1"],
-        expect: &["--cutoff", "positive"],
+        args: &["analyze", "AO300", "--cutoff", "-1"],
+        expect: &["--cutoff -1", "positive"],
+    },
+    Bad {
+        name: "negative frame rate",
+        file: None,
+        args: &["analyze", "AO300", "--frame-rate", "-16"],
+        expect: &["--frame-rate -16", "positive"],
+    },
+    Bad {
+        name: "absurd frame rate",
+        file: None,
+        args: &["analyze", "AO300", "--frame-rate", "1e300"],
+        expect: &["--frame-rate", "between"],
+    },
+    Bad {
+        name: "cut-off of numerical noise",
+        file: None,
+        args: &["analyze", "AO300", "--cutoff", "1e-12"],
+        expect: &["--cutoff", "between 0.05 and 100 m"],
+    },
+    Bad {
+        name: "grid too fine to finish",
+        file: None,
+        args: &[
+            "analyze",
+            "AO300",
+            "--walkable-area",
+            "PEDPY_GEO",
+            "--grid-size",
+            "0.012",
+        ],
+        expect: &["--grid-size 0.012", "--no-maps"],
+    },
+    Bad {
+        name: "no frame rate names the flag",
+        file: Some(b"1 0 0.0 0.0\n1 1 0.1 0.0\n"),
+        args: &["analyze", "traj.txt"],
+        expect: &["--frame-rate"],
     },
     Bad {
         name: "zero frame step",
@@ -315,10 +352,15 @@ fn bad_input_exits_2_with_a_clear_message() {
             std::fs::write(dir.path().join("traj.txt"), bytes).unwrap();
         }
         let ao300 = data(AO300);
+        let geo = data("hermes2009-AO300-wide-bottleneck/pedpy_reference_test_geo.xml");
         let args: Vec<&str> = case
             .args
             .iter()
-            .map(|a| if *a == "AO300" { ao300.as_str() } else { a })
+            .map(|a| match *a {
+                "AO300" => ao300.as_str(),
+                "PEDPY_GEO" => geo.as_str(),
+                a => a,
+            })
             .chain(["--no-plots", "--quiet"])
             .collect();
         let o = aman(&args, dir.path());
@@ -340,4 +382,77 @@ fn bad_input_exits_2_with_a_clear_message() {
             case.name
         );
     }
+}
+
+/// A rerun into the same folder removes what the previous run wrote and it does not write
+/// again; names that differ only in punctuation, or are Arabic, get their own chart files; a
+/// line reaching into the walls is pointed out.
+#[test]
+fn reruns_names_and_line_notes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let traj = data(AO300);
+    let geo = data("hermes2009-AO300-wide-bottleneck/pedpy_reference_test_geo.xml");
+    let area = "POLYGON ((2.4 0.53, 2.4 -0.53, -0.6 -0.53, -0.6 0.53, 2.4 0.53))";
+    let (a1, a2, a3) = (
+        format!("a b={area}"),
+        format!("a_b={area}"),
+        format!("مدخل={area}"),
+    );
+    let o = aman(
+        &[
+            "analyze",
+            &traj,
+            "--walkable-area",
+            &geo,
+            "--area",
+            &a1,
+            "--area",
+            &a2,
+            "--area",
+            &a3,
+            "--line",
+            "wide=LINESTRING (-2.25 0.5, 4 0.5)",
+            "--no-maps",
+            "--json",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let s: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let notes = s["input"]["notes"].to_string();
+    assert!(
+        notes.contains("only about 3.00 m of line \\\"wide\\\" (6.25 m long)"),
+        "{notes}"
+    );
+    let files: Vec<&str> = s["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    let unique: std::collections::HashSet<&&str> = files.iter().collect();
+    assert_eq!(unique.len(), files.len(), "file names repeat: {files:?}");
+    assert!(files.contains(&"area_مدخل_density.svg"), "{files:?}");
+    assert!(out.join("nt.csv").is_file());
+
+    // Rerun without lines: the line outputs of the first run are gone.
+    let o = aman(
+        &[
+            "analyze",
+            &traj,
+            "--walkable-area",
+            &geo,
+            "--no-maps",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!out.join("nt.csv").exists() && !out.join("areas.csv").exists());
+    assert!(out.join("summary.json").is_file() && out.join("report.html").is_file());
 }

@@ -22,6 +22,17 @@ use crate::plots::{Band, HeatMap, Series, SeriesStyle, XyChart};
 /// Cells of a venue-wide grid at most, before the default grid size grows.
 const MAX_DEFAULT_GRID_CELLS: f64 = 1.0e6;
 
+/// Cells of a venue-wide grid at most (a given --grid-size beyond it is refused).
+const MAX_GRID_CELLS: f64 = 4.0e6;
+
+/// Frames × grid cells the profiles may cover (each frame's cells are filled once, and the
+/// Voronoi profile rasterises cells covering the walkable area): beyond it, refused.
+const MAX_MAP_WORK: f64 = 5.0e8;
+
+/// Person–cell pairs the crowd-pressure map may visit (rows × cells within the Gaussian's
+/// cut-off); beyond it the map is skipped with a note. About a minute on one core.
+const MAX_PRESSURE_WORK: f64 = 2.0e10;
+
 /// The settings of one analysis, checked.
 #[derive(Debug, Clone, Serialize)]
 pub struct Settings {
@@ -211,6 +222,19 @@ fn positive(flag: &str, v: f64) -> Result<f64, Failure> {
     }
 }
 
+/// `v` must lie in [lo, hi]: outside, the figures would be numerical noise (a 1e-12 m
+/// cut-off, 1e9 m grid cells) or the run would not end in a useful time.
+fn within(flag: &str, v: f64, lo: f64, hi: f64, unit: &str) -> Result<f64, Failure> {
+    positive(flag, v)?;
+    if (lo..=hi).contains(&v) {
+        Ok(v)
+    } else {
+        Err(input(format!(
+            "{flag} {v}: give a value between {lo} and {hi} {unit}"
+        )))
+    }
+}
+
 struct Timer(Vec<(String, f64)>, Instant);
 
 impl Timer {
@@ -259,19 +283,19 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
         .map(|u| u.parse().map_err(|e| input(format!("--unit {u:?}: {e}"))))
         .transpose()?;
     if let Some(r) = args.frame_rate {
-        positive("--frame-rate", r)?;
+        within("--frame-rate", r, 0.01, 1000.0, "frames per second")?;
     }
     if let Some(r) = args.cutoff {
-        positive("--cutoff", r)?;
+        within("--cutoff", r, 0.05, 100.0, "m")?;
     }
     if let Some(d) = args.passing_depth {
-        positive("--passing-depth", d)?;
+        within("--passing-depth", d, 0.01, 1000.0, "m")?;
     }
     if let Some(g) = args.grid_size {
-        positive("--grid-size", g)?;
+        within("--grid-size", g, 0.01, 1000.0, "m")?;
     }
-    positive("--flow-window", args.flow_window)?;
-    positive("--pressure-radius", args.pressure_radius)?;
+    within("--flow-window", args.flow_window, 0.01, 1.0e6, "s")?;
+    within("--pressure-radius", args.pressure_radius, 0.05, 100.0, "m")?;
     if args.frame_step == Some(0) {
         return Err(input("--frame-step 0: give at least 1 frame".to_owned()));
     }
@@ -312,8 +336,12 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
         walkable_area_wkt,
         format,
         notes,
-    } = aman_trajectory::read_trajectory(&args.trajectory, &options)
-        .map_err(|e| Failure::Input(e.into()))?;
+    } = aman_trajectory::read_trajectory(&args.trajectory, &options).map_err(|e| match e {
+        aman_trajectory::TrajectoryError::MissingFrameRate { .. } => {
+            Failure::Input(anyhow!("{e} (--frame-rate FPS)"))
+        }
+        e => Failure::Input(e.into()),
+    })?;
     let mut notes = notes;
     if data.is_empty() {
         return Err(input(format!(
@@ -325,22 +353,47 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
     let (walkable, walkable_source) =
         walkable_area(args, &data, walkable_area_wkt.as_deref(), &mut notes)?;
     for a in &areas {
-        check_inside(
-            &walkable,
-            a.polygon().exterior().coords().map(|c| Vec2::new(c.x, c.y)),
-            "area",
-            &a.name,
-            &mut notes,
-        );
+        let ring = &a.polygon().exterior().0;
+        let corners = ring[..ring.len() - 1].iter().map(|c| Vec2::new(c.x, c.y));
+        check_inside(&walkable, corners, "area", &a.name, &mut notes);
     }
     for l in &lines {
-        check_inside(
-            &walkable,
-            [l.segment.a, l.segment.b].into_iter(),
-            "line",
-            &l.name,
-            &mut notes,
-        );
+        // The specific flow divides by the whole line: say so when part of it is in a wall.
+        const SAMPLES: usize = 1000;
+        let inside = (0..SAMPLES)
+            .filter(|&k| {
+                let t = (k as f64 + 0.5) / SAMPLES as f64;
+                walkable.contains(l.segment.a + (l.segment.b - l.segment.a) * t)
+            })
+            .count();
+        if inside < SAMPLES * 99 / 100 {
+            notes.push(format!(
+                "only about {:.2} m of line {:?} ({:.2} m long) lies in the walkable area; its \
+                 specific flow and line density divide by the whole length — shorten the line to \
+                 the opening for per-metre figures",
+                l.width() * inside as f64 / SAMPLES as f64,
+                l.name,
+                l.width()
+            ));
+        }
+    }
+    {
+        // A walkable area far larger than the crowd: wrong units or coordinates, most likely.
+        let (lo, hi) = walkable.bounds();
+        let (plo, phi) = points_box(&data);
+        let walk = (hi.x - lo.x) * (hi.y - lo.y);
+        let pts = ((phi.x - plo.x) * (phi.y - plo.y)).max(1.0);
+        if walk > 1000.0 * pts {
+            notes.push(format!(
+                "the walkable area's extent ({:.0} m × {:.0} m) is over 1000 times that of the \
+                 points ({:.1} m × {:.1} m): check that both are in metres and in the same \
+                 coordinates",
+                hi.x - lo.x,
+                hi.y - lo.y,
+                phi.x - plo.x,
+                phi.y - plo.y
+            ));
+        }
     }
 
     // --- validation ----------------------------------------------------------------------
@@ -381,12 +434,51 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
     timer.lap("validation");
 
     let index = TrajectoryIndex::new(&data).map_err(|e| Failure::Input(e.into()))?;
+    {
+        let present = index.frames().len() as u64;
+        let span = index.frames().last().copied().unwrap_or(0)
+            - index.frames().first().copied().unwrap_or(0)
+            + 1;
+        if span > 100_000 && span > 10 * present {
+            notes.push(format!(
+                "frames {}–{} span {span} frames but only {present} hold rows: the per-frame \
+                 series cover the whole span (check for a stray frame number)",
+                index.frames()[0],
+                index.frames()[index.frames().len() - 1]
+            ));
+        }
+    }
     let fps = data.frame_rate;
     let frame_step = args
         .frame_step
         .unwrap_or_else(|| ((0.3 * fps).round() as u64).max(1));
     let flow_window_frames = ((args.flow_window * fps).round() as u64).max(1);
-    let grid_size = args.grid_size.unwrap_or_else(|| default_grid(&walkable));
+    let frame_count = data.frames().map_or(1, |f| f.end() - f.start() + 1) as f64;
+    let grid_size = args
+        .grid_size
+        .unwrap_or_else(|| default_grid(&walkable, frame_count));
+    let cells_needed = {
+        let (lo, hi) = walkable.bounds();
+        ((hi.x - lo.x) / grid_size).ceil() * ((hi.y - lo.y) / grid_size).ceil()
+    };
+    if !args.no_maps && cells_needed * frame_count > MAX_MAP_WORK {
+        return Err(input(format!(
+            "--grid-size {grid_size}: {:.0} cells over {frame_count:.0} frames is more map work \
+             than allowed ({:.0e} cell-frames); use a larger --grid-size or --no-maps",
+            cells_needed, MAX_MAP_WORK
+        )));
+    }
+    if !args.no_maps && cells_needed > MAX_GRID_CELLS {
+        return Err(input(format!(
+            "--grid-size {grid_size}: the maps would have {:.1} million cells over the {:.0} m × \
+             {:.0} m walkable area, more than the {:.0} million allowed; use a larger \
+             --grid-size or --no-maps",
+            cells_needed / 1e6,
+            walkable.bounds().1.x - walkable.bounds().0.x,
+            walkable.bounds().1.y - walkable.bounds().0.y,
+            MAX_GRID_CELLS / 1e6
+        )));
+    }
     let settings = Settings {
         frame_step,
         speed_border: args.speed_border.clone(),
@@ -464,22 +556,20 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
             &velocity,
             cells.as_ref(),
             args.pressure_radius,
+            &mut notes,
         )?;
         timer.lap("maps");
         maps
     };
 
     // --- output --------------------------------------------------------------------------
-    let out = args.out.clone().unwrap_or_else(|| {
-        let stem = args
-            .trajectory
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "trajectory".to_owned());
-        PathBuf::from("out").join(format!("{stem}-analysis"))
-    });
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out(&args.trajectory));
     std::fs::create_dir_all(&out)
         .with_context(|| format!("cannot create output directory {}", out.display()))?;
+    remove_previous_outputs(&out)?;
     let frames = data.frames().expect("data is not empty");
     let input_summary = InputSummary {
         file: args.trajectory.display().to_string(),
@@ -538,11 +628,12 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
     }
     summary.files = files;
     let json = serde_json::to_string_pretty(&summary).map_err(anyhow::Error::from)?;
-    write(&out.join("summary.json"), json.as_bytes())?;
     if !args.no_plots {
         let html = crate::analysis_page::render(&summary, &charts)?;
         write(&out.join("report.html"), html.as_bytes())?;
     }
+    // Last, so that a summary.json on disk means every file it lists was written.
+    write(&out.join("summary.json"), json.as_bytes())?;
     if args.json {
         outln!("{json}")?;
     } else if !args.quiet {
@@ -589,6 +680,59 @@ fn describe_invalid(invalid: &aman_analysis::validation::InvalidPoints) -> Strin
             String::new()
         }
     )
+}
+
+/// `out/<stem>-analysis`; a simulation's `trajectories.sqlite` is named after its folder
+/// (`out/hermes-ao300-analysis`), and a compressed file after its inner name.
+fn default_out(trajectory: &Path) -> PathBuf {
+    let name = trajectory
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut stem = name.as_str();
+    for ext in [
+        ".gz", ".sqlite", ".sqlite3", ".db", ".txt", ".csv", ".h5", ".hdf5", ".traj", ".pp",
+    ] {
+        stem = stem.strip_suffix(ext).unwrap_or(stem);
+    }
+    let stem = if stem == "trajectories" || stem.is_empty() {
+        trajectory
+            .parent()
+            .and_then(Path::file_name)
+            .map(|p| p.to_string_lossy().into_owned())
+            .filter(|p| !p.is_empty() && p != "." && p != "..")
+            .unwrap_or_else(|| "trajectories".to_owned())
+    } else {
+        stem.to_owned()
+    };
+    PathBuf::from("out").join(format!("{stem}-analysis"))
+}
+
+/// Removes the files a previous `aman analyze` wrote into `out` (as its summary.json lists
+/// them), so a rerun with other areas or lines leaves no stale CSV or chart behind. Other
+/// files are left alone.
+fn remove_previous_outputs(out: &Path) -> Result<(), Failure> {
+    let Ok(text) = std::fs::read_to_string(out.join("summary.json")) else {
+        return Ok(());
+    };
+    let Ok(previous) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return Ok(());
+    };
+    let Some(files) = previous["files"].as_array() else {
+        return Ok(());
+    };
+    for f in files.iter().filter_map(|f| f.as_str()) {
+        // Only plain names written by us: never a path that leaves the directory.
+        if f.contains(['/', '\\']) || f.starts_with('.') {
+            continue;
+        }
+        let path = out.join(f);
+        if path.is_file() {
+            std::fs::remove_file(&path)
+                .with_context(|| format!("cannot remove the stale {}", path.display()))?;
+        }
+    }
+    Ok(())
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
@@ -642,7 +786,7 @@ fn check_inside(
         .count();
     if outside > 0 {
         notes.push(format!(
-            "{what} {name:?} reaches beyond the walkable area ({outside} corner(s) outside its bounds)"
+            "{what} {name:?} reaches beyond the walkable area ({outside} of its points outside its bounds)"
         ));
     }
 }
@@ -694,14 +838,7 @@ fn walkable_area(
             )),
         }
     }
-    let (mut lo, mut hi) = (
-        Vec2::new(f64::INFINITY, f64::INFINITY),
-        Vec2::new(f64::NEG_INFINITY, f64::NEG_INFINITY),
-    );
-    for (&x, &y) in data.x.iter().zip(&data.y) {
-        lo = Vec2::new(lo.x.min(x), lo.y.min(y));
-        hi = Vec2::new(hi.x.max(x), hi.y.max(y));
-    }
+    let (lo, hi) = points_box(data);
     let wkt = format!(
         "POLYGON (({x0} {y0}, {x1} {y0}, {x1} {y1}, {x0} {y1}, {x0} {y0}))",
         x0 = lo.x - 1.0,
@@ -718,6 +855,19 @@ fn walkable_area(
             .to_owned(),
     );
     Ok((area, "bounding box of the points + 1 m".to_owned()))
+}
+
+/// Lower-left and upper-right corners of all points, m.
+fn points_box(data: &TrajectoryData) -> (Vec2, Vec2) {
+    let (mut lo, mut hi) = (
+        Vec2::new(f64::INFINITY, f64::INFINITY),
+        Vec2::new(f64::NEG_INFINITY, f64::NEG_INFINITY),
+    );
+    for (&x, &y) in data.x.iter().zip(&data.y) {
+        lo = Vec2::new(lo.x.min(x), lo.y.min(y));
+        hi = Vec2::new(hi.x.max(x), hi.y.max(y));
+    }
+    (lo, hi)
 }
 
 /// The geometry file named in a txt header (`#geometry: geo.xml`), resolved next to the
@@ -745,10 +895,13 @@ fn header_geometry(path: &Path) -> Option<PathBuf> {
     None
 }
 
-fn default_grid(walkable: &WalkableArea) -> f64 {
+/// 0.5 m, or the smallest tenth of a metre that keeps the grid within
+/// [`MAX_DEFAULT_GRID_CELLS`] cells and the profiles within a tenth of [`MAX_MAP_WORK`].
+fn default_grid(walkable: &WalkableArea, frames: f64) -> f64 {
     let (lo, hi) = walkable.bounds();
     let box_area = (hi.x - lo.x) * (hi.y - lo.y);
-    let needed = (box_area / MAX_DEFAULT_GRID_CELLS).sqrt();
+    let cells = MAX_DEFAULT_GRID_CELLS.min(0.1 * MAX_MAP_WORK / frames.max(1.0));
+    let needed = (box_area / cells).sqrt();
     if needed <= 0.5 {
         0.5
     } else {
@@ -772,6 +925,20 @@ pub struct AreaResult {
     pub los: Vec<FruinLevel>,
     /// Key figures.
     pub summary: AreaSummary,
+}
+
+/// Why a person can lack a speed, and what to change.
+fn missing_speed_advice(border: &str) -> String {
+    if border == "single-sided" {
+        "that person's track is not longer than the speed window (--frame-step); use a smaller \
+         --frame-step"
+            .to_owned()
+    } else {
+        format!(
+            "--speed-border {border} leaves the ends of each track without a speed; use \
+             --speed-border single-sided"
+        )
+    }
 }
 
 fn err(e: aman_analysis::AnalysisError) -> Failure {
@@ -801,8 +968,9 @@ fn measure_area(
                 Err(aman_analysis::AnalysisError::MissingSpeed { id, frame, .. }) => {
                     notes.push(format!(
                         "no Voronoi speed in area {:?}: person {id} is inside at frame {frame} \
-                         without a speed (--speed-border {}); use --speed-border single-sided",
-                        area.name, border_name
+                         without a speed; {}",
+                        area.name,
+                        missing_speed_advice(border_name)
                     ));
                     None
                 }
@@ -927,9 +1095,9 @@ fn measure_line(
                 Err(aman_analysis::AnalysisError::MissingSpeed { id, frame, .. }) => {
                     notes.push(format!(
                         "no line-based fundamental diagram at line {:?}: person {id} is at the \
-                         line in frame {frame} without a velocity (--speed-border {border_name}); \
-                         use --speed-border single-sided",
-                        line.name
+                         line in frame {frame} without a velocity; {}",
+                        line.name,
+                        missing_speed_advice(border_name)
                     ));
                     None
                 }
@@ -1007,6 +1175,7 @@ fn measure_maps(
     velocity: &IndividualVelocity,
     cells: Option<&VoronoiCells>,
     pressure_radius: f64,
+    notes: &mut Vec<String>,
 ) -> Result<Maps, Failure> {
     use aman_analysis::profiles::{DensityMethod, SpeedMethod, density_profile, speed_profile};
     let frames = index.frames();
@@ -1022,6 +1191,17 @@ fn measure_maps(
     let mut pressure_peak = vec![0.0f64; n];
     let mut pressure_best: Option<(f64, u64, (f64, f64))> = None;
     let mut grid_of_profiles = None;
+    // Each person adds to the cells within the Gaussian's cut-off (a disc of CUTOFF_RADII · R).
+    let reach = aman_analysis::pressure::CUTOFF_RADII * pressure_radius / grid;
+    let work = index.data().len() as f64 * (std::f64::consts::PI * reach * reach).min(n as f64);
+    let pressure_feasible = work <= MAX_PRESSURE_WORK;
+    if !pressure_feasible {
+        notes.push(format!(
+            "no crowd-pressure map: with R = {pressure_radius} m on {grid} m cells it would \
+             visit {work:.1e} person–cell pairs; use a larger --grid-size or a smaller \
+             --pressure-radius"
+        ));
+    }
     let add = |sum: &mut [f64], count: &mut [u32], values: &[f64]| {
         for (k, &v) in values.iter().enumerate() {
             if v.is_finite() {
@@ -1055,23 +1235,25 @@ fn measure_maps(
         for k in 0..speed.frames.len() {
             add(&mut v_sum, &mut v_n, speed.frame(k));
         }
-        let pressure = aman_analysis::pressure::crowd_pressure(
-            index,
-            walkable,
-            grid,
-            pressure_radius,
-            &velocity.vx,
-            &velocity.vy,
-            range,
-        )
-        .map_err(err)?;
-        for (best, &p) in pressure_peak.iter_mut().zip(&pressure.peak) {
-            *best = best.max(p);
-        }
-        if let Some(p) = pressure.peak()
-            && pressure_best.is_none_or(|b| p.pressure > b.0)
-        {
-            pressure_best = Some((p.pressure, p.frame, p.centre));
+        if pressure_feasible {
+            let pressure = aman_analysis::pressure::crowd_pressure(
+                index,
+                walkable,
+                grid,
+                pressure_radius,
+                &velocity.vx,
+                &velocity.vy,
+                range,
+            )
+            .map_err(err)?;
+            for (best, &p) in pressure_peak.iter_mut().zip(&pressure.peak) {
+                *best = best.max(p);
+            }
+            if let Some(p) = pressure.peak()
+                && pressure_best.is_none_or(|b| p.pressure > b.0)
+            {
+                pressure_best = Some((p.pressure, p.frame, p.centre));
+            }
         }
         grid_of_profiles = Some(density.grid);
     }
@@ -1140,6 +1322,9 @@ fn measure_maps(
             flip(&profile_grid, &pressure_peak),
         ),
     ];
+    if !pressure_feasible {
+        grids.retain(|g| g.0 != "map_pressure");
+    }
     // The RSET map uses PedPy's histogram grid (same size, may differ by a row or column).
     let rset_values = flip(&rset.grid, &rset.values);
     let same_shape =
@@ -1377,8 +1562,8 @@ pub enum ChartKind {
 fn slug(name: &str) -> String {
     name.chars()
         .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c.to_ascii_lowercase()
+            if c.is_alphanumeric() || c == '-' {
+                c.to_lowercase().next().unwrap_or(c)
             } else {
                 '_'
             }
@@ -1607,6 +1792,16 @@ fn plots(
                 y_from_zero: true,
             }),
         });
+    }
+    // Two names may give the same file stem ("a b" and "a_b"): number the repeats.
+    let mut seen = std::collections::HashSet::new();
+    for c in &mut charts {
+        let base = c.stem.clone();
+        let mut k = 1;
+        while !seen.insert(c.stem.clone()) {
+            k += 1;
+            c.stem = format!("{base}_{k}");
+        }
     }
     let outlines: Vec<Vec<(f64, f64)>> = std::iter::once(walkable.polygon().exterior())
         .chain(walkable.polygon().interiors())
