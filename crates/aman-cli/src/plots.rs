@@ -295,7 +295,7 @@ fn draw_chart<DB: DrawingBackend>(
                 .map_err(err)?
                 .label(&series.name)
                 .legend(|(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 18, y)], BLACK.stroke_width(2))
+                    DashedPathElement::new(vec![(x, y), (x + 20, y)], 6, 4, BLACK.stroke_width(2))
                 });
             }
         }

@@ -190,7 +190,7 @@ pub struct MapsSummary {
     pub density_profile_max: Option<f64>,
     /// Highest crowd pressure in a cell and frame, 1/s².
     pub pressure_max: Option<f64>,
-    /// Where and when, (x, y) m and s.
+    /// Where and when: [x (m), y (m), time (s)] of the cell centre and frame.
     pub pressure_max_at: Option<(f64, f64, f64)>,
     /// Latest time a cell was last occupied (RSET map), s.
     pub rset_max: Option<f64>,
@@ -1298,8 +1298,11 @@ fn measure_maps(
             .copied()
             .filter(|v| v.is_finite())
             .reduce(f64::max),
-        pressure_max: pressure_best.map(|b| b.0),
-        pressure_max_at: pressure_best.map(|b| (b.2.0, b.2.1, b.1 as f64 / fps)),
+        // Below 1e-9 1/s² a "peak" is rounding noise (one person alone has zero variance).
+        pressure_max: pressure_best.filter(|b| b.0 > 1e-9).map(|b| b.0),
+        pressure_max_at: pressure_best
+            .filter(|b| b.0 > 1e-9)
+            .map(|b| (b.2.0, b.2.1, b.1 as f64 / fps)),
         rset_max: rset.max().map(|m| m.0),
     };
     let mut grids = vec![

@@ -457,5 +457,11 @@ fn print_summary(s: &Summary, out: &Path) -> std::io::Result<()> {
         s.simulated_time / s.wall_time.max(1e-9),
         out.display()
     )?;
+    if out.join("trajectories.sqlite").is_file() {
+        outln!(
+            "  density, speed, flow and maps of this run: aman analyze {} --area ... --line ...",
+            out.join("trajectories.sqlite").display()
+        )?;
+    }
     Ok(())
 }
