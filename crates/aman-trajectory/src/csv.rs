@@ -52,13 +52,7 @@ pub fn read_crowdit_csv(
     };
     let body = text_body(path, &bytes, CROWDIT)?;
     let table = Table::read(path, body, b',', None, CROWDIT)?;
-    let [id, time, x, y] = table.columns(path, ["pedID", "time", "posX", "posY"])?;
-    let mut rows = TimedRows::default();
-    for (number, fields) in table.rows(path) {
-        let fields = fields?;
-        let row = Row::parse(path, number, &fields, [id, time, x, y])?;
-        rows.push(row.0, row.1, row.2, row.3, number);
-    }
+    let rows = timed_rows(path, &table, ["pedID", "time", "posX", "posY"])?;
     finish_timed(
         path,
         rows,
@@ -151,13 +145,7 @@ pub fn read_viswalk_pp(
     let bytes = read_file(path)?;
     let body = text_body(path, &bytes, VISWALK)?;
     let table = Table::read(path, body, b';', Some(b'*'), VISWALK)?;
-    let [id, time, x, y] = table.columns(path, ["NO", "SIMSEC", "COORDCENTX", "COORDCENTY"])?;
-    let mut rows = TimedRows::default();
-    for (number, fields) in table.rows(path) {
-        let fields = fields?;
-        let row = Row::parse(path, number, &fields, [id, time, x, y])?;
-        rows.push(row.0, row.1, row.2, row.3, number);
-    }
+    let rows = timed_rows(path, &table, ["NO", "SIMSEC", "COORDCENTX", "COORDCENTY"])?;
     finish_timed(
         path,
         rows,
@@ -183,6 +171,21 @@ fn gunzip(path: &Path, raw: &[u8]) -> Result<Vec<u8>, TrajectoryError> {
 }
 
 /// Frames from times, the unit scale, and the result.
+/// Every row of `table` as (id, time, x, y) from the columns named `[id, time, x, y]`.
+fn timed_rows(
+    path: &Path,
+    table: &Table<'_>,
+    names: [&str; 4],
+) -> Result<TimedRows, TrajectoryError> {
+    let columns = table.columns(path, names)?;
+    let mut rows = TimedRows::default();
+    for (number, fields) in table.rows(path) {
+        let row = Row::parse(path, number, &fields?, columns)?;
+        rows.push(row.0, row.1, row.2, row.3, number);
+    }
+    Ok(rows)
+}
+
 fn finish_timed(
     path: &Path,
     mut rows: TimedRows,
