@@ -1115,14 +1115,23 @@ fn crossing(p: Coord<f64>, a: Coord<f64>, b: Coord<f64>) -> Option<bool> {
 
 /// Location of `p` in `poly` (holes respected), O(vertices).
 pub(crate) fn polygon_location(poly: &Polygon<f64>, p: Coord<f64>) -> Location {
+    even_odd(
+        p,
+        std::iter::once(poly.exterior())
+            .chain(poly.interiors())
+            .flat_map(|ring| ring.lines().map(|l| (l.start, l.end))),
+    )
+}
+
+/// Even–odd rule over the edges `(a, b)`: [`Location::Boundary`] on an edge, else inside when
+/// a ray from `p` crosses an odd number of them (see [`crossing`]).
+fn even_odd(p: Coord<f64>, edges: impl Iterator<Item = (Coord<f64>, Coord<f64>)>) -> Location {
     let mut inside = false;
-    for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
-        for l in ring.lines() {
-            match crossing(p, l.start, l.end) {
-                None => return Location::Boundary,
-                Some(true) => inside = !inside,
-                Some(false) => {}
-            }
+    for (a, b) in edges {
+        match crossing(p, a, b) {
+            None => return Location::Boundary,
+            Some(true) => inside = !inside,
+            Some(false) => {}
         }
     }
     if inside {
@@ -1275,20 +1284,14 @@ impl WallGrid {
             return Location::Outside;
         }
         let (_, iy) = self.cell_of(p);
-        let mut inside = false;
-        for &i in &self.row_ids[self.row_start[iy] as usize..self.row_start[iy + 1] as usize] {
-            let [a, b] = self.segs[i as usize];
-            match crossing(p, a, b) {
-                None => return Location::Boundary,
-                Some(true) => inside = !inside,
-                Some(false) => {}
-            }
-        }
-        if inside {
-            Location::Inside
-        } else {
-            Location::Outside
-        }
+        let row = &self.row_ids[self.row_start[iy] as usize..self.row_start[iy + 1] as usize];
+        even_odd(
+            p,
+            row.iter().map(|&i| {
+                let [a, b] = self.segs[i as usize];
+                (a, b)
+            }),
+        )
     }
 
     /// The walls that touch or enter the closed convex polygon `poly` (counter-clockwise), into
