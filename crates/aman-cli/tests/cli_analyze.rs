@@ -93,6 +93,13 @@ fn ao300_end_to_end() {
     ] {
         assert!(out.join(f).is_file(), "{f} missing");
     }
+    // The RSET map is on PedPy's histogram grid, from the walkable area's lower-left corner
+    // (−2.25, −8.5): its first cell centre is 0.25 m in from it.
+    let rset = std::fs::read_to_string(out.join("map_rset.csv")).unwrap();
+    assert!(
+        rset.lines().nth(1).unwrap().starts_with("-2,-8.25,"),
+        "{rset:.80}"
+    );
     let areas = std::fs::read_to_string(out.join("areas.csv")).unwrap();
     assert_eq!(areas.lines().count(), 1 + 959, "one row per frame");
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();

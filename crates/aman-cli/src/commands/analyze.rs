@@ -1139,18 +1139,31 @@ fn measure_line(
     })
 }
 
-/// Venue-wide grids, row-major from the lowest row.
-pub struct Maps {
-    /// Cells along x and y.
+/// One venue-wide grid of values, row-major from the lowest row.
+pub struct MapGrid {
+    /// File stem.
+    pub stem: String,
+    /// Title of its heat map.
+    pub title: String,
+    /// CSV column name, with its unit.
+    pub unit: String,
+    /// Cells along x.
     pub nx: usize,
     /// Cells along y.
     pub ny: usize,
-    /// Lower-left corner, m.
+    /// Lower-left corner of cell (0, 0), m.
     pub origin: (f64, f64),
+    /// Values; NaN for cells outside the walkable area or without a value.
+    pub values: Vec<f64>,
+}
+
+/// The venue-wide maps: each on its own grid (PedPy's profile grid and its histogram grid
+/// differ by up to a row and a column), all with the same cell side.
+pub struct Maps {
     /// Cell side, m.
     pub cell: f64,
-    /// Named grids with their unit: (file stem, title, unit, values).
-    pub grids: Vec<(String, String, String, Vec<f64>)>,
+    /// The grids.
+    pub grids: Vec<MapGrid>,
     /// Key figures.
     pub summary: MapsSummary,
 }
@@ -1158,9 +1171,6 @@ pub struct Maps {
 impl Maps {
     fn none(cell: f64) -> Maps {
         Maps {
-            nx: 0,
-            ny: 0,
-            origin: (0.0, 0.0),
             cell,
             grids: Vec::new(),
             summary: MapsSummary::default(),
@@ -1305,63 +1315,126 @@ fn measure_maps(
             .map(|b| (b.2.0, b.2.1, b.1 as f64 / fps)),
         rset_max: rset.max().map(|m| m.0),
     };
-    let mut grids = vec![
-        (
-            "map_density".to_owned(),
-            format!("Mean {method} density per cell over all frames"),
-            "density_per_m2".to_owned(),
-            flip(&profile_grid, &rho_mean),
-        ),
-        (
-            "map_speed".to_owned(),
-            format!("Mean {method} speed per cell over all frames"),
-            "speed_m_per_s".to_owned(),
-            flip(&profile_grid, &v_mean),
-        ),
-        (
-            "map_pressure".to_owned(),
-            format!("Peak crowd pressure per cell (R = {pressure_radius} m)"),
-            "pressure_per_s2".to_owned(),
-            flip(&profile_grid, &pressure_peak),
-        ),
-    ];
-    if !pressure_feasible {
-        grids.retain(|g| g.0 != "map_pressure");
-    }
-    // The RSET map uses PedPy's histogram grid (same size, may differ by a row or column).
-    let rset_values = flip(&rset.grid, &rset.values);
-    let same_shape =
-        rset.grid.rows() == profile_grid.rows() && rset.grid.cols() == profile_grid.cols();
-    if same_shape {
-        grids.push((
-            "map_rset".to_owned(),
-            "RSET map: last time each cell was occupied".to_owned(),
-            "time_s".to_owned(),
-            rset_values,
-        ));
-    }
-    let (ox, oy) = origin(&profile_grid);
-    // Cells whose centre is not walkable (walls, obstacles) are left blank on every map.
-    let (nx, ny) = (profile_grid.cols(), profile_grid.rows());
-    for k in 0..nx * ny {
-        let centre = Vec2::new(
-            ox + ((k % nx) as f64 + 0.5) * grid,
-            oy + ((k / nx) as f64 + 0.5) * grid,
-        );
-        if !walkable.contains(centre) {
-            for g in &mut grids {
-                g.3[k] = f64::NAN;
+    // Cells that do not reach into the walkable area (inside walls and obstacles, outside the
+    // venue) are left blank; cells along a wall, partly walkable, keep their value.
+    let map = |g: &aman_analysis::profiles::ProfileGrid,
+               stem: &str,
+               title: String,
+               unit: &str,
+               values: &[f64]| {
+        let (nx, ny) = (g.cols(), g.rows());
+        let o = origin(g);
+        let mut values = flip(g, values);
+        for (v, walk) in values
+            .iter_mut()
+            .zip(walkable_cells(walkable, o, grid, nx, ny))
+        {
+            if !walk {
+                *v = f64::NAN;
             }
         }
+        MapGrid {
+            stem: stem.to_owned(),
+            title,
+            unit: unit.to_owned(),
+            nx,
+            ny,
+            origin: o,
+            values,
+        }
+    };
+    let mut grids = vec![
+        map(
+            &profile_grid,
+            "map_density",
+            format!("Mean {method} density per cell over all frames"),
+            "density_per_m2",
+            &rho_mean,
+        ),
+        map(
+            &profile_grid,
+            "map_speed",
+            format!("Mean {method} speed per cell over all frames"),
+            "speed_m_per_s",
+            &v_mean,
+        ),
+    ];
+    if pressure_feasible {
+        grids.push(map(
+            &profile_grid,
+            "map_pressure",
+            format!("Peak crowd pressure per cell (R = {pressure_radius} m)"),
+            "pressure_per_s2",
+            &pressure_peak,
+        ));
     }
+    grids.push(map(
+        &rset.grid,
+        "map_rset",
+        "RSET map: last time each cell was occupied (blank: never, or not walkable)".to_owned(),
+        "time_s",
+        &rset.values,
+    ));
     Ok(Maps {
-        nx: profile_grid.cols(),
-        ny: profile_grid.rows(),
-        origin: (ox, oy),
         cell: grid,
         grids,
         summary,
     })
+}
+
+/// For each cell of an `nx` × `ny` grid of side `cell` from `origin` (rows from the lowest):
+/// whether its centre or one of its corners (taken a hair inside the cell) lies inside
+/// `walkable`.
+///
+/// Scanlines: the walls' crossings of three horizontal lines per row of cells (near its lower
+/// and upper edge, and through the centres), sorted once per line; a point is inside when an odd number of crossings lies to its left
+/// (and none at it). O(3 ny · walls + cells · log walls), where a point-in-polygon test per
+/// cell would be O(cells · walls). Rows are done one at a time, so memory stays O(walls).
+fn walkable_cells(
+    walkable: &WalkableArea,
+    origin: (f64, f64),
+    cell: f64,
+    nx: usize,
+    ny: usize,
+) -> Vec<bool> {
+    let segments = walkable.segments();
+    let crossings = |y: f64| -> Vec<f64> {
+        let mut xs: Vec<f64> = segments
+            .iter()
+            .filter(|s| (s.a.y > y) != (s.b.y > y))
+            .map(|s| s.a.x + (y - s.a.y) * (s.b.x - s.a.x) / (s.b.y - s.a.y))
+            .collect();
+        xs.sort_by(f64::total_cmp);
+        xs
+    };
+    let inside = |xs: &[f64], x: f64| {
+        let left = xs.partition_point(|&c| c < x);
+        left % 2 == 1 && xs.get(left) != Some(&x)
+    };
+    // Corners are taken a hair inside the cell (1e-6 of its side), so a corner on a wall or on
+    // the line of a horizontal wall does not count as walkable.
+    let inset = 1e-6 * cell;
+    let mut out = Vec::with_capacity(nx * ny);
+    for iy in 0..ny {
+        let y0 = origin.1 + iy as f64 * cell;
+        let (below, centre, above) = (
+            crossings(y0 + inset),
+            crossings(y0 + 0.5 * cell),
+            crossings(y0 + cell - inset),
+        );
+        for ix in 0..nx {
+            let x0 = origin.0 + ix as f64 * cell;
+            let (a, b, c) = (x0 + inset, x0 + cell - inset, x0 + 0.5 * cell);
+            out.push(
+                inside(&centre, c)
+                    || inside(&below, a)
+                    || inside(&below, b)
+                    || inside(&above, a)
+                    || inside(&above, b),
+            );
+        }
+    }
+    out
 }
 
 /// A CSV cell: empty for NaN, shortest round-trip text otherwise.
@@ -1505,19 +1578,19 @@ fn write_csvs(
             put("line_fd.csv", fd)?;
         }
     }
-    for (stem, _, unit, values) in &maps.grids {
-        let mut s = format!("x_m,y_m,{unit}\n");
-        for (k, v) in values.iter().enumerate() {
-            let (ix, iy) = (k % maps.nx, k / maps.nx);
+    for g in &maps.grids {
+        let mut s = format!("x_m,y_m,{}\n", g.unit);
+        for (k, v) in g.values.iter().enumerate() {
+            let (ix, iy) = (k % g.nx, k / g.nx);
             let _ = writeln!(
                 s,
                 "{},{},{}",
-                num(maps.origin.0 + (ix as f64 + 0.5) * maps.cell),
-                num(maps.origin.1 + (iy as f64 + 0.5) * maps.cell),
+                num(g.origin.0 + (ix as f64 + 0.5) * maps.cell),
+                num(g.origin.1 + (iy as f64 + 0.5) * maps.cell),
                 num(*v)
             );
         }
-        put(&format!("{stem}.csv"), s)?;
+        put(&format!("{}.csv", g.stem), s)?;
     }
     if individual {
         let mut s = String::with_capacity(data.len() * 48);
@@ -1810,24 +1883,24 @@ fn plots(
         .chain(walkable.polygon().interiors())
         .map(|ring| ring.coords().map(|c| (c.x, c.y)).collect())
         .collect();
-    for (stem, title, unit, values) in &maps.grids {
+    for g in &maps.grids {
         charts.push(Chart {
-            stem: stem.clone(),
+            stem: g.stem.clone(),
             section: "maps",
             kind: ChartKind::Map(HeatMap {
-                title: title.clone(),
-                unit: match unit.as_str() {
+                title: g.title.clone(),
+                unit: match g.unit.as_str() {
                     "density_per_m2" => "density (1/m²)".to_owned(),
                     "speed_m_per_s" => "speed (m/s)".to_owned(),
                     "pressure_per_s2" => "pressure (1/s²)".to_owned(),
                     "time_s" => "time (s)".to_owned(),
                     other => other.to_owned(),
                 },
-                nx: maps.nx,
-                ny: maps.ny,
-                origin: maps.origin,
+                nx: g.nx,
+                ny: g.ny,
+                origin: g.origin,
                 cell: maps.cell,
-                values: values.clone(),
+                values: g.values.clone(),
                 outlines: outlines.clone(),
             }),
         });
@@ -1891,4 +1964,30 @@ fn print_summary(s: &Summary, out: &Path) -> std::io::Result<()> {
         total
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 4 m square with a 1 m obstacle, on a 6 × 6 grid of 1 m cells from (−1, −1): the ring
+    /// of cells outside the venue and the cell that is the obstacle are not walkable (their
+    /// corners touch the walls but none lies inside); the 15 others are.
+    #[test]
+    fn walkable_cells_by_scanlines() {
+        let area = aman_geometry::import::walkable_area_from_wkt(
+            "POLYGON ((0 0, 4 0, 4 4, 0 4, 0 0), (1 1, 2 1, 2 2, 1 2, 1 1))",
+            "test",
+        )
+        .unwrap();
+        let cells = walkable_cells(&area, (-1.0, -1.0), 1.0, 6, 6);
+        let at = |ix: usize, iy: usize| cells[iy * 6 + ix];
+        assert_eq!(cells.iter().filter(|&&w| w).count(), 15);
+        assert!(!at(2, 2), "the obstacle");
+        assert!(at(1, 1) && at(4, 4) && at(3, 2));
+        assert!((0..6).all(|k| !at(0, k) && !at(5, k) && !at(k, 0) && !at(k, 5)));
+        // A cell half in the venue keeps its value: grid shifted by half a cell.
+        let shifted = walkable_cells(&area, (-0.5, -0.5), 1.0, 5, 5);
+        assert!(shifted[0], "cell from (−0.5, −0.5) reaches into the venue");
+    }
 }
