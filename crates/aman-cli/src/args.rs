@@ -23,6 +23,40 @@ pub enum Command {
     /// Analyse trajectories (recorded or simulated): density, speed, flow, level of service,
     /// crowd pressure; CSV, JSON, plots and report.html.
     Analyze(Box<AnalyzeArgs>),
+    /// Measure simulator throughput on a reference scenario (agent-steps per second, evacuation
+    /// times, memory per agent), to compare with JuPedSim (`scripts/bench-sim`).
+    Bench(BenchArgs),
+}
+
+/// `aman bench`
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  aman bench room-evacuation --agents 10000 --steps 1000
+  aman bench room-evacuation --agents 2000 --steps 0
+  aman bench setup scenarios/event-entrance-evacuation/scenario.toml
+
+The scenario is shared/bench/room-evacuation.md; scripts/bench-sim runs it side by side with JuPedSim.")]
+pub struct BenchArgs {
+    /// What to measure: `room-evacuation` (the reference scenario) or `setup SCENARIO` (time to
+    /// load a scenario and compute its routing fields).
+    pub what: String,
+    /// The scenario file, for `setup`.
+    pub scenario: Option<PathBuf>,
+    /// Agents in the room, for `room-evacuation`.
+    #[arg(long, default_value_t = 10_000)]
+    pub agents: usize,
+    /// Steps to time; 0 runs until the room is empty and prints evacuation times.
+    #[arg(long, default_value_t = 1000)]
+    pub steps: u64,
+    /// Time step, seconds.
+    #[arg(long, default_value_t = 0.01)]
+    pub dt: f64,
+    /// Pedestrian model: collision_free_speed or social_force (default parameters).
+    #[arg(long, default_value = "collision_free_speed")]
+    pub model: String,
+    /// Worker threads. Default: all cores.
+    #[arg(long)]
+    pub threads: Option<usize>,
 }
 
 /// `aman simulate`

@@ -72,6 +72,7 @@ fn main() -> ExitCode {
         args::Command::Simulate(a) => commands::simulate::run(&a),
         args::Command::Check(a) => commands::check::run(&a),
         args::Command::Analyze(a) => commands::analyze::run(&a),
+        args::Command::Bench(a) => commands::bench::run(&a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

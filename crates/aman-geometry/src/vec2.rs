@@ -30,10 +30,11 @@ impl Vec2 {
     pub fn cross(self, o: Vec2) -> f64 {
         self.x * o.y - self.y * o.x
     }
-    /// Euclidean norm.
+    /// Euclidean norm, `√(x² + y²)` (no overflow guard: coordinates are metres, far below
+    /// 1e150, and `hypot` costs several times more in the simulator's inner loops).
     #[inline]
     pub fn norm(self) -> f64 {
-        self.x.hypot(self.y)
+        (self.x * self.x + self.y * self.y).sqrt()
     }
     /// Squared Euclidean norm.
     #[inline]

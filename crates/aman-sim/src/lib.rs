@@ -15,6 +15,7 @@
 #![forbid(unsafe_code)]
 
 mod agents;
+pub mod benchmark;
 mod error;
 mod journey;
 pub mod neighbours;

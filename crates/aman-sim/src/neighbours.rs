@@ -1,27 +1,44 @@
 //! Uniform-grid neighbour search for moving agents: a counting sort by cell every step into
 //! reused buffers (no allocation once warmed up).
+//!
+//! Besides the agent slots in cell order, the grid keeps a copy of their positions and radii in
+//! that order, struct-of-arrays: a query walks three contiguous runs of memory (one per row of
+//! the 3 × 3 cells around the point) instead of gathering from all over the agent arrays, which
+//! keeps the models' inner loops in cache and lets the compiler vectorise them.
 
 use aman_geometry::Vec2;
 
-/// Agents binned into square cells of side `cell`; a query visits the 3 × 3 cells around a point,
-/// so every agent within `cell` metres of it is found.
+/// Cells per reach: a query visits the (2·SUB + 1)² cells around a point. Two cells per reach
+/// cover (5/2)² reach² instead of 3² reach² with one: 30 % fewer candidates to test.
+const SUB: usize = 2;
+
+/// Agents binned into square cells of side `reach / 2`; a query visits the 5 × 5 cells around a
+/// point, so every agent within `reach` metres of it is found.
 #[derive(Debug, Clone, Default)]
 pub struct NeighbourGrid {
     origin: Vec2,
+    reach: f64,
     cell: f64,
     nx: usize,
     ny: usize,
     start: Vec<u32>,
     sorted: Vec<u32>,
+    xs: Vec<f64>,
+    ys: Vec<f64>,
+    rs: Vec<f64>,
     cell_of: Vec<u32>,
     fill: Vec<u32>,
 }
 
 impl NeighbourGrid {
-    /// Rebuilds the grid over the box `lo..hi` with cells of side `cell` (metres) for the given
-    /// positions. Positions outside the box are clamped into the border cells.
-    pub fn rebuild(&mut self, lo: Vec2, hi: Vec2, cell: f64, positions: &[Vec2]) {
+    /// Rebuilds the grid over the box `lo..hi` for queries of radius `reach` (metres) over the
+    /// given positions and radii (one per agent slot, same length). Positions outside the box
+    /// are clamped into the border cells. Within a cell, agents keep their slot order.
+    pub fn rebuild(&mut self, lo: Vec2, hi: Vec2, reach: f64, positions: &[Vec2], radii: &[f64]) {
+        debug_assert_eq!(positions.len(), radii.len());
         self.origin = lo;
+        self.reach = reach;
+        let cell = reach / SUB as f64;
         self.cell = cell;
         self.nx = (((hi.x - lo.x) / cell).ceil() as usize).max(1);
         self.ny = (((hi.y - lo.y) / cell).ceil() as usize).max(1);
@@ -37,8 +54,9 @@ impl NeighbourGrid {
         for c in 0..ncell {
             self.start[c + 1] += self.start[c];
         }
+        let n = positions.len();
         self.sorted.clear();
-        self.sorted.resize(positions.len(), 0);
+        self.sorted.resize(n, 0);
         // stable counting sort: agents of a cell stay in slot order
         self.fill.clear();
         self.fill.extend_from_slice(&self.start[..ncell]);
@@ -46,6 +64,15 @@ impl NeighbourGrid {
             let k = &mut self.fill[c as usize];
             self.sorted[*k as usize] = i as u32;
             *k += 1;
+        }
+        self.xs.clear();
+        self.ys.clear();
+        self.rs.clear();
+        for &s in &self.sorted {
+            let p = positions[s as usize];
+            self.xs.push(p.x);
+            self.ys.push(p.y);
+            self.rs.push(radii[s as usize]);
         }
     }
 
@@ -59,9 +86,36 @@ impl NeighbourGrid {
         self.sorted.is_empty()
     }
 
-    /// Side of the cells, metres (0 before the first rebuild).
-    pub fn cell_size(&self) -> f64 {
-        self.cell
+    /// Radius of the queries, metres: every agent within it of a point is found (0 before the
+    /// first rebuild).
+    pub fn reach(&self) -> f64 {
+        self.reach
+    }
+
+    /// Agent slots in cell order (row by row of cells, slot order within a cell): position `k`
+    /// of [`NeighbourGrid::xs`], [`NeighbourGrid::ys`] and [`NeighbourGrid::radii`] belongs to
+    /// agent slot `sorted()[k]`. Visiting agents in this order visits them cell by cell.
+    #[inline]
+    pub fn sorted(&self) -> &[u32] {
+        &self.sorted
+    }
+
+    /// x coordinates (m) in cell order.
+    #[inline]
+    pub fn xs(&self) -> &[f64] {
+        &self.xs
+    }
+
+    /// y coordinates (m) in cell order.
+    #[inline]
+    pub fn ys(&self) -> &[f64] {
+        &self.ys
+    }
+
+    /// Radii (m) in cell order.
+    #[inline]
+    pub fn radii(&self) -> &[f64] {
+        &self.rs
     }
 
     #[inline]
@@ -77,17 +131,33 @@ impl NeighbourGrid {
         j * self.nx + i
     }
 
-    /// Calls `f(k)` for every agent slot `k` in the 3 × 3 cells around `p` (including the agent
-    /// at `p` itself, if any), in a fixed order.
+    /// The runs of cell-order positions `a..b` covering the 5 × 5 cells around `p`: one run
+    /// per row of cells (up to five; unused runs are empty), in a fixed order. Every agent
+    /// within [`NeighbourGrid::reach`] of `p` lies in them.
+    #[inline]
+    pub fn runs_near(&self, p: Vec2) -> [(usize, usize); 2 * SUB + 1] {
+        let mut runs = [(0, 0); 2 * SUB + 1];
+        if self.sorted.is_empty() {
+            return runs;
+        }
+        let (i, j) = self.cell_coords(p);
+        let (i0, i1) = (i.saturating_sub(SUB), (i + SUB).min(self.nx - 1));
+        let (j0, j1) = (j.saturating_sub(SUB), (j + SUB).min(self.ny - 1));
+        for (r, jj) in (j0..=j1).enumerate() {
+            let row = jj * self.nx;
+            runs[r] = (
+                self.start[row + i0] as usize,
+                self.start[row + i1 + 1] as usize,
+            );
+        }
+        runs
+    }
+
+    /// Calls `f(k)` for every agent slot `k` in the 5 × 5 cells around `p` (every agent within
+    /// the reach, the one at `p` itself included), in a fixed order.
     #[inline]
     pub fn for_each_near(&self, p: Vec2, mut f: impl FnMut(usize)) {
-        let (i, j) = self.cell_coords(p);
-        let (i0, i1) = (i.saturating_sub(1), (i + 1).min(self.nx - 1));
-        let (j0, j1) = (j.saturating_sub(1), (j + 1).min(self.ny - 1));
-        for jj in j0..=j1 {
-            let row = jj * self.nx;
-            let a = self.start[row + i0] as usize;
-            let b = self.start[row + i1 + 1] as usize;
+        for (a, b) in self.runs_near(p) {
             for &k in &self.sorted[a..b] {
                 f(k as usize);
             }
@@ -100,12 +170,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn finds_every_agent_within_one_cell_size() {
+    fn finds_every_agent_within_reach() {
         let pts: Vec<Vec2> = (0..400)
             .map(|k| Vec2::new((k * 37 % 101) as f64 * 0.1, (k * 53 % 97) as f64 * 0.1))
             .collect();
+        let radii: Vec<f64> = (0..400).map(|k| 0.1 + k as f64 * 1e-3).collect();
         let mut g = NeighbourGrid::default();
-        g.rebuild(Vec2::ZERO, Vec2::new(10.0, 10.0), 1.5, &pts);
+        g.rebuild(Vec2::ZERO, Vec2::new(10.0, 10.0), 1.5, &pts, &radii);
         for (a, &p) in pts.iter().enumerate() {
             let mut found = vec![false; pts.len()];
             g.for_each_near(p, |k| found[k] = true);
@@ -115,6 +186,18 @@ mod tests {
                     assert!(found[b], "{a} misses {b}");
                 }
             }
+            // the cell-order copies belong to the slots they are listed for
+            for (s, e) in g.runs_near(p) {
+                for k in s..e {
+                    let slot = g.sorted()[k] as usize;
+                    assert_eq!((g.xs()[k], g.ys()[k]), (pts[slot].x, pts[slot].y));
+                    assert_eq!(g.radii()[k], radii[slot]);
+                }
+            }
         }
+        // every slot once, cell by cell
+        let mut seen = g.sorted().to_vec();
+        seen.sort_unstable();
+        assert_eq!(seen, (0..400).collect::<Vec<u32>>());
     }
 }

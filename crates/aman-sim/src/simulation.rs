@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use crate::agents::BLOCKED_RADIUS;
 use crate::neighbours::NeighbourGrid;
-use crate::operational::{Kinematics, Model, OperationalModel, StepContext};
+use crate::operational::{Kinematics, Model, OperationalModel, Scratch, StepContext};
 use crate::routing::{RoutingField, RoutingGrid, RoutingParams};
 use crate::{
     AgentId, AgentSpec, Agents, Journey, JourneyId, SimError, Stage, StageId, StageKind, rng,
@@ -123,6 +123,8 @@ pub struct Simulation {
     agents: Agents,
     desired: Vec<Vec2>,
     next: Vec<Kinematics>,
+    /// `next` in the neighbour grid's cell order, as the operational pass computes it.
+    next_sorted: Vec<Kinematics>,
     keep: Vec<bool>,
     neighbours: NeighbourGrid,
     pending: Vec<(f64, AgentSpec)>,
@@ -345,6 +347,7 @@ impl Simulation {
             agents: Agents::default(),
             desired: Vec::new(),
             next: Vec::new(),
+            next_sorted: Vec::new(),
             keep: Vec::new(),
             neighbours: NeighbourGrid::default(),
             pending: Vec::new(),
@@ -620,7 +623,7 @@ impl Simulation {
                     self.agents.position[j].distance(spec.position)
                         > self.agents.radius[j] + spec.radius
                 };
-                let free = if indexed > 0 && rmax + spec.radius + 0.1 <= self.neighbours.cell_size()
+                let free = if indexed > 0 && rmax + spec.radius + 0.1 <= self.neighbours.reach()
                 {
                     let mut ok = true;
                     self.neighbours
@@ -702,8 +705,13 @@ impl Simulation {
             self.walls = WallIndex::new(self.area.segments(), 2.0, self.wall_margin);
         }
         let (lo, hi) = self.area.bounds();
-        self.neighbours
-            .rebuild(lo, hi, cutoff, &self.agents.position);
+        self.neighbours.rebuild(
+            lo,
+            hi,
+            cutoff,
+            &self.agents.position,
+            &self.agents.radius,
+        );
         let t2 = Instant::now();
         // tactical: desired directions
         let n = self.agents.len();
@@ -758,6 +766,7 @@ impl Simulation {
         let t3 = Instant::now();
         // operational: every agent from the frozen current generation
         self.next.resize(n, Kinematics::default());
+        self.next_sorted.resize(n, Kinematics::default());
         {
             let ctx = StepContext {
                 agents: &self.agents,
@@ -767,9 +776,13 @@ impl Simulation {
                 dt: self.config.dt,
                 cutoff,
             };
+            let out = &mut self.next_sorted;
             match &self.config.model {
-                Model::CollisionFreeSpeed(m) => operational_pass(m, &ctx, &mut self.next),
-                Model::SocialForce(m) => operational_pass(m, &ctx, &mut self.next),
+                Model::CollisionFreeSpeed(m) => operational_pass(m, &ctx, out),
+                Model::SocialForce(m) => operational_pass(m, &ctx, out),
+            }
+            for (k, &i) in self.neighbours.sorted().iter().enumerate() {
+                self.next[i as usize] = self.next_sorted[k];
             }
         }
         let t4 = Instant::now();
@@ -810,19 +823,29 @@ impl Simulation {
             }
         }
         let a = &mut self.agents;
-        for (i, k) in self.next.iter().enumerate() {
-            a.walked[i] += k.position.distance(a.position[i]);
-            let wants = now >= a.moves_from[i] && self.desired[i] != Vec2::ZERO;
-            if !wants || k.position.distance(a.anchor[i]) > BLOCKED_RADIUS {
-                a.anchor[i] = k.position;
-                a.blocked_for[i] = 0.0;
-            } else {
-                a.blocked_for[i] += dt;
-            }
-            a.position[i] = k.position;
-            a.velocity[i] = k.velocity;
-            a.orientation[i] = k.orientation;
-        }
+        let (next, desired) = (&self.next, &self.desired);
+        (
+            (&mut a.position, &mut a.velocity, &mut a.orientation),
+            (&mut a.walked, &mut a.anchor, &mut a.blocked_for),
+            (next, desired, &a.moves_from),
+        )
+            .into_par_iter()
+            .with_min_len(4096)
+            .for_each(
+                |((pos, vel, ori), (walked, anchor, blocked), (k, desired, moves_from))| {
+                    *walked += k.position.distance(*pos);
+                    let wants = now >= *moves_from && *desired != Vec2::ZERO;
+                    if !wants || k.position.distance(*anchor) > BLOCKED_RADIUS {
+                        *anchor = k.position;
+                        *blocked = 0.0;
+                    } else {
+                        *blocked += dt;
+                    }
+                    *pos = k.position;
+                    *vel = k.velocity;
+                    *ori = k.orientation;
+                },
+            );
         self.iteration += 1;
         self.time = self.iteration as f64 * dt;
         let t5 = Instant::now();
@@ -913,12 +936,17 @@ impl Simulation {
     }
 }
 
-fn operational_pass<M: OperationalModel>(m: &M, ctx: &StepContext<'_>, next: &mut [Kinematics]) {
-    next.par_iter_mut()
+/// Runs the model for every agent, visiting them in the neighbour grid's cell order (so that
+/// consecutive agents share neighbours in cache): `out[k]` is the next state of agent slot
+/// `ctx.neighbours.sorted()[k]`.
+fn operational_pass<M: OperationalModel>(m: &M, ctx: &StepContext<'_>, out: &mut [Kinematics]) {
+    let order = ctx.neighbours.sorted();
+    out.par_iter_mut()
         .enumerate()
         .with_min_len(256)
-        .for_each(|(i, k)| {
-            *k = if ctx.desired[i] == Vec2::ZERO {
+        .for_each_init(Scratch::default, |scratch, (k, o)| {
+            let i = order[k] as usize;
+            *o = if ctx.desired[i] == Vec2::ZERO {
                 // standing (pre-movement, no open target, lost): the same for every model
                 let a = ctx.agents;
                 Kinematics {
@@ -927,7 +955,7 @@ fn operational_pass<M: OperationalModel>(m: &M, ctx: &StepContext<'_>, next: &mu
                     orientation: a.orientation[i],
                 }
             } else {
-                m.next_state(ctx, i)
+                m.next_state(ctx, i, scratch)
             }
         });
 }

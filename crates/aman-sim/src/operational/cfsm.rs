@@ -26,13 +26,10 @@
 use aman_geometry::Vec2;
 
 use super::{
-    Kinematics, OperationalModel, StepContext, check_range, for_each_visible_neighbour,
-    for_each_wall_point,
+    Kinematics, OperationalModel, Scratch, StepContext, check_range, exp, for_each_wall_point,
+    wall_between,
 };
 use crate::{Agents, SimError};
-
-/// Visible neighbours kept per agent for the spacing pass without a second grid search.
-const NEAR_BUFFER: usize = 160;
 
 /// Parameters of the Collision-Free Speed Model shared by all agents (JuPedSim 1.4.2 defaults).
 /// Per-agent parameters (desired speed v0, time gap T, radius r) live with the agents.
@@ -110,41 +107,85 @@ impl OperationalModel for CollisionFreeSpeedModel {
             .max(1.0)
     }
 
-    fn next_state(&self, ctx: &StepContext<'_>, i: usize) -> Kinematics {
+    fn next_state(&self, ctx: &StepContext<'_>, i: usize, scratch: &mut Scratch) -> Kinematics {
         let a = ctx.agents;
         let x = a.position[i];
         let r = a.radius[i];
         let e0 = ctx.desired[i];
         let near_walls = ctx.walls.near(x);
+        let g = ctx.neighbours;
+        let (gx, gy, gr) = (g.xs(), g.ys(), g.radii());
+        let cutoff2 = ctx.cutoff * ctx.cutoff;
+        let strength = self.strength_neighbor_repulsion;
+        let range = self.range_neighbor_repulsion;
         // direction: desired + neighbour and wall repulsion (Tordeux et al. 2016, direction
-        // model). The visible neighbours are kept in a stack buffer so that the spacing pass
-        // neither searches the grid nor tests the walls again (a second search only if more
-        // than NEAR_BUFFER neighbours are visible).
-        let mut near = [(Vec2::ZERO, 0.0f64, 0.0f64); NEAR_BUFFER];
-        let mut count = 0usize;
-        let mut overflow = false;
-        let mut dir = e0;
-        // (an agent at the very same point is skipped: it is neither ahead nor behind, and
-        // counting it would block both agents for good)
-        for_each_visible_neighbour(ctx, i, near_walls, |j, d, dist2| {
-            let dist = dist2.sqrt();
-            let l = r + a.radius[j];
-            let mag = self.strength_neighbor_repulsion
-                * ((l - dist) / self.range_neighbor_repulsion).exp();
-            dir -= d * (mag / dist);
-            if count < NEAR_BUFFER {
-                near[count] = (d, dist, l);
-                count += 1;
+        // model). The visible neighbours are kept in `scratch` so that the spacing pass
+        // neither searches the grid nor tests the walls again. An agent at the very same
+        // point (and the agent itself) is skipped: it is neither ahead nor behind, and counting
+        // it would block both agents for good.
+        // Three passes over the neighbours: gather the visible ones (branchy), the repulsion
+        // factor of each (independent iterations: pipelined, vectorisable), then the sum in
+        // the fixed gather order.
+        let runs = g.runs_near(x);
+        let total: usize = runs.iter().map(|(s, e)| e - s).sum();
+        scratch.reserve_len(total);
+        let (bx, by, bd, bl) = (
+            &mut scratch.dx[..total],
+            &mut scratch.dy[..total],
+            &mut scratch.dist[..total],
+            &mut scratch.l[..total],
+        );
+        let mut m = 0usize;
+        for (s, e) in runs {
+            if near_walls.is_empty() {
+                // branch-free compaction: every candidate is written at slot m, and m moves
+                // on only for those within the cut-off
+                for k in s..e {
+                    let (dx, dy) = (gx[k] - x.x, gy[k] - x.y);
+                    let dist2 = dx * dx + dy * dy;
+                    bx[m] = dx;
+                    by[m] = dy;
+                    bd[m] = dist2;
+                    bl[m] = r + gr[k];
+                    m += usize::from(dist2 <= cutoff2 && dist2 != 0.0);
+                }
             } else {
-                overflow = true;
+                for k in s..e {
+                    let (dx, dy) = (gx[k] - x.x, gy[k] - x.y);
+                    let dist2 = dx * dx + dy * dy;
+                    if dist2 > cutoff2
+                        || dist2 == 0.0
+                        || wall_between(ctx.walls, near_walls, x, Vec2::new(gx[k], gy[k]))
+                    {
+                        continue;
+                    }
+                    bx[m] = dx;
+                    by[m] = dy;
+                    bd[m] = dist2;
+                    bl[m] = r + gr[k];
+                    m += 1;
+                }
             }
-        });
+        }
+        let inv_range = 1.0 / range;
+        repulsion_factors(
+            &mut scratch.dist[..m],
+            &scratch.l[..m],
+            &mut scratch.f[..m],
+            strength,
+            inv_range,
+        );
+        let mut dir = e0;
+        for ((dx, dy), f) in scratch.dx[..m].iter().zip(&scratch.dy[..m]).zip(&scratch.f[..m]) {
+            dir.x -= dx * f;
+            dir.y -= dy * f;
+        }
         for_each_wall_point(ctx.walls, near_walls, x, |p| {
             let d = p - x;
             let dist = d.norm();
             if dist > 0.0 {
                 let mag = self.strength_geometry_repulsion
-                    * ((r - dist) / self.range_geometry_repulsion).exp();
+                    * exp((r - dist) / self.range_geometry_repulsion);
                 dir -= d * (mag / dist);
             }
         });
@@ -154,21 +195,14 @@ impl OperationalModel for CollisionFreeSpeedModel {
         }
         // spacing to the nearest neighbour ahead, in the corridor of width 2l (speed model)
         let left = e.perp();
-        let ahead = |d: Vec2, l: f64| e.dot(d) >= 0.0 && left.dot(d).abs() <= l;
         let mut spacing = f64::MAX;
-        if !overflow {
-            for &(d, dist, l) in &near[..count] {
-                if ahead(d, l) {
-                    spacing = spacing.min(dist - l);
-                }
+        for k in 0..m {
+            let (dx, dy, l) = (scratch.dx[k], scratch.dy[k], scratch.l[k]);
+            let ahead = e.x * dx + e.y * dy >= 0.0;
+            let in_corridor = (left.x * dx + left.y * dy).abs() <= l;
+            if ahead && in_corridor {
+                spacing = spacing.min(scratch.dist[k] - l);
             }
-        } else {
-            for_each_visible_neighbour(ctx, i, near_walls, |j, d, dist2| {
-                let l = r + a.radius[j];
-                if ahead(d, l) {
-                    spacing = spacing.min(dist2.sqrt() - l);
-                }
-            });
         }
         let speed = (spacing / a.time_gap[i]).max(0.0).min(a.desired_speed[i]);
         let v = e * speed;
@@ -177,5 +211,18 @@ impl OperationalModel for CollisionFreeSpeedModel {
             velocity: v,
             orientation: e,
         }
+    }
+}
+
+/// For each visible neighbour: `dist ← √dist²` and `f = a·exp((l − dist)/D) / dist`, the
+/// magnitude of the repulsion per metre of offset. Independent lanes, so it vectorises.
+#[inline(never)]
+fn repulsion_factors(dist: &mut [f64], l: &[f64], f: &mut [f64], a: f64, inv_range: f64) {
+    let n = dist.len().min(l.len()).min(f.len());
+    let (dist, l, f) = (&mut dist[..n], &l[..n], &mut f[..n]);
+    for k in 0..n {
+        let d = dist[k].sqrt();
+        dist[k] = d;
+        f[k] = a * exp((l[k] - d) * inv_range) / d;
     }
 }

@@ -27,8 +27,8 @@
 //! `A·e^{-10}` ≈ 0.09 N) are dropped.
 
 use super::{
-    Kinematics, OperationalModel, StepContext, check_range, for_each_visible_neighbour,
-    for_each_wall_point,
+    Kinematics, OperationalModel, Scratch, StepContext, check_range, exp,
+    for_each_visible_neighbour, for_each_wall_point,
 };
 use crate::{Agents, SimError};
 
@@ -137,7 +137,7 @@ impl OperationalModel for SocialForceModel {
         (2.0 * rmax + 10.0 * self.range).max(0.5)
     }
 
-    fn next_state(&self, ctx: &StepContext<'_>, i: usize) -> Kinematics {
+    fn next_state(&self, ctx: &StepContext<'_>, i: usize, _scratch: &mut Scratch) -> Kinematics {
         let a = ctx.agents;
         let x = a.position[i];
         let v = a.velocity[i];
@@ -155,7 +155,7 @@ impl OperationalModel for SocialForceModel {
             let rij = r + a.radius[j];
             let overlap = (rij - d).max(0.0);
             let mut f =
-                n * (self.strength * ((rij - d) / self.range).exp() + self.body_force * overlap);
+                n * (self.strength * exp((rij - d) / self.range) + self.body_force * overlap);
             if overlap > 0.0 {
                 let t = n.perp();
                 let dvt = (a.velocity[j] - v).dot(t);
@@ -174,7 +174,7 @@ impl OperationalModel for SocialForceModel {
             }
             let n = diff * (1.0 / d);
             let overlap = (r - d).max(0.0);
-            force += n * (self.strength * ((r - d) / self.range).exp() + self.body_force * overlap);
+            force += n * (self.strength * exp((r - d) / self.range) + self.body_force * overlap);
             if overlap > 0.0 {
                 let t = n.perp();
                 let vt = v.dot(t);
