@@ -18,11 +18,12 @@ const SUB: usize = 2;
 pub struct NeighbourGrid {
     origin: Vec2,
     reach: f64,
-    cell: f64,
+    inv_cell: f64,
     nx: usize,
     ny: usize,
     start: Vec<u32>,
     sorted: Vec<u32>,
+    rank: Vec<u32>,
     xs: Vec<f64>,
     ys: Vec<f64>,
     rs: Vec<f64>,
@@ -39,7 +40,7 @@ impl NeighbourGrid {
         self.origin = lo;
         self.reach = reach;
         let cell = reach / SUB as f64;
-        self.cell = cell;
+        self.inv_cell = 1.0 / cell;
         self.nx = (((hi.x - lo.x) / cell).ceil() as usize).max(1);
         self.ny = (((hi.y - lo.y) / cell).ceil() as usize).max(1);
         let ncell = self.nx * self.ny;
@@ -55,24 +56,23 @@ impl NeighbourGrid {
             self.start[c + 1] += self.start[c];
         }
         let n = positions.len();
-        self.sorted.clear();
         self.sorted.resize(n, 0);
+        self.rank.resize(n, 0);
+        self.xs.resize(n, 0.0);
+        self.ys.resize(n, 0.0);
+        self.rs.resize(n, 0.0);
         // stable counting sort: agents of a cell stay in slot order
         self.fill.clear();
         self.fill.extend_from_slice(&self.start[..ncell]);
         for (i, &c) in self.cell_of.iter().enumerate() {
             let k = &mut self.fill[c as usize];
-            self.sorted[*k as usize] = i as u32;
+            let at = *k as usize;
             *k += 1;
-        }
-        self.xs.clear();
-        self.ys.clear();
-        self.rs.clear();
-        for &s in &self.sorted {
-            let p = positions[s as usize];
-            self.xs.push(p.x);
-            self.ys.push(p.y);
-            self.rs.push(radii[s as usize]);
+            self.sorted[at] = i as u32;
+            self.rank[i] = at as u32;
+            self.xs[at] = positions[i].x;
+            self.ys[at] = positions[i].y;
+            self.rs[at] = radii[i];
         }
     }
 
@@ -100,6 +100,12 @@ impl NeighbourGrid {
         &self.sorted
     }
 
+    /// Inverse of [`NeighbourGrid::sorted`]: the cell-order position of each agent slot.
+    #[inline]
+    pub fn rank(&self) -> &[u32] {
+        &self.rank
+    }
+
     /// x coordinates (m) in cell order.
     #[inline]
     pub fn xs(&self) -> &[f64] {
@@ -120,8 +126,8 @@ impl NeighbourGrid {
 
     #[inline]
     fn cell_coords(&self, p: Vec2) -> (usize, usize) {
-        let fx = ((p.x - self.origin.x) / self.cell).max(0.0) as usize;
-        let fy = ((p.y - self.origin.y) / self.cell).max(0.0) as usize;
+        let fx = ((p.x - self.origin.x) * self.inv_cell).max(0.0) as usize;
+        let fy = ((p.y - self.origin.y) * self.inv_cell).max(0.0) as usize;
         (fx.min(self.nx - 1), fy.min(self.ny - 1))
     }
 
@@ -192,6 +198,7 @@ mod tests {
                     let slot = g.sorted()[k] as usize;
                     assert_eq!((g.xs()[k], g.ys()[k]), (pts[slot].x, pts[slot].y));
                     assert_eq!(g.radii()[k], radii[slot]);
+                    assert_eq!(g.rank()[slot] as usize, k);
                 }
             }
         }

@@ -91,9 +91,8 @@ pub struct StepCounters {
     pub strategic: Duration,
     /// Neighbour grid rebuild.
     pub neighbours: Duration,
-    /// Desired directions from routing fields.
-    pub tactical: Duration,
-    /// The pedestrian model.
+    /// Desired directions from routing fields, and the pedestrian model (one pass over the
+    /// agents in cell order).
     pub operational: Duration,
     /// Wall constraint, line crossings, swap.
     pub movement: Duration,
@@ -125,6 +124,8 @@ pub struct Simulation {
     next: Vec<Kinematics>,
     /// `next` in the neighbour grid's cell order, as the operational pass computes it.
     next_sorted: Vec<Kinematics>,
+    /// `desired` in the neighbour grid's cell order, as the operational pass computes it.
+    desired_sorted: Vec<Vec2>,
     keep: Vec<bool>,
     neighbours: NeighbourGrid,
     pending: Vec<(f64, AgentSpec)>,
@@ -348,6 +349,7 @@ impl Simulation {
             desired: Vec::new(),
             next: Vec::new(),
             next_sorted: Vec::new(),
+            desired_sorted: Vec::new(),
             keep: Vec::new(),
             neighbours: NeighbourGrid::default(),
             pending: Vec::new(),
@@ -713,76 +715,34 @@ impl Simulation {
             &self.agents.radius,
         );
         let t2 = Instant::now();
-        // tactical: desired directions
         let n = self.agents.len();
         self.desired.resize(n, Vec2::ZERO);
-        {
-            let agents = &self.agents;
-            let fields = &self.fields;
-            let anchors = &self.stage_anchor;
-            let grid = &self.grid;
-            let open = &self.stage_open;
-            let seed = self.config.seed;
-            let tb = self.config.blocked_time;
-            self.desired
-                .par_iter_mut()
-                .enumerate()
-                .with_min_len(1024)
-                .for_each(|(i, d)| {
-                    let target = agents.target[i];
-                    if now < agents.moves_from[i] || !open[target.0 as usize] {
-                        *d = Vec2::ZERO;
-                        return;
-                    }
-                    let p = agents.position[i];
-                    let field = &fields[target.0 as usize];
-                    let mut dir = field.direction(grid, p);
-                    if dir == Vec2::ZERO {
-                        if field.distance(grid, p).is_infinite() {
-                            // lost: the target cannot be reached from here; stand, and the
-                            // strategic pass chooses again next step
-                            *d = Vec2::ZERO;
-                            return;
-                        }
-                        // at the target's edge (its cells have no gradient): head into it
-                        dir = (anchors[target.0 as usize] - p).normalized();
-                        if dir == Vec2::ZERO {
-                            dir = agents.orientation[i];
-                        }
-                    }
-                    let blocked = agents.blocked_for[i];
-                    if blocked > tb {
-                        // side step to break a stand-off: a fresh random angle each blocked period
-                        let episode = (blocked / tb) as u64;
-                        let u = rng::uniform(seed, agents.id[i].0, episode);
-                        let angle = (if u < 0.5 { 1.0 } else { -1.0 })
-                            * (0.25 + (u * 2.0).fract() * 0.35)
-                            * std::f64::consts::PI;
-                        dir = dir.rotated(angle);
-                    }
-                    *d = dir;
-                });
-        }
-        let t3 = Instant::now();
+        self.desired_sorted.resize(n, Vec2::ZERO);
         // operational: every agent from the frozen current generation
         self.next.resize(n, Kinematics::default());
         self.next_sorted.resize(n, Kinematics::default());
         {
             let ctx = StepContext {
                 agents: &self.agents,
-                desired: &self.desired,
                 neighbours: &self.neighbours,
                 walls: &self.walls,
                 dt: self.config.dt,
                 cutoff,
             };
-            let out = &mut self.next_sorted;
+            let tactical = Tactical {
+                agents: &self.agents,
+                fields: &self.fields,
+                anchors: &self.stage_anchor,
+                grid: &self.grid,
+                open: &self.stage_open,
+                seed: self.config.seed,
+                blocked_time: self.config.blocked_time,
+                now,
+            };
+            let out = (&mut self.next_sorted[..], &mut self.desired_sorted[..]);
             match &self.config.model {
-                Model::CollisionFreeSpeed(m) => operational_pass(m, &ctx, out),
-                Model::SocialForce(m) => operational_pass(m, &ctx, out),
-            }
-            for (k, &i) in self.neighbours.sorted().iter().enumerate() {
-                self.next[i as usize] = self.next_sorted[k];
+                Model::CollisionFreeSpeed(m) => operational_pass(m, &ctx, &tactical, out),
+                Model::SocialForce(m) => operational_pass(m, &ctx, &tactical, out),
             }
         }
         let t4 = Instant::now();
@@ -790,11 +750,14 @@ impl Simulation {
         {
             let walls = &self.walls;
             let agents = &self.agents;
+            let (rank, sorted) = (self.neighbours.rank(), &self.next_sorted);
             self.next
                 .par_iter_mut()
                 .enumerate()
                 .with_min_len(1024)
                 .for_each(|(i, k)| {
+                    // back from cell order to slot order (a gather, so it runs in parallel)
+                    *k = sorted[rank[i] as usize];
                     let clearance = 0.1 * agents.radius[i];
                     let (pos, ok) = constrain(walls, agents.position[i], k.position, clearance);
                     if !ok {
@@ -823,16 +786,21 @@ impl Simulation {
             }
         }
         let a = &mut self.agents;
-        let (next, desired) = (&self.next, &self.desired);
+        let (next, rank, desired_sorted) = (
+            &self.next,
+            self.neighbours.rank(),
+            &self.desired_sorted,
+        );
         (
             (&mut a.position, &mut a.velocity, &mut a.orientation),
             (&mut a.walked, &mut a.anchor, &mut a.blocked_for),
-            (next, desired, &a.moves_from),
+            (next, &mut self.desired, &a.moves_from, rank),
         )
             .into_par_iter()
             .with_min_len(4096)
             .for_each(
-                |((pos, vel, ori), (walked, anchor, blocked), (k, desired, moves_from))| {
+                |((pos, vel, ori), (walked, anchor, blocked), (k, desired, moves_from, rank))| {
+                    *desired = desired_sorted[*rank as usize];
                     *walked += k.position.distance(*pos);
                     let wants = now >= *moves_from && *desired != Vec2::ZERO;
                     if !wants || k.position.distance(*anchor) > BLOCKED_RADIUS {
@@ -852,8 +820,7 @@ impl Simulation {
         let c = &mut self.counters;
         c.strategic += t1 - t0;
         c.neighbours += t2 - t1;
-        c.tactical += t3 - t2;
-        c.operational += t4 - t3;
+        c.operational += t4 - t2;
         c.movement += t5 - t4;
     }
 
@@ -936,17 +903,77 @@ impl Simulation {
     }
 }
 
-/// Runs the model for every agent, visiting them in the neighbour grid's cell order (so that
-/// consecutive agents share neighbours in cache): `out[k]` is the next state of agent slot
+/// The tactical layer for one step: each agent's desired walking direction.
+struct Tactical<'a> {
+    agents: &'a Agents,
+    fields: &'a [RoutingField],
+    anchors: &'a [Vec2],
+    grid: &'a RoutingGrid,
+    open: &'a [bool],
+    seed: u64,
+    blocked_time: f64,
+    now: f64,
+}
+
+impl Tactical<'_> {
+    /// Unit desired direction of agent `i`: down its target's routing field, into the target
+    /// at its edge, turned aside when blocked; zero for an agent that stands (pre-movement,
+    /// target closed, or lost: the target cannot be reached from here, and the strategic pass
+    /// chooses again next step).
+    #[inline]
+    fn desired(&self, i: usize) -> Vec2 {
+        let agents = self.agents;
+        let target = agents.target[i];
+        if self.now < agents.moves_from[i] || !self.open[target.0 as usize] {
+            return Vec2::ZERO;
+        }
+        let p = agents.position[i];
+        let field = &self.fields[target.0 as usize];
+        let mut dir = field.direction(self.grid, p);
+        if dir == Vec2::ZERO {
+            if field.distance(self.grid, p).is_infinite() {
+                return Vec2::ZERO;
+            }
+            // at the target's edge (its cells have no gradient): head into it
+            dir = (self.anchors[target.0 as usize] - p).normalized();
+            if dir == Vec2::ZERO {
+                dir = agents.orientation[i];
+            }
+        }
+        let blocked = agents.blocked_for[i];
+        let tb = self.blocked_time;
+        if blocked > tb {
+            // side step to break a stand-off: a fresh random angle each blocked period
+            let episode = (blocked / tb) as u64;
+            let u = rng::uniform(self.seed, agents.id[i].0, episode);
+            let angle = (if u < 0.5 { 1.0 } else { -1.0 })
+                * (0.25 + (u * 2.0).fract() * 0.35)
+                * std::f64::consts::PI;
+            dir = dir.rotated(angle);
+        }
+        dir
+    }
+}
+
+/// The tactical and operational layers for every agent, visiting them in the neighbour grid's
+/// cell order (so that consecutive agents share neighbours and routing cells in cache):
+/// `out.0[k]` is the next state and `out.1[k]` the desired direction of agent slot
 /// `ctx.neighbours.sorted()[k]`.
-fn operational_pass<M: OperationalModel>(m: &M, ctx: &StepContext<'_>, out: &mut [Kinematics]) {
+fn operational_pass<M: OperationalModel>(
+    m: &M,
+    ctx: &StepContext<'_>,
+    tactical: &Tactical<'_>,
+    out: (&mut [Kinematics], &mut [Vec2]),
+) {
     let order = ctx.neighbours.sorted();
-    out.par_iter_mut()
+    (out.0, out.1)
+        .into_par_iter()
         .enumerate()
         .with_min_len(256)
-        .for_each_init(Scratch::default, |scratch, (k, o)| {
+        .for_each_init(Scratch::default, |scratch, (k, (o, d))| {
             let i = order[k] as usize;
-            *o = if ctx.desired[i] == Vec2::ZERO {
+            *d = tactical.desired(i);
+            *o = if *d == Vec2::ZERO {
                 // standing (pre-movement, no open target, lost): the same for every model
                 let a = ctx.agents;
                 Kinematics {
@@ -955,7 +982,7 @@ fn operational_pass<M: OperationalModel>(m: &M, ctx: &StepContext<'_>, out: &mut
                     orientation: a.orientation[i],
                 }
             } else {
-                m.next_state(ctx, i, scratch)
+                m.next_state(ctx, i, *d, scratch)
             }
         });
 }

@@ -140,8 +140,7 @@ fn print_profile(sim: &Simulation) -> Result<(), Failure> {
     let parts = [
         ("strategic", c.strategic),
         ("neighbours", c.neighbours),
-        ("tactical", c.tactical),
-        ("operational", c.operational),
+        ("tactical+operational", c.operational),
         ("movement", c.movement),
     ];
     let total: f64 = parts.iter().map(|p| p.1.as_secs_f64()).sum();

@@ -107,11 +107,10 @@ impl OperationalModel for CollisionFreeSpeedModel {
             .max(1.0)
     }
 
-    fn next_state(&self, ctx: &StepContext<'_>, i: usize, scratch: &mut Scratch) -> Kinematics {
+    fn next_state(&self, ctx: &StepContext<'_>, i: usize, e0: Vec2, scratch: &mut Scratch) -> Kinematics {
         let a = ctx.agents;
         let x = a.position[i];
         let r = a.radius[i];
-        let e0 = ctx.desired[i];
         let near_walls = ctx.walls.near(x);
         let g = ctx.neighbours;
         let (gx, gy, gr) = (g.xs(), g.ys(), g.radii());
@@ -140,13 +139,13 @@ impl OperationalModel for CollisionFreeSpeedModel {
             if near_walls.is_empty() {
                 // branch-free compaction: every candidate is written at slot m, and m moves
                 // on only for those within the cut-off
-                for k in s..e {
-                    let (dx, dy) = (gx[k] - x.x, gy[k] - x.y);
+                for ((&px, &py), &pr) in gx[s..e].iter().zip(&gy[s..e]).zip(&gr[s..e]) {
+                    let (dx, dy) = (px - x.x, py - x.y);
                     let dist2 = dx * dx + dy * dy;
                     bx[m] = dx;
                     by[m] = dy;
                     bd[m] = dist2;
-                    bl[m] = r + gr[k];
+                    bl[m] = r + pr;
                     m += usize::from(dist2 <= cutoff2 && dist2 != 0.0);
                 }
             } else {

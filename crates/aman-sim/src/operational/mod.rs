@@ -20,9 +20,6 @@ use crate::{Agents, neighbours::NeighbourGrid};
 pub struct StepContext<'a> {
     /// The current generation of agents.
     pub agents: &'a Agents,
-    /// Desired walking direction of each agent (unit vector), or zero for an agent that stands
-    /// (pre-movement, or no open target).
-    pub desired: &'a [Vec2],
     /// Neighbour search over `agents.position`, cell side ≥ the model's cut-off.
     pub neighbours: &'a NeighbourGrid,
     /// Walls near each point.
@@ -85,10 +82,17 @@ pub trait OperationalModel: Send + Sync {
     /// Distance (metres) beyond which other agents have no (or negligible, documented) effect.
     /// The neighbour grid uses it as its cell size.
     fn cutoff(&self, agents: &Agents) -> f64;
-    /// The next state of agent `i`, from the current generation only. Called only for agents
-    /// with a non-zero desired direction; standing agents are kept in place by the simulation.
+    /// The next state of agent `i`, from the current generation only, given its desired walking
+    /// direction `e0` (unit vector, from the tactical layer). Called only for agents with a
+    /// non-zero desired direction; standing agents are kept in place by the simulation.
     /// `scratch` is working memory whose contents on entry are of no meaning.
-    fn next_state(&self, ctx: &StepContext<'_>, i: usize, scratch: &mut Scratch) -> Kinematics;
+    fn next_state(
+        &self,
+        ctx: &StepContext<'_>,
+        i: usize,
+        e0: Vec2,
+        scratch: &mut Scratch,
+    ) -> Kinematics;
 }
 
 /// `e^x`, to within 2 units in the last place for all `x` (checked against `f64::exp` in the
@@ -175,6 +179,9 @@ pub(crate) fn for_each_wall_point(
     x: Vec2,
     mut f: impl FnMut(Vec2),
 ) {
+    if near.is_empty() {
+        return;
+    }
     let mut seen = [Vec2::ZERO; 32];
     let mut n = 0usize;
     for &k in near {

@@ -30,6 +30,8 @@ use super::{
     Kinematics, OperationalModel, Scratch, StepContext, check_range, exp,
     for_each_visible_neighbour, for_each_wall_point,
 };
+use aman_geometry::Vec2;
+
 use crate::{Agents, SimError};
 
 /// Parameters of the Social Force Model (Helbing, Farkas & Vicsek 2000 values as defaults).
@@ -137,12 +139,11 @@ impl OperationalModel for SocialForceModel {
         (2.0 * rmax + 10.0 * self.range).max(0.5)
     }
 
-    fn next_state(&self, ctx: &StepContext<'_>, i: usize, _scratch: &mut Scratch) -> Kinematics {
+    fn next_state(&self, ctx: &StepContext<'_>, i: usize, e0: Vec2, _scratch: &mut Scratch) -> Kinematics {
         let a = ctx.agents;
         let x = a.position[i];
         let v = a.velocity[i];
         let r = a.radius[i];
-        let e0 = ctx.desired[i];
         let m = self.mass;
         let dt = ctx.dt;
         let v0 = a.desired_speed[i];

@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Side-by-side simulator benchmark, aman against JuPedSim 1.4.2 (run by scripts/bench-sim).
+
+Both tools build the room-evacuation scenario of ../shared/bench/room-evacuation.md and time
+their stepping loop only (no output). JuPedSim runs ../shared/bench/jupedsim_room_evac.py
+unchanged; aman runs `aman bench room-evacuation`, which prints the same figures.
+
+Usage: bench_sim.py [--million] [--quick]
+  --quick    N = 1,000 and 10,000 only, and no run to the end
+  --million  also run aman with 1,000,000 agents (about 3 minutes, a few GB of memory)
+"""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+AMAN = ROOT / "target" / "release" / "aman"
+JPS = ROOT.parent / "shared" / "bench" / "jupedsim_room_evac.py"
+
+# agents -> steps timed (fewer for large N so that JuPedSim finishes in about a minute)
+THROUGHPUT = [(1_000, 2_000), (10_000, 500), (100_000, 100)]
+
+
+def fields(line):
+    return dict(re.findall(r"(\w+)=(\S+)", line))
+
+
+def run(cmd):
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    print("   ", out.strip().replace("\n", "\n    "), flush=True)
+    return fields(out.splitlines()[0]), out
+
+
+def aman(n, steps, threads):
+    return run([str(AMAN), "bench", "room-evacuation", "--agents", str(n), "--steps", str(steps),
+                "--threads", str(threads)])[0]
+
+
+def jupedsim(n, steps):
+    return run([sys.executable, str(JPS), str(n), str(steps)])[0]
+
+
+def rel(a, b):
+    return f"{100.0 * (a - b) / b:+.1f} %"
+
+
+def main():
+    quick = "--quick" in sys.argv
+    rows = []
+    cases = THROUGHPUT[:2] if quick else THROUGHPUT
+    for n, steps in cases:
+        print(f"N = {n:,}, {steps} steps", flush=True)
+        j = float(jupedsim(n, steps)["agent_steps_per_s"])
+        a1 = float(aman(n, steps, 1)["agent_steps_per_s"])
+        a2 = float(aman(n, steps, 2)["agent_steps_per_s"])
+        rows.append((n, steps, j, a1, a2))
+    print()
+    print("agent-steps per second (stepping loop only, CFSM, dt = 0.01 s)")
+    print(f"{'N':>9} {'steps':>6} {'JuPedSim':>11} {'aman 1 thr':>11} {'ratio':>7} "
+          f"{'aman 2 thr':>11} {'ratio':>7}")
+    for n, steps, j, a1, a2 in rows:
+        print(f"{n:>9,} {steps:>6} {j:>11.4g} {a1:>11.4g} {a1 / j:>6.1f}x {a2:>11.4g} {a2 / j:>6.1f}x")
+    for n, steps, j, a1, a2 in rows:
+        if n == 100_000:
+            sim_s = steps * 0.01
+            print(f"N = 100,000: aman on 2 threads steps {a2 / n * 0.01:.2f} s of simulated time per "
+                  f"second of wall time at dt = 0.01 s ({a2 / n * 0.05:.2f} at dt = 0.05 s); "
+                  f"JuPedSim {j / n * 0.01:.3f}")
+    if not quick:
+        print()
+        print("N = 2,000 run to the end (evacuation times, simulated seconds)")
+        j = jupedsim(2_000, 0)
+        a = aman(2_000, 0, 2)
+        for key, label in (("evacuation_s", "room empty"), ("t50_s", "50 % left"), ("t90_s", "90 % left")):
+            jv, av = float(j[key]), float(a[key])
+            print(f"  {label:<11} JuPedSim {jv:8.2f}   aman {av:8.2f}   aman vs JuPedSim {rel(av, jv)}")
+        print(f"  wall time  JuPedSim {float(j['wall_s']):.1f} s, aman {float(a['wall_s']):.1f} s")
+    if "--million" in sys.argv:
+        print()
+        print("N = 1,000,000 (aman only, 2 threads)")
+        m = aman(1_000_000, 100, 2)
+        print(f"  {float(m['agent_steps_per_s']):.4g} agent-steps/s, peak RSS {m['peak_rss_mb']} MB, "
+              f"{m['bytes_per_agent']} bytes per agent (peak RSS growth over the empty process / N)")
+
+
+if __name__ == "__main__":
+    main()
