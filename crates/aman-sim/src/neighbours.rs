@@ -182,6 +182,16 @@ mod tests {
             .collect();
         let radii: Vec<f64> = (0..400).map(|k| 0.1 + k as f64 * 1e-3).collect();
         let mut g = NeighbourGrid::default();
+        // a box smaller than the crowd, too: agents outside it are clamped into border cells
+        // and must still be found, also from query points outside the box
+        g.rebuild(Vec2::new(2.0, 1.0), Vec2::new(8.0, 9.0), 1.5, &pts, &radii);
+        for (a, &p) in pts.iter().enumerate() {
+            let mut found = vec![false; pts.len()];
+            g.for_each_near(p, |k| found[k] = true);
+            for (b, &q) in pts.iter().enumerate() {
+                assert!(found[b] || p.distance(q) > 1.5, "{a} misses {b} (clamped)");
+            }
+        }
         g.rebuild(Vec2::ZERO, Vec2::new(10.0, 10.0), 1.5, &pts, &radii);
         for (a, &p) in pts.iter().enumerate() {
             let mut found = vec![false; pts.len()];
