@@ -56,7 +56,10 @@ pub fn room_evacuation(n: usize, config: SimConfig) -> Result<(Simulation, f64),
     )
     .map_err(|e| SimError::Config(e.to_string()))?;
     let rect = |y0: f64, y1: f64| {
-        geo::Polygon::new(vec![(a, y0), (b, y0), (b, y1), (a, y1), (a, y0)].into(), vec![])
+        geo::Polygon::new(
+            vec![(a, y0), (b, y0), (b, y1), (a, y1), (a, y0)].into(),
+            vec![],
+        )
     };
     let stages = vec![
         Stage {

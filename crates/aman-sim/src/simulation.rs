@@ -625,8 +625,7 @@ impl Simulation {
                     self.agents.position[j].distance(spec.position)
                         > self.agents.radius[j] + spec.radius
                 };
-                let free = if indexed > 0 && rmax + spec.radius + 0.1 <= self.neighbours.reach()
-                {
+                let free = if indexed > 0 && rmax + spec.radius + 0.1 <= self.neighbours.reach() {
                     let mut ok = true;
                     self.neighbours
                         .for_each_near(spec.position, |j| ok &= clear(j));
@@ -707,13 +706,8 @@ impl Simulation {
             self.walls = WallIndex::new(self.area.segments(), 2.0, self.wall_margin);
         }
         let (lo, hi) = self.area.bounds();
-        self.neighbours.rebuild(
-            lo,
-            hi,
-            cutoff,
-            &self.agents.position,
-            &self.agents.radius,
-        );
+        self.neighbours
+            .rebuild(lo, hi, cutoff, &self.agents.position, &self.agents.radius);
         let t2 = Instant::now();
         let n = self.agents.len();
         self.desired.resize(n, Vec2::ZERO);
@@ -786,11 +780,8 @@ impl Simulation {
             }
         }
         let a = &mut self.agents;
-        let (next, rank, desired_sorted) = (
-            &self.next,
-            self.neighbours.rank(),
-            &self.desired_sorted,
-        );
+        let (next, rank, desired_sorted) =
+            (&self.next, self.neighbours.rank(), &self.desired_sorted);
         (
             (&mut a.position, &mut a.velocity, &mut a.orientation),
             (&mut a.walked, &mut a.anchor, &mut a.blocked_for),

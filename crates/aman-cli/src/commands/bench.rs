@@ -98,7 +98,7 @@ fn room_evacuation(args: &BenchArgs, threads: usize) -> Result<(), Failure> {
         let windows: Vec<String> = per_window.iter().map(|v| format!("{v:.0}")).collect();
         outln!(
             "aman {short} N={n} steps={steps} threads={threads} wall_s={wall:.3} \
-             agent_steps_per_s={:.4} setup_s={setup_s:.2} peak_rss_mb={:.0} \
+             agent_steps_per_s={:.0} setup_s={setup_s:.2} peak_rss_mb={:.0} \
              bytes_per_agent={:.0} agents_left={} ns_per_agent_step_by_window={}",
             agent_steps as f64 / wall,
             peak as f64 / 1e6,
@@ -154,7 +154,9 @@ fn print_profile(sim: &Simulation) -> Result<(), Failure> {
 
 fn setup(args: &BenchArgs, threads: usize) -> Result<(), Failure> {
     let Some(path) = &args.scenario else {
-        return Err(input("setup needs a scenario file: aman bench setup SCENARIO".into()));
+        return Err(input(
+            "setup needs a scenario file: aman bench setup SCENARIO".into(),
+        ));
     };
     let t0 = Instant::now();
     let sc = aman_scenario::load(path)?;

@@ -107,7 +107,13 @@ impl OperationalModel for CollisionFreeSpeedModel {
             .max(1.0)
     }
 
-    fn next_state(&self, ctx: &StepContext<'_>, i: usize, e0: Vec2, scratch: &mut Scratch) -> Kinematics {
+    fn next_state(
+        &self,
+        ctx: &StepContext<'_>,
+        i: usize,
+        e0: Vec2,
+        scratch: &mut Scratch,
+    ) -> Kinematics {
         let a = ctx.agents;
         let x = a.position[i];
         let r = a.radius[i];
@@ -175,7 +181,11 @@ impl OperationalModel for CollisionFreeSpeedModel {
             inv_range,
         );
         let mut dir = e0;
-        for ((dx, dy), f) in scratch.dx[..m].iter().zip(&scratch.dy[..m]).zip(&scratch.f[..m]) {
+        for ((dx, dy), f) in scratch.dx[..m]
+            .iter()
+            .zip(&scratch.dy[..m])
+            .zip(&scratch.f[..m])
+        {
             dir.x -= dx * f;
             dir.y -= dy * f;
         }

@@ -139,7 +139,13 @@ impl OperationalModel for SocialForceModel {
         (2.0 * rmax + 10.0 * self.range).max(0.5)
     }
 
-    fn next_state(&self, ctx: &StepContext<'_>, i: usize, e0: Vec2, _scratch: &mut Scratch) -> Kinematics {
+    fn next_state(
+        &self,
+        ctx: &StepContext<'_>,
+        i: usize,
+        e0: Vec2,
+        _scratch: &mut Scratch,
+    ) -> Kinematics {
         let a = ctx.agents;
         let x = a.position[i];
         let v = a.velocity[i];
