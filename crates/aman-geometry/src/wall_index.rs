@@ -20,7 +20,7 @@ use crate::{Segment, Vec2};
 pub struct WallIndex {
     segments: Vec<Segment>,
     origin: Vec2,
-    cell: f64,
+    inv_cell: f64,
     nx: usize,
     ny: usize,
     start: Vec<u32>,
@@ -109,7 +109,7 @@ impl WallIndex {
         Self {
             segments: segments.to_vec(),
             origin,
-            cell,
+            inv_cell: 1.0 / cell,
             nx,
             ny,
             start,
@@ -121,8 +121,8 @@ impl WallIndex {
     /// index's margin of `p` is included. O(1).
     #[inline]
     pub fn near(&self, p: Vec2) -> &[u32] {
-        let fx = (p.x - self.origin.x) / self.cell;
-        let fy = (p.y - self.origin.y) / self.cell;
+        let fx = (p.x - self.origin.x) * self.inv_cell;
+        let fy = (p.y - self.origin.y) * self.inv_cell;
         if !(fx >= 0.0 && fy >= 0.0) {
             return &[];
         }

@@ -56,6 +56,7 @@ impl RoutingParams {
 pub struct RoutingGrid {
     origin: Vec2,
     h: f64,
+    inv_h: f64,
     nx: usize,
     ny: usize,
     inside: Vec<bool>,
@@ -132,6 +133,7 @@ impl RoutingGrid {
         Self {
             origin,
             h,
+            inv_h: 1.0 / h,
             nx,
             ny,
             inside,
@@ -159,8 +161,8 @@ impl RoutingGrid {
     /// The cell containing `p`, if on the grid.
     #[inline]
     pub fn cell_of(&self, p: Vec2) -> Option<(usize, usize)> {
-        let fx = (p.x - self.origin.x) / self.h;
-        let fy = (p.y - self.origin.y) / self.h;
+        let fx = (p.x - self.origin.x) * self.inv_h;
+        let fy = (p.y - self.origin.y) * self.inv_h;
         if fx >= 0.0 && fy >= 0.0 && (fx as usize) < self.nx && (fy as usize) < self.ny {
             Some((fx as usize, fy as usize))
         } else {
@@ -301,8 +303,8 @@ impl RoutingField {
 
     #[inline]
     fn bilinear(&self, g: &RoutingGrid, p: Vec2, mut f: impl FnMut(usize, f64)) {
-        let fx = (p.x - g.origin.x) / g.h - 0.5;
-        let fy = (p.y - g.origin.y) / g.h - 0.5;
+        let fx = (p.x - g.origin.x) * g.inv_h - 0.5;
+        let fy = (p.y - g.origin.y) * g.inv_h - 0.5;
         if !(fx >= 0.0 && fy >= 0.0) {
             return;
         }
