@@ -7,6 +7,7 @@
 //! keeps the models' inner loops in cache and lets the compiler vectorise them.
 
 use aman_geometry::Vec2;
+use rayon::prelude::*;
 
 /// Cells per reach: a query visits the (2·SUB + 1)² cells around a point. Two cells per reach
 /// cover (5/2)² reach² instead of 3² reach² with one: 30 % fewer candidates to test.
@@ -46,22 +47,25 @@ impl NeighbourGrid {
         let ncell = self.nx * self.ny;
         self.start.clear();
         self.start.resize(ncell + 1, 0);
-        self.cell_of.clear();
-        for p in positions {
-            let c = self.cell_index(*p);
-            self.cell_of.push(c as u32);
-            self.start[c + 1] += 1;
+        // cell of every agent (parallel), then a stable counting sort (serial, index work
+        // only), then the cell-order copies as a parallel gather
+        let n = positions.len();
+        self.cell_of.resize(n, 0);
+        let (origin, inv, nx, ny) = (self.origin, self.inv_cell, self.nx, self.ny);
+        self.cell_of
+            .par_iter_mut()
+            .zip(positions)
+            .with_min_len(8192)
+            .for_each(|(c, p)| *c = cell_index(origin, inv, nx, ny, *p) as u32);
+        for &c in &self.cell_of {
+            self.start[c as usize + 1] += 1;
         }
         for c in 0..ncell {
             self.start[c + 1] += self.start[c];
         }
-        let n = positions.len();
         self.sorted.resize(n, 0);
         self.rank.resize(n, 0);
-        self.xs.resize(n, 0.0);
-        self.ys.resize(n, 0.0);
-        self.rs.resize(n, 0.0);
-        // stable counting sort: agents of a cell stay in slot order
+        // agents of a cell stay in slot order
         self.fill.clear();
         self.fill.extend_from_slice(&self.start[..ncell]);
         for (i, &c) in self.cell_of.iter().enumerate() {
@@ -70,10 +74,18 @@ impl NeighbourGrid {
             *k += 1;
             self.sorted[at] = i as u32;
             self.rank[i] = at as u32;
-            self.xs[at] = positions[i].x;
-            self.ys[at] = positions[i].y;
-            self.rs[at] = radii[i];
         }
+        self.xs.resize(n, 0.0);
+        self.ys.resize(n, 0.0);
+        self.rs.resize(n, 0.0);
+        let sorted = &self.sorted;
+        (&mut self.xs, &mut self.ys, &mut self.rs, sorted)
+            .into_par_iter()
+            .with_min_len(8192)
+            .for_each(|(x, y, r, &i)| {
+                let p = positions[i as usize];
+                (*x, *y, *r) = (p.x, p.y, radii[i as usize]);
+            });
     }
 
     /// Number of agents indexed by the last rebuild.
@@ -126,15 +138,7 @@ impl NeighbourGrid {
 
     #[inline]
     fn cell_coords(&self, p: Vec2) -> (usize, usize) {
-        let fx = ((p.x - self.origin.x) * self.inv_cell).max(0.0) as usize;
-        let fy = ((p.y - self.origin.y) * self.inv_cell).max(0.0) as usize;
-        (fx.min(self.nx - 1), fy.min(self.ny - 1))
-    }
-
-    #[inline]
-    fn cell_index(&self, p: Vec2) -> usize {
-        let (i, j) = self.cell_coords(p);
-        j * self.nx + i
+        cell_coords(self.origin, self.inv_cell, self.nx, self.ny, p)
     }
 
     /// The runs of cell-order positions `a..b` covering the 5 × 5 cells around `p`: one run
@@ -169,6 +173,21 @@ impl NeighbourGrid {
             }
         }
     }
+}
+
+/// Column and row of the cell holding `p`, clamped into the grid.
+#[inline]
+fn cell_coords(origin: Vec2, inv_cell: f64, nx: usize, ny: usize, p: Vec2) -> (usize, usize) {
+    let fx = ((p.x - origin.x) * inv_cell).max(0.0) as usize;
+    let fy = ((p.y - origin.y) * inv_cell).max(0.0) as usize;
+    (fx.min(nx - 1), fy.min(ny - 1))
+}
+
+/// Row-major index of the cell holding `p`, clamped into the grid.
+#[inline]
+fn cell_index(origin: Vec2, inv_cell: f64, nx: usize, ny: usize, p: Vec2) -> usize {
+    let (i, j) = cell_coords(origin, inv_cell, nx, ny, p);
+    j * nx + i
 }
 
 #[cfg(test)]
