@@ -232,6 +232,15 @@ pub enum TrajectoryError {
         #[source]
         source: DataError,
     },
+    /// The thread of a [`ThreadedWriter`](crate::ThreadedWriter) has stopped: an earlier call
+    /// already returned the error that stopped it, or it panicked.
+    #[error("{path}: the trajectory writer thread stopped: {reason}")]
+    WriterThread {
+        /// The file being written.
+        path: PathBuf,
+        /// Why it stopped.
+        reason: String,
+    },
     /// Any other SQLite error, with the file it happened on.
     #[error("SQLite error on {path}: {source}")]
     Sqlite {

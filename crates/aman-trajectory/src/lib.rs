@@ -13,7 +13,8 @@
 //!   - [`read_crowdit_csv`], [`read_pathfinder_csv`], [`read_viswalk_pp`]: simulator exports
 //!     with times instead of frames.
 //! - [`JupedsimSqliteWriter`]: writes JuPedSim's SQLite trajectory format, version 2, which
-//!   PedPy and JuPedSim's visualiser read unchanged.
+//!   PedPy and JuPedSim's visualiser read unchanged; [`ThreadedWriter`] runs one on its own
+//!   thread, fed with pooled [`FrameBuffer`]s over a bounded channel.
 //!
 //! Each reader follows the PedPy 1.5.1 loader of its format (named in its documentation) and
 //! says where it differs. All failures are a [`TrajectoryError`] that names the file and, for a
@@ -30,6 +31,7 @@ mod jupedsim_sqlite;
 mod read;
 mod txt;
 mod vadere;
+mod writer_thread;
 
 pub use csv::{read_crowdit_csv, read_pathfinder_csv, read_viswalk_pp};
 pub use data::{DataError, ExtraColumn, ExtraValues, TrajectoryData};
@@ -42,3 +44,4 @@ pub use read::{
 };
 pub use txt::read_txt;
 pub use vadere::read_vadere_traj;
+pub use writer_thread::{FrameBuffer, ThreadedWriter};

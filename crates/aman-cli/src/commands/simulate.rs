@@ -8,7 +8,7 @@ use aman_analysis::{
     DensityGrid, EvacuationTimes, FruinLevel, evacuation_times, mean_flow, specific_flow,
 };
 use aman_sim::{Simulation, StageKind};
-use aman_trajectory::JupedsimSqliteWriter;
+use aman_trajectory::{JupedsimSqliteWriter, ThreadedWriter};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
@@ -19,6 +19,10 @@ use crate::report::{DensityReport, ExitReport, LineReport, ReportInput, render_r
 
 /// Agents whose paths are drawn in the report, at most.
 const MAX_PATHS: u64 = 300;
+
+/// Trajectory frames waiting for the writer thread, at most: beyond this the stepping loop waits
+/// for the disk rather than holding more frames in memory (a frame of 20 000 agents is 0.8 MB).
+const TRAJECTORY_QUEUE_FRAMES: usize = 4;
 
 /// `summary.json`: the key figures of a run.
 #[derive(Debug, Serialize)]
@@ -188,8 +192,11 @@ fn simulate(
     let area_wkt = sim.walkable_area().to_wkt();
     let mut writer = if sc.output.trajectories {
         let path = out.join("trajectories.sqlite");
+        let writer = JupedsimSqliteWriter::create(&path, sc.output.fps, &area_wkt)
+            .with_context(|| format!("cannot create {}", path.display()))?;
+        // SQLite works on its own thread; the loop only copies the frame's columns.
         Some(
-            JupedsimSqliteWriter::create(&path, sc.output.fps, &area_wkt)
+            ThreadedWriter::spawn(writer, TRAJECTORY_QUEUE_FRAMES)
                 .with_context(|| format!("cannot create {}", path.display()))?,
         )
     } else {
@@ -212,8 +219,6 @@ fn simulate(
     } else {
         ProgressBar::hidden()
     };
-    let (mut ids, mut xs, mut ys, mut ox, mut oy) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let started = Instant::now();
     let mut stalled = false;
     let mut frame = 0u64;
@@ -223,20 +228,13 @@ fn simulate(
             let a = sim.agents();
             density.add_frame(sim.time(), a.position.iter().copied());
             if let Some(w) = writer.as_mut() {
-                ids.clear();
-                xs.clear();
-                ys.clear();
-                ox.clear();
-                oy.clear();
+                let mut buffer = w.buffer();
                 for i in 0..a.len() {
-                    ids.push(a.id[i].0);
-                    xs.push(a.position[i].x);
-                    ys.push(a.position[i].y);
-                    ox.push(a.orientation[i].x);
-                    oy.push(a.orientation[i].y);
+                    let (p, o) = (a.position[i], a.orientation[i]);
+                    buffer.push(a.id[i].0, p.x, p.y, o.x, o.y);
                 }
-                w.write_frame(frame, &ids, &xs, &ys, &ox, &oy)
-                    .context("cannot write trajectories")?;
+                // An error of the writer thread (disk full, …) comes back here or at `finish`.
+                w.send(frame, buffer).context("cannot write trajectories")?;
             }
             frame += 1;
         }
@@ -274,7 +272,9 @@ fn simulate(
     bar.finish_and_clear();
     let wall_time = started.elapsed().as_secs_f64();
     if let Some(w) = writer {
-        w.finish().context("cannot finish the trajectory file")?;
+        // Writes the last queued frames (at most TRAJECTORY_QUEUE_FRAMES + 1), so an error of
+        // any frame can show here.
+        w.finish().context("cannot write trajectories")?;
     }
     let exit_times: Vec<f64> = sim.exits().iter().map(|e| e.time).collect();
     let total = sim.created() as usize + sim.pending();
