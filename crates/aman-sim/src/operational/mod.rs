@@ -103,8 +103,10 @@ pub trait OperationalModel: Send + Sync {
 /// Below −708 it returns 0, above 709 infinity; NaN stays NaN.
 #[inline]
 pub fn exp(x: f64) -> f64 {
-    const LN2_HI: f64 = 6.931_471_803_691_238_2e-1;
-    const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
+    // ln 2 split as in fdlibm's exp: the high part has its last 32 mantissa bits zero, so
+    // k·LN2_HI is exact for |k| < 2^20
+    const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+    const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
     // adding and subtracting 1.5·2^52 rounds to the nearest integer (|v| < 2^51)
     const ROUND: f64 = 6_755_399_441_055_744.0;
     // (no branch, no float-to-integer conversion: the loop around it vectorises; NaN passes
