@@ -38,7 +38,8 @@ def aman(n, steps, threads, repeat=1):
     fraction of JuPedSim's time, so it can afford repeats that damp a busy machine's noise)."""
     runs = [run([str(AMAN), "bench", "room-evacuation", "--agents", str(n), "--steps", str(steps),
                  "--threads", str(threads)])[0] for _ in range(repeat)]
-    runs.sort(key=lambda f: float(f["agent_steps_per_s"]))
+    if repeat > 1:
+        runs.sort(key=lambda f: float(f["agent_steps_per_s"]))
     return runs[len(runs) // 2]
 
 

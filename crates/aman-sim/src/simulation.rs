@@ -100,8 +100,9 @@ pub struct StepCounters {
 
 /// A pedestrian simulation: walkable area, stages, journeys, agents, and the systems that move
 /// them, in JuPedSim's order (`Simulation::Iterate`): events and arrivals → stage completion and
-/// removal → neighbour grid → tactical (desired directions) → operational (model, in parallel
-/// from the frozen current generation) → movement (wall constraint, crossings) → clock.
+/// removal → neighbour grid → tactical (desired directions) and operational (model) in one
+/// parallel pass from the frozen current generation, agents visited in the grid's cell order →
+/// movement (wall constraint, crossings) → clock.
 ///
 /// Same inputs and seed give bit-identical results whatever the number of threads.
 pub struct Simulation {

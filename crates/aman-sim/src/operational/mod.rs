@@ -20,7 +20,8 @@ use crate::{Agents, neighbours::NeighbourGrid};
 pub struct StepContext<'a> {
     /// The current generation of agents.
     pub agents: &'a Agents,
-    /// Neighbour search over `agents.position`, cell side ≥ the model's cut-off.
+    /// Neighbour search over `agents.position`, its reach ≥ the model's cut-off; it also holds
+    /// the positions and radii in cell order.
     pub neighbours: &'a NeighbourGrid,
     /// Walls near each point.
     pub walls: &'a WallIndex,
