@@ -19,7 +19,8 @@
 //! Neighbours hidden behind a wall are ignored (as JuPedSim does). A wall corner repels once,
 //! not once per wall meeting there (JuPedSim sums per segment, which doubles the push at every
 //! corner and can trap an agent walking straight at one). Positions advance with the
-//! explicit Euler step `x(t+dt) = x(t) + V·e·dt`. Interactions beyond the cut-off
+//! explicit Euler step `x(t+dt) = x(t) + V·e·dt`; the exponentials are [`super::exp`], within
+//! about 2 units in the last place of `f64::exp`. Interactions beyond the cut-off
 //! (`max_i v0_i·T_i + 2·max_i r_i`, at least 1 m) are dropped: past it the spacing cannot limit
 //! speed and the repulsion is below `a·e^{-10}`.
 
