@@ -10,6 +10,19 @@ fn aman(args: &[&str]) -> Output {
         .expect("run aman")
 }
 
+/// Runs a benchmark that must succeed; its output and the `key=value` fields of its first line.
+fn run_ok(args: &[&str]) -> (String, HashMap<String, String>) {
+    let out = aman(args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let f = fields(text.lines().next().unwrap());
+    (text, f)
+}
+
 fn fields(line: &str) -> HashMap<String, String> {
     line.split_whitespace()
         .filter_map(|w| w.split_once('='))
@@ -19,7 +32,7 @@ fn fields(line: &str) -> HashMap<String, String> {
 
 #[test]
 fn timed_steps_print_throughput_memory_and_windows() {
-    let out = aman(&[
+    let (text, f) = run_ok(&[
         "bench",
         "room-evacuation",
         "--agents",
@@ -29,13 +42,6 @@ fn timed_steps_print_throughput_memory_and_windows() {
         "--threads",
         "2",
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
-    let f = fields(text.lines().next().unwrap());
     assert_eq!(f["N"], "400");
     assert_eq!(f["steps"], "50");
     assert_eq!(f["threads"], "2");
@@ -54,14 +60,7 @@ fn timed_steps_print_throughput_memory_and_windows() {
 
 #[test]
 fn a_small_room_runs_to_the_end() {
-    let out = aman(&["bench", "room-evacuation", "--agents", "50", "--steps", "0"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
-    let f = fields(text.lines().next().unwrap());
+    let (text, f) = run_ok(&["bench", "room-evacuation", "--agents", "50", "--steps", "0"]);
     assert_eq!(f["remaining"], "0");
     let (t50, t90, all): (f64, f64, f64) = (
         f["t50_s"].parse().unwrap(),

@@ -216,17 +216,10 @@ impl JupedsimSqliteWriter {
             ));
         }
         let n = ids.len();
-        if [x.len(), y.len(), ori_x.len(), ori_y.len()]
-            .iter()
-            .any(|&len| len != n)
+        if let Some(reason) =
+            unequal_lengths([ids.len(), x.len(), y.len(), ori_x.len(), ori_y.len()])
         {
-            return Err(invalid(format!(
-                "slices have different lengths: ids {n}, x {}, y {}, ori_x {}, ori_y {}",
-                x.len(),
-                y.len(),
-                ori_x.len(),
-                ori_y.len()
-            )));
+            return Err(invalid(reason));
         }
         if let Some(last) = self.last_frame
             && frame <= last
@@ -806,6 +799,16 @@ fn wkt_bounds(wkt: &str) -> Result<Bounds, String> {
         return Err("no coordinates".to_owned());
     }
     Ok(bounds)
+}
+
+/// Why the columns of a frame (lengths of ids, x, y, ori_x, ori_y) cannot be one frame, or
+/// `None` when they all have the same length.
+pub(crate) fn unequal_lengths([ids, x, y, ori_x, ori_y]: [usize; 5]) -> Option<String> {
+    [x, y, ori_x, ori_y].iter().any(|&len| len != ids).then(|| {
+        format!(
+            "slices have different lengths: ids {ids}, x {x}, y {y}, ori_x {ori_x}, ori_y {ori_y}"
+        )
+    })
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use std::sync::mpsc::{self, Receiver, SyncSender, sync_channel};
 use std::thread::{self, JoinHandle};
 
 use crate::error::TrajectoryError;
-use crate::jupedsim_sqlite::JupedsimSqliteWriter;
+use crate::jupedsim_sqlite::{JupedsimSqliteWriter, unequal_lengths};
 
 /// The columns of one frame, filled by the caller and written by the writer thread.
 ///
@@ -250,20 +250,11 @@ impl ThreadedWriter {
         ori_y: &[f64],
     ) -> Result<(), TrajectoryError> {
         let n = ids.len();
-        if [x.len(), y.len(), ori_x.len(), ori_y.len()]
-            .iter()
-            .any(|&len| len != n)
-        {
+        if let Some(reason) = unequal_lengths([n, x.len(), y.len(), ori_x.len(), ori_y.len()]) {
             return Err(TrajectoryError::InvalidFrame {
                 path: self.path.clone(),
                 frame,
-                reason: format!(
-                    "slices have different lengths: ids {n}, x {}, y {}, ori_x {}, ori_y {}",
-                    x.len(),
-                    y.len(),
-                    ori_x.len(),
-                    ori_y.len()
-                ),
+                reason,
             });
         }
         let mut buffer = self.buffer();
