@@ -389,12 +389,12 @@ fn missing_and_garbage_files_exit_2() {
 #[test]
 fn shipped_self_contained_scenarios_check() {
     for s in [
-        "hermes-ao300",
-        "wuppertal-2014-b080",
-        "rimea-01-corridor",
-        "rimea-06-corner",
+        "hermes-ao300/scenario.toml",
+        "wuppertal-2014-b080/scenario.toml",
+        "rimea/01-corridor.toml",
+        "rimea/06-corner.toml",
     ] {
-        let out = aman(&["check", &format!("scenarios/{s}/scenario.toml")], &repo());
+        let out = aman(&["check", &format!("scenarios/{s}")], &repo());
         assert_eq!(
             out.status.code(),
             Some(0),

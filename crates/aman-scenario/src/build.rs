@@ -64,6 +64,9 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
 pub struct Overrides {
     /// Replaces `simulation.seed`.
     pub seed: Option<u64>,
+    /// Replaces the whole `[model]` table (e.g. `aman verify --model social_force` runs every
+    /// scenario with the Social Force Model's defaults).
+    pub model: Option<crate::file::ModelSection>,
 }
 
 /// Reads, checks and builds the scenario at `path`, with `overrides` applied.
@@ -89,6 +92,26 @@ pub fn load_str(text: &str, path: &Path, overrides: &Overrides) -> Result<Scenar
     })?;
     if let Some(seed) = overrides.seed {
         file.simulation.seed = seed;
+    }
+    build(file, path, overrides)
+}
+
+/// Builds a scenario from an already parsed file (a program may change it first, e.g. the
+/// population density of a fundamental-diagram run); `path` names it in messages and anchors
+/// relative file paths. `overrides` apply as in [`load_with`].
+///
+/// # Errors
+/// As [`load`].
+pub fn build(
+    mut file: ScenarioFile,
+    path: &Path,
+    overrides: &Overrides,
+) -> Result<Scenario, ScenarioError> {
+    if let Some(seed) = overrides.seed {
+        file.simulation.seed = seed;
+    }
+    if let Some(model) = &overrides.model {
+        file.model = model.clone();
     }
     Builder { path }.build(file)
 }

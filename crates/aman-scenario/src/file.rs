@@ -126,6 +126,25 @@ pub enum ModelSection {
     },
 }
 
+impl ModelSection {
+    /// The model named `name` (`collision_free_speed` or `social_force`) with every parameter
+    /// at its default; `None` for another name.
+    pub fn with_defaults(name: &str) -> Option<Self> {
+        match name {
+            "collision_free_speed" => Some(Self::default()),
+            "social_force" => Some(ModelSection::SocialForce {
+                mass: None,
+                relaxation_time: None,
+                strength: None,
+                range: None,
+                body_force: None,
+                friction: None,
+            }),
+            _ => None,
+        }
+    }
+}
+
 impl Default for ModelSection {
     fn default() -> Self {
         ModelSection::CollisionFreeSpeed {

@@ -11,5 +11,5 @@ mod build;
 mod error;
 pub mod file;
 
-pub use build::{MAX_AGENTS, Overrides, Scenario, load, load_str, load_with};
+pub use build::{MAX_AGENTS, Overrides, Scenario, build, load, load_str, load_with};
 pub use error::ScenarioError;

@@ -12,7 +12,10 @@ fn digest(threads: usize, seed: Option<u64>, seconds: f64) -> (u64, usize) {
     pool.install(|| {
         let mut sc = aman_scenario::load_with(
             &common::scenario("hermes-ao300"),
-            &aman_scenario::Overrides { seed },
+            &aman_scenario::Overrides {
+                seed,
+                ..Default::default()
+            },
         )
         .unwrap_or_else(|e| panic!("{e}"));
         let sim = &mut sc.simulation;

@@ -112,7 +112,10 @@ pub struct PeakDensity {
 
 /// Runs `aman simulate`.
 pub fn run(args: &SimulateArgs) -> Result<(), Failure> {
-    let overrides = aman_scenario::Overrides { seed: args.seed };
+    let overrides = aman_scenario::Overrides {
+        seed: args.seed,
+        ..Default::default()
+    };
     let threads = args.threads.unwrap_or(0);
     if let Some(n) = args.threads.filter(|n| !(1..=1024).contains(n)) {
         return Err(Failure::Input(anyhow::anyhow!(

@@ -1,0 +1,195 @@
+//! What every test needs: where the shipped scenarios and the real data are, loading a scenario
+//! with the chosen model, and running it to the end while checking that no agent ever leaves
+//! the walkable area or walks through a wall.
+
+use std::path::{Path, PathBuf};
+
+use aman_geometry::{Segment, Vec2, WallIndex};
+use aman_scenario::file::{ModelSection, ScenarioFile};
+use aman_scenario::{Overrides, Scenario};
+use aman_sim::Simulation;
+
+use crate::VerifyError;
+
+/// How to run a suite.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Pedestrian model for every scenario, at its default parameters: `collision_free_speed`
+    /// (default) or `social_force`.
+    pub model: String,
+    /// Seed of every random draw (placement, desired speeds, side steps).
+    pub seed: u64,
+    /// The repository root: scenarios are read from `root/scenarios/`, real data from
+    /// `root/../shared/data/`.
+    pub root: PathBuf,
+    /// Run only these tests (RiMEA test numbers, or experiment names); empty runs all.
+    pub only: Vec<String>,
+}
+
+impl Options {
+    /// Default options (CFSM, seed 0, all tests) for the repository at `root`.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self {
+            model: "collision_free_speed".into(),
+            seed: 0,
+            root: root.into(),
+            only: Vec::new(),
+        }
+    }
+
+    /// `root/scenarios/<rel>`.
+    pub fn scenario_path(&self, rel: &str) -> PathBuf {
+        self.root.join("scenarios").join(rel)
+    }
+
+    /// `root/../shared/data`.
+    pub fn data_dir(&self) -> PathBuf {
+        self.root.join("..").join("shared").join("data")
+    }
+
+    /// Whether test `id` is selected by [`Options::only`].
+    pub fn selected(&self, id: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|o| o.eq_ignore_ascii_case(id))
+    }
+
+    /// The scenario overrides these options imply (model and seed).
+    ///
+    /// # Errors
+    /// [`VerifyError::Options`] for an unknown model name.
+    pub fn overrides(&self) -> Result<Overrides, VerifyError> {
+        let model = ModelSection::with_defaults(&self.model).ok_or_else(|| {
+            VerifyError::Options(format!(
+                "unknown model '{}': use collision_free_speed or social_force",
+                self.model
+            ))
+        })?;
+        Ok(Overrides {
+            seed: Some(self.seed),
+            model: Some(model),
+        })
+    }
+}
+
+/// Reads and parses `scenarios/<rel>` without building it, so that a test can change it first
+/// (a density, an exit). Returns the file and its path.
+///
+/// # Errors
+/// [`VerifyError::Io`] or [`VerifyError::Syntax`].
+pub fn parse(opts: &Options, rel: &str) -> Result<(ScenarioFile, PathBuf), VerifyError> {
+    let path = opts.scenario_path(rel);
+    let text = std::fs::read_to_string(&path).map_err(|source| VerifyError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    let file = toml::from_str(&text).map_err(|e| VerifyError::Syntax {
+        path: path.clone(),
+        message: e.to_string(),
+    })?;
+    Ok((file, path))
+}
+
+/// Builds a parsed scenario with the options' model and seed.
+///
+/// # Errors
+/// [`VerifyError::Scenario`] or [`VerifyError::Options`].
+pub fn build(opts: &Options, file: ScenarioFile, path: &Path) -> Result<Scenario, VerifyError> {
+    Ok(aman_scenario::build(file, path, &opts.overrides()?)?)
+}
+
+/// Loads `scenarios/<rel>` with the options' model and seed.
+///
+/// # Errors
+/// As [`parse`] and [`build`].
+pub fn load(opts: &Options, rel: &str) -> Result<Scenario, VerifyError> {
+    let (file, path) = parse(opts, rel)?;
+    build(opts, file, &path)
+}
+
+/// What happened during a run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunLog {
+    /// Agent positions found outside the walkable area (summed over all steps).
+    pub outside: usize,
+    /// Moves that crossed a wall segment (summed over all steps).
+    pub crossed_wall: usize,
+    /// Agents inside or still to arrive when the run stopped.
+    pub remaining: usize,
+    /// Simulated time when the run stopped, s.
+    pub time: f64,
+    /// Whether the run stopped at the scenario's end time with agents remaining.
+    pub timed_out: bool,
+}
+
+impl RunLog {
+    /// Nobody left outside the area or crossed a wall, and everybody left.
+    pub fn clean(&self) -> bool {
+        self.outside == 0 && self.crossed_wall == 0 && self.remaining == 0
+    }
+
+    /// One line for a report: "all left at 154.2 s, no position outside, no wall crossed" or
+    /// what went wrong.
+    pub fn summary(&self) -> String {
+        let left = if self.remaining == 0 {
+            format!("all left by {:.2} s", self.time)
+        } else {
+            format!(
+                "{} agents still inside at {:.2} s (end time)",
+                self.remaining, self.time
+            )
+        };
+        format!(
+            "{left}; {} positions outside the walkable area; {} moves across a wall",
+            self.outside, self.crossed_wall
+        )
+    }
+}
+
+/// Runs `sc` until everybody has left or its end time, calling `observe` after every step, and
+/// checking after every step that every agent is inside the walkable area and that no move
+/// crossed a wall.
+pub fn run(sc: &mut Scenario, mut observe: impl FnMut(&Simulation)) -> RunLog {
+    let mut log = RunLog::default();
+    let sim = &mut sc.simulation;
+    let end = (sc.end_time / sim.config().dt).round() as u64;
+    let walls: Vec<Segment> = sim.walkable_area().segments().to_vec();
+    let index = WallIndex::new(&walls, 2.0, 1.0);
+    let mut before: Vec<(u64, Vec2)> = Vec::new();
+    while !sim.is_finished() && sim.iteration() < end {
+        before.clear();
+        before.extend(
+            sim.agents()
+                .id
+                .iter()
+                .map(|i| i.0)
+                .zip(sim.agents().position.iter().copied()),
+        );
+        sim.step();
+        let a = sim.agents();
+        // agents keep their relative order (ids ascend), so one merge pass pairs them
+        let mut k = 0;
+        for i in 0..a.len() {
+            let p = a.position[i];
+            if !sim.walkable_area().contains(p) {
+                log.outside += 1;
+            }
+            while k < before.len() && before[k].0 < a.id[i].0 {
+                k += 1;
+            }
+            if k < before.len() && before[k].0 == a.id[i].0 {
+                let mv = Segment::new(before[k].1, p);
+                if index
+                    .near(p)
+                    .iter()
+                    .any(|&s| index.segment(s).intersects(&mv))
+                {
+                    log.crossed_wall += 1;
+                }
+            }
+        }
+        observe(sim);
+    }
+    log.remaining = sim.agents().len() + sim.pending();
+    log.time = sim.time();
+    log.timed_out = log.remaining > 0;
+    log
+}

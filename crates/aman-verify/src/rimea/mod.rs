@@ -1,0 +1,28 @@
+//! The RiMEA 3.0 test suite (RiMEA e.V., "Guideline for Microscopic Evacuation Analysis",
+//! version 3.0.0, 2016, section 4 "Tests"): each test is a shipped scenario under
+//! `scenarios/rimea/` and a function that runs it and checks the guideline's criterion.
+
+use crate::{Options, Outcome, VerifyError};
+
+/// One RiMEA test.
+#[derive(Debug, Clone, Copy)]
+pub struct TestCase {
+    /// The guideline's test number, 1–15.
+    pub number: u32,
+    /// Its title.
+    pub title: &'static str,
+    /// Runs it.
+    pub run: fn(&Options) -> Result<Outcome, VerifyError>,
+}
+
+/// Every test, in the guideline's order.
+pub const TESTS: &[TestCase] = &[];
+
+/// Runs the tests selected by `opts.only` (test numbers as text; empty: all), in order.
+pub fn run(opts: &Options) -> Vec<(u32, Result<Outcome, VerifyError>)> {
+    TESTS
+        .iter()
+        .filter(|t| opts.selected(&t.number.to_string()))
+        .map(|t| (t.number, (t.run)(opts)))
+        .collect()
+}
