@@ -7,15 +7,15 @@ use aman_geometry::{MeasurementLine, Segment, Vec2, WalkableArea, import};
 use aman_sim::rng::{SplitMix64, mix64};
 use aman_sim::routing::RoutingParams;
 use aman_sim::{
-    AgentSpec, CollisionFreeSpeedModel, Event, Journey, JourneyId, Model, SimConfig, Simulation,
-    SocialForceModel, Stage, StageId, StageKind,
+    AgentSpec, CollisionFreeSpeedModel, Event, Journey, JourneyId, Model, RouteChoice, RouteCost,
+    SimConfig, Simulation, SocialForceModel, Stage, StageId, StageKind, Stair,
 };
 use geo::{Area, BooleanOps, BoundingRect, Contains};
 
 use crate::ScenarioError;
 use crate::file::{
-    AgentParams, Arrivals, Distribution, ModelSection, OutputSection, ScenarioFile, StageEntry,
-    StepEntry,
+    AgentParams, Arrivals, ChoiceEntry, Distribution, ModelSection, OutputSection, RouteCostEntry,
+    ScenarioFile, StageEntry, StepEntry,
 };
 
 /// The most agents a scenario may hold (placed plus arriving): far beyond any venue, low enough
@@ -279,6 +279,45 @@ impl Builder<'_> {
                 })
             }
         };
+        // stairs
+        let mut stairs = Vec::new();
+        for (k, st) in f.stairs.iter().enumerate() {
+            let key = format!("stairs[{k}] ('{}')", st.name);
+            if f.stairs[..k].iter().any(|o| o.name == st.name) {
+                return Err(
+                    self.invalid(key, "another stair has the same name; names must be unique")
+                );
+            }
+            let polygon = self.polygon(&format!("{key}.polygon"), &st.polygon)?;
+            let up = Vec2::new(st.up[0], st.up[1]);
+            let n = up.norm();
+            if !(n.is_finite() && n > 1e-9) {
+                return Err(self.invalid(
+                    format!("{key}.up"),
+                    "give the plan direction in which the stair ascends, e.g. [1, 0]",
+                ));
+            }
+            let factor = |what: &str, v: Option<f64>, d: f64| {
+                let v = v.unwrap_or(d);
+                if v.is_finite() && v > 0.0 && v <= 1.0 {
+                    Ok(v)
+                } else {
+                    Err(self.invalid(
+                        format!("{key}.{what}"),
+                        format!("{v}: give a factor of the desired speed in (0, 1]"),
+                    ))
+                }
+            };
+            let up_factor = factor("up_factor", st.up_factor, Stair::DEFAULT_UP_FACTOR)?;
+            let down_factor = factor("down_factor", st.down_factor, Stair::DEFAULT_DOWN_FACTOR)?;
+            stairs.push(Stair {
+                name: st.name.clone(),
+                polygon,
+                up: up * (1.0 / n),
+                up_factor,
+                down_factor,
+            });
+        }
         // stages
         let mut stages = Vec::new();
         for (k, s) in f.stages.iter().enumerate() {
@@ -362,6 +401,10 @@ impl Builder<'_> {
             journeys.push(Journey {
                 name: j.name.clone(),
                 steps,
+                choice: match j.choice {
+                    ChoiceEntry::Nearest => RouteChoice::Nearest,
+                    ChoiceEntry::Quickest => RouteChoice::Quickest,
+                },
             });
         }
         let journey_id = |key: &str, name: &str| -> Result<JourneyId, ScenarioError> {
@@ -406,6 +449,11 @@ impl Builder<'_> {
             model,
             routing: Some(routing),
             blocked_time: sim.blocked_time,
+            stairs,
+            route_cost: match g.route_cost {
+                RouteCostEntry::Time => RouteCost::Time,
+                RouteCostEntry::Distance => RouteCost::Distance,
+            },
         };
         let mut simulation = Simulation::new(area, stages, journeys, config).map_err(|e| {
             let key = match &e {
@@ -430,6 +478,7 @@ impl Builder<'_> {
                     "geometry".to_string()
                 }
                 aman_sim::SimError::Config(m) if m.contains("dt =") => "simulation.dt".to_string(),
+                aman_sim::SimError::Config(m) if m.starts_with("stair") => "stairs".to_string(),
                 aman_sim::SimError::Config(_) => "geometry.routing_cell_size".to_string(),
                 _ => "model".to_string(),
             };

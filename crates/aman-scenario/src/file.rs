@@ -21,6 +21,9 @@ pub struct ScenarioFile {
     /// The pedestrian model.
     #[serde(default)]
     pub model: ModelSection,
+    /// Stair areas.
+    #[serde(default)]
+    pub stairs: Vec<StairEntry>,
     /// Waypoints and exits.
     #[serde(default)]
     pub stages: Vec<StageEntry>,
@@ -92,6 +95,40 @@ pub struct GeometrySection {
     pub routing_wall_distance: Option<f64>,
     /// Half the narrowest gap agents can pass, m. Default 0.2.
     pub routing_clearance: Option<f64>,
+    /// What routes minimise: `time` (stairs cost their slower walking; default) or `distance`.
+    #[serde(default)]
+    pub route_cost: RouteCostEntry,
+}
+
+/// `[geometry] route_cost`
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum RouteCostEntry {
+    /// Travel time: a route over slow stairs is taken only when it is quicker.
+    #[default]
+    Time,
+    /// Walking distance: stairs cost as much as the flat.
+    Distance,
+}
+
+/// `[[stairs]]`: an area where agents walk slower, by a factor depending on whether they go up
+/// or down (see `aman_sim::Stair`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StairEntry {
+    /// Unique name.
+    pub name: String,
+    /// Corners `[[x, y], …]`, m, drawn unfolded: the length along `up` is the walking distance
+    /// on the stair.
+    #[serde(deserialize_with = "points")]
+    pub polygon: Vec<[f64; 2]>,
+    /// Plan direction `[dx, dy]` in which the stair ascends (normalised on reading).
+    #[serde(deserialize_with = "point")]
+    pub up: [f64; 2],
+    /// Speed factor going up, (0, 1]. Default 0.455 (Weidmann: 0.61 m/s of 1.34 m/s).
+    pub up_factor: Option<f64>,
+    /// Speed factor going down, (0, 1]. Default 0.518 (Weidmann: 0.694 m/s of 1.34 m/s).
+    pub down_factor: Option<f64>,
 }
 
 /// `[model]`
@@ -212,6 +249,21 @@ pub struct JourneyEntry {
     pub name: String,
     /// Steps in order.
     pub stages: Vec<StepEntry>,
+    /// How agents choose among a step's alternatives: `nearest` (default) or `quickest`
+    /// (walking plus queueing time; see `aman_sim::RouteChoice`).
+    #[serde(default)]
+    pub choice: ChoiceEntry,
+}
+
+/// `[[journeys]] choice`
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum ChoiceEntry {
+    /// The nearest open alternative by travel time.
+    #[default]
+    Nearest,
+    /// The quickest, counting the queue in front of each alternative.
+    Quickest,
 }
 
 fn d_speed() -> Distribution {
@@ -438,7 +490,20 @@ enum DistTable {
         min: Option<f64>,
         max: Option<f64>,
     },
+    Rimea {
+        group: String,
+    },
 }
+
+/// The desired walking speeds on the flat of the RiMEA 3.0 guideline's table for test 7
+/// (section 2.3, after Weidmann 1993), m/s: `(group, min, max)`. A `rimea` distribution draws
+/// uniformly in its group's range.
+pub const RIMEA_SPEED_GROUPS: [(&str, f64, f64); 4] = [
+    ("under_30", 0.58, 1.61),
+    ("30_to_50", 1.41, 1.54),
+    ("over_50", 0.68, 1.41),
+    ("limited_mobility", 0.46, 0.76),
+];
 
 impl<'de> Deserialize<'de> for Distribution {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -447,8 +512,9 @@ impl<'de> Deserialize<'de> for Distribution {
             type Value = Distribution;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str(
-                    "a number, or a table such as { distribution = \"normal\", mean = 1.34, sd = 0.26 } \
-                     or { distribution = \"uniform\", min = 0.5, max = 1.5 }",
+                    "a number, or a table such as { distribution = \"normal\", mean = 1.34, sd = 0.26 }, \
+                     { distribution = \"uniform\", min = 0.5, max = 1.5 } \
+                     or { distribution = \"rimea\", group = \"over_50\" }",
                 )
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Distribution, E> {
@@ -471,6 +537,20 @@ impl<'de> Deserialize<'de> for Distribution {
                         min: min.unwrap_or(mean - 3.0 * sd),
                         max: max.unwrap_or(mean + 3.0 * sd),
                     },
+                    DistTable::Rimea { group } => {
+                        let Some(&(_, min, max)) = RIMEA_SPEED_GROUPS.iter().find(|g| g.0 == group)
+                        else {
+                            return Err(de::Error::custom(format!(
+                                "unknown RiMEA group '{group}': use one of {}",
+                                RIMEA_SPEED_GROUPS
+                                    .iter()
+                                    .map(|g| format!("\"{}\"", g.0))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )));
+                        };
+                        Distribution::Uniform { min, max }
+                    }
                 })
             }
         }

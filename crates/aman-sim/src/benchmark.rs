@@ -79,10 +79,12 @@ pub fn room_evacuation(n: usize, config: SimConfig) -> Result<(Simulation, f64),
         Journey {
             name: "top".into(),
             steps: vec![vec![crate::StageId(0)]],
+            choice: Default::default(),
         },
         Journey {
             name: "bottom".into(),
             steps: vec![vec![crate::StageId(1)]],
+            choice: Default::default(),
         },
     ];
     let mut sim = Simulation::new(area, stages, journeys, config)?;

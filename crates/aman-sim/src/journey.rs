@@ -41,13 +41,38 @@ pub struct Stage {
 /// A journey: a sequence of steps; each step is one stage or a choice among alternatives.
 ///
 /// At each step an agent targets the *open* alternative nearest to it by walking distance (from
-/// the routing fields), and chooses again when its target closes. The last step must consist of
-/// exits. If every alternative of an exit step is closed, the agent heads to the nearest open
-/// exit of the whole simulation.
+/// the routing fields), and chooses again when its target closes. With [`RouteChoice::Quickest`]
+/// it also reconsiders, every second, whether another alternative would be quicker given the
+/// queues. The last step must consist of exits. If every alternative of an exit step is closed,
+/// the agent heads to the nearest open exit of the whole simulation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Journey {
     /// Name used in scenarios and results.
     pub name: String,
     /// The steps, in order; each is a non-empty list of alternative stages.
     pub steps: Vec<Vec<StageId>>,
+    /// How an agent chooses among the alternatives of a step.
+    pub choice: RouteChoice,
+}
+
+/// How an agent chooses among the alternatives of a journey step (exits, or waypoints that
+/// start different routes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RouteChoice {
+    /// The open alternative with the least travel time at the agent's own speed, queues
+    /// ignored (the nearest exit, stairs counted as slower: [`crate::RouteCost`]).
+    #[default]
+    Nearest,
+    /// The open alternative with the least estimated time to get through it: walking time plus
+    /// waiting time, `T_s = d_s / v0 + n_s / C_s`, with `d_s` the routing field's travel
+    /// distance to the stage, `v0` the agent's desired speed, `n_s` the agents already heading
+    /// for `s` that are nearer to it, and `C_s = 1.3 1/(m·s) × w_s` its capacity (the specific
+    /// flow of a door at capacity, Weidmann 1993; `w_s` the length of the stage's edge inside
+    /// the walkable area, or a waypoint's diameter). Reconsidered every second; an agent
+    /// switches when the gain is over 10 % and over 1 s, and then only with probability 1/4 per
+    /// second, so that a crowd does not swing from one exit to the other all at once. After the
+    /// quickest-route idea of Kemloh Wagoum, Seyfried & Holl, "Modeling the dynamic route choice
+    /// of pedestrians to assess the criticality of building evacuation", Advances in Complex
+    /// Systems 15(7), 2012.
+    Quickest,
 }

@@ -23,9 +23,11 @@ pub mod operational;
 pub mod rng;
 pub mod routing;
 mod simulation;
+pub mod stairs;
 
 pub use agents::{AgentId, AgentSpec, Agents, BLOCKED_RADIUS};
 pub use error::SimError;
-pub use journey::{Journey, JourneyId, Stage, StageId, StageKind};
+pub use journey::{Journey, JourneyId, RouteChoice, Stage, StageId, StageKind};
 pub use operational::{CollisionFreeSpeedModel, Model, SocialForceModel};
-pub use simulation::{Crossing, Event, ExitRecord, SimConfig, Simulation, StepCounters};
+pub use simulation::{Crossing, Event, ExitRecord, RouteCost, SimConfig, Simulation, StepCounters};
+pub use stairs::Stair;

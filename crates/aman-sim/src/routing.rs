@@ -185,6 +185,17 @@ impl RoutingGrid {
     /// is true (the clearance does not apply to the target itself, so an exit strip along a wall
     /// works). Returns `None` if no cell of the walkable area is in the target.
     pub fn field(&self, in_target: impl Fn(Vec2) -> bool) -> Option<RoutingField> {
+        self.field_scaled(in_target, None)
+    }
+
+    /// As [`RoutingGrid::field`], with the local walking speed multiplied by `factor[cell]`
+    /// (one value in (0, 1] per cell, row-major `j * nx + i`): slower cells such as stairs cost
+    /// more, so the field measures travel time, not distance.
+    pub fn field_scaled(
+        &self,
+        in_target: impl Fn(Vec2) -> bool,
+        factor: Option<&[f32]>,
+    ) -> Option<RoutingField> {
         let (nx, ny) = (self.nx, self.ny);
         let mut seeds = Vec::new();
         for j in 0..ny {
@@ -198,7 +209,15 @@ impl RoutingGrid {
         if seeds.is_empty() {
             return None;
         }
-        let t = fast_march(nx, ny, self.h, &self.inside, &self.speed, &seeds);
+        let scaled: Vec<f32>;
+        let speed = match factor {
+            Some(f) => {
+                scaled = self.speed.iter().zip(f).map(|(s, f)| s * f).collect();
+                &scaled
+            }
+            None => &self.speed,
+        };
+        let t = fast_march(nx, ny, self.h, &self.inside, speed, &seeds);
         let mut direction = vec![[0.0f32; 2]; nx * ny];
         let get = |i: isize, j: isize| -> Option<f64> {
             if i < 0 || j < 0 || i >= nx as isize || j >= ny as isize {

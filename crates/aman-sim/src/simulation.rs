@@ -7,12 +7,21 @@ use geo::{BoundingRect, Contains};
 use rayon::prelude::*;
 
 use crate::agents::BLOCKED_RADIUS;
+use crate::journey::RouteChoice;
 use crate::neighbours::NeighbourGrid;
 use crate::operational::{Kinematics, Model, OperationalModel, Scratch, StepContext};
 use crate::routing::{RoutingField, RoutingGrid, RoutingParams};
+use crate::stairs::{Stair, StairMap};
 use crate::{
     AgentId, AgentSpec, Agents, Journey, JourneyId, SimError, Stage, StageId, StageKind, rng,
 };
+
+/// Specific flow of a door at capacity, 1/(m·s) (Weidmann 1993): the capacity estimate of
+/// [`RouteChoice::Quickest`].
+const SPECIFIC_CAPACITY: f64 = 1.3;
+
+/// Salt of the random stream of [`RouteChoice::Quickest`]'s switches.
+const QUICKEST_STREAM: u64 = 0x5155_4943_4b45_5354;
 
 /// Arrivals whose time has come that are tried per step, at most.
 const MAX_ARRIVAL_TRIES: usize = 256;
@@ -34,6 +43,23 @@ pub struct SimConfig {
     /// stand-off, at a random angle of 45° to 108° left or right of its route, drawn afresh for
     /// each blocked period. Default 3 s, range (0, 600].
     pub blocked_time: f64,
+    /// Stair areas, where agents walk at a fraction of their desired speed ([`Stair`]).
+    pub stairs: Vec<Stair>,
+    /// What routes minimise: travel time (stairs cost their slower walking; default) or
+    /// distance.
+    pub route_cost: RouteCost,
+}
+
+/// What the routing fields minimise, which decides between a short route over stairs and a
+/// longer one on the flat (RiMEA 3.0, test 14).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RouteCost {
+    /// Travel time: each stair's cells are slowed by the factor of the direction in which the
+    /// route crosses it (up or down), so a route over stairs is taken only when it is quicker.
+    #[default]
+    Time,
+    /// Walking distance: stairs cost as much as the flat.
+    Distance,
 }
 
 impl Default for SimConfig {
@@ -44,6 +70,8 @@ impl Default for SimConfig {
             model: Model::CollisionFreeSpeed(Default::default()),
             routing: None,
             blocked_time: 3.0,
+            stairs: Vec::new(),
+            route_cost: RouteCost::Time,
         }
     }
 }
@@ -119,6 +147,11 @@ pub struct Simulation {
     /// A point inside each stage: the waypoint, or the exit polygon's interior point.
     stage_anchor: Vec<Vec2>,
     fields: Vec<RoutingField>,
+    /// Estimated capacity of each stage, persons/s ([`RouteChoice::Quickest`]).
+    stage_capacity: Vec<f64>,
+    /// Whether some journey chooses by [`RouteChoice::Quickest`].
+    any_quickest: bool,
+    stairs: StairMap,
     journeys: Vec<Journey>,
     agents: Agents,
     desired: Vec<Vec2>,
@@ -268,20 +301,29 @@ impl Simulation {
             }
         }
         let grid = RoutingGrid::new(&area, routing);
+        let stairs = StairMap::new(&grid, config.stairs.clone())?;
+        let route_cost = config.route_cost;
         let fields: Vec<Option<RoutingField>> = stages
             .par_iter()
-            .map(|s| match &s.kind {
-                StageKind::Waypoint { position, distance } => {
-                    let (p, d) = (*position, distance.max(0.5 * grid.cell_size()));
-                    grid.field(move |c| c.distance(p) <= d)
-                }
-                StageKind::Exit { polygon } => {
-                    let poly = polygon.clone();
-                    let h = grid.cell_size();
-                    grid.field(move |c| {
-                        poly.contains(&geo::Coord { x: c.x, y: c.y })
-                            || geo_distance(&poly, c) <= 0.5 * h
-                    })
+            .map(|s| {
+                let h = grid.cell_size();
+                let in_target: Box<dyn Fn(Vec2) -> bool + Sync> = match &s.kind {
+                    StageKind::Waypoint { position, distance } => {
+                        let (p, d) = (*position, distance.max(0.5 * h));
+                        Box::new(move |c: Vec2| c.distance(p) <= d)
+                    }
+                    StageKind::Exit { polygon } => {
+                        let poly = polygon.clone();
+                        Box::new(move |c: Vec2| {
+                            poly.contains(&geo::Coord { x: c.x, y: c.y })
+                                || geo_distance(&poly, c) <= 0.5 * h
+                        })
+                    }
+                };
+                if stairs.is_empty() || route_cost == RouteCost::Distance {
+                    grid.field(in_target)
+                } else {
+                    stair_field(&grid, &stairs, in_target)
                 }
             })
             .collect();
@@ -332,6 +374,17 @@ impl Simulation {
                 }
             })
             .collect();
+        let any_quickest = journeys
+            .iter()
+            .any(|j| j.choice == RouteChoice::Quickest && j.steps.iter().any(|s| s.len() > 1));
+        let stage_capacity = if any_quickest {
+            stages
+                .iter()
+                .map(|s| SPECIFIC_CAPACITY * entrance_width(&area, &s.kind))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let wall_margin = 2.5;
         let walls = WallIndex::new(area.segments(), 2.0, wall_margin);
         Ok(Self {
@@ -339,6 +392,9 @@ impl Simulation {
             stage_bbox,
             stage_anchor,
             fields: out,
+            stage_capacity,
+            any_quickest,
+            stairs,
             config,
             area,
             walls,
@@ -575,6 +631,79 @@ impl Simulation {
         fallback.unwrap_or(alts[0])
     }
 
+    /// Steps between two reconsiderations of [`RouteChoice::Quickest`]: one second.
+    fn reconsider_every(&self) -> u64 {
+        ((1.0 / self.config.dt).round() as u64).max(1)
+    }
+
+    /// [`RouteChoice::Quickest`]: each agent at a step with alternatives compares its estimated
+    /// time through every open alternative, `d / v0 + (agents nearer to it heading there) / C`,
+    /// and may switch (see the variant's docs).
+    fn reconsider_quickest(&mut self) {
+        let n = self.agents.len();
+        let a = &self.agents;
+        // per stage: the sorted distances of the agents heading there
+        let own: Vec<f64> = (0..n)
+            .map(|i| self.fields[a.target[i].0 as usize].distance(&self.grid, a.position[i]))
+            .collect();
+        let mut heading: Vec<Vec<f64>> = vec![Vec::new(); self.stages.len()];
+        for i in 0..n {
+            if own[i].is_finite() {
+                heading[a.target[i].0 as usize].push(own[i]);
+            }
+        }
+        for h in &mut heading {
+            h.sort_by(f64::total_cmp);
+        }
+        let estimate = |s: StageId, d: f64, v0: f64| {
+            let ahead = heading[s.0 as usize].partition_point(|&x| x < d);
+            d / v0 + ahead as f64 / self.stage_capacity[s.0 as usize]
+        };
+        let mut switch = Vec::new();
+        for i in 0..n {
+            let journey = &self.journeys[a.journey[i].0 as usize];
+            if journey.choice != RouteChoice::Quickest {
+                continue;
+            }
+            let step = (a.journey_step[i] as usize).min(journey.steps.len() - 1);
+            let alts = &journey.steps[step];
+            let current = a.target[i];
+            if alts.len() < 2 || !alts.contains(&current) || !own[i].is_finite() {
+                continue;
+            }
+            let v0 = a.desired_speed[i].max(0.1);
+            let now = estimate(current, own[i], v0);
+            let mut best = (now, current);
+            for &s in alts {
+                if s == current || !self.stage_open[s.0 as usize] {
+                    continue;
+                }
+                let d = self.fields[s.0 as usize].distance(&self.grid, a.position[i]);
+                if d.is_finite() {
+                    let t = estimate(s, d, v0);
+                    if t < best.0 {
+                        best = (t, s);
+                    }
+                }
+            }
+            let gain = now - best.0;
+            if best.1 != current
+                && gain > 1.0
+                && gain > 0.1 * now
+                && rng::uniform(
+                    self.config.seed ^ QUICKEST_STREAM,
+                    a.id[i].0,
+                    self.iteration,
+                ) < 0.25
+            {
+                switch.push((i, best.1));
+            }
+        }
+        for (i, s) in switch {
+            self.agents.target[i] = s;
+        }
+    }
+
     fn stage_reached(&self, s: StageId, p: Vec2) -> bool {
         let (lo, hi) = self.stage_bbox[s.0 as usize];
         if p.x < lo.x || p.y < lo.y || p.x > hi.x || p.y > hi.y {
@@ -695,6 +824,9 @@ impl Simulation {
         if any_left {
             self.agents.retain(&self.keep);
         }
+        if self.any_quickest && self.iteration % self.reconsider_every() == 0 {
+            self.reconsider_quickest();
+        }
         let t1 = Instant::now();
         // neighbour grid
         let cutoff = match &self.config.model {
@@ -727,6 +859,7 @@ impl Simulation {
             let tactical = Tactical {
                 agents: &self.agents,
                 fields: &self.fields,
+                stairs: &self.stairs,
                 anchors: &self.stage_anchor,
                 grid: &self.grid,
                 open: &self.stage_open,
@@ -844,6 +977,14 @@ impl Simulation {
     pub fn is_open(&self, s: StageId) -> bool {
         self.stage_open[s.0 as usize]
     }
+    /// The stairs.
+    pub fn stairs(&self) -> &[Stair] {
+        self.stairs.stairs()
+    }
+    /// The stair under `p`, if any.
+    pub fn stair_at(&self, p: Vec2) -> Option<&Stair> {
+        self.stairs.at(&self.grid, p)
+    }
     /// The journeys.
     pub fn journeys(&self) -> &[Journey] {
         &self.journeys
@@ -899,6 +1040,7 @@ impl Simulation {
 struct Tactical<'a> {
     agents: &'a Agents,
     fields: &'a [RoutingField],
+    stairs: &'a StairMap,
     anchors: &'a [Vec2],
     grid: &'a RoutingGrid,
     open: &'a [bool],
@@ -965,16 +1107,18 @@ fn operational_pass<M: OperationalModel>(
         .for_each_init(Scratch::default, |scratch, (k, (o, d))| {
             let i = order[k] as usize;
             *d = tactical.desired(i);
+            let a = ctx.agents;
+            // on a stair the agent walks at a fraction of its desired speed
+            let v0 = a.desired_speed[i] * tactical.stairs.factor(tactical.grid, a.position[i], *d);
             *o = if *d == Vec2::ZERO {
                 // standing (pre-movement, no open target, lost): the same for every model
-                let a = ctx.agents;
                 Kinematics {
                     position: a.position[i],
                     velocity: Vec2::ZERO,
                     orientation: a.orientation[i],
                 }
             } else {
-                m.next_state(ctx, i, *d, scratch)
+                m.next_state(ctx, i, *d, v0, scratch)
             }
         });
 }
@@ -1004,6 +1148,75 @@ fn constrain(walls: &WallIndex, from: Vec2, to: Vec2, clearance: f64) -> (Vec2, 
         return (slid, true);
     }
     (from, false)
+}
+
+/// The travel-time field towards `in_target` with stairs slowed by the factor of the direction
+/// in which routes cross them: a first field with each stair at the mean of its two factors
+/// tells, from the direction of descent of the field over the stair's cells, whether routes
+/// towards this target go up or down it; the second field uses that direction's factor.
+fn stair_field(
+    grid: &RoutingGrid,
+    stairs: &StairMap,
+    in_target: impl Fn(Vec2) -> bool,
+) -> Option<RoutingField> {
+    let cells = stairs.cells();
+    let list = stairs.stairs();
+    let factors = |f: &dyn Fn(&Stair, usize) -> f64| -> Vec<f32> {
+        cells
+            .iter()
+            .map(|&k| {
+                if k == 0 {
+                    1.0
+                } else {
+                    f(&list[k as usize - 1], k as usize - 1) as f32
+                }
+            })
+            .collect()
+    };
+    let mean = factors(&|s, _| 0.5 * (s.up_factor + s.down_factor));
+    let first = grid.field_scaled(&in_target, Some(&mean))?;
+    // per stair: the sum over its cells of the walking direction's component along `up`
+    let mut along = vec![0.0f64; list.len()];
+    let nx = grid.dims().0;
+    for (c, &k) in cells.iter().enumerate() {
+        if k > 0 {
+            let s = &list[k as usize - 1];
+            along[k as usize - 1] += first.direction(grid, grid.centre(c % nx, c / nx)).dot(s.up);
+        }
+    }
+    let chosen = factors(&|s, k| {
+        if along[k] >= 0.0 {
+            s.up_factor
+        } else {
+            s.down_factor
+        }
+    });
+    grid.field_scaled(in_target, Some(&chosen))
+}
+
+/// The width (m) through which agents enter a stage: for an exit, the length of its polygon's
+/// edges that lies inside the walkable area (sampled every 2 cm; an edge along a wall does
+/// not count), at least 0.1 m; for a waypoint, its diameter.
+fn entrance_width(area: &WalkableArea, kind: &StageKind) -> f64 {
+    match kind {
+        StageKind::Waypoint { distance, .. } => 2.0 * distance,
+        StageKind::Exit { polygon } => {
+            let step = 0.02;
+            let mut inside = 0.0;
+            for l in polygon.exterior().lines() {
+                let (a, b) = (Vec2::new(l.start.x, l.start.y), Vec2::new(l.end.x, l.end.y));
+                let len = a.distance(b);
+                let k = (len / step).ceil().max(1.0) as usize;
+                for j in 0..k {
+                    let p = a + (b - a) * ((j as f64 + 0.5) / k as f64);
+                    if area.contains(p) && area.distance_to_wall(p) > 0.01 {
+                        inside += len / k as f64;
+                    }
+                }
+            }
+            inside.max(0.1)
+        }
+    }
 }
 
 fn geo_distance(poly: &geo::Polygon<f64>, p: Vec2) -> f64 {

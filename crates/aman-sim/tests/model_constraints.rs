@@ -24,6 +24,7 @@ fn room() -> Simulation {
     let journey = Journey {
         name: "out".into(),
         steps: vec![vec![StageId(0)]],
+        choice: Default::default(),
     };
     Simulation::new(area, vec![exit], vec![journey], SimConfig::default()).unwrap()
 }

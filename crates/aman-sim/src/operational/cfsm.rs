@@ -113,6 +113,7 @@ impl OperationalModel for CollisionFreeSpeedModel {
         ctx: &StepContext<'_>,
         i: usize,
         e0: Vec2,
+        v0: f64,
         scratch: &mut Scratch,
     ) -> Kinematics {
         let a = ctx.agents;
@@ -214,7 +215,7 @@ impl OperationalModel for CollisionFreeSpeedModel {
                 spacing = spacing.min(scratch.dist[k] - l);
             }
         }
-        let speed = (spacing / a.time_gap[i]).max(0.0).min(a.desired_speed[i]);
+        let speed = (spacing / a.time_gap[i]).max(0.0).min(v0);
         let v = e * speed;
         Kinematics {
             position: x + v * ctx.dt,

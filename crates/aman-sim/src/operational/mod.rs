@@ -84,7 +84,8 @@ pub trait OperationalModel: Send + Sync {
     /// The neighbour grid uses it as its cell size.
     fn cutoff(&self, agents: &Agents) -> f64;
     /// The next state of agent `i`, from the current generation only, given its desired walking
-    /// direction `e0` (unit vector, from the tactical layer). Called only for agents with a
+    /// direction `e0` (unit vector, from the tactical layer) and desired speed `v0` (m/s: the
+    /// agent's own, times the factor of a stair it is on). Called only for agents with a
     /// non-zero desired direction; standing agents are kept in place by the simulation.
     /// `scratch` is working memory whose contents on entry are of no meaning.
     fn next_state(
@@ -92,6 +93,7 @@ pub trait OperationalModel: Send + Sync {
         ctx: &StepContext<'_>,
         i: usize,
         e0: Vec2,
+        v0: f64,
         scratch: &mut Scratch,
     ) -> Kinematics;
 }

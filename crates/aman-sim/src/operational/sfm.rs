@@ -144,6 +144,7 @@ impl OperationalModel for SocialForceModel {
         ctx: &StepContext<'_>,
         i: usize,
         e0: Vec2,
+        v0: f64,
         _scratch: &mut Scratch,
     ) -> Kinematics {
         let a = ctx.agents;
@@ -152,7 +153,6 @@ impl OperationalModel for SocialForceModel {
         let r = a.radius[i];
         let m = self.mass;
         let dt = ctx.dt;
-        let v0 = a.desired_speed[i];
         let mut force = (e0 * v0 - v) * (m / self.relaxation_time);
         let near_walls = ctx.walls.near(x);
         for_each_visible_neighbour(ctx, i, near_walls, |j, to_j, d2| {

@@ -1,0 +1,177 @@
+//! Stairs (and ramps) drawn in the plan: areas where agents walk slower, by how much depending
+//! on whether they go up or down.
+//!
+//! A stair is a polygon of the walkable area with the plan direction in which it ascends. An
+//! agent whose centre is on it walks at `up_factor` (its desired direction has a positive
+//! component along `up`) or `down_factor` times its desired speed. Stairs are drawn unfolded:
+//! the polygon's length along `up` is the walking distance on the stair, so a stair of 10 m
+//! along its slope is a polygon 10 m long (RiMEA 3.0, tests 2 and 3).
+//!
+//! The default factors are the horizontal walking speeds on stairs of Weidmann's handbook over
+//! his free walking speed on the flat, 1.34 m/s: up 0.61 m/s (Weidmann's value as tabulated by
+//! Burghardt, Seyfried & Klingsch, "Performance of stairs – fundamental diagram and topographical
+//! measurements", Transportation Research Part C 37, 2013, Table 1) → 0.455; down 0.694 m/s
+//! (U. Weidmann, "Transporttechnik der Fussgänger", IVT Schriftenreihe 90, ETH Zürich, 1993)
+//! → 0.518.
+
+use aman_geometry::Vec2;
+use geo::Contains;
+
+use crate::SimError;
+use crate::routing::RoutingGrid;
+
+/// One stair area.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stair {
+    /// Name used in messages and reports.
+    pub name: String,
+    /// The area, metres, drawn unfolded (length along `up` = walking distance on the stair).
+    pub polygon: geo::Polygon<f64>,
+    /// Unit plan direction in which the stair ascends.
+    pub up: Vec2,
+    /// Speed factor going up, in (0, 1]. Default [`Stair::DEFAULT_UP_FACTOR`].
+    pub up_factor: f64,
+    /// Speed factor going down, in (0, 1]. Default [`Stair::DEFAULT_DOWN_FACTOR`].
+    pub down_factor: f64,
+}
+
+impl Stair {
+    /// 0.61 / 1.34: Weidmann's horizontal walking speed upstairs over his speed on the flat.
+    pub const DEFAULT_UP_FACTOR: f64 = 0.61 / 1.34;
+    /// 0.694 / 1.34: Weidmann's horizontal walking speed downstairs over his speed on the flat.
+    pub const DEFAULT_DOWN_FACTOR: f64 = 0.694 / 1.34;
+
+    /// The factor for walking in direction `dir` (not necessarily unit).
+    #[inline]
+    pub fn factor(&self, dir: Vec2) -> f64 {
+        if dir.dot(self.up) >= 0.0 {
+            self.up_factor
+        } else {
+            self.down_factor
+        }
+    }
+
+    /// Checks the factors and the direction.
+    ///
+    /// # Errors
+    /// [`SimError::ParameterOutOfRange`] naming the stair and the value.
+    pub fn validate(&self) -> Result<(), SimError> {
+        for (what, v) in [
+            ("up_factor", self.up_factor),
+            ("down_factor", self.down_factor),
+        ] {
+            if !(v.is_finite() && v > 0.0 && v <= 1.0) {
+                return Err(SimError::ParameterOutOfRange {
+                    what: format!("stair '{}': {what}", self.name),
+                    value: v,
+                    range: "(0, 1]",
+                });
+            }
+        }
+        let n = self.up.norm();
+        if !(n.is_finite() && (n - 1.0).abs() < 1e-6) {
+            return Err(SimError::ParameterOutOfRange {
+                what: format!("stair '{}': length of the up direction", self.name),
+                value: n,
+                range: "1 (a unit vector)",
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The stairs rasterised on the routing grid: per cell, which stair (if any) covers its centre,
+/// so that the lookup per agent and step is one cell index.
+#[derive(Debug, Clone, Default)]
+pub struct StairMap {
+    stairs: Vec<Stair>,
+    /// Per routing cell: 0 for none, `k + 1` for stair `k` (the first in file order wins).
+    cell: Vec<u16>,
+}
+
+impl StairMap {
+    /// Rasterises `stairs` on `grid`.
+    ///
+    /// # Errors
+    /// [`SimError::ParameterOutOfRange`] for a bad factor or direction; [`SimError::Config`]
+    /// for more than 65,535 stairs or a stair that covers no cell centre of the grid.
+    pub fn new(grid: &RoutingGrid, stairs: Vec<Stair>) -> Result<Self, SimError> {
+        if stairs.is_empty() {
+            return Ok(Self::default());
+        }
+        if stairs.len() >= u16::MAX as usize {
+            return Err(SimError::Config(format!(
+                "{} stairs: at most 65,534",
+                stairs.len()
+            )));
+        }
+        let (nx, ny) = grid.dims();
+        let mut cell = vec![0u16; nx * ny];
+        for (k, s) in stairs.iter().enumerate() {
+            s.validate()?;
+            let mut covered = 0usize;
+            use geo::BoundingRect;
+            let Some(r) = s.polygon.bounding_rect() else {
+                return Err(SimError::Config(format!(
+                    "stair '{}': the polygon is empty",
+                    s.name
+                )));
+            };
+            let h = grid.cell_size();
+            let lo = grid.cell_of(Vec2::new(r.min().x, r.min().y));
+            let hi = grid.cell_of(Vec2::new(r.max().x, r.max().y));
+            if let (Some(lo), Some(hi)) = (lo, hi) {
+                for j in lo.1..=hi.1 {
+                    for i in lo.0..=hi.0 {
+                        let c = grid.centre(i, j);
+                        let idx = j * nx + i;
+                        if cell[idx] == 0 && s.polygon.contains(&geo::Coord { x: c.x, y: c.y }) {
+                            cell[idx] = k as u16 + 1;
+                            covered += 1;
+                        }
+                    }
+                }
+            }
+            if covered == 0 {
+                return Err(SimError::Config(format!(
+                    "stair '{}' covers no centre of a {h} m routing cell: it lies outside the \
+                     walkable area or is too small",
+                    s.name
+                )));
+            }
+        }
+        Ok(Self { stairs, cell })
+    }
+
+    /// The stairs, in the order given.
+    pub fn stairs(&self) -> &[Stair] {
+        &self.stairs
+    }
+
+    /// Whether there are no stairs.
+    pub fn is_empty(&self) -> bool {
+        self.stairs.is_empty()
+    }
+
+    /// The stair under `p`, if any.
+    #[inline]
+    pub fn at(&self, grid: &RoutingGrid, p: Vec2) -> Option<&Stair> {
+        if self.stairs.is_empty() {
+            return None;
+        }
+        let (i, j) = grid.cell_of(p)?;
+        let k = self.cell[j * grid.dims().0 + i];
+        (k > 0).then(|| &self.stairs[k as usize - 1])
+    }
+
+    /// The speed factor at `p` for walking in direction `dir`: 1 off the stairs.
+    #[inline]
+    pub fn factor(&self, grid: &RoutingGrid, p: Vec2, dir: Vec2) -> f64 {
+        self.at(grid, p).map_or(1.0, |s| s.factor(dir))
+    }
+
+    /// Per routing cell: the stair index + 1, or 0.
+    pub fn cells(&self) -> &[u16] {
+        &self.cell
+    }
+}
