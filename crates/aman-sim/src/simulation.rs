@@ -647,9 +647,9 @@ impl Simulation {
             .map(|i| self.fields[a.target[i].0 as usize].distance(&self.grid, a.position[i]))
             .collect();
         let mut heading: Vec<Vec<f64>> = vec![Vec::new(); self.stages.len()];
-        for i in 0..n {
-            if own[i].is_finite() {
-                heading[a.target[i].0 as usize].push(own[i]);
+        for (&d, t) in own.iter().zip(&a.target) {
+            if d.is_finite() {
+                heading[t.0 as usize].push(d);
             }
         }
         for h in &mut heading {
@@ -824,7 +824,7 @@ impl Simulation {
         if any_left {
             self.agents.retain(&self.keep);
         }
-        if self.any_quickest && self.iteration % self.reconsider_every() == 0 {
+        if self.any_quickest && self.iteration.is_multiple_of(self.reconsider_every()) {
             self.reconsider_quickest();
         }
         let t1 = Instant::now();
