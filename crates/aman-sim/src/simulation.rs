@@ -660,7 +660,7 @@ impl Simulation {
             d / v0 + ahead as f64 / self.stage_capacity[s.0 as usize]
         };
         let mut switch = Vec::new();
-        for i in 0..n {
+        for (i, &d_own) in own.iter().enumerate() {
             let journey = &self.journeys[a.journey[i].0 as usize];
             if journey.choice != RouteChoice::Quickest {
                 continue;
@@ -668,11 +668,11 @@ impl Simulation {
             let step = (a.journey_step[i] as usize).min(journey.steps.len() - 1);
             let alts = &journey.steps[step];
             let current = a.target[i];
-            if alts.len() < 2 || !alts.contains(&current) || !own[i].is_finite() {
+            if alts.len() < 2 || !alts.contains(&current) || !d_own.is_finite() {
                 continue;
             }
             let v0 = a.desired_speed[i].max(0.1);
-            let now = estimate(current, own[i], v0);
+            let now = estimate(current, d_own, v0);
             let mut best = (now, current);
             for &s in alts {
                 if s == current || !self.stage_open[s.0 as usize] {
