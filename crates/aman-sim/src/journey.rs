@@ -67,8 +67,9 @@ pub enum RouteChoice {
     /// waiting time, `T_s = d_s / v0 + n_s / C_s`, with `d_s` the routing field's travel
     /// distance to the stage, `v0` the agent's desired speed, `n_s` the agents already heading
     /// for `s` that are nearer to it, and `C_s = 1.3 1/(m·s) × w_s` its capacity (the specific
-    /// flow of a door at capacity, Weidmann 1993; `w_s` the length of the stage's edge inside
-    /// the walkable area, or a waypoint's diameter). Reconsidered every second; an agent
+    /// flow of a door at capacity, Weidmann 1993; `w_s` the length of the stage polygon's
+    /// edges inside the walkable area — edges along walls excluded, so a 1 m × 0.5 m strip
+    /// against a wall counts 2 m, its front and both sides — or a waypoint's diameter). Reconsidered every second; an agent
     /// switches when the gain is over 10 % and over 1 s, and then only with probability 1/4 per
     /// second, so that a crowd does not swing from one exit to the other all at once. After the
     /// quickest-route idea of Kemloh Wagoum, Seyfried & Holl, "Modeling the dynamic route choice

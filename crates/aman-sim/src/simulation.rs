@@ -1223,3 +1223,36 @@ fn geo_distance(poly: &geo::Polygon<f64>, p: Vec2) -> f64 {
     use geo::{Distance, Euclidean};
     Euclidean.distance(&geo::Point::new(p.x, p.y), poly)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> geo::Polygon<f64> {
+        geo::Polygon::new(
+            geo::LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]),
+            vec![],
+        )
+    }
+
+    /// The capacity estimate of quickest route choice sees the width agents enter through.
+    #[test]
+    fn entrance_width_of_exits_and_waypoints() {
+        let area = WalkableArea::new(rect(0.0, 0.0, 30.0, 20.0), "room").unwrap();
+        let exit = |p| StageKind::Exit { polygon: p };
+        // a strip across the end of the room: one edge of 20 m inside (three along walls)
+        let w = entrance_width(&area, &exit(rect(29.5, 0.0, 30.0, 20.0)));
+        assert!((w - 20.0).abs() < 0.05, "{w}");
+        // a 1 m door strip along the left wall: the 1 m edge plus its two 0.5 m sides inside
+        let w = entrance_width(&area, &exit(rect(0.0, 9.5, 0.5, 10.5)));
+        assert!((w - 2.0).abs() < 0.05, "{w}");
+        // a door drawn beyond the wall: only the part inside counts
+        let w = entrance_width(&area, &exit(rect(-1.0, 9.5, 0.0, 10.5)));
+        assert!(w <= 0.1 + 1e-12, "{w}");
+        let wp = StageKind::Waypoint {
+            position: Vec2::new(5.0, 5.0),
+            distance: 1.5,
+        };
+        assert_eq!(entrance_width(&area, &wp), 3.0);
+    }
+}

@@ -175,3 +175,97 @@ impl StairMap {
         &self.cell
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::routing::RoutingParams;
+    use aman_geometry::WalkableArea;
+
+    fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> geo::Polygon<f64> {
+        geo::Polygon::new(
+            geo::LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]),
+            vec![],
+        )
+    }
+
+    fn stair(up: Vec2) -> Stair {
+        Stair {
+            name: "s".into(),
+            polygon: rect(3.0, 0.0, 13.0, 2.0),
+            up,
+            up_factor: Stair::DEFAULT_UP_FACTOR,
+            down_factor: Stair::DEFAULT_DOWN_FACTOR,
+        }
+    }
+
+    #[test]
+    fn factor_by_direction_and_place() {
+        let area = WalkableArea::new(rect(0.0, 0.0, 16.0, 2.0), "corridor").unwrap();
+        let grid = RoutingGrid::new(&area, RoutingParams::for_area(&area));
+        let map = StairMap::new(&grid, vec![stair(Vec2::new(1.0, 0.0))]).unwrap();
+        let (east, west) = (Vec2::new(1.0, 0.0), Vec2::new(-1.0, 0.0));
+        // Weidmann: 0.61 m/s up, 0.694 m/s down, of 1.34 m/s
+        assert!((map.factor(&grid, Vec2::new(8.0, 1.0), east) * 1.34 - 0.61).abs() < 1e-12);
+        assert!((map.factor(&grid, Vec2::new(8.0, 1.0), west) * 1.34 - 0.694).abs() < 1e-12);
+        assert_eq!(map.factor(&grid, Vec2::new(1.0, 1.0), east), 1.0);
+        assert_eq!(map.factor(&grid, Vec2::new(14.0, 1.0), east), 1.0);
+        assert!(map.at(&grid, Vec2::new(3.05, 1.0)).is_some());
+        assert!(map.at(&grid, Vec2::new(2.95, 1.0)).is_none());
+    }
+
+    #[test]
+    fn bad_stairs_are_errors_naming_the_stair() {
+        let area = WalkableArea::new(rect(0.0, 0.0, 16.0, 2.0), "corridor").unwrap();
+        let grid = RoutingGrid::new(&area, RoutingParams::for_area(&area));
+        let mut s = stair(Vec2::new(1.0, 0.0));
+        s.up_factor = 1.5;
+        let e = StairMap::new(&grid, vec![s]).unwrap_err().to_string();
+        assert!(e.contains("stair 's': up_factor"), "{e}");
+        let e = StairMap::new(&grid, vec![stair(Vec2::new(2.0, 0.0))])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("up direction"), "{e}");
+        let mut s = stair(Vec2::new(1.0, 0.0));
+        s.polygon = rect(30.0, 0.0, 40.0, 2.0);
+        let e = StairMap::new(&grid, vec![s]).unwrap_err().to_string();
+        assert!(e.contains("covers no centre"), "{e}");
+    }
+
+    /// Travel-time routing over a stair: the field's travel time across 10 m of stair is the
+    /// distance over the factor of the direction walked (up towards an exit beyond the head,
+    /// down towards one beyond the foot).
+    #[test]
+    fn routing_charges_the_stair_by_direction() {
+        use crate::{Journey, RouteChoice, SimConfig, Simulation, Stage, StageId, StageKind};
+        let area = WalkableArea::new(rect(0.0, 0.0, 16.0, 2.0), "corridor").unwrap();
+        let exit = |x0: f64| Stage {
+            name: format!("exit at {x0}"),
+            kind: StageKind::Exit {
+                polygon: rect(x0, 0.0, x0 + 1.0, 2.0),
+            },
+        };
+        let config = SimConfig {
+            stairs: vec![stair(Vec2::new(1.0, 0.0))],
+            ..SimConfig::default()
+        };
+        let journeys = vec![Journey {
+            name: "j".into(),
+            steps: vec![vec![StageId(0)]],
+            choice: RouteChoice::Nearest,
+        }];
+        let sim = Simulation::new(area, vec![exit(15.0), exit(0.0)], journeys, config).unwrap();
+        let across = |s: u32, a: f64, b: f64| {
+            sim.walking_distance(StageId(s), Vec2::new(a, 1.0))
+                - sim.walking_distance(StageId(s), Vec2::new(b, 1.0))
+        };
+        // towards x = 15: up the stair; towards x = 0: down
+        let up = across(0, 3.5, 12.5);
+        let down = across(1, 12.5, 3.5);
+        assert!((up - 9.0 / Stair::DEFAULT_UP_FACTOR).abs() < 0.2, "{up}");
+        assert!(
+            (down - 9.0 / Stair::DEFAULT_DOWN_FACTOR).abs() < 0.2,
+            "{down}"
+        );
+    }
+}
