@@ -46,7 +46,7 @@ fn stair_test(opts: &Options, n: u32, file: &str, way: &str) -> Result<Outcome, 
     let mut speeds = Vec::new();
     let log = harness::run(&mut sc, |s: &Simulation| {
         if let (Some(p), Some(v)) = (s.agents().position.first(), s.agents().velocity.first())
-            && s.iteration() % 10 == 0
+            && s.iteration().is_multiple_of(10)
         {
             speeds.push((p.x, v.norm()));
         }

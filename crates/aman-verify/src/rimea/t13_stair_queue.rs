@@ -27,7 +27,7 @@ pub fn run(opts: &Options) -> Result<Outcome, VerifyError> {
     let area = (hi.x - lo.x) * (hi.y - lo.y);
     let mut density = Vec::new();
     let log = harness::run(&mut sc, |s: &Simulation| {
-        if s.iteration() % 50 == 0 {
+        if s.iteration().is_multiple_of(50) {
             let n = s
                 .agents()
                 .position
