@@ -4,6 +4,10 @@
 
 use crate::{Options, Outcome, VerifyError};
 
+pub mod t01_corridor;
+pub mod t04_fundamental_diagram;
+mod util;
+
 /// One RiMEA test.
 #[derive(Debug, Clone, Copy)]
 pub struct TestCase {
@@ -16,7 +20,18 @@ pub struct TestCase {
 }
 
 /// Every test, in the guideline's order.
-pub const TESTS: &[TestCase] = &[];
+pub const TESTS: &[TestCase] = &[
+    TestCase {
+        number: 1,
+        title: "maintaining the set walking speed in a corridor",
+        run: t01_corridor::run,
+    },
+    TestCase {
+        number: 4,
+        title: "fundamental diagram",
+        run: t04_fundamental_diagram::run,
+    },
+];
 
 /// Runs the tests selected by `opts.only` (test numbers as text; empty: all), in order.
 pub fn run(opts: &Options) -> Vec<(u32, Result<Outcome, VerifyError>)> {
