@@ -51,3 +51,73 @@ fn t04_fundamental_diagram_cfsm() {
 fn t04_fundamental_diagram_sfm() {
     pass(rimea::t04_fundamental_diagram::run, SFM);
 }
+
+#[test]
+fn t05_premovement_cfsm() {
+    pass(rimea::t05_premovement::run, CFSM);
+}
+
+#[test]
+fn t05_premovement_sfm() {
+    pass(rimea::t05_premovement::run, SFM);
+}
+
+#[test]
+fn t06_corner_cfsm() {
+    pass(rimea::t06_corner::run, CFSM);
+}
+
+#[test]
+fn t06_corner_sfm() {
+    pass(rimea::t06_corner::run, SFM);
+}
+
+#[test]
+fn t07_demographics_cfsm() {
+    pass(rimea::t07_demographics::run, CFSM);
+}
+
+#[test]
+fn t07_demographics_sfm() {
+    pass(rimea::t07_demographics::run, SFM);
+}
+
+#[test]
+fn t09_large_room_cfsm() {
+    pass(rimea::t09_large_room::run, CFSM);
+}
+
+#[test]
+fn t09_large_room_sfm() {
+    pass(rimea::t09_large_room::run, SFM);
+}
+
+#[test]
+fn t10_exit_allocation_cfsm() {
+    pass(rimea::t10_exit_allocation::run, CFSM);
+}
+
+#[test]
+fn t10_exit_allocation_sfm() {
+    pass(rimea::t10_exit_allocation::run, SFM);
+}
+
+#[test]
+fn t12_bottleneck_cfsm() {
+    pass(rimea::t12_bottleneck::run, CFSM);
+}
+
+#[test]
+fn t12_bottleneck_sfm() {
+    pass(rimea::t12_bottleneck::run, SFM);
+}
+
+#[test]
+fn t15_large_corner_cfsm() {
+    pass(rimea::t15_large_corner::run, CFSM);
+}
+
+#[test]
+fn t15_large_corner_sfm() {
+    pass(rimea::t15_large_corner::run, SFM);
+}

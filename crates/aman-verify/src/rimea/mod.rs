@@ -6,6 +6,13 @@ use crate::{Options, Outcome, VerifyError};
 
 pub mod t01_corridor;
 pub mod t04_fundamental_diagram;
+pub mod t05_premovement;
+pub mod t06_corner;
+pub mod t07_demographics;
+pub mod t09_large_room;
+pub mod t10_exit_allocation;
+pub mod t12_bottleneck;
+pub mod t15_large_corner;
 mod util;
 
 /// One RiMEA test.
@@ -20,17 +27,17 @@ pub struct TestCase {
 }
 
 /// Every test, in the guideline's order.
+#[rustfmt::skip]
 pub const TESTS: &[TestCase] = &[
-    TestCase {
-        number: 1,
-        title: "maintaining the set walking speed in a corridor",
-        run: t01_corridor::run,
-    },
-    TestCase {
-        number: 4,
-        title: "fundamental diagram",
-        run: t04_fundamental_diagram::run,
-    },
+    TestCase { number: 1, title: "maintaining the set walking speed in a corridor", run: t01_corridor::run },
+    TestCase { number: 4, title: "fundamental diagram", run: t04_fundamental_diagram::run },
+    TestCase { number: 5, title: "pre-movement time", run: t05_premovement::run },
+    TestCase { number: 6, title: "movement around a corner", run: t06_corner::run },
+    TestCase { number: 7, title: "allocation of demographic parameters", run: t07_demographics::run },
+    TestCase { number: 9, title: "crowd leaving a large public room", run: t09_large_room::run },
+    TestCase { number: 10, title: "allocation of exits", run: t10_exit_allocation::run },
+    TestCase { number: 12, title: "effect of bottlenecks", run: t12_bottleneck::run },
+    TestCase { number: 15, title: "movement around a corner at large scale", run: t15_large_corner::run },
 ];
 
 /// Runs the tests selected by `opts.only` (test numbers as text; empty: all), in order.

@@ -8,12 +8,6 @@ use aman_sim::Simulation;
 
 use crate::{Options, RunLog, VerifyError};
 
-/// The corners of the axis-aligned rectangle `[x0, x1] × [y0, y1]` (m), counter-clockwise, as a
-/// scenario file writes a polygon.
-pub(crate) fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Vec<[f64; 2]> {
-    vec![[x0, y0], [x1, y0], [x1, y1], [x0, y1]]
-}
-
 /// An axis-aligned measurement area, m.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Area {
@@ -112,4 +106,49 @@ impl Rng {
     pub(crate) fn sym(&mut self, a: f64) -> f64 {
         (2.0 * self.uniform() - 1.0) * a
     }
+}
+
+/// The walls of `sim` as one polyline per ring (consecutive segments joined), for figures.
+pub(crate) fn wall_series(sim: &Simulation) -> Vec<crate::Series> {
+    let mut rings: Vec<Vec<(f64, f64)>> = Vec::new();
+    for s in sim.walkable_area().segments() {
+        match rings.last_mut() {
+            Some(r) if r.last().is_some_and(|&(x, y)| x == s.a.x && y == s.a.y) => {
+                r.push((s.b.x, s.b.y));
+            }
+            _ => rings.push(vec![(s.a.x, s.a.y), (s.b.x, s.b.y)]),
+        }
+    }
+    rings
+        .into_iter()
+        .enumerate()
+        .map(|(k, points)| crate::Series {
+            name: if k == 0 {
+                "walls".into()
+            } else {
+                format!("walls {}", k + 1)
+            },
+            points,
+            style: crate::SeriesStyle::Line,
+        })
+        .collect()
+}
+
+/// A histogram of `values` over bins of width `bin` from `lo`, as a staircase: one point per bin
+/// at its lower edge, plus the upper edge of the last.
+pub(crate) fn histogram(values: &[f64], lo: f64, hi: f64, bin: f64) -> Vec<(f64, f64)> {
+    let n = ((hi - lo) / bin).ceil().max(1.0) as usize;
+    let mut counts = vec![0usize; n];
+    for &v in values {
+        if v >= lo && v < lo + n as f64 * bin {
+            counts[(((v - lo) / bin) as usize).min(n - 1)] += 1;
+        }
+    }
+    let mut pts: Vec<(f64, f64)> = counts
+        .iter()
+        .enumerate()
+        .map(|(k, &c)| (lo + k as f64 * bin, c as f64))
+        .collect();
+    pts.push((lo + n as f64 * bin, *counts.last().unwrap_or(&0) as f64));
+    pts
 }
