@@ -43,6 +43,26 @@ pub fn run(opts: &Options) -> Result<Outcome, VerifyError> {
     let (p1, p2) = (peak(&s1), peak(&s2));
     let ok = log.remaining == 0 && no_wall_problems(&log) && p1 >= CONGESTED && p2 <= FREE;
     let mut details = base_details(opts, &[&path], &[("", &log)]);
+    let crossing = |times: Vec<f64>| aman_analysis::flow::mean_flow(&times);
+    let corridor = crossing(
+        sc.simulation
+            .crossings()
+            .iter()
+            .filter(|c| c.line == 0)
+            .map(|c| c.time)
+            .collect(),
+    );
+    let out = crossing(sc.simulation.exits().iter().map(|e| e.time).collect());
+    details.push(format!(
+        "mean flow through the corridor (line x = 12.5 m) {}, through room 2's exit {} (PedPy's (N − 1)/(t_last − t_first))",
+        corridor.map_or("—".into(), |f| format!("{f:.2} /s")),
+        out.map_or("—".into(), |f| format!("{f:.2} /s"))
+    ));
+    let above = s2.iter().filter(|p| p.1 > FREE).count();
+    details.push(format!(
+        "samples above {FREE} /m² in front of room 2's exit: {above} of {}",
+        s2.len()
+    ));
     details.push(format!(
         "{total} persons; area in front of the corridor {} peak {p1:.2} /m²; in front of room 2's exit {} peak {p2:.2} /m² (sampled every 1 s)",
         before.describe(),
