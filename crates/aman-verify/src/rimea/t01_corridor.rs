@@ -31,7 +31,7 @@ pub fn run(opts: &Options) -> Result<Outcome, VerifyError> {
     let mut every = 0u32;
     let log = harness::run(&mut sc, |sim: &Simulation| {
         every += 1;
-        if every % 50 == 0
+        if every.is_multiple_of(50)
             && let Some(v) = sim.agents().velocity.first()
         {
             track.push((sim.time(), v.norm()));

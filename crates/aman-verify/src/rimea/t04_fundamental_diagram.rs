@@ -246,7 +246,7 @@ fn measure(
     let every = (0.1 / sc.simulation.config().dt).round().max(1.0) as u64;
     let (mut n, mut vsum, mut frames) = (0usize, 0.0, 0usize);
     let log = harness::run(&mut sc, |sim| {
-        if sim.iteration() % every != 0 || sim.time() < WINDOW.0 - 1e-9 {
+        if !sim.iteration().is_multiple_of(every) || sim.time() < WINDOW.0 - 1e-9 {
             return;
         }
         frames += 1;

@@ -25,7 +25,7 @@ pub fn run(opts: &Options) -> Result<Outcome, VerifyError> {
     let every = (0.5 / sc.simulation.config().dt).round().max(1.0) as u64;
     let mut track = Vec::new();
     let log = harness::run(&mut sc, |sim| {
-        if sim.iteration() % every == 0 {
+        if sim.iteration().is_multiple_of(every) {
             track.extend(sim.agents().position.iter().map(|p| (p.x, p.y)));
         }
     });

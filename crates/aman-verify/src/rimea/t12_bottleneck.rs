@@ -34,7 +34,7 @@ pub fn run(opts: &Options) -> Result<Outcome, VerifyError> {
     let every = (1.0 / sc.simulation.config().dt).round().max(1.0) as u64;
     let (mut s1, mut s2) = (Vec::new(), Vec::new());
     let log = harness::run(&mut sc, |sim| {
-        if sim.iteration() % every == 0 {
+        if sim.iteration().is_multiple_of(every) {
             s1.push((sim.time(), before.count(sim) as f64 / before.size()));
             s2.push((sim.time(), exit.count(sim) as f64 / exit.size()));
         }
