@@ -162,7 +162,7 @@ fn t12_bottleneck_cfsm() {
 }
 
 #[test]
-#[ignore = "known failure: with the social force model room 2 is congested too (1 m corridor passes 2.3 persons/s; density before the 2 m exit 1.25-2.0 /m2 for about 30 s)"]
+
 fn t12_bottleneck_sfm() {
     let o = pass(rimea::t12_bottleneck::run, SFM);
     assert_eq!(o.figures[0].series.len(), 2);
