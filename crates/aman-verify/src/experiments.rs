@@ -152,6 +152,9 @@ pub struct Comparison {
     pub run: harness::RunLog,
     /// Time step used, s.
     pub dt: f64,
+    /// Time step of the scenario file, s (larger than `dt` when lowered for the social force
+    /// model).
+    pub scenario_dt: f64,
 }
 
 /// (simulated − measured)/measured.
@@ -212,9 +215,12 @@ pub fn measure(e: &Experiment, data: &TrajectoryData) -> Result<Measures, Verify
     let index = TrajectoryIndex::new(data).map_err(|x| err("trajectory", x.to_string()))?;
     let nt = n_t(&index, &e.measurement_line()).map_err(|x| err("N–t", x.to_string()))?;
     let times = nt.crossing_times();
-    let flow = nt
-        .mean_flow()
-        .ok_or_else(|| err("flow", format!("only {} crossings of the line", times.len())))?;
+    let flow = nt.mean_flow().ok_or_else(|| {
+        err(
+            "flow",
+            format!("only {} crossings of the line", times.len()),
+        )
+    })?;
     let n = times.len();
     let nth = |p: f64| times[((p * n as f64).ceil() as usize).clamp(1, n) - 1];
     let t0 = times[0];
@@ -274,7 +280,8 @@ pub fn measured(opts: &Options, e: &Experiment) -> Result<Measures, VerifyError>
 }
 
 /// Simulates the shipped scenario of `e` with the options' model and seed, records the
-/// positions at the scenario's output frame rate, and measures them.
+/// positions at the scenario's output frame rate, and measures them. Returns the figures, the
+/// run log, the time step used and the scenario's time step (s).
 ///
 /// The scenario's time step is kept for the CFSM. For the social force model it is lowered, if
 /// needed, to the largest `1/(fps·k)` (k whole) not above the model's stable step
@@ -285,9 +292,10 @@ pub fn measured(opts: &Options, e: &Experiment) -> Result<Measures, VerifyError>
 pub fn simulated(
     opts: &Options,
     e: &Experiment,
-) -> Result<(Measures, harness::RunLog, f64), VerifyError> {
+) -> Result<(Measures, harness::RunLog, f64, f64), VerifyError> {
     let (mut file, path) = harness::parse(opts, e.scenario)?;
     let fps = file.output.fps;
+    let scenario_dt = file.simulation.dt;
     if opts.model == "social_force" {
         let max = aman_sim::SocialForceModel::default().max_dt();
         if file.simulation.dt > max {
@@ -313,7 +321,7 @@ pub fn simulated(
     record(&sc.simulation);
     let log = harness::run(&mut sc, &mut record);
     data.sort_rows();
-    Ok((measure(e, &data)?, log, dt))
+    Ok((measure(e, &data)?, log, dt, scenario_dt))
 }
 
 /// Simulates and measures experiment `e` and compares the two.
@@ -322,7 +330,7 @@ pub fn simulated(
 /// As [`measured`] and [`simulated`].
 pub fn compare(opts: &Options, e: &Experiment) -> Result<(Outcome, Comparison), VerifyError> {
     let m = measured(opts, e)?;
-    let (s, run, dt) = simulated(opts, e)?;
+    let (s, run, dt, scenario_dt) = simulated(opts, e)?;
     let k = m.crossing_times.len().min(s.crossing_times.len());
     let (m0, s0) = (m.crossing_times[0], s.crossing_times[0]);
     let nt_max_difference = (0..k)
@@ -335,6 +343,7 @@ pub fn compare(opts: &Options, e: &Experiment) -> Result<(Outcome, Comparison), 
         nt_max_difference,
         run,
         dt,
+        scenario_dt,
         measured: m,
         simulated: s,
     };
@@ -362,11 +371,19 @@ fn outcome(opts: &Options, e: &Experiment, c: &Comparison) -> Outcome {
         m.density_steady,
         percent(c.density_error)
     );
+    let dt = if (c.dt - c.scenario_dt).abs() > 1e-12 {
+        format!(
+            "{:.6} s (the scenario's {} s lowered to the model's stable step)",
+            c.dt, c.scenario_dt
+        )
+    } else {
+        format!("{} s", c.dt)
+    };
     let mut details = vec![
         format!(
-            "Scenario scenarios/{} simulated with {} (default parameters), seed {}, dt {} s; \
+            "Scenario scenarios/{} simulated with {} (default parameters), seed {}, dt {dt}; \
              measured data ../shared/data/{} (see {}).",
-            e.scenario, opts.model, opts.seed, c.dt, e.data, e.source
+            e.scenario, opts.model, opts.seed, e.data, e.source
         ),
         format!(
             "Line ({}, {})–({}, {}); density area {}; steady phase = from the passage of {:.0} % \

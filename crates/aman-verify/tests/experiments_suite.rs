@@ -74,8 +74,14 @@ fn cfsm_suite_prints_its_errors() {
         for v in [c.flow_error, c.density_error, c.nt_max_difference] {
             assert!(v.is_finite(), "{}: {v}", e.id);
         }
-        assert!(outcome.measured.contains(&percent(c.flow_error)), "{outcome:?}");
-        assert!(outcome.measured.contains(&percent(c.density_error)), "{outcome:?}");
+        assert!(
+            outcome.measured.contains(&percent(c.flow_error)),
+            "{outcome:?}"
+        );
+        assert!(
+            outcome.measured.contains(&percent(c.density_error)),
+            "{outcome:?}"
+        );
         assert!(
             c.flow_error.abs() <= CFSM_FLOW_ERROR_BOUND,
             "{}: flow error {}",
