@@ -336,7 +336,7 @@ fn utc_string(secs: u64) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use aman_verify::Verdict;
 
