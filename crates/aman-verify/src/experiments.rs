@@ -22,6 +22,9 @@
 //!    difference between the n-th measured and the n-th simulated crossing with both curves so
 //!    aligned. Reported, not judged.
 //!
+//! The other data sets of `../shared/data` are no bottleneck experiments with a shipped scenario
+//! (the HERMES T-junction is a merging flow), so the suite has these two.
+//!
 //! Relative errors are (simulated − measured)/measured. A run passes when the flow is within
 //! ±[`FLOW_TOLERANCE`] and the steady-phase density within ±[`DENSITY_TOLERANCE`] of the
 //! measurement, every simulated person crosses the line, and no agent leaves the walkable area

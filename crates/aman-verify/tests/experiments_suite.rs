@@ -53,9 +53,10 @@ fn measured_figures_match_source_md() {
     }
 }
 
-/// Largest |flow error| of the default CFSM at seed 0 observed when the suite was written,
-/// with margin (see the printed figures; README "Verification").
-const CFSM_FLOW_ERROR_BOUND: f64 = 0.25;
+/// Largest |flow error| of the default CFSM at seed 0, with margin: when the suite was written
+/// it gave −9.9 % (HERMES AO300, 5.99 vs 6.65 1/s) and −0.2 % (Wuppertal, 2.59 vs 2.60 1/s);
+/// see README "Verification".
+const CFSM_FLOW_ERROR_BOUND: f64 = 0.15;
 
 #[test]
 fn cfsm_suite_prints_its_errors() {
