@@ -26,6 +26,39 @@ pub enum Command {
     /// Measure simulator throughput on a reference scenario (agent-steps per second, evacuation
     /// times, memory per agent), to compare with JuPedSim (`scripts/bench-sim`).
     Bench(BenchArgs),
+    /// Verify the simulator: the RiMEA 3.0 test suite or the comparison with real bottleneck
+    /// experiments; prints PASS/FAIL per test and writes report.html and results.json.
+    Verify(VerifyArgs),
+}
+
+/// `aman verify`
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  aman verify rimea
+  aman verify rimea --model social_force --only 1,4,9
+  aman verify experiments --seed 3 --out out/validation
+
+Run from inside the repository (the directory with scenarios/ or below it); the experiments
+suite reads the real data from ../shared/data beside the repository.
+Exit codes: 0 every test PASS or DOC, 1 a test FAIL or ERROR, 2 bad options.")]
+pub struct VerifyArgs {
+    /// The suite: `rimea` (RiMEA 3.0 tests 1–15) or `experiments` (real bottleneck
+    /// experiments).
+    #[arg(value_parser = ["rimea", "experiments"])]
+    pub suite: String,
+    /// Pedestrian model, at its default parameters: collision_free_speed or social_force.
+    #[arg(long, default_value = "collision_free_speed")]
+    pub model: String,
+    /// Seed of every random draw.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Run only these tests, comma-separated: RiMEA test numbers (1,4,9) or experiment names
+    /// (hermes-ao300, wuppertal-2014-b080).
+    #[arg(long, value_delimiter = ',', value_name = "LIST")]
+    pub only: Vec<String>,
+    /// Directory for report.html and results.json. Default: out/verify-<suite>-<model>.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 /// `aman bench`

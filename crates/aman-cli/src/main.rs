@@ -23,6 +23,7 @@ mod args;
 mod commands;
 mod plots;
 mod report;
+mod verify_page;
 
 use std::process::ExitCode;
 
@@ -73,6 +74,7 @@ fn main() -> ExitCode {
         args::Command::Check(a) => commands::check::run(&a),
         args::Command::Analyze(a) => commands::analyze::run(&a),
         args::Command::Bench(a) => commands::bench::run(&a),
+        args::Command::Verify(a) => commands::verify::run(&a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

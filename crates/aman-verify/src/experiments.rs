@@ -1,15 +1,599 @@
-//! Validation against real experiments: each bottleneck experiment of `../shared/data`
-//! simulated in its own setting and compared with the measurement.
+//! Validation against real experiments: each bottleneck experiment of `../shared/data` that has
+//! a shipped scenario is simulated in its own setting and compared with the measurement.
+//!
+//! Both the measured and the simulated trajectories go through the same analysis code
+//! (`aman_analysis`, which reproduces PedPy 1.5.1 and JPSreport):
+//!
+//! 1. **Flow** at the measurement line: the mean flow J = (N − 1)/(t_N − t_1) over the first
+//!    crossing of each person ([`aman_analysis::crossing::n_t`], PedPy's `compute_n_t`), the
+//!    figure the datasets' SOURCE.md give.
+//! 2. **Density** in the measurement area: the classic density ρ(t) = N(t)/A
+//!    ([`aman_analysis::classic::classic_density`], PedPy's `compute_classic_density`, JPSreport
+//!    method "Classical"), averaged over the **steady phase**: the frames between the passage of
+//!    10 % and of 90 % of the persons at the line, taken from each run's own N–t curve (the
+//!    near-linear part of the N–t curve, where the flow is stationary; the first and last
+//!    persons, who pass an empty bottleneck, are left out). The area is the one of the dataset's
+//!    reference analysis in SOURCE.md: for HERMES AO300 the bottleneck itself (JPSreport
+//!    measurement area id 1, as in the JPSreport demo and PedPy's reference test), for Wuppertal
+//!    2014 the 0.8 m × 0.8 m square in front of the opening.
+//! 3. **N–t curve**: the times at which 10 %, 50 % and 90 % of the persons have passed,
+//!    counted from the first crossing (the recordings start at an arbitrary moment: the
+//!    Wuppertal camera runs 17 s before the first pupil passes), and the largest time
+//!    difference between the n-th measured and the n-th simulated crossing with both curves so
+//!    aligned. Reported, not judged.
+//!
+//! The other data sets of `../shared/data` are no bottleneck experiments with a shipped scenario
+//! (the HERMES T-junction is a merging flow), so the suite has these two.
+//!
+//! Relative errors are (simulated − measured)/measured. A run passes when the flow is within
+//! ±[`FLOW_TOLERANCE`] and the steady-phase density within ±[`DENSITY_TOLERANCE`] of the
+//! measurement, every simulated person crosses the line, and no agent leaves the walkable area
+//! or walks through a wall.
 
-use crate::{Options, Outcome, VerifyError};
+use std::path::PathBuf;
 
-/// Runs every experiment selected by `opts.only`.
+use aman_analysis::TrajectoryIndex;
+use aman_analysis::classic::classic_density;
+use aman_analysis::crossing::n_t;
+use aman_geometry::{MeasurementArea, MeasurementLine, Segment, Vec2};
+use aman_trajectory::{ReadOptions, TrajectoryData, read_trajectory};
+
+use crate::{Figure, Options, Outcome, Series, SeriesStyle, Verdict, VerifyError, harness};
+
+/// Largest relative difference of the simulated from the measured mean flow for a pass: 0.20.
+pub const FLOW_TOLERANCE: f64 = 0.20;
+/// Largest relative difference of the simulated from the measured steady-phase density for a
+/// pass: 0.30 (classic densities in small areas fluctuate by whole persons per frame).
+pub const DENSITY_TOLERANCE: f64 = 0.30;
+/// Fraction of the persons passed at the start of the steady phase.
+pub const STEADY_FROM: f64 = 0.10;
+/// Fraction of the persons passed at the end of the steady phase.
+pub const STEADY_TO: f64 = 0.90;
+
+/// One bottleneck experiment with its shipped scenario and its measurement geometry.
+#[derive(Debug, Clone, Copy)]
+pub struct Experiment {
+    /// Short name for `--only` and file names, e.g. `hermes-ao300`.
+    pub key: &'static str,
+    /// Outcome id, e.g. `HERMES AO300`.
+    pub id: &'static str,
+    /// What is compared, for the report.
+    pub title: &'static str,
+    /// The shipped scenario, relative to `scenarios/`.
+    pub scenario: &'static str,
+    /// The measured trajectory file, relative to `../shared/data/`.
+    pub data: &'static str,
+    /// The dataset's SOURCE.md, relative to `../shared/data/`.
+    pub source: &'static str,
+    /// Measurement line, end points in m (the line of SOURCE.md's N–t figure).
+    pub line: [(f64, f64); 2],
+    /// Measurement area for the density, corners in m (SOURCE.md's reference area).
+    pub area: &'static [(f64, f64)],
+    /// Where the area lies, in words, for the report.
+    pub area_words: &'static str,
+    /// Width of the bottleneck, m (for the specific flow).
+    pub width: f64,
+    /// Persons in the experiment.
+    pub persons: usize,
+}
+
+/// The experiments of the suite, in report order.
+pub const EXPERIMENTS: &[Experiment] = &[
+    Experiment {
+        key: "hermes-ao300",
+        id: "HERMES AO300",
+        title: "wide bottleneck b = 3.0 m, 348 persons",
+        scenario: "hermes-ao300/scenario.toml",
+        data: "hermes2009-AO300-wide-bottleneck/traj_AO_300.txt",
+        source: "hermes2009-AO300-wide-bottleneck/SOURCE.md",
+        line: [(-2.25, 0.5), (4.0, 0.5)],
+        area: &[(2.4, 0.53), (2.4, -0.53), (-0.6, -0.53), (-0.6, 0.53)],
+        area_words: "the bottleneck itself, x ∈ [−0.6, 2.4] m, y ∈ [−0.53, 0.53] m (3.18 m², \
+                     JPSreport measurement area id 1)",
+        width: 3.0,
+        persons: 348,
+    },
+    Experiment {
+        key: "wuppertal-2014-b080",
+        id: "Wuppertal 2014 b080",
+        title: "bottleneck b = 0.8 m, 46 pupils (run 00_01a)",
+        scenario: "wuppertal-2014-b080/scenario.toml",
+        data: "wuppertal2014-bottleneck-social-groups-hdf5/00_01a.h5",
+        source: "wuppertal2014-bottleneck-social-groups-hdf5/SOURCE.md",
+        line: [(-0.4, 0.0), (0.4, 0.0)],
+        area: &[(-0.4, 0.5), (0.4, 0.5), (0.4, 1.3), (-0.4, 1.3)],
+        area_words: "in front of the opening, x ∈ [−0.4, 0.4] m, y ∈ [0.5, 1.3] m (0.64 m²)",
+        width: 0.8,
+        persons: 46,
+    },
+];
+
+/// The figures of one run (measured or simulated), all from the same analysis code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measures {
+    /// Persons who crossed the line.
+    pub crossings: usize,
+    /// Time of each first crossing, sorted, s since the start of the recording or run.
+    pub crossing_times: Vec<f64>,
+    /// Mean flow (N − 1)/(t_N − t_1), 1/s.
+    pub flow: f64,
+    /// Mean flow per metre of bottleneck width, 1/(m·s).
+    pub specific_flow: f64,
+    /// Time since the first crossing at which 10 %, 50 % and 90 % of the crossings had
+    /// happened (the ⌈p·N⌉-th crossing), s.
+    pub t_passed: [f64; 3],
+    /// The steady phase, s since the start: from the ⌈0.1·N⌉-th to the ⌈0.9·N⌉-th crossing.
+    pub steady: (f64, f64),
+    /// Mean classic density in the area over the frames of the steady phase, 1/m².
+    pub density_steady: f64,
+    /// Mean classic density in the area over every frame of the data, 1/m² (SOURCE.md's
+    /// figure for the measured data).
+    pub density_all_frames: f64,
+    /// Classic density per frame: (time in s, 1/m²).
+    pub density_series: Vec<(f64, f64)>,
+    /// Frame rate of the data, frames per second.
+    pub frame_rate: f64,
+}
+
+/// One experiment compared.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    /// The measured figures.
+    pub measured: Measures,
+    /// The simulated figures.
+    pub simulated: Measures,
+    /// (simulated − measured)/measured of the mean flow.
+    pub flow_error: f64,
+    /// (simulated − measured)/measured of the steady-phase density.
+    pub density_error: f64,
+    /// (simulated − measured) of the 10/50/90 % times since the first crossing, s.
+    pub t_passed_difference: [f64; 3],
+    /// Largest |t_sim(n) − t_meas(n)| over the n-th crossings (both counted from their first
+    /// crossing), n up to the smaller count, s.
+    pub nt_max_difference: f64,
+    /// What the simulation run did (positions outside, walls crossed, agents remaining).
+    pub run: harness::RunLog,
+    /// Time step used, s.
+    pub dt: f64,
+    /// Time step of the scenario file, s (larger than `dt` when lowered for the social force
+    /// model).
+    pub scenario_dt: f64,
+}
+
+/// (simulated − measured)/measured.
+pub fn relative_error(simulated: f64, measured: f64) -> f64 {
+    (simulated - measured) / measured
+}
+
+/// The experiment whose key or id is `name` (case-insensitive), if any.
+pub fn find(name: &str) -> Option<&'static Experiment> {
+    EXPERIMENTS
+        .iter()
+        .find(|e| e.key.eq_ignore_ascii_case(name) || e.id.eq_ignore_ascii_case(name))
+}
+
+/// Runs every experiment selected by `opts.only` (keys such as `hermes-ao300`, or ids), in
+/// order; each result is keyed by the experiment's key.
+pub fn run(opts: &Options) -> Vec<(String, Result<Outcome, VerifyError>)> {
+    EXPERIMENTS
+        .iter()
+        .filter(|e| opts.selected(e.key) || opts.selected(e.id))
+        .map(|e| (e.key.to_string(), compare(opts, e).map(|(o, _)| o)))
+        .collect()
+}
+
+impl Experiment {
+    /// `../shared/data/<data>` for these options.
+    pub fn data_path(&self, opts: &Options) -> PathBuf {
+        opts.data_dir().join(self.data)
+    }
+
+    /// The measurement line.
+    pub fn measurement_line(&self) -> MeasurementLine {
+        let [(ax, ay), (bx, by)] = self.line;
+        MeasurementLine {
+            name: "line".into(),
+            segment: Segment::new(Vec2::new(ax, ay), Vec2::new(bx, by)),
+        }
+    }
+
+    /// The measurement area.
+    ///
+    /// # Errors
+    /// [`VerifyError::Analysis`] if the corners do not form a valid polygon.
+    pub fn measurement_area(&self) -> Result<MeasurementArea, VerifyError> {
+        MeasurementArea::from_points("area", self.area)
+            .map_err(|e| VerifyError::Analysis(format!("{}: measurement area: {e}", self.id)))
+    }
+}
+
+/// The figures of `data` for experiment `e` (used for the measured and the simulated
+/// trajectories alike).
 ///
 /// # Errors
-/// [`VerifyError::Data`] when the real data is missing.
-pub fn run(opts: &Options) -> Result<Vec<Outcome>, VerifyError> {
-    let _ = opts;
-    Err(VerifyError::Data(
-        "the experiments suite is being written".into(),
-    ))
+/// [`VerifyError::Analysis`] when the trajectory cannot be analysed or fewer than two persons
+/// cross the line.
+pub fn measure(e: &Experiment, data: &TrajectoryData) -> Result<Measures, VerifyError> {
+    let err = |what: &str, m: String| VerifyError::Analysis(format!("{}: {what}: {m}", e.id));
+    let index = TrajectoryIndex::new(data).map_err(|x| err("trajectory", x.to_string()))?;
+    let nt = n_t(&index, &e.measurement_line()).map_err(|x| err("N–t", x.to_string()))?;
+    let times = nt.crossing_times();
+    let flow = nt.mean_flow().ok_or_else(|| {
+        err(
+            "flow",
+            format!("only {} crossings of the line", times.len()),
+        )
+    })?;
+    let n = times.len();
+    let nth = |p: f64| times[((p * n as f64).ceil() as usize).clamp(1, n) - 1];
+    let t0 = times[0];
+    let steady = (nth(STEADY_FROM), nth(STEADY_TO));
+    let rho = classic_density(&index, &e.measurement_area()?)
+        .map_err(|x| err("density", x.to_string()))?;
+    let fps = data.frame_rate;
+    let density_series: Vec<(f64, f64)> = rho
+        .frames
+        .iter()
+        .zip(&rho.values)
+        .map(|(&f, &v)| (f as f64 / fps, v))
+        .collect();
+    let in_steady: Vec<f64> = density_series
+        .iter()
+        .filter(|(t, _)| *t >= steady.0 - 1e-9 && *t <= steady.1 + 1e-9)
+        .map(|p| p.1)
+        .collect();
+    Ok(Measures {
+        crossings: n,
+        flow,
+        specific_flow: flow / e.width,
+        t_passed: [nth(0.1) - t0, nth(0.5) - t0, nth(0.9) - t0],
+        steady,
+        density_steady: mean(&in_steady),
+        density_all_frames: mean(&rho.values),
+        density_series,
+        crossing_times: times,
+        frame_rate: fps,
+    })
+}
+
+fn mean(v: &[f64]) -> f64 {
+    if v.is_empty() {
+        0.0
+    } else {
+        v.iter().sum::<f64>() / v.len() as f64
+    }
+}
+
+/// Reads the measured trajectories of `e` and measures them.
+///
+/// # Errors
+/// [`VerifyError::Data`] naming the file when it is missing or unreadable; as [`measure`].
+pub fn measured(opts: &Options, e: &Experiment) -> Result<Measures, VerifyError> {
+    let path = e.data_path(opts);
+    if !path.is_file() {
+        return Err(VerifyError::Data(format!(
+            "{}: real data missing: {} (../shared must sit beside the repository)",
+            e.id,
+            path.display()
+        )));
+    }
+    let loaded = read_trajectory(&path, &ReadOptions::default())
+        .map_err(|x| VerifyError::Data(format!("{}: {x}", e.id)))?;
+    measure(e, &loaded.data)
+}
+
+/// Simulates the shipped scenario of `e` with the options' model and seed, records the
+/// positions at the scenario's output frame rate, and measures them. Returns the figures, the
+/// run log, the time step used and the scenario's time step (s).
+///
+/// The scenario's time step is kept for the CFSM. For the social force model it is lowered, if
+/// needed, to the largest `1/(fps·k)` (k whole) not above the model's stable step
+/// ([`aman_sim::SocialForceModel::max_dt`]), so frames still fall on steps.
+///
+/// # Errors
+/// As [`harness::parse`], [`harness::build`] and [`measure`].
+pub fn simulated(
+    opts: &Options,
+    e: &Experiment,
+) -> Result<(Measures, harness::RunLog, f64, f64), VerifyError> {
+    let (mut file, path) = harness::parse(opts, e.scenario)?;
+    let fps = file.output.fps;
+    let scenario_dt = file.simulation.dt;
+    if opts.model == "social_force" {
+        let max = aman_sim::SocialForceModel::default().max_dt();
+        if file.simulation.dt > max {
+            let k = (1.0 / (fps * max)).ceil();
+            file.simulation.dt = 1.0 / (fps * k);
+        }
+    }
+    let mut sc = harness::build(opts, file, &path)?;
+    let dt = sc.simulation.config().dt;
+    let steps_per_frame = (1.0 / (fps * dt)).round().max(1.0) as u64;
+    let frame_rate = 1.0 / (steps_per_frame as f64 * dt);
+    let mut data = TrajectoryData::new(frame_rate);
+    let mut record = |sim: &aman_sim::Simulation| {
+        let it = sim.iteration();
+        if it.is_multiple_of(steps_per_frame) {
+            let a = sim.agents();
+            let frame = it / steps_per_frame;
+            for i in 0..a.len() {
+                data.push(a.id[i].0, frame, a.position[i].x, a.position[i].y);
+            }
+        }
+    };
+    record(&sc.simulation);
+    let log = harness::run(&mut sc, &mut record);
+    data.sort_rows();
+    Ok((measure(e, &data)?, log, dt, scenario_dt))
+}
+
+/// Simulates and measures experiment `e` and compares the two.
+///
+/// # Errors
+/// As [`measured`] and [`simulated`].
+pub fn compare(opts: &Options, e: &Experiment) -> Result<(Outcome, Comparison), VerifyError> {
+    let m = measured(opts, e)?;
+    let (s, run, dt, scenario_dt) = simulated(opts, e)?;
+    let k = m.crossing_times.len().min(s.crossing_times.len());
+    let (m0, s0) = (m.crossing_times[0], s.crossing_times[0]);
+    let nt_max_difference = (0..k)
+        .map(|i| ((s.crossing_times[i] - s0) - (m.crossing_times[i] - m0)).abs())
+        .fold(0.0, f64::max);
+    let c = Comparison {
+        flow_error: relative_error(s.flow, m.flow),
+        density_error: relative_error(s.density_steady, m.density_steady),
+        t_passed_difference: [0, 1, 2].map(|i| s.t_passed[i] - m.t_passed[i]),
+        nt_max_difference,
+        run,
+        dt,
+        scenario_dt,
+        measured: m,
+        simulated: s,
+    };
+    Ok((outcome(opts, e, &c), c))
+}
+
+/// `+12.3 %`.
+pub fn percent(rel: f64) -> String {
+    format!("{:+.1} %", 100.0 * rel)
+}
+
+fn outcome(opts: &Options, e: &Experiment, c: &Comparison) -> Outcome {
+    let (m, s) = (&c.measured, &c.simulated);
+    let flow_ok = c.flow_error.abs() <= FLOW_TOLERANCE;
+    let density_ok = c.density_error.abs() <= DENSITY_TOLERANCE;
+    let all_crossed = s.crossings == e.persons && c.run.remaining == 0;
+    let clean = c.run.outside == 0 && c.run.crossed_wall == 0;
+    let verdict = Verdict::from_bool(flow_ok && density_ok && all_crossed && clean);
+    let measured = format!(
+        "flow {:.2} vs {:.2} 1/s ({}), density {:.2} vs {:.2} 1/m² ({})",
+        s.flow,
+        m.flow,
+        percent(c.flow_error),
+        s.density_steady,
+        m.density_steady,
+        percent(c.density_error)
+    );
+    let dt = if (c.dt - c.scenario_dt).abs() > 1e-12 {
+        format!(
+            "{:.6} s (the scenario's {} s lowered to the model's stable step)",
+            c.dt, c.scenario_dt
+        )
+    } else {
+        format!("{} s", c.dt)
+    };
+    let mut details = vec![
+        format!(
+            "Scenario scenarios/{} simulated with {} (default parameters), seed {}, dt {dt}; \
+             measured data ../shared/data/{} (see {}).",
+            e.scenario, opts.model, opts.seed, e.data, e.source
+        ),
+        format!(
+            "Line ({}, {})–({}, {}); density area {}; steady phase = from the passage of {:.0} % \
+             to that of {:.0} % of the persons, from each run's own N–t curve.",
+            e.line[0].0,
+            e.line[0].1,
+            e.line[1].0,
+            e.line[1].1,
+            e.area_words,
+            100.0 * STEADY_FROM,
+            100.0 * STEADY_TO
+        ),
+        format!(
+            "Mean flow (N − 1)/(t_N − t_1): simulated {:.3} 1/s ({} crossings), measured {:.3} \
+             1/s ({} crossings); relative error {} (tolerance ±{:.0} %). Specific flow {:.3} vs \
+             {:.3} 1/(m·s) for b = {} m.",
+            s.flow,
+            s.crossings,
+            m.flow,
+            m.crossings,
+            percent(c.flow_error),
+            100.0 * FLOW_TOLERANCE,
+            s.specific_flow,
+            m.specific_flow,
+            e.width
+        ),
+        format!(
+            "Classic density, steady phase: simulated {:.3} 1/m² ({:.1}–{:.1} s), measured {:.3} \
+             1/m² ({:.1}–{:.1} s); relative error {} (tolerance ±{:.0} %). Over all frames: \
+             simulated {:.3}, measured {:.3} 1/m².",
+            s.density_steady,
+            s.steady.0,
+            s.steady.1,
+            m.density_steady,
+            m.steady.0,
+            m.steady.1,
+            percent(c.density_error),
+            100.0 * DENSITY_TOLERANCE,
+            s.density_all_frames,
+            m.density_all_frames
+        ),
+        format!(
+            "N–t, time since the first crossing at which 10 / 50 / 90 % had passed: simulated \
+             {:.1} / {:.1} / {:.1} s, measured {:.1} / {:.1} / {:.1} s (differences {:+.1} / \
+             {:+.1} / {:+.1} s); largest difference between the n-th crossings {:.1} s \
+             (reported, not judged).",
+            s.t_passed[0],
+            s.t_passed[1],
+            s.t_passed[2],
+            m.t_passed[0],
+            m.t_passed[1],
+            m.t_passed[2],
+            c.t_passed_difference[0],
+            c.t_passed_difference[1],
+            c.t_passed_difference[2],
+            c.nt_max_difference
+        ),
+        format!("Simulation run: {}.", c.run.summary()),
+    ];
+    if verdict == Verdict::Fail {
+        let mut why = Vec::new();
+        if !flow_ok {
+            why.push(format!(
+                "the flow is off by {} (beyond ±{:.0} %)",
+                percent(c.flow_error),
+                100.0 * FLOW_TOLERANCE
+            ));
+        }
+        if !density_ok {
+            why.push(format!(
+                "the steady-phase density is off by {} (beyond ±{:.0} %)",
+                percent(c.density_error),
+                100.0 * DENSITY_TOLERANCE
+            ));
+        }
+        if !all_crossed {
+            why.push(format!(
+                "{} of {} simulated persons crossed the line",
+                s.crossings, e.persons
+            ));
+        }
+        if !clean {
+            why.push("agents left the walkable area or walked through a wall".into());
+        }
+        details.push(format!("FAIL because {}.", why.join("; ")));
+    }
+    let since = |ms: &Measures| -> Vec<(f64, f64)> {
+        let t0 = ms.crossing_times[0];
+        let mut pts = vec![(0.0, 0.0)];
+        pts.extend(
+            ms.crossing_times
+                .iter()
+                .enumerate()
+                .map(|(i, &t)| (t - t0, (i + 1) as f64)),
+        );
+        pts
+    };
+    let density_since = |ms: &Measures| -> Vec<(f64, f64)> {
+        let t0 = ms.crossing_times[0];
+        ms.density_series
+            .iter()
+            .map(|&(t, v)| (t - t0, v))
+            .collect()
+    };
+    let figures = vec![
+        Figure {
+            title: format!("{}: N–t at the line", e.id),
+            x_label: "time since the first crossing (s)".into(),
+            y_label: "persons passed".into(),
+            series: vec![
+                Series {
+                    name: "measured".into(),
+                    points: since(m),
+                    style: SeriesStyle::Dashed,
+                },
+                Series {
+                    name: format!("simulated ({})", opts.model),
+                    points: since(s),
+                    style: SeriesStyle::Step,
+                },
+            ],
+        },
+        Figure {
+            title: format!("{}: classic density in the measurement area", e.id),
+            x_label: "time since the first crossing (s)".into(),
+            y_label: "density (1/m²)".into(),
+            series: vec![
+                Series {
+                    name: "measured".into(),
+                    points: density_since(m),
+                    style: SeriesStyle::Dashed,
+                },
+                Series {
+                    name: format!("simulated ({})", opts.model),
+                    points: density_since(s),
+                    style: SeriesStyle::Line,
+                },
+            ],
+        },
+    ];
+    Outcome {
+        id: e.id.to_string(),
+        title: e.title.to_string(),
+        criterion: format!(
+            "flow within ±{:.0} %, steady density within ±{:.0} % of measured",
+            100.0 * FLOW_TOLERANCE,
+            100.0 * DENSITY_TOLERANCE
+        ),
+        measured,
+        verdict,
+        details,
+        figures,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A hand-made run: 5 persons crossing y = 0 at frames 2, 4, 6, 8, 10 (10 fps), one person
+    /// standing in the area throughout.
+    #[test]
+    fn measures_of_a_hand_made_run() {
+        let e = Experiment {
+            key: "t",
+            id: "T",
+            title: "t",
+            scenario: "",
+            data: "",
+            source: "",
+            line: [(-1.0, 0.0), (1.0, 0.0)],
+            area: &[(-1.0, 1.0), (1.0, 1.0), (1.0, 2.0), (-1.0, 2.0)],
+            area_words: "",
+            width: 2.0,
+            persons: 5,
+        };
+        let mut d = TrajectoryData::new(10.0);
+        for f in 0..=12u64 {
+            d.push(0, f, 0.0, 1.5);
+            for p in 1..=5u64 {
+                // person p is at y = 0.5 one frame before 2p and at −0.5 at 2p
+                let y = 0.5 - (f as f64 - (2 * p - 1) as f64);
+                d.push(p, f, 0.5, y.clamp(-3.0, 0.5));
+            }
+        }
+        d.sort_rows();
+        let m = measure(&e, &d).unwrap();
+        assert_eq!(m.crossings, 5);
+        assert_eq!(m.crossing_times, vec![0.2, 0.4, 0.6, 0.8, 1.0]);
+        assert!((m.flow - 4.0 / 0.8).abs() < 1e-12);
+        assert!((m.specific_flow - 2.5).abs() < 1e-12);
+        // ⌈0.5·5⌉ = 3rd crossing, ⌈0.9·5⌉ = 5th
+        assert!((m.t_passed[1] - 0.4).abs() < 1e-12 && (m.t_passed[2] - 0.8).abs() < 1e-12);
+        // one person in 2 m² throughout: 0.5 /m² whatever the phase
+        assert!((m.density_steady - 0.5).abs() < 1e-12);
+        assert!((m.density_all_frames - 0.5).abs() < 1e-12);
+        assert_eq!(relative_error(1.1, 1.0), 0.10000000000000009);
+        assert_eq!(percent(-0.0512), "-5.1 %");
+    }
+
+    #[test]
+    fn missing_data_names_the_path() {
+        let opts = Options::new("/nonexistent/repo");
+        let e = &EXPERIMENTS[0];
+        let msg = measured(&opts, e).unwrap_err().to_string();
+        assert!(msg.contains("traj_AO_300.txt") && msg.contains("../shared must sit beside"));
+        assert!(find("HERMES ao300").is_some() && find("wuppertal-2014-b080").is_some());
+        assert!(find("nope").is_none());
+    }
 }

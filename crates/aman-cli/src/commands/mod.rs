@@ -4,3 +4,4 @@ pub mod analyze;
 pub mod bench;
 pub mod check;
 pub mod simulate;
+pub mod verify;

@@ -1,0 +1,401 @@
+//! `aman verify rimea|experiments`: run a verification suite of `aman-verify`, print one line
+//! per test, write `report.html` and `results.json`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, anyhow};
+use serde::Serialize;
+
+use aman_verify::{Figure, Options, Outcome, VerifyError, experiments, rimea};
+
+use crate::Failure;
+use crate::args::VerifyArgs;
+use crate::verify_page;
+
+/// One line of the results: an outcome, or the error that stopped the test.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    /// Test id, e.g. `RiMEA 1` or `HERMES AO300`.
+    pub id: String,
+    /// What is tested.
+    pub title: String,
+    /// `PASS`, `FAIL`, `DOC` or `ERROR`.
+    pub verdict: String,
+    /// The measured figure(s) with units; empty for an error.
+    pub measured: String,
+    /// The criterion in words; empty for an error.
+    pub criterion: String,
+    /// Further lines for the report.
+    pub details: Vec<String>,
+    /// Why the test could not run, for `ERROR`.
+    pub error: Option<String>,
+    /// Plots for the report (not in results.json).
+    #[serde(skip)]
+    pub figures: Vec<Figure>,
+}
+
+impl Row {
+    /// A row from a test's result.
+    pub fn new(id: String, title: String, result: Result<Outcome, VerifyError>) -> Self {
+        match result {
+            Ok(o) => Row {
+                id: o.id,
+                title: o.title,
+                verdict: o.verdict.label().to_string(),
+                measured: o.measured,
+                criterion: o.criterion,
+                details: o.details,
+                error: None,
+                figures: o.figures,
+            },
+            Err(e) => Row {
+                id,
+                title,
+                verdict: "ERROR".into(),
+                measured: String::new(),
+                criterion: String::new(),
+                details: Vec::new(),
+                error: Some(e.to_string()),
+                figures: Vec::new(),
+            },
+        }
+    }
+
+    /// Whether the row counts as success (PASS or DOC).
+    pub fn ok(&self) -> bool {
+        self.verdict == "PASS" || self.verdict == "DOC"
+    }
+}
+
+/// How the suite was run, for the report and results.json.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunInfo {
+    /// aman version (`CARGO_PKG_VERSION`).
+    pub aman_version: String,
+    /// Short git commit of the repository, if git could tell.
+    pub commit: Option<String>,
+    /// `rimea` or `experiments`.
+    pub suite: String,
+    /// Model name.
+    pub model: String,
+    /// The model's parameters as used (its defaults), Rust debug notation.
+    pub model_parameters: String,
+    /// Seed.
+    pub seed: u64,
+    /// Date and time of the run, UTC, ISO 8601.
+    pub generated_utc: String,
+    /// The repository root the scenarios were read from.
+    pub root: String,
+}
+
+/// Counts per verdict.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Totals {
+    /// Tests run.
+    pub tests: usize,
+    /// PASS.
+    pub pass: usize,
+    /// FAIL.
+    pub fail: usize,
+    /// DOC (documented, not judged).
+    pub doc: usize,
+    /// ERROR (could not run).
+    pub error: usize,
+}
+
+impl Totals {
+    /// Counts `rows`.
+    pub fn of(rows: &[Row]) -> Self {
+        let mut t = Totals {
+            tests: rows.len(),
+            ..Default::default()
+        };
+        for r in rows {
+            match r.verdict.as_str() {
+                "PASS" => t.pass += 1,
+                "FAIL" => t.fail += 1,
+                "DOC" => t.doc += 1,
+                _ => t.error += 1,
+            }
+        }
+        t
+    }
+}
+
+/// Runs `aman verify`.
+pub fn run(args: &VerifyArgs) -> Result<(), Failure> {
+    let model = model_defaults(&args.model).ok_or_else(|| {
+        Failure::Input(anyhow!(
+            "unknown model '{}': use collision_free_speed or social_force",
+            args.model
+        ))
+    })?;
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let root = find_root(&cwd).ok_or_else(|| {
+        Failure::Input(anyhow!(
+            "no scenarios/ directory in {} or any directory above it: run aman verify inside \
+             the aman repository",
+            cwd.display()
+        ))
+    })?;
+    let only: Vec<String> = args
+        .only
+        .iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    check_only(&args.suite, &only).map_err(Failure::Input)?;
+    let opts = Options {
+        model: args.model.clone(),
+        seed: args.seed,
+        root: root.clone(),
+        only,
+    };
+    let rows = run_suite(&args.suite, &opts);
+    let out = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from("out").join(format!("verify-{}-{}", args.suite, args.model))
+    });
+    let info = RunInfo {
+        aman_version: env!("CARGO_PKG_VERSION").to_string(),
+        commit: git_commit(&root),
+        suite: args.suite.clone(),
+        model: args.model.clone(),
+        model_parameters: format!("{model:#?}"),
+        seed: args.seed,
+        generated_utc: utc_now(),
+        root: root.display().to_string(),
+    };
+    for line in result_lines(&rows) {
+        outln!("{line}")?;
+    }
+    let totals = Totals::of(&rows);
+    std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
+    let html = out.join("report.html");
+    std::fs::write(&html, verify_page::render(&info, &totals, &rows))
+        .with_context(|| format!("cannot write {}", html.display()))?;
+    let json = out.join("results.json");
+    let value = serde_json::json!({ "run": info, "totals": totals, "results": rows });
+    std::fs::write(
+        &json,
+        serde_json::to_string_pretty(&value).map_err(anyhow::Error::from)? + "\n",
+    )
+    .with_context(|| format!("cannot write {}", json.display()))?;
+    outln!(
+        "{} tests: {} PASS, {} FAIL, {} DOC, {} ERROR. Report: {}",
+        totals.tests,
+        totals.pass,
+        totals.fail,
+        totals.doc,
+        totals.error,
+        html.display()
+    )?;
+    if rows.iter().any(|r| !r.ok()) {
+        return Err(Failure::Other(anyhow!(
+            "verification failed: {} FAIL, {} ERROR of {} tests",
+            totals.fail,
+            totals.error,
+            totals.tests
+        )));
+    }
+    Ok(())
+}
+
+/// The default parameters of model `name`, or `None` for an unknown name.
+pub fn model_defaults(name: &str) -> Option<aman_sim::Model> {
+    match name {
+        "collision_free_speed" => Some(aman_sim::Model::CollisionFreeSpeed(Default::default())),
+        "social_force" => Some(aman_sim::Model::SocialForce(Default::default())),
+        _ => None,
+    }
+}
+
+/// The nearest directory at or above `start` that has a `scenarios/` directory.
+pub fn find_root(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|d| d.join("scenarios").is_dir())
+        .map(Path::to_path_buf)
+}
+
+/// Checks that every name in `only` is a test of `suite`.
+fn check_only(suite: &str, only: &[String]) -> Result<(), anyhow::Error> {
+    let known: Vec<String> = match suite {
+        "rimea" => rimea::TESTS.iter().map(|t| t.number.to_string()).collect(),
+        _ => experiments::EXPERIMENTS
+            .iter()
+            .map(|e| e.key.to_string())
+            .collect(),
+    };
+    for name in only {
+        let found = match suite {
+            "rimea" => known.iter().any(|k| k == name),
+            _ => experiments::find(name).is_some(),
+        };
+        if !found {
+            let list = if known.is_empty() {
+                "none in this build".to_string()
+            } else {
+                known.join(", ")
+            };
+            return Err(anyhow!(
+                "--only: unknown {suite} test '{name}'; the tests are: {list}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Runs the suite and turns its results into rows.
+fn run_suite(suite: &str, opts: &Options) -> Vec<Row> {
+    if suite == "rimea" {
+        rimea::run(opts)
+            .into_iter()
+            .map(|(n, r)| {
+                let title = rimea::TESTS
+                    .iter()
+                    .find(|t| t.number == n)
+                    .map_or("", |t| t.title);
+                Row::new(format!("RiMEA {n}"), title.to_string(), r)
+            })
+            .collect()
+    } else {
+        experiments::run(opts)
+            .into_iter()
+            .map(|(key, r)| {
+                let (id, title) =
+                    experiments::find(&key).map_or((key.as_str(), ""), |e| (e.id, e.title));
+                Row::new(id.to_string(), title.to_string(), r)
+            })
+            .collect()
+    }
+}
+
+/// One aligned line per row: `PASS  RiMEA 1  corridor travel time   measured: … criterion: …`,
+/// or `ERROR` with the message.
+pub fn result_lines(rows: &[Row]) -> Vec<String> {
+    let w_id = rows.iter().map(|r| r.id.chars().count()).max().unwrap_or(0);
+    let w_title = rows
+        .iter()
+        .map(|r| r.title.chars().count())
+        .max()
+        .unwrap_or(0);
+    rows.iter()
+        .map(|r| {
+            let head = format!("{:<5} {:<w_id$}  {:<w_title$}", r.verdict, r.id, r.title);
+            match &r.error {
+                Some(e) => format!("{head}   {e}"),
+                None => format!(
+                    "{head}   measured: {}   criterion: {}",
+                    r.measured, r.criterion
+                ),
+            }
+        })
+        .collect()
+}
+
+/// `git rev-parse --short HEAD` in `root`, if git is there and it is a repository.
+fn git_commit(root: &Path) -> Option<String> {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["rev-parse", "--short", "HEAD"])
+        .output()
+        .ok()?;
+    let s = String::from_utf8(out.stdout).ok()?.trim().to_string();
+    (out.status.success() && !s.is_empty()).then_some(s)
+}
+
+/// The current date and time, UTC, as `YYYY-MM-DD HH:MM:SS UTC`.
+fn utc_now() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    utc_string(secs)
+}
+
+/// `secs` since 1970-01-01 00:00 UTC as `YYYY-MM-DD HH:MM:SS UTC` (days to civil date after
+/// H. Hinnant, "chrono-Compatible Low-Level Date Algorithms").
+fn utc_string(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use aman_verify::Verdict;
+
+    pub(crate) fn fake_rows() -> Vec<Row> {
+        let ok = Outcome {
+            id: "RiMEA 1".into(),
+            title: "corridor travel time".into(),
+            criterion: "26–34 s".into(),
+            measured: "30.08 s".into(),
+            verdict: Verdict::Pass,
+            details: vec!["one <agent>".into()],
+            figures: vec![Figure {
+                title: "N–t".into(),
+                x_label: "time (s)".into(),
+                y_label: "persons".into(),
+                series: vec![aman_verify::Series {
+                    name: "simulated".into(),
+                    points: vec![(0.0, 0.0), (1.0, 1.0)],
+                    style: aman_verify::SeriesStyle::Step,
+                }],
+            }],
+        };
+        vec![
+            Row::new(String::new(), String::new(), Ok(ok)),
+            Row::new(
+                "RiMEA 12".into(),
+                "bottleneck".into(),
+                Err(VerifyError::Data("missing file x".into())),
+            ),
+        ]
+    }
+
+    #[test]
+    fn lines_are_aligned_and_errors_named() {
+        let rows = fake_rows();
+        let lines = result_lines(&rows);
+        assert_eq!(
+            lines[0],
+            "PASS  RiMEA 1   corridor travel time   measured: 30.08 s   criterion: 26–34 s"
+        );
+        assert_eq!(
+            lines[1],
+            "ERROR RiMEA 12  bottleneck             missing file x"
+        );
+        let t = Totals::of(&rows);
+        assert_eq!((t.tests, t.pass, t.error), (2, 1, 1));
+        assert!(rows[0].ok() && !rows[1].ok());
+    }
+
+    #[test]
+    fn dates_and_roots() {
+        assert_eq!(utc_string(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(utc_string(951_782_400 + 3661), "2000-02-29 01:01:01 UTC");
+        assert_eq!(utc_string(1_767_225_599), "2025-12-31 23:59:59 UTC");
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let found = find_root(&root.join("crates/aman-cli/src")).unwrap();
+        assert!(found.join("scenarios").is_dir());
+        assert!(model_defaults("social_force").is_some() && model_defaults("x").is_none());
+        assert!(check_only("rimea", &["99".into()]).is_err());
+        assert!(check_only("experiments", &["hermes-ao300".into()]).is_ok());
+    }
+}

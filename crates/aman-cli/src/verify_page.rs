@@ -1,0 +1,251 @@
+//! `report.html` of `aman verify`: one self-contained page (inline CSS and SVG, no script)
+//! with how the suite was run (aman version and commit, suite, model with every parameter,
+//! seed, date), a summary table (test, verdict, measured, criterion) and one section per test
+//! with its details and figures.
+
+use std::fmt::Write as _;
+
+use aman_verify::Figure;
+
+use crate::commands::verify::{Row, RunInfo, Totals};
+use crate::plots::{self, XyChart};
+use crate::report::{CSS, esc};
+
+/// Extra style: verdict badges.
+const VERIFY_CSS: &str = "
+.badge{display:inline-block;min-width:3.8em;text-align:center;padding:1px 6px;border-radius:4px;
+ font-weight:700;border:1px solid #0003}
+.b-PASS{background:#1a9850;color:#fff}.b-FAIL{background:#d73027;color:#fff}
+.b-DOC{background:#4575b4;color:#fff}.b-ERROR{background:#333;color:#fff}
+pre.params{background:#f6f6f6;padding:8px 12px;border-radius:4px;font-size:.88em;overflow-x:auto}
+";
+
+/// Converts a verification figure to a chart of [`plots`].
+pub fn to_chart(f: &Figure) -> XyChart {
+    XyChart {
+        title: f.title.clone(),
+        x_label: f.x_label.clone(),
+        y_label: f.y_label.clone(),
+        series: f
+            .series
+            .iter()
+            .map(|s| plots::Series {
+                name: s.name.clone(),
+                points: s.points.clone(),
+                style: match s.style {
+                    aman_verify::SeriesStyle::Line => plots::SeriesStyle::Line,
+                    aman_verify::SeriesStyle::Step => plots::SeriesStyle::Step,
+                    aman_verify::SeriesStyle::Points => plots::SeriesStyle::Points,
+                    aman_verify::SeriesStyle::Dashed => plots::SeriesStyle::Dashed,
+                },
+            })
+            .collect(),
+        bands: Vec::new(),
+        y_from_zero: true,
+    }
+}
+
+fn badge(verdict: &str) -> String {
+    format!(
+        "<span class=\"badge b-{}\">{}</span>",
+        esc(verdict),
+        esc(verdict)
+    )
+}
+
+/// Anchor of a row's section.
+fn anchor(k: usize) -> String {
+    format!("t{k}")
+}
+
+/// The whole page. Never panics: a figure that cannot be drawn is replaced by a note.
+pub fn render(info: &RunInfo, totals: &Totals, rows: &[Row]) -> String {
+    let mut h = String::with_capacity(64 * 1024 + rows.len() * 200 * 1024);
+    let suite_name = match info.suite.as_str() {
+        "rimea" => "RiMEA 3.0 test suite",
+        _ => "comparison with real bottleneck experiments",
+    };
+    let title = format!("aman verify {}: {}", info.suite, info.model);
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<style>{CSS}{VERIFY_CSS}</style>\n</head>\n<body>\n\
+         <h1>Verification: {}</h1>\n<p class=\"meta\">",
+        esc(&title),
+        esc(suite_name)
+    );
+    let commit = info
+        .commit
+        .as_deref()
+        .map_or(String::new(), |c| format!(" (commit {})", esc(c)));
+    for (k, v) in [
+        ("aman", format!("{}{commit}", esc(&info.aman_version))),
+        ("suite", esc(&info.suite)),
+        ("model", esc(&info.model)),
+        ("seed", info.seed.to_string()),
+        ("run", esc(&info.generated_utc)),
+    ] {
+        let _ = write!(h, "<span><b>{k}</b> {v}</span>");
+    }
+    h.push_str("</p>\n");
+    let (class, text) = if totals.tests == 0 {
+        ("none", "No test was run.".to_string())
+    } else if totals.fail + totals.error == 0 {
+        (
+            "ok",
+            format!(
+                "All {} tests passed or are documented ({} PASS, {} DOC).",
+                totals.tests, totals.pass, totals.doc
+            ),
+        )
+    } else {
+        (
+            "warn",
+            format!(
+                "{} of {} tests did not pass: {} FAIL, {} ERROR ({} PASS, {} DOC).",
+                totals.fail + totals.error,
+                totals.tests,
+                totals.fail,
+                totals.error,
+                totals.pass,
+                totals.doc
+            ),
+        )
+    };
+    let _ = writeln!(h, "<div class=\"verdict {class}\">{}</div>", esc(&text));
+
+    h.push_str("<section>\n<h2>Summary</h2>\n");
+    if rows.is_empty() {
+        h.push_str("<p class=\"empty\">The suite has no tests in this build.</p>\n");
+    } else {
+        h.push_str(
+            "<table>\n<tr><th>test</th><th>what</th><th>verdict</th><th>measured</th>\
+             <th>criterion</th></tr>\n",
+        );
+        for (k, r) in rows.iter().enumerate() {
+            let measured = r.error.as_deref().unwrap_or(&r.measured);
+            let _ = writeln!(
+                h,
+                "<tr><td><a href=\"#{}\"><bdi>{}</bdi></a></td><td>{}</td><td>{}</td><td>{}</td>\
+                 <td>{}</td></tr>",
+                anchor(k),
+                esc(&r.id),
+                esc(&r.title),
+                badge(&r.verdict),
+                esc(measured),
+                esc(&r.criterion)
+            );
+        }
+        h.push_str("</table>\n");
+    }
+    h.push_str("</section>\n");
+
+    for (k, r) in rows.iter().enumerate() {
+        let _ = writeln!(
+            h,
+            "<section id=\"{}\">\n<h2>{} {} — {}</h2>",
+            anchor(k),
+            badge(&r.verdict),
+            esc(&r.id),
+            esc(&r.title)
+        );
+        if let Some(e) = &r.error {
+            let _ = writeln!(
+                h,
+                "<p class=\"warn-text\">The test could not run: {}</p>",
+                esc(e)
+            );
+        } else {
+            let _ = writeln!(
+                h,
+                "<p><b>Measured:</b> {}<br><b>Criterion:</b> {}</p>",
+                esc(&r.measured),
+                esc(&r.criterion)
+            );
+        }
+        if !r.details.is_empty() {
+            h.push_str("<ul>\n");
+            for d in &r.details {
+                let _ = writeln!(h, "<li>{}</li>", esc(d));
+            }
+            h.push_str("</ul>\n");
+        }
+        for f in &r.figures {
+            match plots::chart_svg(&to_chart(f)) {
+                Ok(svg) => {
+                    h.push_str("<div class=\"figure\">");
+                    h.push_str(&svg);
+                    h.push_str("</div>\n");
+                }
+                Err(e) => {
+                    let _ = writeln!(
+                        h,
+                        "<p class=\"empty\">The figure “{}” could not be drawn: {}</p>",
+                        esc(&f.title),
+                        esc(&e)
+                    );
+                }
+            }
+        }
+        h.push_str("</section>\n");
+    }
+
+    let _ = write!(
+        h,
+        "<section>\n<h2>Model parameters</h2>\n<p class=\"note\">Every scenario ran with this \
+         model at its default parameters (agent parameters — desired speed, radius, time gap — \
+         are the scenarios' own; see each test's details).</p>\n<pre class=\"params\">{}</pre>\n\
+         </section>\n",
+        esc(&info.model_parameters)
+    );
+    let _ = write!(
+        h,
+        "<footer>Generated by aman {}{commit} on {} from the repository at <bdi>{}</bdi>. \
+         Results also in results.json.</footer>\n</body>\n</html>\n",
+        esc(&info.aman_version),
+        esc(&info.generated_utc),
+        esc(&info.root)
+    );
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::verify::tests::fake_rows;
+
+    #[test]
+    fn page_has_table_sections_and_figures() {
+        let rows = fake_rows();
+        let info = RunInfo {
+            aman_version: "0.1.0".into(),
+            commit: Some("abc1234".into()),
+            suite: "rimea".into(),
+            model: "collision_free_speed".into(),
+            model_parameters: "CollisionFreeSpeed(CollisionFreeSpeedModel { a: 8.0 })".into(),
+            seed: 7,
+            generated_utc: "2025-01-01 00:00:00 UTC".into(),
+            root: "/repo".into(),
+        };
+        let html = render(&info, &Totals::of(&rows), &rows);
+        assert!(html.starts_with("<!DOCTYPE html>") && html.ends_with("</html>\n"));
+        for s in [
+            "RiMEA 1",
+            "corridor travel time",
+            "30.08 s",
+            "26–34 s",
+            "b-PASS",
+            "b-ERROR",
+            "missing file x",
+            "one &lt;agent&gt;",
+            "abc1234",
+            "CollisionFreeSpeedModel { a: 8.0 }",
+            "<svg",
+            "1 of 2 tests did not pass",
+        ] {
+            assert!(html.contains(s), "missing {s}");
+        }
+        assert!(!html.contains("<script"));
+    }
+}

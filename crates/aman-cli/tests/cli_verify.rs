@@ -1,0 +1,128 @@
+//! `aman verify`: bad options give exit code 2 with a message; the experiments suite runs,
+//! prints one line per experiment and writes report.html and results.json.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn aman(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_aman"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run aman")
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn unknown_model_is_bad_input() {
+    let o = aman(&["verify", "rimea", "--model", "magic"], &repo());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(
+        e.contains("unknown model 'magic'") && e.contains("social_force"),
+        "{e}"
+    );
+}
+
+#[test]
+fn unknown_test_is_bad_input() {
+    let o = aman(&["verify", "rimea", "--only", "99"], &repo());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("unknown rimea test '99'"),
+        "{}",
+        stderr(&o)
+    );
+    let o = aman(
+        &["verify", "experiments", "--only", "hermes-ao301"],
+        &repo(),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("hermes-ao300"), "{}", stderr(&o));
+    let o = aman(&["verify", "everything"], &repo());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+
+#[test]
+fn outside_the_repository_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = aman(&["verify", "experiments"], dir.path());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no scenarios/ directory"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn experiments_suite_writes_report_and_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("v");
+    // run from a subdirectory: the root is found upwards
+    let o = aman(
+        &["verify", "experiments", "--out", out.to_str().unwrap()],
+        &repo().join("crates"),
+    );
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    // 0 if every experiment passes, 1 if one fails; never 2 or a crash
+    assert!(
+        matches!(o.status.code(), Some(0 | 1)),
+        "{stdout}\n{}",
+        stderr(&o)
+    );
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    assert!(lines[0].contains("HERMES AO300") && lines[0].contains("measured: flow"));
+    assert!(lines[1].contains("Wuppertal 2014 b080"));
+    assert!(lines[2].starts_with("2 tests: "), "{stdout}");
+    let failed = lines[..2].iter().any(|l| !l.starts_with("PASS"));
+    assert_eq!(o.status.code(), Some(i32::from(failed)), "{stdout}");
+
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for s in [
+        "HERMES AO300",
+        "Wuppertal 2014 b080",
+        "collision_free_speed",
+        "strength_neighbor_repulsion",
+        "<svg",
+        env!("CARGO_PKG_VERSION"),
+    ] {
+        assert!(html.contains(s), "report.html lacks {s}");
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
+    let ids: Vec<&str> = json["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["HERMES AO300", "Wuppertal 2014 b080"]);
+    assert_eq!(json["run"]["suite"], "experiments");
+    assert_eq!(json["run"]["seed"], 0);
+    assert_eq!(json["totals"]["tests"], 2);
+
+    // --only selects one experiment
+    let o = aman(
+        &[
+            "verify",
+            "experiments",
+            "--only",
+            "wuppertal-2014-b080",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &repo(),
+    );
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+    assert!(stdout.starts_with("PASS  Wuppertal") || stdout.starts_with("FAIL  Wuppertal"));
+}
