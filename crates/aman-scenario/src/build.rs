@@ -450,6 +450,7 @@ impl Builder<'_> {
             routing: Some(routing),
             blocked_time: sim.blocked_time,
             stairs,
+            dynamic_routing: g.dynamic_routing,
             route_cost: match g.route_cost {
                 RouteCostEntry::Time => RouteCost::Time,
                 RouteCostEntry::Distance => RouteCost::Distance,
@@ -476,6 +477,16 @@ impl Builder<'_> {
                     if what.starts_with("routing") =>
                 {
                     "geometry".to_string()
+                }
+                aman_sim::SimError::ParameterOutOfRange { what, .. }
+                    if what == "dynamic_routing" =>
+                {
+                    "geometry.dynamic_routing".to_string()
+                }
+                aman_sim::SimError::ParameterOutOfRange { what, .. }
+                    if what.starts_with("stair") =>
+                {
+                    "stairs".to_string()
                 }
                 aman_sim::SimError::Config(m) if m.contains("dt =") => "simulation.dt".to_string(),
                 aman_sim::SimError::Config(m) if m.starts_with("stair") => "stairs".to_string(),

@@ -98,6 +98,9 @@ pub struct GeometrySection {
     /// What routes minimise: `time` (stairs cost their slower walking; default) or `distance`.
     #[serde(default)]
     pub route_cost: RouteCostEntry,
+    /// Seconds between two updates of density-aware routing (see
+    /// `aman_sim::SimConfig::dynamic_routing`); absent: routes are computed once.
+    pub dynamic_routing: Option<f64>,
 }
 
 /// `[geometry] route_cost`

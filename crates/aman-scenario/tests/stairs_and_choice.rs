@@ -130,6 +130,29 @@ fn route_cost_and_choice_keys() {
         e.contains("unknown variant `shortest`") && e.contains("distance"),
         "{e}"
     );
+    for bad in ["0", "-1", "1e9"] {
+        let e = load_str(
+            &text.replace(
+                "route_cost = \"distance\"",
+                &format!("dynamic_routing = {bad}"),
+            ),
+            Path::new("t.toml"),
+            &Overrides::default(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("geometry.dynamic_routing") && e.contains("(0, 600] s"),
+            "{e}"
+        );
+    }
+    let sc = load_str(
+        &text.replace("route_cost = \"distance\"", "dynamic_routing = 2"),
+        Path::new("t.toml"),
+        &Overrides::default(),
+    )
+    .unwrap();
+    assert_eq!(sc.simulation.config().dynamic_routing, Some(2.0));
     let quick = format!("{BASE}{PEOPLE}").replace(
         "stages = [\"end\"]",
         "stages = [\"end\"]\nchoice = \"quickest\"",

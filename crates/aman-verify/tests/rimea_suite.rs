@@ -158,22 +158,33 @@ fn t10_exit_allocation_sfm() {
 #[test]
 fn t12_bottleneck_cfsm() {
     let o = pass(rimea::t12_bottleneck::run, CFSM);
+    // 150 persons through a 1 m corridor: long waits in room 1, none in room 2
+    assert!(
+        o.measured.contains("mean delay in room 1"),
+        "{}",
+        o.measured
+    );
     assert_eq!(o.figures[0].series.len(), 2);
 }
 
 #[test]
-
 fn t12_bottleneck_sfm() {
     let o = pass(rimea::t12_bottleneck::run, SFM);
     assert_eq!(o.figures[0].series.len(), 2);
 }
 
 #[test]
-#[ignore = "known failure: with the collision-free speed model the crowd queues at the inner corner: last person out at 55.6 s around the corner vs 48.6 s along the 32 m straight corridor"]
 fn t15_large_corner_cfsm() {
     let o = pass(rimea::t15_large_corner::run, CFSM);
+    // routes computed once leave the corner slower than the outer path: reported, not judged
+    let last = o
+        .details
+        .iter()
+        .find(|d| d.contains("routes computed once"))
+        .expect("the static-routing run is reported");
+    assert!(last.contains("all left"), "{last}");
     for s in &o.figures[0].series {
-        assert_eq!(s.points.last().map(|p| p.1), Some(60.0), "{}", s.name);
+        assert_eq!(s.points.last().map(|p| p.1), Some(500.0), "{}", s.name);
     }
 }
 
@@ -181,6 +192,6 @@ fn t15_large_corner_cfsm() {
 fn t15_large_corner_sfm() {
     let o = pass(rimea::t15_large_corner::run, SFM);
     for s in &o.figures[0].series {
-        assert_eq!(s.points.last().map(|p| p.1), Some(60.0), "{}", s.name);
+        assert_eq!(s.points.last().map(|p| p.1), Some(500.0), "{}", s.name);
     }
 }
