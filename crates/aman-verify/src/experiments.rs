@@ -12,10 +12,11 @@
 //!    method "Classical"), averaged over the **steady phase**: the frames between the passage of
 //!    10 % and of 90 % of the persons at the line, taken from each run's own N–t curve (the
 //!    near-linear part of the N–t curve, where the flow is stationary; the first and last
-//!    persons, who pass an empty bottleneck, are left out). The area is the one of the dataset's
-//!    reference analysis in SOURCE.md: for HERMES AO300 the bottleneck itself (JPSreport
-//!    measurement area id 1, as in the JPSreport demo and PedPy's reference test), for Wuppertal
-//!    2014 the 0.8 m × 0.8 m square in front of the opening.
+//!    persons, who pass an empty bottleneck, are left out). The area lies in front of the
+//!    opening, where the crowd waits: for HERMES AO300 the 2 m before the bottleneck over its
+//!    3 m width (6 m²; the dataset's reference area, JPSreport's id 1, is the bottleneck itself,
+//!    where the density tells how people pass, not how they queue), for Wuppertal 2014 the
+//!    0.8 m × 0.8 m square in front of the opening of the dataset's reference analysis.
 //! 3. **N–t curve**: the times at which 10 %, 50 % and 90 % of the persons have passed,
 //!    counted from the first crossing (the recordings start at an arbitrary moment: the
 //!    Wuppertal camera runs 17 s before the first pupil passes), and the largest time
@@ -87,9 +88,9 @@ pub const EXPERIMENTS: &[Experiment] = &[
         data: "hermes2009-AO300-wide-bottleneck/traj_AO_300.txt",
         source: "hermes2009-AO300-wide-bottleneck/SOURCE.md",
         line: [(-2.25, 0.5), (4.0, 0.5)],
-        area: &[(2.4, 0.53), (2.4, -0.53), (-0.6, -0.53), (-0.6, 0.53)],
-        area_words: "the bottleneck itself, x ∈ [−0.6, 2.4] m, y ∈ [−0.53, 0.53] m (3.18 m², \
-                     JPSreport measurement area id 1)",
+        area: &[(-0.6, -2.53), (2.4, -2.53), (2.4, -0.53), (-0.6, -0.53)],
+        area_words: "in front of the opening, x ∈ [−0.6, 2.4] m, y ∈ [−2.53, −0.53] m (6 m², \
+                     the 2 m before the bottleneck over its width)",
         width: 3.0,
         persons: 348,
     },

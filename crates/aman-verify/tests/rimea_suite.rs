@@ -195,3 +195,70 @@ fn t15_large_corner_sfm() {
         assert_eq!(s.points.last().map(|p| p.1), Some(500.0), "{}", s.name);
     }
 }
+
+/// The time on 10 m of stairs, read back from the outcome's text ("16.39 s on the stair").
+fn stair_seconds(o: &Outcome) -> f64 {
+    o.measured
+        .split(' ')
+        .next()
+        .and_then(|s| s.parse().ok())
+        .expect("measured starts with the time")
+}
+
+#[test]
+fn t02_t03_stairs_cfsm() {
+    // CFSM walks at exactly the set speed: 10 / 0.61 = 16.39 s, 10 / 0.694 = 14.41 s
+    let up = pass(rimea::t02_t03_stairs::run_up, CFSM);
+    assert!(
+        (stair_seconds(&up) - 10.0 / 0.61).abs() < 0.05,
+        "{}",
+        up.measured
+    );
+    let down = pass(rimea::t02_t03_stairs::run_down, CFSM);
+    assert!(
+        (stair_seconds(&down) - 10.0 / 0.694).abs() < 0.05,
+        "{}",
+        down.measured
+    );
+}
+
+#[test]
+fn t02_t03_stairs_sfm() {
+    pass(rimea::t02_t03_stairs::run_up, SFM);
+    pass(rimea::t02_t03_stairs::run_down, SFM);
+}
+
+#[test]
+fn t08_parameter_study_both_models() {
+    for m in [CFSM, SFM] {
+        let o = rimea::t08_parameter_study::run(&opts(m)).expect("the test runs");
+        show(&o);
+        assert_eq!(o.verdict, Verdict::Documented, "{}", o.measured);
+        let pts = &o.figures[0].series[0].points;
+        assert_eq!(pts.len(), rimea::t08_parameter_study::SPEED_FACTORS.len());
+        // faster walkers empty the building sooner: 0.8 vs 1.2 differ by more than 10 %
+        assert!(pts[0].1 > 1.1 * pts[4].1, "{pts:?}");
+    }
+}
+
+#[test]
+fn t11_exit_choice_both_models() {
+    for m in [CFSM, SFM] {
+        pass(rimea::t11_exit_choice::run, m);
+    }
+}
+
+#[test]
+fn t13_stair_queue_both_models() {
+    for m in [CFSM, SFM] {
+        pass(rimea::t13_stair_queue::run, m);
+    }
+}
+
+#[test]
+fn t14_route_choice_both_models() {
+    for m in [CFSM, SFM] {
+        let o = pass(rimea::t14_route_choice::run, m);
+        assert!(o.measured.contains("time\": long"), "{}", o.measured);
+    }
+}
