@@ -12,29 +12,8 @@ use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
-/// How a series is drawn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SeriesStyle {
-    /// Straight segments between points.
-    Line,
-    /// A staircase (value holds until the next point), for cumulative counts.
-    Step,
-    /// Unconnected dots, for scatter plots such as a fundamental diagram.
-    Points,
-    /// A dashed line, for reference curves (e.g. Weidmann's fundamental diagram).
-    Dashed,
-}
-
-/// One named series of (x, y) points.
-#[derive(Debug, Clone)]
-pub struct Series {
-    /// Legend entry.
-    pub name: String,
-    /// Points in data units; non-finite points are skipped.
-    pub points: Vec<(f64, f64)>,
-    /// How to draw it.
-    pub style: SeriesStyle,
-}
+// The series types are the verification suites' own, so that their figures draw unchanged.
+pub use aman_verify::{Series, SeriesStyle};
 
 /// A horizontal band behind the series, e.g. a Fruin level of service between two densities.
 #[derive(Debug, Clone)]

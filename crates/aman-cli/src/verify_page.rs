@@ -26,20 +26,7 @@ pub fn to_chart(f: &Figure) -> XyChart {
         title: f.title.clone(),
         x_label: f.x_label.clone(),
         y_label: f.y_label.clone(),
-        series: f
-            .series
-            .iter()
-            .map(|s| plots::Series {
-                name: s.name.clone(),
-                points: s.points.clone(),
-                style: match s.style {
-                    aman_verify::SeriesStyle::Line => plots::SeriesStyle::Line,
-                    aman_verify::SeriesStyle::Step => plots::SeriesStyle::Step,
-                    aman_verify::SeriesStyle::Points => plots::SeriesStyle::Points,
-                    aman_verify::SeriesStyle::Dashed => plots::SeriesStyle::Dashed,
-                },
-            })
-            .collect(),
+        series: f.series.clone(),
         bands: Vec::new(),
         y_from_zero: true,
     }

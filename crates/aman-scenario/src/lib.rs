@@ -10,6 +10,8 @@
 mod build;
 mod error;
 pub mod file;
+mod run;
 
 pub use build::{MAX_AGENTS, Overrides, Scenario, build, load, load_str, load_with};
 pub use error::ScenarioError;
+pub use run::{RunLog, run_checked};

@@ -1358,11 +1358,12 @@ fn geo_distance(poly: &geo::Polygon<f64>, p: Vec2) -> f64 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::routing::RoutingParams;
 
-    fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> geo::Polygon<f64> {
+    /// The rectangle `[x0, x1] × [y0, y1]`.
+    pub(crate) fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> geo::Polygon<f64> {
         geo::Polygon::new(
             geo::LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]),
             vec![],

@@ -180,14 +180,8 @@ impl StairMap {
 mod tests {
     use super::*;
     use crate::routing::RoutingParams;
+    use crate::simulation::tests::rect;
     use aman_geometry::WalkableArea;
-
-    fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> geo::Polygon<f64> {
-        geo::Polygon::new(
-            geo::LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]),
-            vec![],
-        )
-    }
 
     fn stair(up: Vec2) -> Stair {
         Stair {

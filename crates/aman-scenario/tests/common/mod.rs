@@ -4,7 +4,6 @@
 
 use std::path::PathBuf;
 
-use aman_geometry::Segment;
 use aman_scenario::Scenario;
 
 /// A shipped scenario, `scenarios/<name>/scenario.toml` at the repository root. Fails with a
@@ -52,60 +51,8 @@ pub fn mean_flow(sc: &Scenario, line: usize) -> (usize, f64) {
     (n, (n - 1) as f64 / (t[n - 1] - t[0]))
 }
 
-/// What went wrong with positions during a run, checked after every step.
-#[derive(Debug, Default)]
-pub struct Violations {
-    /// Positions not strictly inside the walkable area.
-    pub outside: usize,
-    /// Moves that crossed a wall segment.
-    pub crossed_wall: usize,
-}
-
-/// Runs until everybody left or end time, checking every position after every step: inside the
-/// walkable area and no move across a wall. `every` > 1 checks only every n-th step.
-pub fn run_checked(sc: &mut Scenario, every: u64) -> Violations {
-    let mut v = Violations::default();
-    let sim = &mut sc.simulation;
-    let end = (sc.end_time / sim.config().dt).round() as u64;
-    let walls: Vec<Segment> = sim.walkable_area().segments().to_vec();
-    let index = aman_geometry::WallIndex::new(&walls, 2.0, 1.0);
-    let mut before: Vec<(u64, aman_geometry::Vec2)> = Vec::new();
-    while !sim.is_finished() && sim.iteration() < end {
-        let check = sim.iteration().is_multiple_of(every);
-        if check {
-            before.clear();
-            before.extend(
-                sim.agents()
-                    .id
-                    .iter()
-                    .map(|i| i.0)
-                    .zip(sim.agents().position.iter().copied()),
-            );
-        }
-        sim.step();
-        if check {
-            let a = sim.agents();
-            let mut k = 0;
-            for i in 0..a.len() {
-                let p = a.position[i];
-                if !sim.walkable_area().contains(p) {
-                    v.outside += 1;
-                }
-                while k < before.len() && before[k].0 < a.id[i].0 {
-                    k += 1;
-                }
-                if k < before.len() && before[k].0 == a.id[i].0 {
-                    let mv = Segment::new(before[k].1, p);
-                    if index
-                        .near(p)
-                        .iter()
-                        .any(|&s| index.segment(s).intersects(&mv))
-                    {
-                        v.crossed_wall += 1;
-                    }
-                }
-            }
-        }
-    }
-    v
+/// Runs until everybody left or end time, checking every position after every `every`-th step:
+/// inside the walkable area and no move across a wall.
+pub fn run_checked(sc: &mut Scenario, every: u64) -> aman_scenario::RunLog {
+    aman_scenario::run_checked(sc, every, |_| {})
 }

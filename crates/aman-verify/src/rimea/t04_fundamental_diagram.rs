@@ -29,7 +29,9 @@
 
 use aman_scenario::file::ScenarioFile;
 
-use super::util::{Area, Rng, base_details, no_wall_problems};
+use aman_sim::rng::SplitMix64;
+
+use super::util::{Area, base_details, no_wall_problems, symmetric};
 use crate::{
     Figure, Options, Outcome, RunLog, Series, SeriesStyle, Verdict, VerifyError, harness,
     weidmann_speed,
@@ -77,7 +79,12 @@ pub fn run(opts: &Options) -> Result<Outcome, VerifyError> {
     let mut fd = Vec::new();
     for (k, &rho) in DENSITIES.iter().enumerate() {
         let mut f = file2d.clone();
-        let positions = lattice_2d(rho, 50.0, 4.0, &mut Rng::new(opts.seed + k as u64));
+        let positions = lattice_2d(
+            rho,
+            50.0,
+            4.0,
+            &mut SplitMix64::new(0x9e37_79b9_7f4a_7c15 ^ (opts.seed + k as u64)),
+        );
         set_positions(&mut f, positions)?;
         let (p, log) = measure(opts, f, &path2d, Area::new(23.0, 0.0, 27.0, 4.0), 16.0)?;
         fd.push(FdPoint { target: rho, ..p });
@@ -87,7 +94,12 @@ pub fn run(opts: &Options) -> Result<Outcome, VerifyError> {
     let mut sf = Vec::new();
     for (k, &rho) in LINE_DENSITIES.iter().enumerate() {
         let mut f = file1d.clone();
-        let positions = row(rho, 60.0, 0.7, &mut Rng::new(opts.seed + 100 + k as u64));
+        let positions = row(
+            rho,
+            60.0,
+            0.7,
+            &mut SplitMix64::new(0x9e37_79b9_7f4a_7c15 ^ (opts.seed + 100 + k as u64)),
+        );
         set_positions(&mut f, positions)?;
         let (p, log) = measure(opts, f, &path1d, Area::new(26.0, 0.0, 34.0, 0.7), 8.0)?;
         sf.push(FdPoint { target: rho, ..p });
@@ -277,7 +289,7 @@ fn measure(
 
 /// A hexagonal lattice at density `rho` (1/m²) over `[0, length] × [0, width]`, rows along x,
 /// jittered so that bodies stay [`GAP`] apart and [`GAP`] from the walls.
-fn lattice_2d(rho: f64, length: f64, width: f64, rng: &mut Rng) -> Vec<[f64; 2]> {
+fn lattice_2d(rho: f64, length: f64, width: f64, rng: &mut SplitMix64) -> Vec<[f64; 2]> {
     let m = RADIUS + GAP;
     let a0 = (2.0 / (3f64.sqrt() * rho)).sqrt();
     let h0 = a0 * 3f64.sqrt() / 2.0;
@@ -296,8 +308,8 @@ fn lattice_2d(rho: f64, length: f64, width: f64, rng: &mut Rng) -> Vec<[f64; 2]>
         let y = m + h * r as f64;
         let mut x = m + if r % 2 == 1 { 0.5 * a } else { 0.0 };
         while x <= length - m {
-            let px = (x + rng.sym(j)).clamp(m, length - m);
-            let py = (y + rng.sym(j)).clamp(m, width - m);
+            let px = (x + symmetric(rng, j)).clamp(m, length - m);
+            let py = (y + symmetric(rng, j)).clamp(m, width - m);
             out.push([px, py]);
             x += a;
         }
@@ -306,7 +318,7 @@ fn lattice_2d(rho: f64, length: f64, width: f64, rng: &mut Rng) -> Vec<[f64; 2]>
 }
 
 /// A row along the corridor's axis at `rho` persons/m, jittered along and across.
-fn row(rho: f64, length: f64, width: f64, rng: &mut Rng) -> Vec<[f64; 2]> {
+fn row(rho: f64, length: f64, width: f64, rng: &mut SplitMix64) -> Vec<[f64; 2]> {
     let m = RADIUS + GAP;
     let a = 1.0 / rho;
     let j = ((a - 2.0 * RADIUS - GAP) / 2.0).max(0.0).min(0.25 * a);
@@ -315,8 +327,8 @@ fn row(rho: f64, length: f64, width: f64, rng: &mut Rng) -> Vec<[f64; 2]> {
     let mut x = m + 0.5 * a;
     while x <= length - m {
         out.push([
-            (x + rng.sym(j)).clamp(m, length - m),
-            0.5 * width + rng.sym(jy),
+            (x + symmetric(rng, j)).clamp(m, length - m),
+            0.5 * width + symmetric(rng, jy),
         ]);
         x += a;
     }

@@ -84,11 +84,6 @@ pub fn run(opts: &Options) -> Result<Outcome, VerifyError> {
         runs[1].2.len(),
         runs[1].3
     ));
-    let nt = |times: &[f64]| -> Vec<(f64, f64)> {
-        let mut p = vec![(0.0, 0.0)];
-        p.extend(times.iter().enumerate().map(|(i, t)| (*t, (i + 1) as f64)));
-        p
-    };
     Ok(Outcome {
         id: "RiMEA 9".into(),
         title: "crowd leaving a large public room".into(),
@@ -111,12 +106,12 @@ pub fn run(opts: &Options) -> Result<Outcome, VerifyError> {
             series: vec![
                 Series {
                     name: "four exits".into(),
-                    points: nt(&runs[0].2),
+                    points: harness::n_t(&runs[0].2),
                     style: SeriesStyle::Step,
                 },
                 Series {
                     name: "two exits".into(),
-                    points: nt(&runs[1].2),
+                    points: harness::n_t(&runs[1].2),
                     style: SeriesStyle::Step,
                 },
             ],

@@ -95,11 +95,6 @@ pub fn run(opts: &Options) -> Result<Outcome, VerifyError> {
         ));
     }
     details.push(static_corner);
-    let nt = |times: &[f64]| -> Vec<(f64, f64)> {
-        let mut p = vec![(0.0, 0.0)];
-        p.extend(times.iter().enumerate().map(|(i, t)| (*t, (i + 1) as f64)));
-        p
-    };
     Ok(Outcome {
         id: "RiMEA 15".into(),
         title: "movement around a corner at large scale".into(),
@@ -116,17 +111,17 @@ pub fn run(opts: &Options) -> Result<Outcome, VerifyError> {
             series: vec![
                 Series {
                     name: "straight, 42 m".into(),
-                    points: nt(&runs[0].3),
+                    points: harness::n_t(&runs[0].3),
                     style: SeriesStyle::Dashed,
                 },
                 Series {
                     name: "corner".into(),
-                    points: nt(&runs[1].3),
+                    points: harness::n_t(&runs[1].3),
                     style: SeriesStyle::Step,
                 },
                 Series {
                     name: "straight, 76 m".into(),
-                    points: nt(&runs[2].3),
+                    points: harness::n_t(&runs[2].3),
                     style: SeriesStyle::Dashed,
                 },
             ],

@@ -85,27 +85,9 @@ pub(crate) fn mean(v: &[f64]) -> Option<f64> {
     (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
 }
 
-/// SplitMix64 (Steele, Lea & Flood 2014): the jitter of test 4's lattices, seeded from the
-/// options' seed.
-pub(crate) struct Rng(u64);
-
-impl Rng {
-    pub(crate) fn new(seed: u64) -> Self {
-        Self(seed ^ 0x9e37_79b9_7f4a_7c15)
-    }
-    /// Uniform in [0, 1).
-    pub(crate) fn uniform(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^= z >> 31;
-        (z >> 11) as f64 / (1u64 << 53) as f64
-    }
-    /// Uniform in [−a, a].
-    pub(crate) fn sym(&mut self, a: f64) -> f64 {
-        (2.0 * self.uniform() - 1.0) * a
-    }
+/// Uniform in [−a, a] from `rng` (the jitter of test 4's lattices).
+pub(crate) fn symmetric(rng: &mut aman_sim::rng::SplitMix64, a: f64) -> f64 {
+    (2.0 * rng.uniform() - 1.0) * a
 }
 
 /// The walls of `sim` as one polyline per ring (consecutive segments joined), for figures.
