@@ -56,10 +56,11 @@ pub fn run(opts: &Options) -> Result<Outcome, VerifyError> {
         None => "the person did not cross both lines".into(),
     };
     let mut details = base_details(opts, &[&path], &[("", &log)]);
+    let when = |t: Option<f64>| t.map_or("never".to_string(), |t| format!("at {t:.3} s"));
     details.push(format!(
-        "start line crossed at {:?} s, finish line at {:?} s",
-        first(0),
-        first(1)
+        "start line crossed {}, finish line {}",
+        when(first(0)),
+        when(first(1))
     ));
     Ok(Outcome {
         id: "RiMEA 1".into(),
