@@ -798,6 +798,16 @@ impl Builder<'_> {
                 }
                 Distribution::Constant(v) => (v, v),
                 Distribution::Uniform { min, max } => (min, max),
+                Distribution::Rimea { group, .. } if name != "desired_speed" => {
+                    return Err(self.invalid(
+                        k,
+                        format!(
+                            "the rimea distribution (group '{group}') gives walking speeds: use it \
+                             for desired_speed only"
+                        ),
+                    ));
+                }
+                Distribution::Rimea { min, max, .. } => (min, max),
                 Distribution::Normal { mean, sd, min, max } => {
                     if !(sd.is_finite() && sd >= 0.0 && mean.is_finite()) {
                         return Err(self.invalid(k, format!("normal distribution with mean = {mean}, sd = {sd}: need a finite mean and sd >= 0")));
@@ -835,7 +845,9 @@ impl Builder<'_> {
 fn jam_density(radius: &Distribution) -> f64 {
     let r = match *radius {
         Distribution::Constant(v) => v,
-        Distribution::Uniform { min, max } => 0.5 * (min + max),
+        Distribution::Uniform { min, max } | Distribution::Rimea { min, max, .. } => {
+            0.5 * (min + max)
+        }
         Distribution::Normal { mean, .. } => mean,
     };
     0.547 / (std::f64::consts::PI * r * r)
@@ -844,7 +856,9 @@ fn jam_density(radius: &Distribution) -> f64 {
 fn sample(d: &Distribution, rng: &mut SplitMix64) -> f64 {
     match *d {
         Distribution::Constant(v) => v,
-        Distribution::Uniform { min, max } => min + (max - min) * rng.uniform(),
+        Distribution::Uniform { min, max } | Distribution::Rimea { min, max, .. } => {
+            min + (max - min) * rng.uniform()
+        }
         Distribution::Normal { mean, sd, min, max } => {
             for _ in 0..1000 {
                 let v = mean + sd * rng.normal();

@@ -464,6 +464,16 @@ pub enum Distribution {
         /// Upper bound.
         max: f64,
     },
+    /// A RiMEA group's desired walking speeds (`{ distribution = "rimea", group = … }`): uniform
+    /// in the group's range of [`RIMEA_SPEED_GROUPS`]; for `desired_speed` only.
+    Rimea {
+        /// The group's name.
+        group: &'static str,
+        /// Lower bound, m/s.
+        min: f64,
+        /// Upper bound, m/s.
+        max: f64,
+    },
     /// Normal, truncated to `[min, max]` by redrawing.
     Normal {
         /// Mean.
@@ -541,7 +551,8 @@ impl<'de> Deserialize<'de> for Distribution {
                         max: max.unwrap_or(mean + 3.0 * sd),
                     },
                     DistTable::Rimea { group } => {
-                        let Some(&(_, min, max)) = RIMEA_SPEED_GROUPS.iter().find(|g| g.0 == group)
+                        let Some(&(group, min, max)) =
+                            RIMEA_SPEED_GROUPS.iter().find(|g| g.0 == group)
                         else {
                             return Err(de::Error::custom(format!(
                                 "unknown RiMEA group '{group}': use one of {}",
@@ -552,7 +563,7 @@ impl<'de> Deserialize<'de> for Distribution {
                                     .join(", ")
                             )));
                         };
-                        Distribution::Uniform { min, max }
+                        Distribution::Rimea { group, min, max }
                     }
                 })
             }

@@ -130,7 +130,7 @@ fn route_cost_and_choice_keys() {
         e.contains("unknown variant `shortest`") && e.contains("distance"),
         "{e}"
     );
-    for bad in ["0", "-1", "1e9"] {
+    for bad in ["0", "0.01", "-1", "1e9"] {
         let e = load_str(
             &text.replace(
                 "route_cost = \"distance\"",
@@ -142,7 +142,7 @@ fn route_cost_and_choice_keys() {
         .unwrap_err()
         .to_string();
         assert!(
-            e.contains("geometry.dynamic_routing") && e.contains("(0, 600] s"),
+            e.contains("geometry.dynamic_routing") && e.contains("[0.1, 600] s"),
             "{e}"
         );
     }
@@ -153,21 +153,77 @@ fn route_cost_and_choice_keys() {
     )
     .unwrap();
     assert_eq!(sc.simulation.config().dynamic_routing, Some(2.0));
-    let quick = format!("{BASE}{PEOPLE}").replace(
+}
+
+#[test]
+fn journey_and_distribution_mistakes_name_the_key() {
+    let two_exits = format!("{BASE}{PEOPLE}").replace(
+        "[[journeys]]",
+        "[[stages]]\nkind = \"exit\"\nname = \"west\"\npolygon = [[0, 18], [1, 18], [1, 20], [0, 20]]\n\
+         [[stages]]\nkind = \"waypoint\"\nname = \"mid\"\nposition = [8, 10]\n[[journeys]]",
+    );
+    let err = |from: &str, to: &str| {
+        load_str(
+            &two_exits.replace(from, to),
+            Path::new("t.toml"),
+            &Overrides::default(),
+        )
+        .unwrap_err()
+        .to_string()
+    };
+    let e = err(
         "stages = [\"end\"]",
         "stages = [\"end\"]\nchoice = \"quickest\"",
     );
-    let sc = load_str(&quick, Path::new("t.toml"), &Overrides::default()).unwrap();
-    assert_eq!(
-        sc.simulation.journeys()[0].choice,
-        aman_sim::RouteChoice::Quickest
+    assert!(
+        e.contains("journeys[0]") && e.contains("two or more alternatives"),
+        "{e}"
     );
-    let e = load_str(
-        &quick.replace("\"quickest\"", "\"fastest\""),
-        Path::new("t.toml"),
-        &Overrides::default(),
-    )
-    .unwrap_err()
-    .to_string();
+    let e = err("stages = [\"end\"]", "stages = [[\"end\", \"end\"]]");
+    assert!(
+        e.contains("journeys[0]") && e.contains("names 'end' twice"),
+        "{e}"
+    );
+    let e = err(
+        "stages = [\"end\"]",
+        "stages = [[\"mid\", \"west\"], \"end\"]",
+    );
+    assert!(
+        e.contains("journeys[0]") && e.contains("exits belong in the last step"),
+        "{e}"
+    );
+    // fine: a choice between exits, and a waypoint before an exit
+    for (ok, choice) in [
+        (
+            "stages = [[\"end\", \"west\"]]\nchoice = \"quickest\"",
+            aman_sim::RouteChoice::Quickest,
+        ),
+        (
+            "stages = [\"mid\", [\"end\", \"west\"]]",
+            aman_sim::RouteChoice::Nearest,
+        ),
+    ] {
+        let sc = load_str(
+            &two_exits.replace("stages = [\"end\"]", ok),
+            Path::new("t.toml"),
+            &Overrides::default(),
+        )
+        .unwrap_or_else(|e| panic!("{ok}: {e}"));
+        assert_eq!(sc.simulation.journeys()[0].choice, choice);
+    }
+    let e = err(
+        "stages = [\"end\"]",
+        "stages = [\"end\"]\nchoice = \"fastest\"",
+    );
     assert!(e.contains("unknown variant `fastest`"), "{e}");
+    for key in ["radius", "time_gap", "premovement_time"] {
+        let e = err(
+            "count = 200",
+            &format!("count = 200\n{key} = {{ distribution = \"rimea\", group = \"over_50\" }}"),
+        );
+        assert!(
+            e.contains(&format!("populations[0] ('p').{key}")) && e.contains("desired_speed only"),
+            "{e}"
+        );
+    }
 }

@@ -176,6 +176,12 @@ impl RoutingGrid {
         }
     }
 
+    /// Whether the centre of cell `(i, j)` lies in the walkable area (whatever its distance to
+    /// the walls).
+    pub fn in_area(&self, i: usize, j: usize) -> bool {
+        self.in_area[j * self.nx + i]
+    }
+
     /// Whether cell `(i, j)` is walkable.
     pub fn is_inside(&self, i: usize, j: usize) -> bool {
         self.inside[j * self.nx + i]

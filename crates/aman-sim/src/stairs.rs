@@ -85,7 +85,7 @@ impl Stair {
 #[derive(Debug, Clone, Default)]
 pub struct StairMap {
     stairs: Vec<Stair>,
-    /// Per routing cell: 0 for none, `k + 1` for stair `k` (the first in file order wins).
+    /// Per walkable routing cell: 0 for none, `k + 1` for stair `k` (stairs may not overlap).
     cell: Vec<u16>,
 }
 
@@ -94,7 +94,8 @@ impl StairMap {
     ///
     /// # Errors
     /// [`SimError::ParameterOutOfRange`] for a bad factor or direction; [`SimError::Config`]
-    /// for more than 65,535 stairs or a stair that covers no cell centre of the grid.
+    /// for more than 65,534 stairs, two stairs that overlap, or a stair that covers no centre of
+    /// a routing cell in the walkable area.
     pub fn new(grid: &RoutingGrid, stairs: Vec<Stair>) -> Result<Self, SimError> {
         if stairs.is_empty() {
             return Ok(Self::default());
@@ -118,24 +119,38 @@ impl StairMap {
                 )));
             };
             let h = grid.cell_size();
-            let lo = grid.cell_of(Vec2::new(r.min().x, r.min().y));
-            let hi = grid.cell_of(Vec2::new(r.max().x, r.max().y));
-            if let (Some(lo), Some(hi)) = (lo, hi) {
-                for j in lo.1..=hi.1 {
-                    for i in lo.0..=hi.0 {
-                        let c = grid.centre(i, j);
-                        let idx = j * nx + i;
-                        if cell[idx] == 0 && s.polygon.contains(&geo::Coord { x: c.x, y: c.y }) {
-                            cell[idx] = k as u16 + 1;
-                            covered += 1;
-                        }
+            // the cells under the bounding box, clamped to the grid (a stair may reach beyond
+            // the walkable area; only its walkable part counts)
+            let lo = grid.centre(0, 0);
+            let index =
+                |v: f64, o: f64, n: usize| (((v - o) / h).round().max(0.0) as usize).min(n - 1);
+            let (i0, i1) = (index(r.min().x, lo.x, nx), index(r.max().x, lo.x, nx));
+            let (j0, j1) = (index(r.min().y, lo.y, ny), index(r.max().y, lo.y, ny));
+            for j in j0..=j1 {
+                for i in i0..=i1 {
+                    let c = grid.centre(i, j);
+                    if !grid.in_area(i, j) || !s.polygon.contains(&geo::Coord { x: c.x, y: c.y }) {
+                        continue;
                     }
+                    let idx = j * nx + i;
+                    if cell[idx] != 0 {
+                        return Err(SimError::Config(format!(
+                            "stairs '{}' and '{}' overlap (near ({:.2}, {:.2})): an agent can be \
+                             on one stair at a time; make them meet edge to edge",
+                            stairs[cell[idx] as usize - 1].name,
+                            s.name,
+                            c.x,
+                            c.y
+                        )));
+                    }
+                    cell[idx] = k as u16 + 1;
+                    covered += 1;
                 }
             }
             if covered == 0 {
                 return Err(SimError::Config(format!(
-                    "stair '{}' covers no centre of a {h} m routing cell: it lies outside the \
-                     walkable area or is too small",
+                    "stair '{}' covers no centre of a {h} m routing cell of the walkable area: \
+                     it lies outside the area or in an obstacle, or is too small",
                     s.name
                 )));
             }
@@ -224,6 +239,35 @@ mod tests {
         s.polygon = rect(30.0, 0.0, 40.0, 2.0);
         let e = StairMap::new(&grid, vec![s]).unwrap_err().to_string();
         assert!(e.contains("covers no centre"), "{e}");
+    }
+
+    /// A stair reaching beyond the walkable area counts its walkable part; one inside an
+    /// obstacle, or overlapping another stair, is an error.
+    #[test]
+    fn stair_coverage_is_the_walkable_part() {
+        let outer = geo::LineString::from(vec![(0.0, 0.0), (16.0, 0.0), (16.0, 10.0), (0.0, 10.0)]);
+        let hole = geo::LineString::from(vec![(6.0, 6.0), (9.0, 6.0), (9.0, 9.0), (6.0, 9.0)]);
+        let area = WalkableArea::new(geo::Polygon::new(outer, vec![hole]), "room").unwrap();
+        let grid = RoutingGrid::new(&area, RoutingParams::for_area(&area));
+        let mut s = stair(Vec2::new(1.0, 0.0));
+        s.polygon = rect(12.0, -2.0, 18.0, 4.0);
+        let map = StairMap::new(&grid, vec![s.clone()]).unwrap();
+        assert!(map.at(&grid, Vec2::new(14.0, 1.0)).is_some());
+        assert!(map.at(&grid, Vec2::new(14.0, 5.0)).is_none());
+        let mut in_hole = stair(Vec2::new(1.0, 0.0));
+        in_hole.polygon = rect(6.5, 6.5, 8.5, 8.5);
+        let e = StairMap::new(&grid, vec![in_hole]).unwrap_err().to_string();
+        assert!(
+            e.contains("covers no centre") && e.contains("obstacle"),
+            "{e}"
+        );
+        let mut other = stair(Vec2::new(0.0, 1.0));
+        other.name = "t".into();
+        other.polygon = rect(10.0, 0.0, 13.0, 2.0);
+        let e = StairMap::new(&grid, vec![stair(Vec2::new(1.0, 0.0)), other])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("stairs 's' and 't' overlap"), "{e}");
     }
 
     /// Travel-time routing over a stair: the field's travel time across 10 m of stair is the

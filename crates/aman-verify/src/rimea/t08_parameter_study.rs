@@ -69,10 +69,12 @@ pub fn run(opts: &Options) -> Result<Outcome, VerifyError> {
 fn scale(d: &Distribution, k: f64) -> Distribution {
     match *d {
         Distribution::Constant(v) => Distribution::Constant(v * k),
-        Distribution::Uniform { min, max } => Distribution::Uniform {
-            min: min * k,
-            max: max * k,
-        },
+        Distribution::Uniform { min, max } | Distribution::Rimea { min, max, .. } => {
+            Distribution::Uniform {
+                min: min * k,
+                max: max * k,
+            }
+        }
         Distribution::Normal { mean, sd, min, max } => Distribution::Normal {
             mean: mean * k,
             sd: sd * k,
