@@ -17,7 +17,7 @@ const VERIFY_CSS: &str = "
  font-weight:700;border:1px solid #0003}
 .b-PASS{background:#1a9850;color:#fff}.b-FAIL{background:#d73027;color:#fff}
 .b-DOC{background:#4575b4;color:#fff}.b-ERROR{background:#333;color:#fff}
-pre.params{background:#f6f6f6;padding:8px 12px;border-radius:4px;font-size:.88em;overflow-x:auto}
+table.params td{font-family:monospace}
 ";
 
 /// Converts a verification figure to a chart of [`plots`].
@@ -182,9 +182,12 @@ pub fn render(info: &RunInfo, totals: &Totals, rows: &[Row]) -> String {
         h,
         "<section>\n<h2>Model parameters</h2>\n<p class=\"note\">Every scenario ran with this \
          model at its default parameters (agent parameters — desired speed, radius, time gap — \
-         are the scenarios' own; see each test's details).</p>\n<pre class=\"params\">{}</pre>\n\
+         are the scenarios' own; see each test's details).</p>\n<table class=\"params\">\n{}</table>\n\
          </section>\n",
-        esc(&info.model_parameters)
+        info.model_parameters
+            .iter()
+            .map(|(k, v)| format!("<tr><td>{}</td><td>{}</td></tr>\n", esc(k), esc(v)))
+            .collect::<String>()
     );
     let _ = write!(
         h,
@@ -210,7 +213,7 @@ mod tests {
             commit: Some("abc1234".into()),
             suite: "rimea".into(),
             model: "collision_free_speed".into(),
-            model_parameters: "CollisionFreeSpeed(CollisionFreeSpeedModel { a: 8.0 })".into(),
+            model_parameters: vec![("strength_neighbor_repulsion".into(), "8".into())],
             seed: 7,
             generated_utc: "2025-01-01 00:00:00 UTC".into(),
             root: "/repo".into(),
@@ -227,7 +230,7 @@ mod tests {
             "missing file x",
             "one &lt;agent&gt;",
             "abc1234",
-            "CollisionFreeSpeedModel { a: 8.0 }",
+            "<td>strength_neighbor_repulsion</td><td>8</td>",
             "<svg",
             "1 of 2 tests did not pass",
         ] {

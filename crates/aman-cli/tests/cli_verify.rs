@@ -126,3 +126,30 @@ fn experiments_suite_writes_report_and_results() {
     assert_eq!(stdout.lines().count(), 2, "{stdout}");
     assert!(stdout.starts_with("PASS  Wuppertal") || stdout.starts_with("FAIL  Wuppertal"));
 }
+
+/// Empty names in `--only` and an unwritable `--out` are bad input, found before any test runs.
+#[test]
+fn empty_only_and_bad_out_are_bad_input_before_running() {
+    for only in ["", ",", " ", "1,,2"] {
+        let o = aman(&["verify", "rimea", "--only", only], &repo());
+        assert_eq!(o.status.code(), Some(2), "--only '{only}': {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("--only: an empty test name"),
+            "{}",
+            stderr(&o)
+        );
+        assert!(o.stdout.is_empty(), "no test may run");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    for out in [file.clone(), file.join("sub")] {
+        let o = aman(
+            &["verify", "rimea", "--out", out.to_str().unwrap()],
+            &repo(),
+        );
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains("--out"), "{}", stderr(&o));
+        assert!(o.stdout.is_empty(), "no test may run");
+    }
+}

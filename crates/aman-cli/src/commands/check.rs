@@ -22,6 +22,9 @@ pub fn run(args: &CheckArgs) -> Result<(), Failure> {
             "stages": sim.stages().len(),
             "exits": exits,
             "journeys": sim.journeys().len(),
+            "stairs": sim.stairs().len(),
+            "route_cost": format!("{:?}", sim.config().route_cost).to_lowercase(),
+            "dynamic_routing_s": sim.config().dynamic_routing,
             "agents_at_start": sim.agents().len(),
             "agents_arriving": sim.pending(),
             "model": sim.config().model.name(),
@@ -33,12 +36,21 @@ pub fn run(args: &CheckArgs) -> Result<(), Failure> {
             serde_json::to_string_pretty(&v).map_err(anyhow::Error::from)?
         )?;
     } else {
+        let routing = match sim.config().dynamic_routing {
+            Some(t) => format!(
+                "routes by {}, updated for congestion every {t} s",
+                cost(sim)
+            ),
+            None => format!("routes by {}", cost(sim)),
+        };
         outln!(
-            "{}: valid. Walkable area {:.1} m² with {}; {} ({}), {}; {} at the start, {} \
-             arriving later; model {}, dt {} s, end {} s.",
+            "{}: valid. Walkable area {:.1} m² with {} and {}; {}; {} ({}), {}; {} at the \
+             start, {} arriving later; model {}, dt {} s, end {} s.",
             args.scenario.display(),
             area.area(),
             count(area.hole_count(), "obstacle"),
+            count(sim.stairs().len(), "stair"),
+            routing,
             count(sim.stages().len(), "stage"),
             count(exits, "exit"),
             count(sim.journeys().len(), "journey"),
@@ -50,6 +62,14 @@ pub fn run(args: &CheckArgs) -> Result<(), Failure> {
         )?;
     }
     Ok(())
+}
+
+/// "travel time" or "distance".
+fn cost(sim: &aman_sim::Simulation) -> &'static str {
+    match sim.config().route_cost {
+        aman_sim::RouteCost::Time => "travel time",
+        aman_sim::RouteCost::Distance => "distance",
+    }
 }
 
 /// "1 exit", "2 exits".

@@ -79,7 +79,7 @@ pub struct RunInfo {
     /// Model name.
     pub model: String,
     /// The model's parameters as used (its defaults), Rust debug notation.
-    pub model_parameters: String,
+    pub model_parameters: Vec<(String, String)>,
     /// Seed.
     pub seed: u64,
     /// Date and time of the run, UTC, ISO 8601.
@@ -126,7 +126,7 @@ impl Totals {
 pub fn run(args: &VerifyArgs) -> Result<(), Failure> {
     let model = model_defaults(&args.model).ok_or_else(|| {
         Failure::Input(anyhow!(
-            "unknown model '{}': use collision_free_speed or social_force",
+            "--model: unknown model '{}': use collision_free_speed or social_force",
             args.model
         ))
     })?;
@@ -138,13 +138,39 @@ pub fn run(args: &VerifyArgs) -> Result<(), Failure> {
             cwd.display()
         ))
     })?;
-    let only: Vec<String> = args
-        .only
-        .iter()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect();
+    let mut only: Vec<String> = Vec::new();
+    for s in &args.only {
+        let s = s.trim();
+        if s.is_empty() {
+            return Err(Failure::Input(anyhow!(
+                "--only: an empty test name in '{}': give test names separated by commas, \
+                 e.g. --only 1,4,9",
+                args.only.join(",")
+            )));
+        }
+        if !only.iter().any(|o| o == s) {
+            only.push(s.to_string());
+        }
+    }
     check_only(&args.suite, &only).map_err(Failure::Input)?;
+    let out = args.out.clone().unwrap_or_else(|| {
+        let mut name = format!("verify-{}-{}", args.suite, args.model);
+        if !only.is_empty() {
+            // a partial run does not overwrite the full suite's report
+            name.push_str("-only-");
+            name.push_str(&only.join("-"));
+        }
+        PathBuf::from("out").join(name)
+    });
+    // the output directory must be writable before the suite runs, not after
+    std::fs::create_dir_all(&out)
+        .and_then(|()| std::fs::write(out.join("report.html"), "aman verify is running\n"))
+        .map_err(|e| {
+            Failure::Input(anyhow!(
+                "--out {}: cannot write the report there: {e}",
+                out.display()
+            ))
+        })?;
     let opts = Options {
         model: args.model.clone(),
         seed: args.seed,
@@ -152,15 +178,12 @@ pub fn run(args: &VerifyArgs) -> Result<(), Failure> {
         only,
     };
     let rows = run_suite(&args.suite, &opts);
-    let out = args.out.clone().unwrap_or_else(|| {
-        PathBuf::from("out").join(format!("verify-{}-{}", args.suite, args.model))
-    });
     let info = RunInfo {
         aman_version: env!("CARGO_PKG_VERSION").to_string(),
         commit: git_commit(&root),
         suite: args.suite.clone(),
         model: args.model.clone(),
-        model_parameters: format!("{model:#?}"),
+        model_parameters: model_parameters(&model),
         seed: args.seed,
         generated_utc: utc_now(),
         root: root.display().to_string(),
@@ -169,7 +192,6 @@ pub fn run(args: &VerifyArgs) -> Result<(), Failure> {
         outln!("{line}")?;
     }
     let totals = Totals::of(&rows);
-    std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
     let html = out.join("report.html");
     std::fs::write(&html, verify_page::render(&info, &totals, &rows))
         .with_context(|| format!("cannot write {}", html.display()))?;
@@ -181,8 +203,9 @@ pub fn run(args: &VerifyArgs) -> Result<(), Failure> {
     )
     .with_context(|| format!("cannot write {}", json.display()))?;
     outln!(
-        "{} tests: {} PASS, {} FAIL, {} DOC, {} ERROR. Report: {}",
+        "{} test{}: {} PASS, {} FAIL, {} DOC, {} ERROR. Report: {}",
         totals.tests,
+        if totals.tests == 1 { "" } else { "s" },
         totals.pass,
         totals.fail,
         totals.doc,
@@ -291,6 +314,37 @@ pub fn result_lines(rows: &[Row]) -> Vec<String> {
             }
         })
         .collect()
+}
+
+/// The model's parameters as `(name, value with unit)`, in the order of its documentation.
+pub fn model_parameters(model: &aman_sim::Model) -> Vec<(String, String)> {
+    let p = |name: &str, v: f64, unit: &str| {
+        (name.to_string(), format!("{v} {unit}").trim().to_string())
+    };
+    match model {
+        aman_sim::Model::CollisionFreeSpeed(m) => vec![
+            p(
+                "strength_neighbor_repulsion",
+                m.strength_neighbor_repulsion,
+                "",
+            ),
+            p("range_neighbor_repulsion", m.range_neighbor_repulsion, "m"),
+            p(
+                "strength_geometry_repulsion",
+                m.strength_geometry_repulsion,
+                "",
+            ),
+            p("range_geometry_repulsion", m.range_geometry_repulsion, "m"),
+        ],
+        aman_sim::Model::SocialForce(m) => vec![
+            p("mass", m.mass, "kg"),
+            p("relaxation_time", m.relaxation_time, "s"),
+            p("strength", m.strength, "N"),
+            p("range", m.range, "m"),
+            p("body_force", m.body_force, "kg/s²"),
+            p("friction", m.friction, "kg/(m·s)"),
+        ],
+    }
 }
 
 /// `git rev-parse --short HEAD` in `root`, if git is there and it is a repository.

@@ -56,6 +56,13 @@ pub fn run(opts: &Options) -> Vec<(u32, Result<Outcome, VerifyError>)> {
     TESTS
         .iter()
         .filter(|t| opts.selected(&t.number.to_string()))
-        .map(|t| (t.number, (t.run)(opts)))
+        .map(|t| {
+            // one title per test, whether it ran or not
+            let result = (t.run)(opts).map(|mut o| {
+                o.title = t.title.to_string();
+                o
+            });
+            (t.number, result)
+        })
         .collect()
 }

@@ -124,14 +124,18 @@ pub fn run(opts: &Options) -> Result<Outcome, VerifyError> {
     for p in &fd {
         let w = weidmann_speed(p.density);
         details.push(format!(
-            "target {} /m² ({} agents): measured {:.2} /m², {:.3} m/s; Weidmann {:.3} m/s, deviation {:+.3} m/s ({:+.0} %)",
+            "target {} /m² ({} agents): measured {:.2} /m², {:.3} m/s; Weidmann {:.3} m/s, deviation {:+.3} m/s{}",
             p.target,
             p.agents,
             p.density,
             p.speed,
             w,
             p.speed - w,
-            if w > 0.0 { 100.0 * (p.speed - w) / w } else { f64::NAN }
+            if w > 0.0 {
+                format!(" ({:+.0} %)", 100.0 * (p.speed - w) / w)
+            } else {
+                " (Weidmann's speed is 0 at and above 5.4 /m²)".to_string()
+            }
         ));
     }
     for p in &sf {

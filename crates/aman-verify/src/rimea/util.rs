@@ -57,7 +57,8 @@ pub(crate) fn base_details(
 ) -> Vec<String> {
     let mut d = vec![format!("model {}, seed {}", opts.model, opts.seed)];
     for f in files {
-        d.push(format!("scenario {}", f.display()));
+        let shown = f.strip_prefix(&opts.root).unwrap_or(f);
+        d.push(format!("scenario: {}", shown.display()));
     }
     for (name, log) in logs {
         if name.is_empty() {
