@@ -2,20 +2,10 @@
 //! way). Every bad scenario must give exit code 2 and a message naming the file, the key and
 //! what would be valid — never a panic.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn aman(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_aman"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run aman")
-}
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
+use common::{aman, repo};
 
 /// A valid small scenario: a 10 m x 4 m room with an exit strip at x = 9.5..10.
 const GOOD: &str = r#"

@@ -2,16 +2,11 @@
 //! bad input gives exit code 2 and a message naming the file or flag and what is wrong —
 //! never a panic, never a partial result presented as complete.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
+use std::process::Output;
 
-fn aman(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_aman"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run aman")
-}
+mod common;
+use common::aman;
 
 fn data(path: &str) -> String {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))

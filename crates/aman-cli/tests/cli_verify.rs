@@ -1,20 +1,10 @@
 //! `aman verify`: bad options give exit code 2 with a message; the experiments suite runs,
 //! prints one line per experiment and writes report.html and results.json.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn aman(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_aman"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run aman")
-}
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
+use common::{aman, repo};
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
