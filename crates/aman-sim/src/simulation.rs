@@ -55,9 +55,10 @@ pub struct SimConfig {
     /// "Pedestrian traffic: on the quickest path", J. Stat. Mech. P03012, 2009). The slowing
     /// factor is Weidmann's fundamental diagram over his free speed,
     /// `v(ρ)/v_free = 1 − exp(−1.913 · (1/ρ − 1/5.4))` (at least 0.05), with `ρ` the agents
-    /// per m² of walkable area in the 3 m × 3 m around each 1 m block. `None` (default): routing fields are computed
-    /// once. Range [0.1, 600] s; each update costs one fast-marching solve per stage (on the
-    /// 63,000 m² event site with five exits, 1 s doubles the run time).
+    /// per m² of walkable area in the 3 m × 3 m around each 1 m block. `None` (default):
+    /// routing fields are computed once. Range [0.1, 600] s; each update costs one
+    /// fast-marching solve per stage (on the 63,000 m² event site with five exits, 1 s doubles
+    /// the run time).
     pub dynamic_routing: Option<f64>,
 }
 
