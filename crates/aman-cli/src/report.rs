@@ -165,20 +165,7 @@ pub fn render_report(input: &ReportInput) -> String {
     if input.exits.is_empty() && input.lines.is_empty() {
         h.push_str("<p class=\"empty\">No exits or measurement lines: nothing to plot.</p>\n");
     } else {
-        match nt_chart(input) {
-            Ok(svg) => {
-                h.push_str("<div class=\"figure\">");
-                h.push_str(&svg);
-                h.push_str("</div>\n");
-            }
-            Err(e) => {
-                let _ = writeln!(
-                    h,
-                    "<p class=\"empty\">The diagram could not be drawn: {}</p>",
-                    esc(&e)
-                );
-            }
-        }
+        figure(&mut h, nt_chart(input), "The diagram");
     }
     h.push_str("</section>\n");
 
@@ -245,6 +232,25 @@ footer{margin:32px 0 8px;color:#777;font-size:.85em;border-top:1px solid #ddd;pa
 ";
 
 /// Escapes `s` for HTML text and attribute values.
+/// Appends a drawn figure, or a line saying why `what` could not be drawn.
+pub(crate) fn figure(h: &mut String, svg: Result<String, String>, what: &str) {
+    match svg {
+        Ok(svg) => {
+            h.push_str("<div class=\"figure\">");
+            h.push_str(&svg);
+            h.push_str("</div>\n");
+        }
+        Err(e) => {
+            let _ = writeln!(
+                h,
+                "<p class=\"empty\">{} could not be drawn: {}</p>",
+                esc(what),
+                esc(&e)
+            );
+        }
+    }
+}
+
 pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {

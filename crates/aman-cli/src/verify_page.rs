@@ -9,7 +9,7 @@ use aman_verify::Figure;
 
 use crate::commands::verify::{Row, RunInfo, Totals};
 use crate::plots::{self, XyChart};
-use crate::report::{CSS, esc};
+use crate::report::{CSS, esc, figure};
 
 /// Extra style: verdict badges.
 const VERIFY_CSS: &str = "
@@ -159,21 +159,8 @@ pub fn render(info: &RunInfo, totals: &Totals, rows: &[Row]) -> String {
             h.push_str("</ul>\n");
         }
         for f in &r.figures {
-            match plots::chart_svg(&to_chart(f)) {
-                Ok(svg) => {
-                    h.push_str("<div class=\"figure\">");
-                    h.push_str(&svg);
-                    h.push_str("</div>\n");
-                }
-                Err(e) => {
-                    let _ = writeln!(
-                        h,
-                        "<p class=\"empty\">The figure “{}” could not be drawn: {}</p>",
-                        esc(&f.title),
-                        esc(&e)
-                    );
-                }
-            }
+            let what = format!("The figure “{}”", f.title);
+            figure(&mut h, plots::chart_svg(&to_chart(f)), &what);
         }
         h.push_str("</section>\n");
     }

@@ -1062,6 +1062,18 @@ impl Simulation {
     pub fn crossings(&self) -> &[Crossing] {
         &self.crossings
     }
+    /// The times (s, ascending) at which agents crossed measurement line `line` (its index in
+    /// [`Simulation::measurement_lines`]), in either direction; empty for an unknown index.
+    pub fn crossing_times(&self, line: usize) -> Vec<f64> {
+        let mut t: Vec<f64> = self
+            .crossings
+            .iter()
+            .filter(|c| c.line == line)
+            .map(|c| c.time)
+            .collect();
+        t.sort_by(f64::total_cmp);
+        t
+    }
     /// Every exit so far, in time order.
     pub fn exits(&self) -> &[ExitRecord] {
         &self.exits

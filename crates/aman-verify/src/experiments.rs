@@ -476,14 +476,8 @@ fn outcome(opts: &Options, e: &Experiment, c: &Comparison) -> Outcome {
     }
     let since = |ms: &Measures| -> Vec<(f64, f64)> {
         let t0 = ms.crossing_times[0];
-        let mut pts = vec![(0.0, 0.0)];
-        pts.extend(
-            ms.crossing_times
-                .iter()
-                .enumerate()
-                .map(|(i, &t)| (t - t0, (i + 1) as f64)),
-        );
-        pts
+        let shifted: Vec<f64> = ms.crossing_times.iter().map(|t| t - t0).collect();
+        crate::harness::n_t(&shifted)
     };
     let density_since = |ms: &Measures| -> Vec<(f64, f64)> {
         let t0 = ms.crossing_times[0];

@@ -119,27 +119,18 @@ pub fn crossing_times(sim: &Simulation, name: &str) -> Option<Vec<f64>> {
         .measurement_lines()
         .iter()
         .position(|l| l.name == name)?;
-    let mut t: Vec<f64> = sim
-        .crossings()
-        .iter()
-        .filter(|c| c.line == line)
-        .map(|c| c.time)
-        .collect();
-    t.sort_by(f64::total_cmp);
-    Some(t)
+    Some(sim.crossing_times(line))
 }
 
-/// Mean flow (1/s) of ascending passage times: `(N − 1) / (t_N − t_1)`, the convention of
-/// PedPy's and JuPedSim's RiMEA scripts; `None` for fewer than two passages or no time between.
-pub fn mean_flow(times: &[f64]) -> Option<f64> {
-    let (first, last) = (times.first()?, times.last()?);
-    (times.len() >= 2 && last > first).then(|| (times.len() - 1) as f64 / (last - first))
-}
-
-/// The N–t curve of ascending passage times as `(t, N)` points for a step plot, from `(0, 0)`.
+/// The N–t curve of passage times ([`aman_analysis::flow::n_t`]) as `(t, N)` points for a step
+/// plot, from `(0, 0)`.
 pub fn n_t(times: &[f64]) -> Vec<(f64, f64)> {
     std::iter::once((0.0, 0.0))
-        .chain(times.iter().enumerate().map(|(k, &t)| (t, (k + 1) as f64)))
+        .chain(
+            aman_analysis::flow::n_t(times)
+                .into_iter()
+                .map(|p| (p.time, p.count as f64)),
+        )
         .collect()
 }
 
@@ -148,10 +139,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn mean_flow_is_n_minus_one_over_the_span() {
-        assert_eq!(mean_flow(&[1.0, 2.0, 3.0, 5.0]), Some(0.75));
-        assert_eq!(mean_flow(&[1.0]), None);
-        assert_eq!(mean_flow(&[2.0, 2.0]), None);
-        assert_eq!(n_t(&[1.5, 2.5]), vec![(0.0, 0.0), (1.5, 1.0), (2.5, 2.0)]);
+    fn n_t_steps_from_the_origin() {
+        assert_eq!(n_t(&[2.5, 1.5]), vec![(0.0, 0.0), (1.5, 1.0), (2.5, 2.0)]);
     }
 }

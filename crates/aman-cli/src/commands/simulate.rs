@@ -310,12 +310,7 @@ fn simulate(
     let mut lines = Vec::new();
     let mut line_reports = Vec::new();
     for (k, l) in sim.measurement_lines().iter().enumerate() {
-        let times: Vec<f64> = sim
-            .crossings()
-            .iter()
-            .filter(|c| c.line == k)
-            .map(|c| c.time)
-            .collect();
+        let times = sim.crossing_times(k);
         let flow = mean_flow(&times);
         let sf = flow.map(|f| specific_flow(f, l.width()));
         lines.push(LineSummary {

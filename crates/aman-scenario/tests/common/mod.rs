@@ -38,14 +38,7 @@ pub fn load(name: &str) -> Scenario {
 /// Mean flow (N − 1)/(t_last − t_first), 1/s, of the crossings of line `line`: the convention
 /// of PedPy's figures in the datasets' SOURCE.md.
 pub fn mean_flow(sc: &Scenario, line: usize) -> (usize, f64) {
-    let mut t: Vec<f64> = sc
-        .simulation
-        .crossings()
-        .iter()
-        .filter(|c| c.line == line)
-        .map(|c| c.time)
-        .collect();
-    t.sort_by(f64::total_cmp);
+    let t = sc.simulation.crossing_times(line);
     let n = t.len();
     assert!(n >= 2, "fewer than two crossings of line {line}");
     (n, (n - 1) as f64 / (t[n - 1] - t[0]))

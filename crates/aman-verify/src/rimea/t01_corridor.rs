@@ -38,12 +38,7 @@ pub fn run(opts: &Options) -> Result<Outcome, VerifyError> {
         }
     });
     let sim = &sc.simulation;
-    let first = |line: usize| {
-        sim.crossings()
-            .iter()
-            .find(|c| c.line == line)
-            .map(|c| c.time)
-    };
+    let first = |line: usize| sim.crossing_times(line).first().copied();
     let travel = match (first(0), first(1)) {
         (Some(a), Some(b)) => Some(b - a),
         _ => None,

@@ -101,16 +101,10 @@ pub fn run(opts: &Options) -> Result<Outcome, VerifyError> {
         && mean1 >= CONGESTED_DELAY
         && max2 <= FREE_DELAY;
     let mut details = base_details(opts, &[&path], &[("", &log)]);
-    let crossing = |times: Vec<f64>| aman_analysis::flow::mean_flow(&times);
-    let corridor = crossing(
-        sc.simulation
-            .crossings()
-            .iter()
-            .filter(|c| c.line == 0)
-            .map(|c| c.time)
-            .collect(),
-    );
-    let out = crossing(sc.simulation.exits().iter().map(|e| e.time).collect());
+    let mean_flow = aman_analysis::flow::mean_flow;
+    let corridor = mean_flow(&sc.simulation.crossing_times(0));
+    let exit_times: Vec<f64> = sc.simulation.exits().iter().map(|e| e.time).collect();
+    let out = mean_flow(&exit_times);
     details.push(format!(
         "mean flow through the corridor (line x = 12.5 m) {}, through room 2's exit {} (PedPy's (N − 1)/(t_last − t_first))",
         corridor.map_or("—".into(), |f| format!("{f:.2} /s")),

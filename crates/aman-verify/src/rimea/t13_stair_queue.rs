@@ -10,7 +10,9 @@
 use aman_geometry::Vec2;
 use aman_sim::Simulation;
 
-use crate::harness::{self, Options, crossing_times, mean_flow, n_t};
+use aman_analysis::flow::mean_flow;
+
+use crate::harness::{self, Options, crossing_times, n_t};
 use crate::{Figure, Outcome, Series, SeriesStyle, Verdict, VerifyError};
 
 /// The area in front of the stair foot (x 20..22, y 3..5), m.
