@@ -287,8 +287,8 @@ pub fn measured(opts: &Options, e: &Experiment) -> Result<Measures, VerifyError>
 /// positions at the scenario's output frame rate, and measures them. Returns the figures, the
 /// run log, the time step used and the scenario's time step (s).
 ///
-/// The scenario's time step is kept for the CFSM. For the social force model it is lowered, if
-/// needed, to the largest `1/(fps·k)` (k whole) not above the model's stable step
+/// The scenario's time step is kept for the CFSM; for the social force model [`harness::build`]
+/// lowers it, if needed, to the largest `1/(fps·k)` (k whole) not above the model's stable step
 /// ([`aman_sim::SocialForceModel::max_dt`]), so frames still fall on steps.
 ///
 /// # Errors
@@ -297,16 +297,9 @@ pub fn simulated(
     opts: &Options,
     e: &Experiment,
 ) -> Result<(Measures, harness::RunLog, f64, f64), VerifyError> {
-    let (mut file, path) = harness::parse(opts, e.scenario)?;
+    let (file, path) = harness::parse(opts, e.scenario)?;
     let fps = file.output.fps;
     let scenario_dt = file.simulation.dt;
-    if opts.model == "social_force" {
-        let max = aman_sim::SocialForceModel::default().max_dt();
-        if file.simulation.dt > max {
-            let k = (1.0 / (fps * max)).ceil();
-            file.simulation.dt = 1.0 / (fps * k);
-        }
-    }
     let mut sc = harness::build(opts, file, &path)?;
     let dt = sc.simulation.config().dt;
     let steps_per_frame = (1.0 / (fps * dt)).round().max(1.0) as u64;

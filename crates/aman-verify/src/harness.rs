@@ -90,9 +90,21 @@ pub fn parse(opts: &Options, rel: &str) -> Result<(ScenarioFile, PathBuf), Verif
 
 /// Builds a parsed scenario with the options' model and seed.
 ///
+/// A scenario written for the collision-free speed model may have a time step the social force
+/// model cannot take (`SocialForceModel::max_dt`); with `social_force` the step is then lowered
+/// to the largest that is stable and still divides the output frame interval, so that written
+/// frames fall on steps.
+///
 /// # Errors
 /// [`VerifyError::Scenario`] or [`VerifyError::Options`].
-pub fn build(opts: &Options, file: ScenarioFile, path: &Path) -> Result<Scenario, VerifyError> {
+pub fn build(opts: &Options, mut file: ScenarioFile, path: &Path) -> Result<Scenario, VerifyError> {
+    if opts.model == "social_force" {
+        let max = aman_sim::SocialForceModel::default().max_dt();
+        if file.simulation.dt > max {
+            let fps = file.output.fps;
+            file.simulation.dt = 1.0 / (fps * (1.0 / (fps * max)).ceil());
+        }
+    }
     Ok(aman_scenario::build(file, path, &opts.overrides()?)?)
 }
 
