@@ -15,6 +15,7 @@
 mod error;
 pub mod import;
 mod measurement_area;
+pub mod opening;
 mod vec2;
 mod walkable;
 mod wall_index;

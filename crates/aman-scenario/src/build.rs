@@ -334,10 +334,30 @@ impl Builder<'_> {
                     position: Vec2::new(position[0], position[1]),
                     distance: *distance,
                 },
-                StageEntry::Exit { polygon, .. } => {
-                    let poly = self.polygon(&format!("{key}.polygon"), polygon)?;
-                    StageKind::Exit { polygon: poly }
-                }
+                StageEntry::Exit { polygon, door, .. } => match (polygon, door) {
+                    (Some(polygon), None) => {
+                        let poly = self.polygon(&format!("{key}.polygon"), polygon)?;
+                        StageKind::Exit { polygon: poly }
+                    }
+                    (None, Some([a, b])) => StageKind::Door {
+                        segment: Segment::new(Vec2::new(a[0], a[1]), Vec2::new(b[0], b[1])),
+                    },
+                    (Some(_), Some(_)) => {
+                        return Err(self.invalid(
+                            key,
+                            "give the exit either a door (two points on the boundary) or a \
+                             polygon (an area), not both",
+                        ));
+                    }
+                    (None, None) => {
+                        return Err(self.invalid(
+                            key,
+                            "an exit needs a door = [[x1, y1], [x2, y2]] (two points on the \
+                             walkable area's boundary: the opening agents leave through) or a \
+                             polygon = [[x, y], …] (an area agents leave when they enter it)",
+                        ));
+                    }
+                },
             };
             stages.push(Stage {
                 name: s.name().to_string(),

@@ -211,13 +211,17 @@ pub enum StageEntry {
         #[serde(default = "default_wp_distance")]
         distance: f64,
     },
-    /// An exit area.
+    /// An exit: a door (a segment of the walkable area's boundary, crossed to leave) or an
+    /// area (entered to leave); exactly one of the two.
     Exit {
         /// Unique name.
         name: String,
-        /// Corners `[[x, y], …]`, m.
-        #[serde(deserialize_with = "points")]
-        polygon: Vec<[f64; 2]>,
+        /// The exit area's corners `[[x, y], …]`, m.
+        #[serde(default, deserialize_with = "opt_points")]
+        polygon: Option<Vec<[f64; 2]>>,
+        /// The door's two ends `[[x1, y1], [x2, y2]]` on the boundary, m.
+        #[serde(default, deserialize_with = "opt_door")]
+        door: Option<[[f64; 2]; 2]>,
     },
 }
 
@@ -598,6 +602,17 @@ fn points<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<[f64; 2]>, D::Error> {
 
 fn opt_points<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<[f64; 2]>>, D::Error> {
     points(d).map(Some)
+}
+
+fn opt_door<'de, D: Deserializer<'de>>(d: D) -> Result<Option<[[f64; 2]; 2]>, D::Error> {
+    let pts = points(d)?;
+    match pts.as_slice() {
+        [a, b] => Ok(Some([*a, *b])),
+        _ => Err(de::Error::custom(format!(
+            "a door is its two ends on the boundary [[x1, y1], [x2, y2]]: found {} points",
+            pts.len()
+        ))),
+    }
 }
 
 fn line<'de, D: Deserializer<'de>>(d: D) -> Result<[[f64; 2]; 2], D::Error> {

@@ -1,6 +1,6 @@
 //! The strategic layer as data: stages (where agents go) and journeys (in what order).
 
-use aman_geometry::Vec2;
+use aman_geometry::{Segment, Vec2};
 
 /// Index of a stage within its simulation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -27,6 +27,23 @@ pub enum StageKind {
         /// The exit area, metres. It must overlap the walkable area.
         polygon: geo::Polygon<f64>,
     },
+    /// An exit through a door: a segment of the walkable area's boundary, its clear opening.
+    /// The boundary is open there (the walls are cut, [`aman_geometry::opening`]) and an agent
+    /// leaves when its centre crosses it, so the door passes as many persons as its width
+    /// allows — an exit area against a wall is also entered from its sides. A closed door is a
+    /// wall.
+    Door {
+        /// The opening, metres: both ends on the boundary, the segment along it (within
+        /// [`aman_geometry::opening::ON_WALL_TOLERANCE`]).
+        segment: Segment,
+    },
+}
+
+impl StageKind {
+    /// Whether agents leave the simulation here (an exit area or an exit door).
+    pub fn is_exit(&self) -> bool {
+        matches!(self, StageKind::Exit { .. } | StageKind::Door { .. })
+    }
 }
 
 /// A named stage.

@@ -154,11 +154,18 @@ pub struct Simulation {
     /// interaction cut-off, so that line-of-sight tests see every wall between neighbours.
     wall_margin: f64,
     grid: RoutingGrid,
+    /// [`RoutingParams::clearance`] of the grid, m.
+    routing_clearance: f64,
     stages: Vec<Stage>,
     stage_open: Vec<bool>,
     stage_bbox: Vec<(Vec2, Vec2)>,
     /// A point inside each stage: the waypoint, or the exit polygon's interior point.
     stage_anchor: Vec<Vec2>,
+    /// Per stage, its door (exit doors only).
+    doors: Vec<Option<Door>>,
+    /// The stretches of wall cut out for the open doors, with their stage: crossing one is
+    /// leaving through that door.
+    openings: Vec<(StageId, Segment)>,
     fields: Vec<RoutingField>,
     /// Estimated capacity of each stage, persons/s ([`RouteChoice::Quickest`]).
     stage_capacity: Vec<f64>,
@@ -290,6 +297,9 @@ impl Simulation {
                     });
                 }
             }
+            if let StageKind::Door { segment } = &s.kind {
+                check_door(&area, &s.name, segment)?;
+            }
         }
         for j in &journeys {
             if j.steps.is_empty() || j.steps.iter().any(|s| s.is_empty()) {
@@ -326,7 +336,7 @@ impl Simulation {
                 if n + 1 < j.steps.len()
                     && let Some(s) = step
                         .iter()
-                        .find(|s| matches!(stages[s.0 as usize].kind, StageKind::Exit { .. }))
+                        .find(|s| stages[s.0 as usize].kind.is_exit())
                 {
                     return Err(SimError::Journey {
                         journey: j.name.clone(),
@@ -351,7 +361,7 @@ impl Simulation {
             let last = j.steps.last().map(Vec::as_slice).unwrap_or(&[]);
             if let Some(s) = last
                 .iter()
-                .find(|s| !matches!(stages[s.0 as usize].kind, StageKind::Exit { .. }))
+                .find(|s| !stages[s.0 as usize].kind.is_exit())
             {
                 return Err(SimError::Journey {
                     journey: j.name.clone(),
@@ -367,7 +377,7 @@ impl Simulation {
         let route_cost = config.route_cost;
         let fields: Vec<Option<RoutingField>> = stages
             .par_iter()
-            .map(|s| stage_field(&grid, &stairs, route_cost, s, None))
+            .map(|s| stage_field(&grid, &stairs, route_cost, s, routing.clearance, None))
             .collect();
         let mut out = Vec::with_capacity(stages.len());
         for (s, f) in stages.iter().zip(fields) {
@@ -402,6 +412,10 @@ impl Simulation {
                     });
                     r.unwrap_or((Vec2::ZERO, Vec2::ZERO))
                 }
+                StageKind::Door { segment: d } => (
+                    Vec2::new(d.a.x.min(d.b.x), d.a.y.min(d.b.y)),
+                    Vec2::new(d.a.x.max(d.b.x), d.a.y.max(d.b.y)),
+                ),
             })
             .collect();
         let stage_anchor = stages
@@ -414,6 +428,18 @@ impl Simulation {
                         .interior_point()
                         .map_or(Vec2::ZERO, |c| Vec2::new(c.x(), c.y()))
                 }
+                StageKind::Door { segment } => (segment.a + segment.b) * 0.5,
+            })
+            .collect();
+        let doors: Vec<Option<Door>> = stages
+            .iter()
+            .map(|s| match &s.kind {
+                StageKind::Door { segment } => Some(Door::new(
+                    &area,
+                    *segment,
+                    routing.clearance + grid.cell_size(),
+                )),
+                _ => None,
             })
             .collect();
         let any_quickest = journeys
@@ -428,9 +454,14 @@ impl Simulation {
             Vec::new()
         };
         let wall_margin = 2.5;
-        let walls = WallIndex::new(area.segments(), 2.0, wall_margin);
+        let stage_open = vec![true; stages.len()];
+        let (wall_segments, openings) = walls_with_open_doors(&area, &doors, &stage_open);
+        let walls = WallIndex::new(&wall_segments, 2.0, wall_margin);
         Ok(Self {
-            stage_open: vec![true; stages.len()],
+            doors,
+            openings,
+            routing_clearance: routing.clearance,
+            stage_open,
             stage_bbox,
             stage_anchor,
             fields: out,
@@ -661,11 +692,11 @@ impl Simulation {
         }
         let is_exit_step = alts
             .iter()
-            .all(|s| matches!(self.stages[s.0 as usize].kind, StageKind::Exit { .. }));
+            .all(|s| self.stages[s.0 as usize].kind.is_exit());
         if is_exit_step {
             let mut exits = (0..self.stages.len() as u32)
                 .map(StageId)
-                .filter(|s| matches!(self.stages[s.0 as usize].kind, StageKind::Exit { .. }));
+                .filter(|s| self.stages[s.0 as usize].kind.is_exit());
             if let Some(s) = nearest(&mut exits) {
                 return s;
             }
@@ -678,10 +709,11 @@ impl Simulation {
     fn update_routing_for_congestion(&mut self) {
         let factor = congestion_factors(&self.grid, &self.agents.position);
         let (grid, stairs, cost) = (&self.grid, &self.stairs, self.config.route_cost);
+        let clearance = self.routing_clearance;
         let fresh: Vec<Option<RoutingField>> = self
             .stages
             .par_iter()
-            .map(|s| stage_field(grid, stairs, cost, s, Some(&factor)))
+            .map(|s| stage_field(grid, stairs, cost, s, clearance, Some(&factor)))
             .collect();
         for (old, new) in self.fields.iter_mut().zip(fresh) {
             if let Some(f) = new {
@@ -771,6 +803,8 @@ impl Simulation {
         match &self.stages[s.0 as usize].kind {
             StageKind::Waypoint { position, distance } => p.distance(*position) <= *distance,
             StageKind::Exit { polygon } => polygon.contains(&geo::Coord { x: p.x, y: p.y }),
+            // left when crossed, in the movement system
+            StageKind::Door { .. } => false,
         }
     }
 
@@ -780,15 +814,30 @@ impl Simulation {
         let now = self.time;
         // events
         let mut rechoose = false;
+        let mut doors_changed = false;
         while self.events_head < self.events.len() && self.events[self.events_head].0 <= now + 1e-9
         {
             let (_, ev) = self.events[self.events_head];
             self.events_head += 1;
-            match ev {
-                Event::Close(s) => self.stage_open[s.0 as usize] = false,
-                Event::Open(s) => self.stage_open[s.0 as usize] = true,
-            }
+            let s = match ev {
+                Event::Close(s) => {
+                    self.stage_open[s.0 as usize] = false;
+                    s
+                }
+                Event::Open(s) => {
+                    self.stage_open[s.0 as usize] = true;
+                    s
+                }
+            };
+            doors_changed |= self.doors[s.0 as usize].is_some();
             rechoose = true;
+        }
+        if doors_changed {
+            // a closed door is a wall again, an opened one a gap
+            let (segments, openings) =
+                walls_with_open_doors(&self.area, &self.doors, &self.stage_open);
+            self.walls = WallIndex::new(&segments, 2.0, self.wall_margin);
+            self.openings = openings;
         }
         // arrivals: enter when the place is free
         if self.pending_head < self.pending.len() && self.pending[self.pending_head].0 <= now + 1e-9
@@ -862,7 +911,7 @@ impl Simulation {
             }
             if self.stage_open[target.0 as usize] && self.stage_reached(target, p) {
                 match self.stages[target.0 as usize].kind {
-                    StageKind::Exit { .. } => {
+                    StageKind::Exit { .. } | StageKind::Door { .. } => {
                         self.keep[i] = false;
                         any_left = true;
                         self.exits.push(ExitRecord {
@@ -901,7 +950,8 @@ impl Simulation {
         if cutoff > self.wall_margin {
             // agents with a longer reach than the wall index covers: widen it (rare, once)
             self.wall_margin = cutoff.ceil();
-            self.walls = WallIndex::new(self.area.segments(), 2.0, self.wall_margin);
+            let (segments, _) = walls_with_open_doors(&self.area, &self.doors, &self.stage_open);
+            self.walls = WallIndex::new(&segments, 2.0, self.wall_margin);
         }
         let (lo, hi) = self.area.bounds();
         self.neighbours
@@ -926,6 +976,7 @@ impl Simulation {
                 fields: &self.fields,
                 stairs: &self.stairs,
                 anchors: &self.stage_anchor,
+                doors: &self.doors,
                 grid: &self.grid,
                 open: &self.stage_open,
                 seed: self.config.seed,
@@ -978,6 +1029,31 @@ impl Simulation {
                 }
             }
         }
+        // doors: a move across an open door's opening leaves through it
+        let mut any_left = false;
+        if !self.openings.is_empty() {
+            self.keep.clear();
+            self.keep.resize(n, true);
+            for i in 0..n {
+                let (a, b) = (self.agents.position[i], self.next[i].position);
+                if a == b {
+                    continue;
+                }
+                let mv = Segment::new(a, b);
+                if let Some((stage, gap)) = self.openings.iter().find(|(_, g)| mv.intersects(g)) {
+                    let (sa, sb) = (gap.side(a), gap.side(b));
+                    let frac = if sa != sb { sa / (sa - sb) } else { 0.0 };
+                    self.keep[i] = false;
+                    any_left = true;
+                    self.exits.push(ExitRecord {
+                        agent: self.agents.id[i],
+                        stage: *stage,
+                        time: now + frac.clamp(0.0, 1.0) * dt,
+                        group: self.agents.group[i],
+                    });
+                }
+            }
+        }
         let a = &mut self.agents;
         let (next, rank, desired_sorted) =
             (&self.next, self.neighbours.rank(), &self.desired_sorted);
@@ -1004,6 +1080,16 @@ impl Simulation {
                     *ori = k.orientation;
                 },
             );
+        if any_left {
+            // gone through a door: out before anybody sees the position beyond it
+            self.agents.retain(&self.keep);
+            let keep = &self.keep;
+            let mut k = 0;
+            self.desired.retain(|_| {
+                k += 1;
+                keep[k - 1]
+            });
+        }
         self.iteration += 1;
         self.time = self.iteration as f64 * dt;
         let t5 = Instant::now();
@@ -1101,7 +1187,7 @@ impl Simulation {
     /// Whether some exit is open now, or an event will open one later: false means agents can
     /// no longer leave, whatever happens.
     pub fn any_exit_open_now_or_later(&self) -> bool {
-        let is_exit = |s: StageId| matches!(self.stages[s.0 as usize].kind, StageKind::Exit { .. });
+        let is_exit = |s: StageId| self.stages[s.0 as usize].kind.is_exit();
         (0..self.stages.len()).any(|k| self.stage_open[k] && is_exit(StageId(k as u32)))
             || self.events[self.events_head..]
                 .iter()
@@ -1119,6 +1205,7 @@ struct Tactical<'a> {
     fields: &'a [RoutingField],
     stairs: &'a StairMap,
     anchors: &'a [Vec2],
+    doors: &'a [Option<Door>],
     grid: &'a RoutingGrid,
     open: &'a [bool],
     seed: u64,
@@ -1140,13 +1227,24 @@ impl Tactical<'_> {
         }
         let p = agents.position[i];
         let field = &self.fields[target.0 as usize];
-        let mut dir = field.direction(self.grid, p);
+        let door = self.doors[target.0 as usize].as_ref();
+        // in front of its door: straight through it (beyond the door the routing cells point
+        // back inside, so the field is not read there)
+        let mut dir = match door {
+            Some(d) if d.in_front(p) => (d.aim(p, agents.radius[i]) - p).normalized(),
+            _ => field.direction(self.grid, p),
+        };
         if dir == Vec2::ZERO {
             if field.distance(self.grid, p).is_infinite() {
                 return Vec2::ZERO;
             }
-            // at the target's edge (its cells have no gradient): head into it
-            dir = (self.anchors[target.0 as usize] - p).normalized();
+            // at the target's edge (its cells have no gradient): head into it, or through
+            // the door
+            dir = match door {
+                Some(door) => door.aim(p, agents.radius[i]) - p,
+                None => self.anchors[target.0 as usize] - p,
+            }
+            .normalized();
             if dir == Vec2::ZERO {
                 dir = agents.orientation[i];
             }
@@ -1310,6 +1408,7 @@ fn stage_field(
     stairs: &StairMap,
     route_cost: RouteCost,
     stage: &Stage,
+    clearance: f64,
     base: Option<&[f32]>,
 ) -> Option<RoutingField> {
     let h = grid.cell_size();
@@ -1322,6 +1421,18 @@ fn stage_field(
             let poly = polygon.clone();
             Box::new(move |c: Vec2| {
                 poly.contains(&geo::Coord { x: c.x, y: c.y }) || geo_distance(&poly, c) <= 0.5 * h
+            })
+        }
+        StageKind::Door { segment } => {
+            // the cells in front of the opening, out to the first ones routing may use (the
+            // clearance keeps routing cells off the door's line as off any wall); not those
+            // beside it along the wall
+            let (d, reach) = (*segment, clearance + h);
+            let ab = d.b - d.a;
+            let len2 = ab.norm_sq();
+            Box::new(move |c: Vec2| {
+                let t = (c - d.a).dot(ab) / len2;
+                (0.0..=1.0).contains(&t) && d.distance(c) <= reach
             })
         }
     };
@@ -1386,6 +1497,7 @@ fn stair_field(
 /// not count), at least 0.1 m; for a waypoint, its diameter.
 fn entrance_width(area: &WalkableArea, kind: &StageKind) -> f64 {
     match kind {
+        StageKind::Door { segment } => segment.length(),
         StageKind::Waypoint { distance, .. } => 2.0 * distance,
         StageKind::Exit { polygon } => {
             let step = 0.02;
@@ -1404,6 +1516,115 @@ fn entrance_width(area: &WalkableArea, kind: &StageKind) -> f64 {
             inside.max(0.1)
         }
     }
+}
+
+/// An exit door's geometry, for steering agents through it.
+#[derive(Debug, Clone, Copy)]
+struct Door {
+    segment: Segment,
+    /// Unit normal of the segment pointing out of the walkable area.
+    out: Vec2,
+    /// Depth (m) of the band in front of the door that is the routing target.
+    reach: f64,
+}
+
+impl Door {
+    fn new(area: &WalkableArea, segment: Segment, reach: f64) -> Self {
+        let n = (segment.b - segment.a).normalized().perp();
+        let mid = (segment.a + segment.b) * 0.5;
+        // `check_door` made sure one side is walkable
+        let out = if area.contains(mid + n * 0.1) { -n } else { n };
+        Self {
+            segment,
+            out,
+            reach,
+        }
+    }
+
+    /// Whether `p` lies in the band in front of the door that is its routing target: within
+    /// `reach` of the opening and between its ends.
+    #[inline]
+    fn in_front(&self, p: Vec2) -> bool {
+        let d = self.segment;
+        let ab = d.b - d.a;
+        let t = (p - d.a).dot(ab) / ab.norm_sq();
+        (0.0..=1.0).contains(&t) && d.distance(p) <= self.reach
+    }
+
+    /// Where an agent of radius `r` at `p` heads once in front of the door: straight out
+    /// through the opening, at least `r` from the jambs (or through the middle of a door
+    /// narrower than `2r`).
+    #[inline]
+    fn aim(&self, p: Vec2, r: f64) -> Vec2 {
+        let d = self.segment;
+        let len = d.length();
+        let e = (d.b - d.a) * (1.0 / len);
+        let t = (p - d.a).dot(e);
+        let t = if len > 2.0 * r {
+            t.clamp(r, len - r)
+        } else {
+            0.5 * len
+        };
+        d.a + e * t + self.out * 0.5
+    }
+}
+
+/// Checks that an exit door lies on the walkable area's boundary with walkable area on one side.
+fn check_door(area: &WalkableArea, name: &str, d: &Segment) -> Result<(), SimError> {
+    use aman_geometry::opening::{ON_WALL_TOLERANCE, length_along_walls};
+    let err = |problem: String| SimError::Stage {
+        stage: name.to_string(),
+        problem,
+    };
+    let len = d.length();
+    if !(len.is_finite() && len >= 0.3) {
+        return Err(err(format!(
+            "the door from ({}, {}) to ({}, {}) is {len:.3} m wide; a door must be at least 0.3 m",
+            d.a.x, d.a.y, d.b.x, d.b.y
+        )));
+    }
+    let along = length_along_walls(area.segments(), d, ON_WALL_TOLERANCE);
+    if along < len - 1e-6 {
+        let far = [d.a, d.b, (d.a + d.b) * 0.5]
+            .into_iter()
+            .map(|p| (p, area.distance_to_wall(p)))
+            .max_by(|x, y| x.1.total_cmp(&y.1))
+            .unwrap_or((d.a, 0.0));
+        return Err(err(format!(
+            "a door must lie on the walkable area's boundary (within {ON_WALL_TOLERANCE} m of one              straight wall), but only {along:.2} m of its {len:.2} m do; ({:.2}, {:.2}) is {:.2} m              from the nearest wall. Draw the door over one straight stretch of the boundary,              or give the exit as a polygon",
+            far.0.x, far.0.y, far.1
+        )));
+    }
+    let n = (d.b - d.a).normalized().perp();
+    let mid = (d.a + d.b) * 0.5;
+    if area.contains(mid + n * 0.1) == area.contains(mid - n * 0.1) {
+        return Err(err(format!(
+            "the door from ({}, {}) to ({}, {}) does not have the walkable area on exactly one              side: it lies on a wall between two walkable places or along an obstacle's edge",
+            d.a.x, d.a.y, d.b.x, d.b.y
+        )));
+    }
+    Ok(())
+}
+
+/// The walls with the open doors cut out, and the cut-out stretches with their stage.
+fn walls_with_open_doors(
+    area: &WalkableArea,
+    doors: &[Option<Door>],
+    open: &[bool],
+) -> (Vec<Segment>, Vec<(StageId, Segment)>) {
+    use aman_geometry::opening::{ON_WALL_TOLERANCE, cut_openings};
+    let mut walls = area.segments().to_vec();
+    let mut openings = Vec::new();
+    for (k, d) in doors.iter().enumerate() {
+        if let Some(d) = d
+            && open[k]
+        {
+            let (rest, cut) = cut_openings(&walls, &[d.segment], ON_WALL_TOLERANCE);
+            walls = rest;
+            openings.extend(cut.into_iter().map(|g| (StageId(k as u32), g)));
+        }
+    }
+    (walls, openings)
 }
 
 fn geo_distance(poly: &geo::Polygon<f64>, p: Vec2) -> f64 {

@@ -11,7 +11,7 @@ pub fn run(args: &CheckArgs) -> Result<(), Failure> {
     let exits = sim
         .stages()
         .iter()
-        .filter(|s| matches!(s.kind, aman_sim::StageKind::Exit { .. }))
+        .filter(|s| s.kind.is_exit())
         .count();
     if args.json {
         let v = serde_json::json!({

@@ -285,8 +285,11 @@ fn simulate(
     let mut exits = Vec::new();
     let mut exit_reports = Vec::new();
     for (k, s) in sim.stages().iter().enumerate() {
-        let StageKind::Exit { polygon } = &s.kind else {
-            continue;
+        let outline: Vec<[f64; 2]> = match &s.kind {
+            StageKind::Exit { polygon } => polygon.exterior().coords().map(|c| [c.x, c.y]).collect(),
+            // a door is drawn as a bar 0.2 m deep on its outer side
+            StageKind::Door { segment } => door_outline(sim.walkable_area(), segment),
+            _ => continue,
         };
         let times: Vec<f64> = sim
             .exits()
@@ -302,7 +305,7 @@ fn simulate(
         });
         exit_reports.push(ExitReport {
             name: s.name.clone(),
-            polygon: polygon.exterior().coords().map(|c| [c.x, c.y]).collect(),
+            polygon: outline,
             agents: times.len(),
             exit_times: times,
         });
@@ -399,6 +402,21 @@ fn simulate(
         paths: paths.into_values().filter(|p| p.len() > 1).collect(),
     };
     Ok((summary, report))
+}
+
+/// The outline of a door for the map: the opening with a bar 0.2 m deep on its outer side.
+fn door_outline(area: &aman_geometry::WalkableArea, d: &aman_geometry::Segment) -> Vec<[f64; 2]> {
+    let n = (d.b - d.a).normalized().perp();
+    let mid = (d.a + d.b) * 0.5;
+    let out = if area.contains(mid + n * 0.1) { n * -0.2 } else { n * 0.2 };
+    let (c, e) = (d.a + out, d.b + out);
+    vec![
+        [d.a.x, d.a.y],
+        [d.b.x, d.b.y],
+        [e.x, e.y],
+        [c.x, c.y],
+        [d.a.x, d.a.y],
+    ]
 }
 
 fn print_summary(s: &Summary, out: &Path) -> std::io::Result<()> {
