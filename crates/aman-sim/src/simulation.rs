@@ -496,6 +496,55 @@ impl Simulation {
         })
     }
 
+    /// Warnings about exit areas that pass more than their opening: an exit area (polygon)
+    /// that agents can enter from its sides as well as its front — a strip lying against the
+    /// wall at an opening, say — passes more people than a door of that opening would (an area
+    /// 0.8 m wide and 0.5 m deep passed 2.2 times a 0.8 m door: `tests/door_flow.rs` of
+    /// aman-scenario). One message per such exit, naming it, its usable width (its edges
+    /// inside the walkable area) against its opening (the walkable area's boundary inside it),
+    /// and the door to draw instead where the opening is one straight stretch.
+    pub fn exit_area_warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for s in &self.stages {
+            let StageKind::Exit { polygon } = &s.kind else {
+                continue;
+            };
+            let usable = entrance_width(&self.area, &s.kind);
+            let (opening, door) = boundary_inside(&self.area, polygon);
+            if opening < 0.05 {
+                out.push(format!(
+                    "exit '{}': the exit area does not touch the walkable area's boundary, so \
+                     agents enter it from every side ({usable:.2} m of its edges face the \
+                     walkable area) and it passes more than a door would; draw the opening as a \
+                     door (door = [[x1, y1], [x2, y2]] on the boundary)",
+                    s.name
+                ));
+            } else if usable > 1.1 * opening + 0.05 {
+                let hint = match door {
+                    Some(d) => format!(
+                        "give it as a door: door = [[{}, {}], [{}, {}]]",
+                        round_mm(d.a.x),
+                        round_mm(d.a.y),
+                        round_mm(d.b.x),
+                        round_mm(d.b.y)
+                    ),
+                    None => "draw its opening as a door (door = [[x1, y1], [x2, y2]] on the \
+                             boundary)"
+                        .to_string(),
+                };
+                out.push(format!(
+                    "exit '{}': the exit area can be entered from its sides: {usable:.2} m of \
+                     its edges face the walkable area against an opening of {opening:.2} m in \
+                     the boundary ({:.1} times), so it passes more than a door of that opening; \
+                     {hint}",
+                    s.name,
+                    usable / opening
+                ));
+            }
+        }
+        out
+    }
+
     /// Checks an agent before it enters: parameters in range, position inside the walkable area
     /// and at least its radius from every wall, target reachable.
     ///
@@ -1625,6 +1674,63 @@ fn walls_with_open_doors(
         }
     }
     (walls, openings)
+}
+
+/// `v` rounded to the millimetre (for coordinates in messages).
+fn round_mm(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
+
+/// The length (m) of the walkable area's boundary that lies in `polygon` or within
+/// [`aman_geometry::opening::ON_WALL_TOLERANCE`] of it (sampled every 2 cm),
+/// and, when all of it lies on one straight line, the segment from its first to its last point
+/// (the door to draw instead of the exit area).
+fn boundary_inside(area: &WalkableArea, polygon: &geo::Polygon<f64>) -> (f64, Option<Segment>) {
+    use geo::{Distance, Euclidean};
+    let step = 0.02;
+    let mut total = 0.0;
+    let mut points: Vec<Vec2> = Vec::new();
+    for w in area.segments() {
+        let len = w.length();
+        let k = (len / step).ceil().max(1.0) as usize;
+        for j in 0..k {
+            let p = w.a + (w.b - w.a) * ((j as f64 + 0.5) / k as f64);
+            let pt = geo::Point::new(p.x, p.y);
+            if polygon.contains(&pt)
+                || Euclidean.distance(&pt, polygon) < aman_geometry::opening::ON_WALL_TOLERANCE
+            {
+                total += len / k as f64;
+                points.push(p);
+            }
+        }
+    }
+    let (Some(&first), Some(_)) = (points.first(), points.last()) else {
+        return (total, None);
+    };
+    // the two points farthest apart, and whether every point lies on their line
+    let far = points
+        .iter()
+        .copied()
+        .max_by(|a, b| a.distance(first).total_cmp(&b.distance(first)))
+        .unwrap_or(first);
+    let other = points
+        .iter()
+        .copied()
+        .max_by(|a, b| a.distance(far).total_cmp(&b.distance(far)))
+        .unwrap_or(first);
+    let line = Segment::new(other, far);
+    let straight = line.length() > 0.0
+        && points.iter().all(|p| {
+            let e = (line.b - line.a).normalized();
+            e.cross(*p - line.a).abs() < 0.01
+        });
+    // extend by half a sample at each end (samples sit at the middle of their 2 cm)
+    let door = straight.then(|| {
+        let e = (line.b - line.a).normalized();
+        let half = 0.5 * step;
+        Segment::new(line.a - e * half, line.b + e * half)
+    });
+    (total, door)
 }
 
 fn geo_distance(poly: &geo::Polygon<f64>, p: Vec2) -> f64 {

@@ -13,8 +13,10 @@ pub fn run(args: &CheckArgs) -> Result<(), Failure> {
         .iter()
         .filter(|s| s.kind.is_exit())
         .count();
+    let warnings = sim.exit_area_warnings();
     if args.json {
         let v = serde_json::json!({
+            "warnings": warnings,
             "scenario": sc.name,
             "valid": true,
             "walkable_area_m2": area.area(),
@@ -60,6 +62,9 @@ pub fn run(args: &CheckArgs) -> Result<(), Failure> {
             sim.config().dt,
             sc.end_time
         )?;
+        for w in &warnings {
+            outln!("warning: {w}")?;
+        }
     }
     Ok(())
 }

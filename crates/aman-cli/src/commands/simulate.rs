@@ -147,6 +147,9 @@ pub fn run(args: &SimulateArgs) -> Result<(), Failure> {
                 if stages == 1 { "" } else { "s" },
                 setup.elapsed().as_secs_f64()
             );
+            for w in sc.simulation.exit_area_warnings() {
+                errln!("warning: {w}");
+            }
         }
         let (summary, report) = simulate(&mut sc, &out, interactive)?;
         std::fs::write(
