@@ -111,13 +111,21 @@ mod tests {
     fn a_door_over_two_collinear_edges_is_cut_from_both() {
         // the wall y = 0 drawn as two edges meeting at x = 5; a door from 4 to 6, drawn the
         // other way round
-        let walls = [seg(0.0, 0.0, 5.0, 0.0), seg(5.0, 0.0, 10.0, 0.0), seg(10.0, 0.0, 10.0, 4.0)];
+        let walls = [
+            seg(0.0, 0.0, 5.0, 0.0),
+            seg(5.0, 0.0, 10.0, 0.0),
+            seg(10.0, 0.0, 10.0, 4.0),
+        ];
         let door = seg(6.0, 0.01, 4.0, 0.01);
         assert!((length_along_walls(&walls, &door, 0.05) - 2.0).abs() < 1e-12);
         let (left, cut) = cut_openings(&walls, &[door], 0.05);
         assert_eq!(
             left,
-            vec![seg(0.0, 0.0, 4.0, 0.0), seg(6.0, 0.0, 10.0, 0.0), seg(10.0, 0.0, 10.0, 4.0)]
+            vec![
+                seg(0.0, 0.0, 4.0, 0.0),
+                seg(6.0, 0.0, 10.0, 0.0),
+                seg(10.0, 0.0, 10.0, 4.0)
+            ]
         );
         let cut_len: f64 = cut.iter().map(Segment::length).sum();
         assert!((cut_len - 2.0).abs() < 1e-12);
@@ -127,7 +135,10 @@ mod tests {
     fn a_door_off_the_wall_or_across_a_corner_is_not_along_it() {
         let walls = [seg(0.0, 0.0, 10.0, 0.0), seg(10.0, 0.0, 10.0, 4.0)];
         // 10 cm inside the room
-        assert_eq!(length_along_walls(&walls, &seg(4.0, 0.1, 6.0, 0.1), 0.05), 0.0);
+        assert_eq!(
+            length_along_walls(&walls, &seg(4.0, 0.1, 6.0, 0.1), 0.05),
+            0.0
+        );
         // round the corner: only its 1 m along y = 0 counts
         let corner = seg(9.0, 0.0, 11.0, 0.0);
         assert!((length_along_walls(&walls, &corner, 0.05) - 1.0).abs() < 1e-12);
@@ -144,7 +155,11 @@ mod tests {
         let (left, cut) = cut_openings(&walls, &doors, 0.05);
         assert_eq!(
             left,
-            vec![seg(0.0, 0.0, 1.0, 0.0), seg(2.0, 0.0, 8.0, 0.0), seg(9.5, 0.0, 10.0, 0.0)]
+            vec![
+                seg(0.0, 0.0, 1.0, 0.0),
+                seg(2.0, 0.0, 8.0, 0.0),
+                seg(9.5, 0.0, 10.0, 0.0)
+            ]
         );
         assert_eq!(cut.len(), 2);
     }

@@ -73,7 +73,9 @@ fn flow(exit: &str, width: f64) -> (f64, f64) {
         .unwrap_or_else(|e| panic!("{e}"));
     let log = aman_scenario::run_checked(&mut sc, 5, |_| {});
     let a = sc.simulation.agents();
-    let left: Vec<_> = (0..a.len()).map(|i| (a.position[i], a.velocity[i])).collect();
+    let left: Vec<_> = (0..a.len())
+        .map(|i| (a.position[i], a.velocity[i]))
+        .collect();
     assert!(log.clean(), "{}: {left:?}", log.summary());
     let mut t: Vec<f64> = sc.simulation.exits().iter().map(|e| e.time).collect();
     t.sort_by(f64::total_cmp);
@@ -84,7 +86,11 @@ fn flow(exit: &str, width: f64) -> (f64, f64) {
 }
 
 fn door(w: f64) -> String {
-    format!("door = [[{}, 12.0], [{}, 12.0]]", 5.0 - w / 2.0, 5.0 + w / 2.0)
+    format!(
+        "door = [[{}, 12.0], [{}, 12.0]]",
+        5.0 - w / 2.0,
+        5.0 + w / 2.0
+    )
 }
 
 #[test]
@@ -122,7 +128,156 @@ fn doors_of_every_width_pass_the_measured_specific_flow() {
             "an exit area {w} m wide passes {js:.2} 1/(m·s), the door {door:.2}"
         );
         if w < 2.0 {
-            assert!(js > MEASURED.1, "an exit area {w} m wide passes only {js:.2} 1/(m·s)");
+            assert!(
+                js > MEASURED.1,
+                "an exit area {w} m wide passes only {js:.2} 1/(m·s)"
+            );
         }
     }
+}
+
+/// A room 20 m × 10 m with a door in each end wall and 100 persons.
+fn two_doors(events: &str) -> String {
+    format!(
+        r#"
+[simulation]
+dt = 0.01
+end_time = 200.0
+seed = 3
+
+[geometry]
+wkt = "POLYGON ((0 0, 20 0, 20 10, 0 10, 0 0))"
+routing_cell_size = 0.1
+
+[[stages]]
+kind = "exit"
+name = "west"
+door = [[0, 4], [0, 6]]
+
+[[stages]]
+kind = "exit"
+name = "east"
+door = [[20, 6], [20, 4]]
+
+[[journeys]]
+name = "leave"
+stages = [["west", "east"]]
+
+[[populations]]
+name = "crowd"
+journey = "leave"
+area = [[1, 1], [19, 1], [19, 9], [1, 9]]
+count = 100
+{events}
+"#
+    )
+}
+
+/// Persons who left through each door: (west, east), and the time of each exit.
+fn run_two_doors(events: &str) -> (usize, usize, Vec<(u32, f64)>) {
+    let mut sc = load_str(
+        &two_doors(events),
+        Path::new("two-doors.toml"),
+        &Overrides::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let log = aman_scenario::run_checked(&mut sc, 1, |_| {});
+    assert!(log.clean(), "{}", log.summary());
+    let ex: Vec<(u32, f64)> = sc
+        .simulation
+        .exits()
+        .iter()
+        .map(|e| (e.stage.0, e.time))
+        .collect();
+    assert!(
+        ex.windows(2).all(|w| w[0].1 <= w[1].1),
+        "exit records out of time order"
+    );
+    let west = ex.iter().filter(|e| e.0 == 0).count();
+    (west, ex.len() - west, ex)
+}
+
+#[test]
+fn a_closed_door_is_a_wall_and_an_opened_one_a_gap() {
+    // both open: both used
+    let (w, e, _) = run_two_doors("");
+    assert_eq!(w + e, 100);
+    assert!(w > 20 && e > 20, "west {w}, east {e}");
+    // west closed from the start: nobody passes it, whoever is next to it walks to the east
+    let (w, e, _) = run_two_doors("[[events]]\ntime = 0.0\nclose = \"west\"\n");
+    assert_eq!((w, e), (0, 100));
+    // closed, then open again at 10 s: used only from then on
+    let (w, _, ex) = run_two_doors(
+        "[[events]]\ntime = 0.0\nclose = \"west\"\n[[events]]\ntime = 10.0\nopen = \"west\"\n",
+    );
+    assert!(w > 0, "nobody used the reopened door");
+    assert!(
+        ex.iter().filter(|e| e.0 == 0).all(|e| e.1 >= 10.0),
+        "somebody passed the west door while it was closed"
+    );
+}
+
+fn error(exit: &str) -> String {
+    match load_str(&room(exit), Path::new("bad.toml"), &Overrides::default()) {
+        Ok(_) => panic!("accepted: {exit}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn doors_off_the_boundary_or_ill_given_are_errors_naming_the_stage() {
+    let e = error("door = [[4, 11], [6, 11]]");
+    assert!(
+        e.contains("'out'") && e.contains("must lie on the walkable area's boundary"),
+        "{e}"
+    );
+    assert!(e.contains("0.00 m of its 2.00 m"), "{e}");
+    // round the corner of the room: only 1 m of it lies along one wall
+    let e = error("door = [[9, 12], [11, 12]]");
+    assert!(e.contains("1.00 m of its 2.00 m"), "{e}");
+    let e = error("door = [[4, 12], [4.1, 12]]");
+    assert!(e.contains("at least 0.3 m"), "{e}");
+    let e = error("door = [[4, 12], [5, 12], [6, 12]]");
+    assert!(e.contains("a door is its two ends"), "{e}");
+    let e = error("door = [[4, 12], [6, 12]]\npolygon = [[4, 11], [6, 11], [6, 12], [4, 12]]");
+    assert!(e.contains("not both"), "{e}");
+    let e = error("");
+    assert!(e.contains("an exit needs a door"), "{e}");
+}
+
+#[test]
+fn exit_areas_entered_from_their_sides_are_warned_about() {
+    let load = |exit: &str| {
+        load_str(&room(exit), Path::new("room.toml"), &Overrides::default())
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    // a 1.2 m strip 0.5 m deep against the wall: 1.2 + 2 × 0.5 m usable, 1.2 m opening
+    let w = load("polygon = [[4.4, 11.5], [5.6, 11.5], [5.6, 12], [4.4, 12]]")
+        .simulation
+        .exit_area_warnings();
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(
+        w[0].contains("exit 'out'") && w[0].contains("opening of 1.20 m"),
+        "{}",
+        w[0]
+    );
+    assert!(
+        w[0].contains("door = [[5.6, 12], [4.4, 12]]")
+            || w[0].contains("door = [[4.4, 12], [5.6, 12]]"),
+        "{}",
+        w[0]
+    );
+    // an area in the middle of the room
+    let w = load("polygon = [[4, 5], [6, 5], [6, 6], [4, 6]]")
+        .simulation
+        .exit_area_warnings();
+    assert!(
+        w[0].contains("does not touch the walkable area's boundary"),
+        "{}",
+        w[0]
+    );
+    // a strip across the room's whole width has no sides to enter by; a door, nothing to warn
+    let strip = load("polygon = [[0, 11.5], [10, 11.5], [10, 12], [0, 12]]");
+    assert!(strip.simulation.exit_area_warnings().is_empty());
+    assert!(load(&door(1.2)).simulation.exit_area_warnings().is_empty());
 }

@@ -58,7 +58,7 @@ pub struct Stage {
 /// A journey: a sequence of steps; each step is one stage or a choice among alternatives.
 ///
 /// At each step an agent targets the *open* alternative nearest to it by walking distance (from
-/// the routing fields), and chooses again when its target closes. With [`RouteChoice::Quickest`]
+/// the routing fields), and chooses again when its target closes or a stage opens. With [`RouteChoice::Quickest`]
 /// it also reconsiders, every second, whether another alternative would be quicker given the
 /// queues. The last step must consist of exits. If every alternative of an exit step is closed,
 /// the agent heads to the nearest open exit of the whole simulation.

@@ -334,9 +334,7 @@ impl Simulation {
                     });
                 }
                 if n + 1 < j.steps.len()
-                    && let Some(s) = step
-                        .iter()
-                        .find(|s| stages[s.0 as usize].kind.is_exit())
+                    && let Some(s) = step.iter().find(|s| stages[s.0 as usize].kind.is_exit())
                 {
                     return Err(SimError::Journey {
                         journey: j.name.clone(),
@@ -359,10 +357,7 @@ impl Simulation {
                 });
             }
             let last = j.steps.last().map(Vec::as_slice).unwrap_or(&[]);
-            if let Some(s) = last
-                .iter()
-                .find(|s| !stages[s.0 as usize].kind.is_exit())
-            {
+            if let Some(s) = last.iter().find(|s| !stages[s.0 as usize].kind.is_exit()) {
                 return Err(SimError::Journey {
                     journey: j.name.clone(),
                     problem: format!(
@@ -863,6 +858,7 @@ impl Simulation {
         let now = self.time;
         // events
         let mut rechoose = false;
+        let mut opened = false;
         let mut doors_changed = false;
         while self.events_head < self.events.len() && self.events[self.events_head].0 <= now + 1e-9
         {
@@ -875,6 +871,7 @@ impl Simulation {
                 }
                 Event::Open(s) => {
                     self.stage_open[s.0 as usize] = true;
+                    opened = true;
                     s
                 }
             };
@@ -942,14 +939,15 @@ impl Simulation {
         for i in 0..n {
             let p = self.agents.position[i];
             let mut target = self.agents.target[i];
-            // choose again when the target closed, or when the agent got where its target
+            // choose again when the target closed or a stage opened, or when the agent got where its target
             // cannot be reached (pushed through a gap that routing treats as closed)
             // (a lost agent got a zero desired direction last step: only those are looked up)
             let lost = self.desired.get(i).is_some_and(|d| *d == Vec2::ZERO)
                 && self.fields[target.0 as usize]
                     .distance(&self.grid, p)
                     .is_infinite();
-            if (rechoose && !self.stage_open[target.0 as usize]) || lost {
+            // (an exit that opens is a new alternative for everybody: all choose again)
+            if (rechoose && !self.stage_open[target.0 as usize]) || opened || lost {
                 target = self.choose(
                     self.agents.journey[i],
                     self.agents.journey_step[i],
@@ -1080,6 +1078,7 @@ impl Simulation {
         }
         // doors: a move across an open door's opening leaves through it
         let mut any_left = false;
+        let first_new_exit = self.exits.len();
         if !self.openings.is_empty() {
             self.keep.clear();
             self.keep.resize(n, true);
@@ -1103,6 +1102,8 @@ impl Simulation {
                 }
             }
         }
+        // times interpolated within the step: keep the records in time order
+        self.exits[first_new_exit..].sort_by(|x, y| x.time.total_cmp(&y.time));
         let a = &mut self.agents;
         let (next, rank, desired_sorted) =
             (&self.next, self.neighbours.rank(), &self.desired_sorted);
@@ -1681,8 +1682,8 @@ fn round_mm(v: f64) -> f64 {
     (v * 1000.0).round() / 1000.0
 }
 
-/// The length (m) of the walkable area's boundary that lies in `polygon` or within
-/// [`aman_geometry::opening::ON_WALL_TOLERANCE`] of it (sampled every 2 cm),
+/// The length (m) of the walkable area's boundary that lies in `polygon` or beside one of its
+/// edges within [`aman_geometry::opening::ON_WALL_TOLERANCE`] (sampled every 2 cm),
 /// and, when all of it lies on one straight line, the segment from its first to its last point
 /// (the door to draw instead of the exit area).
 fn boundary_inside(area: &WalkableArea, polygon: &geo::Polygon<f64>) -> (f64, Option<Segment>) {
@@ -1696,9 +1697,18 @@ fn boundary_inside(area: &WalkableArea, polygon: &geo::Polygon<f64>) -> (f64, Op
         for j in 0..k {
             let p = w.a + (w.b - w.a) * ((j as f64 + 0.5) / k as f64);
             let pt = geo::Point::new(p.x, p.y);
-            if polygon.contains(&pt)
-                || Euclidean.distance(&pt, polygon) < aman_geometry::opening::ON_WALL_TOLERANCE
-            {
+            // on the polygon, or beside one of its edges within the tolerance (not beyond a
+            // corner: the wall past the area's end is not part of its opening)
+            let beside = || {
+                polygon.exterior().lines().any(|l| {
+                    let e =
+                        Segment::new(Vec2::new(l.start.x, l.start.y), Vec2::new(l.end.x, l.end.y));
+                    let ab = e.b - e.a;
+                    let t = (p - e.a).dot(ab) / ab.norm_sq();
+                    t > 0.0 && t < 1.0 && e.distance(p) < aman_geometry::opening::ON_WALL_TOLERANCE
+                })
+            };
+            if polygon.contains(&pt) || Euclidean.distance(&pt, polygon) < 1e-9 || beside() {
                 total += len / k as f64;
                 points.push(p);
             }

@@ -8,11 +8,7 @@ pub fn run(args: &CheckArgs) -> Result<(), Failure> {
     let sc = aman_scenario::load(&args.scenario)?;
     let sim = &sc.simulation;
     let area = sim.walkable_area();
-    let exits = sim
-        .stages()
-        .iter()
-        .filter(|s| s.kind.is_exit())
-        .count();
+    let exits = sim.stages().iter().filter(|s| s.kind.is_exit()).count();
     let warnings = sim.exit_area_warnings();
     if args.json {
         let v = serde_json::json!({

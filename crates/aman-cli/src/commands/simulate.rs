@@ -289,7 +289,9 @@ fn simulate(
     let mut exit_reports = Vec::new();
     for (k, s) in sim.stages().iter().enumerate() {
         let outline: Vec<[f64; 2]> = match &s.kind {
-            StageKind::Exit { polygon } => polygon.exterior().coords().map(|c| [c.x, c.y]).collect(),
+            StageKind::Exit { polygon } => {
+                polygon.exterior().coords().map(|c| [c.x, c.y]).collect()
+            }
             // a door is drawn as a bar 0.2 m deep on its outer side
             StageKind::Door { segment } => door_outline(sim.walkable_area(), segment),
             _ => continue,
@@ -411,7 +413,11 @@ fn simulate(
 fn door_outline(area: &aman_geometry::WalkableArea, d: &aman_geometry::Segment) -> Vec<[f64; 2]> {
     let n = (d.b - d.a).normalized().perp();
     let mid = (d.a + d.b) * 0.5;
-    let out = if area.contains(mid + n * 0.1) { n * -0.2 } else { n * 0.2 };
+    let out = if area.contains(mid + n * 0.1) {
+        n * -0.2
+    } else {
+        n * 0.2
+    };
     let (c, e) = (d.a + out, d.b + out);
     vec![
         [d.a.x, d.a.y],
