@@ -426,6 +426,20 @@ fn readme_example_scenario_runs() {
         .find(|e| e["name"] == "east-door")
         .unwrap();
     assert!(east["last"].as_f64().unwrap() <= 20.0 + 1e-9, "{east}");
+    // the line lies across the west door: it counts exactly who left by that door
+    let west = s["exits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "west-door")
+        .unwrap();
+    assert_eq!(
+        s["measurement_lines"][0]["crossings"], west["agents"],
+        "{s}"
+    );
+    // its exits are doors: no warning about exit areas
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("warning"), "{err}");
 }
 
 /// Output to a closed pipe or a full disk ends the program with an error code, never a panic.
