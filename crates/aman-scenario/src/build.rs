@@ -329,10 +329,40 @@ impl Builder<'_> {
             }
             let kind = match s {
                 StageEntry::Waypoint {
-                    position, distance, ..
-                } => StageKind::Waypoint {
-                    position: Vec2::new(position[0], position[1]),
-                    distance: *distance,
+                    position,
+                    distance,
+                    door,
+                    ..
+                } => match (position, door) {
+                    (Some(position), None) => StageKind::Waypoint {
+                        position: Vec2::new(position[0], position[1]),
+                        distance: distance.unwrap_or(1.0),
+                    },
+                    (None, Some([a, b])) if distance.is_none() => StageKind::Passage {
+                        segment: Segment::new(Vec2::new(a[0], a[1]), Vec2::new(b[0], b[1])),
+                    },
+                    (None, Some(_)) => {
+                        return Err(self.invalid(
+                            format!("{key}.distance"),
+                            "a waypoint given as a door is reached by crossing it: remove \
+                             distance (it belongs to a waypoint given by its position)",
+                        ));
+                    }
+                    (Some(_), Some(_)) => {
+                        return Err(self.invalid(
+                            key,
+                            "give the waypoint either a position (a point to pass near) or a \
+                             door (a passage to pass through), not both",
+                        ));
+                    }
+                    (None, None) => {
+                        return Err(self.invalid(
+                            key,
+                            "a waypoint needs a position = [x, y] (a point to pass within \
+                             distance of) or a door = [[x1, y1], [x2, y2]] (a passage inside the \
+                             walkable area, passed by crossing it)",
+                        ));
+                    }
                 },
                 StageEntry::Exit { polygon, door, .. } => match (polygon, door) {
                     (Some(polygon), None) => {

@@ -200,16 +200,20 @@ impl Default for ModelSection {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum StageEntry {
-    /// A point to pass.
+    /// A point to pass near, or a door (a passage inside the walkable area) to pass through;
+    /// exactly one of the two.
     Waypoint {
         /// Unique name.
         name: String,
         /// `[x, y]`, m.
-        #[serde(deserialize_with = "point")]
-        position: [f64; 2],
-        /// Reached within this distance, m. Default 1.
-        #[serde(default = "default_wp_distance")]
-        distance: f64,
+        #[serde(default, deserialize_with = "opt_point")]
+        position: Option<[f64; 2]>,
+        /// Reached within this distance of `position`, m. Default 1.
+        #[serde(default)]
+        distance: Option<f64>,
+        /// The passage's two ends `[[x1, y1], [x2, y2]]`, m: completed when crossed.
+        #[serde(default, deserialize_with = "opt_door")]
+        door: Option<[[f64; 2]; 2]>,
     },
     /// An exit: a door (a segment of the walkable area's boundary, crossed to leave) or an
     /// area (entered to leave); exactly one of the two.
@@ -223,10 +227,6 @@ pub enum StageEntry {
         #[serde(default, deserialize_with = "opt_door")]
         door: Option<[[f64; 2]; 2]>,
     },
-}
-
-fn default_wp_distance() -> f64 {
-    1.0
 }
 
 impl StageEntry {
@@ -604,12 +604,16 @@ fn opt_points<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<[f64; 2]>>, 
     points(d).map(Some)
 }
 
+fn opt_point<'de, D: Deserializer<'de>>(d: D) -> Result<Option<[f64; 2]>, D::Error> {
+    point(d).map(Some)
+}
+
 fn opt_door<'de, D: Deserializer<'de>>(d: D) -> Result<Option<[[f64; 2]; 2]>, D::Error> {
     let pts = points(d)?;
     match pts.as_slice() {
         [a, b] => Ok(Some([*a, *b])),
         _ => Err(de::Error::custom(format!(
-            "a door is its two ends on the boundary [[x1, y1], [x2, y2]]: found {} points",
+            "a door is its two ends [[x1, y1], [x2, y2]]: found {} points",
             pts.len()
         ))),
     }

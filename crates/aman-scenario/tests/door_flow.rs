@@ -281,3 +281,94 @@ fn exit_areas_entered_from_their_sides_are_warned_about() {
     assert!(strip.simulation.exit_area_warnings().is_empty());
     assert!(load(&door(1.2)).simulation.exit_area_warnings().is_empty());
 }
+
+/// Two rooms 10 m × 10 m joined by a gate 6 m wide in a 0.2 m wall; 150 persons in the west room
+/// walk through the gate to a door in the east room's far wall. Three measurement lines split
+/// the gate's middle into thirds.
+fn gate(waypoint: &str) -> String {
+    format!(
+        r#"
+[simulation]
+dt = 0.01
+end_time = 300.0
+seed = 11
+
+[geometry]
+wkt = "POLYGON ((0 0, 9.9 0, 9.9 2, 10.1 2, 10.1 0, 20 0, 20 10, 10.1 10, 10.1 8, 9.9 8, 9.9 10, 0 10, 0 0))"
+routing_cell_size = 0.1
+
+[[stages]]
+kind = "waypoint"
+name = "gate"
+{waypoint}
+
+[[stages]]
+kind = "exit"
+name = "out"
+door = [[20, 4], [20, 6]]
+
+[[journeys]]
+name = "through"
+stages = ["gate", "out"]
+
+[[populations]]
+name = "crowd"
+journey = "through"
+area = [[0.5, 0.5], [9, 0.5], [9, 9.5], [0.5, 9.5]]
+count = 150
+
+[[measurement_lines]]
+name = "south third"
+line = [[10, 2], [10, 4]]
+
+[[measurement_lines]]
+name = "middle third"
+line = [[10, 4], [10, 6]]
+
+[[measurement_lines]]
+name = "north third"
+line = [[10, 6], [10, 8]]
+"#
+    )
+}
+
+/// Crossings of each third of the gate, after everybody left.
+fn thirds(waypoint: &str) -> [usize; 3] {
+    let mut sc = load_str(&gate(waypoint), Path::new("gate.toml"), &Overrides::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let log = aman_scenario::run_checked(&mut sc, 5, |_| {});
+    assert!(log.clean(), "{}", log.summary());
+    [0, 1, 2].map(|k| sc.simulation.crossing_times(k).len())
+}
+
+#[test]
+fn a_waypoint_given_as_a_door_is_passed_over_its_whole_width() {
+    // as a door across the gate: every person crosses it once, spread over its width
+    // (measured: 50, 46, 54)
+    let door = thirds("door = [[10, 2], [10, 8]]");
+    let total: usize = door.iter().sum();
+    assert!((150..=153).contains(&total), "{door:?}");
+    assert!(door.iter().all(|&n| n >= 30), "a third little used: {door:?}");
+    // as a point to pass within 1 m of, persons steer for the gate's middle and many cross
+    // the gate back and forth around the point (measured: 84, 129, 65 crossings of 150)
+    let point = thirds("position = [10, 5]\ndistance = 1.0");
+    println!("crossings per third: passage {door:?}, point {point:?}");
+    assert!(point.iter().sum::<usize>() > total, "point {point:?}, door {door:?}");
+}
+
+#[test]
+fn waypoints_given_badly_are_errors_naming_the_key() {
+    let err = |w: &str| match load_str(&gate(w), Path::new("gate.toml"), &Overrides::default()) {
+        Ok(_) => panic!("accepted: {w}"),
+        Err(e) => e.to_string(),
+    };
+    let e = err("door = [[10, 2], [10, 8]]\nposition = [10, 5]");
+    assert!(e.contains("stages[0] ('gate')") && e.contains("not both"), "{e}");
+    let e = err("door = [[10, 2], [10, 8]]\ndistance = 1.0");
+    assert!(e.contains("stages[0] ('gate').distance"), "{e}");
+    let e = err("");
+    assert!(e.contains("a waypoint needs a position"), "{e}");
+    // along the outer wall: walkable on one side only
+    let e = err("door = [[0, 2], [0, 8]]");
+    assert!(e.contains("walkable area on both sides"), "{e}");
+}

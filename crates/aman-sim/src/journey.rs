@@ -37,6 +37,13 @@ pub enum StageKind {
         /// [`aman_geometry::opening::ON_WALL_TOLERANCE`]).
         segment: Segment,
     },
+    /// A waypoint given as a door inside the walkable area: a segment across a passage (a
+    /// doorway between two rooms, a gate), walkable on both sides; completed when the agent's
+    /// centre crosses it, whichever way.
+    Passage {
+        /// The opening, metres: its middle inside the walkable area.
+        segment: Segment,
+    },
 }
 
 impl StageKind {

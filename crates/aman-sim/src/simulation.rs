@@ -161,8 +161,10 @@ pub struct Simulation {
     stage_bbox: Vec<(Vec2, Vec2)>,
     /// A point inside each stage: the waypoint, or the exit polygon's interior point.
     stage_anchor: Vec<Vec2>,
-    /// Per stage, its door (exit doors only).
+    /// Per stage, its door (exit doors and passages).
     doors: Vec<Option<Door>>,
+    /// Whether some stage is a passage.
+    any_passage: bool,
     /// The stretches of wall cut out for the open doors, with their stage: crossing one is
     /// leaving through that door.
     openings: Vec<(StageId, Segment)>,
@@ -300,6 +302,9 @@ impl Simulation {
             if let StageKind::Door { segment } = &s.kind {
                 check_door(&area, &s.name, segment)?;
             }
+            if let StageKind::Passage { segment } = &s.kind {
+                check_passage(&area, &s.name, segment)?;
+            }
         }
         for j in &journeys {
             if j.steps.is_empty() || j.steps.iter().any(|s| s.is_empty()) {
@@ -407,7 +412,7 @@ impl Simulation {
                     });
                     r.unwrap_or((Vec2::ZERO, Vec2::ZERO))
                 }
-                StageKind::Door { segment: d } => (
+                StageKind::Door { segment: d } | StageKind::Passage { segment: d } => (
                     Vec2::new(d.a.x.min(d.b.x), d.a.y.min(d.b.y)),
                     Vec2::new(d.a.x.max(d.b.x), d.a.y.max(d.b.y)),
                 ),
@@ -423,7 +428,9 @@ impl Simulation {
                         .interior_point()
                         .map_or(Vec2::ZERO, |c| Vec2::new(c.x(), c.y()))
                 }
-                StageKind::Door { segment } => (segment.a + segment.b) * 0.5,
+                StageKind::Door { segment } | StageKind::Passage { segment } => {
+                    (segment.a + segment.b) * 0.5
+                }
             })
             .collect();
         let doors: Vec<Option<Door>> = stages
@@ -434,6 +441,11 @@ impl Simulation {
                     *segment,
                     routing.clearance + grid.cell_size(),
                 )),
+                StageKind::Passage { segment } => Some(Door {
+                    segment: *segment,
+                    out: Vec2::ZERO,
+                    reach: routing.clearance + grid.cell_size(),
+                }),
                 _ => None,
             })
             .collect();
@@ -453,6 +465,9 @@ impl Simulation {
         let (wall_segments, openings) = walls_with_open_doors(&area, &doors, &stage_open);
         let walls = WallIndex::new(&wall_segments, 2.0, wall_margin);
         Ok(Self {
+            any_passage: stages
+                .iter()
+                .any(|s| matches!(s.kind, StageKind::Passage { .. })),
             doors,
             openings,
             routing_clearance: routing.clearance,
@@ -848,7 +863,7 @@ impl Simulation {
             StageKind::Waypoint { position, distance } => p.distance(*position) <= *distance,
             StageKind::Exit { polygon } => polygon.contains(&geo::Coord { x: p.x, y: p.y }),
             // left when crossed, in the movement system
-            StageKind::Door { .. } => false,
+            StageKind::Door { .. } | StageKind::Passage { .. } => false,
         }
     }
 
@@ -968,7 +983,7 @@ impl Simulation {
                             group: self.agents.group[i],
                         });
                     }
-                    StageKind::Waypoint { .. } => {
+                    StageKind::Waypoint { .. } | StageKind::Passage { .. } => {
                         let step = self.agents.journey_step[i] + 1;
                         self.agents.journey_step[i] = step;
                         self.agents.target[i] = self.choose(self.agents.journey[i], step, p, None);
@@ -1100,6 +1115,26 @@ impl Simulation {
                         group: self.agents.group[i],
                     });
                 }
+            }
+        }
+        // passages: a move across its target passage takes an agent to its journey's next step
+        if self.any_passage {
+            let mut passed = Vec::new();
+            for i in 0..n {
+                let target = self.agents.target[i];
+                if let StageKind::Passage { segment } = &self.stages[target.0 as usize].kind
+                    && self.stage_open[target.0 as usize]
+                    && Segment::new(self.agents.position[i], self.next[i].position)
+                        .intersects(segment)
+                {
+                    let step = self.agents.journey_step[i] + 1;
+                    let to = self.choose(self.agents.journey[i], step, self.next[i].position, None);
+                    passed.push((i, step, to));
+                }
+            }
+            for (i, step, to) in passed {
+                self.agents.journey_step[i] = step;
+                self.agents.target[i] = to;
             }
         }
         // times interpolated within the step: keep the records in time order
@@ -1473,7 +1508,7 @@ fn stage_field(
                 poly.contains(&geo::Coord { x: c.x, y: c.y }) || geo_distance(&poly, c) <= 0.5 * h
             })
         }
-        StageKind::Door { segment } => {
+        StageKind::Door { segment } | StageKind::Passage { segment } => {
             // the cells in front of the opening, out to the first ones routing may use (the
             // clearance keeps routing cells off the door's line as off any wall); not those
             // beside it along the wall
@@ -1547,7 +1582,7 @@ fn stair_field(
 /// not count), at least 0.1 m; for a waypoint, its diameter.
 fn entrance_width(area: &WalkableArea, kind: &StageKind) -> f64 {
     match kind {
-        StageKind::Door { segment } => segment.length(),
+        StageKind::Door { segment } | StageKind::Passage { segment } => segment.length(),
         StageKind::Waypoint { distance, .. } => 2.0 * distance,
         StageKind::Exit { polygon } => {
             let step = 0.02;
@@ -1568,11 +1603,12 @@ fn entrance_width(area: &WalkableArea, kind: &StageKind) -> f64 {
     }
 }
 
-/// An exit door's geometry, for steering agents through it.
+/// An exit door's or a passage's geometry, for steering agents through it.
 #[derive(Debug, Clone, Copy)]
 struct Door {
     segment: Segment,
-    /// Unit normal of the segment pointing out of the walkable area.
+    /// Unit normal of the segment pointing out of the walkable area; zero for a passage
+    /// (walkable on both sides: agents go through to the side they are not on).
     out: Vec2,
     /// Depth (m) of the band in front of the door that is the routing target.
     reach: f64,
@@ -1615,7 +1651,14 @@ impl Door {
         } else {
             0.5 * len
         };
-        d.a + e * t + self.out * 0.5
+        let through = if self.out != Vec2::ZERO {
+            self.out
+        } else if d.side(p) > 0.0 {
+            -e.perp()
+        } else {
+            e.perp()
+        };
+        d.a + e * t + through * 0.5
     }
 }
 
@@ -1656,6 +1699,31 @@ fn check_door(area: &WalkableArea, name: &str, d: &Segment) -> Result<(), SimErr
     Ok(())
 }
 
+/// Checks that a passage is at least 0.3 m wide with its middle inside the walkable area and
+/// walkable area on both sides there.
+fn check_passage(area: &WalkableArea, name: &str, d: &Segment) -> Result<(), SimError> {
+    let len = d.length();
+    let at = format!("({}, {}) to ({}, {})", d.a.x, d.a.y, d.b.x, d.b.y);
+    let err = |problem: String| SimError::Stage {
+        stage: name.to_string(),
+        problem,
+    };
+    if !(len.is_finite() && len >= 0.3) {
+        return Err(err(format!(
+            "the passage from {at} is {len:.3} m wide; a passage must be at least 0.3 m"
+        )));
+    }
+    let n = (d.b - d.a).normalized().perp();
+    let mid = (d.a + d.b) * 0.5;
+    if !(area.contains(mid) && area.contains(mid + n * 0.1) && area.contains(mid - n * 0.1)) {
+        return Err(err(format!(
+            "the passage from {at} must cross the walkable area with walkable area on both \
+             sides of its middle; for an exit in the boundary give an exit door instead"
+        )));
+    }
+    Ok(())
+}
+
 /// The walls with the open doors cut out, and the cut-out stretches with their stage.
 fn walls_with_open_doors(
     area: &WalkableArea,
@@ -1668,6 +1736,7 @@ fn walls_with_open_doors(
     for (k, d) in doors.iter().enumerate() {
         if let Some(d) = d
             && open[k]
+            && d.out != Vec2::ZERO
         {
             let (rest, cut) = cut_openings(&walls, &[d.segment], ON_WALL_TOLERANCE);
             walls = rest;
