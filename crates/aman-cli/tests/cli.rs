@@ -494,3 +494,101 @@ fn run_stops_when_every_exit_is_closed_for_good() {
     let out = aman(&["simulate", "s.toml", "--threads", "5000"], dir.path());
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `--out` naming a file (or a folder below a file) is bad input for every command: exit code
+/// 2, the same message, given before any work (no simulation, analysis or test runs).
+#[test]
+fn out_that_is_a_file_is_bad_input_for_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.toml"), GOOD).unwrap();
+    std::fs::write(
+        dir.path().join("t.txt"),
+        "# framerate: 10\n# x/cm y/cm\n1 0 100 100\n1 1 110 100\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("taken"), "x").unwrap();
+    let root = repo();
+    let scenario = dir.path().join("s.toml");
+    let trajectory = dir.path().join("t.txt");
+    for (out, what) in [
+        (
+            "taken",
+            "--out taken: is a file, not a folder; give a folder",
+        ),
+        (
+            "taken/sub",
+            "--out taken/sub: taken is a file, not a folder; give a folder",
+        ),
+    ] {
+        let out_path = dir.path().join(out);
+        let runs: [(&str, Vec<&str>, &std::path::Path); 3] = [
+            (
+                "simulate",
+                vec!["simulate", scenario.to_str().unwrap(), "--out", out],
+                dir.path(),
+            ),
+            (
+                "analyze",
+                vec!["analyze", trajectory.to_str().unwrap(), "--out", out],
+                dir.path(),
+            ),
+            (
+                "verify",
+                vec![
+                    "verify",
+                    "rimea",
+                    "--only",
+                    "1",
+                    "--out",
+                    out_path.to_str().unwrap(),
+                ],
+                &root,
+            ),
+        ];
+        for (command, args, cwd) in runs {
+            let o = aman(&args, cwd);
+            let e = String::from_utf8_lossy(&o.stderr);
+            assert_eq!(o.status.code(), Some(2), "{command} --out {out}: {e}");
+            let what = if command == "verify" {
+                what.replace(
+                    &format!("--out {out}"),
+                    &format!("--out {}", out_path.display()),
+                )
+                .replace(
+                    "taken is",
+                    &format!("{} is", dir.path().join("taken").display()),
+                )
+            } else {
+                what.to_string()
+            };
+            assert!(e.contains(&what), "{command}: {what:?} not in {e}");
+            assert!(
+                o.stdout.is_empty(),
+                "{command}: nothing may run: {}",
+                String::from_utf8_lossy(&o.stdout)
+            );
+        }
+    }
+}
+
+/// Geometric figures are written without floating-point noise: a measurement line from
+/// y = 1.4 to y = 2.6 is 1.2000000000000002 m long in floating point, written as `1.2`.
+#[test]
+fn summary_lengths_have_no_floating_point_noise() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = GOOD.replace("line = [[6, 0], [6, 4]]", "line = [[6, 1.4], [6, 2.6]]");
+    assert_ne!(text, GOOD);
+    std::fs::write(dir.path().join("s.toml"), text).unwrap();
+    let o = aman(&["simulate", "s.toml", "--out", "o", "--quiet"], dir.path());
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let summary = std::fs::read_to_string(dir.path().join("o/summary.json")).unwrap();
+    assert!(summary.contains("\"width\": 1.2,"), "{summary}");
+    let v: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    assert_eq!(v["measurement_lines"][0]["width"].as_f64(), Some(1.2));
+    assert_eq!(v["peak_density"]["cell_size"].as_f64(), Some(2.0));
+}

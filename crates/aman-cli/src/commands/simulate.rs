@@ -83,7 +83,8 @@ pub struct ExitSummary {
 pub struct LineSummary {
     /// Line name.
     pub name: String,
-    /// Line length, m.
+    /// Line length, m (to 1 µm, as every written geometric figure: [`crate::precision`]).
+    #[serde(serialize_with = "crate::precision::ser6")]
     pub width: f64,
     /// Crossings (both directions).
     pub crossings: usize,
@@ -98,15 +99,18 @@ pub struct LineSummary {
 pub struct PeakDensity {
     /// Persons per m².
     pub density: f64,
-    /// Cell centre x, m.
+    /// Cell centre x, m (to 1 µm).
+    #[serde(serialize_with = "crate::precision::ser6")]
     pub x: f64,
-    /// Cell centre y, m.
+    /// Cell centre y, m (to 1 µm).
+    #[serde(serialize_with = "crate::precision::ser6")]
     pub y: f64,
     /// Time, s.
     pub time: f64,
     /// Fruin walkway level of service at that density.
     pub level_of_service: String,
-    /// Side of the density cells, m.
+    /// Side of the density cells, m (to 1 µm).
+    #[serde(serialize_with = "crate::precision::ser6")]
     pub cell_size: f64,
 }
 
@@ -133,8 +137,7 @@ pub fn run(args: &SimulateArgs) -> Result<(), Failure> {
             .out
             .clone()
             .unwrap_or_else(|| PathBuf::from("out").join(sanitize(&sc.name)));
-        std::fs::create_dir_all(&out)
-            .with_context(|| format!("cannot create output directory {}", out.display()))?;
+        super::prepare_out(&out)?;
         let interactive = !args.quiet && !args.json && std::io::stderr().is_terminal();
         if !args.quiet && !args.json {
             let stages = sc.simulation.stages().len();
