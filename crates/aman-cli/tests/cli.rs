@@ -592,3 +592,55 @@ fn summary_lengths_have_no_floating_point_noise() {
     assert_eq!(v["measurement_lines"][0]["width"].as_f64(), Some(1.2));
     assert_eq!(v["peak_density"]["cell_size"].as_f64(), Some(2.0));
 }
+
+/// Obstacles drawn overlapping, or against the wall, are merged and cut with a note that
+/// `aman check` and `aman simulate` print (the 10 m × 4 m room loses 1.5 m² to two 1 m²
+/// stands overlapping by 0.5 m², and 0.5 m² to a pillar against the wall y = 0).
+#[test]
+fn check_and_simulate_print_the_obstacle_notes() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = GOOD.replace(
+        "POLYGON ((0 0, 10 0, 10 4, 0 4, 0 0))",
+        "POLYGON ((0 0, 10 0, 10 4, 0 4, 0 0), (7 1.5, 8 1.5, 8 2.5, 7 2.5, 7 1.5), \
+         (7.5 1.5, 8.5 1.5, 8.5 2.5, 7.5 2.5, 7.5 1.5), (2 0, 3 0, 3 0.5, 2 0.5, 2 0))",
+    );
+    std::fs::write(dir.path().join("s.toml"), text).unwrap();
+    let o = aman(&["check", "s.toml"], dir.path());
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        out.contains("Walkable area 38.0 m² with 1 obstacle"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "  note: hole 3 (first corner (2, 0)) touches the outer boundary: cut from the \
+             walkable area, whose boundary moves in; area −0.5 m²"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("  note: hole 1 (first corner (7, 1.5)) and hole 2 (first corner (7.5, 1.5)) overlap: united into one obstacle of 1.5 m²"),
+        "{out}"
+    );
+    let o = aman(&["check", "s.toml", "--json"], dir.path());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["geometry_notes"].as_array().map(Vec::len), Some(2));
+    let o = aman(&["simulate", "s.toml", "--out", "o"], dir.path());
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("note: hole 3 (first corner (2, 0)) touches"),
+        "{err}"
+    );
+}

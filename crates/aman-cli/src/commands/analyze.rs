@@ -367,6 +367,13 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
     timer.lap("load");
     let (walkable, walkable_source) =
         walkable_area(args, &data, walkable_area_wkt.as_deref(), &mut notes)?;
+    // Obstacles united, cut from the boundary or dropped while reading it.
+    notes.extend(
+        walkable
+            .notes()
+            .iter()
+            .map(|n| format!("walkable area: {n}")),
+    );
     for a in &areas {
         let ring = &a.polygon().exterior().0;
         let corners = ring[..ring.len() - 1].iter().map(|c| Vec2::new(c.x, c.y));

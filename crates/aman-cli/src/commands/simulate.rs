@@ -150,6 +150,9 @@ pub fn run(args: &SimulateArgs) -> Result<(), Failure> {
                 if stages == 1 { "" } else { "s" },
                 setup.elapsed().as_secs_f64()
             );
+            for note in sc.simulation.walkable_area().notes() {
+                errln!("  note: {note}");
+            }
         }
         let (summary, report) = simulate(&mut sc, &out, interactive)?;
         std::fs::write(
