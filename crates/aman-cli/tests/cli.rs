@@ -114,12 +114,19 @@ const CASES: &[Case] = &[
         expect: &["cannot read geometry file", "no-such-venue.wkt"],
     },
     Case {
-        name: "obstacle reaching outside the area",
+        // An obstacle reaching outside is cut from the area (with a note); one across the
+        // whole room cuts it in two, which is an error naming the parts and the cut.
+        name: "obstacle cutting the area in two",
         edit: (
             "POLYGON ((0 0, 10 0, 10 4, 0 4, 0 0))",
-            "POLYGON ((0 0, 10 0, 10 4, 0 4, 0 0), (6 -0.0001, 6.2 -0.0001, 6.2 1.85, 6 1.85, 6 -0.0001))",
+            "POLYGON ((0 0, 10 0, 10 4, 0 4, 0 0), (6 -0.0001, 6.2 -0.0001, 6.2 4.1, 6 4.1, 6 -0.0001))",
         ),
-        expect: &["invalid polygon"],
+        expect: &[
+            "invalid polygon",
+            "2 separate parts",
+            "x 0…6, y 0…4 (24 m²)",
+            "hole 1 (first corner (6, -0.0001)) crosses the outer boundary",
+        ],
     },
     Case {
         name: "unreachable exit behind a fence",
