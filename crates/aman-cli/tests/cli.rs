@@ -598,6 +598,16 @@ fn summary_lengths_have_no_floating_point_noise() {
     let v: serde_json::Value = serde_json::from_str(&summary).unwrap();
     assert_eq!(v["measurement_lines"][0]["width"].as_f64(), Some(1.2));
     assert_eq!(v["peak_density"]["cell_size"].as_f64(), Some(2.0));
+    // Times are sums of 0.01 s steps: at most 6 decimals (1 µs), never …0000001.
+    for t in [
+        &v["t50"],
+        &v["t90"],
+        &v["evacuation_time"],
+        &v["exits"][0]["first"],
+    ] {
+        let t = t.as_f64().unwrap();
+        assert_eq!(t, (t * 1e6).round() / 1e6, "{t}");
+    }
 }
 
 /// Obstacles drawn overlapping, or against the wall, are merged and cut with a note that

@@ -47,13 +47,18 @@ pub struct Summary {
     pub agents_remaining: usize,
     /// Agents that never entered (arrival place never free).
     pub agents_not_arrived: usize,
-    /// Time at which the last agent left, s (null if not all left).
+    /// Time at which the last agent left, s (null if not all left; times to 1 µs:
+    /// [`crate::precision`]).
+    #[serde(serialize_with = "crate::precision::ser6_opt")]
     pub evacuation_time: Option<f64>,
     /// Time at which 50 % had left, s.
+    #[serde(serialize_with = "crate::precision::ser6_opt")]
     pub t50: Option<f64>,
     /// Time at which 90 % had left, s.
+    #[serde(serialize_with = "crate::precision::ser6_opt")]
     pub t90: Option<f64>,
     /// Simulated time, s.
+    #[serde(serialize_with = "crate::precision::ser6")]
     pub simulated_time: f64,
     /// Wall-clock time of the stepping loop, s.
     pub wall_time: f64,
@@ -72,9 +77,11 @@ pub struct ExitSummary {
     pub name: String,
     /// Agents that left through it.
     pub agents: usize,
-    /// Time of its first and last exit, s.
+    /// Time of its first and last exit, s (to 1 µs).
+    #[serde(serialize_with = "crate::precision::ser6_opt")]
     pub first: Option<f64>,
-    /// Time of its last exit, s.
+    /// Time of its last exit, s (to 1 µs).
+    #[serde(serialize_with = "crate::precision::ser6_opt")]
     pub last: Option<f64>,
 }
 
@@ -105,7 +112,8 @@ pub struct PeakDensity {
     /// Cell centre y, m (to 1 µm).
     #[serde(serialize_with = "crate::precision::ser6")]
     pub y: f64,
-    /// Time, s.
+    /// Time, s (to 1 µs).
+    #[serde(serialize_with = "crate::precision::ser6")]
     pub time: f64,
     /// Fruin walkway level of service at that density.
     pub level_of_service: String,
