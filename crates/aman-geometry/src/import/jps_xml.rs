@@ -1335,6 +1335,35 @@ mod tests {
     }
 
     #[test]
+    fn overlapping_obstacles_are_united_with_a_note() {
+        // Two 2 m × 2 m tables overlapping by 1 m × 2 m in the 10 m × 4 m room: 40 − 6 = 34 m².
+        let tables = format!(
+            "<obstacle id=\"1\">{}</obstacle><obstacle id=\"2\">{}</obstacle>",
+            wall(&[(2.0, 1.0), (4.0, 1.0), (4.0, 3.0), (2.0, 3.0), (2.0, 1.0)]),
+            wall(&[(3.0, 1.0), (5.0, 1.0), (5.0, 3.0), (3.0, 3.0), (3.0, 1.0)])
+        );
+        let text = geometry(
+            "m",
+            &format!(
+                "<rooms><room id=\"0\">{}</room></rooms>",
+                subroom("0", &(wall(BOX) + &tables))
+            ),
+        );
+        let area = read(&text).unwrap();
+        assert!((area.area() - 34.0).abs() < 1e-9, "{}", area.area());
+        assert_eq!(area.hole_count(), 1);
+        assert_eq!(area.notes().len(), 1, "{:?}", area.notes());
+        let note = &area.notes()[0];
+        assert!(
+            note.starts_with(
+                "obstacle 1 (line 3) in subroom 0 of room 0 (first corner (2, 1)) and obstacle 2"
+            ) && note
+                .contains("overlap: united into one obstacle of 6 m² (together 8 m²; the 2 m²"),
+            "{note}"
+        );
+    }
+
+    #[test]
     fn unclosed_obstacle_names_it() {
         let open = format!(
             "<obstacle id=\"4\">{}</obstacle>",
