@@ -241,7 +241,18 @@ pub(super) fn polygon_or_cut(
     for (k, ring) in polygon.interiors().iter().enumerate() {
         let hole = Polygon::new(ring.clone(), Vec::new());
         let name = format!("{prefix}hole {}", k + 1);
-        check_polygon(&hole, source_name, &name)?;
+        // A hole that is itself broken (crosses itself, too few corners) is an error, named
+        // as a hole: "hole 2: its ring crosses or touches itself at (1, 1)".
+        check_polygon(&hole, source_name, &name).map_err(|e| match e {
+            GeometryError::InvalidPolygon {
+                source_name,
+                message,
+            } => GeometryError::InvalidPolygon {
+                source_name,
+                message: message.replacen("the outer ring", "its ring", 1),
+            },
+            other => other,
+        })?;
         obstacles.push(Obstacle::new(name, hole));
     }
     let region = MultiPolygon::new(vec![outer.orient(Direction::Default)]);
@@ -361,6 +372,31 @@ mod tests {
             notes[1].starts_with("hole 2 (first corner (20, 20)) lies outside")
                 && notes[1].contains("dropped"),
             "{notes:?}"
+        );
+    }
+
+    #[test]
+    fn a_broken_hole_is_still_an_error() {
+        // Hole 2 is a bow-tie; hole 1 overlaps the wall (which alone would be repaired).
+        let polygon = Polygon::new(
+            rect(0.0, 0.0, 10.0, 10.0).exterior().clone(),
+            vec![
+                rect(-1.0, 2.0, 1.0, 3.0).exterior().clone(),
+                LineString::from(vec![
+                    (4.0, 4.0),
+                    (6.0, 6.0),
+                    (6.0, 4.0),
+                    (4.0, 6.0),
+                    (4.0, 4.0),
+                ]),
+            ],
+        );
+        let e = polygon_or_cut(polygon, "v.wkt", "", &mut Vec::new())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("hole 2: its ring crosses or touches itself at (5, 5)"),
+            "{e}"
         );
     }
 
