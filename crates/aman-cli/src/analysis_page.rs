@@ -59,10 +59,17 @@ pub fn render(s: &Summary, charts: &[Chart]) -> Result<String, anyhow::Error> {
         if i.points_outside == 0 {
             "none".to_owned()
         } else {
-            format!(
+            let mut text = format!(
                 "{} ({} moved to the nearest walkable point)",
                 i.points_outside, i.points_corrected
-            )
+            );
+            if i.points_moved_near_wall > 0 {
+                text.push_str(&format!(
+                    "; {} more inside, close to a wall, moved away from it",
+                    i.points_moved_near_wall
+                ));
+            }
+            text
         },
     );
     h.push_str("</table>\n");

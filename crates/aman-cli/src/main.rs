@@ -22,6 +22,7 @@ mod analysis_page;
 mod args;
 mod commands;
 mod plots;
+mod precision;
 mod report;
 mod verify_page;
 

@@ -114,12 +114,19 @@ const CASES: &[Case] = &[
         expect: &["cannot read geometry file", "no-such-venue.wkt"],
     },
     Case {
-        name: "obstacle reaching outside the area",
+        // An obstacle reaching outside is cut from the area (with a note); one across the
+        // whole room cuts it in two, which is an error naming the parts and the cut.
+        name: "obstacle cutting the area in two",
         edit: (
             "POLYGON ((0 0, 10 0, 10 4, 0 4, 0 0))",
-            "POLYGON ((0 0, 10 0, 10 4, 0 4, 0 0), (6 -0.0001, 6.2 -0.0001, 6.2 1.85, 6 1.85, 6 -0.0001))",
+            "POLYGON ((0 0, 10 0, 10 4, 0 4, 0 0), (6 -0.0001, 6.2 -0.0001, 6.2 4.1, 6 4.1, 6 -0.0001))",
         ),
-        expect: &["invalid polygon"],
+        expect: &[
+            "invalid polygon",
+            "2 separate parts",
+            "x 0…6, y 0…4 (24 m²)",
+            "hole 1 (first corner (6, -0.0001)) crosses the outer boundary",
+        ],
     },
     Case {
         name: "unreachable exit behind a fence",
@@ -507,4 +514,164 @@ fn run_stops_when_every_exit_is_closed_for_good() {
     assert!(s["simulated_time"].as_f64().unwrap() < 2.0, "{s}");
     let out = aman(&["simulate", "s.toml", "--threads", "5000"], dir.path());
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// `--out` naming a file (or a folder below a file) is bad input for every command: exit code
+/// 2, the same message, given before any work (no simulation, analysis or test runs).
+#[test]
+fn out_that_is_a_file_is_bad_input_for_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.toml"), GOOD).unwrap();
+    std::fs::write(
+        dir.path().join("t.txt"),
+        "# framerate: 10\n# x/cm y/cm\n1 0 100 100\n1 1 110 100\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("taken"), "x").unwrap();
+    let root = repo();
+    let scenario = dir.path().join("s.toml");
+    let trajectory = dir.path().join("t.txt");
+    for (out, what) in [
+        (
+            "taken",
+            "--out taken: is a file, not a folder; give a folder",
+        ),
+        (
+            "taken/sub",
+            "--out taken/sub: taken is a file, not a folder; give a folder",
+        ),
+    ] {
+        let out_path = dir.path().join(out);
+        let runs: [(&str, Vec<&str>, &std::path::Path); 3] = [
+            (
+                "simulate",
+                vec!["simulate", scenario.to_str().unwrap(), "--out", out],
+                dir.path(),
+            ),
+            (
+                "analyze",
+                vec!["analyze", trajectory.to_str().unwrap(), "--out", out],
+                dir.path(),
+            ),
+            (
+                "verify",
+                vec![
+                    "verify",
+                    "rimea",
+                    "--only",
+                    "1",
+                    "--out",
+                    out_path.to_str().unwrap(),
+                ],
+                &root,
+            ),
+        ];
+        for (command, args, cwd) in runs {
+            let o = aman(&args, cwd);
+            let e = String::from_utf8_lossy(&o.stderr);
+            assert_eq!(o.status.code(), Some(2), "{command} --out {out}: {e}");
+            let what = if command == "verify" {
+                what.replace(
+                    &format!("--out {out}"),
+                    &format!("--out {}", out_path.display()),
+                )
+                .replace(
+                    "taken is",
+                    &format!("{} is", dir.path().join("taken").display()),
+                )
+            } else {
+                what.to_string()
+            };
+            assert!(e.contains(&what), "{command}: {what:?} not in {e}");
+            assert!(
+                o.stdout.is_empty(),
+                "{command}: nothing may run: {}",
+                String::from_utf8_lossy(&o.stdout)
+            );
+        }
+    }
+}
+
+/// Geometric figures are written without floating-point noise: a measurement line from
+/// y = 1.4 to y = 2.6 is 1.2000000000000002 m long in floating point, written as `1.2`.
+#[test]
+fn summary_lengths_have_no_floating_point_noise() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = GOOD.replace("line = [[6, 0], [6, 4]]", "line = [[6, 1.4], [6, 2.6]]");
+    assert_ne!(text, GOOD);
+    std::fs::write(dir.path().join("s.toml"), text).unwrap();
+    let o = aman(&["simulate", "s.toml", "--out", "o", "--quiet"], dir.path());
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let summary = std::fs::read_to_string(dir.path().join("o/summary.json")).unwrap();
+    assert!(summary.contains("\"width\": 1.2,"), "{summary}");
+    let v: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    assert_eq!(v["measurement_lines"][0]["width"].as_f64(), Some(1.2));
+    assert_eq!(v["peak_density"]["cell_size"].as_f64(), Some(2.0));
+    // Times are sums of 0.01 s steps: at most 6 decimals (1 µs), never …0000001.
+    for t in [
+        &v["t50"],
+        &v["t90"],
+        &v["evacuation_time"],
+        &v["exits"][0]["first"],
+    ] {
+        let t = t.as_f64().unwrap();
+        assert_eq!(t, (t * 1e6).round() / 1e6, "{t}");
+    }
+}
+
+/// Obstacles drawn overlapping, or against the wall, are merged and cut with a note that
+/// `aman check` and `aman simulate` print (the 10 m × 4 m room loses 1.5 m² to two 1 m²
+/// stands overlapping by 0.5 m², and 0.5 m² to a pillar against the wall y = 0).
+#[test]
+fn check_and_simulate_print_the_obstacle_notes() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = GOOD.replace(
+        "POLYGON ((0 0, 10 0, 10 4, 0 4, 0 0))",
+        "POLYGON ((0 0, 10 0, 10 4, 0 4, 0 0), (7 1.5, 8 1.5, 8 2.5, 7 2.5, 7 1.5), \
+         (7.5 1.5, 8.5 1.5, 8.5 2.5, 7.5 2.5, 7.5 1.5), (2 0, 3 0, 3 0.5, 2 0.5, 2 0))",
+    );
+    std::fs::write(dir.path().join("s.toml"), text).unwrap();
+    let o = aman(&["check", "s.toml"], dir.path());
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        out.contains("Walkable area 38.0 m² with 1 obstacle"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "  note: hole 3 (first corner (2, 0)) touches the outer boundary: cut from the \
+             walkable area, whose boundary moves in; area −0.5 m²"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("  note: hole 1 (first corner (7, 1.5)) and hole 2 (first corner (7.5, 1.5)) overlap: united into one obstacle of 1.5 m²"),
+        "{out}"
+    );
+    let o = aman(&["check", "s.toml", "--json"], dir.path());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["geometry_notes"].as_array().map(Vec::len), Some(2));
+    let o = aman(&["simulate", "s.toml", "--out", "o"], dir.path());
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("note: hole 3 (first corner (2, 0)) touches"),
+        "{err}"
+    );
 }

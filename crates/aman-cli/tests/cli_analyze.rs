@@ -170,6 +170,8 @@ fn invalid_points_are_reported_or_corrected() {
             "correct",
             "--line",
             "LINESTRING (-0.4 0, 0.4 0)",
+            "--line",
+            "noise=LINESTRING (-0.6 1.4, -0.6 2.6)",
             "--json",
             "--no-plots",
         ],
@@ -178,7 +180,21 @@ fn invalid_points_are_reported_or_corrected() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let s: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(s["input"]["points_outside"], 16);
-    assert!(s["input"]["points_corrected"].as_u64().unwrap() >= 16);
+    // The 16 outside are moved in; 3 more, inside but within 0.05 m of a wall, are moved
+    // away from it (PedPy does the same). The note counts each once.
+    assert_eq!(s["input"]["points_corrected"], 16);
+    assert_eq!(s["input"]["points_moved_near_wall"], 3);
+    let notes = s["input"]["notes"].to_string();
+    assert!(
+        notes.contains(
+            "16 points outside the walkable area moved to the nearest walkable point; 3 points \
+             inside, within 0.05 m of a wall, moved away from it"
+        ),
+        "{notes}"
+    );
+    // 2.6 − 1.4 = 1.2000000000000002 in floating point: written as 1.2 (1 µm precision).
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("\"width\": 1.2,"), "{text}");
     // SOURCE.md: 46 crossings, mean flow 2.5982 1/s.
     assert_eq!(s["lines"][0]["crossings"], 46);
     assert!((s["lines"][0]["mean_flow"].as_f64().unwrap() - 2.5982).abs() < 1e-4);

@@ -9,7 +9,9 @@
 //! - [`WallIndex`]: the boundary segments binned into a uniform grid, so each agent tests only
 //!   the walls near it (JuPedSim's `CollisionGeometry`).
 //! - [`import`]: readers for WKT, GeoJSON, JuPedSim/JPSreport geometry XML, Vadere scenarios and
-//!   crowd:it floors.
+//!   crowd:it floors. Obstacles that overlap or touch are united, obstacles touching or crossing the
+//!   outer boundary are cut from the area, obstacles outside are dropped; each such repair is
+//!   described in [`WalkableArea::notes`].
 #![forbid(unsafe_code)]
 
 mod error;

@@ -23,6 +23,7 @@ use crate::{GeometryError, Segment, Vec2};
 pub struct WalkableArea {
     polygon: geo::Polygon<f64>,
     segments: Vec<Segment>,
+    notes: Vec<String>,
 }
 
 impl WalkableArea {
@@ -72,7 +73,37 @@ impl WalkableArea {
                 }
             }
         }
-        Ok(Self { polygon, segments })
+        Ok(Self {
+            polygon,
+            segments,
+            notes: Vec::new(),
+        })
+    }
+
+    /// The same area with `notes` on how it was built from its source.
+    pub(crate) fn with_notes(mut self, notes: Vec<String>) -> Self {
+        self.notes = notes;
+        self
+    }
+
+    /// What the reader changed in the source's geometry to build this area, one sentence each:
+    /// obstacles that overlapped or touched and were united, obstacles touching or crossing
+    /// the outer boundary that were cut from the area (the boundary moves in), obstacles
+    /// outside that were dropped — each with the obstacle, where, and the change of area in
+    /// m². Empty when the source was used as drawn. `aman check`, `aman simulate` and
+    /// `aman analyze` print them.
+    ///
+    /// ```
+    /// use aman_geometry::import::walkable_area_from_wkt;
+    /// // A 1 m × 2 m pillar drawn against the wall x = 0 of a 10 m square.
+    /// let area = walkable_area_from_wkt(
+    ///     "POLYGON ((0 0, 10 0, 10 10, 0 10, 0 0), (0 4, 1 4, 1 6, 0 6, 0 4))", "hall").unwrap();
+    /// assert_eq!(area.area(), 98.0);
+    /// assert_eq!(area.hole_count(), 0); // the boundary moved in around it
+    /// assert!(area.notes()[0].contains("hole 1 (first corner (0, 4)) touches the outer boundary"));
+    /// ```
+    pub fn notes(&self) -> &[String] {
+        &self.notes
     }
 
     /// The validated polygon.

@@ -310,6 +310,8 @@ fn venue_wkts_match_their_source_figures() {
         let area = load("venue-geometries-jupedsim", v.file);
         let a = area.area();
         assert_eq!(area.hole_count(), v.holes, "{}", v.file);
+        // Valid drawings are used exactly as drawn: nothing merged, cut or dropped.
+        assert!(area.notes().is_empty(), "{}: {:?}", v.file, area.notes());
         assert!(
             (a - v.stated).abs() <= v.stated_precision,
             "{}: area {a} m², SOURCE.md says {}",

@@ -55,6 +55,18 @@ fn vadere_bottleneck_without_margin() {
     assert_eq!(area.bounds(), (Vec2::new(0.5, 0.5), Vec2::new(7.5, 9.5)));
     assert!(area.contains(Vec2::new(4.0, 3.0)));
     assert!(!area.contains(Vec2::new(0.7, 3.2)));
+    // One note per obstacle touching the bound, each with its 1.75 m².
+    assert_eq!(area.notes().len(), 2, "{:?}", area.notes());
+    for note in area.notes() {
+        assert!(
+            note.contains("touches the outer boundary") && note.ends_with("area −1.75 m²"),
+            "{note}"
+        );
+    }
+    // With PedPy's margin the obstacles lie inside: used as drawn, no note.
+    let json = text("vadere/vadere_bottleneck.scenario");
+    let area = walkable_area_from_vadere_scenario(&json, "b.scenario", 1e-3).unwrap();
+    assert!(area.notes().is_empty(), "{:?}", area.notes());
 }
 
 #[test]

@@ -86,10 +86,7 @@ pub fn load_with(path: &Path, overrides: &Overrides) -> Result<Scenario, Scenari
 /// # Errors
 /// As [`load`].
 pub fn load_str(text: &str, path: &Path, overrides: &Overrides) -> Result<Scenario, ScenarioError> {
-    let mut file: ScenarioFile = toml::from_str(text).map_err(|e| ScenarioError::Syntax {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
+    let mut file: ScenarioFile = crate::parse_str(text, path)?;
     if let Some(seed) = overrides.seed {
         file.simulation.seed = seed;
     }

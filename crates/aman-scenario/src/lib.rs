@@ -11,7 +11,9 @@ mod build;
 mod error;
 pub mod file;
 mod run;
+mod syntax;
 
 pub use build::{MAX_AGENTS, Overrides, Scenario, build, load, load_str, load_with};
 pub use error::ScenarioError;
 pub use run::{RunLog, run_checked};
+pub use syntax::parse_str;

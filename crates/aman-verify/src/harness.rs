@@ -81,9 +81,12 @@ pub fn parse(opts: &Options, rel: &str) -> Result<(ScenarioFile, PathBuf), Verif
         path: path.clone(),
         source,
     })?;
-    let file = toml::from_str(&text).map_err(|e| VerifyError::Syntax {
+    let file = aman_scenario::parse_str(&text, &path).map_err(|e| VerifyError::Syntax {
         path: path.clone(),
-        message: e.to_string(),
+        message: match e {
+            aman_scenario::ScenarioError::Syntax { message, .. } => message,
+            other => other.to_string(),
+        },
     })?;
     Ok((file, path))
 }

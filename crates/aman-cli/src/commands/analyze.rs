@@ -18,6 +18,7 @@ use serde::Serialize;
 use crate::Failure;
 use crate::args::AnalyzeArgs;
 use crate::plots::{Band, HeatMap, Series, SeriesStyle, XyChart};
+use crate::precision::round6;
 
 /// Cells of a venue-wide grid at most, before the default grid size grows.
 const MAX_DEFAULT_GRID_CELLS: f64 = 1.0e6;
@@ -81,12 +82,16 @@ pub struct InputSummary {
     pub duration: f64,
     /// Where the walkable area came from.
     pub walkable_area_source: String,
-    /// Walkable area, m².
+    /// Walkable area, m² (to 1 mm², as every written geometric figure: [`crate::precision`]).
+    #[serde(serialize_with = "crate::precision::ser6")]
     pub walkable_area_m2: f64,
     /// Points found outside the walkable area.
     pub points_outside: usize,
-    /// Points moved into the walkable area.
+    /// Of `points_outside`, those moved into the walkable area (`--invalid correct`).
     pub points_corrected: usize,
+    /// Points already inside but within the correction's 0.05 m of a wall, moved away from it
+    /// by the same correction (PedPy's `correct_invalid_trajectories` moves them too).
+    pub points_moved_near_wall: usize,
     /// Reader notes (unit detected, resampling, …) and our own.
     pub notes: Vec<String>,
 }
@@ -98,7 +103,8 @@ pub struct AreaSummary {
     pub name: String,
     /// WKT.
     pub wkt: String,
-    /// Area, m².
+    /// Area, m² (to 1 mm²).
+    #[serde(serialize_with = "crate::precision::ser6")]
     pub area_m2: f64,
     /// Mean classic density over all frames, 1/m².
     pub classic_density_mean: Option<f64>,
@@ -126,7 +132,8 @@ pub struct LineSummary {
     pub name: String,
     /// WKT.
     pub wkt: String,
-    /// Width, m.
+    /// Width, m (to 1 µm).
+    #[serde(serialize_with = "crate::precision::ser6")]
     pub width: f64,
     /// Persons counted (first crossing each).
     pub crossings: usize,
@@ -190,7 +197,8 @@ pub struct MapsSummary {
     pub density_profile_max: Option<f64>,
     /// Highest crowd pressure in a cell and frame, 1/s².
     pub pressure_max: Option<f64>,
-    /// Where and when: [x (m), y (m), time (s)] of the cell centre and frame.
+    /// Where and when: [x (m), y (m), time (s)] of the cell centre (to 1 µm) and frame.
+    #[serde(serialize_with = "crate::precision::ser6_place")]
     pub pressure_max_at: Option<(f64, f64, f64)>,
     /// Latest time a cell was last occupied (RSET map), s.
     pub rset_max: Option<f64>,
@@ -323,6 +331,13 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
             }
         }
     }
+    // The output folder must be usable before the work, not after it (nothing is created
+    // yet: bad input leaves nothing behind).
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out(&args.trajectory));
+    super::check_out(&out)?;
 
     // --- input ---------------------------------------------------------------------------
     let mut timer = Timer(Vec::new(), Instant::now());
@@ -352,6 +367,13 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
     timer.lap("load");
     let (walkable, walkable_source) =
         walkable_area(args, &data, walkable_area_wkt.as_deref(), &mut notes)?;
+    // Obstacles united, cut from the boundary or dropped while reading it.
+    notes.extend(
+        walkable
+            .notes()
+            .iter()
+            .map(|n| format!("walkable area: {n}")),
+    );
     for a in &areas {
         let ring = &a.polygon().exterior().0;
         let corners = ring[..ring.len() - 1].iter().map(|c| Vec2::new(c.x, c.y));
@@ -401,16 +423,27 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::Input(e.into()))?;
     let points_outside = invalid.len();
     let mut points_corrected = 0;
+    let mut points_moved_near_wall = 0;
     let data = if points_outside == 0 {
         data
     } else if correct {
-        let (fixed, corrections) = aman_analysis::validation::correct_invalid_points(
-            &data,
-            &walkable,
-            &Default::default(),
-        )
-        .map_err(|e| Failure::Input(e.into()))?;
-        points_corrected = corrections.moved.len();
+        let distances = aman_analysis::validation::CorrectionDistances::default();
+        let (fixed, corrections) =
+            aman_analysis::validation::correct_invalid_points(&data, &walkable, &distances)
+                .map_err(|e| Failure::Input(e.into()))?;
+        let outside: std::collections::HashSet<usize> = invalid.rows().into_iter().collect();
+        points_corrected = corrections
+            .moved
+            .iter()
+            .filter(|m| outside.contains(&m.row))
+            .count();
+        points_moved_near_wall = corrections.moved.len() - points_corrected;
+        notes.push(correction_note(
+            points_outside,
+            points_corrected,
+            points_moved_near_wall,
+            distances.max_distance_wall.max(distances.max_distance_obst),
+        ));
         if !corrections.still_invalid.is_empty() {
             notes.push(format!(
                 "{} points are still outside the walkable area after the correction: {}",
@@ -418,9 +451,6 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
                 describe_invalid(&corrections.still_invalid)
             ));
         }
-        notes.push(format!(
-            "{points_outside} points outside the walkable area; {points_corrected} moved to the nearest walkable point (--invalid correct)"
-        ));
         fixed
     } else {
         return Err(input(format!(
@@ -563,12 +593,7 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
     };
 
     // --- output --------------------------------------------------------------------------
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| default_out(&args.trajectory));
-    std::fs::create_dir_all(&out)
-        .with_context(|| format!("cannot create output directory {}", out.display()))?;
+    super::prepare_out(&out)?;
     remove_previous_outputs(&out)?;
     let frames = data.frames().expect("data is not empty");
     let input_summary = InputSummary {
@@ -584,6 +609,7 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
         walkable_area_m2: walkable.area(),
         points_outside,
         points_corrected,
+        points_moved_near_wall,
         notes,
     };
     let mut files = Vec::new();
@@ -640,6 +666,38 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
         print_summary(&summary, &out)?;
     }
     Ok(())
+}
+
+/// What `--invalid correct` did, counting each thing once: "16 points outside the walkable area
+/// moved to the nearest walkable point; 3 points inside, within 0.05 m of a wall, moved away
+/// from it (as PedPy's correct_invalid_trajectories)".
+fn correction_note(
+    outside: usize,
+    corrected: usize,
+    near_wall: usize,
+    max_distance: f64,
+) -> String {
+    let points = |n: usize| format!("{n} point{}", if n == 1 { "" } else { "s" });
+    let mut note = if corrected == outside {
+        format!(
+            "{} outside the walkable area moved to the nearest walkable point",
+            points(outside)
+        )
+    } else {
+        format!(
+            "{} outside the walkable area, {corrected} of them moved to the nearest walkable \
+             point",
+            points(outside)
+        )
+    };
+    if near_wall > 0 {
+        note.push_str(&format!(
+            "; {} inside, within {max_distance} m of a wall, moved away from it",
+            points(near_wall)
+        ));
+    }
+    note.push_str(" (--invalid correct, as PedPy's correct_invalid_trajectories)");
+    note
 }
 
 /// "N points outside the walkable area (…) from P persons: id 3 (frames 10–20, 5 points), …".
@@ -1585,8 +1643,8 @@ fn write_csvs(
             let _ = writeln!(
                 s,
                 "{},{},{}",
-                num(g.origin.0 + (ix as f64 + 0.5) * maps.cell),
-                num(g.origin.1 + (iy as f64 + 0.5) * maps.cell),
+                num(round6(g.origin.0 + (ix as f64 + 0.5) * maps.cell)),
+                num(round6(g.origin.1 + (iy as f64 + 0.5) * maps.cell)),
                 num(*v)
             );
         }

@@ -28,6 +28,7 @@ pub fn run(args: &CheckArgs) -> Result<(), Failure> {
             "model": sim.config().model.name(),
             "dt": sim.config().dt,
             "end_time": sc.end_time,
+            "geometry_notes": area.notes(),
         });
         outln!(
             "{}",
@@ -58,6 +59,9 @@ pub fn run(args: &CheckArgs) -> Result<(), Failure> {
             sim.config().dt,
             sc.end_time
         )?;
+        for note in area.notes() {
+            outln!("  note: {note}")?;
+        }
         for w in &warnings {
             outln!("warning: {w}")?;
         }

@@ -47,13 +47,18 @@ pub struct Summary {
     pub agents_remaining: usize,
     /// Agents that never entered (arrival place never free).
     pub agents_not_arrived: usize,
-    /// Time at which the last agent left, s (null if not all left).
+    /// Time at which the last agent left, s (null if not all left; times to 1 µs:
+    /// [`crate::precision`]).
+    #[serde(serialize_with = "crate::precision::ser6_opt")]
     pub evacuation_time: Option<f64>,
     /// Time at which 50 % had left, s.
+    #[serde(serialize_with = "crate::precision::ser6_opt")]
     pub t50: Option<f64>,
     /// Time at which 90 % had left, s.
+    #[serde(serialize_with = "crate::precision::ser6_opt")]
     pub t90: Option<f64>,
     /// Simulated time, s.
+    #[serde(serialize_with = "crate::precision::ser6")]
     pub simulated_time: f64,
     /// Wall-clock time of the stepping loop, s.
     pub wall_time: f64,
@@ -72,9 +77,11 @@ pub struct ExitSummary {
     pub name: String,
     /// Agents that left through it.
     pub agents: usize,
-    /// Time of its first and last exit, s.
+    /// Time of its first and last exit, s (to 1 µs).
+    #[serde(serialize_with = "crate::precision::ser6_opt")]
     pub first: Option<f64>,
-    /// Time of its last exit, s.
+    /// Time of its last exit, s (to 1 µs).
+    #[serde(serialize_with = "crate::precision::ser6_opt")]
     pub last: Option<f64>,
 }
 
@@ -83,7 +90,8 @@ pub struct ExitSummary {
 pub struct LineSummary {
     /// Line name.
     pub name: String,
-    /// Line length, m.
+    /// Line length, m (to 1 µm, as every written geometric figure: [`crate::precision`]).
+    #[serde(serialize_with = "crate::precision::ser6")]
     pub width: f64,
     /// Crossings (both directions).
     pub crossings: usize,
@@ -98,15 +106,19 @@ pub struct LineSummary {
 pub struct PeakDensity {
     /// Persons per m².
     pub density: f64,
-    /// Cell centre x, m.
+    /// Cell centre x, m (to 1 µm).
+    #[serde(serialize_with = "crate::precision::ser6")]
     pub x: f64,
-    /// Cell centre y, m.
+    /// Cell centre y, m (to 1 µm).
+    #[serde(serialize_with = "crate::precision::ser6")]
     pub y: f64,
-    /// Time, s.
+    /// Time, s (to 1 µs).
+    #[serde(serialize_with = "crate::precision::ser6")]
     pub time: f64,
     /// Fruin walkway level of service at that density.
     pub level_of_service: String,
-    /// Side of the density cells, m.
+    /// Side of the density cells, m (to 1 µm).
+    #[serde(serialize_with = "crate::precision::ser6")]
     pub cell_size: f64,
 }
 
@@ -133,8 +145,7 @@ pub fn run(args: &SimulateArgs) -> Result<(), Failure> {
             .out
             .clone()
             .unwrap_or_else(|| PathBuf::from("out").join(sanitize(&sc.name)));
-        std::fs::create_dir_all(&out)
-            .with_context(|| format!("cannot create output directory {}", out.display()))?;
+        super::prepare_out(&out)?;
         let interactive = !args.quiet && !args.json && std::io::stderr().is_terminal();
         if !args.quiet && !args.json {
             let stages = sc.simulation.stages().len();
@@ -147,6 +158,9 @@ pub fn run(args: &SimulateArgs) -> Result<(), Failure> {
                 if stages == 1 { "" } else { "s" },
                 setup.elapsed().as_secs_f64()
             );
+            for note in sc.simulation.walkable_area().notes() {
+                errln!("  note: {note}");
+            }
             for w in sc.simulation.exit_area_warnings() {
                 errln!("warning: {w}");
             }

@@ -163,14 +163,13 @@ pub fn run(args: &VerifyArgs) -> Result<(), Failure> {
         PathBuf::from("out").join(name)
     });
     // the output directory must be writable before the suite runs, not after
-    std::fs::create_dir_all(&out)
-        .and_then(|()| std::fs::write(out.join("report.html"), "aman verify is running\n"))
-        .map_err(|e| {
-            Failure::Input(anyhow!(
-                "--out {}: cannot write the report there: {e}",
-                out.display()
-            ))
-        })?;
+    super::prepare_out(&out)?;
+    std::fs::write(out.join("report.html"), "aman verify is running\n").map_err(|e| {
+        Failure::Input(anyhow!(
+            "--out {}: cannot write the report there: {e}",
+            out.display()
+        ))
+    })?;
     let opts = Options {
         model: args.model.clone(),
         seed: args.seed,

@@ -222,5 +222,5 @@ pub fn walkable_area_from_crowdit_floor(
         ]),
         Vec::new(),
     );
-    subtract_obstacles(outer, polygons, &names, source_name)
+    subtract_obstacles(outer, polygons, &names, source_name, false)
 }

@@ -349,19 +349,40 @@ mod tests {
     }
 
     #[test]
-    fn bow_tie_and_hole_outside_are_invalid() {
+    fn bow_tie_is_invalid_and_hole_outside_is_dropped() {
         let msg = err(r#"{"type": "Polygon", "coordinates": [[[0,0],[2,2],[2,0],[0,2],[0,0]]]}"#)
             .to_string();
         assert!(msg.contains("crosses or touches itself at (1, 1)"), "{msg}");
-        let msg = err(
+        let area = walkable_area_from_geojson(
             r#"{"type": "Polygon", "coordinates": [[[0,0],[4,0],[4,4],[0,4],[0,0]],
                [[5,5],[6,5],[6,6],[5,6],[5,5]]]}"#,
+            "venue.geojson",
         )
-        .to_string();
+        .unwrap();
+        assert_eq!(area.area(), 16.0);
+        assert_eq!(area.hole_count(), 0);
         assert!(
-            msg.contains("hole 1 (first corner (5, 5)) is not inside"),
-            "{msg}"
+            area.notes()[0].starts_with("hole 1 (first corner (5, 5)) lies outside")
+                && area.notes()[0].contains("dropped (area unchanged)"),
+            "{:?}",
+            area.notes()
         );
+    }
+
+    #[test]
+    fn overlapping_obstacles_in_a_feature_collection_are_united() {
+        // Two 2 m × 2 m pillars overlapping by 1 m × 2 m in a 10 m × 4 m hall: 40 − 6 = 34 m².
+        let area = walkable_area_from_geojson(
+            r#"{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},
+               "geometry": {"type": "Polygon", "coordinates": [[[0,0],[10,0],[10,4],[0,4],[0,0]],
+               [[2,1],[2,3],[4,3],[4,1],[2,1]], [[3,1],[3,3],[5,3],[5,1],[3,1]]]}}]}"#,
+            "venue.geojson",
+        )
+        .unwrap();
+        assert!((area.area() - 34.0).abs() < 1e-9, "{}", area.area());
+        assert_eq!(area.hole_count(), 1);
+        assert_eq!(area.notes().len(), 1, "{:?}", area.notes());
+        assert!(area.notes()[0].contains("overlap: united into one obstacle of 6 m²"));
     }
 
     #[test]

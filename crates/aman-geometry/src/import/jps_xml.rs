@@ -21,10 +21,11 @@
 //! geometry conversion scripts build the walkable area.
 
 use geo::orient::{Direction, Orient};
-use geo::{Area, BooleanOps, Coord, LineString, MultiPolygon, Polygon, Validation};
+use geo::{BooleanOps, Coord, LineString, MultiPolygon, Polygon, Validation};
 use quick_xml::events::Event;
 use quick_xml::events::attributes::{AttrError, Attributes};
 
+use super::obstacles::{self, cut_obstacles, with_cut_notes};
 use super::rings::{RingError, close_rings, ring_area};
 use super::{
     MAX_COORDINATE, check_polygon, line_col, num, pt, single_piece, strip_bom, union_all,
@@ -89,17 +90,26 @@ pub fn walkable_area_from_jps_xml(
         ));
     }
     let mut pieces: Vec<Polygon<f64>> = Vec::new();
+    let mut notes = Vec::new();
     for room in &doc.rooms {
         for sub in &room.subrooms {
-            pieces.extend(subroom_polygons(&doc, room, sub, source_name)?);
+            pieces.extend(subroom_polygons(&doc, room, sub, source_name, &mut notes)?);
         }
     }
-    if pieces.len() == 1 {
+    let area = if pieces.len() == 1 {
         let polygon = pieces.remove(0).orient(Direction::Default);
-        check_polygon(&polygon, source_name, "the walkable area")?;
-        return WalkableArea::new(polygon, source_name);
-    }
-    single_piece(union_all(&pieces), source_name)
+        check_polygon(&polygon, source_name, "the walkable area")
+            .and_then(|()| WalkableArea::new(polygon, source_name))
+    } else if pieces.is_empty() {
+        Err(GeometryError::InvalidPolygon {
+            source_name: source_name.to_string(),
+            message: "the obstacles cover every subroom; nothing is walkable".to_string(),
+        })
+    } else {
+        single_piece(union_all(&pieces), source_name)
+    };
+    area.map(|a| a.with_notes(notes.clone()))
+        .map_err(|e| with_cut_notes(e, &notes))
 }
 
 /// A polyline read from the file: walls, an obstacle's outline, a door.
@@ -796,6 +806,7 @@ fn subroom_polygons(
     room: &Room,
     sub: &SubRoom,
     source_name: &str,
+    notes: &mut Vec<String>,
 ) -> Result<Vec<Polygon<f64>>, GeometryError> {
     let name = format!("subroom {} of room {} (line {})", sub.id, room.id, sub.line);
     let invalid = |message: String| GeometryError::InvalidPolygon {
@@ -856,7 +867,11 @@ fn subroom_polygons(
                 &e,
             ))
         })?;
-        obstacles.push((oname, obstacle_rings));
+        let where_ = format!(
+            "obstacle {} (line {}) in subroom {} of room {}",
+            obstacle.id, obstacle.line, sub.id, room.id
+        );
+        obstacles.push((where_, obstacle_rings));
     }
 
     // The usual case: one outer ring, holes inside it and apart. Keep the coordinates exactly.
@@ -877,24 +892,19 @@ fn subroom_polygons(
         return Ok(vec![direct]);
     }
 
-    // Otherwise: even-odd region of the rings, minus the obstacles.
-    let mut region = even_odd(&rings);
-    for (oname, obstacle_rings) in &obstacles {
-        let cut = even_odd(obstacle_rings);
-        if region.intersection(&cut).unsigned_area() <= 0.0 {
-            let first = obstacle_rings
-                .first()
-                .and_then(|r| r.0.first().copied())
-                .map(pt)
-                .unwrap_or_default();
-            return Err(invalid(format!(
-                "{oname} (first corner {first}) lies outside the subroom's walls; an obstacle \
-                 must lie inside its subroom"
-            )));
-        }
-        region = region.difference(&cut);
-    }
-    Ok(region.0)
+    // Otherwise: even-odd region of the rings, minus the obstacles — united where they
+    // overlap or touch, cut from the boundary where they reach it, dropped when outside, each
+    // with a note.
+    let region = even_odd(&rings);
+    let list: Vec<obstacles::Obstacle> = obstacles
+        .iter()
+        .map(|(oname, obstacle_rings)| obstacles::Obstacle {
+            name: oname.clone(),
+            shape: even_odd(obstacle_rings),
+            first_corner: obstacle_rings.first().and_then(|r| r.0.first().copied()),
+        })
+        .collect();
+    Ok(cut_obstacles(&region, &list, notes).0)
 }
 
 /// The region enclosed by `rings` by the even-odd rule (a ring inside another is a hole).
@@ -1290,9 +1300,16 @@ mod tests {
                 subroom("0", &(wall(BOX) + &outside))
             ),
         );
-        let msg = read(&text).unwrap_err().to_string();
-        assert!(msg.contains("obstacle 9 in subroom 0 of room 0"), "{msg}");
-        assert!(msg.contains("lies outside the subroom's walls"), "{msg}");
+        let area = read(&text).unwrap();
+        assert_eq!(area.area(), 40.0);
+        let note = &area.notes()[0];
+        assert!(
+            note.starts_with(
+                "obstacle 9 (line 3) in subroom 0 of room 0 (first corner (20, 1)) lies outside"
+            ),
+            "{note}"
+        );
+        assert!(note.ends_with("dropped (area unchanged)"), "{note}");
 
         // A pillar against the bottom wall is cut out of the boundary.
         let touching = format!(
@@ -1309,6 +1326,41 @@ mod tests {
         let area = read(&text).unwrap();
         assert!((area.area() - 38.0).abs() < 1e-9, "{}", area.area());
         assert_eq!(area.hole_count(), 0);
+        assert!(
+            area.notes()[0].contains("touches the outer boundary")
+                && area.notes()[0].ends_with("area −2 m²"),
+            "{:?}",
+            area.notes()
+        );
+    }
+
+    #[test]
+    fn overlapping_obstacles_are_united_with_a_note() {
+        // Two 2 m × 2 m tables overlapping by 1 m × 2 m in the 10 m × 4 m room: 40 − 6 = 34 m².
+        let tables = format!(
+            "<obstacle id=\"1\">{}</obstacle><obstacle id=\"2\">{}</obstacle>",
+            wall(&[(2.0, 1.0), (4.0, 1.0), (4.0, 3.0), (2.0, 3.0), (2.0, 1.0)]),
+            wall(&[(3.0, 1.0), (5.0, 1.0), (5.0, 3.0), (3.0, 3.0), (3.0, 1.0)])
+        );
+        let text = geometry(
+            "m",
+            &format!(
+                "<rooms><room id=\"0\">{}</room></rooms>",
+                subroom("0", &(wall(BOX) + &tables))
+            ),
+        );
+        let area = read(&text).unwrap();
+        assert!((area.area() - 34.0).abs() < 1e-9, "{}", area.area());
+        assert_eq!(area.hole_count(), 1);
+        assert_eq!(area.notes().len(), 1, "{:?}", area.notes());
+        let note = &area.notes()[0];
+        assert!(
+            note.starts_with(
+                "obstacle 1 (line 3) in subroom 0 of room 0 (first corner (2, 1)) and obstacle 2"
+            ) && note
+                .contains("overlap: united into one obstacle of 6 m² (together 8 m²; the 2 m²"),
+            "{note}"
+        );
     }
 
     #[test]

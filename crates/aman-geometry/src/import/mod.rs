@@ -383,31 +383,44 @@ fn union_all(polygons: &[Polygon<f64>]) -> MultiPolygon<f64> {
     union
 }
 
-/// Turns the polygons read from a source into one walkable area: a single polygon is validated as
-/// is (its coordinates kept exactly); several are validated one by one, then united, and the
-/// union must be one connected piece. `kinds` describes what the source held, for the message
-/// when there is no polygon at all.
+/// Turns the polygons read from a source into one walkable area: a single valid polygon is used
+/// as is (its coordinates kept exactly); several are validated one by one, then united, and the
+/// union must be one connected piece. A polygon whose holes (obstacles) overlap, touch one
+/// another or the outer ring, or lie outside it, becomes its outer ring minus its holes, with a
+/// note for each (`obstacles::cut_obstacles`). `nothing_found` is the message when there is no
+/// polygon at all.
 fn walkable_from_polygons(
     polygons: Vec<Polygon<f64>>,
     source_name: &str,
     nothing_found: &str,
 ) -> Result<WalkableArea, GeometryError> {
-    match polygons.len() {
-        0 => Err(unsupported(source_name, nothing_found.to_string())),
-        1 => {
-            let mut polygons = polygons;
-            let polygon = polygons.remove(0);
-            check_polygon(&polygon, source_name, "")?;
-            WalkableArea::new(polygon, source_name)
-        }
-        n => {
-            for (i, p) in polygons.iter().enumerate() {
-                check_polygon(p, source_name, &format!("polygon {} of {n}", i + 1))?;
-            }
-            let union = union_all(&polygons);
-            single_piece(union, source_name)
-        }
+    let n = polygons.len();
+    if n == 0 {
+        return Err(unsupported(source_name, nothing_found.to_string()));
     }
+    let mut notes = Vec::new();
+    let mut pieces = Vec::new();
+    for (i, p) in polygons.into_iter().enumerate() {
+        let what = if n == 1 {
+            String::new()
+        } else {
+            format!("polygon {} of {n}", i + 1)
+        };
+        pieces.extend(obstacles::polygon_or_cut(p, source_name, &what, &mut notes)?.0);
+    }
+    let result = if n == 1 && notes.is_empty() {
+        let polygon = pieces.remove(0);
+        WalkableArea::new(polygon, source_name)
+    } else if n == 1 {
+        let mut rest = MultiPolygon::new(pieces);
+        rest.0.retain(|p| p.unsigned_area() > 0.0);
+        single_piece(rest, source_name)
+    } else {
+        single_piece(union_all(&pieces), source_name)
+    };
+    result
+        .map(|a| a.with_notes(notes.clone()))
+        .map_err(|e| obstacles::with_cut_notes(e, &notes))
 }
 
 /// The one polygon of a union, or the error naming its parts.

@@ -157,7 +157,7 @@ pub fn walkable_area_from_vadere_scenario(
         polygons.push(polygon(&points));
         names.push(name);
     }
-    subtract_obstacles(outer, polygons, &names, source_name)
+    subtract_obstacles(outer, polygons, &names, source_name, true)
 }
 
 /// A member reached by a path of keys, or the message naming the first missing one.

@@ -607,11 +607,67 @@ mod tests {
     }
 
     #[test]
-    fn hole_outside_exterior_is_invalid() {
-        let msg = err("POLYGON ((0 0, 4 0, 4 4, 0 4, 0 0), (5 5, 6 5, 6 6, 5 6, 5 5))").to_string();
+    fn hole_outside_exterior_is_dropped_with_a_note() {
+        let area = walkable_area_from_wkt(
+            "POLYGON ((0 0, 4 0, 4 4, 0 4, 0 0), (5 5, 6 5, 6 6, 5 6, 5 5))",
+            "venue.wkt",
+        )
+        .unwrap();
+        assert_eq!(area.area(), 16.0);
+        assert_eq!(
+            area.notes(),
+            [
+                "hole 1 (first corner (5, 5)) lies outside the walkable area's outer boundary: \
+              dropped (area unchanged)"
+            ]
+        );
+    }
+
+    /// Each case of a drawing's obstacles, with an area computed by hand: a 10 m × 10 m hall.
+    #[test]
+    fn obstacles_are_merged_cut_and_dropped_with_notes() {
+        let hall = "0 0, 10 0, 10 10, 0 10, 0 0";
+        let read = |holes: &str| {
+            walkable_area_from_wkt(&format!("POLYGON (({hall}), {holes})"), "venue.wkt")
+        };
+        // Two 2 × 2 stands overlapping in a 1 × 2 strip: 100 − 6 = 94 m².
+        let a = read("(2 2, 4 2, 4 4, 2 4, 2 2), (3 2, 5 2, 5 4, 3 4, 3 2)").unwrap();
+        assert!((a.area() - 94.0).abs() < 1e-9, "{}", a.area());
+        assert_eq!(a.hole_count(), 1);
+        assert!(a.notes()[0].contains("hole 1 (first corner (2, 2)) and hole 2 (first corner (3, 2)) overlap: united into one obstacle of 6 m² (together 8 m²; the 2 m² where they overlap is cut out once)"), "{:?}", a.notes());
+        // Two stands sharing an edge: united, 100 − 8 = 92 m².
+        let a = read("(2 2, 4 2, 4 4, 2 4, 2 2), (4 2, 6 2, 6 4, 4 4, 4 2)").unwrap();
+        assert!((a.area() - 92.0).abs() < 1e-9, "{}", a.area());
         assert!(
-            msg.contains("hole 1 (first corner (5, 5)) is not inside the outer ring"),
-            "{msg}"
+            a.notes()[0].contains("touch: united into one obstacle of 8 m²"),
+            "{:?}",
+            a.notes()
+        );
+        // A 2 × 2 pillar across the wall x = 10 (1 × 2 inside): the boundary moves in, 98 m².
+        let a = read("(9 4, 11 4, 11 6, 9 6, 9 4)").unwrap();
+        assert!((a.area() - 98.0).abs() < 1e-9, "{}", a.area());
+        assert_eq!(a.hole_count(), 0);
+        assert!(a.notes()[0].contains("crosses the outer boundary: its 2 m² inside are cut from the walkable area, whose boundary moves in (2 m² of it outside ignored); area −2 m²"), "{:?}", a.notes());
+        // A 1 × 3 pillar against the wall y = 0: 97 m².
+        let a = read("(5 0, 6 0, 6 3, 5 3, 5 0)").unwrap();
+        assert!((a.area() - 97.0).abs() < 1e-9, "{}", a.area());
+        assert!(a.notes()[0].contains("touches the outer boundary: cut from the walkable area, whose boundary moves in; area −3 m²"), "{:?}", a.notes());
+        // A wall of obstacles across the hall splits it: an error naming both parts.
+        let e = read("(4 -1, 6 -1, 6 11, 4 11, 4 -1)")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("2 separate parts"), "{e}");
+        assert!(
+            e.contains("x 0…4, y 0…10 (40 m²)") && e.contains("x 6…10, y 0…10 (40 m²)"),
+            "{e}"
+        );
+        assert!(e.contains("The obstacles were cut out as follows: hole 1 (first corner (4, -1)) crosses the outer boundary"), "{e}");
+        // Obstacles inside and apart: used as drawn, no note.
+        let a = read("(2 2, 3 2, 3 3, 2 3, 2 2)").unwrap();
+        assert!(a.notes().is_empty());
+        assert_eq!(
+            a.polygon().interiors()[0].0[0],
+            geo::Coord { x: 2.0, y: 2.0 }
         );
     }
 
