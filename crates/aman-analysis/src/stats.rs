@@ -114,7 +114,10 @@ mod tests {
     #[test]
     fn one_value_has_no_sd_and_non_finite_values_are_left_out() {
         let s = Stats::of(&[f64::NAN, 4.0, f64::INFINITY]).unwrap();
-        assert_eq!((s.n, s.mean, s.sd, s.min, s.max, s.p95), (1, 4.0, None, 4.0, 4.0, 4.0));
+        assert_eq!(
+            (s.n, s.mean, s.sd, s.min, s.max, s.p95),
+            (1, 4.0, None, 4.0, 4.0, 4.0)
+        );
         assert_eq!(Stats::of(&[f64::NAN]), None);
         assert!(quantile(&[], 0.5).is_nan());
         assert_eq!(quantile(&[1.0, 3.0], 2.0), 3.0);

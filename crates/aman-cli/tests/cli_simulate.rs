@@ -48,7 +48,10 @@ fn room_with_door_closed(close: f64, open: Option<f64>, end_time: f64) -> String
         events.push_str(&format!("[[events]]\ntime = {t:?}\nopen = \"door\"\n\n"));
     }
     ROOM.replace("end_time = 60.0", &format!("end_time = {end_time:?}"))
-        .replace("[[measurement_lines]]", &format!("{events}[[measurement_lines]]"))
+        .replace(
+            "[[measurement_lines]]",
+            &format!("{events}[[measurement_lines]]"),
+        )
 }
 
 fn stderr(out: &std::process::Output) -> String {
@@ -63,6 +66,9 @@ fn json(out: &std::process::Output) -> serde_json::Value {
 fn read_json(path: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
+
+/// Picks one figure from a summary.
+type Pick = fn(&serde_json::Value) -> serde_json::Value;
 
 /// `--runs 3 --seed 5` gives, per seed, exactly what `--seed 5`, `--seed 6` and `--seed 7` give
 /// alone, and statistics computed from those values; the same for any `--threads`.
@@ -91,8 +97,17 @@ fn runs_equal_single_runs_with_consecutive_seeds() {
         .collect();
     let out = aman(
         &[
-            "simulate", "s.toml", "--json", "--runs", "3", "--seed", "5", "--out", "runs",
-            "--threads", "2",
+            "simulate",
+            "s.toml",
+            "--json",
+            "--runs",
+            "3",
+            "--seed",
+            "5",
+            "--out",
+            "runs",
+            "--threads",
+            "2",
         ],
         d,
     );
@@ -110,7 +125,7 @@ fn runs_equal_single_runs_with_consecutive_seeds() {
     assert_eq!(r["complete"], 3);
     assert_eq!(r["incomplete"], serde_json::json!([]));
     // Per-run values: seed → the single run's figure, for every figure.
-    let figures: [(&str, fn(&serde_json::Value) -> serde_json::Value); 7] = [
+    let figures: [(&str, Pick); 7] = [
         ("/evacuation_time", |s| s["evacuation_time"].clone()),
         ("/t50", |s| s["t50"].clone()),
         ("/t90", |s| s["t90"].clone()),
@@ -139,7 +154,10 @@ fn runs_equal_single_runs_with_consecutive_seeds() {
         assert_eq!(fig["n"], 3, "{pointer}");
         let close = |key: &str, want: f64| {
             let got = fig[key].as_f64().unwrap();
-            assert!((got - want).abs() < 1e-9, "{pointer}.{key}: {got} vs {want}");
+            assert!(
+                (got - want).abs() < 1e-9,
+                "{pointer}.{key}: {got} vs {want}"
+            );
         };
         close("mean", mean);
         close("sd", sd);
@@ -153,8 +171,17 @@ fn runs_equal_single_runs_with_consecutive_seeds() {
     // Any thread count: the same runs section.
     let out = aman(
         &[
-            "simulate", "s.toml", "--json", "--runs", "3", "--seed", "5", "--out", "runs1",
-            "--threads", "1",
+            "simulate",
+            "s.toml",
+            "--json",
+            "--runs",
+            "3",
+            "--seed",
+            "5",
+            "--out",
+            "runs1",
+            "--threads",
+            "1",
         ],
         d,
     );
@@ -162,7 +189,9 @@ fn runs_equal_single_runs_with_consecutive_seeds() {
     assert_eq!(json(&out)["runs"], s["runs"]);
     // The terminal summary gives mean, sd and p95 of the evacuation time.
     let out = aman(
-        &["simulate", "s.toml", "--runs", "3", "--seed", "5", "--out", "runs2"],
+        &[
+            "simulate", "s.toml", "--runs", "3", "--seed", "5", "--out", "runs2",
+        ],
         d,
     );
     let text = String::from_utf8_lossy(&out.stdout);
@@ -176,7 +205,10 @@ fn runs_equal_single_runs_with_consecutive_seeds() {
         "{text}"
     );
     let html = std::fs::read_to_string(d.join("runs2/report.html")).unwrap();
-    assert!(html.contains("Results over seeds"), "the report has the runs section");
+    assert!(
+        html.contains("Results over seeds"),
+        "the report has the runs section"
+    );
 }
 
 #[test]
@@ -184,12 +216,18 @@ fn bad_runs_exit_2_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("s.toml"), ROOM).unwrap();
     for (args, expect) in [
-        (vec!["--runs", "0"], "--runs 0: give between 1 and 10000 runs"),
+        (
+            vec!["--runs", "0"],
+            "--runs 0: give between 1 and 10000 runs",
+        ),
         (
             vec!["--runs", "10001"],
             "--runs 10001: give between 1 and 10000 runs",
         ),
-        (vec!["--runs", "many"], "invalid value 'many' for '--runs <N>'"),
+        (
+            vec!["--runs", "many"],
+            "invalid value 'many' for '--runs <N>'",
+        ),
         (
             vec!["--runs", "2", "--seed", "18446744073709551615"],
             "the last seed would pass 18446744073709551615",
@@ -231,7 +269,13 @@ fn persons_left_inside_exit_3_saying_where_every_exit_closed() {
     assert_eq!(s["interrupted"], false);
     let g = &s["still_inside"][0];
     assert_eq!(
-        (&g["target"], &g["kind"], &g["open"], &g["closed_at"], &g["persons"]),
+        (
+            &g["target"],
+            &g["kind"],
+            &g["open"],
+            &g["closed_at"],
+            &g["persons"]
+        ),
         (
             &"door".into(),
             &"exit".into(),
@@ -242,7 +286,10 @@ fn persons_left_inside_exit_3_saying_where_every_exit_closed() {
     );
     // They stand in the room, where they started walking from (x from 1 to 4 m, 1 s at most
     // 2 m/s): the place is a member's position.
-    let (x, y) = (g["around"][0].as_f64().unwrap(), g["around"][1].as_f64().unwrap());
+    let (x, y) = (
+        g["around"][0].as_f64().unwrap(),
+        g["around"][1].as_f64().unwrap(),
+    );
     assert!((1.0..=6.0).contains(&x) && (0.0..=4.0).contains(&y), "{g}");
     // The report says so too.
     let html = std::fs::read_to_string(dir.path().join("o/report.html")).unwrap();
@@ -271,7 +318,10 @@ fn persons_left_inside_exit_3_end_time_reached() {
         err.contains("10 persons still inside at 3.0 s: end_time reached."),
         "{err}"
     );
-    assert!(err.contains("10 heading for exit 'door', around ("), "{err}");
+    assert!(
+        err.contains("10 heading for exit 'door', around ("),
+        "{err}"
+    );
     let s = json(&out);
     assert_eq!(s["stopped_because"], "end_time reached");
     assert_eq!(s["still_inside"][0]["open"], true);
@@ -315,9 +365,8 @@ fn progress_lines_when_stderr_is_not_a_terminal() {
         let (t, end) = parts[0].split_once(" s of ").expect(line);
         assert!(t.parse::<f64>().unwrap() <= 60.0, "{line}");
         assert_eq!(end, "60.0 s", "{line}");
-        let count = |p: &str, what: &str| -> u64 {
-            p.strip_suffix(what).expect(line).parse().expect(line)
-        };
+        let count =
+            |p: &str, what: &str| -> u64 { p.strip_suffix(what).expect(line).parse().expect(line) };
         let inside = count(parts[1], " inside");
         let waiting = count(parts[2], " waiting to enter");
         let left = count(parts[3], " out");
@@ -330,7 +379,11 @@ fn progress_lines_when_stderr_is_not_a_terminal() {
     for quiet in ["--quiet", "--json"] {
         let out = aman(&["simulate", "s.toml", "--out", "o", quiet], dir.path());
         assert_eq!(out.status.code(), Some(0));
-        assert!(!stderr(&out).contains("progress"), "{quiet}: {}", stderr(&out));
+        assert!(
+            !stderr(&out).contains("progress"),
+            "{quiet}: {}",
+            stderr(&out)
+        );
     }
 }
 
@@ -419,22 +472,34 @@ fn sigint_stops_the_run_cleanly_and_keeps_what_was_simulated() {
     assert!(err.contains("interrupted at "), "{err}");
     assert!(!err.contains("panicked"), "{err}");
     let s = read_json(&d.join("o/summary.json"));
-    assert_eq!(s["scenario"], "long", "the new run's summary, not the previous one");
+    assert_eq!(
+        s["scenario"], "long",
+        "the new run's summary, not the previous one"
+    );
     assert_eq!(s["interrupted"], true);
     assert_eq!(s["complete"], false);
-    assert_eq!(s["stopped_because"], "interrupted (SIGINT or SIGTERM)");
+    assert_eq!(s["stopped_because"], "interrupted by SIGINT or SIGTERM");
     let t = s["simulated_time"].as_f64().unwrap();
     assert!(t < 19000.0, "{t}");
     let html = std::fs::read_to_string(d.join("o/report.html")).unwrap();
-    assert!(html.contains("<h2>Interrupted</h2>"), "report marked interrupted");
+    assert!(
+        html.contains("<h2>Interrupted</h2>"),
+        "report marked interrupted"
+    );
     for side in ["-journal", "-wal", "-shm"] {
-        assert!(!d.join(format!("o/trajectories.sqlite{side}")).exists(), "{side}");
+        assert!(
+            !d.join(format!("o/trajectories.sqlite{side}")).exists(),
+            "{side}"
+        );
     }
     // The file is complete: its frames reach the time the run stopped at (10 fps).
     let (traj, _) = aman_trajectory::read_jupedsim_sqlite(&d.join("o/trajectories.sqlite"))
         .expect("the interrupted run's trajectories are readable");
     let last = *traj.frame.iter().max().unwrap() as f64 / traj.frame_rate;
-    assert!((t - last).abs() <= 0.1 + 1e-9, "last frame at {last} s, run stopped at {t} s");
+    assert!(
+        (t - last).abs() <= 0.1 + 1e-9,
+        "last frame at {last} s, run stopped at {t} s"
+    );
     let out = aman(
         &[
             "analyze",

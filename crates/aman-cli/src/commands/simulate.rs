@@ -24,10 +24,10 @@ use serde::Serialize;
 
 use crate::Failure;
 use crate::args::SimulateArgs;
+use crate::report::{DensityReport, ExitReport, LineReport, ReportInput, render_report};
 use control::{EXIT_INTERRUPTED, RunControl};
 pub use remaining::{EXIT_PERSONS_INSIDE, RemainingGroup, notice_section};
 pub use runs::{RunsSummary, runs_section};
-use crate::report::{DensityReport, ExitReport, LineReport, ReportInput, render_report};
 
 /// Agents whose paths are drawn in the report, at most.
 const MAX_PATHS: u64 = 300;
@@ -275,9 +275,10 @@ pub fn run(args: &SimulateArgs) -> Result<Outcome, Failure> {
 /// standard error when it is not a success (whatever `--quiet`: it explains the exit code).
 fn outcome(summary: &Summary, others: &[Option<runs::RunResult>]) -> Outcome {
     let interrupted = summary.interrupted
-        || summary.runs.as_ref().is_some_and(|r| {
-            !r.not_run.is_empty() || r.incomplete.iter().any(|i| i.interrupted)
-        });
+        || summary
+            .runs
+            .as_ref()
+            .is_some_and(|r| !r.not_run.is_empty() || r.incomplete.iter().any(|i| i.interrupted));
     if interrupted {
         errln!(
             "interrupted at {:.1} s: the outputs hold what was simulated until then (summary.json: \"interrupted\": true)",
@@ -513,7 +514,7 @@ fn simulate(
         complete: complete && !interrupted,
         interrupted,
         stopped_because: if interrupted {
-            Some("interrupted (SIGINT or SIGTERM)".to_string())
+            Some("interrupted by SIGINT or SIGTERM".to_string())
         } else if complete {
             None
         } else if stalled {

@@ -43,8 +43,8 @@ pub(super) fn remove_previous_outputs(out: &Path) -> anyhow::Result<Vec<PathBuf>
         remove(report)?;
     }
     let trajectories = out.join(TRAJECTORIES);
-    let database = head(&trajectories, 16)
-        .is_some_and(|t| t.is_empty() || t.starts_with("SQLite format 3"));
+    let database =
+        head(&trajectories, 16).is_some_and(|t| t.is_empty() || t.starts_with("SQLite format 3"));
     if database {
         remove(trajectories.clone())?;
     }

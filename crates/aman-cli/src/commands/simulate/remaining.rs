@@ -93,7 +93,7 @@ pub(super) fn groups(sim: &Simulation) -> Vec<RemainingGroup> {
         })
         .collect();
     // stable: equal counts keep the stage order
-    groups.sort_by(|a, b| b.persons.cmp(&a.persons));
+    groups.sort_by_key(|g| std::cmp::Reverse(g.persons));
     groups
 }
 

@@ -421,7 +421,9 @@ pub(super) fn summarise(results: &[Option<RunResult>], first_seed: u64) -> RunsS
         t90: fig("s", &|s| s.t90),
         exits,
         measurement_lines,
-        peak_density: fig("persons/m²", &|s| s.peak_density.as_ref().map(|p| p.density)),
+        peak_density: fig("persons/m²", &|s| {
+            s.peak_density.as_ref().map(|p| p.density)
+        }),
     }
 }
 
@@ -479,10 +481,7 @@ pub fn runs_section(r: &RunsSummary) -> String {
          The statistics are over the complete runs: sd is the sample standard deviation \
          (n − 1), p95 the 95th percentile by linear interpolation between closest ranks \
          (Hyndman &amp; Fan definition 7).</p>",
-        r.runs,
-        r.seeds[0],
-        r.seeds[1],
-        r.complete
+        r.runs, r.seeds[0], r.seeds[1], r.complete
     );
     h.push_str(
         "<table>\n<tr><th>figure</th><th>unit</th><th>n</th><th>mean</th><th>sd</th>\
@@ -508,8 +507,14 @@ pub fn runs_section(r: &RunsSummary) -> String {
     row("t50 (50 % out)".into(), &r.t50);
     row("t90 (90 % out)".into(), &r.t90);
     for e in &r.exits {
-        row(format!("exit <bdi>{}</bdi>: persons", esc(&e.name)), &e.agents);
-        row(format!("exit <bdi>{}</bdi>: last out", esc(&e.name)), &e.last);
+        row(
+            format!("exit <bdi>{}</bdi>: persons", esc(&e.name)),
+            &e.agents,
+        );
+        row(
+            format!("exit <bdi>{}</bdi>: last out", esc(&e.name)),
+            &e.last,
+        );
     }
     for l in &r.measurement_lines {
         row(format!("line <bdi>{}</bdi>: flow", esc(&l.name)), &l.flow);
