@@ -67,8 +67,11 @@ pub(super) struct RunControl<'a> {
     label: Option<String>,
     /// Print plain progress lines.
     lines: bool,
-    /// A progress bar of several runs to show this run's time on.
+    /// The progress bar of several runs: one run at a time shows its time there, until it
+    /// ends (see [`RunControl::tick`]).
     bar: Option<ProgressBar>,
+    /// This run's seed.
+    seed: u64,
     /// Simulated time at which the run stops at the latest, s.
     end_time: f64,
     /// When the stepping began.
@@ -85,6 +88,7 @@ impl<'a> RunControl<'a> {
         label: Option<String>,
         lines: bool,
         bar: Option<ProgressBar>,
+        seed: u64,
         end_time: f64,
     ) -> Self {
         RunControl {
@@ -92,6 +96,7 @@ impl<'a> RunControl<'a> {
             label,
             lines,
             bar,
+            seed,
             end_time,
             started: None,
             last_line: None,
@@ -104,7 +109,8 @@ impl<'a> RunControl<'a> {
     }
 
     /// Called before every step: prints a progress line at the first step and then every
-    /// [`LINE_EVERY`] of wall time, and updates the bar of several runs.
+    /// [`LINE_EVERY`] of wall time, and shows this run's time on the bar of several runs if no
+    /// other run shows its own there.
     pub(super) fn tick(&mut self, sim: &Simulation) {
         if !sim.iteration().is_multiple_of(TICK_STEPS) || !(self.lines || self.bar.is_some()) {
             return;
@@ -112,12 +118,15 @@ impl<'a> RunControl<'a> {
         let now = Instant::now();
         let started = *self.started.get_or_insert(now);
         if let Some(bar) = &self.bar {
-            bar.set_message(format!(
-                "seed {} at t = {:.1} s, {} inside",
-                sim.config().seed,
-                sim.time(),
-                sim.agents().len()
-            ));
+            let message = bar.message();
+            if message.is_empty() || message.starts_with(&self.bar_prefix()) {
+                bar.set_message(format!(
+                    "{}{:.1} s, {} inside",
+                    self.bar_prefix(),
+                    sim.time(),
+                    sim.agents().len()
+                ));
+            }
         }
         if self.lines && self.last_line.is_none_or(|t| now - t >= LINE_EVERY) {
             self.last_line = Some(now);
@@ -128,6 +137,24 @@ impl<'a> RunControl<'a> {
                 (now - started).as_secs_f64(),
             );
             errln!("{line}");
+        }
+    }
+}
+
+impl RunControl<'_> {
+    /// How this run's message on the bar of several runs starts.
+    fn bar_prefix(&self) -> String {
+        format!("seed {} at t = ", self.seed)
+    }
+}
+
+impl Drop for RunControl<'_> {
+    /// Frees the bar of several runs for another run.
+    fn drop(&mut self) {
+        if let Some(bar) = &self.bar
+            && bar.message().starts_with(&self.bar_prefix())
+        {
+            bar.set_message("");
         }
     }
 }

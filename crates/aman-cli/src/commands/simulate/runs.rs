@@ -197,7 +197,8 @@ fn run_one(
         abort,
         several.then(|| format!("seed {seed}")),
         plan.lines,
-        if k == 0 { bar } else { None },
+        bar,
+        seed,
         sc.end_time,
     );
     let (summary, report) = simulate(&mut sc, plan.out, plan.interactive && !several, &mut ctl)?;
