@@ -49,7 +49,7 @@ pub struct Summary {
     pub seed: u64,
     /// Time step, s.
     pub dt: f64,
-    /// Whether every agent left before `end_time`.
+    /// Whether every agent left before `end_time` (false for an interrupted run).
     pub complete: bool,
     /// Why the run stopped before everybody left (null when complete).
     pub stopped_because: Option<String>,
