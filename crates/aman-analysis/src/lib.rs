@@ -28,7 +28,8 @@
 //!   distance to a line.
 //! - [`los`]: Fruin's level of service (walkway, stairway, queue) per value and over time;
 //!   [`density`]: the peak-density grid of the simulation report; [`evacuation`]: t50, t90,
-//!   t100 (s).
+//!   t100 (s); [`stats`]: mean, standard deviation and 95th percentile of a figure over
+//!   repeated runs.
 //!
 //! ```
 //! use aman_analysis::{evacuation_times, mean_flow, FruinLevel};
@@ -54,6 +55,7 @@ pub mod pressure;
 pub mod profiles;
 pub mod rset;
 pub mod speed;
+pub mod stats;
 pub mod time_distance;
 pub mod validation;
 pub mod voronoi;

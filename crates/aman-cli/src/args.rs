@@ -94,6 +94,14 @@ pub struct BenchArgs {
 
 /// `aman simulate`
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  aman simulate scenarios/hermes-ao300/scenario.toml
+  aman simulate scenarios/event-entrance-evacuation/scenario.toml --runs 20 --out out/study
+
+Exit codes: 0 every person left (in every run), 1 failure, 2 bad input, 3 a run ended with
+persons inside (end_time reached or every exit closed; the message says where they are),
+130 interrupted by Ctrl-C (SIGINT) or SIGTERM: the outputs hold what was simulated and say
+\"interrupted\": true. A second Ctrl-C aborts at once.")]
 pub struct SimulateArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
@@ -106,10 +114,15 @@ pub struct SimulateArgs {
     /// Worker threads (results are identical for any value). Default: all cores.
     #[arg(long)]
     pub threads: Option<usize>,
-    /// Print nothing but errors.
+    /// Runs with seeds seed, seed + 1, …, seed + N − 1 (1 to 10000), in parallel on the
+    /// threads: summary.json gets the mean, sd, min, max and 95th percentile of the key figures
+    /// and every run's values. The first run writes the trajectories and the report.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub runs: usize,
+    /// Print nothing but errors (and why a run did not end with everybody out).
     #[arg(long, conflicts_with = "json")]
     pub quiet: bool,
-    /// Print the summary as JSON on standard output (no progress bar).
+    /// Print the summary as JSON on standard output (no progress bar or progress lines).
     #[arg(long)]
     pub json: bool,
 }

@@ -1,6 +1,8 @@
 //! `aman`: the command-line tool. `main` parses the arguments, runs the command, and maps
 //! errors to exit codes once: 0 success, 2 bad input (scenario, geometry, arguments), 1 any
-//! other failure.
+//! other failure. `aman simulate` adds two endings that are not failures of aman: 3, a run
+//! ended with persons still inside (end time reached, or every exit closed), and 130, the run
+//! was interrupted by SIGINT or SIGTERM (its outputs hold what was simulated).
 
 /// `println!` that returns the write error (closed pipe, full disk) instead of panicking.
 macro_rules! outln {
@@ -71,14 +73,14 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        args::Command::Simulate(a) => commands::simulate::run(&a),
-        args::Command::Check(a) => commands::check::run(&a),
-        args::Command::Analyze(a) => commands::analyze::run(&a),
-        args::Command::Bench(a) => commands::bench::run(&a),
-        args::Command::Verify(a) => commands::verify::run(&a),
+        args::Command::Simulate(a) => commands::simulate::run(&a).map(|o| o.exit_code()),
+        args::Command::Check(a) => commands::check::run(&a).map(|()| 0),
+        args::Command::Analyze(a) => commands::analyze::run(&a).map(|()| 0),
+        args::Command::Bench(a) => commands::bench::run(&a).map(|()| 0),
+        args::Command::Verify(a) => commands::verify::run(&a).map(|()| 0),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(Failure::Input(e)) => {
             errln!("error: {}", chain(&e));
             ExitCode::from(2)

@@ -487,7 +487,7 @@ fn closed_stdout_is_not_a_panic() {
 }
 
 /// When every exit is closed for good, the run stops at once and says why, instead of running
-/// to `end_time`.
+/// to `end_time`, with exit code 3 (persons inside).
 #[test]
 fn run_stops_when_every_exit_is_closed_for_good() {
     let dir = tempfile::tempdir().unwrap();
@@ -501,7 +501,7 @@ fn run_stops_when_every_exit_is_closed_for_good() {
     let out = aman(&["simulate", "s.toml", "--json", "--out", "o"], dir.path());
     assert_eq!(
         out.status.code(),
-        Some(0),
+        Some(3),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );

@@ -1249,6 +1249,10 @@ impl Simulation {
     pub fn exits(&self) -> &[ExitRecord] {
         &self.exits
     }
+    /// The events that have taken place so far, with their times (s), in time order.
+    pub fn past_events(&self) -> &[(f64, Event)] {
+        &self.events[..self.events_head]
+    }
     /// Agents scheduled but not yet entered.
     pub fn pending(&self) -> usize {
         self.pending.len() - self.pending_head

@@ -1,4 +1,13 @@
 //! `aman simulate`: run a scenario, write trajectories, `summary.json` and `report.html`.
+//!
+//! Around the stepping loop ([`simulate`]): [`runs`] (`--runs N`: several seeds in parallel and
+//! their statistics), [`control`] (stop on SIGINT/SIGTERM, plain progress lines), [`outputs`]
+//! (a previous run's files removed first), [`remaining`] (where the persons still inside are).
+
+mod control;
+mod outputs;
+mod remaining;
+mod runs;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -16,6 +25,9 @@ use serde::Serialize;
 use crate::Failure;
 use crate::args::SimulateArgs;
 use crate::report::{DensityReport, ExitReport, LineReport, ReportInput, render_report};
+use control::{EXIT_INTERRUPTED, RunControl};
+pub use remaining::{EXIT_PERSONS_INSIDE, RemainingGroup, notice_section};
+pub use runs::{RunsSummary, runs_section};
 
 /// Agents whose paths are drawn in the report, at most.
 const MAX_PATHS: u64 = 300;
@@ -37,10 +49,12 @@ pub struct Summary {
     pub seed: u64,
     /// Time step, s.
     pub dt: f64,
-    /// Whether every agent left before `end_time`.
+    /// Whether every agent left before `end_time` (false for an interrupted run).
     pub complete: bool,
     /// Why the run stopped before everybody left (null when complete).
     pub stopped_because: Option<String>,
+    /// Whether SIGINT or SIGTERM stopped the run: every figure covers the simulated time only.
+    pub interrupted: bool,
     /// Agents in the run (placed plus arrived).
     pub agents_total: u64,
     /// Agents still inside at the end.
@@ -68,6 +82,34 @@ pub struct Summary {
     pub measurement_lines: Vec<LineSummary>,
     /// Highest classic density in a cell over all written frames.
     pub peak_density: Option<PeakDensity>,
+    /// The persons still inside at the end, grouped by the stage they were heading for, largest
+    /// group first (empty when everybody left).
+    pub still_inside: Vec<RemainingGroup>,
+    /// `--runs N` with N > 1: the figures over the N seeds (absent for a single run).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runs: Option<RunsSummary>,
+}
+
+/// How `aman simulate` ended, when it did not fail: each maps to an exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Every person left, in every run: exit code 0.
+    Complete,
+    /// A run ended with persons inside or not yet entered: exit code [`EXIT_PERSONS_INSIDE`].
+    PersonsInside,
+    /// SIGINT or SIGTERM stopped the run: exit code [`EXIT_INTERRUPTED`].
+    Interrupted,
+}
+
+impl Outcome {
+    /// The process exit code.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Complete => 0,
+            Outcome::PersonsInside => EXIT_PERSONS_INSIDE,
+            Outcome::Interrupted => EXIT_INTERRUPTED,
+        }
+    }
 }
 
 /// One exit in the summary.
@@ -122,67 +164,183 @@ pub struct PeakDensity {
     pub cell_size: f64,
 }
 
-/// Runs `aman simulate`.
-pub fn run(args: &SimulateArgs) -> Result<(), Failure> {
+/// Runs `aman simulate`: one run, or `--runs N` runs with consecutive seeds; writes the first
+/// run's outputs (with the statistics of all runs) and says how it ended.
+pub fn run(args: &SimulateArgs) -> Result<Outcome, Failure> {
     let overrides = aman_scenario::Overrides {
         seed: args.seed,
         ..Default::default()
     };
-    let threads = args.threads.unwrap_or(0);
     if let Some(n) = args.threads.filter(|n| !(1..=1024).contains(n)) {
         return Err(Failure::Input(anyhow::anyhow!(
             "--threads {n}: give between 1 and 1024 threads (results are the same for any number)"
         )));
     }
+    if !(1..=runs::MAX_RUNS).contains(&args.runs) {
+        return Err(Failure::Input(anyhow::anyhow!(
+            "--runs {}: give between 1 and {} runs (seeds seed, seed + 1, …)",
+            args.runs,
+            runs::MAX_RUNS
+        )));
+    }
+    control::install_interrupt_handler();
+    let threads = args.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .context("cannot start the worker threads")?;
-    pool.install(|| {
-        let setup = Instant::now();
-        let mut sc = aman_scenario::load_with(&args.scenario, &overrides)?;
-        let out = args
-            .out
-            .clone()
-            .unwrap_or_else(|| PathBuf::from("out").join(sanitize(&sc.name)));
-        super::prepare_out(&out)?;
-        let interactive = !args.quiet && !args.json && std::io::stderr().is_terminal();
-        if !args.quiet && !args.json {
-            let stages = sc.simulation.stages().len();
-            errln!(
-                "{}: {} agent{}, {} stage{}, set up in {:.1} s",
-                sc.name,
-                sc.total_agents(),
-                if sc.total_agents() == 1 { "" } else { "s" },
-                stages,
-                if stages == 1 { "" } else { "s" },
-                setup.elapsed().as_secs_f64()
-            );
-            for note in sc.simulation.walkable_area().notes() {
-                errln!("  note: {note}");
-            }
-            for w in sc.simulation.exit_area_warnings() {
-                errln!("warning: {w}");
-            }
+    let setup = Instant::now();
+    let sc = pool.install(|| aman_scenario::load_with(&args.scenario, &overrides))?;
+    drop(pool);
+    let seed = sc.simulation.config().seed;
+    let Some(last_seed) = seed.checked_add(args.runs as u64 - 1) else {
+        return Err(Failure::Input(anyhow::anyhow!(
+            "--runs {} from seed {seed}: the last seed would pass {}; give a smaller --seed",
+            args.runs,
+            u64::MAX
+        )));
+    };
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("out").join(sanitize(&sc.name)));
+    super::prepare_out(&out)?;
+    // Before anything is written: no file of a previous run may stay beside this run's.
+    outputs::remove_previous_outputs(&out)?;
+    let talk = !args.quiet && !args.json;
+    let interactive = talk && std::io::stderr().is_terminal();
+    if talk {
+        let stages = sc.simulation.stages().len();
+        let runs = if args.runs > 1 {
+            format!("; {} runs, seeds {seed} to {last_seed}", args.runs)
+        } else {
+            String::new()
+        };
+        errln!(
+            "{}: {} agent{}, {} stage{}, set up in {:.1} s{runs}",
+            sc.name,
+            sc.total_agents(),
+            if sc.total_agents() == 1 { "" } else { "s" },
+            stages,
+            if stages == 1 { "" } else { "s" },
+            setup.elapsed().as_secs_f64()
+        );
+        for note in sc.simulation.walkable_area().notes() {
+            errln!("  note: {note}");
         }
-        let (summary, report) = simulate(&mut sc, &out, interactive)?;
-        std::fs::write(
-            out.join("summary.json"),
-            serde_json::to_string_pretty(&summary).map_err(anyhow::Error::from)?,
-        )
-        .with_context(|| format!("cannot write {}", out.join("summary.json").display()))?;
-        std::fs::write(out.join("report.html"), render_report(&report))
-            .with_context(|| format!("cannot write {}", out.join("report.html").display()))?;
-        if args.json {
-            outln!(
-                "{}",
-                serde_json::to_string_pretty(&summary).map_err(anyhow::Error::from)?
-            )?;
-        } else if !args.quiet {
-            print_summary(&summary, &out)?;
+        for w in sc.simulation.exit_area_warnings() {
+            errln!("warning: {w}");
         }
-        Ok(())
-    })
+    }
+    let plan = runs::Plan {
+        scenario: &args.scenario,
+        seed,
+        runs: args.runs,
+        threads,
+        out: &out,
+        interactive,
+        lines: talk && !interactive,
+        chatty: talk,
+    };
+    let mut results = runs::execute(sc, &plan)?;
+    let stats = (args.runs > 1).then(|| runs::summarise(&results, seed));
+    let Some(first) = results.first_mut().and_then(Option::take) else {
+        return Err(Failure::Other(anyhow::anyhow!(
+            "the first run (seed {seed}) did not run"
+        )));
+    };
+    let mut summary = first.summary;
+    summary.runs = stats;
+    let Some(report) = first.report else {
+        return Err(Failure::Other(anyhow::anyhow!(
+            "the first run (seed {seed}) has no report data"
+        )));
+    };
+    let summary_path = out.join(outputs::SUMMARY);
+    std::fs::write(
+        &summary_path,
+        serde_json::to_string_pretty(&summary).map_err(anyhow::Error::from)?,
+    )
+    .with_context(|| format!("cannot write {}", summary_path.display()))?;
+    let mut html = render_report(&report);
+    // The run's notice (interrupted, persons inside) and the runs' statistics: self-contained
+    // sections, placed after the header and before the footer of the page.
+    splice(&mut html, "</header>\n", &notice_section(&summary));
+    if let Some(r) = &summary.runs {
+        splice_before(&mut html, "<footer>", &runs_section(r));
+    }
+    let report_path = out.join(outputs::REPORT);
+    std::fs::write(&report_path, html)
+        .with_context(|| format!("cannot write {}", report_path.display()))?;
+    if args.json {
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&summary).map_err(anyhow::Error::from)?
+        )?;
+    } else if !args.quiet {
+        print_summary(&summary, &out)?;
+        if let Some(r) = &summary.runs {
+            runs::print(r)?;
+        }
+    }
+    Ok(outcome(&summary, &results))
+}
+
+/// How the command ended, from the first run's `summary` and the other runs; prints why to
+/// standard error when it is not a success (whatever `--quiet`: it explains the exit code).
+fn outcome(summary: &Summary, others: &[Option<runs::RunResult>]) -> Outcome {
+    let interrupted = summary.interrupted
+        || summary
+            .runs
+            .as_ref()
+            .is_some_and(|r| !r.not_run.is_empty() || r.incomplete.iter().any(|i| i.interrupted));
+    if interrupted {
+        errln!(
+            "interrupted at {:.1} s: the outputs hold what was simulated until then (summary.json: \"interrupted\": true)",
+            summary.simulated_time
+        );
+        return Outcome::Interrupted;
+    }
+    let mut inside = false;
+    if !summary.complete {
+        errln!("{}", remaining::message(summary));
+        inside = true;
+    }
+    for r in others.iter().flatten() {
+        if !r.summary.complete {
+            errln!("seed {}: {}", r.seed, remaining::message(&r.summary));
+            inside = true;
+        }
+    }
+    if inside {
+        Outcome::PersonsInside
+    } else {
+        Outcome::Complete
+    }
+}
+
+/// Inserts `section` right after the first `marker` in `html` (before `</body>` if there is no
+/// such marker).
+fn splice(html: &mut String, marker: &str, section: &str) {
+    if section.is_empty() {
+        return;
+    }
+    match html.find(marker) {
+        Some(k) => html.insert_str(k + marker.len(), section),
+        None => splice_before(html, "</body>", section),
+    }
+}
+
+/// Inserts `section` right before the first `marker` in `html` (before `</body>`, else at the
+/// end, if there is no such marker).
+fn splice_before(html: &mut String, marker: &str, section: &str) {
+    let k = html
+        .find(marker)
+        .or_else(|| html.find("</body>"))
+        .unwrap_or(html.len());
+    html.insert_str(k, section);
 }
 
 fn sanitize(name: &str) -> String {
@@ -203,6 +361,7 @@ fn simulate(
     sc: &mut aman_scenario::Scenario,
     out: &Path,
     interactive: bool,
+    ctl: &mut RunControl,
 ) -> Result<(Summary, ReportInput), Failure> {
     let total_expected = sc.total_agents() as u64;
     let sim: &mut Simulation = &mut sc.simulation;
@@ -211,7 +370,7 @@ fn simulate(
     let end_steps = (sc.end_time / dt).round() as u64;
     let area_wkt = sim.walkable_area().to_wkt();
     let mut writer = if sc.output.trajectories {
-        let path = out.join("trajectories.sqlite");
+        let path = out.join(outputs::TRAJECTORIES);
         let writer = JupedsimSqliteWriter::create(&path, sc.output.fps, &area_wkt)
             .with_context(|| format!("cannot create {}", path.display()))?;
         // SQLite works on its own thread; the loop only copies the frame's columns.
@@ -241,6 +400,7 @@ fn simulate(
     };
     let started = Instant::now();
     let mut stalled = false;
+    let mut interrupted = false;
     let mut frame = 0u64;
     loop {
         let it = sim.iteration();
@@ -280,11 +440,16 @@ fn simulate(
                 sim.time() / el
             ));
         }
+        ctl.tick(sim); // plain progress lines (control.rs)
         if sim.is_finished() || it >= end_steps {
             break;
         }
         if !sim.agents().is_empty() && !sim.any_exit_open_now_or_later() {
             stalled = true;
+            break;
+        }
+        if ctl.stop_requested() {
+            interrupted = true; // SIGINT or SIGTERM: keep what was simulated (control.rs)
             break;
         }
         sim.step();
@@ -368,8 +533,11 @@ fn simulate(
         model: sim.config().model.name().to_string(),
         seed: sim.config().seed,
         dt,
-        complete,
-        stopped_because: if complete {
+        complete: complete && !interrupted,
+        interrupted,
+        stopped_because: if interrupted {
+            Some("interrupted by SIGINT or SIGTERM".to_string())
+        } else if complete {
             None
         } else if stalled {
             Some("every exit is closed and none opens again".to_string())
@@ -387,6 +555,8 @@ fn simulate(
         exits,
         measurement_lines: lines,
         peak_density: peak,
+        still_inside: remaining::groups(sim),
+        runs: None,
     };
     let poly = sim.walkable_area().polygon();
     let rings: Vec<Vec<[f64; 2]>> = std::iter::once(poly.exterior())
