@@ -73,8 +73,8 @@ pub(super) fn groups(sim: &Simulation) -> Vec<RemainingGroup> {
             RemainingGroup {
                 target: s.name.clone(),
                 kind: match s.kind {
-                    StageKind::Exit { .. } => "exit",
-                    StageKind::Waypoint { .. } => "waypoint",
+                    StageKind::Exit { .. } | StageKind::Door { .. } => "exit",
+                    StageKind::Waypoint { .. } | StageKind::Passage { .. } => "waypoint",
                 },
                 open,
                 closed_at: if open {
