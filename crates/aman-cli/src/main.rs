@@ -21,9 +21,6 @@ macro_rules! errln {
 mod analysis_page;
 mod args;
 mod commands;
-mod plots;
-mod report;
-mod verify_page;
 
 use std::process::ExitCode;
 

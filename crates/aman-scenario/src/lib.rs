@@ -12,6 +12,6 @@ mod error;
 pub mod file;
 mod run;
 
-pub use build::{MAX_AGENTS, Overrides, Scenario, build, load, load_str, load_with};
+pub use build::{MAX_AGENTS, MAX_SNAPSHOTS, Overrides, Scenario, build, load, load_str, load_with};
 pub use error::ScenarioError;
 pub use run::{RunLog, run_checked};

@@ -7,7 +7,8 @@ use std::time::Instant;
 use aman_analysis::{
     DensityGrid, EvacuationTimes, FruinLevel, evacuation_times, mean_flow, specific_flow,
 };
-use aman_sim::{Simulation, StageKind};
+use aman_report::simulation::{EventReport, SnapshotReport};
+use aman_sim::{AgentId, Event, Simulation, StageId, StageKind};
 use aman_trajectory::{JupedsimSqliteWriter, ThreadedWriter};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -15,10 +16,14 @@ use serde::Serialize;
 
 use crate::Failure;
 use crate::args::SimulateArgs;
-use crate::report::{DensityReport, ExitReport, LineReport, ReportInput, render_report};
+use aman_report::simulation::{DensityReport, ExitReport, LineReport, ReportInput, render_report};
 
 /// Agents whose paths are drawn in the report, at most.
 const MAX_PATHS: u64 = 300;
+
+/// Queue zone of an exit: agents heading for it within this walking distance (along the
+/// routing field, around obstacles) count as queueing, m.
+pub const QUEUE_ZONE_M: f64 = 5.0;
 
 /// Trajectory frames waiting for the writer thread, at most: beyond this the stepping loop waits
 /// for the disk rather than holding more frames in memory (a frame of 20 000 agents is 0.8 MB).
@@ -208,6 +213,10 @@ fn simulate(
     let mut density =
         DensityGrid::with_walkable_area(sim.walkable_area(), sc.output.density_cell_size)
             .map_err(|e| Failure::Input(anyhow::anyhow!("output.density_cell_size: {e}")))?;
+    let frame_interval = steps_per_frame as f64 * dt;
+    density.set_frame_duration(frame_interval);
+    let mut queues = ExitQueues::new(sim);
+    let mut snapshots = Snapshots::new(sc.output.snapshots.as_deref(), total_expected);
     let path_every = (total_expected / MAX_PATHS).max(1);
     let mut paths: std::collections::BTreeMap<u64, Vec<[f64; 2]>> = Default::default();
     // a path point every second, or every end_time/1000 s for long runs: bounded memory
@@ -230,6 +239,8 @@ fn simulate(
         if it.is_multiple_of(steps_per_frame) {
             let a = sim.agents();
             density.add_frame(sim.time(), a.position.iter().copied());
+            queues.sample(sim);
+            snapshots.sample(sim, &density);
             if let Some(w) = writer.as_mut() {
                 let mut buffer = w.buffer();
                 for i in 0..a.len() {
@@ -284,16 +295,16 @@ fn simulate(
     let ev: EvacuationTimes = evacuation_times(&exit_times, total);
     let mut exits = Vec::new();
     let mut exit_reports = Vec::new();
-    for (k, s) in sim.stages().iter().enumerate() {
-        let StageKind::Exit { polygon } = &s.kind else {
-            continue;
-        };
+    let (queue_times, mut exit_queues) = queues.finish();
+    for (x, (stage, outline)) in exit_outlines(sim).into_iter().enumerate() {
+        let s = &sim.stages()[stage.0 as usize];
         let times: Vec<f64> = sim
             .exits()
             .iter()
-            .filter(|e| e.stage.0 as usize == k)
+            .filter(|e| e.stage == stage)
             .map(|e| e.time)
             .collect();
+        let (queue, waiting_times) = std::mem::take(&mut exit_queues[x]);
         exits.push(ExitSummary {
             name: s.name.clone(),
             agents: times.len(),
@@ -302,9 +313,11 @@ fn simulate(
         });
         exit_reports.push(ExitReport {
             name: s.name.clone(),
-            polygon: polygon.exterior().coords().map(|c| [c.x, c.y]).collect(),
+            polygon: outline,
             agents: times.len(),
             exit_times: times,
+            queue,
+            waiting_times,
         });
     }
     let mut lines = Vec::new();
@@ -395,10 +408,216 @@ fn simulate(
             peak_density: p.density,
             peak_time: p.time,
             peak_at: [p.centre.x, p.centre.y],
+            time_at_e: density.time_at_los_e_or_worse().to_vec(),
         }),
         paths: paths.into_values().filter(|p| p.len() > 1).collect(),
+        aman_version: env!("CARGO_PKG_VERSION").to_string(),
+        model_parameters: crate::commands::verify::model_parameters(&sim.config().model),
+        end_time: sc.end_time,
+        frame_interval,
+        populations: sc.populations.clone(),
+        arrivals: sc.sources.clone(),
+        events: sim
+            .scheduled_events()
+            .iter()
+            .map(|&(time, e)| {
+                let (Event::Close(stage) | Event::Open(stage)) = e;
+                EventReport {
+                    time,
+                    stage: sim.stages()[stage.0 as usize].name.clone(),
+                    opens: matches!(e, Event::Open(_)),
+                }
+            })
+            .collect(),
+        queue_zone: QUEUE_ZONE_M,
+        queue_times,
+        snapshots: snapshots.finish(),
     };
     Ok((summary, report))
+}
+
+/// The exits of `sim` in stage order, with their outline as `[x, y]` points (m). The one
+/// place that knows which stage kinds are exits: a new kind (a door) is added here.
+fn exit_outlines(sim: &Simulation) -> Vec<(StageId, Vec<[f64; 2]>)> {
+    sim.stages()
+        .iter()
+        .enumerate()
+        .filter_map(|(k, s)| match &s.kind {
+            StageKind::Exit { polygon } => Some((
+                StageId(k as u32),
+                polygon.exterior().coords().map(|c| [c.x, c.y]).collect(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Queue lengths and waiting times in front of every exit, sampled every output frame.
+///
+/// An agent is in the queue zone of exit k when it heads for k (its current target) and its
+/// walking distance to k along the routing field is at most [`QUEUE_ZONE_M`]. Its waiting
+/// time is the time from the first frame of its last uninterrupted stay in that zone to its
+/// exit record; agents never sampled in the zone are not counted. No allocation per frame
+/// beyond the growth of the series.
+struct ExitQueues {
+    /// Exit index of each stage (`None` for other stages).
+    exit_of_stage: Vec<Option<usize>>,
+    /// Stage of each exit.
+    stages: Vec<StageId>,
+    /// Per agent id: the exit whose zone it is in and since when (s), or `None`.
+    inside_since: Vec<Option<(u32, f64)>>,
+    /// Exit records already read.
+    exits_read: usize,
+    /// Sample times, s.
+    times: Vec<f64>,
+    /// Per exit: agents in its zone per sample, and the waiting times, s.
+    per_exit: Vec<(Vec<u32>, Vec<f64>)>,
+    /// Scratch: agents in each zone in the current sample.
+    counts: Vec<u32>,
+}
+
+impl ExitQueues {
+    fn new(sim: &Simulation) -> Self {
+        let stages: Vec<StageId> = exit_outlines(sim).into_iter().map(|(s, _)| s).collect();
+        let mut exit_of_stage = vec![None; sim.stages().len()];
+        for (x, s) in stages.iter().enumerate() {
+            exit_of_stage[s.0 as usize] = Some(x);
+        }
+        ExitQueues {
+            exit_of_stage,
+            per_exit: vec![(Vec::new(), Vec::new()); stages.len()],
+            counts: vec![0; stages.len()],
+            stages,
+            inside_since: Vec::new(),
+            exits_read: 0,
+            times: Vec::new(),
+        }
+    }
+
+    fn slot(&mut self, id: AgentId) -> &mut Option<(u32, f64)> {
+        let i = id.0 as usize;
+        if i >= self.inside_since.len() {
+            self.inside_since.resize(i + 1, None);
+        }
+        &mut self.inside_since[i]
+    }
+
+    /// Reads the exits since the last sample, then counts the agents in each zone now.
+    fn sample(&mut self, sim: &Simulation) {
+        if self.stages.is_empty() {
+            return;
+        }
+        for r in &sim.exits()[self.exits_read..] {
+            let Some(x) = self.exit_of_stage[r.stage.0 as usize] else {
+                continue;
+            };
+            if let Some((zone, since)) = self.slot(r.agent).take()
+                && zone as usize == x
+            {
+                self.per_exit[x].1.push((r.time - since).max(0.0));
+            }
+        }
+        self.exits_read = sim.exits().len();
+        let now = sim.time();
+        self.counts.fill(0);
+        let a = sim.agents();
+        for i in 0..a.len() {
+            let target = a.target[i];
+            let zone = self
+                .exit_of_stage
+                .get(target.0 as usize)
+                .copied()
+                .flatten()
+                .filter(|_| sim.walking_distance(target, a.position[i]) <= QUEUE_ZONE_M);
+            let slot = self.slot(a.id[i]);
+            match zone {
+                Some(x) => {
+                    if !matches!(*slot, Some((z, _)) if z as usize == x) {
+                        *slot = Some((x as u32, now));
+                    }
+                    self.counts[x] += 1;
+                }
+                None => *slot = None,
+            }
+        }
+        self.times.push(now);
+        for (x, &n) in self.counts.iter().enumerate() {
+            self.per_exit[x].0.push(n);
+        }
+    }
+
+    /// The sample times and, per exit, the queue series and the waiting times.
+    fn finish(self) -> (Vec<f64>, Vec<(Vec<u32>, Vec<f64>)>) {
+        (self.times, self.per_exit)
+    }
+}
+
+/// Density snapshots: at the scenario's `[output] snapshots` times, or else at the first
+/// frames at which 10 %, 50 % and 90 % of the agents had left.
+struct Snapshots {
+    /// `(time, reason)` for requested times; `(share, reason)` for the default moments.
+    wanted: Vec<(f64, String)>,
+    /// Whether `wanted` holds shares of agents out rather than times.
+    by_share: bool,
+    /// Agents expected in the run.
+    total: u64,
+    taken: Vec<SnapshotReport>,
+}
+
+impl Snapshots {
+    fn new(times: Option<&[f64]>, total: u64) -> Self {
+        match times {
+            Some(t) => Snapshots {
+                wanted: t
+                    .iter()
+                    .map(|&t| (t, format!("requested at {t} s")))
+                    .collect(),
+                by_share: false,
+                total,
+                taken: Vec::new(),
+            },
+            None => Snapshots {
+                wanted: [0.1, 0.5, 0.9]
+                    .iter()
+                    .map(|&f| (f, format!("{:.0} % of the persons out", f * 100.0)))
+                    .collect(),
+                by_share: true,
+                total,
+                taken: Vec::new(),
+            },
+        }
+    }
+
+    /// Takes the snapshot(s) due at this frame (the density grid has just counted it).
+    fn sample(&mut self, sim: &Simulation, density: &DensityGrid) {
+        let k = self.taken.len();
+        let Some((v, reason)) = self.wanted.get(k) else {
+            return;
+        };
+        let due = if self.by_share {
+            let need = ((v * self.total as f64) - 1e-9).ceil().max(1.0) as usize;
+            self.total > 0 && sim.exits().len() >= need
+        } else {
+            sim.time() >= v - 1e-9
+        };
+        if due {
+            let mut cells: Vec<(u32, f32)> = density
+                .last_frame()
+                .map(|(i, d)| (i as u32, d as f32))
+                .collect();
+            cells.sort_by_key(|c| c.0);
+            self.taken.push(SnapshotReport {
+                time: sim.time(),
+                reason: reason.clone(),
+                agents_inside: sim.agents().len(),
+                cells,
+            });
+        }
+    }
+
+    fn finish(self) -> Vec<SnapshotReport> {
+        self.taken
+    }
 }
 
 fn print_summary(s: &Summary, out: &Path) -> std::io::Result<()> {
