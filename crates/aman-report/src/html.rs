@@ -26,6 +26,7 @@ th{background:#f6f6f6;font-weight:600}td.num,th.num{text-align:right;font-varian
 .warn-text{color:#a05a00}.peak-note{display:block;white-space:normal;color:#a05a00;font-size:.92em}
 .figure{overflow-x:auto}.figure svg{max-width:100%;height:auto;display:block}
 .legend{display:flex;flex-wrap:wrap;gap:24px}.legend table{width:auto}
+.snapshots{display:flex;flex-wrap:wrap;gap:8px 24px}.snapshot{max-width:100%}.snapshot h3{margin:12px 0 2px;font-size:1em}
 footer{margin:32px 0 8px;color:#777;font-size:.85em;border-top:1px solid #ddd;padding-top:8px}
 @media print{body{margin:0;max-width:none}section{break-inside:avoid}}
 ";

@@ -59,6 +59,9 @@ pub(crate) const MAP_MAX_H: f64 = 900.0;
 pub(crate) const MAP_MIN_SIDE: f64 = 400.0;
 /// Height a tall map may grow to so that its narrow side reaches [`MAP_MIN_SIDE`], px.
 pub(crate) const MAP_TALL_H: f64 = 1700.0;
+/// Height of a snapshot map at most, px: smaller than the main maps, so that snapshots of a
+/// tall venue stand side by side.
+pub(crate) const SNAPSHOT_MAX_H: f64 = 600.0;
 /// Agent paths drawn on the map, at most.
 pub(crate) const MAX_DRAWN_PATHS: usize = 150;
 /// Distance kept between a label and the edge of the map, px.
@@ -137,9 +140,10 @@ impl LabelPlacer {
     }
 
     /// A label `text` centred at `at.0` with its baseline at `at.1`, moved (and shrunk if it
-    /// is wider than the map) so that it stays on the map, and moved up or down by a line or
-    /// a few if it would cover a label placed before. `style` holds the font weight and fill
-    /// attributes.
+    /// is wider than the map) so that it stays on the map and never covers a label placed
+    /// before: first up or down by a few lines, then sideways, then the nearest free place
+    /// anywhere on the map. A label moved more than two lines away gets a thin leader line
+    /// to its place. `style` holds the font weight and fill attributes.
     pub(crate) fn place(&mut self, text: &str, at: (f64, f64), font: f64, style: &str) -> String {
         let room = self.width - 2.0 * LABEL_MARGIN;
         let natural = text_width(text, font, true);
@@ -149,25 +153,57 @@ impl LabelPlacer {
             font
         };
         let w = text_width(text, font, true);
-        let x = label_left(at.0, w, self.width);
+        let x0 = label_left(at.0, w, self.width);
         let clamp_y = |y: f64| y.clamp(font + 2.0, (self.height - 4.0).max(font + 2.0));
-        let bounds = |y: f64| [x, y - font, x + w, y + 0.3 * font];
+        let bounds = |x: f64, y: f64| [x, y - font, x + w, y + 0.3 * font];
         let free = |b: &[f64; 4]| {
             self.boxes
                 .iter()
                 .all(|o| b[2] <= o[0] || o[2] <= b[0] || b[3] <= o[1] || o[3] <= b[1])
         };
         let step = font + 3.0;
-        let y = [0.0, 1.0, -1.0, 2.0, -2.0, 3.0, -3.0]
+        let near = [0.0, 1.0, -1.0, 2.0, -2.0, 3.0, -3.0]
             .into_iter()
-            .map(|k| clamp_y(at.1 + k * step))
-            .find(|&y| free(&bounds(y)))
-            .unwrap_or_else(|| clamp_y(at.1));
-        self.boxes.push(bounds(y));
-        format!(
-            "<text x=\"{x:.1}\" y=\"{y:.1}\" font-size=\"{font:.1}\" text-anchor=\"start\" {style} {HALO}>{}</text>\n",
+            .flat_map(|k| {
+                [0.0, -0.6, 0.6, -1.2, 1.2]
+                    .into_iter()
+                    .map(move |j| (j, k))
+            })
+            .map(|(j, k)| (label_left(at.0 + j * w, w, self.width), clamp_y(at.1 + k * step)));
+        // Everywhere else, nearest first: a grid of places a line apart.
+        let mut far: Vec<(f64, f64)> = Vec::new();
+        let rows = ((self.height / step).ceil() as usize).max(1);
+        let cols = ((self.width / (w / 2.0).max(8.0)).ceil() as usize).max(1);
+        for r in 0..=rows {
+            for c in 0..=cols {
+                let x = label_left(c as f64 * w / 2.0 + w / 2.0, w, self.width);
+                far.push((x, clamp_y(font + 2.0 + r as f64 * step)));
+            }
+        }
+        let dist = |p: &(f64, f64)| (p.0 + w / 2.0 - at.0).hypot(p.1 - at.1);
+        far.sort_by(|a, b| dist(a).total_cmp(&dist(b)));
+        let (x, y) = near
+            .chain(far)
+            .find(|&(x, y)| free(&bounds(x, y)))
+            .unwrap_or((x0, clamp_y(at.1)));
+        self.boxes.push(bounds(x, y));
+        let mut out = String::new();
+        if (y - at.1).abs() > 2.5 * step || (x + w / 2.0 - at.0).abs() > w {
+            let lx = at.0.clamp(x, x + w);
+            let ly = if at.1 < y { y - font } else { y + 0.3 * font };
+            let _ = writeln!(
+                out,
+                "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{lx:.1}\" y2=\"{ly:.1}\" stroke=\"#333\" stroke-width=\"0.8\"/>",
+                at.0,
+                at.1 + 6.0
+            );
+        }
+        let _ = writeln!(
+            out,
+            "<text x=\"{x:.1}\" y=\"{y:.1}\" font-size=\"{font:.1}\" text-anchor=\"start\" {style} {HALO}>{}</text>",
             esc(text)
-        )
+        );
+        out
     }
 }
 
@@ -283,7 +319,10 @@ pub(crate) fn layered_map(input: &ReportInput, layer: Layer) -> Option<String> {
     }
     let (w, hgt) = ((hi[0] - lo[0]).max(1e-3), (hi[1] - lo[1]).max(1e-3));
     let pad = MAP_PAD;
-    let scale = map_scale(w, hgt);
+    let mut scale = map_scale(w, hgt);
+    if matches!(layer, Layer::Snapshot(_)) {
+        scale = scale.min((SNAPSHOT_MAX_H - pad - MAP_BELOW) / hgt);
+    }
     let width = (w * scale + 2.0 * pad).max(MAP_MIN_W);
     let tf = MapTransform {
         min_x: lo[0],

@@ -432,6 +432,7 @@ pub(crate) fn congestion_maps(h: &mut String, input: &ReportInput) {
              10 %, 50 % and 90 % of the persons had left.</p>\n",
         );
     }
+    h.push_str("<div class=\"snapshots\">\n");
     for snap in &input.snapshots {
         let peak = snap
             .cells
@@ -440,8 +441,8 @@ pub(crate) fn congestion_maps(h: &mut String, input: &ReportInput) {
             .fold(0.0, f64::max);
         let _ = writeln!(
             h,
-            "<h3>t = {} — {}</h3>\n<p class=\"note\">{} inside; highest cell density {:.2} \
-             persons/m² ({}).</p>",
+            "<div class=\"snapshot\"><h3>t = {} — {}</h3>\n<p class=\"note\">{} inside; \
+             highest cell density {:.2} persons/m² {}</p>",
             fmt_time(snap.time),
             esc(&snap.reason),
             count(snap.agents_inside, "person", "persons"),
@@ -453,8 +454,9 @@ pub(crate) fn congestion_maps(h: &mut String, input: &ReportInput) {
             h.push_str(&svg);
             h.push_str("</div>\n");
         }
+        h.push_str("</div>\n");
     }
-    h.push_str("</section>\n");
+    h.push_str("</div>\n</section>\n");
 }
 
 /// The run's parameters: aman version, scenario file, model and its parameters, time step,
