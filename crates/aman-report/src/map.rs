@@ -14,13 +14,13 @@ use crate::simulation::{
 
 /// Maps metres to map pixels: x to the right, y up, equal scale on both axes.
 pub(crate) struct MapTransform {
-    min_x: f64,
-    max_y: f64,
-    scale: f64,
+    pub(crate) min_x: f64,
+    pub(crate) max_y: f64,
+    pub(crate) scale: f64,
     /// x of `min_x`, px.
-    left: f64,
+    pub(crate) left: f64,
     /// y of `max_y`, px.
-    top: f64,
+    pub(crate) top: f64,
 }
 
 impl MapTransform {
@@ -164,12 +164,13 @@ impl LabelPlacer {
         let step = font + 3.0;
         let near = [0.0, 1.0, -1.0, 2.0, -2.0, 3.0, -3.0]
             .into_iter()
-            .flat_map(|k| {
-                [0.0, -0.6, 0.6, -1.2, 1.2]
-                    .into_iter()
-                    .map(move |j| (j, k))
-            })
-            .map(|(j, k)| (label_left(at.0 + j * w, w, self.width), clamp_y(at.1 + k * step)));
+            .flat_map(|k| [0.0, -0.6, 0.6, -1.2, 1.2].into_iter().map(move |j| (j, k)))
+            .map(|(j, k)| {
+                (
+                    label_left(at.0 + j * w, w, self.width),
+                    clamp_y(at.1 + k * step),
+                )
+            });
         // Everywhere else, nearest first: a grid of places a line apart.
         let mut far: Vec<(f64, f64)> = Vec::new();
         let rows = ((self.height / step).ceil() as usize).max(1);

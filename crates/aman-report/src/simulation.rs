@@ -599,6 +599,8 @@ fn methods(h: &mut String, input: &ReportInput) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::html::isolate;
+    use crate::map::*;
 
     fn sample() -> ReportInput {
         let nx = 10;
@@ -630,6 +632,10 @@ mod tests {
                 polygon: vec![[9.5, 1.0], [10.0, 1.0], [10.0, 3.0], [9.5, 3.0]],
                 agents: 4,
                 exit_times: vec![16.25, 10.0, 14.0, 12.5],
+                queue: (0..30)
+                    .map(|i| if (8..16).contains(&i) { 2 } else { 0 })
+                    .collect(),
+                waiting_times: vec![3.0, 4.0, 5.0, 6.0],
             }],
             lines: vec![LineReport {
                 name: "mid".into(),
@@ -647,11 +653,39 @@ mod tests {
                 peak_density: 4.25,
                 peak_time: 13.5,
                 peak_at: [7.5, 3.5],
+                time_at_e: (0..nx * ny)
+                    .map(|i| {
+                        if i == 9 {
+                            f64::NAN
+                        } else {
+                            (i % 7) as f64 * 20.0
+                        }
+                    })
+                    .collect(),
             }),
             paths: vec![
                 vec![[0.5, 2.0], [3.0, 2.2], [6.0, 2.0], [9.7, 2.0]],
                 vec![[1.0, 1.0]],
             ],
+            aman_version: "0.1.0".into(),
+            model_parameters: vec![("strength_neighbor_repulsion".into(), "8".into())],
+            end_time: 60.0,
+            frame_interval: 1.0,
+            populations: vec![("crowd".into(), 5)],
+            arrivals: Vec::new(),
+            events: vec![EventReport {
+                time: 20.0,
+                stage: "<gate & \"A\">".into(),
+                opens: false,
+            }],
+            queue_zone: 5.0,
+            queue_times: (0..30).map(f64::from).collect(),
+            snapshots: vec![SnapshotReport {
+                time: 12.0,
+                reason: "50 % of the persons out".into(),
+                agents_inside: 3,
+                cells: vec![(2, 1.0), (37, 2.5)],
+            }],
         }
     }
 
@@ -680,8 +714,27 @@ mod tests {
         // Names are escaped everywhere, never raw.
         assert!(!html.contains("<gate"));
         assert!(html.contains("&lt;gate &amp; &quot;A&quot;&gt;"));
-        // SVG: both figures, balanced tags.
-        assert_eq!(html.matches("<svg").count(), 2);
+        // SVG: N–t, flow, queue, peak map, time-at-E map, one snapshot; balanced tags.
+        assert_eq!(html.matches("<svg").count(), 6);
+        assert_eq!(crate::check::page_problems(&html), Vec::<String>::new());
+        // The safety-case sections with their figures.
+        assert!(html.contains("<td class=\"num\">20.0 s</td><td><b><bdi>&lt;gate"));
+        assert!(html.contains("closes</b> (scenario event)"));
+        assert!(html.contains("<b>50 % out</b> (3 of 5)"));
+        assert!(html.contains("Flow through each exit, 10 s windows"));
+        assert!(html.contains("persons queueing"));
+        // Waiting 3, 4, 5, 6 s: mean 4.5 s, longest 6 s; longest queue 2 at t = 8 s.
+        assert!(html.contains("<td class=\"num\">4.5 s</td><td class=\"num\">6.0 s</td>"));
+        assert!(html.contains("<td class=\"num\">2</td><td class=\"num\">8.0 s</td>"));
+        // Time at E: classes drawn; 5 of 6 classes and "never" present in the data.
+        assert!(html.contains("Time at Fruin level E or worse"));
+        assert!(html.contains(&format!("fill=\"{}\"", TIME_AT_E_CLASSES[2].1)));
+        assert!(html.contains("t = 12.0 s — 50 % of the persons out"));
+        assert!(
+            html.contains("<td>strength_neighbor_repulsion</td>")
+                || html.contains("strength_neighbor_repulsion</th><td>8</td>")
+        );
+        assert!(html.contains("Population <bdi>crowd</bdi></th><td>5 persons placed"));
         assert_eq!(html.matches("<svg").count(), html.matches("</svg>").count());
         assert_eq!(
             html.matches("<g").count() - html.matches("<gate").count(),
@@ -730,7 +783,12 @@ mod tests {
         let html = render_report(&input);
         assert!(html.contains("— (no agents)"));
         assert!(html.contains("Peak density</th><td class=\"num\">not recorded"));
-        assert_eq!(html.matches("<svg").count(), 2);
+        // N–t, flow, queue, the peak map and the snapshot, without cells; the time-at-E map
+        // is not drawn from an inconsistent grid.
+        assert_eq!(html.matches("<svg").count(), 5);
+        assert!(
+            html.contains("Time at Fruin level E or worse</h2>\n<p class=\"empty\">Not recorded.")
+        );
     }
 
     #[test]
@@ -839,6 +897,7 @@ mod tests {
                     ],
                     agents: n_paths,
                     exit_times: times.clone(),
+                    ..ExitReport::default()
                 },
                 ExitReport {
                     name: "side exit east".into(),
@@ -850,6 +909,7 @@ mod tests {
                     ],
                     agents: 0,
                     exit_times: vec![],
+                    ..ExitReport::default()
                 },
             ],
             lines: vec![LineReport {
@@ -868,8 +928,10 @@ mod tests {
                 peak_density: 3.9,
                 peak_time,
                 peak_at: [lo[0] + 0.25, hi[1] - 0.75],
+                ..DensityReport::default()
             }),
             paths,
+            ..ReportInput::default()
         }
     }
 
@@ -970,6 +1032,50 @@ mod tests {
         let font = attr(&tag, "font-size");
         assert!(font < 13.0);
         assert!(attr(&tag, "x") + text_width(&text, font, true) <= width);
+    }
+
+    #[test]
+    fn crowded_labels_never_overlap() {
+        // Eight exits and four lines on the same few metres of a wide venue: every label
+        // wants the same place.
+        let mut input = wide();
+        input.exits = (0..8)
+            .map(|k| ExitReport {
+                name: format!("exit number {k}"),
+                polygon: vec![[30.0, 6.0], [30.5, 6.0], [30.5, 6.5], [30.0, 6.5]],
+                agents: 10 * k,
+                ..ExitReport::default()
+            })
+            .collect();
+        input.lines = (0..4)
+            .map(|k| LineReport {
+                name: format!("line {k}"),
+                segment: [[29.0, 6.0], [31.0, 6.0 + f64::from(k) * 0.1]],
+                ..LineReport::default()
+            })
+            .collect();
+        let svg = venue_map(&input).unwrap();
+        let (width, height) = view_box(&svg);
+        let labels: Vec<_> = texts(&svg)
+            .into_iter()
+            .filter(|(tag, _)| tag.contains("paint-order"))
+            .collect();
+        assert_eq!(labels.len(), 8 + 4 + 1);
+        let mut boxes: Vec<[f64; 4]> = Vec::new();
+        for (tag, text) in &labels {
+            let (x, y, font) = (attr(tag, "x"), attr(tag, "y"), attr(tag, "font-size"));
+            let w = text_width(text, font, true);
+            assert!(
+                x >= 0.0 && x + w <= width && y - font >= 0.0 && y <= height,
+                "{text}"
+            );
+            let b = [x, y - font, x + w, y + 0.3 * font];
+            for o in &boxes {
+                let apart = b[2] <= o[0] || o[2] <= b[0] || b[3] <= o[1] || o[3] <= b[1];
+                assert!(apart, "{text} covers another label");
+            }
+            boxes.push(b);
+        }
     }
 
     #[test]
