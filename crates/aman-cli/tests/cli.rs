@@ -180,6 +180,30 @@ const CASES: &[Case] = &[
         expect: &["output.fps", "does not divide", "fps = 20"],
     },
     Case {
+        name: "snapshot after the end time",
+        edit: (
+            "[[measurement_lines]]",
+            "[output]\nsnapshots = [10.0, 90.0]\n\n[[measurement_lines]]",
+        ),
+        expect: &["output.snapshots[1]", "90", "end_time = 60 s"],
+    },
+    Case {
+        name: "snapshots out of order",
+        edit: (
+            "[[measurement_lines]]",
+            "[output]\nsnapshots = [30.0, 20.0]\n\n[[measurement_lines]]",
+        ),
+        expect: &["output.snapshots[1]", "increasing order"],
+    },
+    Case {
+        name: "snapshot that is not a time",
+        edit: (
+            "[[measurement_lines]]",
+            "[output]\nsnapshots = [\"noon\"]\n\n[[measurement_lines]]",
+        ),
+        expect: &["snapshots", "noon"],
+    },
+    Case {
         name: "journey ending at a waypoint",
         edit: (
             "[[journeys]]",

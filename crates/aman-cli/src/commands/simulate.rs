@@ -234,9 +234,11 @@ fn simulate(
     let started = Instant::now();
     let mut stalled = false;
     let mut frame = 0u64;
+    let mut sampled_last;
     loop {
         let it = sim.iteration();
-        if it.is_multiple_of(steps_per_frame) {
+        sampled_last = it.is_multiple_of(steps_per_frame);
+        if sampled_last {
             let a = sim.agents();
             density.add_frame(sim.time(), a.position.iter().copied());
             queues.sample(sim);
@@ -284,6 +286,14 @@ fn simulate(
         sim.step();
     }
     bar.finish_and_clear();
+    if !sampled_last {
+        // The state at the end, for the queues and the snapshots due at the end; it stands for
+        // no time at LOS E.
+        density.set_frame_duration(0.0);
+        density.add_frame(sim.time(), sim.agents().position.iter().copied());
+        queues.sample(sim);
+        snapshots.sample(sim, &density);
+    }
     let wall_time = started.elapsed().as_secs_f64();
     if let Some(w) = writer {
         // Writes the last queued frames (at most TRAJECTORY_QUEUE_FRAMES + 1), so an error of
@@ -295,7 +305,7 @@ fn simulate(
     let ev: EvacuationTimes = evacuation_times(&exit_times, total);
     let mut exits = Vec::new();
     let mut exit_reports = Vec::new();
-    let (queue_times, mut exit_queues) = queues.finish();
+    let (queue_times, mut exit_queues) = queues.finish(sim);
     for (x, (stage, outline)) in exit_outlines(sim).into_iter().enumerate() {
         let s = &sim.stages()[stage.0 as usize];
         let times: Vec<f64> = sim
@@ -507,17 +517,7 @@ impl ExitQueues {
         if self.stages.is_empty() {
             return;
         }
-        for r in &sim.exits()[self.exits_read..] {
-            let Some(x) = self.exit_of_stage[r.stage.0 as usize] else {
-                continue;
-            };
-            if let Some((zone, since)) = self.slot(r.agent).take()
-                && zone as usize == x
-            {
-                self.per_exit[x].1.push((r.time - since).max(0.0));
-            }
-        }
-        self.exits_read = sim.exits().len();
+        self.read_exits(sim);
         let now = sim.time();
         self.counts.fill(0);
         let a = sim.agents();
@@ -546,8 +546,27 @@ impl ExitQueues {
         }
     }
 
-    /// The sample times and, per exit, the queue series and the waiting times.
-    fn finish(self) -> (Vec<f64>, Vec<(Vec<u32>, Vec<f64>)>) {
+    /// Turns the exit records since the last call into waiting times.
+    fn read_exits(&mut self, sim: &Simulation) {
+        for r in &sim.exits()[self.exits_read..] {
+            let Some(x) = self.exit_of_stage[r.stage.0 as usize] else {
+                continue;
+            };
+            if let Some((zone, since)) = self.slot(r.agent).take()
+                && zone as usize == x
+            {
+                self.per_exit[x].1.push((r.time - since).max(0.0));
+            }
+        }
+        self.exits_read = sim.exits().len();
+    }
+
+    /// The sample times and, per exit, the queue series and the waiting times (the exits
+    /// after the last sample included).
+    fn finish(mut self, sim: &Simulation) -> (Vec<f64>, Vec<(Vec<u32>, Vec<f64>)>) {
+        if !self.stages.is_empty() {
+            self.read_exits(sim);
+        }
         (self.times, self.per_exit)
     }
 }
@@ -588,19 +607,18 @@ impl Snapshots {
         }
     }
 
-    /// Takes the snapshot(s) due at this frame (the density grid has just counted it).
+    /// Takes the snapshots due at this frame (the density grid has just counted it).
     fn sample(&mut self, sim: &Simulation, density: &DensityGrid) {
-        let k = self.taken.len();
-        let Some((v, reason)) = self.wanted.get(k) else {
-            return;
-        };
-        let due = if self.by_share {
-            let need = ((v * self.total as f64) - 1e-9).ceil().max(1.0) as usize;
-            self.total > 0 && sim.exits().len() >= need
-        } else {
-            sim.time() >= v - 1e-9
-        };
-        if due {
+        while let Some((v, reason)) = self.wanted.get(self.taken.len()) {
+            let due = if self.by_share {
+                let need = ((v * self.total as f64) - 1e-9).ceil().max(1.0) as usize;
+                self.total > 0 && sim.exits().len() >= need
+            } else {
+                sim.time() >= v - 1e-9
+            };
+            if !due {
+                return;
+            }
             let mut cells: Vec<(u32, f32)> = density
                 .last_frame()
                 .map(|(i, d)| (i as u32, d as f32))
@@ -681,4 +699,186 @@ fn print_summary(s: &Summary, out: &Path) -> std::io::Result<()> {
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aman_report::check::page_problems;
+    use aman_report::render_report;
+
+    /// A shipped scenario with more agents than this runs [`SHORT_RUN_S`] s only.
+    const SHORT_RUN_AGENTS: usize = 2_000;
+    /// Simulated time of a shortened run, s.
+    const SHORT_RUN_S: f64 = 60.0;
+
+    fn repo() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    }
+
+    /// Every `scenarios/**/scenario.toml` of the repository.
+    fn shipped_scenarios() -> Vec<PathBuf> {
+        let mut found = Vec::new();
+        let mut dirs = vec![repo().join("scenarios")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.file_name().is_some_and(|n| n == "scenario.toml") {
+                    found.push(path);
+                }
+            }
+        }
+        found.sort();
+        found
+    }
+
+    /// The report of every shipped scenario (large ones for [`SHORT_RUN_S`] s, with a snapshot
+    /// halfway) draws every figure with data, and prints no NaN or infinity.
+    #[test]
+    fn every_shipped_scenario_report_draws_every_figure() {
+        let scenarios = shipped_scenarios();
+        assert!(scenarios.len() >= 4, "{scenarios:?}");
+        for path in scenarios {
+            let mut sc = aman_scenario::load(&path).unwrap();
+            sc.output.trajectories = false;
+            let short = sc.total_agents() > SHORT_RUN_AGENTS;
+            if short {
+                sc.end_time = sc.end_time.min(SHORT_RUN_S);
+                sc.output.snapshots = Some(vec![sc.end_time / 2.0]);
+            }
+            let dir = tempfile::tempdir().unwrap();
+            let (summary, report) = simulate(&mut sc, dir.path(), false).unwrap();
+            let name = path.display();
+            assert!(short || summary.complete, "{name}: not everybody left");
+            assert!(
+                report.exits.iter().any(|e| !e.exit_times.is_empty()),
+                "{name}: nobody left, the exit charts would be flat"
+            );
+            let expected_snapshots = if short { 1 } else { 3 };
+            assert_eq!(report.snapshots.len(), expected_snapshots, "{name}");
+            assert!(!report.queue_times.is_empty(), "{name}");
+            let html = render_report(&report);
+            let problems = page_problems(&html);
+            assert!(problems.is_empty(), "{name}: {problems:#?}");
+            // N–t, flow and queue charts, peak map, time-at-E map, the snapshots.
+            assert_eq!(
+                html.matches("<svg").count(),
+                5 + expected_snapshots,
+                "{name}"
+            );
+        }
+    }
+
+    /// One person walks at 1 m/s straight to an exit 15 m away: in its 5 m queue zone for
+    /// 5 s, alone; the LOS-E time map stays empty (one person in a 2 m cell is 0.25 /m²).
+    #[test]
+    fn queue_and_waiting_time_of_one_walker() {
+        let text = r#"
+[simulation]
+dt = 0.01
+end_time = 60.0
+
+[geometry]
+wkt = "POLYGON ((0 0, 20 0, 20 4, 0 4, 0 0))"
+
+[[stages]]
+kind = "exit"
+name = "door"
+polygon = [[19.5, 0], [20, 0], [20, 4], [19.5, 4]]
+
+[[journeys]]
+name = "out"
+stages = ["door"]
+
+[[populations]]
+name = "walker"
+journey = "out"
+area = [[4.4, 1.9], [4.6, 1.9], [4.6, 2.1], [4.4, 2.1]]
+count = 1
+desired_speed = 1.0
+"#;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("walker.toml");
+        std::fs::write(&file, text).unwrap();
+        let mut sc = aman_scenario::load(&file).unwrap();
+        sc.output.trajectories = false;
+        let (summary, report) = simulate(&mut sc, dir.path(), false).unwrap();
+        assert!(summary.complete);
+        let exit = &report.exits[0];
+        // Out after about 15 m / 1 m/s.
+        let out = exit.exit_times[0];
+        assert!((out - 15.0).abs() < 0.3, "left at {out} s");
+        // In the zone from about 10 m to 15 m: 5 s, counted at 10 frames per second.
+        assert_eq!(exit.waiting_times.len(), 1);
+        let wait = exit.waiting_times[0];
+        assert!((wait - 5.0).abs() < 0.2, "waited {wait} s");
+        assert_eq!(exit.queue.iter().copied().max(), Some(1));
+        let frames_in_queue = exit.queue.iter().filter(|&&q| q == 1).count();
+        assert!(
+            (48..=52).contains(&frames_in_queue),
+            "{frames_in_queue} frames"
+        );
+        let first = exit.queue.iter().position(|&q| q == 1).unwrap();
+        let entered = report.queue_times[first];
+        assert!((entered - 10.0).abs() < 0.3, "entered at {entered} s");
+        let d = report.density.as_ref().unwrap();
+        assert!(d.time_at_e.iter().all(|t| t.is_nan() || *t == 0.0));
+        // Default snapshots: the one person out is 10 %, 50 % and 90 % at once, taken at the
+        // first frames after it left, one frame each.
+        assert_eq!(report.snapshots.len(), 3);
+        assert!(
+            report
+                .snapshots
+                .iter()
+                .all(|s| s.time >= out && s.agents_inside == 0)
+        );
+    }
+
+    /// A group standing in one cell until its pre-movement time is over: the time its cell
+    /// spent at LOS E or worse is the frames at E or worse × the frame interval.
+    #[test]
+    fn time_at_los_e_of_a_standing_group() {
+        // 12 persons in the 2 m × 2 m cell (0, 0) standing for 20 s: 3 persons/m², LOS F.
+        let text = r#"
+[simulation]
+dt = 0.01
+end_time = 40.0
+
+[geometry]
+wkt = "POLYGON ((0 0, 20 0, 20 4, 0 4, 0 0))"
+
+[[stages]]
+kind = "exit"
+name = "door"
+polygon = [[19.5, 0], [20, 0], [20, 4], [19.5, 4]]
+
+[[journeys]]
+name = "out"
+stages = ["door"]
+
+[[populations]]
+name = "group"
+journey = "out"
+area = [[0.1, 0.1], [1.9, 0.1], [1.9, 1.9], [0.1, 1.9]]
+count = 12
+premovement_time = 20.0
+
+[output]
+density_cell_size = 2.0
+"#;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("group.toml");
+        std::fs::write(&file, text).unwrap();
+        let mut sc = aman_scenario::load(&file).unwrap();
+        sc.output.trajectories = false;
+        let (_, report) = simulate(&mut sc, dir.path(), false).unwrap();
+        let d = report.density.as_ref().unwrap();
+        // 12 persons in cell (0, 0) of 4 m²: 3 /m² > 1.08 /m² for the 20 s of pre-movement
+        // (frames at t = 0, 0.1, …, 19.9 s: 200 frames × 0.1 s), then they walk off.
+        let t0 = d.time_at_e[0];
+        assert!((20.0..=22.0).contains(&t0), "cell (0, 0): {t0} s");
+        assert!(d.peak[0] >= 3.0);
+    }
 }
