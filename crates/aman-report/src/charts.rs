@@ -49,6 +49,9 @@ pub struct XyChart {
     /// The y axis counts persons (or anything else whole): its ticks are whole numbers
     /// ("350", never "350.0" or "12.5").
     pub y_integer: bool,
+    /// Puts the legend in the upper right corner instead of the upper left (for series that
+    /// fall towards the end, such as flows and queues of an evacuation).
+    pub legend_right: bool,
     /// Colour of each series, in order, as RGB; empty for the default palette. With colours
     /// given, dashed series take theirs too (else dashed series are black references, such
     /// as Weidmann's curve).
@@ -312,7 +315,11 @@ fn draw_chart<DB: DrawingBackend>(
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK.mix(0.3))
             .label_font(("sans-serif", 13))
-            .position(SeriesLabelPosition::UpperLeft)
+            .position(if chart.legend_right {
+                SeriesLabelPosition::UpperRight
+            } else {
+                SeriesLabelPosition::UpperLeft
+            })
             .draw()
             .map_err(err)?;
     }

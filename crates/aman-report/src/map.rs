@@ -676,11 +676,18 @@ pub(crate) fn heat_layer(
     }
     let overlap = 0.3; // px, hides hairline seams between neighbouring cells
     let cell_px = d.cell * tf.scale;
+    // Crisp edges snap cells to whole pixels: right for large cells, but cells under 4 px
+    // would vanish or double, so small cells are drawn smoothly.
     let _ = writeln!(
         s,
-        "<g{} shape-rendering=\"crispEdges\">",
+        "<g{}{}>",
         if clip {
             " clip-path=\"url(#walkable)\""
+        } else {
+            ""
+        },
+        if cell_px >= 4.0 {
+            " shape-rendering=\"crispEdges\""
         } else {
             ""
         }

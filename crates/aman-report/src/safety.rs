@@ -127,6 +127,7 @@ pub(crate) fn flow_chart(input: &ReportInput) -> XyChart {
         y_label: "flow (persons/s)".into(),
         series,
         y_from_zero: true,
+        legend_right: true,
         colours,
         ..XyChart::default()
     }
@@ -175,6 +176,7 @@ pub(crate) fn queue_chart(input: &ReportInput) -> XyChart {
         series,
         y_from_zero: true,
         y_integer: true,
+        legend_right: true,
         colours,
         ..XyChart::default()
     }
@@ -305,10 +307,11 @@ pub(crate) fn exits_over_time(h: &mut String, input: &ReportInput) {
     chart_figure(h, &flow_chart(input), "The flow diagram");
     let _ = writeln!(
         h,
-        "<p class=\"note\">Queue: persons heading for the exit within {} m of walking distance \
-         of it (along the routes, around obstacles), counted every {} s. Waiting time: from \
-         entering that zone to leaving through the exit; crossing the zone at free speed \
-         (1.34 m/s) takes {:.1} s, anything beyond is delay.</p>",
+        "<p class=\"note\">Queue: persons heading for the exit, moving (their pre-movement time \
+         over), within {} m of walking distance of it (along the routes, around obstacles), \
+         counted every {} s. Waiting time: from entering that zone (or starting to move in it) \
+         to leaving through the exit; crossing the zone at free speed (1.34 m/s) takes \
+         {:.1} s, anything beyond is delay.</p>",
         crate::map::fmt_len(input.queue_zone),
         fmt_num(Some(input.frame_interval), 2),
         input.queue_zone / 1.34

@@ -125,7 +125,8 @@ pub struct ExitReport {
     /// Time at which each of them left, s, any order.
     pub exit_times: Vec<f64>,
     /// Agents queueing in front of it at each of [`ReportInput::queue_times`], persons: those
-    /// heading for this exit within [`ReportInput::queue_zone`] m of walking distance.
+    /// moving (pre-movement time over) and heading for this exit within
+    /// [`ReportInput::queue_zone`] m of walking distance.
     pub queue: Vec<u32>,
     /// Waiting time of each person who left through it, s: from the first output frame of
     /// their last uninterrupted stay in its queue zone to the moment they left. Persons never

@@ -464,7 +464,8 @@ fn exit_outlines(sim: &Simulation) -> Vec<(StageId, Vec<[f64; 2]>)> {
 
 /// Queue lengths and waiting times in front of every exit, sampled every output frame.
 ///
-/// An agent is in the queue zone of exit k when it heads for k (its current target) and its
+/// An agent is in the queue zone of exit k when it has started to move (its pre-movement time
+/// is over: standing still before is not queueing), heads for k (its current target) and its
 /// walking distance to k along the routing field is at most [`QUEUE_ZONE_M`]. Its waiting
 /// time is the time from the first frame of its last uninterrupted stay in that zone to its
 /// exit record; agents never sampled in the zone are not counted. No allocation per frame
@@ -528,7 +529,10 @@ impl ExitQueues {
                 .get(target.0 as usize)
                 .copied()
                 .flatten()
-                .filter(|_| sim.walking_distance(target, a.position[i]) <= QUEUE_ZONE_M);
+                .filter(|_| {
+                    now >= a.moves_from[i]
+                        && sim.walking_distance(target, a.position[i]) <= QUEUE_ZONE_M
+                });
             let slot = self.slot(a.id[i]);
             match zone {
                 Some(x) => {
