@@ -218,7 +218,7 @@ impl Builder<'_> {
             for (k, &t) in times.iter().enumerate() {
                 if !(t.is_finite() && t >= 0.0 && t <= sim.end_time) {
                     return Err(self.invalid(
-                        &format!("output.snapshots[{k}]"),
+                        format!("output.snapshots[{k}]"),
                         format!(
                             "{t}: give a time in s between 0 and simulation.end_time = {} s",
                             sim.end_time
@@ -227,7 +227,7 @@ impl Builder<'_> {
                 }
                 if k > 0 && t <= times[k - 1] {
                     return Err(self.invalid(
-                        &format!("output.snapshots[{k}]"),
+                        format!("output.snapshots[{k}]"),
                         format!(
                             "{t} s after {} s: give the times in increasing order, each once",
                             times[k - 1]

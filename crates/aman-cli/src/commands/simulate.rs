@@ -462,6 +462,10 @@ fn exit_outlines(sim: &Simulation) -> Vec<(StageId, Vec<[f64; 2]>)> {
         .collect()
 }
 
+/// One exit's queue: persons in its zone per sample, and the waiting time of each person who
+/// left through it, s.
+type QueueSeries = (Vec<u32>, Vec<f64>);
+
 /// Queue lengths and waiting times in front of every exit, sampled every output frame.
 ///
 /// An agent is in the queue zone of exit k when it has started to move (its pre-movement time
@@ -482,7 +486,7 @@ struct ExitQueues {
     /// Sample times, s.
     times: Vec<f64>,
     /// Per exit: agents in its zone per sample, and the waiting times, s.
-    per_exit: Vec<(Vec<u32>, Vec<f64>)>,
+    per_exit: Vec<QueueSeries>,
     /// Scratch: agents in each zone in the current sample.
     counts: Vec<u32>,
 }
@@ -567,7 +571,7 @@ impl ExitQueues {
 
     /// The sample times and, per exit, the queue series and the waiting times (the exits
     /// after the last sample included).
-    fn finish(mut self, sim: &Simulation) -> (Vec<f64>, Vec<(Vec<u32>, Vec<f64>)>) {
+    fn finish(mut self, sim: &Simulation) -> (Vec<f64>, Vec<QueueSeries>) {
         if !self.stages.is_empty() {
             self.read_exits(sim);
         }
