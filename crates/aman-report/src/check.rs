@@ -8,7 +8,9 @@
 ///   simulation report write instead of a figure);
 /// - an `<svg>` with no drawn element: none of `path`, `polyline`, `polygon`, `line`,
 ///   `circle`, `rect` beyond a background rectangle, or `text`;
-/// - `NaN`, `inf` or `-inf` standing alone (not inside a word such as "information").
+/// - `NaN`, `inf` or `-inf` standing alone (not inside a word such as "information");
+/// - an `id` defined twice: `url(#id)` resolves to the first element with that id on the
+///   page, so a second map would be clipped by the first map's outline.
 ///
 /// ```
 /// use aman_report::check::page_problems;
@@ -16,6 +18,7 @@
 /// assert_eq!(page_problems("<p>flow NaN 1/s</p>").len(), 1);
 /// assert_eq!(page_problems("<td>inf</td>").len(), 1);
 /// assert_eq!(page_problems("<svg viewBox=\"0 0 1 1\"><rect/></svg>").len(), 1);
+/// assert_eq!(page_problems("<g id=\"a\"></g><g id=\"a\"></g>").len(), 1);
 /// ```
 pub fn page_problems(html: &str) -> Vec<String> {
     let mut problems = Vec::new();
@@ -61,6 +64,17 @@ pub fn page_problems(html: &str) -> Vec<String> {
             if !letter(before) && !letter(after) {
                 problems.push(format!("“{word}”: {}", context(html, at)));
             }
+        }
+    }
+    let mut ids: Vec<&str> = html
+        .split(" id=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    ids.sort_unstable();
+    for pair in ids.windows(2) {
+        if pair[0] == pair[1] {
+            problems.push(format!("id “{}” defined more than once", pair[0]));
         }
     }
     problems

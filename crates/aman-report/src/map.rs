@@ -252,8 +252,21 @@ pub(crate) enum Layer<'a> {
     PeakLos,
     /// The time each cell spent at Fruin level E or worse, in classes of [`TIME_AT_E_CLASSES`].
     TimeAtE,
-    /// The density of each cell at one moment, by Fruin level.
-    Snapshot(&'a SnapshotReport),
+    /// The density of each cell at one moment, by Fruin level; the number tells the
+    /// snapshots of one page apart (ids of clip paths and patterns).
+    Snapshot(&'a SnapshotReport, usize),
+}
+
+impl Layer<'_> {
+    /// Suffix of the SVG ids of this layer's map, so that several maps on one page do not
+    /// share ids (a `url(#id)` resolves to the first element of the page with that id).
+    fn id_suffix(&self) -> String {
+        match self {
+            Layer::PeakLos => String::new(),
+            Layer::TimeAtE => "-los-e".to_string(),
+            Layer::Snapshot(_, k) => format!("-snapshot-{k}"),
+        }
+    }
 }
 
 /// Classes of the time-at-E map: upper bound in s (exclusive; the last is open) and colour.
@@ -321,7 +334,7 @@ pub(crate) fn layered_map(input: &ReportInput, layer: Layer) -> Option<String> {
     let (w, hgt) = ((hi[0] - lo[0]).max(1e-3), (hi[1] - lo[1]).max(1e-3));
     let pad = MAP_PAD;
     let mut scale = map_scale(w, hgt);
-    if matches!(layer, Layer::Snapshot(_)) {
+    if matches!(layer, Layer::Snapshot(..)) {
         scale = scale.min((SNAPSHOT_MAX_H - pad - MAP_BELOW) / hgt);
     }
     let width = (w * scale + 2.0 * pad).max(MAP_MIN_W);
@@ -372,16 +385,17 @@ pub(crate) fn layered_map(input: &ReportInput, layer: Layer) -> Option<String> {
         .collect();
     let has_area = !area_path.is_empty();
     let density = input.density.as_ref().filter(|d| heat_map_drawable(d));
+    let id = layer.id_suffix();
     if has_area {
         let fill = if density.is_some() {
-            "url(#not-evaluated)".to_string()
+            format!("url(#not-evaluated{id})")
         } else {
             NEVER_OCCUPIED.to_string()
         };
         let _ = writeln!(
             s,
-            "<defs><clipPath id=\"walkable\"><path d=\"{area_path}\" clip-rule=\"evenodd\"/></clipPath>\
-             <pattern id=\"not-evaluated\" patternUnits=\"userSpaceOnUse\" width=\"5\" height=\"5\" \
+            "<defs><clipPath id=\"walkable{id}\"><path d=\"{area_path}\" clip-rule=\"evenodd\"/></clipPath>\
+             <pattern id=\"not-evaluated{id}\" patternUnits=\"userSpaceOnUse\" width=\"5\" height=\"5\" \
              patternTransform=\"rotate(45)\"><rect width=\"5\" height=\"5\" fill=\"#f7f7f7\"/>\
              <rect width=\"1.5\" height=\"5\" fill=\"#c4c4c4\"/></pattern></defs>\n\
              <path d=\"{area_path}\" fill=\"{fill}\" fill-rule=\"evenodd\" stroke=\"none\"/>"
@@ -394,10 +408,17 @@ pub(crate) fn layered_map(input: &ReportInput, layer: Layer) -> Option<String> {
             Layer::PeakLos => heat_map(&mut s, d, &tf, has_area),
             Layer::TimeAtE => {
                 if d.time_at_e.len() == d.peak.len() {
-                    heat_layer(&mut s, d, &d.time_at_e, &time_at_e_fill, &tf, has_area);
+                    heat_layer(
+                        &mut s,
+                        d,
+                        &d.time_at_e,
+                        &time_at_e_fill,
+                        &tf,
+                        has_area.then_some(&id),
+                    );
                 }
             }
-            Layer::Snapshot(snap) => {
+            Layer::Snapshot(snap, _) => {
                 let mut values: Vec<f64> = d
                     .peak
                     .iter()
@@ -414,7 +435,7 @@ pub(crate) fn layered_map(input: &ReportInput, layer: Layer) -> Option<String> {
                     &values,
                     &|v| CellFill::of(v).map(CellFill::colour),
                     &tf,
-                    has_area,
+                    has_area.then_some(&id),
                 );
             }
         }
@@ -648,7 +669,7 @@ impl CellFill {
 }
 
 /// Draws the per-cell peak densities coloured by level of service (never occupied cells
-/// grey, cells not evaluated not at all), clipped to the walkable area.
+/// grey, cells not evaluated not at all), clipped to the walkable area (id `walkable`).
 pub(crate) fn heat_map(s: &mut String, d: &DensityReport, tf: &MapTransform, clip: bool) {
     heat_layer(
         s,
@@ -656,20 +677,20 @@ pub(crate) fn heat_map(s: &mut String, d: &DensityReport, tf: &MapTransform, cli
         &d.peak,
         &|v| CellFill::of(v).map(CellFill::colour),
         tf,
-        clip,
+        clip.then_some(""),
     );
 }
 
 /// Draws `values` (one per cell of `d`'s grid) with the colour `fill` gives each (cells it
-/// gives none are not drawn), clipped to the walkable area if `clip`; runs of equal colour
-/// along a row are merged into one rectangle.
+/// gives none are not drawn), clipped to the walkable area `walkable{suffix}` if `clip` is
+/// `Some(suffix)`; runs of equal colour along a row are merged into one rectangle.
 pub(crate) fn heat_layer(
     s: &mut String,
     d: &DensityReport,
     values: &[f64],
     fill: &dyn Fn(f64) -> Option<&'static str>,
     tf: &MapTransform,
-    clip: bool,
+    clip: Option<&str>,
 ) {
     if !heat_map_drawable(d) || values.len() != d.peak.len() {
         return;
@@ -681,11 +702,8 @@ pub(crate) fn heat_layer(
     let _ = writeln!(
         s,
         "<g{}{}>",
-        if clip {
-            " clip-path=\"url(#walkable)\""
-        } else {
-            ""
-        },
+        clip.map(|id| format!(" clip-path=\"url(#walkable{id})\""))
+            .unwrap_or_default(),
         if cell_px >= 4.0 {
             " shape-rendering=\"crispEdges\""
         } else {

@@ -436,7 +436,7 @@ pub(crate) fn congestion_maps(h: &mut String, input: &ReportInput) {
         );
     }
     h.push_str("<div class=\"snapshots\">\n");
-    for snap in &input.snapshots {
+    for (k, snap) in input.snapshots.iter().enumerate() {
         let peak = snap
             .cells
             .iter()
@@ -452,7 +452,7 @@ pub(crate) fn congestion_maps(h: &mut String, input: &ReportInput) {
             peak,
             crate::html::los_badge(FruinLevel::walkway(peak))
         );
-        if let Some(svg) = map::layered_map(input, Layer::Snapshot(snap)) {
+        if let Some(svg) = map::layered_map(input, Layer::Snapshot(snap, k)) {
             h.push_str("<div class=\"figure\">");
             h.push_str(&svg);
             h.push_str("</div>\n");

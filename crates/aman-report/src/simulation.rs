@@ -743,6 +743,17 @@ mod tests {
         );
         assert!(html.contains("time t (s)") && html.contains("cumulative persons N"));
         assert!(html.contains("clip-path=\"url(#walkable)\""));
+        // Every id is defined once on the page: each map has its own clip path and pattern.
+        for id in ["walkable", "not-evaluated"] {
+            for suffix in ["", "-los-e", "-snapshot-0"] {
+                let def = format!(" id=\"{id}{suffix}\"");
+                assert_eq!(html.matches(&def).count(), 1, "{def}");
+                assert!(
+                    html.contains(&format!("url(#{id}{suffix})")),
+                    "{id}{suffix}"
+                );
+            }
+        }
         assert!(html.contains("<polyline"), "agent paths");
         // One legend row per level of service.
         assert_eq!(html.matches("class=\"legend-los\"").count(), 6);
