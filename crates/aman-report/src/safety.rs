@@ -437,14 +437,18 @@ pub(crate) fn congestion_maps(h: &mut String, input: &ReportInput) {
     }
     h.push_str("<div class=\"snapshots\">\n");
     for (k, snap) in input.snapshots.iter().enumerate() {
-        let peak = snap
-            .cells
-            .iter()
-            .map(|c| f64::from(c.1))
-            .fold(0.0, f64::max);
+        let peak = snap.cells.iter().map(|c| f64::from(c.1)).fold(0.0, f64::max);
+        let svg = map::layered_map(input, Layer::Snapshot(snap, k));
+        // The block is as wide as its map, so that narrow maps stand side by side.
+        let width = svg
+            .as_deref()
+            .and_then(|svg| svg.split("width=\"").nth(1))
+            .and_then(|w| w.split('"').next())
+            .and_then(|w| w.parse::<f64>().ok())
+            .map_or(String::new(), |w| format!(" style=\"width:{}px\"", w.max(300.0)));
         let _ = writeln!(
             h,
-            "<div class=\"snapshot\"><h3>t = {} — {}</h3>\n<p class=\"note\">{} inside; \
+            "<div class=\"snapshot\"{width}><h3>t = {} — {}</h3>\n<p class=\"note\">{} inside; \
              highest cell density {:.2} persons/m² {}</p>",
             fmt_time(snap.time),
             esc(&snap.reason),
@@ -452,7 +456,7 @@ pub(crate) fn congestion_maps(h: &mut String, input: &ReportInput) {
             peak,
             crate::html::los_badge(FruinLevel::walkway(peak))
         );
-        if let Some(svg) = map::layered_map(input, Layer::Snapshot(snap, k)) {
+        if let Some(svg) = svg {
             h.push_str("<div class=\"figure\">");
             h.push_str(&svg);
             h.push_str("</div>\n");
