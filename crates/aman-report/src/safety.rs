@@ -313,7 +313,7 @@ pub(crate) fn exits_over_time(h: &mut String, input: &ReportInput) {
          to leaving through the exit; crossing the zone at free speed (1.34 m/s) takes \
          {:.1} s, anything beyond is delay.</p>",
         crate::map::fmt_len(input.queue_zone),
-        fmt_num(Some(input.frame_interval), 2),
+        charts::tick(input.frame_interval),
         input.queue_zone / 1.34
     );
     if input.queue_times.is_empty() {
@@ -437,7 +437,11 @@ pub(crate) fn congestion_maps(h: &mut String, input: &ReportInput) {
     }
     h.push_str("<div class=\"snapshots\">\n");
     for (k, snap) in input.snapshots.iter().enumerate() {
-        let peak = snap.cells.iter().map(|c| f64::from(c.1)).fold(0.0, f64::max);
+        let peak = snap
+            .cells
+            .iter()
+            .map(|c| f64::from(c.1))
+            .fold(0.0, f64::max);
         let svg = map::layered_map(input, Layer::Snapshot(snap, k));
         // The block is as wide as its map, so that narrow maps stand side by side.
         let width = svg
@@ -445,7 +449,9 @@ pub(crate) fn congestion_maps(h: &mut String, input: &ReportInput) {
             .and_then(|svg| svg.split("width=\"").nth(1))
             .and_then(|w| w.split('"').next())
             .and_then(|w| w.parse::<f64>().ok())
-            .map_or(String::new(), |w| format!(" style=\"width:{}px\"", w.max(300.0)));
+            .map_or(String::new(), |w| {
+                format!(" style=\"width:{}px\"", w.max(300.0))
+            });
         let _ = writeln!(
             h,
             "<div class=\"snapshot\"{width}><h3>t = {} — {}</h3>\n<p class=\"note\">{} inside; \
@@ -489,7 +495,7 @@ pub(crate) fn run_parameters(h: &mut String, input: &ReportInput) {
     row(
         h,
         "Output frames (queues, densities)",
-        format!("every {} s", fmt_num(Some(input.frame_interval), 2)),
+        format!("every {} s", charts::tick(input.frame_interval)),
     );
     if let Some(d) = &input.density {
         row(

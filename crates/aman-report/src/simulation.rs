@@ -590,6 +590,25 @@ fn methods(h: &mut String, input: &ReportInput) {
             fmt_len(d.cell)
         );
     }
+    let _ = writeln!(
+        h,
+        "<li><b>Flow over time</b>: persons out through the exit in consecutive {w:.0} s \
+         windows from t = 0, divided by the window (the last window by its real length).</li>\n\
+         <li><b>Queue</b> of an exit: the persons whose target is that exit, whose pre-movement \
+         time is over and whose walking distance to it along the routing field (around \
+         obstacles) is at most {z} m, counted every output frame ({f} s). <b>Waiting \
+         time</b>: from the first frame of a person's last uninterrupted stay in that zone to \
+         the moment they left through the exit; persons never counted in the zone are left \
+         out.</li>\n\
+         <li><b>Time at level E or worse</b>: for each cell, the number of output frames in which \
+         its classic density exceeded 1/0.93 persons/m² (less than 0.93 m² per person), times \
+         the frame interval, in seconds.</li>\n\
+         <li><b>Snapshots</b>: the classic density of each cell in the first output frame at \
+         or after the chosen moment.</li>",
+        w = crate::safety::FLOW_WINDOW_S,
+        z = fmt_len(input.queue_zone),
+        f = crate::charts::tick(input.frame_interval),
+    );
     h.push_str(
         "<li><b>Level of service</b>: J. J. Fruin, <i>Pedestrian Planning and Design</i> (1971), \
          walkway table, applied to the peak density (space per person = 1 / density). A value on \
