@@ -438,6 +438,13 @@ fn readme_example_scenario_runs() {
     );
     let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(s["complete"], true, "{s}");
+    // The report draws every figure: the timeline holds the door closing, and the two
+    // snapshots asked for are there.
+    let html = std::fs::read_to_string(dir.path().join("o/report.html")).unwrap();
+    let problems = aman_report::check::page_problems(&html);
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(html.contains("<b><bdi>east-door</bdi> closes</b>"));
+    assert!(html.contains("— requested at 10 s") && html.contains("— requested at 20 s"));
     // 0.5 persons/m² of (26 x 16 − 6 x 4) m² = 196 placed, plus about 60 Poisson arrivals
     // (2/s over 30 s); all of them leave
     let total = s["agents_total"].as_u64().unwrap();
