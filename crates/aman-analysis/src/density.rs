@@ -22,6 +22,14 @@
 //! into an absurd density (five people in a 0.25 m strip of a 2 m cell read as 10 persons/m²).
 //! PedPy does not do this.
 //!
+//! Each cell also accumulates the **time it spent at Fruin level of service E or worse**
+//! (walkway table: density above 1/0.93 m² ≈ 1.08 persons/m², less than 0.93 m² per person;
+//! J. J. Fruin, *Pedestrian Planning and Design*, 1971), in seconds: every frame at E or worse
+//! adds the frame duration set with [`DensityGrid::set_frame_duration`] (a sample-and-hold
+//! sum: a frame stands for the interval that follows it). This is how Pathfinder and
+//! MassMotion show congestion ("time at LOS E/F" maps); a peak-density map, by contrast, is
+//! LOS F wherever the crowd stood densely once, for example at its start.
+//!
 //! Cells are indexed row by row from the lower-left corner: index = iy · nx + ix, with
 //! ix = ⌊(x − x₀)/c⌋ and iy = ⌊(y − y₀)/c⌋.
 
@@ -92,10 +100,20 @@ pub struct DensityGrid {
     peak_time: Vec<f64>,
     /// Agents per cell in the current frame (scratch, zero between frames).
     counts: Vec<u32>,
-    /// Cells with a non-zero count in the current frame (scratch).
+    /// Cells with a non-zero count in the last frame added; their counts stay in `counts`
+    /// until the next frame starts, so [`DensityGrid::last_frame`] can read them.
     touched: Vec<usize>,
     frames: usize,
+    /// Seconds each frame stands for in `time_at_e` (0 until set).
+    frame_duration: f64,
+    /// Seconds each cell spent at walkway LOS E or worse; NaN if not evaluated.
+    time_at_e: Vec<f64>,
 }
+
+/// Density above which a cell is at Fruin walkway level of service E or worse, persons/m²:
+/// 1 / 0.93 m² per person (J. J. Fruin, *Pedestrian Planning and Design*, 1971). A density
+/// equal to it is still level D.
+pub const LOS_E_DENSITY: f64 = 1.0 / 0.93;
 
 impl DensityGrid {
     /// A grid covering the box from `lo` (lower left) to `hi` (upper right), in metres, with
@@ -152,6 +170,8 @@ impl DensityGrid {
             counts: vec![0; n],
             touched: Vec::new(),
             frames: 0,
+            frame_duration: 0.0,
+            time_at_e: vec![0.0; n],
         })
     }
 
@@ -189,6 +209,7 @@ impl DensityGrid {
             } else {
                 grid.divisor[i] = f64::NAN;
                 grid.peak[i] = f64::NAN;
+                grid.time_at_e[i] = f64::NAN;
             }
         }
         grid.fraction = Some(fraction);
@@ -200,7 +221,15 @@ impl DensityGrid {
     /// are agents in cells that are not evaluated. A cell's peak moves to a later frame only if
     /// the density there is strictly higher; an equal density at an earlier `time` (frames
     /// added out of order) takes its place.
+    ///
+    /// Each cell at walkway level E or worse in this frame (density > [`LOS_E_DENSITY`]) adds
+    /// the frame duration (see [`DensityGrid::set_frame_duration`]) to its time at E or worse.
+    /// No allocation once the grid has seen its most crowded frame.
     pub fn add_frame(&mut self, time: f64, positions: impl IntoIterator<Item = Vec2>) {
+        for &i in &self.touched {
+            self.counts[i] = 0;
+        }
+        self.touched.clear();
         for p in positions {
             let Some(i) = self.cell_of(p) else { continue };
             if self.divisor[i].is_nan() {
@@ -217,10 +246,58 @@ impl DensityGrid {
                 self.peak[i] = density;
                 self.peak_time[i] = time;
             }
-            self.counts[i] = 0;
+            if density > LOS_E_DENSITY {
+                self.time_at_e[i] += self.frame_duration;
+            }
         }
-        self.touched.clear();
         self.frames += 1;
+    }
+
+    /// Sets the time each following frame stands for, s (the interval between frames, 1/fps):
+    /// a frame at E or worse adds this much to a cell's time at E or worse. 0 until set; a
+    /// negative or non-finite value counts as 0.
+    ///
+    /// ```
+    /// use aman_analysis::density::DensityGrid;
+    /// use aman_geometry::Vec2;
+    /// let mut grid = DensityGrid::new(Vec2::new(0.0, 0.0), Vec2::new(2.0, 1.0), 1.0).unwrap();
+    /// grid.set_frame_duration(0.1);
+    /// let two = [Vec2::new(0.5, 0.5), Vec2::new(0.6, 0.5)]; // 2 /m² in cell 0: LOS F
+    /// let one = [Vec2::new(0.5, 0.5), Vec2::new(1.5, 0.5)]; // 1 /m² each: LOS D
+    /// for _ in 0..30 { grid.add_frame(0.0, two); }
+    /// for _ in 0..10 { grid.add_frame(0.0, one); }
+    /// assert!((grid.time_at_los_e_or_worse()[0] - 3.0).abs() < 1e-9); // 30 frames × 0.1 s
+    /// assert_eq!(grid.time_at_los_e_or_worse()[1], 0.0);
+    /// ```
+    pub fn set_frame_duration(&mut self, seconds: f64) {
+        self.frame_duration = if seconds.is_finite() && seconds > 0.0 {
+            seconds
+        } else {
+            0.0
+        };
+    }
+
+    /// Seconds each cell spent at Fruin walkway level of service E or worse (density above
+    /// [`LOS_E_DENSITY`]), indexed iy · nx + ix; NaN for a cell not evaluated.
+    pub fn time_at_los_e_or_worse(&self) -> &[f64] {
+        &self.time_at_e
+    }
+
+    /// The cells occupied in the last frame added, with their density there:
+    /// `(cell index, persons/m²)`, in no particular order. Empty before the first frame.
+    ///
+    /// ```
+    /// use aman_analysis::density::DensityGrid;
+    /// use aman_geometry::Vec2;
+    /// let mut grid = DensityGrid::new(Vec2::new(0.0, 0.0), Vec2::new(2.0, 1.0), 1.0).unwrap();
+    /// grid.add_frame(0.0, [Vec2::new(0.5, 0.5)]);
+    /// grid.add_frame(1.0, [Vec2::new(1.5, 0.5), Vec2::new(1.2, 0.2)]);
+    /// assert_eq!(grid.last_frame().collect::<Vec<_>>(), vec![(1, 2.0)]);
+    /// ```
+    pub fn last_frame(&self) -> impl Iterator<Item = (usize, f64)> + '_ {
+        self.touched
+            .iter()
+            .map(|&i| (i, f64::from(self.counts[i]) / self.divisor[i]))
     }
 
     /// The highest density of any cell over all frames so far; ties go to the earliest time,

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use aman_analysis::los::FruinLevel;
 
 use crate::commands::analyze::{Chart, ChartKind, Summary};
-use crate::report::{CSS, esc, fmt_num, los_badge, name_html};
+use aman_report::html::{CSS, esc, fmt_num, los_badge, name_html};
 
 /// Renders the page.
 ///
@@ -234,8 +234,8 @@ pub fn render(s: &Summary, charts: &[Chart]) -> Result<String, anyhow::Error> {
 fn figures(h: &mut String, charts: &[Chart], section: &str) -> Result<(), anyhow::Error> {
     for c in charts.iter().filter(|c| c.section == section) {
         let svg = match &c.kind {
-            ChartKind::Xy(chart) => crate::plots::chart_svg(chart),
-            ChartKind::Map(map) => crate::plots::heat_map_svg(map),
+            ChartKind::Xy(chart) => aman_report::charts::chart_svg(chart),
+            ChartKind::Map(map) => aman_report::charts::heat_map_svg(map),
         }
         .map_err(|e| anyhow::anyhow!(e))?;
         h.push_str("<div class=\"figure\">");

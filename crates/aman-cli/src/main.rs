@@ -23,10 +23,7 @@ macro_rules! errln {
 mod analysis_page;
 mod args;
 mod commands;
-mod plots;
 mod precision;
-mod report;
-mod verify_page;
 
 use std::process::ExitCode;
 

@@ -187,6 +187,30 @@ const CASES: &[Case] = &[
         expect: &["output.fps", "does not divide", "fps = 20"],
     },
     Case {
+        name: "snapshot after the end time",
+        edit: (
+            "[[measurement_lines]]",
+            "[output]\nsnapshots = [10.0, 90.0]\n\n[[measurement_lines]]",
+        ),
+        expect: &["output.snapshots[1]", "90", "end_time = 60 s"],
+    },
+    Case {
+        name: "snapshots out of order",
+        edit: (
+            "[[measurement_lines]]",
+            "[output]\nsnapshots = [30.0, 20.0]\n\n[[measurement_lines]]",
+        ),
+        expect: &["output.snapshots[1]", "increasing order"],
+    },
+    Case {
+        name: "snapshot that is not a time",
+        edit: (
+            "[[measurement_lines]]",
+            "[output]\nsnapshots = [\"noon\"]\n\n[[measurement_lines]]",
+        ),
+        expect: &["snapshots", "noon"],
+    },
+    Case {
         name: "journey ending at a waypoint",
         edit: (
             "[[journeys]]",
@@ -421,6 +445,13 @@ fn readme_example_scenario_runs() {
     );
     let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(s["complete"], true, "{s}");
+    // The report draws every figure: the timeline holds the door closing, and the two
+    // snapshots asked for are there.
+    let html = std::fs::read_to_string(dir.path().join("o/report.html")).unwrap();
+    let problems = aman_report::check::page_problems(&html);
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(html.contains("<b><bdi>east-door</bdi> closes</b>"));
+    assert!(html.contains("— requested at 10 s") && html.contains("— requested at 20 s"));
     // 0.5 persons/m² of (26 x 16 − 6 x 4) m² = 196 placed, plus about 60 Poisson arrivals
     // (2/s over 30 s); all of them leave
     let total = s["agents_total"].as_u64().unwrap();

@@ -99,6 +99,8 @@ fn ao300_end_to_end() {
     assert_eq!(areas.lines().count(), 1 + 959, "one row per frame");
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("<svg") && html.contains("bottleneck") && html.contains("6.6491"));
+    let problems = aman_report::check::page_problems(&html);
+    assert!(problems.is_empty(), "{problems:#?}");
 }
 
 /// Wuppertal 2014 (HDF5): the SOURCE.md figures, which PedPy computed on the raw points (the

@@ -87,6 +87,8 @@ fn experiments_suite_writes_report_and_results() {
     ] {
         assert!(html.contains(s), "report.html lacks {s}");
     }
+    let problems = aman_report::check::page_problems(&html);
+    assert!(problems.is_empty(), "{problems:#?}");
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
     let ids: Vec<&str> = json["results"]
@@ -115,6 +117,42 @@ fn experiments_suite_writes_report_and_results() {
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert_eq!(stdout.lines().count(), 2, "{stdout}");
     assert!(stdout.starts_with("PASS  Wuppertal") || stdout.starts_with("FAIL  Wuppertal"));
+}
+
+/// The RiMEA report (tests with N–t, start-time and speed-histogram figures) draws every
+/// figure, with whole numbers on the axes that count persons, and prints no NaN or infinity.
+#[test]
+fn rimea_report_draws_every_figure() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let o = aman(
+        &[
+            "verify",
+            "rimea",
+            "--only",
+            "1,5,7",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &repo(),
+    );
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let problems = aman_report::check::page_problems(&html);
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(html.matches("<svg").count() >= 3);
+    // Ticks are written without a trailing ".0" ("350", never "350.0"), and persons axes
+    // show whole numbers only.
+    for text in html.split("</text>") {
+        let tick = text.rsplit('>').next().unwrap_or("").trim();
+        let whole_with_zero = tick.strip_suffix(".0").is_some_and(|d| {
+            !d.is_empty()
+                && d.trim_start_matches('-')
+                    .chars()
+                    .all(|c| c.is_ascii_digit())
+        });
+        assert!(!whole_with_zero, "tick {tick}");
+    }
 }
 
 /// Empty names in `--only` and an unwritable `--out` are bad input, found before any test runs.

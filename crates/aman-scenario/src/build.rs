@@ -51,6 +51,9 @@ impl Scenario {
     }
 }
 
+/// Most density snapshots `[output] snapshots` may ask for.
+pub const MAX_SNAPSHOTS: usize = 12;
+
 /// Reads, checks and builds the scenario at `path`.
 ///
 /// # Errors
@@ -198,6 +201,37 @@ impl Builder<'_> {
                 "output.density_cell_size",
                 format!("{}: give a positive size in metres", out.density_cell_size),
             ));
+        }
+        if let Some(times) = &out.snapshots {
+            if times.len() > MAX_SNAPSHOTS {
+                return Err(self.invalid(
+                    "output.snapshots",
+                    format!(
+                        "{} times: give at most {MAX_SNAPSHOTS} (each is a map in the report)",
+                        times.len()
+                    ),
+                ));
+            }
+            for (k, &t) in times.iter().enumerate() {
+                if !(t.is_finite() && t >= 0.0 && t <= sim.end_time) {
+                    return Err(self.invalid(
+                        format!("output.snapshots[{k}]"),
+                        format!(
+                            "{t}: give a time in s between 0 and simulation.end_time = {} s",
+                            sim.end_time
+                        ),
+                    ));
+                }
+                if k > 0 && t <= times[k - 1] {
+                    return Err(self.invalid(
+                        format!("output.snapshots[{k}]"),
+                        format!(
+                            "{t} s after {} s: give the times in increasing order, each once",
+                            times[k - 1]
+                        ),
+                    ));
+                }
+            }
         }
         // geometry
         let g = &f.geometry;

@@ -13,7 +13,7 @@ pub mod file;
 mod run;
 mod syntax;
 
-pub use build::{MAX_AGENTS, Overrides, Scenario, build, load, load_str, load_with};
+pub use build::{MAX_AGENTS, MAX_SNAPSHOTS, Overrides, Scenario, build, load, load_str, load_with};
 pub use error::ScenarioError;
 pub use run::{RunLog, run_checked};
 pub use syntax::parse_str;

@@ -334,8 +334,12 @@ line = [[10, 6], [10, 8]]
 
 /// Crossings of each third of the gate, after everybody left.
 fn thirds(waypoint: &str) -> [usize; 3] {
-    let mut sc = load_str(&gate(waypoint), Path::new("gate.toml"), &Overrides::default())
-        .unwrap_or_else(|e| panic!("{e}"));
+    let mut sc = load_str(
+        &gate(waypoint),
+        Path::new("gate.toml"),
+        &Overrides::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let log = aman_scenario::run_checked(&mut sc, 5, |_| {});
     assert!(log.clean(), "{}", log.summary());
     [0, 1, 2].map(|k| sc.simulation.crossing_times(k).len())
@@ -348,12 +352,18 @@ fn a_waypoint_given_as_a_door_is_passed_over_its_whole_width() {
     let door = thirds("door = [[10, 2], [10, 8]]");
     let total: usize = door.iter().sum();
     assert!((150..=153).contains(&total), "{door:?}");
-    assert!(door.iter().all(|&n| n >= 30), "a third little used: {door:?}");
+    assert!(
+        door.iter().all(|&n| n >= 30),
+        "a third little used: {door:?}"
+    );
     // as a point to pass within 1 m of, persons steer for the gate's middle and many cross
     // the gate back and forth around the point (measured: 84, 129, 65 crossings of 150)
     let point = thirds("position = [10, 5]\ndistance = 1.0");
     println!("crossings per third: passage {door:?}, point {point:?}");
-    assert!(point.iter().sum::<usize>() > total, "point {point:?}, door {door:?}");
+    assert!(
+        point.iter().sum::<usize>() > total,
+        "point {point:?}, door {door:?}"
+    );
 }
 
 #[test]
@@ -363,7 +373,10 @@ fn waypoints_given_badly_are_errors_naming_the_key() {
         Err(e) => e.to_string(),
     };
     let e = err("door = [[10, 2], [10, 8]]\nposition = [10, 5]");
-    assert!(e.contains("stages[0] ('gate')") && e.contains("not both"), "{e}");
+    assert!(
+        e.contains("stages[0] ('gate')") && e.contains("not both"),
+        "{e}"
+    );
     let e = err("door = [[10, 2], [10, 8]]\ndistance = 1.0");
     assert!(e.contains("stages[0] ('gate').distance"), "{e}");
     let e = err("");

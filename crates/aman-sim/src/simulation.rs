@@ -1282,6 +1282,12 @@ impl Simulation {
                 .iter()
                 .any(|(_, e)| matches!(e, Event::Open(s) if is_exit(*s)))
     }
+    /// Every event scheduled with [`Simulation::schedule_event`], past and future, in time
+    /// order: `(time in s, event)`. Events that have happened stay in the list (reports show
+    /// them as a timeline).
+    pub fn scheduled_events(&self) -> &[(f64, Event)] {
+        &self.events
+    }
     /// Whether nothing remains to simulate: no agent inside, none pending.
     pub fn is_finished(&self) -> bool {
         self.agents.is_empty() && self.pending() == 0

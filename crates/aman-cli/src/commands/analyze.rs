@@ -17,8 +17,8 @@ use serde::Serialize;
 
 use crate::Failure;
 use crate::args::AnalyzeArgs;
-use crate::plots::{Band, HeatMap, Series, SeriesStyle, XyChart};
 use crate::precision::round6;
+use aman_report::charts::{Band, HeatMap, Series, SeriesStyle, XyChart};
 
 /// Cells of a venue-wide grid at most, before the default grid size grows.
 const MAX_DEFAULT_GRID_CELLS: f64 = 1.0e6;
@@ -639,8 +639,8 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
         charts = plots(&data, &walkable, &area_results, &line_results, &maps, table);
         for c in &charts {
             let written = match &c.kind {
-                ChartKind::Xy(chart) => crate::plots::write_chart(chart, &out, &c.stem),
-                ChartKind::Map(map) => crate::plots::write_heat_map(map, &out, &c.stem),
+                ChartKind::Xy(chart) => aman_report::charts::write_chart(chart, &out, &c.stem),
+                ChartKind::Map(map) => aman_report::charts::write_heat_map(map, &out, &c.stem),
             }
             .map_err(|e| anyhow!(e))?;
             files.extend(written.iter().map(|p| file_name(p)));
@@ -1775,6 +1775,8 @@ fn plots(
                     .collect(),
                 bands: Vec::new(),
                 y_from_zero: true,
+                y_integer: true,
+                ..Default::default()
             }),
         });
         charts.push(Chart {
@@ -1798,6 +1800,7 @@ fn plots(
                     .collect(),
                 bands: Vec::new(),
                 y_from_zero: true,
+                ..Default::default()
             }),
         });
     }
@@ -1838,6 +1841,7 @@ fn plots(
                 ],
                 bands: Vec::new(),
                 y_from_zero: true,
+                ..Default::default()
             }),
         });
     }
@@ -1862,6 +1866,7 @@ fn plots(
                 series: density,
                 bands: los_bands(table, top * 1.05),
                 y_from_zero: true,
+                ..Default::default()
             }),
         });
         let mut speed = vec![series("mean speed", &a.mean_speed, SeriesStyle::Line)];
@@ -1878,6 +1883,7 @@ fn plots(
                 series: speed,
                 bands: Vec::new(),
                 y_from_zero: true,
+                ..Default::default()
             }),
         });
         let (rho, v) = match (&a.voronoi, &a.voronoi_speed) {
@@ -1924,6 +1930,7 @@ fn plots(
                 ],
                 bands: Vec::new(),
                 y_from_zero: true,
+                ..Default::default()
             }),
         });
     }

@@ -16,7 +16,8 @@ use std::time::Instant;
 use aman_analysis::{
     DensityGrid, EvacuationTimes, FruinLevel, evacuation_times, mean_flow, specific_flow,
 };
-use aman_sim::{Simulation, StageKind};
+use aman_report::simulation::{EventReport, SnapshotReport};
+use aman_sim::{AgentId, Event, Simulation, StageId, StageKind};
 use aman_trajectory::{JupedsimSqliteWriter, ThreadedWriter};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -24,13 +25,17 @@ use serde::Serialize;
 
 use crate::Failure;
 use crate::args::SimulateArgs;
-use crate::report::{DensityReport, ExitReport, LineReport, ReportInput, render_report};
+use aman_report::simulation::{DensityReport, ExitReport, LineReport, ReportInput, render_report};
 use control::{EXIT_INTERRUPTED, RunControl};
 pub use remaining::{EXIT_PERSONS_INSIDE, RemainingGroup, notice_section};
 pub use runs::{RunsSummary, runs_section};
 
 /// Agents whose paths are drawn in the report, at most.
 const MAX_PATHS: u64 = 300;
+
+/// Queue zone of an exit: agents heading for it within this walking distance (along the
+/// routing field, around obstacles) count as queueing, m.
+pub const QUEUE_ZONE_M: f64 = 5.0;
 
 /// Trajectory frames waiting for the writer thread, at most: beyond this the stepping loop waits
 /// for the disk rather than holding more frames in memory (a frame of 20 000 agents is 0.8 MB).
@@ -384,6 +389,10 @@ fn simulate(
     let mut density =
         DensityGrid::with_walkable_area(sim.walkable_area(), sc.output.density_cell_size)
             .map_err(|e| Failure::Input(anyhow::anyhow!("output.density_cell_size: {e}")))?;
+    let frame_interval = steps_per_frame as f64 * dt;
+    density.set_frame_duration(frame_interval);
+    let mut queues = ExitQueues::new(sim);
+    let mut snapshots = Snapshots::new(sc.output.snapshots.as_deref(), total_expected);
     let path_every = (total_expected / MAX_PATHS).max(1);
     let mut paths: std::collections::BTreeMap<u64, Vec<[f64; 2]>> = Default::default();
     // a path point every second, or every end_time/1000 s for long runs: bounded memory
@@ -402,11 +411,15 @@ fn simulate(
     let mut stalled = false;
     let mut interrupted = false;
     let mut frame = 0u64;
+    let mut sampled_last;
     loop {
         let it = sim.iteration();
-        if it.is_multiple_of(steps_per_frame) {
+        sampled_last = it.is_multiple_of(steps_per_frame);
+        if sampled_last {
             let a = sim.agents();
             density.add_frame(sim.time(), a.position.iter().copied());
+            queues.sample(sim);
+            snapshots.sample(sim, &density);
             if let Some(w) = writer.as_mut() {
                 let mut buffer = w.buffer();
                 for i in 0..a.len() {
@@ -455,6 +468,14 @@ fn simulate(
         sim.step();
     }
     bar.finish_and_clear();
+    if !sampled_last {
+        // The state at the end, for the queues and the snapshots due at the end; it stands for
+        // no time at LOS E.
+        density.set_frame_duration(0.0);
+        density.add_frame(sim.time(), sim.agents().position.iter().copied());
+        queues.sample(sim);
+        snapshots.sample(sim, &density);
+    }
     let wall_time = started.elapsed().as_secs_f64();
     if let Some(w) = writer {
         // Writes the last queued frames (at most TRAJECTORY_QUEUE_FRAMES + 1), so an error of
@@ -466,21 +487,16 @@ fn simulate(
     let ev: EvacuationTimes = evacuation_times(&exit_times, total);
     let mut exits = Vec::new();
     let mut exit_reports = Vec::new();
-    for (k, s) in sim.stages().iter().enumerate() {
-        let outline: Vec<[f64; 2]> = match &s.kind {
-            StageKind::Exit { polygon } => {
-                polygon.exterior().coords().map(|c| [c.x, c.y]).collect()
-            }
-            // a door is drawn as a bar 0.2 m deep on its outer side
-            StageKind::Door { segment } => door_outline(sim.walkable_area(), segment),
-            _ => continue,
-        };
+    let (queue_times, mut exit_queues) = queues.finish(sim);
+    for (x, (stage, outline)) in exit_outlines(sim).into_iter().enumerate() {
+        let s = &sim.stages()[stage.0 as usize];
         let times: Vec<f64> = sim
             .exits()
             .iter()
-            .filter(|e| e.stage.0 as usize == k)
+            .filter(|e| e.stage == stage)
             .map(|e| e.time)
             .collect();
+        let (queue, waiting_times) = std::mem::take(&mut exit_queues[x]);
         exits.push(ExitSummary {
             name: s.name.clone(),
             agents: times.len(),
@@ -492,6 +508,8 @@ fn simulate(
             polygon: outline,
             agents: times.len(),
             exit_times: times,
+            queue,
+            waiting_times,
         });
     }
     let mut lines = Vec::new();
@@ -587,10 +605,237 @@ fn simulate(
             peak_density: p.density,
             peak_time: p.time,
             peak_at: [p.centre.x, p.centre.y],
+            time_at_e: density.time_at_los_e_or_worse().to_vec(),
         }),
         paths: paths.into_values().filter(|p| p.len() > 1).collect(),
+        aman_version: env!("CARGO_PKG_VERSION").to_string(),
+        model_parameters: crate::commands::verify::model_parameters(&sim.config().model),
+        end_time: sc.end_time,
+        frame_interval,
+        populations: sc.populations.clone(),
+        arrivals: sc.sources.clone(),
+        events: sim
+            .scheduled_events()
+            .iter()
+            .map(|&(time, e)| {
+                let (Event::Close(stage) | Event::Open(stage)) = e;
+                EventReport {
+                    time,
+                    stage: sim.stages()[stage.0 as usize].name.clone(),
+                    opens: matches!(e, Event::Open(_)),
+                }
+            })
+            .collect(),
+        queue_zone: QUEUE_ZONE_M,
+        queue_times,
+        snapshots: snapshots.finish(),
     };
     Ok((summary, report))
+}
+
+/// The exits of `sim` in stage order, with their outline as `[x, y]` points (m). The one
+/// place that knows which stage kinds are exits: a new kind (a door) is added here.
+fn exit_outlines(sim: &Simulation) -> Vec<(StageId, Vec<[f64; 2]>)> {
+    sim.stages()
+        .iter()
+        .enumerate()
+        .filter_map(|(k, s)| match &s.kind {
+            StageKind::Exit { polygon } => Some((
+                StageId(k as u32),
+                polygon.exterior().coords().map(|c| [c.x, c.y]).collect(),
+            )),
+            // a door is drawn as a bar 0.2 m deep on its outer side
+            StageKind::Door { segment } => Some((
+                StageId(k as u32),
+                door_outline(sim.walkable_area(), segment),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// One exit's queue: persons in its zone per sample, and the waiting time of each person who
+/// left through it, s.
+type QueueSeries = (Vec<u32>, Vec<f64>);
+
+/// Queue lengths and waiting times in front of every exit, sampled every output frame.
+///
+/// An agent is in the queue zone of exit k when it has started to move (its pre-movement time
+/// is over: standing still before is not queueing), heads for k (its current target) and its
+/// walking distance to k along the routing field is at most [`QUEUE_ZONE_M`]. Its waiting
+/// time is the time from the first frame of its last uninterrupted stay in that zone to its
+/// exit record; agents never sampled in the zone are not counted. No allocation per frame
+/// beyond the growth of the series.
+struct ExitQueues {
+    /// Exit index of each stage (`None` for other stages).
+    exit_of_stage: Vec<Option<usize>>,
+    /// Stage of each exit.
+    stages: Vec<StageId>,
+    /// Per agent id: the exit whose zone it is in and since when (s), or `None`.
+    inside_since: Vec<Option<(u32, f64)>>,
+    /// Exit records already read.
+    exits_read: usize,
+    /// Sample times, s.
+    times: Vec<f64>,
+    /// Per exit: agents in its zone per sample, and the waiting times, s.
+    per_exit: Vec<QueueSeries>,
+    /// Scratch: agents in each zone in the current sample.
+    counts: Vec<u32>,
+}
+
+impl ExitQueues {
+    fn new(sim: &Simulation) -> Self {
+        let stages: Vec<StageId> = exit_outlines(sim).into_iter().map(|(s, _)| s).collect();
+        let mut exit_of_stage = vec![None; sim.stages().len()];
+        for (x, s) in stages.iter().enumerate() {
+            exit_of_stage[s.0 as usize] = Some(x);
+        }
+        ExitQueues {
+            exit_of_stage,
+            per_exit: vec![(Vec::new(), Vec::new()); stages.len()],
+            counts: vec![0; stages.len()],
+            stages,
+            inside_since: Vec::new(),
+            exits_read: 0,
+            times: Vec::new(),
+        }
+    }
+
+    fn slot(&mut self, id: AgentId) -> &mut Option<(u32, f64)> {
+        let i = id.0 as usize;
+        if i >= self.inside_since.len() {
+            self.inside_since.resize(i + 1, None);
+        }
+        &mut self.inside_since[i]
+    }
+
+    /// Reads the exits since the last sample, then counts the agents in each zone now.
+    fn sample(&mut self, sim: &Simulation) {
+        if self.stages.is_empty() {
+            return;
+        }
+        self.read_exits(sim);
+        let now = sim.time();
+        self.counts.fill(0);
+        let a = sim.agents();
+        for i in 0..a.len() {
+            let target = a.target[i];
+            let zone = self
+                .exit_of_stage
+                .get(target.0 as usize)
+                .copied()
+                .flatten()
+                .filter(|_| {
+                    now >= a.moves_from[i]
+                        && sim.walking_distance(target, a.position[i]) <= QUEUE_ZONE_M
+                });
+            let slot = self.slot(a.id[i]);
+            match zone {
+                Some(x) => {
+                    if !matches!(*slot, Some((z, _)) if z as usize == x) {
+                        *slot = Some((x as u32, now));
+                    }
+                    self.counts[x] += 1;
+                }
+                None => *slot = None,
+            }
+        }
+        self.times.push(now);
+        for (x, &n) in self.counts.iter().enumerate() {
+            self.per_exit[x].0.push(n);
+        }
+    }
+
+    /// Turns the exit records since the last call into waiting times.
+    fn read_exits(&mut self, sim: &Simulation) {
+        for r in &sim.exits()[self.exits_read..] {
+            let Some(x) = self.exit_of_stage[r.stage.0 as usize] else {
+                continue;
+            };
+            if let Some((zone, since)) = self.slot(r.agent).take()
+                && zone as usize == x
+            {
+                self.per_exit[x].1.push((r.time - since).max(0.0));
+            }
+        }
+        self.exits_read = sim.exits().len();
+    }
+
+    /// The sample times and, per exit, the queue series and the waiting times (the exits
+    /// after the last sample included).
+    fn finish(mut self, sim: &Simulation) -> (Vec<f64>, Vec<QueueSeries>) {
+        if !self.stages.is_empty() {
+            self.read_exits(sim);
+        }
+        (self.times, self.per_exit)
+    }
+}
+
+/// Density snapshots: at the scenario's `[output] snapshots` times, or else at the first
+/// frames at which 10 %, 50 % and 90 % of the agents had left.
+struct Snapshots {
+    /// `(time, reason)` for requested times; `(share, reason)` for the default moments.
+    wanted: Vec<(f64, String)>,
+    /// Whether `wanted` holds shares of agents out rather than times.
+    by_share: bool,
+    /// Agents expected in the run.
+    total: u64,
+    taken: Vec<SnapshotReport>,
+}
+
+impl Snapshots {
+    fn new(times: Option<&[f64]>, total: u64) -> Self {
+        match times {
+            Some(t) => Snapshots {
+                wanted: t
+                    .iter()
+                    .map(|&t| (t, format!("requested at {t} s")))
+                    .collect(),
+                by_share: false,
+                total,
+                taken: Vec::new(),
+            },
+            None => Snapshots {
+                wanted: [0.1, 0.5, 0.9]
+                    .iter()
+                    .map(|&f| (f, format!("{:.0} % of the persons out", f * 100.0)))
+                    .collect(),
+                by_share: true,
+                total,
+                taken: Vec::new(),
+            },
+        }
+    }
+
+    /// Takes the snapshots due at this frame (the density grid has just counted it).
+    fn sample(&mut self, sim: &Simulation, density: &DensityGrid) {
+        while let Some((v, reason)) = self.wanted.get(self.taken.len()) {
+            let due = if self.by_share {
+                let need = ((v * self.total as f64) - 1e-9).ceil().max(1.0) as usize;
+                self.total > 0 && sim.exits().len() >= need
+            } else {
+                sim.time() >= v - 1e-9
+            };
+            if !due {
+                return;
+            }
+            let mut cells: Vec<(u32, f32)> = density
+                .last_frame()
+                .map(|(i, d)| (i as u32, d as f32))
+                .collect();
+            cells.sort_by_key(|c| c.0);
+            self.taken.push(SnapshotReport {
+                time: sim.time(),
+                reason: reason.clone(),
+                agents_inside: sim.agents().len(),
+                cells,
+            });
+        }
+    }
+
+    fn finish(self) -> Vec<SnapshotReport> {
+        self.taken
+    }
 }
 
 /// The outline of a door for the map: the opening with a bar 0.2 m deep on its outer side.
@@ -673,4 +918,186 @@ fn print_summary(s: &Summary, out: &Path) -> std::io::Result<()> {
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aman_report::check::page_problems;
+    use aman_report::render_report;
+
+    /// A shipped scenario with more agents than this runs [`SHORT_RUN_S`] s only.
+    const SHORT_RUN_AGENTS: usize = 2_000;
+    /// Simulated time of a shortened run, s.
+    const SHORT_RUN_S: f64 = 60.0;
+
+    fn repo() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    }
+
+    /// Every `scenarios/**/scenario.toml` of the repository.
+    fn shipped_scenarios() -> Vec<PathBuf> {
+        let mut found = Vec::new();
+        let mut dirs = vec![repo().join("scenarios")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.file_name().is_some_and(|n| n == "scenario.toml") {
+                    found.push(path);
+                }
+            }
+        }
+        found.sort();
+        found
+    }
+
+    /// The report of every shipped scenario (large ones for [`SHORT_RUN_S`] s, with a snapshot
+    /// halfway) draws every figure with data, and prints no NaN or infinity.
+    #[test]
+    fn every_shipped_scenario_report_draws_every_figure() {
+        let scenarios = shipped_scenarios();
+        assert!(scenarios.len() >= 4, "{scenarios:?}");
+        for path in scenarios {
+            let mut sc = aman_scenario::load(&path).unwrap();
+            sc.output.trajectories = false;
+            let short = sc.total_agents() > SHORT_RUN_AGENTS;
+            if short {
+                sc.end_time = sc.end_time.min(SHORT_RUN_S);
+                sc.output.snapshots = Some(vec![sc.end_time / 2.0]);
+            }
+            let dir = tempfile::tempdir().unwrap();
+            let (summary, report) = simulate(&mut sc, dir.path(), false).unwrap();
+            let name = path.display();
+            assert!(short || summary.complete, "{name}: not everybody left");
+            assert!(
+                report.exits.iter().any(|e| !e.exit_times.is_empty()),
+                "{name}: nobody left, the exit charts would be flat"
+            );
+            let expected_snapshots = if short { 1 } else { 3 };
+            assert_eq!(report.snapshots.len(), expected_snapshots, "{name}");
+            assert!(!report.queue_times.is_empty(), "{name}");
+            let html = render_report(&report);
+            let problems = page_problems(&html);
+            assert!(problems.is_empty(), "{name}: {problems:#?}");
+            // N–t, flow and queue charts, peak map, time-at-E map, the snapshots.
+            assert_eq!(
+                html.matches("<svg").count(),
+                5 + expected_snapshots,
+                "{name}"
+            );
+        }
+    }
+
+    /// One person walks at 1 m/s straight to an exit 15 m away: in its 5 m queue zone for
+    /// 5 s, alone; the LOS-E time map stays empty (one person in a 2 m cell is 0.25 /m²).
+    #[test]
+    fn queue_and_waiting_time_of_one_walker() {
+        let text = r#"
+[simulation]
+dt = 0.01
+end_time = 60.0
+
+[geometry]
+wkt = "POLYGON ((0 0, 20 0, 20 4, 0 4, 0 0))"
+
+[[stages]]
+kind = "exit"
+name = "door"
+polygon = [[19.5, 0], [20, 0], [20, 4], [19.5, 4]]
+
+[[journeys]]
+name = "out"
+stages = ["door"]
+
+[[populations]]
+name = "walker"
+journey = "out"
+area = [[4.4, 1.9], [4.6, 1.9], [4.6, 2.1], [4.4, 2.1]]
+count = 1
+desired_speed = 1.0
+"#;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("walker.toml");
+        std::fs::write(&file, text).unwrap();
+        let mut sc = aman_scenario::load(&file).unwrap();
+        sc.output.trajectories = false;
+        let (summary, report) = simulate(&mut sc, dir.path(), false).unwrap();
+        assert!(summary.complete);
+        let exit = &report.exits[0];
+        // Out after about 15 m / 1 m/s.
+        let out = exit.exit_times[0];
+        assert!((out - 15.0).abs() < 0.3, "left at {out} s");
+        // In the zone from about 10 m to 15 m: 5 s, counted at 10 frames per second.
+        assert_eq!(exit.waiting_times.len(), 1);
+        let wait = exit.waiting_times[0];
+        assert!((wait - 5.0).abs() < 0.2, "waited {wait} s");
+        assert_eq!(exit.queue.iter().copied().max(), Some(1));
+        let frames_in_queue = exit.queue.iter().filter(|&&q| q == 1).count();
+        assert!(
+            (48..=52).contains(&frames_in_queue),
+            "{frames_in_queue} frames"
+        );
+        let first = exit.queue.iter().position(|&q| q == 1).unwrap();
+        let entered = report.queue_times[first];
+        assert!((entered - 10.0).abs() < 0.3, "entered at {entered} s");
+        let d = report.density.as_ref().unwrap();
+        assert!(d.time_at_e.iter().all(|t| t.is_nan() || *t == 0.0));
+        // Default snapshots: the one person out is 10 %, 50 % and 90 % at once, taken at the
+        // first frames after it left, one frame each.
+        assert_eq!(report.snapshots.len(), 3);
+        assert!(
+            report
+                .snapshots
+                .iter()
+                .all(|s| s.time >= out && s.agents_inside == 0)
+        );
+    }
+
+    /// A group standing in one cell until its pre-movement time is over: the time its cell
+    /// spent at LOS E or worse is the frames at E or worse × the frame interval.
+    #[test]
+    fn time_at_los_e_of_a_standing_group() {
+        // 12 persons in the 2 m × 2 m cell (0, 0) standing for 20 s: 3 persons/m², LOS F.
+        let text = r#"
+[simulation]
+dt = 0.01
+end_time = 40.0
+
+[geometry]
+wkt = "POLYGON ((0 0, 20 0, 20 4, 0 4, 0 0))"
+
+[[stages]]
+kind = "exit"
+name = "door"
+polygon = [[19.5, 0], [20, 0], [20, 4], [19.5, 4]]
+
+[[journeys]]
+name = "out"
+stages = ["door"]
+
+[[populations]]
+name = "group"
+journey = "out"
+area = [[0.1, 0.1], [1.9, 0.1], [1.9, 1.9], [0.1, 1.9]]
+count = 12
+premovement_time = 20.0
+
+[output]
+density_cell_size = 2.0
+"#;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("group.toml");
+        std::fs::write(&file, text).unwrap();
+        let mut sc = aman_scenario::load(&file).unwrap();
+        sc.output.trajectories = false;
+        let (_, report) = simulate(&mut sc, dir.path(), false).unwrap();
+        let d = report.density.as_ref().unwrap();
+        // 12 persons in cell (0, 0) of 4 m²: 3 /m² > 1.08 /m² for the 20 s of pre-movement
+        // (frames at t = 0, 0.1, …, 19.9 s: 200 frames × 0.1 s), then they walk off.
+        let t0 = d.time_at_e[0];
+        assert!((20.0..=22.0).contains(&t0), "cell (0, 0): {t0} s");
+        assert!(d.peak[0] >= 3.0);
+    }
 }

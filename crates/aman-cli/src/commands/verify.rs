@@ -4,123 +4,13 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow};
-use serde::Serialize;
 
-use aman_verify::{Figure, Options, Outcome, VerifyError, experiments, rimea};
+use aman_verify::{Options, experiments, rimea};
 
 use crate::Failure;
 use crate::args::VerifyArgs;
-use crate::verify_page;
 
-/// One line of the results: an outcome, or the error that stopped the test.
-#[derive(Debug, Clone, Serialize)]
-pub struct Row {
-    /// Test id, e.g. `RiMEA 1` or `HERMES AO300`.
-    pub id: String,
-    /// What is tested.
-    pub title: String,
-    /// `PASS`, `FAIL`, `DOC` or `ERROR`.
-    pub verdict: String,
-    /// The measured figure(s) with units; empty for an error.
-    pub measured: String,
-    /// The criterion in words; empty for an error.
-    pub criterion: String,
-    /// Further lines for the report.
-    pub details: Vec<String>,
-    /// Why the test could not run, for `ERROR`.
-    pub error: Option<String>,
-    /// Plots for the report (not in results.json).
-    #[serde(skip)]
-    pub figures: Vec<Figure>,
-}
-
-impl Row {
-    /// A row from a test's result.
-    pub fn new(id: String, title: String, result: Result<Outcome, VerifyError>) -> Self {
-        match result {
-            Ok(o) => Row {
-                id: o.id,
-                title: o.title,
-                verdict: o.verdict.label().to_string(),
-                measured: o.measured,
-                criterion: o.criterion,
-                details: o.details,
-                error: None,
-                figures: o.figures,
-            },
-            Err(e) => Row {
-                id,
-                title,
-                verdict: "ERROR".into(),
-                measured: String::new(),
-                criterion: String::new(),
-                details: Vec::new(),
-                error: Some(e.to_string()),
-                figures: Vec::new(),
-            },
-        }
-    }
-
-    /// Whether the row counts as success (PASS or DOC).
-    pub fn ok(&self) -> bool {
-        self.verdict == "PASS" || self.verdict == "DOC"
-    }
-}
-
-/// How the suite was run, for the report and results.json.
-#[derive(Debug, Clone, Serialize)]
-pub struct RunInfo {
-    /// aman version (`CARGO_PKG_VERSION`).
-    pub aman_version: String,
-    /// Short git commit of the repository, if git could tell.
-    pub commit: Option<String>,
-    /// `rimea` or `experiments`.
-    pub suite: String,
-    /// Model name.
-    pub model: String,
-    /// The model's parameters as used (its defaults), Rust debug notation.
-    pub model_parameters: Vec<(String, String)>,
-    /// Seed.
-    pub seed: u64,
-    /// Date and time of the run, UTC, ISO 8601.
-    pub generated_utc: String,
-    /// The repository root the scenarios were read from.
-    pub root: String,
-}
-
-/// Counts per verdict.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct Totals {
-    /// Tests run.
-    pub tests: usize,
-    /// PASS.
-    pub pass: usize,
-    /// FAIL.
-    pub fail: usize,
-    /// DOC (documented, not judged).
-    pub doc: usize,
-    /// ERROR (could not run).
-    pub error: usize,
-}
-
-impl Totals {
-    /// Counts `rows`.
-    pub fn of(rows: &[Row]) -> Self {
-        let mut t = Totals {
-            tests: rows.len(),
-            ..Default::default()
-        };
-        for r in rows {
-            match r.verdict.as_str() {
-                "PASS" => t.pass += 1,
-                "FAIL" => t.fail += 1,
-                "DOC" => t.doc += 1,
-                _ => t.error += 1,
-            }
-        }
-        t
-    }
-}
+pub use aman_report::verify::{Row, RunInfo, Totals};
 
 /// Runs `aman verify`.
 pub fn run(args: &VerifyArgs) -> Result<(), Failure> {
@@ -192,7 +82,7 @@ pub fn run(args: &VerifyArgs) -> Result<(), Failure> {
     }
     let totals = Totals::of(&rows);
     let html = out.join("report.html");
-    std::fs::write(&html, verify_page::render(&info, &totals, &rows))
+    std::fs::write(&html, aman_report::verify::render(&info, &totals, &rows))
         .with_context(|| format!("cannot write {}", html.display()))?;
     let json = out.join("results.json");
     let value = serde_json::json!({ "run": info, "totals": totals, "results": rows });
@@ -391,7 +281,7 @@ fn utc_string(secs: u64) -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use aman_verify::Verdict;
+    use aman_verify::{Figure, Outcome, Verdict, VerifyError};
 
     pub(crate) fn fake_rows() -> Vec<Row> {
         let ok = Outcome {

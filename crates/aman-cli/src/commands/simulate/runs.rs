@@ -26,7 +26,7 @@ use super::control::{self, RunControl};
 use super::remaining::{esc, thousands};
 use super::{Summary, simulate};
 use crate::Failure;
-use crate::report::ReportInput;
+use aman_report::simulation::ReportInput;
 
 /// `--runs` accepts 1 to this many runs.
 pub const MAX_RUNS: usize = 10_000;

@@ -5,11 +5,121 @@
 
 use std::fmt::Write as _;
 
-use aman_verify::Figure;
+use aman_verify::{Figure, Outcome, VerifyError};
+use serde::Serialize;
 
-use crate::commands::verify::{Row, RunInfo, Totals};
-use crate::plots::{self, XyChart};
-use crate::report::{CSS, esc, figure};
+use crate::charts::{self, XyChart};
+use crate::html::{CSS, esc, figure};
+
+/// One line of the results: an outcome, or the error that stopped the test.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    /// Test id, e.g. `RiMEA 1` or `HERMES AO300`.
+    pub id: String,
+    /// What is tested.
+    pub title: String,
+    /// `PASS`, `FAIL`, `DOC` or `ERROR`.
+    pub verdict: String,
+    /// The measured figure(s) with units; empty for an error.
+    pub measured: String,
+    /// The criterion in words; empty for an error.
+    pub criterion: String,
+    /// Further lines for the report.
+    pub details: Vec<String>,
+    /// Why the test could not run, for `ERROR`.
+    pub error: Option<String>,
+    /// Plots for the report (not in results.json).
+    #[serde(skip)]
+    pub figures: Vec<Figure>,
+}
+
+impl Row {
+    /// A row from a test's result.
+    pub fn new(id: String, title: String, result: Result<Outcome, VerifyError>) -> Self {
+        match result {
+            Ok(o) => Row {
+                id: o.id,
+                title: o.title,
+                verdict: o.verdict.label().to_string(),
+                measured: o.measured,
+                criterion: o.criterion,
+                details: o.details,
+                error: None,
+                figures: o.figures,
+            },
+            Err(e) => Row {
+                id,
+                title,
+                verdict: "ERROR".into(),
+                measured: String::new(),
+                criterion: String::new(),
+                details: Vec::new(),
+                error: Some(e.to_string()),
+                figures: Vec::new(),
+            },
+        }
+    }
+
+    /// Whether the row counts as success (PASS or DOC).
+    pub fn ok(&self) -> bool {
+        self.verdict == "PASS" || self.verdict == "DOC"
+    }
+}
+
+/// How the suite was run, for the report and results.json.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunInfo {
+    /// aman version (`CARGO_PKG_VERSION`).
+    pub aman_version: String,
+    /// Short git commit of the repository, if git could tell.
+    pub commit: Option<String>,
+    /// `rimea` or `experiments`.
+    pub suite: String,
+    /// Model name.
+    pub model: String,
+    /// The model's parameters as used (its defaults), Rust debug notation.
+    pub model_parameters: Vec<(String, String)>,
+    /// Seed.
+    pub seed: u64,
+    /// Date and time of the run, UTC, ISO 8601.
+    pub generated_utc: String,
+    /// The repository root the scenarios were read from.
+    pub root: String,
+}
+
+/// Counts per verdict.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Totals {
+    /// Tests run.
+    pub tests: usize,
+    /// PASS.
+    pub pass: usize,
+    /// FAIL.
+    pub fail: usize,
+    /// DOC (documented, not judged).
+    pub doc: usize,
+    /// ERROR (could not run).
+    pub error: usize,
+}
+
+impl Totals {
+    /// Counts `rows`.
+    pub fn of(rows: &[Row]) -> Self {
+        let mut t = Totals {
+            tests: rows.len(),
+            ..Default::default()
+        };
+        for r in rows {
+            match r.verdict.as_str() {
+                "PASS" => t.pass += 1,
+                "FAIL" => t.fail += 1,
+                "DOC" => t.doc += 1,
+                _ => t.error += 1,
+            }
+        }
+        t
+    }
+}
 
 /// Extra style: verdict badges.
 const VERIFY_CSS: &str = "
@@ -20,7 +130,7 @@ const VERIFY_CSS: &str = "
 table.params td{font-family:monospace}
 ";
 
-/// Converts a verification figure to a chart of [`plots`].
+/// Converts a verification figure to a chart of [`charts`].
 pub fn to_chart(f: &Figure) -> XyChart {
     XyChart {
         title: f.title.clone(),
@@ -29,6 +139,8 @@ pub fn to_chart(f: &Figure) -> XyChart {
         series: f.series.clone(),
         bands: Vec::new(),
         y_from_zero: true,
+        y_integer: f.y_label.starts_with("persons") || f.y_label.contains("persons crossed"),
+        ..XyChart::default()
     }
 }
 
@@ -160,7 +272,7 @@ pub fn render(info: &RunInfo, totals: &Totals, rows: &[Row]) -> String {
         }
         for f in &r.figures {
             let what = format!("The figure “{}”", f.title);
-            figure(&mut h, plots::chart_svg(&to_chart(f)), &what);
+            figure(&mut h, charts::chart_svg(&to_chart(f)), &what);
         }
         h.push_str("</section>\n");
     }
@@ -190,7 +302,36 @@ pub fn render(info: &RunInfo, totals: &Totals, rows: &[Row]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::commands::verify::tests::fake_rows;
+    use aman_verify::Verdict;
+
+    fn fake_rows() -> Vec<Row> {
+        let ok = Outcome {
+            id: "RiMEA 1".into(),
+            title: "corridor travel time".into(),
+            criterion: "26–34 s".into(),
+            measured: "30.08 s".into(),
+            verdict: Verdict::Pass,
+            details: vec!["one <agent>".into()],
+            figures: vec![Figure {
+                title: "N–t".into(),
+                x_label: "time (s)".into(),
+                y_label: "persons".into(),
+                series: vec![aman_verify::Series {
+                    name: "simulated".into(),
+                    points: vec![(0.0, 0.0), (1.0, 1.0)],
+                    style: aman_verify::SeriesStyle::Step,
+                }],
+            }],
+        };
+        vec![
+            Row::new("RiMEA 1".into(), "corridor travel time".into(), Ok(ok)),
+            Row::new(
+                "RiMEA 12".into(),
+                "bottleneck".into(),
+                Err(VerifyError::Data("missing file x".into())),
+            ),
+        ]
+    }
 
     #[test]
     fn page_has_table_sections_and_figures() {

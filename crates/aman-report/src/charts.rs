@@ -15,6 +15,9 @@ use plotters::prelude::*;
 // The series types are the verification suites' own, so that their figures draw unchanged.
 pub use aman_verify::{Series, SeriesStyle};
 
+/// Width of every chart, px (the reports' page width).
+pub const WIDTH: u32 = 900;
+
 /// A horizontal band behind the series, e.g. a Fruin level of service between two densities.
 #[derive(Debug, Clone)]
 pub struct Band {
@@ -29,7 +32,7 @@ pub struct Band {
 }
 
 /// An x–y chart.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct XyChart {
     /// Title above the plot.
     pub title: String,
@@ -43,6 +46,16 @@ pub struct XyChart {
     pub bands: Vec<Band>,
     /// Forces the y range to start at 0 (counts, densities, speeds).
     pub y_from_zero: bool,
+    /// The y axis counts persons (or anything else whole): its ticks are whole numbers
+    /// ("350", never "350.0" or "12.5").
+    pub y_integer: bool,
+    /// Puts the legend in the upper right corner instead of the upper left (for series that
+    /// fall towards the end, such as flows and queues of an evacuation).
+    pub legend_right: bool,
+    /// Colour of each series, in order, as RGB; empty for the default palette. With colours
+    /// given, dashed series take theirs too (else dashed series are black references, such
+    /// as Weidmann's curve).
+    pub colours: Vec<[u8; 3]>,
 }
 
 /// A grid of values drawn as coloured cells.
@@ -66,7 +79,6 @@ pub struct HeatMap {
     pub outlines: Vec<Vec<(f64, f64)>>,
 }
 
-const WIDTH: u32 = 900;
 const HEIGHT: u32 = 520;
 const PALETTE: [RGBColor; 8] = [
     RGBColor(31, 119, 180),
@@ -216,16 +228,35 @@ fn draw_chart<DB: DrawingBackend>(
         )))
         .map_err(err)?;
     }
+    let y_ticks = |v: &f64| {
+        if !chart.y_integer {
+            tick(*v)
+        } else if (v - v.round()).abs() < 1e-9 {
+            format!("{:.0}", v.round())
+        } else {
+            String::new()
+        }
+    };
     ctx.configure_mesh()
         .x_desc(&chart.x_label)
         .y_desc(&chart.y_label)
+        .x_label_formatter(&|v| tick(*v))
+        .y_label_formatter(&y_ticks)
         .label_style(("sans-serif", 13))
         .axis_desc_style(("sans-serif", 15))
         .light_line_style(WHITE.mix(0.0))
         .draw()
         .map_err(err)?;
     for (k, series) in chart.series.iter().enumerate() {
-        let colour = PALETTE[k % PALETTE.len()];
+        let colour = match chart.colours.get(k) {
+            Some(&[r, g, b]) => RGBColor(r, g, b),
+            None => PALETTE[k % PALETTE.len()],
+        };
+        let dashed = if chart.colours.is_empty() {
+            BLACK
+        } else {
+            colour
+        };
         let pts: Vec<(f64, f64)> = series
             .points
             .iter()
@@ -269,12 +300,12 @@ fn draw_chart<DB: DrawingBackend>(
                     pts,
                     6,
                     4,
-                    BLACK.stroke_width(2),
+                    dashed.stroke_width(2),
                 )))
                 .map_err(err)?
                 .label(&series.name)
-                .legend(|(x, y)| {
-                    DashedPathElement::new(vec![(x, y), (x + 20, y)], 6, 4, BLACK.stroke_width(2))
+                .legend(move |(x, y)| {
+                    DashedPathElement::new(vec![(x, y), (x + 20, y)], 6, 4, dashed.stroke_width(2))
                 });
             }
         }
@@ -284,11 +315,34 @@ fn draw_chart<DB: DrawingBackend>(
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK.mix(0.3))
             .label_font(("sans-serif", 13))
-            .position(SeriesLabelPosition::UpperLeft)
+            .position(if chart.legend_right {
+                SeriesLabelPosition::UpperRight
+            } else {
+                SeriesLabelPosition::UpperLeft
+            })
             .draw()
             .map_err(err)?;
     }
     Ok(())
+}
+
+/// An axis tick value without a trailing ".0": 5 → "5", 2.5 → "2.5", 1e-7 → "0".
+pub fn tick(v: f64) -> String {
+    let r = (v * 1e6).round() / 1e6;
+    if r == 0.0 {
+        "0".to_string()
+    } else {
+        format!("{r}")
+    }
+}
+
+/// Whether `chart` has a series with at least one finite point: a chart without is not
+/// worth drawing (the pages say "no data" instead).
+pub fn has_data(chart: &XyChart) -> bool {
+    chart
+        .series
+        .iter()
+        .any(|s| s.points.iter().any(|(x, y)| x.is_finite() && y.is_finite()))
 }
 
 fn heat_map_size(map: &HeatMap) -> (u32, u32) {
@@ -421,6 +475,7 @@ mod tests {
                 label: "LOS F".into(),
             }],
             y_from_zero: true,
+            ..XyChart::default()
         }
     }
 

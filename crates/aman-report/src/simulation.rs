@@ -23,9 +23,12 @@
 use std::fmt::Write as _;
 
 use aman_analysis::los::FruinLevel;
-use aman_analysis::{EvacuationTimes, mean_flow, n_t};
-use plotters::prelude::*;
+use aman_analysis::{EvacuationTimes, mean_flow};
 use serde::Serialize;
+
+use crate::html::{CSS, count, esc, fmt_num, fmt_opt_time, fmt_time, los_badge, name_html};
+use crate::map::{HATCH_CSS, NEVER_OCCUPIED, drawn_paths, fmt_len, heat_map_drawable, venue_map};
+use crate::safety;
 
 /// Everything the report shows, as plain data. Times in s, lengths and coordinates in m.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -61,6 +64,53 @@ pub struct ReportInput {
     pub density: Option<DensityReport>,
     /// Sampled agent paths (a subset of agents), each a list of `[x, y]` points, m.
     pub paths: Vec<Vec<[f64; 2]>>,
+    /// Version of aman that ran the simulation.
+    pub aman_version: String,
+    /// The model's parameters as used: `(name, value with unit)`.
+    pub model_parameters: Vec<(String, String)>,
+    /// Simulated time at which the run would have stopped at the latest, s.
+    pub end_time: f64,
+    /// Time between two output frames (queue samples, density frames), s.
+    pub frame_interval: f64,
+    /// Agents placed at the start per population: `(name, persons)`.
+    pub populations: Vec<(String, usize)>,
+    /// Agents arriving during the run per source: `(name, persons)`.
+    pub arrivals: Vec<(String, usize)>,
+    /// Exits (and other stages) closing and opening during the run, in time order.
+    pub events: Vec<EventReport>,
+    /// Queue zone: walking distance to an exit within which an agent heading for it counts
+    /// as queueing, m.
+    pub queue_zone: f64,
+    /// Times at which the queues of [`ExitReport::queue`] were counted (every output frame), s.
+    pub queue_times: Vec<f64>,
+    /// Density of every cell at chosen moments.
+    pub snapshots: Vec<SnapshotReport>,
+}
+
+/// A stage closing or opening at a scheduled time (a scenario `[[events]]` entry).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct EventReport {
+    /// When, s.
+    pub time: f64,
+    /// Name of the stage.
+    pub stage: String,
+    /// `true` if it opens, `false` if it closes.
+    pub opens: bool,
+}
+
+/// The classic density of every occupied cell at one moment (on the grid of
+/// [`DensityReport`]).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SnapshotReport {
+    /// Time of the frame, s.
+    pub time: f64,
+    /// Why this moment: "requested at 60 s", "10 % out", ….
+    pub reason: String,
+    /// Agents inside at that moment, persons.
+    pub agents_inside: usize,
+    /// Occupied cells: `(cell index iy · nx + ix, density in persons/m²)`; every other
+    /// evaluated cell was empty.
+    pub cells: Vec<(u32, f32)>,
 }
 
 /// One exit and the agents that left through it.
@@ -74,6 +124,14 @@ pub struct ExitReport {
     pub agents: usize,
     /// Time at which each of them left, s, any order.
     pub exit_times: Vec<f64>,
+    /// Agents queueing in front of it at each of [`ReportInput::queue_times`], persons: those
+    /// moving (pre-movement time over) and heading for this exit within
+    /// [`ReportInput::queue_zone`] m of walking distance.
+    pub queue: Vec<u32>,
+    /// Waiting time of each person who left through it, s: from the first output frame of
+    /// their last uninterrupted stay in its queue zone to the moment they left. Persons never
+    /// counted in the zone (they crossed it between two frames) are not included.
+    pub waiting_times: Vec<f64>,
 }
 
 /// One measurement line and the crossings counted at it.
@@ -111,11 +169,14 @@ pub struct DensityReport {
     pub peak_time: f64,
     /// Centre of the cell where it occurred, m.
     pub peak_at: [f64; 2],
+    /// Time each cell spent at Fruin walkway level of service E or worse (more than
+    /// 1/0.93 persons/m²), s, same layout as `peak`; NaN = not evaluated. Empty if not recorded.
+    pub time_at_e: Vec<f64>,
 }
 
 /// Colours of exits and measurement lines, in the N–t diagram and on the map alike. No
 /// green, yellow, orange or red, which mean levels of service on the map.
-const SERIES_COLOURS: [(u8, u8, u8); 8] = [
+pub(crate) const SERIES_COLOURS: [(u8, u8, u8); 8] = [
     (0x1f, 0x77, 0xb4),
     (0x6a, 0x3d, 0x9a),
     (0x17, 0xbe, 0xcf),
@@ -126,20 +187,20 @@ const SERIES_COLOURS: [(u8, u8, u8); 8] = [
     (0x00, 0x00, 0x00),
 ];
 
-/// Colour of the k-th series (exits first, then lines).
-fn series_colour(k: usize) -> RGBColor {
+/// Colour of the k-th series (exits first, then lines), RGB.
+pub(crate) fn series_rgb(k: usize) -> [u8; 3] {
     let (r, g, b) = SERIES_COLOURS[k % SERIES_COLOURS.len()];
-    RGBColor(r, g, b)
+    [r, g, b]
 }
 
 /// CSS hex of the k-th series colour.
-fn series_hex(k: usize) -> String {
+pub(crate) fn series_hex(k: usize) -> String {
     let (r, g, b) = SERIES_COLOURS[k % SERIES_COLOURS.len()];
     format!("#{r:02x}{g:02x}{b:02x}")
 }
 
 /// Width of the N–t diagram and the largest width of the map, px.
-const PAGE_PX: f64 = 900.0;
+pub(crate) const PAGE_PX: f64 = 900.0;
 
 /// The whole report page for `input`. Never panics: missing or empty parts (no exits, no
 /// lines, no density, no geometry, zero agents) are stated on the page instead.
@@ -157,17 +218,8 @@ pub fn render_report(input: &ReportInput) -> String {
     verdict(&mut h, input);
     key_figures(&mut h, input);
 
-    h.push_str("<section>\n<h2>N–t diagram</h2>\n");
-    h.push_str(
-        "<p class=\"note\">Cumulative number of agents that have left through each exit \
-         (solid) and crossed each measurement line (dashed), against time.</p>\n",
-    );
-    if input.exits.is_empty() && input.lines.is_empty() {
-        h.push_str("<p class=\"empty\">No exits or measurement lines: nothing to plot.</p>\n");
-    } else {
-        figure(&mut h, nt_chart(input), "The diagram");
-    }
-    h.push_str("</section>\n");
+    safety::timeline(&mut h, input);
+    safety::exits_over_time(&mut h, input);
 
     h.push_str("<section>\n<h2>Venue map</h2>\n");
     match venue_map(input) {
@@ -197,134 +249,21 @@ pub fn render_report(input: &ReportInput) -> String {
     legend(&mut h, input);
     h.push_str("</section>\n");
 
+    safety::congestion_maps(&mut h, input);
+    safety::run_parameters(&mut h, input);
     methods(&mut h, input);
+    let version = if input.aman_version.is_empty() {
+        env!("CARGO_PKG_VERSION")
+    } else {
+        &input.aman_version
+    };
     let _ = write!(
         h,
         "<footer>Generated by aman {} from <bdi>{}</bdi>.</footer>\n</body>\n</html>\n",
-        env!("CARGO_PKG_VERSION"),
+        esc(version),
         esc(&input.scenario_path)
     );
     h
-}
-
-/// Inline style sheet.
-pub(crate) const CSS: &str = "
-body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans','Noto Sans Arabic',sans-serif;
- color:#1b1b1b;max-width:960px;margin:24px auto;padding:0 16px;line-height:1.45}
-h1{font-size:1.6em;margin:0 0 4px}h2{font-size:1.2em;margin:28px 0 8px;border-bottom:2px solid #ddd;padding-bottom:4px}
-.meta{color:#555;margin:0 0 10px;display:flex;flex-wrap:wrap;gap:2px 20px}.meta span{white-space:nowrap}
-.verdict{padding:10px 14px;border-radius:6px;font-weight:600;margin:12px 0}
-.verdict.ok{background:#e6f4ea;border:1px solid #1a9850}.verdict.warn{background:#fff4e5;border:1px solid #e08a00}
-.verdict.none{background:#f1f1f1;border:1px solid #999}
-table{border-collapse:collapse;width:100%;margin:8px 0 4px;font-size:.95em}
-th,td{border-bottom:1px solid #e3e3e3;padding:5px 8px;text-align:left;vertical-align:top}
-th{background:#f6f6f6;font-weight:600}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}td.num{white-space:nowrap}
-.los{display:inline-block;min-width:3.6em;text-align:center;padding:1px 6px;border-radius:4px;font-weight:700;
- border:1px solid #0003}
-.swatch{display:inline-block;width:22px;height:14px;vertical-align:middle;border:1px solid #0004}
-.line-swatch{display:inline-block;width:22px;height:0;vertical-align:middle;border-top:3px dashed}
-.note{color:#555;font-size:.92em;margin:4px 0}.empty{color:#777;font-style:italic}
-.warn-text{color:#a05a00}.peak-note{display:block;white-space:normal;color:#a05a00;font-size:.92em}
-.figure{overflow-x:auto}.figure svg{max-width:100%;height:auto;display:block}
-.legend{display:flex;flex-wrap:wrap;gap:24px}.legend table{width:auto}
-footer{margin:32px 0 8px;color:#777;font-size:.85em;border-top:1px solid #ddd;padding-top:8px}
-@media print{body{margin:0;max-width:none}section{break-inside:avoid}}
-";
-
-/// Escapes `s` for HTML text and attribute values.
-/// Appends a drawn figure, or a line saying why `what` could not be drawn.
-pub(crate) fn figure(h: &mut String, svg: Result<String, String>, what: &str) {
-    match svg {
-        Ok(svg) => {
-            h.push_str("<div class=\"figure\">");
-            h.push_str(&svg);
-            h.push_str("</div>\n");
-        }
-        Err(e) => {
-            let _ = writeln!(
-                h,
-                "<p class=\"empty\">{} could not be drawn: {}</p>",
-                esc(what),
-                esc(&e)
-            );
-        }
-    }
-}
-
-pub(crate) fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// `s` between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE, for plain-text contexts (SVG
-/// labels) where an Arabic name must not reorder the text around it.
-fn isolate(s: &str) -> String {
-    format!("\u{2068}{s}\u{2069}")
-}
-
-/// A user-supplied name as escaped, bidi-isolated HTML.
-pub(crate) fn name_html(s: &str) -> String {
-    if s.is_empty() {
-        "<i>(unnamed)</i>".to_string()
-    } else {
-        format!("<bdi>{}</bdi>", esc(s))
-    }
-}
-
-/// A time in s, with minutes and seconds added from one minute on: "754.3 s (12 min 34 s)".
-fn fmt_time(t: f64) -> String {
-    if !t.is_finite() {
-        return "—".to_string();
-    }
-    if t.abs() < 60.0 {
-        format!("{t:.1} s")
-    } else {
-        let total = t.round() as i64;
-        let (m, s) = (total / 60, total % 60);
-        if m >= 60 {
-            format!("{t:.0} s ({} h {:02} min {s:02} s)", m / 60, m % 60)
-        } else {
-            format!("{t:.1} s ({m} min {s:02} s)")
-        }
-    }
-}
-
-/// `Some(time)` formatted, or `none`.
-fn fmt_opt_time(t: Option<f64>, none: &str) -> String {
-    t.filter(|t| t.is_finite())
-        .map_or_else(|| none.to_string(), fmt_time)
-}
-
-/// A number with `decimals` decimals, or "—".
-pub(crate) fn fmt_num(v: Option<f64>, decimals: usize) -> String {
-    match v {
-        Some(v) if v.is_finite() => format!("{v:.decimals$}"),
-        _ => "—".to_string(),
-    }
-}
-
-/// A coloured badge for a level of service.
-pub(crate) fn los_badge(level: FruinLevel) -> String {
-    let fg = if matches!(level, FruinLevel::E | FruinLevel::F) {
-        "#fff"
-    } else {
-        "#000"
-    };
-    format!(
-        "<span class=\"los\" style=\"background:{};color:{fg}\">LOS {}</span>",
-        level.colour(),
-        level.label()
-    )
 }
 
 fn header(h: &mut String, input: &ReportInput) {
@@ -397,13 +336,8 @@ const PEAK_AT_START_NOTE: &str = "<span class=\"peak-note\">reached at the start
      placement; see the map for densities during the movement</span>";
 
 /// Whether a peak at `t` s was reached within the first [`PEAK_AT_START_S`] of the run.
-fn peak_at_start(t: f64) -> bool {
+pub(crate) fn peak_at_start(t: f64) -> bool {
     t.is_finite() && t <= PEAK_AT_START_S
-}
-
-/// `n` and the singular or plural noun: "1 agent", "2 agents".
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn key_figures(h: &mut String, input: &ReportInput) {
@@ -546,704 +480,6 @@ fn min_max(v: &[f64]) -> (Option<f64>, Option<f64>) {
     (finite.clone().reduce(f64::min), finite.reduce(f64::max))
 }
 
-/// N(t) as a polyline of a step function from (0, 0) to `t_end`.
-fn step_points(times: &[f64], t_end: f64) -> Vec<(f64, f64)> {
-    let mut pts = vec![(0.0_f64, 0.0_f64)];
-    let mut count = 0.0;
-    for p in n_t(times) {
-        let t = p.time.max(0.0);
-        pts.push((t, count));
-        count = p.count as f64;
-        pts.push((t, count));
-    }
-    pts.push((t_end.max(pts.last().map_or(0.0, |p| p.0)), count));
-    pts
-}
-
-/// The N–t diagram as an SVG string.
-fn nt_chart(input: &ReportInput) -> Result<String, String> {
-    let all_times = input
-        .exits
-        .iter()
-        .flat_map(|e| e.exit_times.iter())
-        .chain(input.lines.iter().flat_map(|l| l.crossing_times.iter()))
-        .copied()
-        .filter(|t| t.is_finite());
-    let t_last = all_times.fold(0.0_f64, f64::max);
-    let mut t_max = if input.simulated_time.is_finite() {
-        input.simulated_time.max(t_last)
-    } else {
-        t_last
-    };
-    if t_max <= 0.0 {
-        t_max = 1.0;
-    }
-    let n_max = input
-        .exits
-        .iter()
-        .map(|e| e.exit_times.len())
-        .chain(input.lines.iter().map(|l| l.crossing_times.len()))
-        .max()
-        .unwrap_or(0)
-        .max(1) as f64;
-
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (PAGE_PX as u32, 420)).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| e.to_string())?;
-        let mut chart = ChartBuilder::on(&root)
-            .margin(16)
-            .x_label_area_size(48)
-            .y_label_area_size(64)
-            .build_cartesian_2d(0.0..t_max * 1.02, 0.0..n_max * 1.08)
-            .map_err(|e| e.to_string())?;
-        chart
-            .configure_mesh()
-            .x_desc("time t (s)")
-            .y_desc("cumulative persons N")
-            .axis_desc_style(("sans-serif", 19))
-            .label_style(("sans-serif", 17))
-            .light_line_style(RGBColor(0xee, 0xee, 0xee))
-            .bold_line_style(RGBColor(0xd0, 0xd0, 0xd0))
-            .x_label_formatter(&|v| tick(*v))
-            .y_label_formatter(&|v| {
-                if v.fract() == 0.0 {
-                    tick(*v)
-                } else {
-                    String::new()
-                }
-            })
-            .draw()
-            .map_err(|e| e.to_string())?;
-        for (k, e) in input.exits.iter().enumerate() {
-            let colour = series_colour(k);
-            chart
-                .draw_series(LineSeries::new(
-                    step_points(&e.exit_times, t_max),
-                    colour.stroke_width(2),
-                ))
-                .map_err(|e| e.to_string())?
-                .label(format!(
-                    "exit {} ({})",
-                    isolate(&e.name),
-                    e.exit_times.len()
-                ))
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(3))
-                });
-        }
-        for (k, l) in input.lines.iter().enumerate() {
-            let colour = series_colour(input.exits.len() + k);
-            chart
-                .draw_series(DashedLineSeries::new(
-                    step_points(&l.crossing_times, t_max),
-                    8,
-                    5,
-                    colour.stroke_width(2),
-                ))
-                .map_err(|e| e.to_string())?
-                .label(format!(
-                    "line {} ({})",
-                    isolate(&l.name),
-                    l.crossing_times.len()
-                ))
-                .legend(move |(x, y)| {
-                    plotters::element::DashedPathElement::new(
-                        vec![(x, y), (x + 24, y)],
-                        6,
-                        3,
-                        colour.stroke_width(3),
-                    )
-                });
-        }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .label_font(("sans-serif", 17))
-            .background_style(WHITE.mix(0.9))
-            .border_style(RGBColor(0xaa, 0xaa, 0xaa))
-            .draw()
-            .map_err(|e| e.to_string())?;
-        root.present().map_err(|e| e.to_string())?;
-    }
-    Ok(svg)
-}
-
-/// Maps metres to map pixels: x to the right, y up, equal scale on both axes.
-struct MapTransform {
-    min_x: f64,
-    max_y: f64,
-    scale: f64,
-    /// x of `min_x`, px.
-    left: f64,
-    /// y of `max_y`, px.
-    top: f64,
-}
-
-impl MapTransform {
-    fn x(&self, x: f64) -> f64 {
-        self.left + (x - self.min_x) * self.scale
-    }
-    fn y(&self, y: f64) -> f64 {
-        self.top + (self.max_y - y) * self.scale
-    }
-    fn pt(&self, p: [f64; 2]) -> String {
-        format!("{:.1},{:.1}", self.x(p[0]), self.y(p[1]))
-    }
-}
-
-/// A "nice" length for a scale bar: 1, 2 or 5 × 10^k, at most `max`.
-fn nice_length(max: f64) -> f64 {
-    let base = 10f64.powf(max.log10().floor());
-    [5.0, 2.0, 1.0]
-        .into_iter()
-        .map(|m| m * base)
-        .find(|&l| l <= max)
-        .unwrap_or(base)
-}
-
-/// Margin around the venue drawing, px.
-const MAP_PAD: f64 = 24.0;
-/// Room below the venue drawing for the scale bar and the coordinate ranges, px (one more
-/// line is added when the ranges do not fit on one).
-const MAP_BELOW: f64 = 62.0;
-/// Smallest width of the map, px, so that the scale bar and the coordinate ranges fit below a
-/// very narrow venue (which is then centred).
-const MAP_MIN_W: f64 = 280.0;
-/// Height of the map when its height binds, px.
-const MAP_MAX_H: f64 = 900.0;
-/// The shorter side of the venue drawing is at least this long, px, when the aspect allows.
-const MAP_MIN_SIDE: f64 = 400.0;
-/// Height a tall map may grow to so that its narrow side reaches [`MAP_MIN_SIDE`], px.
-const MAP_TALL_H: f64 = 1700.0;
-/// Agent paths drawn on the map, at most.
-const MAX_DRAWN_PATHS: usize = 150;
-/// Distance kept between a label and the edge of the map, px.
-const LABEL_MARGIN: f64 = 4.0;
-/// White outline that keeps map labels readable on any background.
-const HALO: &str =
-    "paint-order=\"stroke\" stroke=\"#fff\" stroke-width=\"3.5\" stroke-linejoin=\"round\"";
-/// Fill of cells evaluated and never occupied.
-const NEVER_OCCUPIED: &str = "#e9e9e9";
-/// CSS background of the legend swatch for the hatched walkable-area background, which shows
-/// through cells not evaluated.
-const HATCH_CSS: &str =
-    "background:repeating-linear-gradient(-45deg,#f7f7f7 0 3.5px,#c4c4c4 3.5px 5px)";
-
-/// Pixels per metre for a venue `w` × `h` m: as large as fits [`PAGE_PX`] wide and
-/// [`MAP_MAX_H`] tall (whichever binds); then, if the shorter side is under
-/// [`MAP_MIN_SIDE`] px, enlarged up to that, as far as the page width and [`MAP_TALL_H`] allow.
-fn map_scale(w: f64, h: f64) -> f64 {
-    let avail_w = PAGE_PX - 2.0 * MAP_PAD;
-    let avail_h = MAP_MAX_H - MAP_PAD - MAP_BELOW;
-    let tall_h = MAP_TALL_H - MAP_PAD - MAP_BELOW;
-    let fit = (avail_w / w).min(avail_h / h);
-    let min_side = MAP_MIN_SIDE / w.min(h);
-    let limit = (avail_w / w).min(tall_h / h);
-    fit.max(min_side.min(limit))
-}
-
-/// Estimated width of `text` in px at `font_px` in a sans-serif font, a little generous so
-/// that labels placed with it stay on the map. Bidi controls take no room.
-fn text_width(text: &str, font_px: f64, bold: bool) -> f64 {
-    let em: f64 = text
-        .chars()
-        .map(|c| match c {
-            '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => 0.0,
-            'i' | 'j' | 'l' | 'I' | '.' | ',' | ':' | ';' | '!' | '|' | '\'' => 0.3,
-            'f' | 't' | 'r' | ' ' | '(' | ')' | '[' | ']' | '-' | '/' => 0.42,
-            'm' | 'w' | 'M' | 'W' | '@' | '%' | '…' => 0.95,
-            c if c.is_ascii_uppercase() => 0.72,
-            c if c.is_ascii() => 0.6,
-            '\u{1100}'..='\u{115f}'
-            | '\u{2e80}'..='\u{a4cf}'
-            | '\u{ac00}'..='\u{d7a3}'
-            | '\u{f900}'..='\u{faff}'
-            | '\u{ff00}'..='\u{ff60}'
-            | '\u{1f300}'..='\u{1faff}' => 1.0,
-            _ => 0.7,
-        })
-        .sum();
-    em * font_px * if bold { 1.08 } else { 1.0 }
-}
-
-/// Left end of a label `text_w` px wide centred at `cx`, moved so that it lies on a map
-/// `width` px wide (at the left margin if it is wider than the map).
-fn label_left(cx: f64, text_w: f64, width: f64) -> f64 {
-    (cx - text_w / 2.0)
-        .min(width - LABEL_MARGIN - text_w)
-        .max(LABEL_MARGIN)
-}
-
-/// Places the labels of a map `width` × `height` px: each inside the map, and away from the
-/// labels placed before it where there is room.
-struct LabelPlacer {
-    width: f64,
-    height: f64,
-    /// Boxes of the labels placed so far, `[x0, y0, x1, y1]` px.
-    boxes: Vec<[f64; 4]>,
-}
-
-impl LabelPlacer {
-    fn new(width: f64, height: f64) -> Self {
-        LabelPlacer {
-            width,
-            height,
-            boxes: Vec::new(),
-        }
-    }
-
-    /// A label `text` centred at `at.0` with its baseline at `at.1`, moved (and shrunk if it
-    /// is wider than the map) so that it stays on the map, and moved up or down by a line or
-    /// a few if it would cover a label placed before. `style` holds the font weight and fill
-    /// attributes.
-    fn place(&mut self, text: &str, at: (f64, f64), font: f64, style: &str) -> String {
-        let room = self.width - 2.0 * LABEL_MARGIN;
-        let natural = text_width(text, font, true);
-        let font = if natural > room {
-            (font * room / natural).max(7.0)
-        } else {
-            font
-        };
-        let w = text_width(text, font, true);
-        let x = label_left(at.0, w, self.width);
-        let clamp_y = |y: f64| y.clamp(font + 2.0, (self.height - 4.0).max(font + 2.0));
-        let bounds = |y: f64| [x, y - font, x + w, y + 0.3 * font];
-        let free = |b: &[f64; 4]| {
-            self.boxes
-                .iter()
-                .all(|o| b[2] <= o[0] || o[2] <= b[0] || b[3] <= o[1] || o[3] <= b[1])
-        };
-        let step = font + 3.0;
-        let y = [0.0, 1.0, -1.0, 2.0, -2.0, 3.0, -3.0]
-            .into_iter()
-            .map(|k| clamp_y(at.1 + k * step))
-            .find(|&y| free(&bounds(y)))
-            .unwrap_or_else(|| clamp_y(at.1));
-        self.boxes.push(bounds(y));
-        format!(
-            "<text x=\"{x:.1}\" y=\"{y:.1}\" font-size=\"{font:.1}\" text-anchor=\"start\" {style} {HALO}>{}</text>\n",
-            esc(text)
-        )
-    }
-}
-
-/// Area enclosed by the walkable rings (the outer one minus the holes), m²; `None` if they
-/// enclose none.
-fn walkable_m2(rings: &[Vec<[f64; 2]>]) -> Option<f64> {
-    let ring_area = |r: &Vec<[f64; 2]>| {
-        let pts: Vec<&[f64; 2]> = r
-            .iter()
-            .filter(|p| p[0].is_finite() && p[1].is_finite())
-            .collect();
-        let n = pts.len();
-        (0..n)
-            .map(|i| {
-                let (a, b) = (pts[i], pts[(i + 1) % n]);
-                a[0] * b[1] - b[0] * a[1]
-            })
-            .sum::<f64>()
-            .abs()
-            / 2.0
-    };
-    let mut it = rings.iter().filter(|r| r.len() >= 3);
-    let outer = ring_area(it.next()?);
-    let area = outer - it.map(ring_area).sum::<f64>();
-    (area.is_finite() && area > 0.0).then_some(area)
-}
-
-/// How many of `available` agent paths the map draws.
-fn drawn_paths(available: usize) -> usize {
-    available.min(MAX_DRAWN_PATHS)
-}
-
-/// Stroke width (px) and opacity of `n` agent paths drawn over `area_px` px² of map: thinner
-/// and fainter the more paths share the area, so that they do not hide the densities.
-fn path_style(n: usize, area_px: f64) -> (f64, f64) {
-    let per_10k_px = n as f64 * 1.0e4 / area_px.max(1.0);
-    let k = per_10k_px.sqrt().max(1e-9);
-    ((0.8 / k).clamp(0.3, 0.8), (0.3 / k).clamp(0.1, 0.4))
-}
-
-/// The venue map as an SVG string; `None` if there is nothing with coordinates to draw.
-fn venue_map(input: &ReportInput) -> Option<String> {
-    // Extent of everything drawn.
-    let mut lo = [f64::INFINITY; 2];
-    let mut hi = [f64::NEG_INFINITY; 2];
-    let mut grow = |p: &[f64; 2]| {
-        if p[0].is_finite() && p[1].is_finite() {
-            for i in 0..2 {
-                lo[i] = lo[i].min(p[i]);
-                hi[i] = hi[i].max(p[i]);
-            }
-        }
-    };
-    input.walkable_area.iter().flatten().for_each(&mut grow);
-    input
-        .exits
-        .iter()
-        .flat_map(|e| e.polygon.iter())
-        .for_each(&mut grow);
-    input
-        .lines
-        .iter()
-        .flat_map(|l| l.segment.iter())
-        .for_each(&mut grow);
-    if input.walkable_area.is_empty() {
-        input.paths.iter().flatten().for_each(&mut grow);
-    }
-    if !(lo[0].is_finite() && lo[1].is_finite()) {
-        return None;
-    }
-    let (w, hgt) = ((hi[0] - lo[0]).max(1e-3), (hi[1] - lo[1]).max(1e-3));
-    let pad = MAP_PAD;
-    let scale = map_scale(w, hgt);
-    let width = (w * scale + 2.0 * pad).max(MAP_MIN_W);
-    let tf = MapTransform {
-        min_x: lo[0],
-        max_y: hi[1],
-        scale,
-        left: (width - w * scale) / 2.0,
-        top: pad,
-    };
-    // Below the venue: the scale bar on one line, the coordinate ranges on the next (or on
-    // two, x and y, if one line would not fit the width).
-    let x_range = format!("x ({:.1} … {:.1} m) →", lo[0], hi[0]);
-    let y_range = format!("y ({:.1} … {:.1} m) ↑", lo[1], hi[1]);
-    let one_line = format!("{x_range}, {y_range}");
-    let range_lines = if text_width(&one_line, 12.0, false) <= width - 2.0 * LABEL_MARGIN {
-        vec![one_line]
-    } else {
-        vec![x_range, y_range]
-    };
-    let bar_y = pad + hgt * scale + 28.0; // bottom of the scale bar
-    let height = bar_y + 22.0 + 18.0 * (range_lines.len() - 1) as f64 + 12.0;
-
-    let mut s = String::with_capacity(32 * 1024);
-    let _ = writeln!(
-        s,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width:.0}\" height=\"{height:.0}\" \
-         viewBox=\"0 0 {width:.0} {height:.0}\" font-family=\"system-ui,sans-serif\" \
-         role=\"img\" aria-label=\"Map of the venue with peak densities\">"
-    );
-    s.push_str("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
-
-    // Walkable area: outer ring and holes in one even–odd path, so holes stay white. With a
-    // density grid, the area is hatched: that shows through the cells not evaluated, while
-    // cells evaluated and never occupied are filled plain grey.
-    let area_path: String = input
-        .walkable_area
-        .iter()
-        .filter(|r| r.len() >= 3)
-        .map(|r| {
-            let pts: Vec<String> = r
-                .iter()
-                .filter(|p| p[0].is_finite() && p[1].is_finite())
-                .map(|p| tf.pt(*p))
-                .collect();
-            format!("M{}Z", pts.join("L"))
-        })
-        .collect();
-    let has_area = !area_path.is_empty();
-    let density = input.density.as_ref().filter(|d| heat_map_drawable(d));
-    if has_area {
-        let fill = if density.is_some() {
-            "url(#not-evaluated)".to_string()
-        } else {
-            NEVER_OCCUPIED.to_string()
-        };
-        let _ = writeln!(
-            s,
-            "<defs><clipPath id=\"walkable\"><path d=\"{area_path}\" clip-rule=\"evenodd\"/></clipPath>\
-             <pattern id=\"not-evaluated\" patternUnits=\"userSpaceOnUse\" width=\"5\" height=\"5\" \
-             patternTransform=\"rotate(45)\"><rect width=\"5\" height=\"5\" fill=\"#f7f7f7\"/>\
-             <rect width=\"1.5\" height=\"5\" fill=\"#c4c4c4\"/></pattern></defs>\n\
-             <path d=\"{area_path}\" fill=\"{fill}\" fill-rule=\"evenodd\" stroke=\"none\"/>"
-        );
-    }
-
-    // Peak density per cell, coloured by level of service; runs of equal level merged.
-    if let Some(d) = density {
-        heat_map(&mut s, d, &tf, has_area);
-    }
-
-    // Walls on top of the heat map.
-    if has_area {
-        let _ = writeln!(
-            s,
-            "<path d=\"{area_path}\" fill=\"none\" stroke=\"#333\" stroke-width=\"1.2\" stroke-linejoin=\"round\"/>"
-        );
-    }
-
-    // Agent paths: at most MAX_DRAWN_PATHS, chosen evenly, thinned to about one point per
-    // pixel; the more per area, the thinner and fainter.
-    let available = input.paths.len();
-    let n_drawn = drawn_paths(available);
-    if n_drawn > 0 {
-        let area_px = walkable_m2(&input.walkable_area).unwrap_or(w * hgt) * scale * scale;
-        let (stroke_w, opacity) = path_style(n_drawn, area_px);
-        let _ = writeln!(
-            s,
-            "<g fill=\"none\" stroke=\"#1b1b1b\" stroke-opacity=\"{opacity:.2}\" \
-             stroke-width=\"{stroke_w:.2}\" stroke-linejoin=\"round\">"
-        );
-        for i in 0..n_drawn {
-            let path = &input.paths[i * available / n_drawn];
-            let mut pts: Vec<(f64, f64)> = Vec::new();
-            for p in path.iter().filter(|p| p[0].is_finite() && p[1].is_finite()) {
-                let q = (tf.x(p[0]), tf.y(p[1]));
-                match pts.last() {
-                    Some(l) if (q.0 - l.0).hypot(q.1 - l.1) < 1.0 => {}
-                    _ => pts.push(q),
-                }
-            }
-            if pts.len() >= 2 {
-                let d: Vec<String> = pts.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
-                let _ = writeln!(s, "<polyline points=\"{}\"/>", d.join(" "));
-            }
-        }
-        s.push_str("</g>\n");
-    }
-
-    // Exits and their labels.
-    let mut labels = LabelPlacer::new(width, height);
-    for (k, e) in input.exits.iter().enumerate() {
-        let pts: Vec<String> = e
-            .polygon
-            .iter()
-            .filter(|p| p[0].is_finite() && p[1].is_finite())
-            .map(|p| tf.pt(*p))
-            .collect();
-        if pts.is_empty() {
-            continue;
-        }
-        let _ = writeln!(
-            s,
-            "<polygon points=\"{}\" fill=\"{}\" fill-opacity=\"0.85\" stroke=\"#000\" stroke-width=\"1\"/>",
-            pts.join(" "),
-            series_hex(k)
-        );
-        let (cx, cy) = centroid(&e.polygon);
-        s.push_str(&labels.place(
-            &format!("{} ({})", isolate(&e.name), e.agents),
-            (tf.x(cx), tf.y(cy) - 8.0),
-            13.0,
-            &format!("font-weight=\"700\" fill=\"{}\"", series_hex(k)),
-        ));
-    }
-
-    // Measurement lines.
-    for (k, l) in input.lines.iter().enumerate() {
-        let [a, b] = l.segment;
-        if !(a.iter().chain(b.iter()).all(|v| v.is_finite())) {
-            continue;
-        }
-        let colour = series_hex(input.exits.len() + k);
-        let _ = writeln!(
-            s,
-            "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"{colour}\" stroke-width=\"3\" \
-             stroke-dasharray=\"8 5\" stroke-linecap=\"round\"/>",
-            tf.x(a[0]),
-            tf.y(a[1]),
-            tf.x(b[0]),
-            tf.y(b[1])
-        );
-        s.push_str(&labels.place(
-            &isolate(&l.name),
-            (tf.x((a[0] + b[0]) / 2.0), tf.y((a[1] + b[1]) / 2.0) - 7.0),
-            12.0,
-            &format!("font-weight=\"600\" fill=\"{colour}\""),
-        ));
-    }
-
-    // The peak cell, labelled to its right, else to its left, else wherever it fits.
-    let peak = input.density.as_ref().filter(|d| {
-        d.peak_density.is_finite()
-            && d.peak_density > 0.0
-            && d.peak_at.iter().all(|v| v.is_finite())
-    });
-    if let Some(d) = peak {
-        let half = d.cell / 2.0;
-        let (x, y) = (tf.x(d.peak_at[0] - half), tf.y(d.peak_at[1] + half));
-        let side = (d.cell * scale).max(6.0);
-        let _ = writeln!(
-            s,
-            "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{side:.1}\" height=\"{side:.1}\" fill=\"none\" \
-             stroke=\"#000\" stroke-width=\"2.5\"/>"
-        );
-        let text = format!(
-            "peak {:.2} /m² at {}{}",
-            d.peak_density,
-            fmt_time(d.peak_time),
-            if peak_at_start(d.peak_time) {
-                " (start)"
-            } else {
-                ""
-            }
-        );
-        let tw = text_width(&text, 12.0, true);
-        let cx = if x + side + 4.0 + tw <= width - LABEL_MARGIN {
-            x + side + 4.0 + tw / 2.0
-        } else if x - 4.0 - tw >= LABEL_MARGIN {
-            x - 4.0 - tw / 2.0
-        } else {
-            x + side / 2.0
-        };
-        s.push_str(&labels.place(&text, (cx, y - 4.0), 12.0, "font-weight=\"700\""));
-    }
-
-    // Scale bar, and the coordinate ranges below it.
-    let bar_m = nice_length(160.0 / scale);
-    let bar_px = bar_m * scale;
-    let bx = pad;
-    let _ = write!(
-        s,
-        "<g font-size=\"12\"><rect x=\"{bx:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"5\" fill=\"#333\"/>\
-         <rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"5\" fill=\"#fff\" stroke=\"#333\"/>\
-         <text x=\"{:.1}\" y=\"{:.1}\">{} m</text>",
-        bar_y - 5.0,
-        bar_px / 2.0,
-        bx + bar_px / 2.0,
-        bar_y - 5.0,
-        bar_px / 2.0,
-        bx + bar_px + 6.0,
-        bar_y + 1.0,
-        fmt_len(bar_m),
-    );
-    for (i, line) in range_lines.iter().enumerate() {
-        let _ = write!(
-            s,
-            "<text class=\"ranges\" x=\"{:.1}\" y=\"{:.1}\" fill=\"#555\">{}</text>",
-            LABEL_MARGIN.max(pad.min((width - text_width(line, 12.0, false)) / 2.0)),
-            bar_y + 22.0 + 18.0 * i as f64,
-            esc(line)
-        );
-    }
-    s.push_str("</g>\n</svg>\n");
-    Some(s)
-}
-
-/// An axis tick value, without a trailing ".0": 5 → "5", 2.5 → "2.5".
-fn tick(v: f64) -> String {
-    let r = (v * 1e6).round() / 1e6;
-    if r == 0.0 {
-        "0".to_string()
-    } else {
-        format!("{r}")
-    }
-}
-
-/// A scale-bar length without trailing zeros.
-fn fmt_len(m: f64) -> String {
-    if m >= 1.0 {
-        format!("{m:.0}")
-    } else {
-        format!("{m}")
-    }
-}
-
-/// Vertex average of a polygon (enough to place a label), ignoring a closing duplicate.
-fn centroid(poly: &[[f64; 2]]) -> (f64, f64) {
-    let pts: Vec<&[f64; 2]> = poly
-        .iter()
-        .filter(|p| p[0].is_finite() && p[1].is_finite())
-        .collect();
-    let pts = match pts.as_slice() {
-        [first, rest @ .., last] if first == last && !rest.is_empty() => &pts[..pts.len() - 1],
-        _ => &pts[..],
-    };
-    let n = pts.len().max(1) as f64;
-    let (sx, sy) = pts
-        .iter()
-        .fold((0.0, 0.0), |(x, y), p| (x + p[0], y + p[1]));
-    (sx / n, sy / n)
-}
-
-/// Whether `d` is a consistent grid the map can draw.
-fn heat_map_drawable(d: &DensityReport) -> bool {
-    d.nx > 0
-        && d.ny > 0
-        && d.cell.is_finite()
-        && d.cell > 0.0
-        && d.peak.len() == d.nx.saturating_mul(d.ny)
-        && d.origin.iter().all(|v| v.is_finite())
-}
-
-/// What a cell of the density grid shows on the map.
-#[derive(Clone, Copy, PartialEq)]
-enum CellFill {
-    /// Evaluated, never occupied: plain grey.
-    NeverOccupied,
-    /// Occupied: the colour of the level of service of its peak density.
-    Level(FruinLevel),
-}
-
-impl CellFill {
-    /// The fill of a cell with peak density `v`; `None` for a cell not evaluated (NaN or
-    /// negative), which is not drawn so that the walkable-area background shows through.
-    fn of(v: f64) -> Option<CellFill> {
-        if v == 0.0 {
-            Some(CellFill::NeverOccupied)
-        } else if v.is_finite() && v > 0.0 {
-            Some(CellFill::Level(FruinLevel::walkway(v)))
-        } else {
-            None
-        }
-    }
-
-    fn colour(self) -> &'static str {
-        match self {
-            CellFill::NeverOccupied => NEVER_OCCUPIED,
-            CellFill::Level(l) => l.colour(),
-        }
-    }
-}
-
-/// Draws the per-cell peak densities coloured by level of service (never occupied cells
-/// grey, cells not evaluated not at all), clipped to the walkable area.
-fn heat_map(s: &mut String, d: &DensityReport, tf: &MapTransform, clip: bool) {
-    if !heat_map_drawable(d) {
-        return;
-    }
-    let overlap = 0.3; // px, hides hairline seams between neighbouring cells
-    let cell_px = d.cell * tf.scale;
-    let _ = writeln!(
-        s,
-        "<g{} shape-rendering=\"crispEdges\">",
-        if clip {
-            " clip-path=\"url(#walkable)\""
-        } else {
-            ""
-        }
-    );
-    for iy in 0..d.ny {
-        let row = &d.peak[iy * d.nx..(iy + 1) * d.nx];
-        let mut ix = 0;
-        while ix < d.nx {
-            let Some(fill) = CellFill::of(row[ix]) else {
-                ix += 1;
-                continue;
-            };
-            let start = ix;
-            while ix < d.nx && CellFill::of(row[ix]) == Some(fill) {
-                ix += 1;
-            }
-            let x0 = d.origin[0] + start as f64 * d.cell;
-            let y1 = d.origin[1] + (iy + 1) as f64 * d.cell;
-            let _ = writeln!(
-                s,
-                "<rect x=\"{:.2}\" y=\"{:.2}\" width=\"{:.2}\" height=\"{:.2}\" fill=\"{}\"/>",
-                tf.x(x0),
-                tf.y(y1),
-                (ix - start) as f64 * cell_px + overlap,
-                cell_px + overlap,
-                fill.colour()
-            );
-        }
-    }
-    s.push_str("</g>\n");
-}
-
 /// The map legend: levels of service and symbols.
 fn legend(h: &mut String, input: &ReportInput) {
     h.push_str("<div class=\"legend\">\n<table>\n<tr><th colspan=\"4\">Fruin level of service (walkways), peak density per cell</th></tr>\n");
@@ -1354,6 +590,25 @@ fn methods(h: &mut String, input: &ReportInput) {
             fmt_len(d.cell)
         );
     }
+    let _ = writeln!(
+        h,
+        "<li><b>Flow over time</b>: persons out through the exit in consecutive {w:.0} s \
+         windows from t = 0, divided by the window (the last window by its real length).</li>\n\
+         <li><b>Queue</b> of an exit: the persons whose target is that exit, whose pre-movement \
+         time is over and whose walking distance to it along the routing field (around \
+         obstacles) is at most {z} m, counted every output frame ({f} s). <b>Waiting \
+         time</b>: from the first frame of a person's last uninterrupted stay in that zone to \
+         the moment they left through the exit; persons never counted in the zone are left \
+         out.</li>\n\
+         <li><b>Time at level E or worse</b>: for each cell, the number of output frames in which \
+         its classic density exceeded 1/0.93 persons/m² (less than 0.93 m² per person), times \
+         the frame interval, in seconds.</li>\n\
+         <li><b>Snapshots</b>: the classic density of each cell in the first output frame at \
+         or after the chosen moment.</li>",
+        w = crate::safety::FLOW_WINDOW_S,
+        z = fmt_len(input.queue_zone),
+        f = crate::charts::tick(input.frame_interval),
+    );
     h.push_str(
         "<li><b>Level of service</b>: J. J. Fruin, <i>Pedestrian Planning and Design</i> (1971), \
          walkway table, applied to the peak density (space per person = 1 / density). A value on \
@@ -1364,6 +619,8 @@ fn methods(h: &mut String, input: &ReportInput) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::html::isolate;
+    use crate::map::*;
 
     fn sample() -> ReportInput {
         let nx = 10;
@@ -1395,6 +652,10 @@ mod tests {
                 polygon: vec![[9.5, 1.0], [10.0, 1.0], [10.0, 3.0], [9.5, 3.0]],
                 agents: 4,
                 exit_times: vec![16.25, 10.0, 14.0, 12.5],
+                queue: (0..30)
+                    .map(|i| if (8..16).contains(&i) { 2 } else { 0 })
+                    .collect(),
+                waiting_times: vec![3.0, 4.0, 5.0, 6.0],
             }],
             lines: vec![LineReport {
                 name: "mid".into(),
@@ -1412,11 +673,39 @@ mod tests {
                 peak_density: 4.25,
                 peak_time: 13.5,
                 peak_at: [7.5, 3.5],
+                time_at_e: (0..nx * ny)
+                    .map(|i| {
+                        if i == 9 {
+                            f64::NAN
+                        } else {
+                            (i % 7) as f64 * 20.0
+                        }
+                    })
+                    .collect(),
             }),
             paths: vec![
                 vec![[0.5, 2.0], [3.0, 2.2], [6.0, 2.0], [9.7, 2.0]],
                 vec![[1.0, 1.0]],
             ],
+            aman_version: "0.1.0".into(),
+            model_parameters: vec![("strength_neighbor_repulsion".into(), "8".into())],
+            end_time: 60.0,
+            frame_interval: 1.0,
+            populations: vec![("crowd".into(), 5)],
+            arrivals: Vec::new(),
+            events: vec![EventReport {
+                time: 20.0,
+                stage: "<gate & \"A\">".into(),
+                opens: false,
+            }],
+            queue_zone: 5.0,
+            queue_times: (0..30).map(f64::from).collect(),
+            snapshots: vec![SnapshotReport {
+                time: 12.0,
+                reason: "50 % of the persons out".into(),
+                agents_inside: 3,
+                cells: vec![(2, 1.0), (37, 2.5)],
+            }],
         }
     }
 
@@ -1445,8 +734,27 @@ mod tests {
         // Names are escaped everywhere, never raw.
         assert!(!html.contains("<gate"));
         assert!(html.contains("&lt;gate &amp; &quot;A&quot;&gt;"));
-        // SVG: both figures, balanced tags.
-        assert_eq!(html.matches("<svg").count(), 2);
+        // SVG: N–t, flow, queue, peak map, time-at-E map, one snapshot; balanced tags.
+        assert_eq!(html.matches("<svg").count(), 6);
+        assert_eq!(crate::check::page_problems(&html), Vec::<String>::new());
+        // The safety-case sections with their figures.
+        assert!(html.contains("<td class=\"num\">20.0 s</td><td><b><bdi>&lt;gate"));
+        assert!(html.contains("closes</b> (scenario event)"));
+        assert!(html.contains("<b>50 % out</b> (3 of 5)"));
+        assert!(html.contains("Flow through each exit, 10 s windows"));
+        assert!(html.contains("persons queueing"));
+        // Waiting 3, 4, 5, 6 s: mean 4.5 s, longest 6 s; longest queue 2 at t = 8 s.
+        assert!(html.contains("<td class=\"num\">4.5 s</td><td class=\"num\">6.0 s</td>"));
+        assert!(html.contains("<td class=\"num\">2</td><td class=\"num\">8.0 s</td>"));
+        // Time at E: classes drawn; 5 of 6 classes and "never" present in the data.
+        assert!(html.contains("Time at Fruin level E or worse"));
+        assert!(html.contains(&format!("fill=\"{}\"", TIME_AT_E_CLASSES[2].1)));
+        assert!(html.contains("t = 12.0 s — 50 % of the persons out"));
+        assert!(
+            html.contains("<td>strength_neighbor_repulsion</td>")
+                || html.contains("strength_neighbor_repulsion</th><td>8</td>")
+        );
+        assert!(html.contains("Population <bdi>crowd</bdi></th><td>5 persons placed"));
         assert_eq!(html.matches("<svg").count(), html.matches("</svg>").count());
         assert_eq!(
             html.matches("<g").count() - html.matches("<gate").count(),
@@ -1454,6 +762,17 @@ mod tests {
         );
         assert!(html.contains("time t (s)") && html.contains("cumulative persons N"));
         assert!(html.contains("clip-path=\"url(#walkable)\""));
+        // Every id is defined once on the page: each map has its own clip path and pattern.
+        for id in ["walkable", "not-evaluated"] {
+            for suffix in ["", "-los-e", "-snapshot-0"] {
+                let def = format!(" id=\"{id}{suffix}\"");
+                assert_eq!(html.matches(&def).count(), 1, "{def}");
+                assert!(
+                    html.contains(&format!("url(#{id}{suffix})")),
+                    "{id}{suffix}"
+                );
+            }
+        }
         assert!(html.contains("<polyline"), "agent paths");
         // One legend row per level of service.
         assert_eq!(html.matches("class=\"legend-los\"").count(), 6);
@@ -1495,7 +814,12 @@ mod tests {
         let html = render_report(&input);
         assert!(html.contains("— (no agents)"));
         assert!(html.contains("Peak density</th><td class=\"num\">not recorded"));
-        assert_eq!(html.matches("<svg").count(), 2);
+        // N–t, flow, queue, the peak map and the snapshot, without cells; the time-at-E map
+        // is not drawn from an inconsistent grid.
+        assert_eq!(html.matches("<svg").count(), 5);
+        assert!(
+            html.contains("Time at Fruin level E or worse</h2>\n<p class=\"empty\">Not recorded.")
+        );
     }
 
     #[test]
@@ -1604,6 +928,7 @@ mod tests {
                     ],
                     agents: n_paths,
                     exit_times: times.clone(),
+                    ..ExitReport::default()
                 },
                 ExitReport {
                     name: "side exit east".into(),
@@ -1615,6 +940,7 @@ mod tests {
                     ],
                     agents: 0,
                     exit_times: vec![],
+                    ..ExitReport::default()
                 },
             ],
             lines: vec![LineReport {
@@ -1633,8 +959,10 @@ mod tests {
                 peak_density: 3.9,
                 peak_time,
                 peak_at: [lo[0] + 0.25, hi[1] - 0.75],
+                ..DensityReport::default()
             }),
             paths,
+            ..ReportInput::default()
         }
     }
 
@@ -1735,6 +1063,50 @@ mod tests {
         let font = attr(&tag, "font-size");
         assert!(font < 13.0);
         assert!(attr(&tag, "x") + text_width(&text, font, true) <= width);
+    }
+
+    #[test]
+    fn crowded_labels_never_overlap() {
+        // Eight exits and four lines on the same few metres of a wide venue: every label
+        // wants the same place.
+        let mut input = wide();
+        input.exits = (0..8)
+            .map(|k| ExitReport {
+                name: format!("exit number {k}"),
+                polygon: vec![[30.0, 6.0], [30.5, 6.0], [30.5, 6.5], [30.0, 6.5]],
+                agents: 10 * k,
+                ..ExitReport::default()
+            })
+            .collect();
+        input.lines = (0..4)
+            .map(|k| LineReport {
+                name: format!("line {k}"),
+                segment: [[29.0, 6.0], [31.0, 6.0 + f64::from(k) * 0.1]],
+                ..LineReport::default()
+            })
+            .collect();
+        let svg = venue_map(&input).unwrap();
+        let (width, height) = view_box(&svg);
+        let labels: Vec<_> = texts(&svg)
+            .into_iter()
+            .filter(|(tag, _)| tag.contains("paint-order"))
+            .collect();
+        assert_eq!(labels.len(), 8 + 4 + 1);
+        let mut boxes: Vec<[f64; 4]> = Vec::new();
+        for (tag, text) in &labels {
+            let (x, y, font) = (attr(tag, "x"), attr(tag, "y"), attr(tag, "font-size"));
+            let w = text_width(text, font, true);
+            assert!(
+                x >= 0.0 && x + w <= width && y - font >= 0.0 && y <= height,
+                "{text}"
+            );
+            let b = [x, y - font, x + w, y + 0.3 * font];
+            for o in &boxes {
+                let apart = b[2] <= o[0] || o[2] <= b[0] || b[3] <= o[1] || o[3] <= b[1];
+                assert!(apart, "{text} covers another label");
+            }
+            boxes.push(b);
+        }
     }
 
     #[test]
