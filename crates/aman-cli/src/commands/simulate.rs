@@ -926,6 +926,19 @@ mod tests {
     use aman_report::check::page_problems;
     use aman_report::render_report;
 
+    /// A run control that prints nothing and is never aborted.
+    fn quiet_control(sc: &aman_scenario::Scenario) -> RunControl<'static> {
+        static NEVER: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+        RunControl::new(
+            &NEVER,
+            None,
+            false,
+            None,
+            sc.simulation.config().seed,
+            sc.end_time,
+        )
+    }
+
     /// A shipped scenario with more agents than this runs [`SHORT_RUN_S`] s only.
     const SHORT_RUN_AGENTS: usize = 2_000;
     /// Simulated time of a shortened run, s.
@@ -968,7 +981,10 @@ mod tests {
                 sc.output.snapshots = Some(vec![sc.end_time / 2.0]);
             }
             let dir = tempfile::tempdir().unwrap();
-            let (summary, report) = simulate(&mut sc, dir.path(), false).unwrap();
+            let (summary, report) = {
+                let mut ctl = quiet_control(&sc);
+                simulate(&mut sc, dir.path(), false, &mut ctl).unwrap()
+            };
             let name = path.display();
             assert!(short || summary.complete, "{name}: not everybody left");
             assert!(
@@ -1023,7 +1039,10 @@ desired_speed = 1.0
         std::fs::write(&file, text).unwrap();
         let mut sc = aman_scenario::load(&file).unwrap();
         sc.output.trajectories = false;
-        let (summary, report) = simulate(&mut sc, dir.path(), false).unwrap();
+        let (summary, report) = {
+            let mut ctl = quiet_control(&sc);
+            simulate(&mut sc, dir.path(), false, &mut ctl).unwrap()
+        };
         assert!(summary.complete);
         let exit = &report.exits[0];
         // Out after about 15 m / 1 m/s.
@@ -1092,7 +1111,10 @@ density_cell_size = 2.0
         std::fs::write(&file, text).unwrap();
         let mut sc = aman_scenario::load(&file).unwrap();
         sc.output.trajectories = false;
-        let (_, report) = simulate(&mut sc, dir.path(), false).unwrap();
+        let (_, report) = {
+            let mut ctl = quiet_control(&sc);
+            simulate(&mut sc, dir.path(), false, &mut ctl).unwrap()
+        };
         let d = report.density.as_ref().unwrap();
         // 12 persons in cell (0, 0) of 4 m²: 3 /m² > 1.08 /m² for the 20 s of pre-movement
         // (frames at t = 0, 0.1, …, 19.9 s: 200 frames × 0.1 s), then they walk off.

@@ -2,6 +2,7 @@
 //! heading for, with the place most of each group stands, so that a planner reads "1,204 heading
 //! for exit 'west' (closed at 60.0 s), around (12.0, 40.5) m" rather than a bare count.
 
+use aman_report::html::esc;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -251,22 +252,6 @@ pub fn notice_section(s: &Summary) -> String {
     }
     h.push_str("</section>\n");
     h
-}
-
-/// Escapes text for HTML.
-pub(super) fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -23,9 +23,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
 use super::control::{self, RunControl};
-use super::remaining::{esc, thousands};
+use super::remaining::thousands;
 use super::{Summary, simulate};
 use crate::Failure;
+use aman_report::html::esc;
 use aman_report::simulation::ReportInput;
 
 /// `--runs` accepts 1 to this many runs.
