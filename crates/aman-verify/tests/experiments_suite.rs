@@ -61,7 +61,8 @@ fn measured_figures_match_source_md() {
 
 /// Largest |flow error| of the default CFSM at seed 0, with margin: when the suite was written
 /// it gave −9.9 % (HERMES AO300, 5.99 vs 6.65 1/s) and −0.2 % (Wuppertal, 2.59 vs 2.60 1/s);
-/// see README "Verification".
+/// with the scenarios' exits as doors, −11.7 % (5.87) and +0.7 % (2.62); see README
+/// "Verification".
 const CFSM_FLOW_ERROR_BOUND: f64 = 0.15;
 
 #[test]
