@@ -22,6 +22,8 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
+use crate::precision::round6;
+
 use super::control::{self, RunControl};
 use super::remaining::thousands;
 use super::{Summary, simulate};
@@ -304,11 +306,14 @@ pub struct Figure {
 }
 
 impl Figure {
-    /// The figure from (seed, value) pairs; missing and non-finite values are left out.
+    /// The figure from (seed, value) pairs; missing and non-finite values are left out. Times
+    /// (unit `s`) are taken to 1 µs, as a single run's `summary.json` writes them
+    /// ([`crate::precision`]), so that each run's value is the one its own summary shows.
     fn new(unit: &'static str, values: impl IntoIterator<Item = (u64, Option<f64>)>) -> Self {
         let per_run: BTreeMap<u64, f64> = values
             .into_iter()
             .filter_map(|(s, v)| v.filter(|v| v.is_finite()).map(|v| (s, v)))
+            .map(|(s, v)| (s, if unit == "s" { round6(v) } else { v }))
             .collect();
         let v: Vec<f64> = per_run.values().copied().collect();
         let st = Stats::of(&v);
