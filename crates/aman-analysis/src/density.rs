@@ -24,9 +24,11 @@
 //!
 //! Each cell also accumulates the **time it spent at Fruin level of service E or worse**
 //! (walkway table: density above 1/0.93 m² ≈ 1.08 persons/m², less than 0.93 m² per person;
-//! J. J. Fruin, *Pedestrian Planning and Design*, 1971), in seconds: every frame at E or worse
-//! adds the frame duration set with [`DensityGrid::set_frame_duration`] (a sample-and-hold
-//! sum: a frame stands for the interval that follows it). This is how Pathfinder and
+//! J. J. Fruin, *Pedestrian Planning and Design*, 1971), in seconds: a frame at E or worse
+//! adds the time until the next frame, at most the frame duration set with
+//! [`DensityGrid::set_frame_duration`] (a sample-and-hold sum: a frame stands for the interval
+//! that follows it; the last frame, with none after it, adds nothing, so no cell spends longer
+//! at E than the frames span). This is how Pathfinder and
 //! MassMotion show congestion ("time at LOS E/F" maps); a peak-density map, by contrast, is
 //! LOS F wherever the crowd stood densely once, for example at its start.
 //!
@@ -108,6 +110,10 @@ pub struct DensityGrid {
     frame_duration: f64,
     /// Seconds each cell spent at walkway LOS E or worse; NaN if not evaluated.
     time_at_e: Vec<f64>,
+    /// Cells at E or worse in the last frame added, credited when the next frame comes.
+    at_e: Vec<usize>,
+    /// Time of the last frame added, s.
+    last_time: Option<f64>,
 }
 
 /// Density above which a cell is at Fruin walkway level of service E or worse, persons/m²:
@@ -172,6 +178,8 @@ impl DensityGrid {
             frames: 0,
             frame_duration: 0.0,
             time_at_e: vec![0.0; n],
+            at_e: Vec::new(),
+            last_time: None,
         })
     }
 
@@ -222,10 +230,21 @@ impl DensityGrid {
     /// the density there is strictly higher; an equal density at an earlier `time` (frames
     /// added out of order) takes its place.
     ///
-    /// Each cell at walkway level E or worse in this frame (density > [`LOS_E_DENSITY`]) adds
-    /// the frame duration (see [`DensityGrid::set_frame_duration`]) to its time at E or worse.
+    /// Each cell at walkway level E or worse in the previous frame (density >
+    /// [`LOS_E_DENSITY`]) adds the time from that frame to this one, at most the frame duration
+    /// (see [`DensityGrid::set_frame_duration`]), to its time at E or worse.
     /// No allocation once the grid has seen its most crowded frame.
     pub fn add_frame(&mut self, time: f64, positions: impl IntoIterator<Item = Vec2>) {
+        if let Some(t0) = self.last_time {
+            let held = (time - t0).min(self.frame_duration);
+            if held > 0.0 {
+                for &i in &self.at_e {
+                    self.time_at_e[i] += held;
+                }
+            }
+        }
+        self.at_e.clear();
+        self.last_time = Some(time);
         for &i in &self.touched {
             self.counts[i] = 0;
         }
@@ -247,15 +266,15 @@ impl DensityGrid {
                 self.peak_time[i] = time;
             }
             if density > LOS_E_DENSITY {
-                self.time_at_e[i] += self.frame_duration;
+                self.at_e.push(i);
             }
         }
         self.frames += 1;
     }
 
-    /// Sets the time each following frame stands for, s (the interval between frames, 1/fps):
-    /// a frame at E or worse adds this much to a cell's time at E or worse. 0 until set; a
-    /// negative or non-finite value counts as 0.
+    /// Sets the longest time a frame stands for, s (the interval between frames, 1/fps): a frame
+    /// at E or worse adds the time until the next frame, at most this, to a cell's time at E or
+    /// worse. 0 until set; a negative or non-finite value counts as 0.
     ///
     /// ```
     /// use aman_analysis::density::DensityGrid;
@@ -264,9 +283,14 @@ impl DensityGrid {
     /// grid.set_frame_duration(0.1);
     /// let two = [Vec2::new(0.5, 0.5), Vec2::new(0.6, 0.5)]; // 2 /m² in cell 0: LOS F
     /// let one = [Vec2::new(0.5, 0.5), Vec2::new(1.5, 0.5)]; // 1 /m² each: LOS D
-    /// for _ in 0..30 { grid.add_frame(0.0, two); }
-    /// for _ in 0..10 { grid.add_frame(0.0, one); }
+    /// for k in 0..30 { grid.add_frame(f64::from(k) * 0.1, two); }
+    /// for k in 30..40 { grid.add_frame(f64::from(k) * 0.1, one); }
     /// assert!((grid.time_at_los_e_or_worse()[0] - 3.0).abs() < 1e-9); // 30 frames × 0.1 s
+    /// // the last frame stands for no time: 10 frames at E, then the run ends
+    /// let mut end = DensityGrid::new(Vec2::new(0.0, 0.0), Vec2::new(2.0, 1.0), 1.0).unwrap();
+    /// end.set_frame_duration(0.1);
+    /// for k in 0..10 { end.add_frame(f64::from(k) * 0.1, two); }
+    /// assert!((end.time_at_los_e_or_worse()[0] - 0.9).abs() < 1e-9);
     /// assert_eq!(grid.time_at_los_e_or_worse()[1], 0.0);
     /// ```
     pub fn set_frame_duration(&mut self, seconds: f64) {

@@ -36,6 +36,11 @@ pub fn ser6_opt<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error>
     }
 }
 
+/// serde `serialize_with` for a point `[x, y]` in metres: [`round6`] on each.
+pub fn ser6_point<S: Serializer>(v: &[f64; 2], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_some(&[round6(v[0]), round6(v[1])])
+}
+
 /// serde `serialize_with` for an optional place and time `(x, y, t)`: x and y by [`round6`],
 /// the time as it is.
 pub fn ser6_place<S: Serializer>(v: &Option<(f64, f64, f64)>, s: S) -> Result<S::Ok, S::Error> {

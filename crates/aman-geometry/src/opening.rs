@@ -11,22 +11,36 @@ use crate::{Segment, Vec2};
 /// snap to about a centimetre; 5 cm leaves room for rounded coordinates.
 pub const ON_WALL_TOLERANCE: f64 = 0.05;
 
-/// The interval `[lo, hi]` (m along `door` from its first point) that wall `w` covers, when `w`
-/// lies along the door's line (both of its ends within `tol` of the line, and parallel to it);
-/// `None` otherwise or when the interval misses the door.
+/// The interval `[lo, hi]` (m along `door` from its first point) over which wall `w` runs
+/// along the door: both lie within `tol` of each other there (the wall's points at `lo` and
+/// `hi` are within `tol` of the door's line, and the door's points there within `tol` of the
+/// wall's line, so a door drawn slightly slanted or beside the wall still counts), with the
+/// two nearly parallel. Also the door coordinates of the wall's ends, `ua` and `ub`. `None` when
+/// they do not run together over more than 1 nm.
 fn overlap(door: &Segment, w: &Segment, tol: f64) -> Option<(f64, f64, f64, f64)> {
     let len = door.length();
-    if len <= 0.0 || w.length() <= 0.0 {
+    let wl = w.length();
+    if len <= 0.0 || wl <= 0.0 {
         return None;
     }
     let e = (door.b - door.a) * (1.0 / len);
-    let off = |p: Vec2| e.cross(p - door.a).abs();
-    if off(w.a) > tol || off(w.b) > tol {
+    let f = (w.b - w.a) * (1.0 / wl);
+    // nearly parallel: over the door's length the two lines part by at most 2 tol
+    if e.cross(f).abs() * len > 2.0 * tol + 1e-12 || e.dot(f).abs() < 0.5 {
         return None;
     }
     let (ua, ub) = ((w.a - door.a).dot(e), (w.b - door.a).dot(e));
     let (lo, hi) = (ua.min(ub).max(0.0), ua.max(ub).min(len));
-    (hi - lo > 1e-9).then_some((lo, hi, ua, ub))
+    if hi - lo <= 1e-9 {
+        return None;
+    }
+    // the wall's points over [lo, hi] near the door's line, and the door's near the wall's
+    let wall_at = |u: f64| w.a + (w.b - w.a) * ((u - ua) / (ub - ua));
+    let off = |p: Vec2| e.cross(p - door.a).abs();
+    let near = [lo, hi]
+        .into_iter()
+        .all(|u| off(wall_at(u)) <= tol && w.distance(door.a + e * u) <= tol);
+    near.then_some((lo, hi, ua, ub))
 }
 
 /// Length in metres of `door` that lies along `walls` (within `tol` of a wall's line and
@@ -146,6 +160,23 @@ mod tests {
         let (left, cut) = cut_openings(&walls, &[seg(10.0, 0.0, 10.0, -2.0)], 0.05);
         assert_eq!(left.len(), 2);
         assert!(cut.is_empty());
+    }
+
+    #[test]
+    fn a_door_drawn_slightly_slanted_still_lies_along_the_wall() {
+        let walls = [seg(10.0, 0.0, 10.0, 10.0)];
+        // 2 cm off at one end, on the wall at the other
+        let door = seg(10.0, 4.0, 10.02, 6.0);
+        assert!((length_along_walls(&walls, &door, 0.05) - 2.0).abs() < 1e-3);
+        let (left, cut) = cut_openings(&walls, &[door], 0.05);
+        assert_eq!(left.len(), 2);
+        let cut_len: f64 = cut.iter().map(Segment::length).sum();
+        assert!((cut_len - 2.0).abs() < 1e-3, "{cut_len}");
+        // 10 cm off at one end: not along it
+        assert_eq!(
+            length_along_walls(&walls, &seg(10.0, 4.0, 10.1, 6.0), 0.05),
+            0.0
+        );
     }
 
     #[test]

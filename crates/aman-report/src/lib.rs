@@ -21,4 +21,4 @@ mod safety;
 pub mod simulation;
 pub mod verify;
 
-pub use simulation::{ReportInput, render_report};
+pub use simulation::{ExtraSections, ReportInput, render_report, render_report_with};

@@ -329,10 +329,21 @@ pub(crate) fn exits_over_time(h: &mut String, input: &ReportInput) {
     );
     let end = t_end(input);
     for (k, e) in input.exits.iter().enumerate() {
-        let peak_flow = flow_in_windows(&e.exit_times, FLOW_WINDOW_S, 0.0, end)
+        // over the full windows (a short last window's few persons over its few seconds is
+        // no flow a door sustains); over the one short window if the run is shorter
+        let windows = flow_in_windows(&e.exit_times, FLOW_WINDOW_S, 0.0, end);
+        let full: Vec<f64> = windows
             .iter()
-            .map(|p| p.1)
-            .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))));
+            .filter(|w| w.0 + FLOW_WINDOW_S <= end + 1e-9)
+            .map(|w| w.1)
+            .collect();
+        let peak_flow = if full.is_empty() {
+            windows.iter().map(|w| w.1).collect()
+        } else {
+            full
+        }
+        .into_iter()
+        .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))));
         let longest = e.queue.iter().zip(&input.queue_times).fold(
             None,
             |best: Option<(u32, f64)>, (&q, &t)| match best {
@@ -550,6 +561,31 @@ mod tests {
         let pts = reduce_max(&times, &q);
         assert!(pts.len() <= MAX_POINTS);
         assert_eq!(pts.iter().map(|p| p.1).fold(0.0, f64::max), 40.0);
+    }
+
+    #[test]
+    fn a_short_last_window_is_not_the_peak_flow() {
+        // 10 persons in [0, 10 s), then 7 in the last 1.9 s of a run of 21.9 s: the short
+        // window's 3.7 1/s is no sustained flow; the peak is the full window's 1.0 1/s
+        let mut times: Vec<f64> = (0..10).map(|k| f64::from(k) + 0.5).collect();
+        times.extend((0..7).map(|k| 20.1 + f64::from(k) * 0.25));
+        let input = ReportInput {
+            agents_total: 17,
+            simulated_time: 21.9,
+            queue_zone: 5.0,
+            frame_interval: 1.0,
+            exits: vec![ExitReport {
+                name: "west".into(),
+                agents: 17,
+                exit_times: times,
+                ..ExitReport::default()
+            }],
+            ..ReportInput::default()
+        };
+        let mut h = String::new();
+        exits_over_time(&mut h, &input);
+        assert!(h.contains("<td class=\"num\">1.00</td>"), "{h}");
+        assert!(!h.contains("<td class=\"num\">3.68</td>"), "{h}");
     }
 
     #[test]

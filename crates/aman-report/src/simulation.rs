@@ -205,6 +205,22 @@ pub(crate) const PAGE_PX: f64 = 900.0;
 /// The whole report page for `input`. Never panics: missing or empty parts (no exits, no
 /// lines, no density, no geometry, zero agents) are stated on the page instead.
 pub fn render_report(input: &ReportInput) -> String {
+    render_report_with(input, &ExtraSections::default())
+}
+
+/// Sections a caller adds to the report, as HTML it has escaped itself: `after_header` right
+/// under the page header (a notice: the run was interrupted, persons remained inside),
+/// `before_footer` after the methods (results over seeds). Empty strings add nothing.
+#[derive(Debug, Clone, Default)]
+pub struct ExtraSections {
+    /// HTML placed right after the page header.
+    pub after_header: String,
+    /// HTML placed right before the footer.
+    pub before_footer: String,
+}
+
+/// [`render_report`] with the caller's [`ExtraSections`] in their places.
+pub fn render_report_with(input: &ReportInput, extra: &ExtraSections) -> String {
     let mut h = String::with_capacity(64 * 1024);
     let title = format!("aman report: {}", input.scenario_name);
     let _ = write!(
@@ -215,6 +231,7 @@ pub fn render_report(input: &ReportInput) -> String {
         esc(&title)
     );
     header(&mut h, input);
+    h.push_str(&extra.after_header);
     verdict(&mut h, input);
     key_figures(&mut h, input);
 
@@ -252,6 +269,7 @@ pub fn render_report(input: &ReportInput) -> String {
     safety::congestion_maps(&mut h, input);
     safety::run_parameters(&mut h, input);
     methods(&mut h, input);
+    h.push_str(&extra.before_footer);
     let version = if input.aman_version.is_empty() {
         env!("CARGO_PKG_VERSION")
     } else {
@@ -328,14 +346,15 @@ fn verdict(h: &mut String, input: &ReportInput) {
     let _ = writeln!(h, "<p class=\"verdict {class}\">{}</p>", esc(&text));
 }
 
-/// A peak density reached this early in the run, s, is taken to be the initial placement.
-const PEAK_AT_START_S: f64 = 2.0;
+/// A peak density in the first frame (t = 0 s) is the initial placement; one reached later,
+/// even a second later, came from the movement (a cell can fill from 1 to 5 persons in 2 s).
+const PEAK_AT_START_S: f64 = 1e-9;
 
 /// The note added to a peak density reached at the start.
 const PEAK_AT_START_NOTE: &str = "<span class=\"peak-note\">reached at the start: the initial \
      placement; see the map for densities during the movement</span>";
 
-/// Whether a peak at `t` s was reached within the first [`PEAK_AT_START_S`] of the run.
+/// Whether a peak at `t` s was reached in the first frame of the run ([`PEAK_AT_START_S`]).
 pub(crate) fn peak_at_start(t: f64) -> bool {
     t.is_finite() && t <= PEAK_AT_START_S
 }
@@ -1236,9 +1255,17 @@ mod tests {
     fn peak_at_the_start_is_explained() {
         let note = "reached at the start: the initial placement; see the map for densities \
                     during the movement";
-        let html = render_report(&tall());
+        // in the first frame: the placement
+        let mut at_start = tall();
+        if let Some(d) = at_start.density.as_mut() {
+            d.peak_time = 0.0;
+        }
+        let html = render_report(&at_start);
         assert!(html.contains(note));
-        assert!(html.contains("t = 0.5 s"), "time of the peak kept");
+        assert!(html.contains("t = 0.0 s"), "time of the peak kept");
+        // half a second later it came from the movement already
+        let html = render_report(&tall()); // peak at 0.5 s
+        assert!(!html.contains(note));
         let html = render_report(&sample()); // peak at 13.5 s
         assert!(!html.contains(note));
     }

@@ -1687,14 +1687,18 @@ fn check_door(area: &WalkableArea, name: &str, d: &Segment) -> Result<(), SimErr
         )));
     }
     let along = length_along_walls(area.segments(), d, ON_WALL_TOLERANCE);
-    if along < len - 1e-6 {
-        let far = [d.a, d.b, (d.a + d.b) * 0.5]
-            .into_iter()
+    // (its ends may reach up to the tolerance past a corner, as drawn by hand)
+    if along < len - 2.0 * ON_WALL_TOLERANCE {
+        let far = (0..=20)
+            .map(|k| d.a + (d.b - d.a) * (f64::from(k) / 20.0))
             .map(|p| (p, area.distance_to_wall(p)))
             .max_by(|x, y| x.1.total_cmp(&y.1))
             .unwrap_or((d.a, 0.0));
         return Err(err(format!(
-            "a door must lie on the walkable area's boundary (within {ON_WALL_TOLERANCE} m of one              straight wall), but only {along:.2} m of its {len:.2} m do; ({:.2}, {:.2}) is {:.2} m              from the nearest wall. Draw the door over one straight stretch of the boundary,              or give the exit as a polygon",
+            "a door must lie on the walkable area's boundary (within {ON_WALL_TOLERANCE} m of one \
+             straight wall), but only {along:.2} m of its {len:.2} m do; ({:.2}, {:.2}) is {:.2} m \
+             from the nearest wall. Draw the door over one straight stretch of the boundary, \
+             or give the exit as a polygon",
             far.0.x, far.0.y, far.1
         )));
     }
@@ -1702,7 +1706,8 @@ fn check_door(area: &WalkableArea, name: &str, d: &Segment) -> Result<(), SimErr
     let mid = (d.a + d.b) * 0.5;
     if area.contains(mid + n * 0.1) == area.contains(mid - n * 0.1) {
         return Err(err(format!(
-            "the door from ({}, {}) to ({}, {}) does not have the walkable area on exactly one              side: it lies on a wall between two walkable places or along an obstacle's edge",
+            "the door from ({}, {}) to ({}, {}) does not have the walkable area on exactly one \
+             side: it lies on a wall between two walkable places or along an obstacle's edge",
             d.a.x, d.a.y, d.b.x, d.b.y
         )));
     }

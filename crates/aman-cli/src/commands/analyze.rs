@@ -337,7 +337,7 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
         .out
         .clone()
         .unwrap_or_else(|| default_out(&args.trajectory));
-    super::check_out(&out)?;
+    super::check_out_for(&out, "analyze")?;
 
     // --- input ---------------------------------------------------------------------------
     let mut timer = Timer(Vec::new(), Instant::now());

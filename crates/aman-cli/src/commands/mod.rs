@@ -62,6 +62,38 @@ pub fn check_out(out: &Path) -> Result<(), Failure> {
         })
 }
 
+/// The aman command whose results `out/summary.json` holds: `simulate` (it names its
+/// `scenario_file`) or `analyze` (it lists its `files`); `None` for no such file or another.
+fn results_of(out: &Path) -> Option<&'static str> {
+    let text = std::fs::read_to_string(out.join("summary.json")).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    if v.get("scenario_file").is_some() {
+        Some("simulate")
+    } else if v.get("files").is_some_and(serde_json::Value::is_array) {
+        Some("analyze")
+    } else {
+        None
+    }
+}
+
+/// [`check_out`], and that `out` does not hold another command's results, which `command`'s
+/// outputs (its own `summary.json` and `report.html`) would replace: `aman analyze` into the
+/// folder of the run it analyses would lose the run's summary and report.
+///
+/// # Errors
+/// As [`check_out`]; [`Failure::Input`] naming the other command.
+pub fn check_out_for(out: &Path, command: &str) -> Result<(), Failure> {
+    check_out(out)?;
+    match results_of(out) {
+        Some(other) if other != command => Err(Failure::Input(anyhow::anyhow!(
+            "--out {}: it holds the results of `aman {other}` (summary.json, report.html), which \
+             the outputs of `aman {command}` would replace; give another folder",
+            out.display()
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// [`check_out`], then creates the folder and its parents.
 ///
 /// # Errors
@@ -74,6 +106,25 @@ pub fn prepare_out(out: &Path) -> Result<(), Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn another_commands_results_are_not_replaced() {
+        let dir = std::env::temp_dir().join(format!("aman-out-for-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("summary.json"), r#"{"scenario_file": "s.toml"}"#).unwrap();
+        let msg = |f: Failure| match f {
+            Failure::Input(e) => e.to_string(),
+            _ => panic!("not an input error"),
+        };
+        let e = msg(check_out_for(&dir, "analyze").unwrap_err());
+        assert!(e.contains("results of `aman simulate`"), "{e}");
+        assert!(check_out_for(&dir, "simulate").is_ok());
+        std::fs::write(dir.join("summary.json"), r#"{"files": ["nt.csv"]}"#).unwrap();
+        let e = msg(check_out_for(&dir, "simulate").unwrap_err());
+        assert!(e.contains("results of `aman analyze`"), "{e}");
+        assert!(check_out_for(&dir, "analyze").is_ok());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn a_file_in_the_way_is_bad_input() {

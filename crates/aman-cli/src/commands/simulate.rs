@@ -25,7 +25,9 @@ use serde::Serialize;
 
 use crate::Failure;
 use crate::args::SimulateArgs;
-use aman_report::simulation::{DensityReport, ExitReport, LineReport, ReportInput, render_report};
+use aman_report::simulation::{
+    DensityReport, ExitReport, ExtraSections, LineReport, ReportInput, render_report_with,
+};
 use control::{EXIT_INTERRUPTED, RunControl};
 pub use remaining::{EXIT_PERSONS_INSIDE, RemainingGroup, notice_section};
 pub use runs::{RunsSummary, runs_section};
@@ -211,6 +213,7 @@ pub fn run(args: &SimulateArgs) -> Result<Outcome, Failure> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("out").join(sanitize(&sc.name)));
+    super::check_out_for(&out, "simulate")?;
     super::prepare_out(&out)?;
     // Before anything is written: no file of a previous run may stay beside this run's.
     outputs::remove_previous_outputs(&out)?;
@@ -269,13 +272,13 @@ pub fn run(args: &SimulateArgs) -> Result<Outcome, Failure> {
         serde_json::to_string_pretty(&summary).map_err(anyhow::Error::from)?,
     )
     .with_context(|| format!("cannot write {}", summary_path.display()))?;
-    let mut html = render_report(&report);
-    // The run's notice (interrupted, persons inside) and the runs' statistics: self-contained
-    // sections, placed after the header and before the footer of the page.
-    splice(&mut html, "</header>\n", &notice_section(&summary));
-    if let Some(r) = &summary.runs {
-        splice_before(&mut html, "<footer>", &runs_section(r));
-    }
+    // The run's notice (interrupted, persons inside) under the page header, the runs'
+    // statistics at its end.
+    let extra = ExtraSections {
+        after_header: notice_section(&summary),
+        before_footer: summary.runs.as_ref().map(runs_section).unwrap_or_default(),
+    };
+    let html = render_report_with(&report, &extra);
     let report_path = out.join(outputs::REPORT);
     std::fs::write(&report_path, html)
         .with_context(|| format!("cannot write {}", report_path.display()))?;
@@ -324,28 +327,6 @@ fn outcome(summary: &Summary, others: &[Option<runs::RunResult>]) -> Outcome {
     } else {
         Outcome::Complete
     }
-}
-
-/// Inserts `section` right after the first `marker` in `html` (before `</body>` if there is no
-/// such marker).
-fn splice(html: &mut String, marker: &str, section: &str) {
-    if section.is_empty() {
-        return;
-    }
-    match html.find(marker) {
-        Some(k) => html.insert_str(k + marker.len(), section),
-        None => splice_before(html, "</body>", section),
-    }
-}
-
-/// Inserts `section` right before the first `marker` in `html` (before `</body>`, else at the
-/// end, if there is no such marker).
-fn splice_before(html: &mut String, marker: &str, section: &str) {
-    let k = html
-        .find(marker)
-        .or_else(|| html.find("</body>"))
-        .unwrap_or(html.len());
-    html.insert_str(k, section);
 }
 
 fn sanitize(name: &str) -> String {
@@ -469,9 +450,8 @@ fn simulate(
     }
     bar.finish_and_clear();
     if !sampled_last {
-        // The state at the end, for the queues and the snapshots due at the end; it stands for
-        // no time at LOS E.
-        density.set_frame_duration(0.0);
+        // The state at the end, for the queues and the snapshots due at the end (it ends the
+        // time the last frame stands for at LOS E).
         density.add_frame(sim.time(), sim.agents().position.iter().copied());
         queues.sample(sim);
         snapshots.sample(sim, &density);
@@ -644,7 +624,7 @@ fn exit_outlines(sim: &Simulation) -> Vec<(StageId, Vec<[f64; 2]>)> {
                 StageId(k as u32),
                 polygon.exterior().coords().map(|c| [c.x, c.y]).collect(),
             )),
-            // a door is drawn as a bar 0.2 m deep on its outer side
+            // a door is drawn as a bar on its outer side
             StageKind::Door { segment } => Some((
                 StageId(k as u32),
                 door_outline(sim.walkable_area(), segment),
@@ -838,14 +818,18 @@ impl Snapshots {
     }
 }
 
-/// The outline of a door for the map: the opening with a bar 0.2 m deep on its outer side.
+/// The outline of a door for the map: the opening with a bar on its outer side, 0.2 m deep or
+/// 0.5 % of the venue's larger side, whichever is more (so that it shows on the map of a large
+/// venue too).
 fn door_outline(area: &aman_geometry::WalkableArea, d: &aman_geometry::Segment) -> Vec<[f64; 2]> {
     let n = (d.b - d.a).normalized().perp();
     let mid = (d.a + d.b) * 0.5;
+    let (lo, hi) = area.bounds();
+    let depth = (0.005 * (hi.x - lo.x).max(hi.y - lo.y)).max(0.2);
     let out = if area.contains(mid + n * 0.1) {
-        n * -0.2
+        n * -depth
     } else {
-        n * 0.2
+        n * depth
     };
     let (c, e) = (d.a + out, d.b + out);
     vec![

@@ -27,14 +27,17 @@ pub struct RemainingGroup {
     pub kind: &'static str,
     /// Whether that stage was open at the end.
     pub open: bool,
-    /// When it closed for the last time, s (`null` if open, or closed from the start).
+    /// When it closed for the last time, s (`null` if open, or closed from the start; to 1 µs).
+    #[serde(serialize_with = "crate::precision::ser6_opt")]
     pub closed_at: Option<f64>,
     /// Persons in the group.
     pub persons: usize,
     /// Where the group stands: the position of its member nearest to the group's mean
-    /// position (a walkable place, unlike the mean of a crowd around an obstacle), m.
+    /// position (a walkable place, unlike the mean of a crowd around an obstacle), m (to 1 µm).
+    #[serde(serialize_with = "crate::precision::ser6_point")]
     pub around: [f64; 2],
-    /// Radius around `around` that holds 90 % of the group, m.
+    /// Radius around `around` that holds 90 % of the group, m (to 1 µm).
+    #[serde(serialize_with = "crate::precision::ser6")]
     pub radius_90: f64,
 }
 

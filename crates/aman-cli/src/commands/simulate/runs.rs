@@ -279,7 +279,8 @@ pub struct IncompleteRun {
     pub agents_remaining: usize,
     /// Persons that never entered.
     pub agents_not_arrived: usize,
-    /// Simulated time at its end, s.
+    /// Simulated time at its end, s (to 1 µs).
+    #[serde(serialize_with = "crate::precision::ser6")]
     pub simulated_time: f64,
 }
 
