@@ -846,6 +846,10 @@ fn print_summary(s: &Summary, out: &Path) -> std::io::Result<()> {
         v.map(|x| format!("{x:.1} s"))
             .unwrap_or_else(|| "not reached".into())
     };
+    // "at 12.3 s", or "not reached"
+    let at =
+        |v: Option<f64>| v.map_or_else(|| "not reached".to_string(), |x| format!("at {x:.1} s"));
+    let agents = |n: usize| format!("{n} agent{}", if n == 1 { "" } else { "s" });
     if s.complete {
         outln!(
             "Evacuation complete: {} agents left in {}.",
@@ -854,14 +858,14 @@ fn print_summary(s: &Summary, out: &Path) -> std::io::Result<()> {
         )?;
     } else {
         outln!(
-            "Stopped at {:.1} s with {} agents still inside and {} not yet arrived: {}.",
+            "Stopped at {:.1} s with {} still inside and {} not yet arrived: {}.",
             s.simulated_time,
-            s.agents_remaining,
+            agents(s.agents_remaining),
             s.agents_not_arrived,
             s.stopped_because.as_deref().unwrap_or("end_time reached")
         )?;
     }
-    outln!("  50 % out at {}, 90 % out at {}.", f(s.t50), f(s.t90))?;
+    outln!("  50 % out {}, 90 % out {}.", at(s.t50), at(s.t90))?;
     for e in &s.exits {
         outln!("  exit {:<20} {:>7} agents", e.name, e.agents)?;
     }
