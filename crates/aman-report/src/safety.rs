@@ -227,15 +227,22 @@ pub(crate) fn timeline(h: &mut String, input: &ReportInput) {
                 1,
                 format!("{swatch}first person out through {}", name_html(&e.name)),
             ));
-            rows.push((
-                last,
-                2,
+            // with persons still inside, the last so far may not be the last
+            let text = if input.agents_left == 0 {
                 format!(
                     "{swatch}last person out through {} ({} in all)",
                     name_html(&e.name),
                     count(t.len(), "person", "persons")
-                ),
-            ));
+                )
+            } else {
+                format!(
+                    "{swatch}latest person out through {} before the end of the run ({} by \
+                     then; persons were still inside)",
+                    name_html(&e.name),
+                    count(t.len(), "person", "persons")
+                )
+            };
+            rows.push((last, 2, text));
         }
     }
     let mut all: Vec<f64> = input
@@ -637,5 +644,14 @@ mod tests {
         ];
         let at: Vec<usize> = order.iter().map(|s| t.find(s).expect(s)).collect();
         assert!(at.windows(2).all(|w| w[0] < w[1]), "{t}");
+        // a run that ended with persons inside has no "last person out" yet
+        let stopped = ReportInput {
+            agents_left: 3,
+            ..input
+        };
+        let mut t = String::new();
+        timeline(&mut t, &stopped);
+        assert!(!t.contains("last person out"), "{t}");
+        assert!(t.contains("latest person out through"), "{t}");
     }
 }

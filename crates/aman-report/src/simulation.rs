@@ -424,9 +424,16 @@ fn key_figures(h: &mut String, input: &ReportInput) {
     if input.exits.is_empty() {
         h.push_str("<p class=\"empty\">No exits.</p>\n");
     } else {
-        h.push_str(
+        // with persons still inside, the last so far may not be the last
+        let last_head = if input.agents_left == 0 {
+            "Last out"
+        } else {
+            "Latest out (persons were still inside)"
+        };
+        let _ = write!(
+            h,
             "<table>\n<tr><th>Exit</th><th class=\"num\">Agents</th><th class=\"num\">Share</th>\
-             <th class=\"num\">First out</th><th class=\"num\">Last out</th>\
+             <th class=\"num\">First out</th><th class=\"num\">{last_head}</th>\
              <th class=\"num\">Flow, first to last out (1/s)</th></tr>\n",
         );
         for (k, e) in input.exits.iter().enumerate() {
