@@ -994,14 +994,14 @@ mod tests {
         }
     }
 
-    /// One person walks at 1 m/s straight to an exit 15 m away: in its 5 m queue zone for
-    /// 5 s, alone; the LOS-E time map stays empty (one person in a 2 m cell is 0.25 /m²).
-    #[test]
-    fn queue_and_waiting_time_of_one_walker() {
-        let text = r#"
+    /// Runs `rest` (populations, output) in a 20 m × 4 m corridor with an exit area across its
+    /// east end, for `end_time` s, without a trajectory file.
+    fn run_corridor(end_time: f64, rest: &str) -> (Summary, ReportInput) {
+        let text = format!(
+            r#"
 [simulation]
 dt = 0.01
-end_time = 60.0
+end_time = {end_time}
 
 [geometry]
 wkt = "POLYGON ((0 0, 20 0, 20 4, 0 4, 0 0))"
@@ -1014,23 +1014,32 @@ polygon = [[19.5, 0], [20, 0], [20, 4], [19.5, 4]]
 [[journeys]]
 name = "out"
 stages = ["door"]
+{rest}"#
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("corridor.toml");
+        std::fs::write(&file, text).unwrap();
+        let mut sc = aman_scenario::load(&file).unwrap();
+        sc.output.trajectories = false;
+        let mut ctl = quiet_control(&sc);
+        simulate(&mut sc, dir.path(), false, &mut ctl).unwrap()
+    }
 
+    /// One person walks at 1 m/s straight to an exit 15 m away: in its 5 m queue zone for
+    /// 5 s, alone; the LOS-E time map stays empty (one person in a 2 m cell is 0.25 /m²).
+    #[test]
+    fn queue_and_waiting_time_of_one_walker() {
+        let (summary, report) = run_corridor(
+            60.0,
+            r#"
 [[populations]]
 name = "walker"
 journey = "out"
 area = [[4.4, 1.9], [4.6, 1.9], [4.6, 2.1], [4.4, 2.1]]
 count = 1
 desired_speed = 1.0
-"#;
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("walker.toml");
-        std::fs::write(&file, text).unwrap();
-        let mut sc = aman_scenario::load(&file).unwrap();
-        sc.output.trajectories = false;
-        let (summary, report) = {
-            let mut ctl = quiet_control(&sc);
-            simulate(&mut sc, dir.path(), false, &mut ctl).unwrap()
-        };
+"#,
+        );
         assert!(summary.complete);
         let exit = &report.exits[0];
         // Out after about 15 m / 1 m/s.
@@ -1067,23 +1076,9 @@ desired_speed = 1.0
     #[test]
     fn time_at_los_e_of_a_standing_group() {
         // 12 persons in the 2 m × 2 m cell (0, 0) standing for 20 s: 3 persons/m², LOS F.
-        let text = r#"
-[simulation]
-dt = 0.01
-end_time = 40.0
-
-[geometry]
-wkt = "POLYGON ((0 0, 20 0, 20 4, 0 4, 0 0))"
-
-[[stages]]
-kind = "exit"
-name = "door"
-polygon = [[19.5, 0], [20, 0], [20, 4], [19.5, 4]]
-
-[[journeys]]
-name = "out"
-stages = ["door"]
-
+        let (_, report) = run_corridor(
+            40.0,
+            r#"
 [[populations]]
 name = "group"
 journey = "out"
@@ -1093,16 +1088,8 @@ premovement_time = 20.0
 
 [output]
 density_cell_size = 2.0
-"#;
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("group.toml");
-        std::fs::write(&file, text).unwrap();
-        let mut sc = aman_scenario::load(&file).unwrap();
-        sc.output.trajectories = false;
-        let (_, report) = {
-            let mut ctl = quiet_control(&sc);
-            simulate(&mut sc, dir.path(), false, &mut ctl).unwrap()
-        };
+"#,
+        );
         let d = report.density.as_ref().unwrap();
         // 12 persons in cell (0, 0) of 4 m²: 3 /m² > 1.08 /m² for the 20 s of pre-movement
         // (frames at t = 0, 0.1, …, 19.9 s: 200 frames × 0.1 s), then they walk off.
