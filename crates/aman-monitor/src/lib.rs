@@ -1,0 +1,15 @@
+//! # aman-monitor
+//!
+//! The live core of `aman serve`, pure and I/O-free so it is tested like the simulator: the
+//! [`venue`] (zones, lines, sensors, rules), [`reading`]s, the vendor [`adapter`]s (payload in,
+//! readings out), the live state of every zone and line, and the rules with hysteresis that
+//! decide alerts. Same readings in the same order ⇒ the same state and alerts.
+#![forbid(unsafe_code)]
+
+pub mod reading;
+pub mod time;
+pub mod venue;
+
+pub use reading::{Direction, Logged, Reading, ReadingError, Value};
+pub use time::Timestamp;
+pub use venue::Venue;
