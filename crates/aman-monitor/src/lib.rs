@@ -9,6 +9,7 @@
 pub mod reading;
 pub mod time;
 pub mod venue;
+pub mod wire;
 
 pub use reading::{Direction, Logged, Reading, ReadingError, Value};
 pub use time::Timestamp;
