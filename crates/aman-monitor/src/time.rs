@@ -42,8 +42,9 @@ impl Timestamp {
     /// # Errors
     /// A message naming what is wrong with `text`.
     pub fn parse_rfc3339(text: &str) -> Result<Timestamp, String> {
-        let t = ::time::OffsetDateTime::parse(text, &::time::format_description::well_known::Rfc3339)
-            .map_err(|e| format!("{text:?} is not an RFC 3339 date-time ({e})"))?;
+        let t =
+            ::time::OffsetDateTime::parse(text, &::time::format_description::well_known::Rfc3339)
+                .map_err(|e| format!("{text:?} is not an RFC 3339 date-time ({e})"))?;
         let us = t.unix_timestamp_nanos() / 1000;
         i64::try_from(us)
             .map(Timestamp)
