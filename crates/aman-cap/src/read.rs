@@ -19,6 +19,11 @@ use crate::time::CapTime;
 /// (CAP 1.2 §3.3.4.1); they are skipped.
 const XMLDSIG: &str = "http://www.w3.org/2000/09/xmldsig#";
 
+/// Deepest element nesting accepted. CAP itself nests 5 deep (`alert/info/area/geocode/value`);
+/// the limit leaves room for an XML signature and keeps hostile input from building a tree
+/// whose recursive drop would overflow the stack.
+const MAX_DEPTH: usize = 32;
+
 /// One element of the tree.
 struct Node {
     /// Local name.
@@ -100,6 +105,12 @@ fn parse_tree(xml: &str) -> Result<Node, CapError> {
                 ));
             }
             Event::Start(start) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(xml_err(
+                        &reader,
+                        format!("elements nested deeper than {MAX_DEPTH} levels"),
+                    ));
+                }
                 let node = new_node(resolved, start.local_name().as_ref(), &reader)?;
                 stack.push(node);
             }
