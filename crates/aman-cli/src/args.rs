@@ -290,7 +290,12 @@ pub struct ReplayArgs {
     pub to: String,
     /// Replay speed: 1 is real time, 10 ten times faster, 0.5 slow motion; 0 or `max` as fast
     /// as the server takes it.
-    #[arg(long, default_value = "1", value_name = "X")]
+    #[arg(
+        allow_negative_numbers = true,
+        long,
+        default_value = "1",
+        value_name = "X"
+    )]
     pub speed: String,
     /// What the file is: `tracks` (a trajectory file, played as a track sensor) or `counts` (a
     /// count CSV, played as a counting sensor). Default: `counts` for a CSV whose header has

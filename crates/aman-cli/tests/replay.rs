@@ -211,9 +211,10 @@ fn counts_csv_sends_every_total_at_its_clock_time_with_the_token() {
     ]);
     assert_eq!(out.status.code(), Some(0));
     let rows = count_rows(&chenavard());
-    assert_eq!(rows.len(), 84);
+    // 85 data rows below the header (the last line has no line break, so `wc -l` says 85).
+    assert_eq!(rows.len(), 85);
     let readings = server.readings();
-    assert_eq!(readings.len(), 84);
+    assert_eq!(readings.len(), rows.len());
     assert_eq!(
         totals(&readings),
         rows.iter().map(|r| r.1).collect::<Vec<_>>()
@@ -230,7 +231,7 @@ fn counts_csv_sends_every_total_at_its_clock_time_with_the_token() {
         assert_eq!(r.header("content-type"), Some("application/json"));
     }
     let summary = String::from_utf8_lossy(&out.stdout);
-    assert!(summary.contains("replayed 84 of 84 readings"), "{summary}");
+    assert!(summary.contains("replayed 85 of 85 readings"), "{summary}");
 }
 
 #[test]
@@ -351,7 +352,7 @@ fn speed_paces_the_replay() {
     let took = started.elapsed().as_secs_f64();
     assert_eq!(out.status.code(), Some(0));
     assert!(took >= 392.0 / 200.0, "{took} s");
-    assert_eq!(server.readings().len(), 84);
+    assert_eq!(server.readings().len(), 85);
 }
 
 #[test]
@@ -386,9 +387,9 @@ fn a_503_is_retried() {
         "max",
     ]);
     assert_eq!(out.status.code(), Some(0));
-    // All 84 rows in one batch at full speed, sent three times.
+    // All 85 rows in one batch at full speed, sent three times.
     assert_eq!(server.requests().len(), 3);
-    assert_eq!(batch(&server.requests()[2].body).len(), 84);
+    assert_eq!(batch(&server.requests()[2].body).len(), 85);
 }
 
 #[test]
@@ -419,6 +420,8 @@ fn bad_input_is_exit_code_2_with_the_place() {
     let truncated = dir.path().join("cut.txt");
     std::fs::write(&truncated, "#id frame x y\n1 0 0.5 1.0\n1 1 0.6").unwrap();
     let url = "http://127.0.0.1:9";
+    let lyon_counts = chenavard();
+    let counts = lyon_counts.to_str().unwrap();
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (vec!["/no/such/file.csv", "--to", url], "no such file"),
         (
@@ -435,38 +438,14 @@ fn bad_input_is_exit_code_2_with_the_place() {
             ],
             "line 3",
         ),
+        (vec![counts, "--as", "faces", "--to", url], "--as \"faces\""),
+        (vec![counts, "--to", "localhost:8080"], "--to"),
+        (vec![counts, "--to", url, "--speed", "-1"], "--speed"),
         (
-            vec![chenavard().to_str().unwrap(), "--as", "faces", "--to", url],
-            "--as \"faces\"",
-        ),
-        (
-            vec![chenavard().to_str().unwrap(), "--to", "localhost:8080"],
-            "--to",
-        ),
-        (
-            vec![chenavard().to_str().unwrap(), "--to", url, "--speed", "-1"],
-            "--speed",
-        ),
-        (
-            vec![
-                chenavard().to_str().unwrap(),
-                "--to",
-                url,
-                "--times",
-                "original",
-            ],
+            vec![counts, "--to", url, "--times", "original"],
             "--date YYYY-MM-DD",
         ),
-        (
-            vec![
-                chenavard().to_str().unwrap(),
-                "--to",
-                url,
-                "--sensor",
-                "a/b",
-            ],
-            "--sensor",
-        ),
+        (vec![counts, "--to", url, "--sensor", "a/b"], "--sensor"),
     ];
     for (args, needle) in cases {
         let out = replay(&args);
@@ -530,7 +509,7 @@ fn counts_over_mqtt_reach_a_subscriber() {
     assert_eq!(out.status.code(), Some(0));
     let mut readings = Vec::new();
     let mut messages = 0;
-    while readings.len() < 84 {
+    while readings.len() < 85 {
         let Some((t, qos, payload)) = rx.recv_timeout(Duration::from_secs(10)).unwrap() else {
             continue;
         };
@@ -540,7 +519,7 @@ fn counts_over_mqtt_reach_a_subscriber() {
         messages += 1;
     }
     assert!(messages > 1, "--batch-interval 30 cuts several batches");
-    assert_eq!(readings.len(), 84);
+    assert_eq!(readings.len(), 85);
     assert_eq!(
         totals(&readings),
         count_rows(&chenavard())
