@@ -31,7 +31,7 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Play a recorded trajectory file (as a track sensor) or a count CSV (as a counting
     /// sensor) into a running `aman serve`, over HTTP or MQTT, in real time or faster.
-    Replay(ReplayArgs),
+    Replay(Box<ReplayArgs>),
 }
 
 /// `aman verify`

@@ -252,7 +252,7 @@ fn trajectory_sends_one_track_reading_per_row_frame_by_frame() {
             )
         })
         .collect();
-    rows.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    rows.sort_by_key(|a| (a.0, a.1));
     let server = Server::start(accepted);
     let started = Instant::now();
     let out = replay(&[
