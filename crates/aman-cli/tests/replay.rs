@@ -529,3 +529,88 @@ fn counts_over_mqtt_reach_a_subscriber() {
     );
     assert_eq!(readings[0].0.to_rfc3339(), "2022-12-10T20:38:00Z");
 }
+
+#[test]
+fn trajectory_over_mqtt_in_full_batches() {
+    let Ok(url) = std::env::var("AMAN_TEST_MQTT") else {
+        eprintln!(
+            "skipped: AMAN_TEST_MQTT is not set (run under scripts/with-mosquitto for a broker)"
+        );
+        return;
+    };
+    let file = lyon().join("Topview_2E.txt");
+    let rows = std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .count();
+    let hostport = url.strip_prefix("mqtt://").expect("mqtt:// URL");
+    let (host, port) = hostport.rsplit_once(':').unwrap();
+    let sensor = format!("topview-{}", std::process::id());
+    let mut options =
+        rumqttc::MqttOptions::new("aman-replay-test-tracks", host, port.parse().unwrap());
+    options.set_max_packet_size(16 << 20, 16 << 20);
+    let (client, mut connection) = rumqttc::Client::new(options, 16);
+    client
+        .subscribe(
+            format!("aman/sensors/{sensor}/readings"),
+            rumqttc::QoS::AtLeastOnce,
+        )
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for event in connection.iter() {
+            match event {
+                Ok(rumqttc::Event::Incoming(rumqttc::Packet::SubAck(_))) => {
+                    let _ = tx.send(None);
+                }
+                Ok(rumqttc::Event::Incoming(rumqttc::Packet::Publish(p))) => {
+                    let _ = tx.send(Some(p.payload.to_vec()));
+                }
+                Ok(_) => {}
+                Err(e) => panic!("subscriber: {e}"),
+            }
+        }
+    });
+    assert_eq!(rx.recv_timeout(Duration::from_secs(10)).unwrap(), None);
+    let out = replay(&[
+        file.to_str().unwrap(),
+        "--frame-rate",
+        "30",
+        "--to",
+        &url,
+        "--sensor",
+        &sensor,
+        "--speed",
+        "max",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let mut readings = Vec::new();
+    while readings.len() < rows {
+        let Some(payload) = rx.recv_timeout(Duration::from_secs(10)).unwrap() else {
+            continue;
+        };
+        let b = batch(&payload);
+        assert!(b.len() <= 10_000);
+        readings.extend(b);
+    }
+    assert_eq!(readings.len(), rows);
+    assert!(
+        readings
+            .iter()
+            .all(|(_, v)| matches!(v, Value::Track { .. }))
+    );
+}
+
+#[test]
+fn no_broker_is_a_clear_failure() {
+    let port = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let url = format!("mqtt://127.0.0.1:{port}");
+    let out = replay(&[chenavard().to_str().unwrap(), "--to", &url]);
+    assert_eq!(out.status.code(), Some(1));
+    let e = stderr(&out);
+    assert!(e.contains("is it running there?"), "{e}");
+}
