@@ -267,9 +267,10 @@ default): each batch is published with QoS 1 to aman/sensors/SENSOR/readings (us
 password TOKEN when a token is given); the replay ends when every batch is acknowledged.
 
 Timestamps (--times): `now` (default) shifts the recording so that no reading is stamped later
-than the wall clock when it is sent: the recording, of duration D, ends at the wall-clock time
-the replay ends, so the first reading is stamped now - D*(1 - 1/SPEED) (now - D at --speed max,
-now at speeds up to 1); gaps between readings are those of the file. `original` keeps the file's
+than the wall clock when it is sent. At speed 1 or more the recording, of duration D, ends at
+the wall-clock time the replay ends: the first reading is stamped now - D*(1 - 1/SPEED) (now - D
+at --speed max); in slow motion (below 1) it is stamped now. Gaps between readings are those of
+the file, whatever the speed. `original` keeps the file's
 times: a count CSV's clock times on --date at --utc-offset (both required); a trajectory's frame
 0 at --start (default 2000-01-01T00:00:00Z).
 
@@ -310,7 +311,8 @@ pub struct ReplayArgs {
     #[arg(long, value_name = "NAME")]
     pub channel: Option<String>,
     /// The sensor's token (HTTP bearer token, MQTT password). Default: the AMAN_TOKEN
-    /// environment variable; without either, no token is sent.
+    /// environment variable (better: a --token shows in the process list); without either, no
+    /// token is sent.
     #[arg(long, value_name = "TOKEN")]
     pub token: Option<String>,
     /// Timestamps: `now` (shifted to the wall clock, never in the future) or `original` (the
