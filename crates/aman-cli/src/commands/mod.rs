@@ -3,6 +3,7 @@
 pub mod analyze;
 pub mod bench;
 pub mod check;
+pub mod replay;
 pub mod simulate;
 pub mod verify;
 
