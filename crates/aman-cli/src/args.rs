@@ -32,6 +32,93 @@ pub enum Command {
     /// Play a recorded trajectory file (as a track sensor) or a count CSV (as a counting
     /// sensor) into a running `aman serve`, over HTTP or MQTT, in real time or faster.
     Replay(Box<ReplayArgs>),
+    /// Live monitoring of a venue: take sensor readings over HTTP and MQTT, keep the state of
+    /// every zone and line, raise early warnings as OASIS CAP 1.2 alerts.
+    Serve(ServeArgs),
+    /// Create, list or revoke the tokens of `aman serve` (admin and sensor tokens).
+    Token(TokenArgs),
+}
+
+/// `aman serve`
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  aman serve venues/lyon2022-festival-of-lights/venue.toml
+  aman serve venues/hermes-ao300/venue.toml --listen 127.0.0.1:9000 --mode exercise
+  aman serve venue.toml --database postgres://aman@db.example/aman --mqtt mqtt://127.0.0.1:1883
+
+Storage: embedded SQLite in --data (default ./aman-data), or PostgreSQL with --database.
+Every endpoint but /health needs a token: create the first admin token with
+  aman token create --admin --data DIR
+and each sensor's with
+  aman token create --sensor ID --venue VENUE --data DIR
+API reference: /api/openapi.json and docs/serve.md. Stop with Ctrl-C or SIGTERM: requests in
+flight finish and every acknowledged reading is stored.
+Exit codes: 0 stopped, 1 failure (address in use, database unreachable), 2 bad venue file or
+options.")]
+pub struct ServeArgs {
+    /// The venue file (TOML, docs/serve.md).
+    pub venue: PathBuf,
+    /// Folder of the embedded SQLite database.
+    #[arg(long, default_value = "aman-data")]
+    pub data: PathBuf,
+    /// A database URL instead of --data: postgres://user:password@host:port/db or
+    /// sqlite:///path/file.db.
+    #[arg(long)]
+    pub database: Option<String>,
+    /// HTTP address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+    /// An MQTT broker to subscribe to (mqtt://host:port), topics aman/sensors/+/#.
+    #[arg(long)]
+    pub mqtt: Option<String>,
+    /// What the records are: actual operations, an exercise or a test (CAP status).
+    #[arg(long, default_value = "actual", value_parser = ["actual", "exercise", "test"])]
+    pub mode: String,
+    /// Log format on standard error (level from RUST_LOG, default info).
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    pub log_format: String,
+    /// Largest request body, bytes.
+    #[arg(long, default_value_t = 4 << 20)]
+    pub max_body: usize,
+    /// Readings per second each sensor may send (sustained; bursts of twice that).
+    #[arg(long, default_value_t = 20_000.0)]
+    pub rate: f64,
+}
+
+/// `aman token`
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  aman token create --admin --label \"operations centre\"
+  aman token create --sensor cam-topview --venue venues/lyon2022-festival-of-lights/venue.toml
+  aman token list
+  aman token revoke 3f9a0c12ab45
+
+The token is printed once; only a hash of it is stored. Use the same --data or --database as
+aman serve.")]
+pub struct TokenArgs {
+    /// create, list or revoke.
+    #[arg(value_parser = ["create", "list", "revoke"])]
+    pub action: String,
+    /// For revoke: the token's id (the 12 hex digits after `aman_`).
+    pub id: Option<String>,
+    /// Create an admin token (reads and operates the server).
+    #[arg(long, conflicts_with = "sensor")]
+    pub admin: bool,
+    /// Create a token that may only post this sensor's readings.
+    #[arg(long, requires = "venue")]
+    pub sensor: Option<String>,
+    /// The venue file of the sensor.
+    #[arg(long)]
+    pub venue: Option<PathBuf>,
+    /// A label saying whose token it is.
+    #[arg(long, default_value = "")]
+    pub label: String,
+    /// Folder of the embedded SQLite database.
+    #[arg(long, default_value = "aman-data")]
+    pub data: PathBuf,
+    /// A database URL instead of --data.
+    #[arg(long)]
+    pub database: Option<String>,
 }
 
 /// `aman verify`

@@ -4,6 +4,7 @@ pub mod analyze;
 pub mod bench;
 pub mod check;
 pub mod replay;
+pub mod serve;
 pub mod simulate;
 pub mod verify;
 
