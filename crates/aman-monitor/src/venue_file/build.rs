@@ -984,7 +984,7 @@ fn show(m: Measure, v: f64) -> String {
         // v is an integer 0..=5 here (checked by `threshold`).
         letters
             .get(v as usize)
-            .map_or_else(|| v.to_string(), |c| format!("{c:?}"))
+            .map_or_else(|| v.to_string(), |c| format!("\"{c}\""))
     } else {
         v.to_string()
     }
