@@ -415,7 +415,7 @@ fn zone(cx: &mut Ctx, i: usize, z: &ZoneEntry, walkable: Option<&WalkableArea>) 
         let outline = geo::Polygon::new(walkable.polygon().exterior().clone(), vec![]);
         let within_outline = outline.intersection(area.polygon()).unsigned_area();
         let outside = (area.area() - within_outline).max(0.0);
-        if !(inside > 1e-9 * area.area().max(1.0)) {
+        if inside.partial_cmp(&(1e-9 * area.area().max(1.0))) != Some(std::cmp::Ordering::Greater) {
             cx.problem(
                 format!("{t}.polygon"),
                 format!(
@@ -560,16 +560,16 @@ fn line(
         .from
         .as_deref()
         .map(|z| resolve(cx, &format!("{t}.from"), "zones", z, zone_ids));
-    if let (Some(a), Some(b)) = (&l.into, &l.from) {
-        if a == b {
-            cx.problem(
-                format!("{t}.from"),
-                format!(
-                    "into and from are both {a:?}: an \"in\" crossing enters one zone and \
-                     leaves another"
-                ),
-            );
-        }
+    if let (Some(a), Some(b)) = (&l.into, &l.from)
+        && a == b
+    {
+        cx.problem(
+            format!("{t}.from"),
+            format!(
+                "into and from are both {a:?}: an \"in\" crossing enters one zone and leaves \
+                 another"
+            ),
+        );
     }
     let segment = ends?;
     let length = segment.length();
@@ -863,16 +863,15 @@ fn rule(
         resolve(cx, &format!("{t}.sensor"), "sensors", s, sensor_ids).map(Subject::Sensor)
     };
     let m = measure_name(r.measure);
-    let fits = match (subject, r.measure) {
+    let fits = matches!(
+        (subject, r.measure),
         (
             Some(Subject::Zone(_)),
             Measure::Density | Measure::Los | Measure::Pressure | Measure::Occupancy,
-        )
-        | (Some(Subject::Line(_)), Measure::SpecificFlow)
-        | (Some(Subject::Sensor(_)), Measure::Stale)
-        | (None, _) => true,
-        _ => false,
-    };
+        ) | (Some(Subject::Line(_)), Measure::SpecificFlow)
+            | (Some(Subject::Sensor(_)), Measure::Stale)
+            | (None, _)
+    );
     if !fits {
         let needs = match r.measure {
             Measure::Density | Measure::Los | Measure::Pressure | Measure::Occupancy => "a zone",
@@ -884,17 +883,17 @@ fn rule(
             format!("{m} is measured on {needs}: watch {needs} (zone, line or sensor = \"…\"), or choose a measure of what the rule watches (zone: density, los, pressure, occupancy; line: specific_flow; sensor: stale)"),
         );
     }
-    if let (Some(Subject::Zone(z)), Measure::Occupancy) = (subject, r.measure) {
-        if file.zones.get(z).is_some_and(|z| z.capacity.is_none()) {
-            cx.problem(
-                format!("{t}.measure"),
-                format!(
-                    "occupancy is a fraction of the zone's capacity, and zone {:?} has none: \
-                     set capacity in the zone",
-                    zone_ids.get(z).copied().unwrap_or("")
-                ),
-            );
-        }
+    if let (Some(Subject::Zone(z)), Measure::Occupancy) = (subject, r.measure)
+        && file.zones.get(z).is_some_and(|z| z.capacity.is_none())
+    {
+        cx.problem(
+            format!("{t}.measure"),
+            format!(
+                "occupancy is a fraction of the zone's capacity, and zone {:?} has none: set \
+                 capacity in the zone",
+                zone_ids.get(z).copied().unwrap_or("")
+            ),
+        );
     }
     let hold = r.hold.unwrap_or(0.0);
     check_seconds(cx, &format!("{t}.hold"), hold, true);
@@ -927,18 +926,18 @@ fn rule(
             None => raise,
             Some(v) => threshold(cx, &format!("{t}.below"), r.measure, v),
         };
-        if let (Some(a), Some(b)) = (raise, clear) {
-            if b > a {
-                cx.problem(
-                    format!("{t}.below"),
-                    format!(
-                        "the clear threshold {} is above the raise threshold {}: below must be \
-                         at most above (equal: no hysteresis band)",
-                        show(r.measure, b),
-                        show(r.measure, a)
-                    ),
-                );
-            }
+        if let (Some(a), Some(b)) = (raise, clear)
+            && b > a
+        {
+            cx.problem(
+                format!("{t}.below"),
+                format!(
+                    "the clear threshold {} is above the raise threshold {}: below must be at \
+                     most above (equal: no hysteresis band)",
+                    show(r.measure, b),
+                    show(r.measure, a)
+                ),
+            );
         }
         (raise.unwrap_or(0.0), clear.unwrap_or(0.0))
     };
@@ -1101,14 +1100,15 @@ fn coverage_warnings(
         }
     }
     for (i, r) in rules.iter().enumerate() {
-        if let Some(r) = r {
-            if r.measure == Measure::Pressure && !tracks {
-                cx.warnings.push(format!(
-                    "{}: pressure is computed from tracks and no sensor sends tracks: the rule \
-                     cannot be raised",
-                    table("rules", i, &r.id)
-                ));
-            }
+        if let Some(r) = r
+            && r.measure == Measure::Pressure
+            && !tracks
+        {
+            cx.warnings.push(format!(
+                "{}: pressure is computed from tracks and no sensor sends tracks: the rule \
+                 cannot be raised",
+                table("rules", i, &r.id)
+            ));
         }
     }
 }
