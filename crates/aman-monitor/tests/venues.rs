@@ -204,3 +204,22 @@ fn hermes_ao300() {
     assert_eq!(r.subject, Subject::Zone(0));
     assert_eq!(b.los, aman_analysis::LosTable::Walkway);
 }
+
+/// The example of `docs/serve.md` reads, with the values its comments state.
+#[test]
+fn docs_example() {
+    let doc = std::fs::read_to_string(repo().join("docs/serve.md")).unwrap();
+    let start = doc.find("```toml\n").expect("a toml block") + "```toml\n".len();
+    let text = &doc[start..start + doc[start..].find("```").unwrap()];
+    let v = aman_monitor::parse_venue(text, Path::new("."), "hall.toml")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!((v.zones[0].walkable_m2 - 98.0).abs() < 1e-9);
+    assert_eq!(v.lines[0].in_normal, Vec2::new(1.0, 0.0));
+    assert_eq!(counts(&v), [1, 1, 1, 2]);
+    assert!(v.warnings.is_empty(), "{:?}", v.warnings);
+    let bad = text.replacen("capacity = 100", "capacity = 100\ncolour = \"red\"", 1);
+    let e = aman_monitor::parse_venue(&bad, Path::new("."), "venue.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("unknown field `colour`, expected one of `id`, `name`, `polygon`, `wkt`, `capacity`, `los`"), "{e}");
+}
