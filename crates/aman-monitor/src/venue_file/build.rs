@@ -12,11 +12,11 @@ use super::syntax::{
     ChannelEntry, LineEntry, LosName, RuleEntry, SensorEntry, VenueFile, ZoneEntry,
 };
 use super::{MAX_COORDINATE, MAX_ID_LEN, Problem};
+use crate::Venue;
 use crate::reading::{MAX_DENSITY, MAX_NAME_LEN};
 use crate::venue::{
     AdapterKind, Channel, Feed, Line, Measure, Names, Rule, Sensor, Subject, Transform, Zone,
 };
-use crate::{Direction, Venue};
 
 /// Longest `window`, `period` and `hold`, s: one day.
 const MAX_SECONDS: f64 = 86_400.0;
@@ -647,10 +647,6 @@ fn sensor(
 ) -> Option<Sensor> {
     let t = table("sensors", i, &s.id);
     let before = cx.problems.len();
-    if s.id.len() > MAX_NAME_LEN {
-        // check_ids already limits ids to MAX_ID_LEN < MAX_NAME_LEN; kept for clarity.
-        cx.problem(format!("{t}.id"), "too long");
-    }
     let period = s.period.unwrap_or(60.0);
     check_seconds(cx, &format!("{t}.period"), period, false);
     let transform = match &s.transform {
@@ -811,10 +807,7 @@ fn channel_feed(
         let line = resolve(cx, &format!("{ck}.line"), "lines", line, line_ids)?;
         Feed::Line {
             line,
-            direction: c.direction.map(|d| match d {
-                Direction::In => Direction::In,
-                Direction::Out => Direction::Out,
-            }),
+            direction: c.direction,
         }
     } else {
         let zone = c.zone.as_deref().unwrap_or("");
