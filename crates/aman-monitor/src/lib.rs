@@ -11,9 +11,11 @@ pub mod reading;
 pub mod state;
 pub mod time;
 pub mod venue;
+pub mod venue_file;
 pub mod wire;
 
 pub use reading::{Direction, Logged, Reading, ReadingError, Value};
 pub use state::{Decision, DecisionKind, Monitor, VenueState};
 pub use time::Timestamp;
 pub use venue::Venue;
+pub use venue_file::{VenueError, parse_venue, read_venue};

@@ -58,6 +58,7 @@ fn venue(
         rules,
         window: 60.0,
         origin: None,
+        warnings: Vec::new(),
     }
 }
 
