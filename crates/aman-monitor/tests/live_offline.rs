@@ -21,58 +21,12 @@ fn shared(rel: &str) -> PathBuf {
         .join(rel)
 }
 
-fn names(s: &str) -> Names {
-    Names {
-        fr: s.into(),
-        ar: s.into(),
-        en: s.into(),
-    }
-}
-
-fn zone(id: &str, corners: &[(f64, f64)]) -> Zone {
-    let area = MeasurementArea::from_points(id, corners).unwrap();
-    Zone {
-        id: id.into(),
-        name: names(id),
-        walkable_m2: area.area(),
-        area,
-        capacity: None,
-        los: aman_analysis::LosTable::Walkway,
-    }
-}
-
-fn venue(
-    wkt: &str,
-    zones: Vec<Zone>,
-    sensors: Vec<Sensor>,
-    lines: Vec<Line>,
-    rules: Vec<Rule>,
-) -> Venue {
-    Venue {
-        id: "test".into(),
-        name: names("test"),
-        walkable: walkable_area_from_wkt(wkt, "test").unwrap(),
-        zones,
-        lines,
-        sensors,
-        rules,
-        window: 60.0,
-        origin: None,
-        warnings: Vec::new(),
-    }
-}
-
-fn track_sensor() -> Sensor {
-    Sensor {
-        id: "cam".into(),
-        adapter: AdapterKind::Aman,
-        period: 5.0,
-        channels: vec![Channel {
-            name: String::new(),
-            feed: Feed::Tracks,
-        }],
-        transform: Transform::IDENTITY,
-    }
+fn shipped(venue: &str) -> Venue {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../venues")
+        .join(venue)
+        .join("venue.toml");
+    aman_monitor::venue_file::read_venue(&path).unwrap()
 }
 
 fn load(path: &Path, fps: f64) -> TrajectoryData {
@@ -92,12 +46,17 @@ fn frame_time(frame: u64, fps: f64) -> Timestamp {
 
 /// Feeds every row of `data` as a track reading in frame order; calls `seen` with the zone
 /// states after every zone update.
-fn replay_tracks(monitor: &mut Monitor, data: &TrajectoryData, mut seen: impl FnMut(&Monitor)) {
+fn replay_tracks(
+    monitor: &mut Monitor,
+    sensor: &str,
+    data: &TrajectoryData,
+    mut seen: impl FnMut(&Monitor),
+) {
     let mut rows: Vec<usize> = (0..data.x.len()).collect();
     rows.sort_by_key(|&r| (data.frame[r], data.id[r]));
     for (k, &r) in rows.iter().enumerate() {
         let reading = Reading {
-            sensor: "cam".into(),
+            sensor: sensor.into(),
             channel: String::new(),
             time: frame_time(data.frame[r], data.frame_rate),
             value: Value::Track {
@@ -124,18 +83,15 @@ fn topview_tracks_give_the_classic_density_of_every_frame() {
         &shared("madras-lyon2022-festival-of-lights/Topview_2E.txt"),
         30.0,
     );
+    // The shipped venue's zone "topview" is the measurement area of SOURCE.md.
     let area = [(-2.0, 1.5), (0.0, 1.5), (0.0, 4.5), (-2.0, 4.5)];
-    let v = venue(
-        "POLYGON ((-10 -5, 10 -5, 10 10, -10 10, -10 -5))",
-        vec![zone("topview", &area)],
-        vec![track_sensor()],
-        vec![],
-        vec![],
-    );
+    let v = shipped("lyon2022-festival-of-lights");
+    let (zi, zone) = v.zone("topview").unwrap();
+    assert_eq!(zone.walkable_m2, 6.0);
     let mut monitor = Monitor::new(v, Timestamp(T0));
     let mut live: Vec<(Timestamp, f64)> = Vec::new();
-    replay_tracks(&mut monitor, &data, |m| {
-        let z = m.zone(0);
+    replay_tracks(&mut monitor, "topview-cam", &data, |m| {
+        let z = m.zone(zi);
         if let (Some(t), Some(d)) = (z.time, z.density)
             && live.last().is_none_or(|l| l.0 != t)
         {
@@ -167,35 +123,7 @@ fn lyon_time(hms: &str) -> Timestamp {
 }
 
 fn count_venue() -> Venue {
-    let line = Line {
-        id: "chenavard".into(),
-        name: names("rue Chenavard"),
-        segment: Segment::new(Vec2::new(0.0, 0.0), Vec2::new(0.0, 4.0)),
-        width: 4.0,
-        in_normal: Vec2::new(1.0, 0.0),
-        into: None,
-        from: None,
-    };
-    let sensor = Sensor {
-        id: "count-chenavard".into(),
-        adapter: AdapterKind::Aman,
-        period: 60.0,
-        channels: vec![Channel {
-            name: String::new(),
-            feed: Feed::Line {
-                line: 0,
-                direction: Some(Direction::In),
-            },
-        }],
-        transform: Transform::IDENTITY,
-    };
-    venue(
-        "POLYGON ((-10 -5, 10 -5, 10 10, -10 10, -10 -5))",
-        vec![],
-        vec![sensor],
-        vec![line],
-        vec![],
-    )
+    shipped("lyon2022-festival-of-lights")
 }
 
 fn chenavard() -> Vec<(Timestamp, u64)> {
@@ -217,7 +145,7 @@ fn counter(seq: u64, t: Timestamp, total: u64) -> Logged {
         seq,
         received: t,
         reading: Reading {
-            sensor: "count-chenavard".into(),
+            sensor: "chenavard-count".into(),
             channel: String::new(),
             time: t,
             value: Value::Counter {
@@ -232,7 +160,10 @@ fn counter(seq: u64, t: Timestamp, total: u64) -> Logged {
 fn chenavard_counts_give_the_cumulative_count_of_every_row() {
     let rows = chenavard();
     assert_eq!(rows.len(), 85);
-    let mut m = Monitor::new(count_venue(), rows[0].0);
+    let v = count_venue();
+    let (li, _) = v.line("chenavard").unwrap();
+    assert_eq!(li, 0);
+    let mut m = Monitor::new(v, rows[0].0);
     for (k, &(t, total)) in rows.iter().enumerate() {
         m.apply(&counter(k as u64 + 1, t, total)).unwrap();
         assert_eq!(m.line(0).total_in, total, "row {}", k + 2);
@@ -263,8 +194,8 @@ fn duplicate_late_and_reset_counters_are_not_double_counted() {
         }
         assert_eq!(m.line(0).total_in, total, "row {}", k + 2);
     }
-    let s = m.sensor(0);
-    assert_eq!((s.duplicates, s.late, s.resets), (85, 83, 0));
+    let s = m.sensor(m.venue().sensor("chenavard-count").unwrap().0);
+    assert_eq!((s.id.as_str(), s.duplicates, s.late, s.resets), ("chenavard-count", 85, 83, 0));
     // The counter restarts from 0 (sensor rebooted) and counts 5 more: 5 crossings, not a
     // negative jump.
     let last = rows[84];
@@ -272,7 +203,7 @@ fn duplicate_late_and_reset_counters_are_not_double_counted() {
     m.apply(&counter(next(), last.0.add_secs(20.0), 5)).unwrap();
     assert_eq!(m.line(0).total_in, last.1 + 5);
     assert_eq!(m.line(0).resets, 1);
-    assert_eq!(m.sensor(0).resets, 1);
+    assert_eq!(s_resets(&m), 1);
 }
 
 #[test]
@@ -282,25 +213,18 @@ fn hermes_bottleneck_density_alert_is_raised_once_when_the_offline_series_says()
         16.0,
     );
     let area = [(-0.6, -0.53), (2.4, -0.53), (2.4, 0.53), (-0.6, 0.53)];
-    let rule = Rule {
-        id: "bottleneck-density".into(),
-        subject: Subject::Zone(0),
-        measure: Measure::Density,
-        raise: 4.0,
-        clear: 3.0,
-        hold: 0.25,
-        severity: Severity::Severe,
-    };
-    let v = venue(
-        "POLYGON ((-2.25 -8.5, -2.25 -0.53, -0.6 -0.53, -0.6 0.53, -2.25 0.53, -2.25 6.25, 4 6.25, 4 0.53, 2.4 0.53, 2.4 -0.53, 4 -0.53, 4 -8.5, -2.25 -8.5))",
-        vec![zone("bottleneck", &area)],
-        vec![track_sensor()],
-        vec![],
-        vec![rule],
-    );
+    // The shipped venue: rule bottleneck-density raised at 4.0 /m², cleared below 3.0, 0.25 s.
+    let v = shipped("hermes-ao300");
+    let r = v.rules.iter().find(|r| r.id == "bottleneck-density").unwrap();
+    assert_eq!((r.raise, r.clear, r.hold), (4.0, 3.0, 0.25));
     let mut monitor = Monitor::new(v, Timestamp(T0));
-    replay_tracks(&mut monitor, &data, |_| {});
-    let decisions = monitor.take_decisions();
+    replay_tracks(&mut monitor, "hermes-cam", &data, |_| {});
+    // Only the density rule's decisions (the stale rule runs on the server's clock: ticks).
+    let decisions: Vec<_> = monitor
+        .take_decisions()
+        .into_iter()
+        .filter(|d| monitor.venue().rules[d.rule].id == "bottleneck-density")
+        .collect();
     // Offline: the classic density series of `aman analyze` through the same hysteresis,
     // written out here independently.
     let index = TrajectoryIndex::new(&data).unwrap();
@@ -360,4 +284,8 @@ fn hermes_bottleneck_density_alert_is_raised_once_when_the_offline_series_says()
         .collect();
     assert_eq!(live, expected);
     eprintln!("HERMES AO300 bottleneck alert: {expected:?}");
+}
+
+fn s_resets(m: &Monitor) -> u64 {
+    m.sensor(m.venue().sensor("chenavard-count").unwrap().0).resets
 }

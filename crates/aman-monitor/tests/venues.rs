@@ -199,7 +199,7 @@ fn hermes_ao300() {
         .unwrap();
     assert_eq!(
         (r.measure, r.raise, r.clear, r.hold),
-        (Measure::Density, 4.0, 3.5, 1.0)
+        (Measure::Density, 4.0, 3.0, 0.25)
     );
     assert_eq!(r.subject, Subject::Zone(0));
     assert_eq!(b.los, aman_analysis::LosTable::Walkway);
