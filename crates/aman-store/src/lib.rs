@@ -1,0 +1,209 @@
+//! Persistence of `aman serve`, behind one interface: SQLite (embedded default, WAL) or
+//! PostgreSQL (production), with one set of migrations (`migrations/`, portable SQL).
+//!
+//! What is stored:
+//! - the append-only **readings log** ([`Store::append_readings`], [`IngestWriter`]): durable
+//!   before a reading is acknowledged, numbered by a gapless `seq`, so the live state is a
+//!   projection rebuilt from it ([`Store::readings_after`]);
+//! - **sensor rejections**, counted per sensor and reason ([`Store::count_rejection`]);
+//! - **tokens** of sensors and administrators, hashed ([`Store::create_token`]);
+//! - **alerts**, their lifecycle, verdicts and CAP messages ([`Store::insert_alert`]);
+//! - per-zone **history** at 1 s and 1 min resolution ([`Store::append_history`]).
+//!
+//! Times are UTC microseconds ([`Timestamp`]). One process writes a database's readings
+//! log: the next `seq` is kept in memory.
+
+mod alerts;
+mod error;
+mod history;
+mod readings;
+mod rejections;
+mod tokens;
+mod url;
+mod writer;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use tokio::sync::Mutex;
+
+pub use aman_monitor::{Logged, Reading, Timestamp, Value};
+pub use alerts::{AlertFilter, AlertRecord, AlertStatus, CapMessage, MsgType, RuleStats, Verdict};
+pub use error::{Result, StoreError};
+pub use history::{HistoryRow, Resolution};
+pub use rejections::Rejection;
+pub use tokens::{TokenInfo, TokenRole};
+pub use writer::IngestWriter;
+
+/// File name of the SQLite database when [`Store::open`] is given a directory.
+pub const SQLITE_FILE: &str = "aman.sqlite";
+
+/// How long a SQLite connection waits for another's write lock before failing.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The migrations, applied by [`Store::open`] to either backend.
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// The store: a connection pool to SQLite or PostgreSQL. Cheap to clone (an `Arc`); clones
+/// share the pool and the readings log's sequence.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    pool: Backend,
+    /// The URL with its password replaced by `***`.
+    redacted: String,
+    /// Next `seq` of the readings log; `None` until read from the database (at open, and
+    /// again after a failed append, whose commit may or may not have happened). Held across
+    /// each append transaction, so seqs are gapless and in commit order.
+    next_seq: Mutex<Option<u64>>,
+}
+
+enum Backend {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$p` bound to the SQLite or the PostgreSQL pool (the body is compiled
+/// once for each backend: the SQL, with `$1` placeholders, is the same).
+macro_rules! with_pool {
+    ($store:expr, $p:ident => $body:expr) => {
+        match &$store.inner.pool {
+            $crate::Backend::Sqlite($p) => $body,
+            $crate::Backend::Postgres($p) => $body,
+        }
+    };
+}
+pub(crate) use with_pool;
+
+/// Which database a [`Store`] uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackendKind {
+    /// SQLite, embedded, WAL.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.backend())
+            .field("url", &self.inner.redacted)
+            .finish()
+    }
+}
+
+impl Store {
+    /// Opens the store at `url_or_dir`, creating it if needed, and runs the migrations:
+    /// - `postgres://user:password@host:port/db` (or `postgresql://`): PostgreSQL;
+    /// - `sqlite:///path/aman.db` (or `sqlite:relative.db`): that SQLite file;
+    /// - anything else without a `scheme://`: a directory (created if missing) holding
+    ///   [`SQLITE_FILE`].
+    ///
+    /// SQLite is set up with `journal_mode=WAL`, `synchronous=FULL`, a
+    /// [`BUSY_TIMEOUT`] and foreign keys on. `synchronous=FULL` because a reading that was
+    /// acknowledged must survive a SIGKILL *and* a power loss: in WAL mode, `NORMAL` survives
+    /// a crash of the process but may lose the last commits on power loss, `FULL` syncs the
+    /// WAL at every commit. The cost is one fsync per transaction, which the
+    /// [`IngestWriter`]'s group commit spreads over many readings.
+    ///
+    /// # Errors
+    /// [`StoreError::BadUrl`] for a URL of another scheme or one that does not parse;
+    /// [`StoreError::Database`] if the database cannot be reached, created or migrated.
+    pub async fn open(url_or_dir: &str) -> Result<Store> {
+        let target = url::parse(url_or_dir)?;
+        let redacted = url::redact(url_or_dir);
+        let pool = match target {
+            url::Target::Postgres(u) => {
+                let pool = PgPoolOptions::new()
+                    .max_connections(8)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect(&u)
+                    .await
+                    .map_err(StoreError::db(format!("connecting to {redacted}")))?;
+                Backend::Postgres(pool)
+            }
+            url::Target::SqliteUrl(u) => {
+                let options: SqliteConnectOptions = u.parse().map_err(|e| StoreError::BadUrl {
+                    url: redacted.clone(),
+                    reason: format!("{e}; write sqlite:///absolute/path/aman.db or a directory"),
+                })?;
+                Backend::Sqlite(open_sqlite(options, &redacted).await?)
+            }
+            url::Target::Directory(dir) => {
+                std::fs::create_dir_all(&dir).map_err(|e| StoreError::BadUrl {
+                    url: redacted.clone(),
+                    reason: format!(
+                        "cannot create the data directory: {e}; give a writable directory"
+                    ),
+                })?;
+                let options = SqliteConnectOptions::new().filename(dir.join(SQLITE_FILE));
+                Backend::Sqlite(open_sqlite(options, &redacted).await?)
+            }
+        };
+        let store = Store {
+            inner: Arc::new(Inner {
+                pool,
+                redacted,
+                next_seq: Mutex::new(None),
+            }),
+        };
+        with_pool!(store, p => MIGRATOR.run(p).await)
+            .map_err(|e| StoreError::Migrate {
+                url: store.inner.redacted.clone(),
+                source: Arc::new(e),
+            })?;
+        // Read the log's end now, so a database that cannot be read fails at open.
+        store.reload_next_seq(&mut *store.inner.next_seq.lock().await).await?;
+        Ok(store)
+    }
+
+    /// Which database this store uses.
+    pub fn backend(&self) -> BackendKind {
+        match self.inner.pool {
+            Backend::Sqlite(_) => BackendKind::Sqlite,
+            Backend::Postgres(_) => BackendKind::Postgres,
+        }
+    }
+
+    /// The URL it was opened with, password replaced by `***`.
+    pub fn url(&self) -> &str {
+        &self.inner.redacted
+    }
+
+    /// Closes the pool: waits for the connections in use to be returned, then closes them
+    /// (on SQLite this checkpoints the WAL). Calls after this fail.
+    pub async fn close(&self) {
+        with_pool!(self, p => p.close().await)
+    }
+}
+
+async fn open_sqlite(options: SqliteConnectOptions, redacted: &str) -> Result<SqlitePool> {
+    let options = options
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .busy_timeout(BUSY_TIMEOUT)
+        .foreign_keys(true);
+    SqlitePoolOptions::new()
+        .max_connections(4)
+        .connect_with(options)
+        .await
+        .map_err(StoreError::db(format!("opening {redacted}")))
+}
+
+/// The system clock as a [`Timestamp`] (µs; 0 if the clock is before 1970).
+pub(crate) fn now() -> Timestamp {
+    let us = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
+        .unwrap_or(0);
+    Timestamp(us)
+}
