@@ -35,6 +35,7 @@ pub use aman_monitor::{Logged, Reading, Timestamp, Value};
 pub use alerts::{AlertFilter, AlertRecord, AlertStatus, CapMessage, MsgType, RuleStats, Verdict};
 pub use error::{Result, StoreError};
 pub use history::{HistoryRow, Resolution};
+pub use readings::Batch;
 pub use rejections::Rejection;
 pub use tokens::{TokenInfo, TokenRole};
 pub use writer::IngestWriter;

@@ -14,9 +14,12 @@ const COLUMNS: &str = "seq, venue, sensor, channel, sensor_time, received, kind,
 const NCOLS: usize = 13;
 
 /// One batch to append: the venue, when the server received it, its readings.
-pub(crate) struct Batch<'a> {
+pub struct Batch<'a> {
+    /// Venue id.
     pub venue: &'a str,
+    /// When the server received it (its clock).
     pub received: Timestamp,
+    /// The readings, checked.
     pub readings: &'a [Reading],
 }
 
@@ -201,7 +204,7 @@ impl Store {
     }
 
     /// Appends several batches in one transaction; returns each batch's logged readings.
-    pub(crate) async fn append_batches(&self, batches: &[Batch<'_>]) -> Result<Vec<Vec<Logged>>> {
+    pub async fn append_batches(&self, batches: &[Batch<'_>]) -> Result<Vec<Vec<Logged>>> {
         let total: usize = batches.iter().map(|b| b.readings.len()).sum();
         if total == 0 {
             return Ok(batches.iter().map(|_| Vec::new()).collect());
