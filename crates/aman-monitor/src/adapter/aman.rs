@@ -339,4 +339,66 @@ mod tests {
             10_000
         );
     }
+
+    #[test]
+    fn fixtures() {
+        let body = include_bytes!("../../tests/fixtures/adapters/aman-batch.json");
+        let d = decode("lyon-topview", body, LIMITS).unwrap();
+        let got: Vec<(&str, i64, &Measured)> = d
+            .readings
+            .iter()
+            .map(|r| (r.channel.as_str(), r.time.0, &r.value))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "chenavard-in",
+                    1_670_708_289_000_000,
+                    &Measured::Counter {
+                        direction: Some(Direction::In),
+                        total: 26
+                    }
+                ),
+                (
+                    "topview",
+                    1_670_708_289_500_000,
+                    &Measured::Occupancy { count: 41 }
+                ),
+                (
+                    "topview",
+                    1_670_708_289_500_000,
+                    &Measured::Density { density: 1.75 }
+                ),
+                (
+                    "",
+                    1_670_708_289_040_000,
+                    &Measured::Track {
+                        track: 3,
+                        x: -1.25,
+                        y: 2.5
+                    }
+                ),
+                (
+                    "constantine",
+                    1_670_708_289_040_000,
+                    &Measured::Crossings {
+                        direction: Some(Direction::Out),
+                        count: 2
+                    }
+                ),
+            ]
+        );
+        assert!(d.readings.iter().all(|r| r.sensor == "lyon-topview"));
+        let e = decode("cam-1", body, LIMITS).unwrap_err();
+        assert_eq!(e.field(), Some("readings[4].sensor"));
+        let one = decode(
+            "hall-cam",
+            include_bytes!("../../tests/fixtures/adapters/aman-single.json"),
+            LIMITS,
+        )
+        .unwrap();
+        assert_eq!(one.readings[0].value, Measured::Occupancy { count: 117 });
+        assert_eq!(one.readings[0].time, Timestamp(1_670_708_289_033_000));
+    }
 }

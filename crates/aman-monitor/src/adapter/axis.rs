@@ -168,4 +168,23 @@ mod tests {
             "{e}"
         );
     }
+
+    #[test]
+    fn fixture() {
+        let d = decode(
+            "ax-1",
+            Some("axis/ACCC8E000000/event/tns:axis/CameraApplicationPlatform/ObjectAnalytics/Device1Scenario2"),
+            include_bytes!("../../tests/fixtures/adapters/axis-occupancy.json"),
+            LIMITS,
+        )
+        .unwrap();
+        assert_eq!(d.readings.len(), 1);
+        let r = &d.readings[0];
+        assert_eq!(
+            (r.sensor.as_str(), r.channel.as_str()),
+            ("ax-1", "Device1Scenario2")
+        );
+        assert_eq!(r.time, Timestamp(1_670_708_289_033_000));
+        assert_eq!(r.value, Measured::Occupancy { count: 14 });
+    }
 }

@@ -321,4 +321,39 @@ mod tests {
             .to_string();
         assert!(http.starts_with("Topic: missing"), "{http}");
     }
+
+    #[test]
+    fn fixtures() {
+        let d = decode(
+            "cam-7",
+            Some("lyon/cam-7/onvif-ej/RuleEngine/CountAggregation/Counter/&1/NorthGateIn"),
+            include_bytes!("../../tests/fixtures/adapters/onvif-counter.json"),
+            LIMITS,
+        )
+        .unwrap();
+        assert_eq!(d.readings.len(), 1);
+        let r = &d.readings[0];
+        assert_eq!(
+            (r.sensor.as_str(), r.channel.as_str()),
+            ("cam-7", "NorthGateIn")
+        );
+        assert_eq!(r.time, Timestamp(1_670_708_289_000_000));
+        assert_eq!(
+            r.value,
+            Measured::Counter {
+                direction: None,
+                total: 1742
+            }
+        );
+        let d = decode(
+            "cam-7",
+            Some("lyon/cam-7/onvif-ej/RuleEngine/CountAggregation/OccupancyCounter/&1/ForecourtOccupancy"),
+            include_bytes!("../../tests/fixtures/adapters/onvif-occupancy.json"),
+            LIMITS,
+        )
+        .unwrap();
+        assert_eq!(d.readings[0].value, Measured::Occupancy { count: 312 });
+        assert_eq!(d.readings[0].channel, "ForecourtOccupancy");
+        assert_eq!(d.readings[0].time, Timestamp(1_670_708_290_250_000));
+    }
 }

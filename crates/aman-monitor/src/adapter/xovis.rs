@@ -269,4 +269,60 @@ mod tests {
             assert!(e.starts_with(want), "{body}\n  gave {e}\n  want {want}");
         }
     }
+
+    #[test]
+    fn fixture() {
+        let d = decode(
+            "x-1",
+            include_bytes!("../../tests/fixtures/adapters/xovis-live.json"),
+            LIMITS,
+        )
+        .unwrap();
+        assert_eq!(d.ignored, 1);
+        let got: Vec<(&str, i64, &Measured)> = d
+            .readings
+            .iter()
+            .map(|r| (r.channel.as_str(), r.time.0, &r.value))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "",
+                    1_670_708_289_040_000,
+                    &Measured::Track {
+                        track: 3172,
+                        x: -1.25,
+                        y: 2.5
+                    }
+                ),
+                (
+                    "",
+                    1_670_708_289_040_000,
+                    &Measured::Track {
+                        track: 3175,
+                        x: 40.5 * 0.01,
+                        y: -310.25 * 0.01
+                    }
+                ),
+                (
+                    "",
+                    1_670_708_289_280_000,
+                    &Measured::Track {
+                        track: 3172,
+                        x: -118.0 * 0.01,
+                        y: 262.0 * 0.01
+                    }
+                ),
+                (
+                    "north-gate",
+                    1_670_708_289_280_000,
+                    &Measured::Crossings {
+                        direction: Some(Direction::In),
+                        count: 1
+                    }
+                ),
+            ]
+        );
+    }
 }
