@@ -512,7 +512,22 @@ proptest! {
     #[test]
     fn mutated_generated_batches_never_panic(readings in prop::collection::vec(reading(), 1..8), at in any::<Index>(), m in mutation()) {
         let v: Value = serde_json::from_slice(&aman_batch(&readings)).unwrap();
-        assert_sound(&decode(AdapterKind::Aman, None, &mutated(v, at, &m)));
+        let bad = mutated(v, at, &m);
+        let result = decode(AdapterKind::Aman, None, &bad);
+        assert_sound(&result);
+        // The adapter's fast path takes only what `wire` takes, with the same meaning.
+        if let Ok(d) = result {
+            let wire: Vec<WireReading> = match serde_json::from_slice::<WireBatch>(&bad) {
+                Ok(b) => b.readings,
+                Err(_) => vec![serde_json::from_slice::<WireReading>(&bad).unwrap()],
+            };
+            prop_assert_eq!(d.readings.len(), wire.len());
+            for (r, w) in d.readings.iter().zip(&wire) {
+                prop_assert_eq!(&r.value, &w.value);
+                prop_assert_eq!(&r.channel, &w.channel);
+                prop_assert_eq!(Ok(r.time), w.time.resolve());
+            }
+        }
     }
 }
 

@@ -12,7 +12,7 @@ use super::{
     number, object, parse_json, required, string, time, wrong_type,
 };
 use crate::wire::{WireBatch, WireReading};
-use crate::{Reading, Value as Measured};
+use crate::{Reading, Timestamp, Value as Measured};
 
 /// Decodes an aman payload of the authenticated `sensor`.
 ///
@@ -20,14 +20,38 @@ use crate::{Reading, Value as Measured};
 /// See [`AdapterError`]; a reading whose `sensor` differs from `sensor` is
 /// [`AdapterError::WrongSensor`].
 pub fn decode(sensor: &str, body: &[u8], limits: Limits) -> Result<Decoded, AdapterError> {
-    // Fast path: the typed parse. A batch is the usual case; a single reading is tried next.
+    let root = Path::ROOT;
+    // Fast path: a borrowing parse of a batch (see [`fast`]); what it does not take goes
+    // to the typed parse of `crate::wire`, which decides.
+    if let Ok(batch) = serde_json::from_slice::<fast::Batch<'_>>(body)
+        && let Some(values) = batch.values()
+    {
+        check_batch(values.len())?;
+        let list = root.key("readings");
+        let mut readings = Vec::with_capacity(values.len());
+        for (i, (r, value)) in batch.readings.into_iter().zip(values).enumerate() {
+            let time = r.time.resolve();
+            readings.push(convert(
+                sensor,
+                r.sensor.as_deref(),
+                r.channel.into_owned(),
+                time,
+                value,
+                &list.index(i),
+                limits,
+            )?);
+        }
+        return Ok(Decoded {
+            readings,
+            ignored: 0,
+        });
+    }
     if let Ok(batch) = serde_json::from_slice::<WireBatch>(body) {
         check_batch(batch.readings.len())?;
-        let root = Path::ROOT;
         let list = root.key("readings");
         let mut readings = Vec::with_capacity(batch.readings.len());
         for (i, w) in batch.readings.into_iter().enumerate() {
-            readings.push(convert(sensor, w, &list.index(i), limits)?);
+            readings.push(convert_wire(sensor, w, &list.index(i), limits)?);
         }
         return Ok(Decoded {
             readings,
@@ -35,7 +59,7 @@ pub fn decode(sensor: &str, body: &[u8], limits: Limits) -> Result<Decoded, Adap
         });
     }
     if let Ok(one) = serde_json::from_slice::<WireReading>(body) {
-        let reading = convert(sensor, one, &Path::ROOT, limits)?;
+        let reading = convert_wire(sensor, one, &root, limits)?;
         return Ok(Decoded {
             readings: vec![reading],
             ignored: 0,
@@ -44,36 +68,202 @@ pub fn decode(sensor: &str, body: &[u8], limits: Limits) -> Result<Decoded, Adap
     Err(diagnose(body))
 }
 
-/// A wire reading of `sensor` as a checked [`Reading`]; `path` is where it sits.
-fn convert(
+fn convert_wire(
     sensor: &str,
     w: WireReading,
     path: &Path<'_>,
     limits: Limits,
 ) -> Result<Reading, AdapterError> {
-    if let Some(found) = w.sensor
+    let time = w.time.resolve();
+    convert(
+        sensor,
+        w.sensor.as_deref(),
+        w.channel,
+        time,
+        w.value,
+        path,
+        limits,
+    )
+}
+
+/// A reading of `sensor` as a checked [`Reading`]; `found` is the sensor id the payload
+/// names, if any; `path` is where the reading sits.
+fn convert(
+    sensor: &str,
+    found: Option<&str>,
+    channel: String,
+    time: Result<Timestamp, String>,
+    value: Measured,
+    path: &Path<'_>,
+    limits: Limits,
+) -> Result<Reading, AdapterError> {
+    if let Some(found) = found
         && found != sensor
     {
         return Err(AdapterError::WrongSensor {
             field: path.join("sensor"),
-            found,
+            found: found.to_owned(),
             expected: sensor.to_owned(),
         });
     }
-    let time = w.time.resolve().map_err(|reason| AdapterError::Invalid {
+    let time = time.map_err(|reason| AdapterError::Invalid {
         field: path.join("time"),
         reason,
     })?;
     let reading = Reading {
         sensor: sensor.to_owned(),
-        channel: w.channel,
+        channel,
         time,
-        value: w.value,
+        value,
     };
     limits.check(&reading, |field| {
         path.join(&wire_field(field, &reading.value))
     })?;
     Ok(reading)
+}
+
+/// The ingest hot path: the batch of [`crate::wire`] parsed without `serde(flatten)` or
+/// untagged buffering, borrowing names from the body. It takes only what `crate::wire`
+/// takes, with the same meaning (checked by the round-trip property tests); anything else
+/// — another field, a field that does not belong to the reading's kind — makes it step
+/// aside, and the typed parse of `crate::wire` decides.
+mod fast {
+    use std::borrow::Cow;
+    use std::fmt;
+
+    use serde::Deserialize;
+    use serde::de::{self, Deserializer, Visitor};
+
+    use crate::{Direction, Timestamp, Value as Measured};
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct Batch<'a> {
+        #[serde(borrow)]
+        pub(super) readings: Vec<Reading<'a>>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct Reading<'a> {
+        #[serde(default, borrow)]
+        pub(super) sensor: Option<Cow<'a, str>>,
+        #[serde(default, borrow)]
+        pub(super) channel: Cow<'a, str>,
+        #[serde(borrow)]
+        pub(super) time: Time<'a>,
+        #[serde(borrow)]
+        kind: Cow<'a, str>,
+        // Each value field: absent → None; present → Some (null refused, as by
+        // `crate::wire` for a field its kind does not have).
+        #[serde(default, deserialize_with = "present")]
+        direction: Option<Option<Direction>>,
+        #[serde(default, deserialize_with = "present")]
+        total: Option<u64>,
+        #[serde(default, deserialize_with = "present")]
+        count: Option<u64>,
+        #[serde(default, deserialize_with = "present")]
+        density: Option<f64>,
+        #[serde(default, deserialize_with = "present")]
+        track: Option<u64>,
+        #[serde(default, deserialize_with = "present")]
+        x: Option<f64>,
+        #[serde(default, deserialize_with = "present")]
+        y: Option<f64>,
+    }
+
+    fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        d: D,
+    ) -> Result<Option<T>, D::Error> {
+        T::deserialize(d).map(Some)
+    }
+
+    impl Batch<'_> {
+        /// Every reading's value, or `None` if one has fields its kind does not.
+        pub(super) fn values(&self) -> Option<Vec<Measured>> {
+            self.readings.iter().map(Reading::value).collect()
+        }
+    }
+
+    impl Reading<'_> {
+        fn value(&self) -> Option<Measured> {
+            let r = self;
+            let none_of_count = r.count.is_none() && r.total.is_none();
+            let no_track = r.track.is_none() && r.x.is_none() && r.y.is_none();
+            match (&*r.kind, r.direction) {
+                ("counter", direction) if r.count.is_none() && no_track && r.density.is_none() => {
+                    Some(Measured::Counter {
+                        direction: direction.flatten(),
+                        total: r.total?,
+                    })
+                }
+                ("crossings", direction)
+                    if r.total.is_none() && no_track && r.density.is_none() =>
+                {
+                    Some(Measured::Crossings {
+                        direction: direction.flatten(),
+                        count: r.count?,
+                    })
+                }
+                ("occupancy", None) if r.total.is_none() && no_track && r.density.is_none() => {
+                    Some(Measured::Occupancy { count: r.count? })
+                }
+                ("density", None) if none_of_count && no_track => Some(Measured::Density {
+                    density: r.density?,
+                }),
+                ("track", None) if none_of_count && r.density.is_none() => Some(Measured::Track {
+                    track: r.track?,
+                    x: r.x?,
+                    y: r.y?,
+                }),
+                _ => None,
+            }
+        }
+    }
+
+    /// `crate::wire::WireTime`, borrowed: seconds since 1970 or RFC 3339 text.
+    pub(super) enum Time<'a> {
+        Seconds(f64),
+        Text(Cow<'a, str>),
+    }
+
+    impl Time<'_> {
+        pub(super) fn resolve(&self) -> Result<Timestamp, String> {
+            match self {
+                Time::Seconds(s) => Timestamp::from_secs_f64(*s)
+                    .ok_or_else(|| format!("{s} is not a time in seconds since 1970")),
+                Time::Text(t) => Timestamp::parse_rfc3339(t),
+            }
+        }
+    }
+
+    impl<'de: 'a, 'a> Deserialize<'de> for Time<'a> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Time<'de>;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("seconds since 1970 or an RFC 3339 date-time")
+                }
+                fn visit_f64<E: de::Error>(self, v: f64) -> Result<Time<'de>, E> {
+                    Ok(Time::Seconds(v))
+                }
+                fn visit_u64<E: de::Error>(self, v: u64) -> Result<Time<'de>, E> {
+                    Ok(Time::Seconds(v as f64))
+                }
+                fn visit_i64<E: de::Error>(self, v: i64) -> Result<Time<'de>, E> {
+                    Ok(Time::Seconds(v as f64))
+                }
+                fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Time<'de>, E> {
+                    Ok(Time::Text(Cow::Borrowed(v)))
+                }
+                fn visit_str<E: de::Error>(self, v: &str) -> Result<Time<'de>, E> {
+                    Ok(Time::Text(Cow::Owned(v.to_owned())))
+                }
+            }
+            d.deserialize_any(V)
+        }
+    }
 }
 
 /// The wire name of a field [`Reading::check`] names: the value's fields are flattened.
@@ -183,7 +373,7 @@ fn walk_reading(v: &Value, path: &Path<'_>) -> Result<(), AdapterError> {
                 return Err(invalid(
                     &p,
                     format!(
-                        "unknown field for a {kind} reading (fields: time, channel, sensor, kind, {})",
+                        "unknown field for kind {kind:?} (its fields: time, channel, sensor, kind, {})",
                         fields.join(", ")
                     ),
                 ));
@@ -205,7 +395,7 @@ fn walk_reading(v: &Value, path: &Path<'_>) -> Result<(), AdapterError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Direction, Timestamp};
+    use crate::Direction;
 
     const NOW: Timestamp = Timestamp(1_670_708_300_000_000);
     const LIMITS: Limits = Limits {
@@ -298,6 +488,14 @@ mod tests {
             (
                 r#"{"readings":{}}"#,
                 "readings: wrong type: an object where an array is expected",
+            ),
+            (
+                r#"{"readings":[{"time":1670708289,"kind":"occupancy","count":1,"direction":null}]}"#,
+                "readings[0].direction: unknown field for kind \"occupancy\"",
+            ),
+            (
+                r#"{"readings":[{"time":1670708289,"kind":"occupancy","count":1,"total":null}]}"#,
+                "readings[0].total: unknown field",
             ),
             (r#"{"readings":[],"extra":1}"#, "extra: unknown field"),
             (r#"[1,2]"#, "(payload): wrong type: an array"),

@@ -123,10 +123,10 @@ fn track(
     time: Timestamp,
 ) -> Result<Option<Reading>, AdapterError> {
     let obj = object(o, p)?;
-    if let Some(kind) = obj.get("type") {
-        if string(kind, &p.key("type"))? != "PERSON" {
-            return Ok(None);
-        }
+    if let Some(kind) = obj.get("type")
+        && string(kind, &p.key("type"))? != "PERSON"
+    {
+        return Ok(None);
     }
     let idp = p.key("id");
     let id = count(required(obj, "id", &idp)?, &idp, false)?;
