@@ -255,13 +255,7 @@ impl fmt::Display for Path<'_> {
             parent.fmt(f)?;
         }
         match self.seg {
-            Seg::Root => {
-                if self.parent.is_none() {
-                    // The payload as a whole.
-                    f.write_str("")?;
-                }
-                Ok(())
-            }
+            Seg::Root => Ok(()),
             Seg::Key(k) => {
                 if self.parent.is_some_and(|p| !p.is_root()) {
                     f.write_str(".")?;
@@ -443,8 +437,8 @@ pub(crate) fn number(v: &Value, path: &Path<'_>) -> Result<f64, AdapterError> {
     }
 }
 
-/// A time given as RFC 3339 text, or as milliseconds since the Unix epoch when
-/// `millis` (Xovis, Axis), or as seconds (aman).
+/// A time given as RFC 3339 text, or as a number of `unit`s since the Unix epoch
+/// (seconds for aman, milliseconds for Xovis and Axis).
 pub(crate) fn time(v: &Value, path: &Path<'_>, unit: EpochUnit) -> Result<Timestamp, AdapterError> {
     match v {
         Value::String(s) => Timestamp::parse_rfc3339(s).map_err(|e| invalid(path, e)),
