@@ -6,6 +6,7 @@
 //! decide alerts. Same readings in the same order ⇒ the same state and alerts.
 #![forbid(unsafe_code)]
 
+pub mod adapter;
 pub mod hysteresis;
 pub mod reading;
 pub mod state;
