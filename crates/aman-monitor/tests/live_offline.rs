@@ -6,13 +6,8 @@ use std::path::{Path, PathBuf};
 
 use aman_analysis::TrajectoryIndex;
 use aman_analysis::classic::classic_density;
-use aman_geometry::import::walkable_area_from_wkt;
-use aman_geometry::{MeasurementArea, Segment, Vec2};
-use aman_monitor::venue::{
-    AdapterKind, Channel, Feed, Line, Measure, Names, Rule, Sensor, Severity, Subject, Transform,
-    Zone,
-};
-use aman_monitor::{DecisionKind, Direction, Logged, Monitor, Reading, Timestamp, Value, Venue};
+use aman_geometry::MeasurementArea;
+use aman_monitor::{DecisionKind, Logged, Monitor, Reading, Timestamp, Value, Venue};
 use aman_trajectory::{ReadOptions, TrajectoryData, read_trajectory};
 
 fn shared(rel: &str) -> PathBuf {
@@ -195,7 +190,10 @@ fn duplicate_late_and_reset_counters_are_not_double_counted() {
         assert_eq!(m.line(0).total_in, total, "row {}", k + 2);
     }
     let s = m.sensor(m.venue().sensor("chenavard-count").unwrap().0);
-    assert_eq!((s.id.as_str(), s.duplicates, s.late, s.resets), ("chenavard-count", 85, 83, 0));
+    assert_eq!(
+        (s.id.as_str(), s.duplicates, s.late, s.resets),
+        ("chenavard-count", 85, 83, 0)
+    );
     // The counter restarts from 0 (sensor rebooted) and counts 5 more: 5 crossings, not a
     // negative jump.
     let last = rows[84];
@@ -215,7 +213,11 @@ fn hermes_bottleneck_density_alert_is_raised_once_when_the_offline_series_says()
     let area = [(-0.6, -0.53), (2.4, -0.53), (2.4, 0.53), (-0.6, 0.53)];
     // The shipped venue: rule bottleneck-density raised at 4.0 /m², cleared below 3.0, 0.25 s.
     let v = shipped("hermes-ao300");
-    let r = v.rules.iter().find(|r| r.id == "bottleneck-density").unwrap();
+    let r = v
+        .rules
+        .iter()
+        .find(|r| r.id == "bottleneck-density")
+        .unwrap();
     assert_eq!((r.raise, r.clear, r.hold), (4.0, 3.0, 0.25));
     let mut monitor = Monitor::new(v, Timestamp(T0));
     replay_tracks(&mut monitor, "hermes-cam", &data, |_| {});
@@ -287,5 +289,6 @@ fn hermes_bottleneck_density_alert_is_raised_once_when_the_offline_series_says()
 }
 
 fn s_resets(m: &Monitor) -> u64 {
-    m.sensor(m.venue().sensor("chenavard-count").unwrap().0).resets
+    m.sensor(m.venue().sensor("chenavard-count").unwrap().0)
+        .resets
 }

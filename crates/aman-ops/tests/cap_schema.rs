@@ -89,6 +89,7 @@ fn venue(origin: Option<(f64, f64)>) -> Venue {
         ],
         window: 60.0,
         origin,
+        warnings: Vec::new(),
     }
 }
 

@@ -108,7 +108,9 @@ pub async fn history(
         _ => false,
     };
     if !known {
-        return Err(AppError::NotFound(format!("no {kind} {id:?} in this venue")));
+        return Err(AppError::NotFound(format!(
+            "no {kind} {id:?} in this venue"
+        )));
     }
     let resolution = match q.resolution.as_deref().unwrap_or("1s") {
         "1s" => Resolution::Second,
@@ -134,7 +136,9 @@ pub async fn history(
                    "flow_in": r.flow_in, "flow_out": r.flow_out, "pressure": r.pressure})
         })
         .collect();
-    Ok(Json(json!({"subject": id, "resolution": resolution.name(), "points": points})))
+    Ok(Json(
+        json!({"subject": id, "resolution": resolution.name(), "points": points}),
+    ))
 }
 
 /// `GET /api/v1/sensors`: live state and refused payloads per sensor.
@@ -192,7 +196,9 @@ pub async fn alerts(
     };
     let limit = q.limit.unwrap_or(100).min(MAX_LIST);
     let list = app.store.alerts(&app.venue.id, filter, limit).await?;
-    Ok(Json(json!({"alerts": list.iter().map(alert_json).collect::<Vec<_>>()})))
+    Ok(Json(
+        json!({"alerts": list.iter().map(alert_json).collect::<Vec<_>>()}),
+    ))
 }
 
 async fn find(app: &AppState, id: &str) -> Result<AlertRecord, AppError> {
@@ -271,7 +277,9 @@ pub async fn verdict(
     body: axum::body::Bytes,
 ) -> Result<Json<Json_>, AppError> {
     let b: VerdictBody = serde_json::from_slice(&body).map_err(|e| AppError::BadRequest {
-        message: format!("body: {e}; expected {{\"verdict\": \"true_positive\" | \"false_positive\"}}"),
+        message: format!(
+            "body: {e}; expected {{\"verdict\": \"true_positive\" | \"false_positive\"}}"
+        ),
         field: Some("verdict".into()),
     })?;
     let v = match b.verdict.as_str() {
@@ -357,7 +365,9 @@ pub async fn current_json(State(app): State<AppState>, _: Admin) -> Result<Json<
                    "cap": format!("/api/v1/alerts/{}/cap/{n}", a.id)})
         })
         .collect();
-    Ok(Json(json!({"venue": app.venue.id, "updated": now(), "alerts": items})))
+    Ok(Json(
+        json!({"venue": app.venue.id, "updated": now(), "alerts": items}),
+    ))
 }
 
 /// `GET /api/v1/cap/feed.atom`: the current alerts as an Atom feed (RFC 4287), one entry per

@@ -48,9 +48,7 @@ impl RateLimiter {
             return Ok(());
         };
         let now = Instant::now();
-        let (level, at) = map
-            .entry(sensor.to_string())
-            .or_insert((limits.burst, now));
+        let (level, at) = map.entry(sensor.to_string()).or_insert((limits.burst, now));
         *level = (*level + at.elapsed().as_secs_f64() * limits.rate).min(limits.burst);
         *at = now;
         let n = n as f64;

@@ -35,7 +35,14 @@ pub async fn decode_checked(
             app.venue.id
         )));
     };
-    let decoded = match decode(cfg.adapter, sensor, topic, body, received, app.limits.max_ahead_s) {
+    let decoded = match decode(
+        cfg.adapter,
+        sensor,
+        topic,
+        body,
+        received,
+        app.limits.max_ahead_s,
+    ) {
         Ok(d) => d,
         Err(e) => {
             reject(app, sensor, e.kind(), &e.to_string()).await;

@@ -82,10 +82,16 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/openapi.json",
             get(|| async {
-                ([(axum::http::header::CONTENT_TYPE, "application/json")], OPENAPI)
+                (
+                    [(axum::http::header::CONTENT_TYPE, "application/json")],
+                    OPENAPI,
+                )
             }),
         )
-        .route("/api/v1/sensors/{sensor}/readings", post(ingest::post_readings))
+        .route(
+            "/api/v1/sensors/{sensor}/readings",
+            post(ingest::post_readings),
+        )
         .route("/api/v1/venue", get(api::venue))
         .route("/api/v1/state", get(api::state))
         .route("/api/v1/live", get(live::live))
@@ -183,7 +189,12 @@ pub async fn start(config: Config) -> Result<Running, ServeError> {
     };
     let pipeline_handle = state.pipeline.clone();
     let mqtt_task = mqtt.map(|(host, port)| {
-        tokio::spawn(mqtt::run(state.clone(), host, port, wait_stop(stopped.clone())))
+        tokio::spawn(mqtt::run(
+            state.clone(),
+            host,
+            port,
+            wait_stop(stopped.clone()),
+        ))
     });
     let app = router(state);
     let http_stop = wait_stop(stopped);

@@ -43,6 +43,13 @@ pub struct Accepted {
     pub last_seq: Option<u64>,
 }
 
+/// A submitted batch waiting for its commit: receive time, readings, where to answer.
+type Pending = (
+    Timestamp,
+    Vec<Reading>,
+    oneshot::Sender<Result<Accepted, String>>,
+);
+
 enum Command {
     Submit {
         received: Timestamp,
@@ -165,7 +172,11 @@ pub async fn start(
         alerts: HashMap::new(),
     };
     let replayed = pipeline.rebuild().await?;
-    tracing::info!(readings = replayed, seq = pipeline.monitor.seq(), "live state rebuilt from the log");
+    tracing::info!(
+        readings = replayed,
+        seq = pipeline.monitor.seq(),
+        "live state rebuilt from the log"
+    );
     let (tx, rx) = mpsc::channel(QUEUE);
     let task = tokio::spawn(pipeline.run(rx));
     Ok((PipelineHandle { tx, push }, task))
@@ -262,7 +273,7 @@ impl Pipeline {
 
     async fn commit(
         &mut self,
-        group: Vec<(Timestamp, Vec<Reading>, oneshot::Sender<Result<Accepted, String>>)>,
+        group: Vec<Pending>,
     ) {
         let venue = self.monitor.venue().id.clone();
         let batches: Vec<aman_store::Batch<'_>> = group

@@ -1,9 +1,9 @@
 //! `aman serve` and `aman token`: the live server's command line.
 
-use anyhow::{Context, anyhow};
 use aman_ops::Mode;
 use aman_server::{Config, Limits};
 use aman_store::{Store, StoreError, TokenRole};
+use anyhow::{Context, anyhow};
 
 use crate::Failure;
 use crate::args::{ServeArgs, TokenArgs};
@@ -24,7 +24,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
 /// Opens the store; a bad URL is an input error (exit 2), an unreachable database not.
 async fn open(url: &str) -> Result<Store, Failure> {
     Store::open(url).await.map_err(|e| match e {
-        StoreError::BadUrl(_) => Failure::Input(anyhow!(e)),
+        StoreError::BadUrl { .. } => Failure::Input(anyhow!(e)),
         other => Failure::Other(anyhow!(other)),
     })
 }
@@ -48,16 +48,22 @@ fn init_logs(format: &str) {
 /// [`Failure::Input`] for a bad venue file or options, [`Failure::Other`] if the server
 /// cannot start or fails.
 pub fn run(a: &ServeArgs) -> Result<(), Failure> {
-    let venue = aman_monitor::venue_file::read_venue(&a.venue)
-        .map_err(|e| Failure::Input(anyhow!(e)))?;
+    let venue =
+        aman_monitor::venue_file::read_venue(&a.venue).map_err(|e| Failure::Input(anyhow!(e)))?;
     for w in &venue.warnings {
         errln!("warning: {w}");
     }
     if !(a.rate.is_finite() && a.rate > 0.0) {
-        return Err(Failure::Input(anyhow!("--rate {}: give a positive number of readings per second", a.rate)));
+        return Err(Failure::Input(anyhow!(
+            "--rate {}: give a positive number of readings per second",
+            a.rate
+        )));
     }
     if a.max_body < 1024 {
-        return Err(Failure::Input(anyhow!("--max-body {}: give at least 1024 bytes", a.max_body)));
+        return Err(Failure::Input(anyhow!(
+            "--max-body {}: give at least 1024 bytes",
+            a.max_body
+        )));
     }
     let mode = match a.mode.as_str() {
         "exercise" => Mode::Exercise,
@@ -93,7 +99,11 @@ pub fn run(a: &ServeArgs) -> Result<(), Failure> {
             aman_server::ServeError::Mqtt(_) => Failure::Input(anyhow!(e)),
             other => Failure::Other(anyhow!(other)),
         })?;
-        errln!("aman serve: listening on http://{} ({} mode)", running.addr, mode.name());
+        errln!(
+            "aman serve: listening on http://{} ({} mode)",
+            running.addr,
+            mode.name()
+        );
         if admins == 0 {
             errln!(
                 "no admin token yet: create one with\n  aman token create --admin {}",
@@ -109,7 +119,10 @@ pub fn run(a: &ServeArgs) -> Result<(), Failure> {
             tracing::info!("stopping: finishing requests in flight and storing what was accepted");
             let _ = stopper.send(true);
         });
-        running.wait().await.map_err(|e| Failure::Other(anyhow!(e)))?;
+        running
+            .wait()
+            .await
+            .map_err(|e| Failure::Other(anyhow!(e)))?;
         store.close().await;
         Ok(())
     })
@@ -187,7 +200,11 @@ pub fn token(a: &TokenArgs) -> Result<(), Failure> {
                         TokenRole::Admin => "admin".to_string(),
                         TokenRole::Sensor { venue, sensor } => format!("sensor {venue}/{sensor}"),
                     };
-                    let state = if t.revoked_at.is_some() { "revoked" } else { "active" };
+                    let state = if t.revoked_at.is_some() {
+                        "revoked"
+                    } else {
+                        "active"
+                    };
                     outln!("{}  {state:7}  {role}  {}  {}", t.id, t.created_at, t.label)?;
                 }
             }
@@ -195,13 +212,12 @@ pub fn token(a: &TokenArgs) -> Result<(), Failure> {
                 let Some(id) = &a.id else {
                     return Err(Failure::Input(anyhow!("token revoke needs the token's id")));
                 };
-                store
-                    .revoke_token(id)
-                    .await
-                    .map_err(|e| match e {
-                        StoreError::NotFound(_) => Failure::Input(anyhow!("no token with id {id:?}")),
-                        other => Failure::Other(anyhow!(other)),
-                    })?;
+                store.revoke_token(id).await.map_err(|e| match e {
+                    StoreError::NotFound { .. } => {
+                        Failure::Input(anyhow!("no token with id {id:?}"))
+                    }
+                    other => Failure::Other(anyhow!(other)),
+                })?;
                 errln!("token {id} revoked");
             }
         }
