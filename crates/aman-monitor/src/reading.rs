@@ -298,7 +298,7 @@ mod tests {
         let j = serde_json::to_string(&r).unwrap();
         assert_eq!(
             j,
-            r#"{"sensor":"cam-1","channel":"","time":1670708289000000,"value":{"kind":"counter","direction":"in","total":17}}"#
+            r#"{"sensor":"cam-1","channel":"","time":"2022-12-10T21:38:09Z","value":{"kind":"counter","direction":"in","total":17}}"#
         );
         assert_eq!(serde_json::from_str::<Reading>(&j).unwrap(), r);
         let bad = j.replace("\"total\"", "\"totl\"");

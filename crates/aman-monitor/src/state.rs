@@ -48,6 +48,8 @@ use crate::{Direction, Logged, ReadingError, Timestamp, Value, Venue};
 const TRACK_GAP: f64 = 2.0;
 /// Trend samples closer than this are merged (the latest kept), s.
 const TREND_STEP: f64 = 0.1;
+/// A track sensor's frame is complete when no reading came for this long, s (server clock).
+pub const FRAME_QUIET: f64 = 0.5;
 /// Crossings events remembered per sensor for duplicate detection.
 const SEEN_CROSSINGS: usize = 65_536;
 
@@ -546,10 +548,20 @@ impl Monitor {
         }
     }
 
-    /// Advances the server's clock to `now`: sensors silent for longer than their period
-    /// (since their latest reading, or since the monitor started) become stale, and their
-    /// stale rules run.
+    /// Advances the server's clock to `now`: a track sensor's open frame whose latest reading
+    /// arrived more than [`FRAME_QUIET`] s ago is complete and closed (its next frame would
+    /// close it otherwise); sensors silent for longer than their period (since their latest
+    /// reading, or since the monitor started) become stale, and their stale rules run.
     pub fn tick(&mut self, now: Timestamp) {
+        for si in 0..self.sensors.len() {
+            let quiet = self
+                .sensor(si)
+                .last_received
+                .is_some_and(|r| now.secs_since(r) > FRAME_QUIET);
+            if quiet && self.sensors[si].frame.is_some() {
+                self.close_frame(si);
+            }
+        }
         for si in 0..self.sensors.len() {
             let since = self.sensor(si).last_received.unwrap_or(self.started);
             let silent = now.secs_since(since) > self.venue.sensors[si].period;
