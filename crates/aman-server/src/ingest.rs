@@ -121,14 +121,29 @@ pub async fn accept(
         })
 }
 
-/// The handler.
+/// The handler. A refused token is counted against the sensor in the path (when the venue
+/// has it), so a sensor whose token was revoked or mistyped shows up in its rejections.
 pub async fn post_readings(
     State(app): State<AppState>,
     Path(sensor): Path<String>,
-    token: SensorToken,
+    token: Result<SensorToken, AppError>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Accepted>), AppError> {
+    let known = app.venue.sensor(&sensor).is_some();
+    let token = match token {
+        Ok(t) => t,
+        Err(e) => {
+            if known {
+                reject(&app, &sensor, "token", &e.to_string()).await;
+            }
+            return Err(e);
+        }
+    };
     if token.venue != app.venue.id || token.sensor != sensor {
+        if known {
+            let message = format!("a token of sensor {:?} was used", token.sensor);
+            reject(&app, &sensor, "token", &message).await;
+        }
         return Err(AppError::Forbidden(format!(
             "this token posts as sensor {:?} of venue {:?}, not as {sensor:?}",
             token.sensor, token.venue
