@@ -45,6 +45,10 @@ pub const SQLITE_FILE: &str = "aman.sqlite";
 /// How long a SQLite connection waits for another's write lock before failing.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How long [`Store::open`] keeps trying to reach a PostgreSQL server (and how long a query
+/// waits for a free connection of the pool).
+pub const PG_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// The migrations, applied by [`Store::open`] to either backend.
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -124,7 +128,7 @@ impl Store {
             url::Target::Postgres(u) => {
                 let pool = PgPoolOptions::new()
                     .max_connections(8)
-                    .acquire_timeout(Duration::from_secs(30))
+                    .acquire_timeout(PG_CONNECT_TIMEOUT)
                     .connect(&u)
                     .await
                     .map_err(StoreError::db(format!("connecting to {redacted}")))?;

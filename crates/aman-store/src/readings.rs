@@ -32,6 +32,28 @@ struct Columns {
     y: Option<f64>,
 }
 
+/// `v`, with −0.0 made +0.0: SQLite stores a REAL with an integral value as an integer,
+/// which drops the sign of zero. Both backends store +0.0 so that what
+/// [`Store::append_readings`] returns and what [`Store::readings_after`] reads back are the
+/// same bits everywhere. (−0.0 == +0.0: no measure changes.)
+fn canonical(v: f64) -> f64 {
+    if v == 0.0 { 0.0 } else { v }
+}
+
+/// `r` as it is stored (see [`canonical`]).
+fn as_stored(r: &Reading) -> Reading {
+    let mut r = r.clone();
+    match &mut r.value {
+        Value::Density { density } => *density = canonical(*density),
+        Value::Track { x, y, .. } => {
+            *x = canonical(*x);
+            *y = canonical(*y);
+        }
+        Value::Counter { .. } | Value::Crossings { .. } | Value::Occupancy { .. } => {}
+    }
+    r
+}
+
 fn columns(v: &Value) -> Columns {
     let mut c = Columns {
         kind: v.kind(),
@@ -52,11 +74,11 @@ fn columns(v: &Value) -> Columns {
             c.count = Some(count as i64);
         }
         Value::Occupancy { count } => c.count = Some(count as i64),
-        Value::Density { density } => c.value = Some(density),
+        Value::Density { density } => c.value = Some(canonical(density)),
         Value::Track { track, x, y } => {
             c.track = Some(track as i64);
-            c.x = Some(x);
-            c.y = Some(y);
+            c.x = Some(canonical(x));
+            c.y = Some(canonical(y));
         }
     }
     c
@@ -177,7 +199,9 @@ impl Store {
     /// Appends `readings`, received at `received` for `venue`, to the log in one transaction
     /// that is committed (durable: see [`Store::open`]) before this returns. Assigns them
     /// consecutive `seq`s, in order, continuing the log without gaps even under concurrent
-    /// calls. The readings should have passed [`Reading::check`]; they are stored as given.
+    /// calls. The readings should have passed [`Reading::check`]; they are stored as given,
+    /// bit for bit, except that a −0.0 becomes +0.0 (SQLite cannot keep the sign of zero);
+    /// the returned readings are as stored.
     ///
     /// For many small batches from concurrent clients, prefer [`Store::writer`], which
     /// commits them together.
@@ -265,7 +289,7 @@ impl Store {
                         let l = Logged {
                             seq,
                             received: b.received,
-                            reading: r.clone(),
+                            reading: as_stored(r),
                         };
                         seq += 1;
                         l

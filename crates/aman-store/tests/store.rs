@@ -145,6 +145,7 @@ async fn every_value_round_trips_bit_exact(c: Ctx) {
         -123_456.789_012_345_67,
         1.0e6,
         0.0,
+        -0.0,
     ];
     let mut rs = vec![
         reading("cam-1", "", T0, Value::Counter { direction: None, total: 0 }),
@@ -172,16 +173,21 @@ async fn every_value_round_trips_bit_exact(c: Ctx) {
     let received = Timestamp(T0 + 5_000_000);
     let logged = c.store.append_readings("lyon", received, &rs).await.expect("append");
     assert_eq!(logged.len(), rs.len());
+    // As stored: every value bit for bit, but −0.0 as +0.0 (SQLite drops the sign of zero).
+    let canonical = |bits: Vec<u64>| -> Vec<u64> {
+        bits.into_iter().map(|b| if b == (-0.0f64).to_bits() { 0 } else { b }).collect()
+    };
     for (i, (l, r)) in logged.iter().zip(&rs).enumerate() {
         assert_eq!(l.seq, i as u64 + 1);
         assert_eq!(l.received, received);
         assert_eq!(&l.reading, r);
+        assert_eq!(f64_bits(&l.reading.value), canonical(f64_bits(&r.value)), "{r:?}");
     }
     let back = c.store.readings_after("lyon", 0, 1000).await.expect("read back");
     assert_eq!(back, logged);
-    for (b, r) in back.iter().zip(&rs) {
-        assert_eq!(f64_bits(&b.reading.value), f64_bits(&r.value), "{r:?}");
-        assert_eq!(b.reading.time, r.time);
+    for (b, l) in back.iter().zip(&logged) {
+        assert_eq!(f64_bits(&b.reading.value), f64_bits(&l.reading.value), "{l:?}");
+        assert_eq!(b.reading.time, l.reading.time);
     }
     // Another venue's log is apart; paging continues after a seq.
     assert!(c.store.readings_after("other", 0, 10).await.expect("read").is_empty());
