@@ -215,7 +215,11 @@ fn alert_from_row(r: &impl Get) -> Result<AlertRecord> {
         acknowledged_at: r.oi64("acknowledged_at")?.map(Timestamp),
         acknowledged_by: r.os("acknowledged_by")?,
         resolved_at: r.oi64("resolved_at")?.map(Timestamp),
-        verdict: r.os("verdict")?.as_deref().map(Verdict::parse).transpose()?,
+        verdict: r
+            .os("verdict")?
+            .as_deref()
+            .map(Verdict::parse)
+            .transpose()?,
         verdict_by: r.os("verdict_by")?,
         verdict_at: r.oi64("verdict_at")?.map(Timestamp),
     })

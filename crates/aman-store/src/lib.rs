@@ -31,8 +31,8 @@ use sqlx::sqlite::{
 };
 use tokio::sync::Mutex;
 
-pub use aman_monitor::{Logged, Reading, Timestamp, Value};
 pub use alerts::{AlertFilter, AlertRecord, AlertStatus, CapMessage, MsgType, RuleStats, Verdict};
+pub use aman_monitor::{Logged, Reading, Timestamp, Value};
 pub use error::{Result, StoreError};
 pub use history::{HistoryRow, Resolution};
 pub use rejections::Rejection;
@@ -159,13 +159,14 @@ impl Store {
                 next_seq: Mutex::new(None),
             }),
         };
-        with_pool!(store, p => MIGRATOR.run(p).await)
-            .map_err(|e| StoreError::Migrate {
-                url: store.inner.redacted.clone(),
-                source: Arc::new(e),
-            })?;
+        with_pool!(store, p => MIGRATOR.run(p).await).map_err(|e| StoreError::Migrate {
+            url: store.inner.redacted.clone(),
+            source: Arc::new(e),
+        })?;
         // Read the log's end now, so a database that cannot be read fails at open.
-        store.reload_next_seq(&mut *store.inner.next_seq.lock().await).await?;
+        store
+            .reload_next_seq(&mut *store.inner.next_seq.lock().await)
+            .await?;
         Ok(store)
     }
 

@@ -97,19 +97,24 @@ macro_rules! impl_get {
     ($row:ty) => {
         impl Get for $row {
             fn i64(&self, col: &str) -> Result<i64> {
-                self.try_get(col).map_err(StoreError::db(format!("column {col}")))
+                self.try_get(col)
+                    .map_err(StoreError::db(format!("column {col}")))
             }
             fn oi64(&self, col: &str) -> Result<Option<i64>> {
-                self.try_get(col).map_err(StoreError::db(format!("column {col}")))
+                self.try_get(col)
+                    .map_err(StoreError::db(format!("column {col}")))
             }
             fn of64(&self, col: &str) -> Result<Option<f64>> {
-                self.try_get(col).map_err(StoreError::db(format!("column {col}")))
+                self.try_get(col)
+                    .map_err(StoreError::db(format!("column {col}")))
             }
             fn s(&self, col: &str) -> Result<String> {
-                self.try_get(col).map_err(StoreError::db(format!("column {col}")))
+                self.try_get(col)
+                    .map_err(StoreError::db(format!("column {col}")))
             }
             fn os(&self, col: &str) -> Result<Option<String>> {
-                self.try_get(col).map_err(StoreError::db(format!("column {col}")))
+                self.try_get(col)
+                    .map_err(StoreError::db(format!("column {col}")))
             }
         }
     };
@@ -154,7 +159,9 @@ fn logged_from_row(row: &impl Get) -> Result<Logged> {
             y: need(row.of64("y")?, seq, "y")?,
         },
         other => {
-            return Err(StoreError::Corrupt(format!("reading {seq}: kind {other:?}")));
+            return Err(StoreError::Corrupt(format!(
+                "reading {seq}: kind {other:?}"
+            )));
         }
     };
     Ok(Logged {
@@ -309,9 +316,11 @@ impl Store {
         });
         let n = match max {
             None => 1,
-            Some(m) => u64::try_from(m)
-                .map_err(|_| StoreError::Corrupt(format!("readings seq {m} is negative")))?
-                + 1,
+            Some(m) => {
+                u64::try_from(m)
+                    .map_err(|_| StoreError::Corrupt(format!("readings seq {m} is negative")))?
+                    + 1
+            }
         };
         *next = Some(n);
         Ok(n)
@@ -371,7 +380,10 @@ mod tests {
     #[test]
     fn insert_sql_numbers_every_parameter() {
         let s = insert_sql(2);
-        assert!(s.ends_with("($14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26)"), "{s}");
+        assert!(
+            s.ends_with("($14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26)"),
+            "{s}"
+        );
         assert_eq!(s.matches('$').count(), 26);
     }
 }

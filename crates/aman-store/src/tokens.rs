@@ -75,7 +75,9 @@ fn split(text: &str) -> Option<(&str, &str)> {
 fn random_hex(bytes: usize) -> Result<String> {
     let mut buf = vec![0u8; bytes];
     getrandom::fill(&mut buf).map_err(|e| {
-        StoreError::Conflict(format!("the operating system's random generator failed: {e}"))
+        StoreError::Conflict(format!(
+            "the operating system's random generator failed: {e}"
+        ))
     })?;
     Ok(hex(&buf))
 }
@@ -86,7 +88,11 @@ fn info_from_row(r: &impl Get) -> Result<TokenInfo> {
         "admin" => TokenRole::Admin,
         "sensor" => match (r.os("venue")?, r.os("sensor")?) {
             (Some(venue), Some(sensor)) => TokenRole::Sensor { venue, sensor },
-            _ => return Err(StoreError::Corrupt(format!("token {id}: sensor without venue"))),
+            _ => {
+                return Err(StoreError::Corrupt(format!(
+                    "token {id}: sensor without venue"
+                )));
+            }
         },
         other => return Err(StoreError::Corrupt(format!("token {id}: role {other:?}"))),
     };

@@ -96,11 +96,17 @@ mod tests {
     #[test]
     fn schemes() {
         assert!(matches!(parse("postgres://x/y"), Ok(Target::Postgres(_))));
-        assert!(matches!(parse("sqlite:///x/y.db"), Ok(Target::SqliteUrl(_))));
+        assert!(matches!(
+            parse("sqlite:///x/y.db"),
+            Ok(Target::SqliteUrl(_))
+        ));
         assert!(matches!(parse("./data"), Ok(Target::Directory(_))));
         let e = parse("mysql://root:pw@h/db").err().map(|e| e.to_string());
         let e = e.unwrap_or_default();
-        assert!(e.contains("mysql://root:***@h/db") && e.contains("unknown scheme"), "{e}");
+        assert!(
+            e.contains("mysql://root:***@h/db") && e.contains("unknown scheme"),
+            "{e}"
+        );
         assert!(!e.contains("pw"), "{e}");
         assert!(parse("sqlite::memory:").is_err());
     }

@@ -68,18 +68,24 @@ where
         return;
     };
     let db = format!("aman_t_{}", random_suffix());
-    let mut admin = sqlx::PgConnection::connect(&base).await.expect("connect to AMAN_TEST_POSTGRES");
+    let mut admin = sqlx::PgConnection::connect(&base)
+        .await
+        .expect("connect to AMAN_TEST_POSTGRES");
     admin
         .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}")))
         .await
         .expect("create test database");
-    let (prefix, _) = base.rsplit_once('/').expect("AMAN_TEST_POSTGRES ends in /database");
+    let (prefix, _) = base
+        .rsplit_once('/')
+        .expect("AMAN_TEST_POSTGRES ends in /database");
     let url = format!("{prefix}/{db}");
     let store = Store::open(&url).await.expect("open PostgreSQL store");
     assert_eq!(store.backend(), BackendKind::Postgres);
     run(store, url, test).await;
     admin
-        .execute(sqlx::AssertSqlSafe(format!("DROP DATABASE {db} WITH (FORCE)")))
+        .execute(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE {db} WITH (FORCE)"
+        )))
         .await
         .expect("drop test database");
 }
@@ -148,61 +154,151 @@ async fn every_value_round_trips_bit_exact(c: Ctx) {
         -0.0,
     ];
     let mut rs = vec![
-        reading("cam-1", "", T0, Value::Counter { direction: None, total: 0 }),
-        reading("cam-1", "north", T0 + 1, Value::Counter {
-            direction: Some(Direction::In),
-            total: 1_000_000_000,
-        }),
-        reading("cam-1", "north", T0 + 2, Value::Crossings {
-            direction: Some(Direction::Out),
-            count: 17,
-        }),
-        reading("cam-1", "south", T0 + 3, Value::Crossings { direction: None, count: 0 }),
+        reading(
+            "cam-1",
+            "",
+            T0,
+            Value::Counter {
+                direction: None,
+                total: 0,
+            },
+        ),
+        reading(
+            "cam-1",
+            "north",
+            T0 + 1,
+            Value::Counter {
+                direction: Some(Direction::In),
+                total: 1_000_000_000,
+            },
+        ),
+        reading(
+            "cam-1",
+            "north",
+            T0 + 2,
+            Value::Crossings {
+                direction: Some(Direction::Out),
+                count: 17,
+            },
+        ),
+        reading(
+            "cam-1",
+            "south",
+            T0 + 3,
+            Value::Crossings {
+                direction: None,
+                count: 0,
+            },
+        ),
         reading("axis-ٱ", "Human", T0 + 4, Value::Occupancy { count: 3 }),
-        reading("xovis", "scène", -1, Value::Track { track: u64::MAX, x: -1.0e6, y: 1.0e6 }),
-        reading("xovis", "", i64::MAX, Value::Track { track: 0, x: 0.5, y: -0.25 }),
+        reading(
+            "xovis",
+            "scène",
+            -1,
+            Value::Track {
+                track: u64::MAX,
+                x: -1.0e6,
+                y: 1.0e6,
+            },
+        ),
+        reading(
+            "xovis",
+            "",
+            i64::MAX,
+            Value::Track {
+                track: 0,
+                x: 0.5,
+                y: -0.25,
+            },
+        ),
     ];
     for (i, &d) in awkward.iter().enumerate() {
-        rs.push(reading("dens", "", T0 + 10 + i as i64, Value::Density { density: d }));
-        rs.push(reading("trk", "", T0 + 10 + i as i64, Value::Track {
-            track: i as u64 + (1 << 63),
-            x: d,
-            y: -d,
-        }));
+        rs.push(reading(
+            "dens",
+            "",
+            T0 + 10 + i as i64,
+            Value::Density { density: d },
+        ));
+        rs.push(reading(
+            "trk",
+            "",
+            T0 + 10 + i as i64,
+            Value::Track {
+                track: i as u64 + (1 << 63),
+                x: d,
+                y: -d,
+            },
+        ));
     }
     let received = Timestamp(T0 + 5_000_000);
-    let logged = c.store.append_readings("lyon", received, &rs).await.expect("append");
+    let logged = c
+        .store
+        .append_readings("lyon", received, &rs)
+        .await
+        .expect("append");
     assert_eq!(logged.len(), rs.len());
     // As stored: every value bit for bit, but −0.0 as +0.0 (SQLite drops the sign of zero).
     let canonical = |bits: Vec<u64>| -> Vec<u64> {
-        bits.into_iter().map(|b| if b == (-0.0f64).to_bits() { 0 } else { b }).collect()
+        bits.into_iter()
+            .map(|b| if b == (-0.0f64).to_bits() { 0 } else { b })
+            .collect()
     };
     for (i, (l, r)) in logged.iter().zip(&rs).enumerate() {
         assert_eq!(l.seq, i as u64 + 1);
         assert_eq!(l.received, received);
         assert_eq!(&l.reading, r);
-        assert_eq!(f64_bits(&l.reading.value), canonical(f64_bits(&r.value)), "{r:?}");
+        assert_eq!(
+            f64_bits(&l.reading.value),
+            canonical(f64_bits(&r.value)),
+            "{r:?}"
+        );
     }
-    let back = c.store.readings_after("lyon", 0, 1000).await.expect("read back");
+    let back = c
+        .store
+        .readings_after("lyon", 0, 1000)
+        .await
+        .expect("read back");
     assert_eq!(back, logged);
     for (b, l) in back.iter().zip(&logged) {
-        assert_eq!(f64_bits(&b.reading.value), f64_bits(&l.reading.value), "{l:?}");
+        assert_eq!(
+            f64_bits(&b.reading.value),
+            f64_bits(&l.reading.value),
+            "{l:?}"
+        );
         assert_eq!(b.reading.time, l.reading.time);
     }
     // Another venue's log is apart; paging continues after a seq.
-    assert!(c.store.readings_after("other", 0, 10).await.expect("read").is_empty());
+    assert!(
+        c.store
+            .readings_after("other", 0, 10)
+            .await
+            .expect("read")
+            .is_empty()
+    );
     let page = c.store.readings_after("lyon", 3, 2).await.expect("page");
     assert_eq!(page.iter().map(|l| l.seq).collect::<Vec<_>>(), [4, 5]);
-    assert_eq!(c.store.reading_count("lyon").await.expect("count"), rs.len() as u64);
-    assert_eq!(c.store.append_readings("lyon", received, &[]).await.expect("empty"), []);
+    assert_eq!(
+        c.store.reading_count("lyon").await.expect("count"),
+        rs.len() as u64
+    );
+    assert_eq!(
+        c.store
+            .append_readings("lyon", received, &[])
+            .await
+            .expect("empty"),
+        []
+    );
 }
 
 fn batch(writer: usize, b: usize, n: usize) -> Vec<Reading> {
     (0..n)
         .map(|i| {
-            reading(&format!("w{writer}"), &format!("b{b}"), T0 + i as i64, Value::Occupancy {
-                count: i as u64,
-            })
+            reading(
+                &format!("w{writer}"),
+                &format!("b{b}"),
+                T0 + i as i64,
+                Value::Occupancy { count: i as u64 },
+            )
         })
         .collect()
 }
@@ -227,9 +323,16 @@ async fn seqs_are_gapless_under_concurrent_writers(c: Ctx) {
                     store.append_readings("hall", Timestamp(T0), &rs).await
                 }
                 .expect("append");
-                assert_eq!(logged.iter().map(|l| &l.reading).collect::<Vec<_>>(), rs.iter().collect::<Vec<_>>());
+                assert_eq!(
+                    logged.iter().map(|l| &l.reading).collect::<Vec<_>>(),
+                    rs.iter().collect::<Vec<_>>()
+                );
                 for pair in logged.windows(2) {
-                    assert_eq!(pair[1].seq, pair[0].seq + 1, "a batch's seqs are consecutive");
+                    assert_eq!(
+                        pair[1].seq,
+                        pair[0].seq + 1,
+                        "a batch's seqs are consecutive"
+                    );
                 }
                 mine.extend(logged);
             }
@@ -242,11 +345,18 @@ async fn seqs_are_gapless_under_concurrent_writers(c: Ctx) {
     }
     all.sort_by_key(|l| l.seq);
     let n = (WRITERS * PER_WRITER) as u64;
-    assert_eq!(all.iter().map(|l| l.seq).collect::<Vec<_>>(), (1..=n).collect::<Vec<_>>());
+    assert_eq!(
+        all.iter().map(|l| l.seq).collect::<Vec<_>>(),
+        (1..=n).collect::<Vec<_>>()
+    );
     let mut stored = Vec::new();
     let mut after = 0;
     loop {
-        let page = c.store.readings_after("hall", after, 777).await.expect("page");
+        let page = c
+            .store
+            .readings_after("hall", after, 777)
+            .await
+            .expect("page");
         let Some(last) = page.last() else { break };
         after = last.seq;
         stored.extend(page);
@@ -256,10 +366,16 @@ async fn seqs_are_gapless_under_concurrent_writers(c: Ctx) {
 
 async fn log_continues_after_reopen(c: Ctx) {
     let rs = batch(0, 0, 3);
-    c.store.append_readings("v", Timestamp(T0), &rs).await.expect("append");
+    c.store
+        .append_readings("v", Timestamp(T0), &rs)
+        .await
+        .expect("append");
     c.store.close().await;
     let again = Store::open(&c.url).await.expect("reopen");
-    let logged = again.append_readings("v", Timestamp(T0 + 1), &rs).await.expect("append");
+    let logged = again
+        .append_readings("v", Timestamp(T0 + 1), &rs)
+        .await
+        .expect("append");
     assert_eq!(logged.iter().map(|l| l.seq).collect::<Vec<_>>(), [4, 5, 6]);
     let all = again.readings_after("v", 0, 100).await.expect("read");
     assert_eq!(all.len(), 6);
@@ -276,7 +392,9 @@ async fn log_continues_after_reopen(c: Ctx) {
 /// store, appends batches from 4 tasks forever, printing each committed batch.
 #[test]
 fn sigkill_child() {
-    let Ok(url) = std::env::var("AMAN_STORE_CHILD") else { return };
+    let Ok(url) = std::env::var("AMAN_STORE_CHILD") else {
+        return;
+    };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -312,7 +430,12 @@ async fn acknowledged_readings_survive_sigkill(c: Ctx) {
     let url = c.url.clone();
     let acked = tokio::task::spawn_blocking(move || {
         let mut child = Command::new(std::env::current_exe().expect("test binary"))
-            .args(["sigkill_child", "--exact", "--nocapture", "--test-threads=1"])
+            .args([
+                "sigkill_child",
+                "--exact",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env("AMAN_STORE_CHILD", &url)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -322,8 +445,13 @@ async fn acknowledged_readings_survive_sigkill(c: Ctx) {
         let mut acked = Vec::new();
         for line in BufReader::new(stdout).lines() {
             let line = line.expect("child line");
-            let Some(rest) = line.strip_prefix("committed ") else { continue };
-            let f: Vec<u64> = rest.split(' ').map(|x| x.parse().expect("number")).collect();
+            let Some(rest) = line.strip_prefix("committed ") else {
+                continue;
+            };
+            let f: Vec<u64> = rest
+                .split(' ')
+                .map(|x| x.parse().expect("number"))
+                .collect();
             acked.push((f[0] as usize, f[1] as usize, f[2], f[3]));
             if acked.len() == 40 {
                 child.kill().expect("SIGKILL the child"); // SIGKILL on Unix
@@ -335,32 +463,68 @@ async fn acknowledged_readings_survive_sigkill(c: Ctx) {
     })
     .await
     .expect("child driver");
-    assert_eq!(acked.len(), 40, "the child committed 40 batches before it was killed");
+    assert_eq!(
+        acked.len(),
+        40,
+        "the child committed 40 batches before it was killed"
+    );
     let store = Store::open(&c.url).await.expect("reopen after SIGKILL");
     let n = store.reading_count("kill").await.expect("count");
-    let all = store.readings_after("kill", 0, n as usize).await.expect("read");
+    let all = store
+        .readings_after("kill", 0, n as usize)
+        .await
+        .expect("read");
     // Whatever was committed is there, gapless from 1; every acknowledged batch is in it.
-    assert_eq!(all.iter().map(|l| l.seq).collect::<Vec<_>>(), (1..=n).collect::<Vec<_>>());
+    assert_eq!(
+        all.iter().map(|l| l.seq).collect::<Vec<_>>(),
+        (1..=n).collect::<Vec<_>>()
+    );
     for &(w, b, first, last) in &acked {
-        let got: Vec<&Reading> = all[first as usize - 1..last as usize].iter().map(|l| &l.reading).collect();
-        assert_eq!(got, batch(w, b, 200).iter().collect::<Vec<_>>(), "batch {w}/{b}");
+        let got: Vec<&Reading> = all[first as usize - 1..last as usize]
+            .iter()
+            .map(|l| &l.reading)
+            .collect();
+        assert_eq!(
+            got,
+            batch(w, b, 200).iter().collect::<Vec<_>>(),
+            "batch {w}/{b}"
+        );
     }
     // And the log continues after the last committed seq.
-    let more = store.append_readings("kill", Timestamp(T0), &batch(9, 9, 1)).await.expect("append");
+    let more = store
+        .append_readings("kill", Timestamp(T0), &batch(9, 9, 1))
+        .await
+        .expect("append");
     assert_eq!(more[0].seq, n + 1);
     store.close().await;
 }
 
 async fn tokens_verify_only_when_right(c: Ctx) {
     let s = &c.store;
-    let (admin, admin_text) = s.create_token(TokenRole::Admin, "first admin").await.expect("create");
-    let cam = TokenRole::Sensor { venue: "lyon".into(), sensor: "cam-1".into() };
-    let (sensor, sensor_text) = s.create_token(cam.clone(), "camera north").await.expect("create");
+    let (admin, admin_text) = s
+        .create_token(TokenRole::Admin, "first admin")
+        .await
+        .expect("create");
+    let cam = TokenRole::Sensor {
+        venue: "lyon".into(),
+        sensor: "cam-1".into(),
+    };
+    let (sensor, sensor_text) = s
+        .create_token(cam.clone(), "camera north")
+        .await
+        .expect("create");
     assert!(admin_text.starts_with(&format!("aman_{}_", admin.id)));
     assert_eq!(admin_text.len(), 5 + 12 + 1 + 64);
     assert_ne!(admin.id, sensor.id);
-    assert_eq!(s.verify_token(&admin_text).await.expect("verify"), Some(admin.clone()));
-    let v = s.verify_token(&sensor_text).await.expect("verify").expect("valid");
+    assert_eq!(
+        s.verify_token(&admin_text).await.expect("verify"),
+        Some(admin.clone())
+    );
+    let v = s
+        .verify_token(&sensor_text)
+        .await
+        .expect("verify")
+        .expect("valid");
     assert_eq!(v.role, cam);
     assert_eq!(v.label, "camera north");
 
@@ -382,25 +546,46 @@ async fn tokens_verify_only_when_right(c: Ctx) {
         &admin_text[..admin_text.len() - 1],
         &"a".repeat(100_000),
     ] {
-        assert_eq!(s.verify_token(bad).await.expect("verify"), None, "{bad:.40}");
+        assert_eq!(
+            s.verify_token(bad).await.expect("verify"),
+            None,
+            "{bad:.40}"
+        );
     }
 
     // Revoked: no longer verifies; listed with its revocation time; twice is fine.
     s.revoke_token(&admin.id).await.expect("revoke");
     s.revoke_token(&admin.id).await.expect("revoke twice");
     assert_eq!(s.verify_token(&admin_text).await.expect("verify"), None);
-    assert!(s.verify_token(&sensor_text).await.expect("verify").is_some());
+    assert!(
+        s.verify_token(&sensor_text)
+            .await
+            .expect("verify")
+            .is_some()
+    );
     let list = s.list_tokens().await.expect("list");
     assert_eq!(list.len(), 2);
-    let a = list.iter().find(|t| t.id == admin.id).expect("admin listed");
+    let a = list
+        .iter()
+        .find(|t| t.id == admin.id)
+        .expect("admin listed");
     assert!(a.revoked_at.is_some());
-    assert!(matches!(s.revoke_token("nope").await, Err(StoreError::NotFound { .. })));
+    assert!(matches!(
+        s.revoke_token("nope").await,
+        Err(StoreError::NotFound { .. })
+    ));
 }
 
 async fn token_secrets_are_not_stored(c: Ctx) {
     let mut secrets = Vec::new();
     let mut ids = Vec::new();
-    for role in [TokenRole::Admin, TokenRole::Sensor { venue: "v".into(), sensor: "s".into() }] {
+    for role in [
+        TokenRole::Admin,
+        TokenRole::Sensor {
+            venue: "v".into(),
+            sensor: "s".into(),
+        },
+    ] {
         let (info, text) = c.store.create_token(role, "x").await.expect("create");
         secrets.push(text.rsplit_once('_').expect("secret").1.to_owned());
         ids.push(info.id);
@@ -427,7 +612,9 @@ async fn token_secrets_are_not_stored(c: Ctx) {
             let mut all = String::new();
             for t in tables {
                 let rows = conn
-                    .fetch_all(sqlx::AssertSqlSafe(format!("SELECT CAST(t AS TEXT) AS r FROM {t} t")))
+                    .fetch_all(sqlx::AssertSqlSafe(format!(
+                        "SELECT CAST(t AS TEXT) AS r FROM {t} t"
+                    )))
                     .await
                     .expect("dump table");
                 for r in rows {
@@ -440,24 +627,44 @@ async fn token_secrets_are_not_stored(c: Ctx) {
         }
     };
     for id in &ids {
-        assert!(haystack.contains(id.as_str()), "the search sees the token ids");
+        assert!(
+            haystack.contains(id.as_str()),
+            "the search sees the token ids"
+        );
     }
     for secret in &secrets {
-        assert!(!haystack.contains(secret.as_str()), "a token secret is stored");
-        assert!(!haystack.contains(&secret[..16]), "part of a token secret is stored");
+        assert!(
+            !haystack.contains(secret.as_str()),
+            "a token secret is stored"
+        );
+        assert!(
+            !haystack.contains(&secret[..16]),
+            "part of a token secret is stored"
+        );
     }
 }
 
 async fn alerts_are_idempotent_and_counted(c: Ctx) {
     let s = &c.store;
     let mk = |id: &str, rule: &str, subject: &str, t: i64| {
-        AlertRecord::raised(id, "hermes", rule, subject, "Severe", "Actual", Timestamp(T0 + t))
+        AlertRecord::raised(
+            id,
+            "hermes",
+            rule,
+            subject,
+            "Severe",
+            "Actual",
+            Timestamp(T0 + t),
+        )
     };
     let a1 = mk("a1", "density-4", "bottleneck", 0);
     assert!(s.insert_alert(&a1).await.expect("insert"));
     let mut dup = a1.clone();
     dup.severity = "Minor".into();
-    assert!(!s.insert_alert(&dup).await.expect("insert again"), "same id: not inserted");
+    assert!(
+        !s.insert_alert(&dup).await.expect("insert again"),
+        "same id: not inserted"
+    );
     assert_eq!(s.alert("a1").await.expect("get"), Some(a1.clone()));
     for (id, rule, subject, t) in [
         ("a2", "density-4", "bottleneck", 10),
@@ -465,79 +672,201 @@ async fn alerts_are_idempotent_and_counted(c: Ctx) {
         ("a4", "density-4", "corridor", 30),
         ("a5", "stale", "cam-1", 40),
     ] {
-        assert!(s.insert_alert(&mk(id, rule, subject, t)).await.expect("insert"));
+        assert!(
+            s.insert_alert(&mk(id, rule, subject, t))
+                .await
+                .expect("insert")
+        );
     }
-    assert!(s.insert_alert(&AlertRecord::raised("b1", "lyon", "r", "z", "Minor", "Exercise", Timestamp(T0))).await.expect("other venue"));
+    assert!(
+        s.insert_alert(&AlertRecord::raised(
+            "b1",
+            "lyon",
+            "r",
+            "z",
+            "Minor",
+            "Exercise",
+            Timestamp(T0)
+        ))
+        .await
+        .expect("other venue")
+    );
 
     // Lifecycle.
-    s.update_alert_status("a1", AlertStatus::Acknowledged, Timestamp(T0 + 5), Some("op-1")).await.expect("ack");
-    s.update_alert_status("a1", AlertStatus::Acknowledged, Timestamp(T0 + 6), Some("op-2")).await.expect("ack again");
-    s.update_alert_status("a1", AlertStatus::Resolved, Timestamp(T0 + 9), None).await.expect("resolve");
-    s.update_alert_status("a1", AlertStatus::Acknowledged, Timestamp(T0 + 10), Some("op-3")).await.expect("late ack");
-    s.update_alert_status("a2", AlertStatus::Acknowledged, Timestamp(T0 + 11), Some("op-1")).await.expect("ack");
-    s.update_alert_status("a5", AlertStatus::Resolved, Timestamp(T0 + 45), None).await.expect("resolve");
+    s.update_alert_status(
+        "a1",
+        AlertStatus::Acknowledged,
+        Timestamp(T0 + 5),
+        Some("op-1"),
+    )
+    .await
+    .expect("ack");
+    s.update_alert_status(
+        "a1",
+        AlertStatus::Acknowledged,
+        Timestamp(T0 + 6),
+        Some("op-2"),
+    )
+    .await
+    .expect("ack again");
+    s.update_alert_status("a1", AlertStatus::Resolved, Timestamp(T0 + 9), None)
+        .await
+        .expect("resolve");
+    s.update_alert_status(
+        "a1",
+        AlertStatus::Acknowledged,
+        Timestamp(T0 + 10),
+        Some("op-3"),
+    )
+    .await
+    .expect("late ack");
+    s.update_alert_status(
+        "a2",
+        AlertStatus::Acknowledged,
+        Timestamp(T0 + 11),
+        Some("op-1"),
+    )
+    .await
+    .expect("ack");
+    s.update_alert_status("a5", AlertStatus::Resolved, Timestamp(T0 + 45), None)
+        .await
+        .expect("resolve");
     let got = s.alert("a1").await.expect("get").expect("exists");
     assert_eq!(got.status, AlertStatus::Resolved);
     assert_eq!(got.acknowledged_at, Some(Timestamp(T0 + 5)));
     assert_eq!(got.acknowledged_by.as_deref(), Some("op-1"));
     assert_eq!(got.resolved_at, Some(Timestamp(T0 + 9)));
     assert!(matches!(
-        s.update_alert_status("a1", AlertStatus::Raised, Timestamp(T0), None).await,
+        s.update_alert_status("a1", AlertStatus::Raised, Timestamp(T0), None)
+            .await,
         Err(StoreError::Conflict(_))
     ));
     assert!(matches!(
-        s.update_alert_status("zz", AlertStatus::Resolved, Timestamp(T0), None).await,
+        s.update_alert_status("zz", AlertStatus::Resolved, Timestamp(T0), None)
+            .await,
         Err(StoreError::NotFound { .. })
     ));
 
     // Verdicts: a later one replaces the first.
-    s.set_verdict("a1", Verdict::FalsePositive, "analyst", Timestamp(T0 + 50)).await.expect("verdict");
-    s.set_verdict("a1", Verdict::TruePositive, "analyst", Timestamp(T0 + 51)).await.expect("verdict");
-    s.set_verdict("a2", Verdict::TruePositive, "analyst", Timestamp(T0 + 52)).await.expect("verdict");
-    s.set_verdict("a3", Verdict::FalsePositive, "analyst", Timestamp(T0 + 53)).await.expect("verdict");
-    s.set_verdict("a5", Verdict::FalsePositive, "analyst", Timestamp(T0 + 54)).await.expect("verdict");
+    s.set_verdict("a1", Verdict::FalsePositive, "analyst", Timestamp(T0 + 50))
+        .await
+        .expect("verdict");
+    s.set_verdict("a1", Verdict::TruePositive, "analyst", Timestamp(T0 + 51))
+        .await
+        .expect("verdict");
+    s.set_verdict("a2", Verdict::TruePositive, "analyst", Timestamp(T0 + 52))
+        .await
+        .expect("verdict");
+    s.set_verdict("a3", Verdict::FalsePositive, "analyst", Timestamp(T0 + 53))
+        .await
+        .expect("verdict");
+    s.set_verdict("a5", Verdict::FalsePositive, "analyst", Timestamp(T0 + 54))
+        .await
+        .expect("verdict");
     assert!(matches!(
-        s.set_verdict("zz", Verdict::TruePositive, "x", Timestamp(T0)).await,
+        s.set_verdict("zz", Verdict::TruePositive, "x", Timestamp(T0))
+            .await,
         Err(StoreError::NotFound { .. })
     ));
     let a1 = s.alert("a1").await.expect("get").expect("exists");
-    assert_eq!((a1.verdict, a1.verdict_at), (Some(Verdict::TruePositive), Some(Timestamp(T0 + 51))));
+    assert_eq!(
+        (a1.verdict, a1.verdict_at),
+        (Some(Verdict::TruePositive), Some(Timestamp(T0 + 51)))
+    );
 
     let stats = s.alert_stats("hermes").await.expect("stats");
     let row = |rule: &str, subject: &str| {
-        stats.iter().find(|r| r.rule == rule && r.subject == subject).cloned().expect("row")
+        stats
+            .iter()
+            .find(|r| r.rule == rule && r.subject == subject)
+            .cloned()
+            .expect("row")
     };
     assert_eq!(stats.len(), 3);
     let b = row("density-4", "bottleneck");
-    assert_eq!((b.raised, b.acknowledged, b.true_pos, b.false_pos), (3, 2, 2, 1));
+    assert_eq!(
+        (b.raised, b.acknowledged, b.true_pos, b.false_pos),
+        (3, 2, 2, 1)
+    );
     assert_eq!(b.precision, Some(2.0 / 3.0));
     let c4 = row("density-4", "corridor");
-    assert_eq!((c4.raised, c4.acknowledged, c4.true_pos, c4.false_pos, c4.precision), (1, 0, 0, 0, None));
+    assert_eq!(
+        (
+            c4.raised,
+            c4.acknowledged,
+            c4.true_pos,
+            c4.false_pos,
+            c4.precision
+        ),
+        (1, 0, 0, 0, None)
+    );
     assert_eq!(row("stale", "cam-1").precision, Some(0.0));
 
     // Listing: newest first; open ones exclude the resolved.
-    let all = s.alerts("hermes", AlertFilter::All, 100).await.expect("all");
-    assert_eq!(all.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["a5", "a4", "a3", "a2", "a1"]);
-    let open = s.alerts("hermes", AlertFilter::Open, 100).await.expect("open");
-    assert_eq!(open.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["a4", "a3", "a2"]);
-    assert_eq!(s.alerts("hermes", AlertFilter::All, 2).await.expect("limit").len(), 2);
+    let all = s
+        .alerts("hermes", AlertFilter::All, 100)
+        .await
+        .expect("all");
+    assert_eq!(
+        all.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(),
+        ["a5", "a4", "a3", "a2", "a1"]
+    );
+    let open = s
+        .alerts("hermes", AlertFilter::Open, 100)
+        .await
+        .expect("open");
+    assert_eq!(
+        open.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(),
+        ["a4", "a3", "a2"]
+    );
+    assert_eq!(
+        s.alerts("hermes", AlertFilter::All, 2)
+            .await
+            .expect("limit")
+            .len(),
+        2
+    );
 
     // CAP messages, numbered in order, Arabic text intact.
     let xml = "<alert xmlns=\"urn:oasis:names:tc:emergency:cap:1.2\"><info><language>ar</language><event>كثافة عالية</event></info></alert>";
-    assert_eq!(s.add_cap_message("a1", MsgType::Alert, Timestamp(T0), xml).await.expect("cap"), 1);
-    assert_eq!(s.add_cap_message("a1", MsgType::Update, Timestamp(T0 + 5), "<u/>").await.expect("cap"), 2);
-    assert_eq!(s.add_cap_message("a1", MsgType::Cancel, Timestamp(T0 + 9), "<c/>").await.expect("cap"), 3);
-    assert_eq!(s.add_cap_message("a2", MsgType::Alert, Timestamp(T0), "<a/>").await.expect("cap"), 1);
+    assert_eq!(
+        s.add_cap_message("a1", MsgType::Alert, Timestamp(T0), xml)
+            .await
+            .expect("cap"),
+        1
+    );
+    assert_eq!(
+        s.add_cap_message("a1", MsgType::Update, Timestamp(T0 + 5), "<u/>")
+            .await
+            .expect("cap"),
+        2
+    );
+    assert_eq!(
+        s.add_cap_message("a1", MsgType::Cancel, Timestamp(T0 + 9), "<c/>")
+            .await
+            .expect("cap"),
+        3
+    );
+    assert_eq!(
+        s.add_cap_message("a2", MsgType::Alert, Timestamp(T0), "<a/>")
+            .await
+            .expect("cap"),
+        1
+    );
     assert!(matches!(
-        s.add_cap_message("zz", MsgType::Alert, Timestamp(T0), "<a/>").await,
+        s.add_cap_message("zz", MsgType::Alert, Timestamp(T0), "<a/>")
+            .await,
         Err(StoreError::NotFound { .. })
     ));
     let msgs = s.cap_messages("a1").await.expect("messages");
-    assert_eq!(msgs.iter().map(|m| (m.n, m.msg_type)).collect::<Vec<_>>(), [
-        (1, MsgType::Alert),
-        (2, MsgType::Update),
-        (3, MsgType::Cancel)
-    ]);
+    assert_eq!(
+        msgs.iter().map(|m| (m.n, m.msg_type)).collect::<Vec<_>>(),
+        [
+            (1, MsgType::Alert),
+            (2, MsgType::Update),
+            (3, MsgType::Cancel)
+        ]
+    );
     assert_eq!(msgs[0].xml, xml);
     assert_eq!(msgs[1].sent, Timestamp(T0 + 5));
 }
@@ -554,36 +883,137 @@ async fn history_upserts(c: Ctx) {
         flow_out: Some(0.75),
         pressure: None,
     };
-    let first: Vec<HistoryRow> = (0..5).map(|i| row("z1", Resolution::Second, i * 1_000_000, Some(0.1 * i as f64))).collect();
+    let first: Vec<HistoryRow> = (0..5)
+        .map(|i| {
+            row(
+                "z1",
+                Resolution::Second,
+                i * 1_000_000,
+                Some(0.1 * i as f64),
+            )
+        })
+        .collect();
     c.store.append_history(&first).await.expect("append");
-    c.store.append_history(&[row("z1", Resolution::Minute, 0, Some(9.0)), row("z2", Resolution::Second, 0, None)]).await.expect("append");
+    c.store
+        .append_history(&[
+            row("z1", Resolution::Minute, 0, Some(9.0)),
+            row("z2", Resolution::Second, 0, None),
+        ])
+        .await
+        .expect("append");
     // The last second is rewritten while it fills.
     let newer = row("z1", Resolution::Second, 4_000_000, Some(1.25));
-    c.store.append_history(std::slice::from_ref(&newer)).await.expect("upsert");
-    let got = c.store.history("sib", "z1", Resolution::Second, Timestamp(T0), Timestamp(T0 + 10_000_000)).await.expect("read");
+    c.store
+        .append_history(std::slice::from_ref(&newer))
+        .await
+        .expect("upsert");
+    let got = c
+        .store
+        .history(
+            "sib",
+            "z1",
+            Resolution::Second,
+            Timestamp(T0),
+            Timestamp(T0 + 10_000_000),
+        )
+        .await
+        .expect("read");
     assert_eq!(got.len(), 5);
     assert_eq!(&got[..4], &first[..4]);
     assert_eq!(got[4], newer);
-    let window = c.store.history("sib", "z1", Resolution::Second, Timestamp(T0 + 1_000_000), Timestamp(T0 + 3_000_000)).await.expect("read");
-    assert_eq!(window.iter().map(|r| r.t.0 - T0).collect::<Vec<_>>(), [1_000_000, 2_000_000]);
-    let minute = c.store.history("sib", "z1", Resolution::Minute, Timestamp(T0), Timestamp(T0 + 1)).await.expect("read");
+    let window = c
+        .store
+        .history(
+            "sib",
+            "z1",
+            Resolution::Second,
+            Timestamp(T0 + 1_000_000),
+            Timestamp(T0 + 3_000_000),
+        )
+        .await
+        .expect("read");
+    assert_eq!(
+        window.iter().map(|r| r.t.0 - T0).collect::<Vec<_>>(),
+        [1_000_000, 2_000_000]
+    );
+    let minute = c
+        .store
+        .history(
+            "sib",
+            "z1",
+            Resolution::Minute,
+            Timestamp(T0),
+            Timestamp(T0 + 1),
+        )
+        .await
+        .expect("read");
     assert_eq!(minute.len(), 1);
     assert_eq!(minute[0].density, Some(9.0));
-    let z2 = c.store.history("sib", "z2", Resolution::Second, Timestamp(0), Timestamp(i64::MAX)).await.expect("read");
+    let z2 = c
+        .store
+        .history(
+            "sib",
+            "z2",
+            Resolution::Second,
+            Timestamp(0),
+            Timestamp(i64::MAX),
+        )
+        .await
+        .expect("read");
     assert_eq!(z2[0].density, None);
 }
 
 async fn rejections_are_counted(c: Ctx) {
     let s = &c.store;
-    s.count_rejection("lyon", "cam-1", "bad_json", "expected value at line 1 column 1", Timestamp(T0)).await.expect("count");
-    s.count_rejection("lyon", "cam-1", "bad_json", "EOF while parsing", Timestamp(T0 + 7)).await.expect("count");
-    s.count_rejection("lyon", "cam-1", "out_of_range", "value.density: NaN", Timestamp(T0 + 8)).await.expect("count");
-    s.count_rejection("lyon", "ghost", "unknown_sensor", "no sensor \"ghost\"", Timestamp(T0 + 9)).await.expect("count");
-    s.count_rejection("sib", "cam-1", "bad_json", "x", Timestamp(T0)).await.expect("count");
+    s.count_rejection(
+        "lyon",
+        "cam-1",
+        "bad_json",
+        "expected value at line 1 column 1",
+        Timestamp(T0),
+    )
+    .await
+    .expect("count");
+    s.count_rejection(
+        "lyon",
+        "cam-1",
+        "bad_json",
+        "EOF while parsing",
+        Timestamp(T0 + 7),
+    )
+    .await
+    .expect("count");
+    s.count_rejection(
+        "lyon",
+        "cam-1",
+        "out_of_range",
+        "value.density: NaN",
+        Timestamp(T0 + 8),
+    )
+    .await
+    .expect("count");
+    s.count_rejection(
+        "lyon",
+        "ghost",
+        "unknown_sensor",
+        "no sensor \"ghost\"",
+        Timestamp(T0 + 9),
+    )
+    .await
+    .expect("count");
+    s.count_rejection("sib", "cam-1", "bad_json", "x", Timestamp(T0))
+        .await
+        .expect("count");
     let r = s.rejections("lyon").await.expect("list");
     assert_eq!(
-        r.iter().map(|x| (x.sensor.as_str(), x.kind.as_str(), x.count)).collect::<Vec<_>>(),
-        [("cam-1", "bad_json", 2), ("cam-1", "out_of_range", 1), ("ghost", "unknown_sensor", 1)]
+        r.iter()
+            .map(|x| (x.sensor.as_str(), x.kind.as_str(), x.count))
+            .collect::<Vec<_>>(),
+        [
+            ("cam-1", "bad_json", 2),
+            ("cam-1", "out_of_range", 1),
+            ("ghost", "unknown_sensor", 1)
+        ]
     );
     assert_eq!(r[0].last_message, "EOF while parsing");
     assert_eq!(r[0].last_time, Timestamp(T0 + 7));
@@ -591,20 +1021,33 @@ async fn rejections_are_counted(c: Ctx) {
 
 #[tokio::test]
 async fn bad_urls_name_the_url_without_password() {
-    let e = Store::open("mysql://aman:hunter2@db/aman").await.expect_err("mysql refused");
+    let e = Store::open("mysql://aman:hunter2@db/aman")
+        .await
+        .expect_err("mysql refused");
     let msg = e.to_string();
     assert!(matches!(e, StoreError::BadUrl { .. }));
-    assert!(msg.contains("mysql://aman:***@db/aman") && !msg.contains("hunter2"), "{msg}");
+    assert!(
+        msg.contains("mysql://aman:***@db/aman") && !msg.contains("hunter2"),
+        "{msg}"
+    );
     assert!(msg.contains("postgres://"), "says what to write: {msg}");
-    let e = Store::open("postgres://aman:hunter2@127.0.0.1:1/aman").await.expect_err("no server");
+    let e = Store::open("postgres://aman:hunter2@127.0.0.1:1/aman")
+        .await
+        .expect_err("no server");
     assert!(!e.to_string().contains("hunter2"), "{e}");
-    assert!(e.to_string().contains("postgres://aman:***@127.0.0.1:1/aman"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("postgres://aman:***@127.0.0.1:1/aman"),
+        "{e}"
+    );
 }
 
 #[tokio::test]
 async fn debug_redacts_the_password() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(dir.path().to_str().expect("utf-8")).await.expect("open");
+    let store = Store::open(dir.path().to_str().expect("utf-8"))
+        .await
+        .expect("open");
     let d = format!("{store:?}");
     assert!(d.contains("Sqlite"), "{d}");
     store.close().await;
