@@ -387,11 +387,14 @@ mod tests {
 
     #[test]
     fn insert_sql_numbers_every_parameter() {
-        let s = insert_sql(2);
+        let s = insert_sql(2, true);
         assert!(
             s.ends_with("($14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26)"),
             "{s}"
         );
         assert_eq!(s.matches('$').count(), 26);
+        let s = insert_sql(2, false);
+        assert!(s.ends_with("),(?,?,?,?,?,?,?,?,?,?,?,?,?)"), "{s}");
+        assert_eq!(s.matches('?').count(), 26);
     }
 }
