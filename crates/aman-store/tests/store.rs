@@ -114,6 +114,7 @@ macro_rules! on_both {
 on_both!(
     every_value_round_trips_bit_exact,
     seqs_are_gapless_under_concurrent_writers,
+    one_bad_batch_fails_alone,
     log_continues_after_reopen,
     acknowledged_readings_survive_sigkill,
     tokens_verify_only_when_right,
@@ -364,12 +365,65 @@ async fn seqs_are_gapless_under_concurrent_writers(c: Ctx) {
     assert_eq!(stored, all);
 }
 
+async fn one_bad_batch_fails_alone(c: Ctx) {
+    // PostgreSQL refuses a NUL byte in TEXT (SQLite stores it). Readings that passed
+    // `Reading::check` have none; this one did not.
+    let bad = vec![reading(
+        "nul\0sensor",
+        "",
+        T0,
+        Value::Occupancy { count: 1 },
+    )];
+    let ingest = c.store.writer();
+    for _round in 0..5 {
+        let mut tasks = Vec::new();
+        for w in 0..6 {
+            let ingest = ingest.clone();
+            let rs = if w == 3 {
+                bad.clone()
+            } else {
+                batch(w, 0, 100)
+            };
+            tasks.push(tokio::spawn(async move {
+                (w, ingest.append("v", Timestamp(T0), rs).await)
+            }));
+        }
+        for t in tasks {
+            let (w, result) = t.await.expect("task");
+            match (w, c.store.backend()) {
+                (3, BackendKind::Postgres) => {
+                    let e = result.expect_err("NUL refused by PostgreSQL");
+                    assert!(matches!(e, StoreError::Database { .. }), "{e}");
+                }
+                (3, BackendKind::Sqlite) => assert_eq!(result.expect("stored").len(), 1),
+                _ => assert_eq!(result.expect("good batch stored").len(), 100),
+            }
+        }
+    }
+    let n = c.store.reading_count("v").await.expect("count");
+    let per_round = if c.store.backend() == BackendKind::Postgres {
+        500
+    } else {
+        501
+    };
+    assert_eq!(n, 5 * per_round);
+    let all = c.store.readings_after("v", 0, 10_000).await.expect("read");
+    assert_eq!(
+        all.iter().map(|l| l.seq).collect::<Vec<_>>(),
+        (1..=n).collect::<Vec<_>>()
+    );
+}
+
 async fn log_continues_after_reopen(c: Ctx) {
     let rs = batch(0, 0, 3);
     c.store
         .append_readings("v", Timestamp(T0), &rs)
         .await
         .expect("append");
+    if c.store.backend() == BackendKind::Sqlite {
+        let wal = std::path::Path::new(&c.url).join(format!("{}-wal", aman_store::SQLITE_FILE));
+        assert!(wal.exists(), "journal_mode=WAL: {} exists", wal.display());
+    }
     c.store.close().await;
     let again = Store::open(&c.url).await.expect("reopen");
     let logged = again
