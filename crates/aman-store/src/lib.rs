@@ -35,7 +35,7 @@ pub use alerts::{AlertFilter, AlertRecord, AlertStatus, CapMessage, MsgType, Rul
 pub use aman_monitor::{Logged, Reading, Timestamp, Value};
 pub use error::{Result, StoreError};
 pub use history::{HistoryRow, Resolution};
-pub use rejections::Rejection;
+pub use rejections::{MAX_MESSAGE_LEN, Rejection};
 pub use tokens::{TokenInfo, TokenRole};
 pub use writer::IngestWriter;
 

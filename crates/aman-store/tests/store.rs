@@ -61,7 +61,9 @@ where
     Fut: Future<Output = ()> + Send + 'static,
 {
     let Ok(base) = std::env::var("AMAN_TEST_POSTGRES") else {
-        eprintln!(
+        // Straight to stderr, past the test harness's capture, so the skip is seen.
+        let _ = writeln!(
+            std::io::stderr().lock(),
             "skipped {name} on PostgreSQL: AMAN_TEST_POSTGRES is not set \
              (run the tests under scripts/with-postgres)"
         );
@@ -1071,6 +1073,15 @@ async fn rejections_are_counted(c: Ctx) {
     );
     assert_eq!(r[0].last_message, "EOF while parsing");
     assert_eq!(r[0].last_time, Timestamp(T0 + 7));
+    // A message quoting a huge payload is cut.
+    let huge = "ب".repeat(10_000);
+    s.count_rejection("lyon", "ghost", "unknown_sensor", &huge, Timestamp(T0 + 10))
+        .await
+        .expect("count");
+    let r = s.rejections("lyon").await.expect("list");
+    assert_eq!(r[2].count, 2);
+    assert_eq!(r[2].last_message.len(), aman_store::MAX_MESSAGE_LEN);
+    assert!(huge.starts_with(&r[2].last_message));
 }
 
 #[tokio::test]
