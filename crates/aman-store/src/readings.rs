@@ -3,7 +3,7 @@
 use aman_monitor::reading::Direction;
 use sqlx::{AssertSqlSafe, Row};
 
-use crate::{Logged, Reading, Result, Store, StoreError, Timestamp, Value, with_pool};
+use crate::{Backend, Logged, Reading, Result, Store, StoreError, Timestamp, Value, with_pool};
 
 /// Rows per multi-row `INSERT`: 500 × 13 columns = 6 500 bind parameters, well under
 /// SQLite's 32 766 and PostgreSQL's 65 535.
@@ -12,6 +12,31 @@ pub(crate) const ROWS_PER_INSERT: usize = 500;
 const COLUMNS: &str = "seq, venue, sensor, channel, sensor_time, received, kind, direction, \
                        count, value, track, x, y";
 const NCOLS: usize = 13;
+
+/// PostgreSQL's append: the rows as one array per column, unnested (one prepared statement
+/// whatever the number of rows, and no bind-parameter limit).
+const PG_INSERT: &str = "INSERT INTO readings (seq, venue, sensor, channel, sensor_time, \
+     received, kind, direction, count, value, track, x, y) \
+     SELECT * FROM UNNEST($1::BIGINT[], $2::TEXT[], $3::TEXT[], $4::TEXT[], $5::BIGINT[], \
+     $6::BIGINT[], $7::TEXT[], $8::TEXT[], $9::BIGINT[], $10::DOUBLE PRECISION[], \
+     $11::BIGINT[], $12::DOUBLE PRECISION[], $13::DOUBLE PRECISION[])";
+
+#[derive(Default)]
+struct PgColumns<'a> {
+    seq: Vec<i64>,
+    venue: Vec<&'a str>,
+    sensor: Vec<&'a str>,
+    channel: Vec<&'a str>,
+    sensor_time: Vec<i64>,
+    received: Vec<i64>,
+    kind: Vec<&'static str>,
+    direction: Vec<Option<&'static str>>,
+    count: Vec<Option<i64>>,
+    value: Vec<Option<f64>>,
+    track: Vec<Option<i64>>,
+    x: Vec<Option<f64>>,
+    y: Vec<Option<f64>>,
+}
 
 /// One batch to append: the venue, when the server received it, its readings.
 pub(crate) struct Batch<'a> {
@@ -177,10 +202,10 @@ fn logged_from_row(row: &impl Get) -> Result<Logged> {
     })
 }
 
-/// `INSERT INTO readings (…) VALUES (…), …` for `rows` rows: numbered placeholders
-/// (`$1`, …) for PostgreSQL, anonymous ones (`?`) for SQLite, where numbered ones are named
-/// parameters that SQLite looks up by a linear scan — quadratic in a 6 500-parameter
-/// statement (≈ 40 times slower).
+/// `INSERT INTO readings (…) VALUES (…), …` for `rows` rows, with numbered (`$1`, …) or
+/// anonymous (`?`) placeholders. SQLite's append uses anonymous ones: numbered ones are named
+/// parameters that SQLite looks up by a linear scan, quadratic in a 6 500-parameter statement
+/// (≈ 40 times slower).
 fn insert_sql(rows: usize, numbered: bool) -> String {
     let mut sql = String::with_capacity(40 + rows * NCOLS * 6);
     sql.push_str("INSERT INTO readings (");
@@ -257,41 +282,91 @@ impl Store {
             .zip(first..)
             .map(|((v, rc, r), seq)| (seq as i64, v, rc, r))
             .collect();
-        let numbered = self.backend() == crate::BackendKind::Postgres;
-        let full_sql = insert_sql(ROWS_PER_INSERT.min(rows.len()), numbered);
-        with_pool!(self, p => {
-            let mut tx = p.begin().await.map_err(StoreError::db("beginning a readings append"))?;
-            for chunk in rows.chunks(ROWS_PER_INSERT) {
-                let sql = if chunk.len() == ROWS_PER_INSERT.min(rows.len()) {
-                    full_sql.clone()
-                } else {
-                    insert_sql(chunk.len(), numbered)
-                };
-                let mut q = sqlx::query(AssertSqlSafe(sql))
-                    .persistent(chunk.len() == ROWS_PER_INSERT);
-                for &(seq, venue, received, r) in chunk {
-                    let c = columns(&r.value);
-                    q = q
-                        .bind(seq)
-                        .bind(venue)
-                        .bind(r.sensor.as_str())
-                        .bind(r.channel.as_str())
-                        .bind(r.time.0)
-                        .bind(received.0)
-                        .bind(c.kind)
-                        .bind(c.direction)
-                        .bind(c.count)
-                        .bind(c.value)
-                        .bind(c.track)
-                        .bind(c.x)
-                        .bind(c.y);
+        match &self.inner.pool {
+            Backend::Sqlite(p) => {
+                let mut tx = p
+                    .begin()
+                    .await
+                    .map_err(StoreError::db("beginning a readings append"))?;
+                let full_sql = insert_sql(ROWS_PER_INSERT.min(rows.len()), false);
+                for chunk in rows.chunks(ROWS_PER_INSERT) {
+                    let sql = if chunk.len() == ROWS_PER_INSERT.min(rows.len()) {
+                        full_sql.clone()
+                    } else {
+                        insert_sql(chunk.len(), false)
+                    };
+                    let mut q =
+                        sqlx::query(AssertSqlSafe(sql)).persistent(chunk.len() == ROWS_PER_INSERT);
+                    for &(seq, venue, received, r) in chunk {
+                        let c = columns(&r.value);
+                        q = q
+                            .bind(seq)
+                            .bind(venue)
+                            .bind(r.sensor.as_str())
+                            .bind(r.channel.as_str())
+                            .bind(r.time.0)
+                            .bind(received.0)
+                            .bind(c.kind)
+                            .bind(c.direction)
+                            .bind(c.count)
+                            .bind(c.value)
+                            .bind(c.track)
+                            .bind(c.x)
+                            .bind(c.y);
+                    }
+                    q.execute(&mut *tx)
+                        .await
+                        .map_err(StoreError::db("appending readings"))?;
                 }
-                q.execute(&mut *tx)
+                tx.commit()
+                    .await
+                    .map_err(StoreError::db("committing readings"))?;
+            }
+            Backend::Postgres(p) => {
+                // One prepared statement for any number of rows: a column per array.
+                let mut a = PgColumns::default();
+                for &(seq, venue, received, r) in &rows {
+                    let c = columns(&r.value);
+                    a.seq.push(seq);
+                    a.venue.push(venue);
+                    a.sensor.push(r.sensor.as_str());
+                    a.channel.push(r.channel.as_str());
+                    a.sensor_time.push(r.time.0);
+                    a.received.push(received.0);
+                    a.kind.push(c.kind);
+                    a.direction.push(c.direction);
+                    a.count.push(c.count);
+                    a.value.push(c.value);
+                    a.track.push(c.track);
+                    a.x.push(c.x);
+                    a.y.push(c.y);
+                }
+                let mut tx = p
+                    .begin()
+                    .await
+                    .map_err(StoreError::db("beginning a readings append"))?;
+                sqlx::query(PG_INSERT)
+                    .bind(a.seq)
+                    .bind(a.venue)
+                    .bind(a.sensor)
+                    .bind(a.channel)
+                    .bind(a.sensor_time)
+                    .bind(a.received)
+                    .bind(a.kind)
+                    .bind(a.direction)
+                    .bind(a.count)
+                    .bind(a.value)
+                    .bind(a.track)
+                    .bind(a.x)
+                    .bind(a.y)
+                    .execute(&mut *tx)
                     .await
                     .map_err(StoreError::db("appending readings"))?;
+                tx.commit()
+                    .await
+                    .map_err(StoreError::db("committing readings"))?;
             }
-            tx.commit().await.map_err(StoreError::db("committing readings"))?;
-        });
+        }
         *next = Some(first + total as u64);
         drop(next);
         let mut seq = first;
