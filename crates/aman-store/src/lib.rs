@@ -37,7 +37,7 @@ pub use error::{Result, StoreError};
 pub use history::{HistoryRow, Resolution};
 pub use rejections::{MAX_MESSAGE_LEN, Rejection};
 pub use tokens::{TokenInfo, TokenRole};
-pub use writer::IngestWriter;
+pub use writer::{GROUP_MAX_ROWS, IngestWriter};
 
 /// File name of the SQLite database when [`Store::open`] is given a directory.
 pub const SQLITE_FILE: &str = "aman.sqlite";
