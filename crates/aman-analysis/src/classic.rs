@@ -14,8 +14,10 @@ use rayon::prelude::*;
 use crate::{AnalysisError, FrameSeries, TrajectoryIndex};
 
 /// Fast "strictly inside" test for one measurement area: bounding-box reject, even–odd
-/// crossing count, robust fallback near the boundary.
-pub(crate) struct AreaTest<'a> {
+/// crossing count, robust fallback near the boundary — the test [`classic_density`] counts
+/// with (points on the boundary are outside, as shapely's `contains`). Shared with the live
+/// monitor so a zone counts exactly as `aman analyze` does.
+pub struct AreaTest<'a> {
     area: &'a MeasurementArea,
     lo: Vec2,
     hi: Vec2,
@@ -26,7 +28,8 @@ pub(crate) struct AreaTest<'a> {
 }
 
 impl<'a> AreaTest<'a> {
-    pub(crate) fn new(area: &'a MeasurementArea) -> Self {
+    /// The test for `area` (allocates its edge list once).
+    pub fn new(area: &'a MeasurementArea) -> Self {
         let (lo, hi) = area.bounds();
         let ring = &area.polygon().exterior().0;
         let edges: Vec<[f64; 5]> = ring
@@ -50,7 +53,7 @@ impl<'a> AreaTest<'a> {
 
     /// True if (x, y) is strictly inside the area (boundary excluded).
     #[inline]
-    pub(crate) fn contains(&self, x: f64, y: f64) -> bool {
+    pub fn contains(&self, x: f64, y: f64) -> bool {
         if !(x > self.lo.x && x < self.hi.x && y > self.lo.y && y < self.hi.y) {
             return false;
         }

@@ -400,3 +400,41 @@ impl Field {
         }
     }
 }
+
+/// Crowd pressure over a whole area (a monitored zone) from the persons in it: the area
+/// version of Helbing et al.'s P = ρ · Var(V) (module docs), with a uniform weight over the
+/// area instead of the Gaussian:
+///
+/// ```text
+/// ρ       = N / A                                        (1/m², the classic density)
+/// v̄       = (1/n) Σ_j v_j                                (m/s)
+/// Var(v)  = (1/n) Σ_j ‖v_j − v̄‖²                         (m²/s²)
+/// P       = ρ · Var(v)                                   (1/s²)
+/// ```
+///
+/// with the sums over the n persons in the area that have a velocity. `density` is ρ (1/m²),
+/// `velocities` their (vx, vy) (m/s). Returns 0 for fewer than two velocities (no spread to
+/// measure) and NaN if ρ is NaN. Two passes (mean first), so a uniform flow gives exactly 0.
+///
+/// ```
+/// use aman_analysis::pressure::area_pressure;
+/// assert_eq!(area_pressure(2.0, &[(1.0, 0.0), (1.0, 0.0)]), 0.0);
+/// // speeds 0.5 and 1.5 m/s along x: variance 0.25 m²/s², ρ = 4 /m² → P = 1 /s²
+/// assert_eq!(area_pressure(4.0, &[(0.5, 0.0), (1.5, 0.0)]), 1.0);
+/// ```
+pub fn area_pressure(density: f64, velocities: &[(f64, f64)]) -> f64 {
+    let n = velocities.len();
+    if n < 2 {
+        return if density.is_nan() { f64::NAN } else { 0.0 };
+    }
+    let (sx, sy) = velocities
+        .iter()
+        .fold((0.0, 0.0), |(ax, ay), &(x, y)| (ax + x, ay + y));
+    let (mx, my) = (sx / n as f64, sy / n as f64);
+    let var = velocities
+        .iter()
+        .map(|&(x, y)| (x - mx).powi(2) + (y - my).powi(2))
+        .sum::<f64>()
+        / n as f64;
+    density * var
+}

@@ -29,6 +29,96 @@ pub enum Command {
     /// Verify the simulator: the RiMEA 3.0 test suite or the comparison with real bottleneck
     /// experiments; prints PASS/FAIL per test and writes report.html and results.json.
     Verify(VerifyArgs),
+    /// Play a recorded trajectory file (as a track sensor) or a count CSV (as a counting
+    /// sensor) into a running `aman serve`, over HTTP or MQTT, in real time or faster.
+    Replay(Box<ReplayArgs>),
+    /// Live monitoring of a venue: take sensor readings over HTTP and MQTT, keep the state of
+    /// every zone and line, raise early warnings as OASIS CAP 1.2 alerts.
+    Serve(ServeArgs),
+    /// Create, list or revoke the tokens of `aman serve` (admin and sensor tokens).
+    Token(TokenArgs),
+}
+
+/// `aman serve`
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  aman serve venues/lyon2022-festival-of-lights/venue.toml
+  aman serve venues/hermes-ao300/venue.toml --listen 127.0.0.1:9000 --mode exercise
+  aman serve venue.toml --database postgres://aman@db.example/aman --mqtt mqtt://127.0.0.1:1883
+
+Storage: embedded SQLite in --data (default ./aman-data), or PostgreSQL with --database.
+Every endpoint but /health needs a token: create the first admin token with
+  aman token create --admin --data DIR
+and each sensor's with
+  aman token create --sensor ID --venue VENUE --data DIR
+API reference: /api/openapi.json and docs/serve.md. Stop with Ctrl-C or SIGTERM: requests in
+flight finish and every acknowledged reading is stored.
+Exit codes: 0 stopped, 1 failure (address in use, database unreachable), 2 bad venue file or
+options.")]
+pub struct ServeArgs {
+    /// The venue file (TOML, docs/serve.md).
+    pub venue: PathBuf,
+    /// Folder of the embedded SQLite database.
+    #[arg(long, default_value = "aman-data")]
+    pub data: PathBuf,
+    /// A database URL instead of --data: postgres://user:password@host:port/db or
+    /// sqlite:///path/file.db.
+    #[arg(long)]
+    pub database: Option<String>,
+    /// HTTP address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+    /// An MQTT broker to subscribe to (mqtt://host:port), topics aman/sensors/+/#.
+    #[arg(long)]
+    pub mqtt: Option<String>,
+    /// What the records are: actual operations, an exercise or a test (CAP status).
+    #[arg(long, default_value = "actual", value_parser = ["actual", "exercise", "test"])]
+    pub mode: String,
+    /// Log format on standard error (level from RUST_LOG, default info).
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    pub log_format: String,
+    /// Largest request body, bytes.
+    #[arg(long, default_value_t = 4 << 20)]
+    pub max_body: usize,
+    /// Readings per second each sensor may send (sustained; bursts of twice that).
+    #[arg(long, default_value_t = 20_000.0)]
+    pub rate: f64,
+}
+
+/// `aman token`
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  aman token create --admin --label \"operations centre\"
+  aman token create --sensor cam-topview --venue venues/lyon2022-festival-of-lights/venue.toml
+  aman token list
+  aman token revoke 3f9a0c12ab45
+
+The token is printed once; only a hash of it is stored. Use the same --data or --database as
+aman serve.")]
+pub struct TokenArgs {
+    /// create, list or revoke.
+    #[arg(value_parser = ["create", "list", "revoke"])]
+    pub action: String,
+    /// For revoke: the token's id (the 12 hex digits after `aman_`).
+    pub id: Option<String>,
+    /// Create an admin token (reads and operates the server).
+    #[arg(long, conflicts_with = "sensor")]
+    pub admin: bool,
+    /// Create a token that may only post this sensor's readings.
+    #[arg(long, requires = "venue")]
+    pub sensor: Option<String>,
+    /// The venue file of the sensor.
+    #[arg(long)]
+    pub venue: Option<PathBuf>,
+    /// A label saying whose token it is.
+    #[arg(long, default_value = "")]
+    pub label: String,
+    /// Folder of the embedded SQLite database.
+    #[arg(long, default_value = "aman-data")]
+    pub data: PathBuf,
+    /// A database URL instead of --data.
+    #[arg(long)]
+    pub database: Option<String>,
 }
 
 /// `aman verify`
@@ -242,4 +332,108 @@ pub struct AnalyzeArgs {
     /// Print the summary as JSON on standard output.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `aman replay`
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  aman replay ../shared/data/madras-lyon2022-festival-of-lights/chenavard_2022_1210.csv --to http://127.0.0.1:8080 --sensor chenavard --speed 10
+  aman replay Topview_2E.txt --frame-rate 30 --to mqtt://127.0.0.1:1883 --sensor topview
+  aman replay counts.csv --to http://127.0.0.1:8080 --times original --date 2022-12-10 --utc-offset +01:00
+
+What is sent: aman's own JSON ({\"readings\": [...]}, docs/serve.md). A trajectory file gives one
+`track` reading per row (track = person id, x, y in metres, time = start + frame / frame rate);
+a count CSV (header time,nb_people[,people_passed]; time is the local clock HH:MM:SS, nb_people
+the cumulative count) gives one `counter` reading per row (total = nb_people; the venue's
+channel says the direction). A clock time earlier than the row before is taken as the next day.
+
+HTTP (http:// or https://): each batch is POSTed to URL/api/v1/sensors/SENSOR/readings with
+`Authorization: Bearer TOKEN`; 503 and 429 are retried 5 times with backoff (Retry-After is
+honoured), any other non-2xx answer stops the replay. MQTT (mqtt://HOST[:PORT], 1883 by
+default): each batch is published with QoS 1 to aman/sensors/SENSOR/readings (user name SENSOR,
+password TOKEN when a token is given); the replay ends when every batch is acknowledged.
+
+Timestamps (--times): `now` (default) shifts the recording so that no reading is stamped later
+than the wall clock when it is sent. At speed 1 or more the recording, of duration D, ends at
+the wall-clock time the replay ends: the first reading is stamped now - D*(1 - 1/SPEED) (now - D
+at --speed max); in slow motion (below 1) it is stamped now. Gaps between readings are those of
+the file, whatever the speed. `original` keeps the file's
+times: a count CSV's clock times on --date at --utc-offset (both required); a trajectory's frame
+0 at --start (default 2000-01-01T00:00:00Z).
+
+Pacing: a batch is sent when its first reading is due, recording time / SPEED after the start
+(no drift accumulates); --speed 0 or max sends as fast as the server takes it.
+
+Progress goes to standard error every 10 s, the summary to standard output. Ctrl-C stops after
+the current batch (exit code 130).
+Exit codes: 0 every reading sent and acknowledged, 1 the server refused a batch (its status and
+message are printed) or cannot be reached, 2 bad input (file, row and column or flag named),
+130 interrupted.")]
+pub struct ReplayArgs {
+    /// The file to play: a trajectory file in any format `aman analyze` reads, or a count CSV.
+    pub file: PathBuf,
+    /// The server: http://HOST:PORT or https://HOST:PORT (aman serve's HTTP API), or
+    /// mqtt://HOST[:PORT] (the broker aman serve subscribes to).
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+    /// Replay speed: 1 is real time, 10 ten times faster, 0.5 slow motion; 0 or `max` as fast
+    /// as the server takes it.
+    #[arg(
+        allow_negative_numbers = true,
+        long,
+        default_value = "1",
+        value_name = "X"
+    )]
+    pub speed: String,
+    /// What the file is: `tracks` (a trajectory file, played as a track sensor) or `counts` (a
+    /// count CSV, played as a counting sensor). Default: `counts` for a CSV whose header has
+    /// `time` and `nb_people`, else `tracks`.
+    #[arg(long = "as", value_name = "KIND")]
+    pub kind: Option<String>,
+    /// The sensor id, as in the venue file. Default: the file name without its extension.
+    #[arg(long, value_name = "ID")]
+    pub sensor: Option<String>,
+    /// The sensor's channel (rule, counter or line name). Default: none (a sensor with one
+    /// channel).
+    #[arg(long, value_name = "NAME")]
+    pub channel: Option<String>,
+    /// The sensor's token (HTTP bearer token, MQTT password). Default: the AMAN_TOKEN
+    /// environment variable (better: a --token shows in the process list); without either, no
+    /// token is sent.
+    #[arg(long, value_name = "TOKEN")]
+    pub token: Option<String>,
+    /// Timestamps: `now` (shifted to the wall clock, never in the future) or `original` (the
+    /// file's own times); see below.
+    #[arg(long, default_value = "now", value_name = "WHICH")]
+    pub times: String,
+    /// Date of a count CSV's clock times, YYYY-MM-DD (with --times original).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    /// UTC offset of a count CSV's clock times, e.g. +01:00 for Lyon in December (with
+    /// --times original).
+    #[arg(long, allow_hyphen_values = true, value_name = "+HH:MM")]
+    pub utc_offset: Option<String>,
+    /// Time of a trajectory's frame 0, RFC 3339 (with --times original). Default:
+    /// 2000-01-01T00:00:00Z.
+    #[arg(long, value_name = "RFC3339")]
+    pub start: Option<String>,
+    /// Readings within this much recording time go in one batch (request or message), s; at
+    /// most 10000 readings, and a frame is never split unless it alone holds more. Default:
+    /// one frame for tracks (as a tracking sensor publishes), 0.1 s for counts; at --speed max,
+    /// as many as fit.
+    #[arg(allow_negative_numbers = true, long, value_name = "S")]
+    pub batch_interval: Option<f64>,
+    /// Format of a trajectory file: txt, hdf5, sqlite, vadere, crowdit, pathfinder, viswalk.
+    /// Default: detected.
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Frames per second of a trajectory file that does not say (txt without header).
+    #[arg(allow_negative_numbers = true, long, value_name = "FPS")]
+    pub frame_rate: Option<f64>,
+    /// Length unit of a txt trajectory file whose header does not say: m or cm.
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// Print nothing but errors.
+    #[arg(long)]
+    pub quiet: bool,
 }

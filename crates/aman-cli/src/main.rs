@@ -1,8 +1,9 @@
 //! `aman`: the command-line tool. `main` parses the arguments, runs the command, and maps
 //! errors to exit codes once: 0 success, 2 bad input (scenario, geometry, arguments), 1 any
-//! other failure. `aman simulate` adds two endings that are not failures of aman: 3, a run
-//! ended with persons still inside (end time reached, or every exit closed), and 130, the run
-//! was interrupted by SIGINT or SIGTERM (its outputs hold what was simulated).
+//! other failure (for `aman replay`: the server refused a batch or cannot be reached).
+//! `aman simulate` adds two endings that are not failures of aman: 3, a run ended with persons
+//! still inside (end time reached, or every exit closed), and 130, the run was interrupted by
+//! SIGINT or SIGTERM (its outputs hold what was simulated); `aman replay` uses 130 as well.
 
 /// `println!` that returns the write error (closed pipe, full disk) instead of panicking.
 macro_rules! outln {
@@ -75,6 +76,9 @@ fn main() -> ExitCode {
         args::Command::Analyze(a) => commands::analyze::run(&a).map(|()| 0),
         args::Command::Bench(a) => commands::bench::run(&a).map(|()| 0),
         args::Command::Verify(a) => commands::verify::run(&a).map(|()| 0),
+        args::Command::Replay(a) => commands::replay::run(&a),
+        args::Command::Serve(a) => commands::serve::run(&a).map(|()| 0),
+        args::Command::Token(a) => commands::serve::token(&a).map(|()| 0),
     };
     match result {
         Ok(code) => ExitCode::from(code),

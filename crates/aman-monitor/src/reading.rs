@@ -158,7 +158,10 @@ impl Reading {
         if self.time < crate::time::EARLIEST {
             return Err(ReadingError::field(
                 "time",
-                format!("{} is before 2000-01-01: the sensor's clock is not set", self.time),
+                format!(
+                    "{} is before 2000-01-01: the sensor's clock is not set",
+                    self.time
+                ),
             ));
         }
         if self.time.secs_since(now) > max_ahead_s {
@@ -251,23 +254,39 @@ mod tests {
     fn ranges_are_checked_and_named() {
         let now = Timestamp(1_670_708_289_000_000);
         assert!(at(Value::Density { density: 2.0 }).check(now, 60.0).is_ok());
-        let e = at(Value::Density { density: f64::NAN }).check(now, 60.0).unwrap_err();
-        assert!(e.to_string().starts_with("value.density: NaN"), "{e}");
-        let e = at(Value::Track { track: 1, x: f64::INFINITY, y: 0.0 })
+        let e = at(Value::Density { density: f64::NAN })
             .check(now, 60.0)
             .unwrap_err();
+        assert!(e.to_string().starts_with("value.density: NaN"), "{e}");
+        let e = at(Value::Track {
+            track: 1,
+            x: f64::INFINITY,
+            y: 0.0,
+        })
+        .check(now, 60.0)
+        .unwrap_err();
         assert!(e.to_string().starts_with("value.x: inf"), "{e}");
         let mut r = at(Value::Occupancy { count: 3 });
         r.time = now.add_secs(3600.0);
         let e = r.check(now, 60.0).unwrap_err();
         assert!(e.to_string().contains("3600 s after"), "{e}");
         r.time = Timestamp(0);
-        assert!(r.check(now, 60.0).unwrap_err().to_string().contains("before 2000"));
-        let mut r = at(Value::Occupancy { count: MAX_COUNT + 1 });
+        assert!(
+            r.check(now, 60.0)
+                .unwrap_err()
+                .to_string()
+                .contains("before 2000")
+        );
+        let mut r = at(Value::Occupancy {
+            count: MAX_COUNT + 1,
+        });
         assert!(r.check(now, 60.0).is_err());
         r.value = Value::Occupancy { count: 1 };
         r.sensor = String::new();
-        assert_eq!(r.check(now, 60.0).unwrap_err().to_string(), "sensor: is empty");
+        assert_eq!(
+            r.check(now, 60.0).unwrap_err().to_string(),
+            "sensor: is empty"
+        );
     }
 
     #[test]
@@ -279,7 +298,7 @@ mod tests {
         let j = serde_json::to_string(&r).unwrap();
         assert_eq!(
             j,
-            r#"{"sensor":"cam-1","channel":"","time":1670708289000000,"value":{"kind":"counter","direction":"in","total":17}}"#
+            r#"{"sensor":"cam-1","channel":"","time":"2022-12-10T21:38:09Z","value":{"kind":"counter","direction":"in","total":17}}"#
         );
         assert_eq!(serde_json::from_str::<Reading>(&j).unwrap(), r);
         let bad = j.replace("\"total\"", "\"totl\"");

@@ -1,13 +1,36 @@
 //! UTC timestamps: microseconds since the Unix epoch, parsed from and written as RFC 3339.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A point in time, UTC, in microseconds since 1970-01-01T00:00:00Z (leap seconds not
 /// counted, as in Unix time). Enough for ±292,000 years and for 30 fps frames (33,333 µs
 /// apart) without collisions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
+///
+/// In JSON it is RFC 3339 text in UTC ([`Timestamp::to_rfc3339`]); reading also takes an
+/// integer number of microseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(pub i64);
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_rfc3339())
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Timestamp, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            Micros(i64),
+            Text(String),
+        }
+        match Either::deserialize(d)? {
+            Either::Micros(us) => Ok(Timestamp(us)),
+            Either::Text(t) => Timestamp::parse_rfc3339(&t).map_err(serde::de::Error::custom),
+        }
+    }
+}
 
 /// Earliest time a reading may carry: 2000-01-01T00:00:00Z. Earlier sensor clocks are unset.
 pub const EARLIEST: Timestamp = Timestamp(946_684_800_000_000);
@@ -42,8 +65,9 @@ impl Timestamp {
     /// # Errors
     /// A message naming what is wrong with `text`.
     pub fn parse_rfc3339(text: &str) -> Result<Timestamp, String> {
-        let t = ::time::OffsetDateTime::parse(text, &::time::format_description::well_known::Rfc3339)
-            .map_err(|e| format!("{text:?} is not an RFC 3339 date-time ({e})"))?;
+        let t =
+            ::time::OffsetDateTime::parse(text, &::time::format_description::well_known::Rfc3339)
+                .map_err(|e| format!("{text:?} is not an RFC 3339 date-time ({e})"))?;
         let us = t.unix_timestamp_nanos() / 1000;
         i64::try_from(us)
             .map(Timestamp)

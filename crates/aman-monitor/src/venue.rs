@@ -164,13 +164,12 @@ pub struct Sensor {
 impl Sensor {
     /// The channel called `name`, or the only channel when `name` is empty and there is one.
     pub fn channel(&self, name: &str) -> Option<&Channel> {
-        self.channels
-            .iter()
-            .find(|c| c.name == name)
-            .or_else(|| match (name.is_empty(), self.channels.as_slice()) {
+        self.channels.iter().find(|c| c.name == name).or(
+            match (name.is_empty(), self.channels.as_slice()) {
                 (true, [only]) => Some(only),
                 _ => None,
-            })
+            },
+        )
     }
 }
 
@@ -260,6 +259,10 @@ pub struct Venue {
     /// WGS84 latitude and longitude of the venue's origin (x = 0, y = 0), degrees, with x
     /// east and y north, if georeferenced: CAP alert areas are then given as polygons.
     pub origin: Option<(f64, f64)>,
+    /// What the venue file reader noticed but accepted (a zone partly outside the walkable
+    /// area, a zone or line no sensor feeds, a sensor no stale rule watches, repairs of the
+    /// walkable area): one sentence each, naming the part. Empty when built by hand.
+    pub warnings: Vec<String>,
 }
 
 impl Venue {
@@ -276,5 +279,122 @@ impl Venue {
     /// The line with id `id`.
     pub fn line(&self, id: &str) -> Option<(usize, &Line)> {
         self.lines.iter().enumerate().find(|(_, l)| l.id == id)
+    }
+}
+
+/// Where a reading goes, once its sensor and channel are known: the result of
+/// [`Venue::resolve`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Route {
+    /// Index into [`Venue::sensors`].
+    pub sensor: usize,
+    /// Index into the sensor's channels.
+    pub channel: usize,
+    /// For crossings and counters: the direction (the channel's, or the payload's).
+    pub direction: Option<crate::Direction>,
+}
+
+impl Venue {
+    /// Checks that `reading` has a known sensor and channel, that its kind fits what the
+    /// channel feeds (tracks to a tracks channel, counters and crossings to a line, occupancy
+    /// and density to a zone) and that a crossing's direction is known; returns where it goes.
+    ///
+    /// # Errors
+    /// [`crate::ReadingError::Field`] naming `sensor`, `channel`, `value.kind` or
+    /// `value.direction` and what the venue expects.
+    pub fn resolve(&self, reading: &crate::Reading) -> Result<Route, crate::ReadingError> {
+        use crate::{ReadingError, Value};
+        let Some((si, sensor)) = self.sensor(&reading.sensor) else {
+            return Err(ReadingError::field(
+                "sensor",
+                format!(
+                    "{:?} is not a sensor of venue {:?}",
+                    reading.sensor, self.id
+                ),
+            ));
+        };
+        let Some(ci) = sensor
+            .channels
+            .iter()
+            .position(|c| c.name == reading.channel)
+            .or_else(|| (reading.channel.is_empty() && sensor.channels.len() == 1).then_some(0))
+        else {
+            let names: Vec<&str> = sensor.channels.iter().map(|c| c.name.as_str()).collect();
+            return Err(ReadingError::field(
+                "channel",
+                format!(
+                    "{:?} is not a channel of sensor {:?} (its channels: {names:?})",
+                    reading.channel, sensor.id
+                ),
+            ));
+        };
+        let feed = &sensor.channels[ci].feed;
+        let fits = matches!(
+            (&reading.value, feed),
+            (Value::Track { .. }, Feed::Tracks)
+                | (
+                    Value::Counter { .. } | Value::Crossings { .. },
+                    Feed::Line { .. }
+                )
+                | (
+                    Value::Occupancy { .. } | Value::Density { .. },
+                    Feed::Zone { .. }
+                )
+        );
+        if !fits {
+            let expects = match feed {
+                Feed::Tracks => "track",
+                Feed::Line { .. } => "counter or crossings",
+                Feed::Zone { .. } => "occupancy or density",
+            };
+            return Err(ReadingError::field(
+                "value.kind",
+                format!(
+                    "{:?} readings do not fit channel {:?} of sensor {:?}, which takes {expects}",
+                    reading.value.kind(),
+                    sensor.channels[ci].name,
+                    sensor.id
+                ),
+            ));
+        }
+        let direction = match (&reading.value, feed) {
+            (
+                Value::Counter { direction, .. } | Value::Crossings { direction, .. },
+                Feed::Line {
+                    direction: fixed, ..
+                },
+            ) => match (fixed, direction) {
+                (Some(f), Some(d)) if f != d => {
+                    return Err(ReadingError::field(
+                        "value.direction",
+                        format!(
+                            "{:?}, but channel {:?} of sensor {:?} counts {:?} only",
+                            d.name(),
+                            sensor.channels[ci].name,
+                            sensor.id,
+                            f.name()
+                        ),
+                    ));
+                }
+                (Some(f), _) => Some(*f),
+                (None, Some(d)) => Some(*d),
+                (None, None) => {
+                    return Err(ReadingError::field(
+                        "value.direction",
+                        format!(
+                            "missing: channel {:?} of sensor {:?} counts both directions; \
+                             give \"in\" or \"out\", or set the channel's direction in the venue",
+                            sensor.channels[ci].name, sensor.id
+                        ),
+                    ));
+                }
+            },
+            _ => None,
+        };
+        Ok(Route {
+            sensor: si,
+            channel: ci,
+            direction,
+        })
     }
 }

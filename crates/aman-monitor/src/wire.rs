@@ -98,8 +98,14 @@ mod tests {
                 total: 26
             }
         );
-        assert_eq!(b.readings[0].time.resolve().unwrap().0, 1_670_708_289_000_000);
-        assert_eq!(b.readings[1].time.resolve().unwrap().0, 1_670_708_289_033_300);
+        assert_eq!(
+            b.readings[0].time.resolve().unwrap().0,
+            1_670_708_289_000_000
+        );
+        assert_eq!(
+            b.readings[1].time.resolve().unwrap().0,
+            1_670_708_289_033_300
+        );
         let r = Reading {
             sensor: "s".into(),
             channel: "c".into(),

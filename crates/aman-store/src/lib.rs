@@ -35,6 +35,7 @@ pub use alerts::{AlertFilter, AlertRecord, AlertStatus, CapMessage, MsgType, Rul
 pub use aman_monitor::{Logged, Reading, Timestamp, Value};
 pub use error::{Result, StoreError};
 pub use history::{HistoryRow, Resolution};
+pub use readings::Batch;
 pub use rejections::{MAX_MESSAGE_LEN, Rejection};
 pub use tokens::{TokenInfo, TokenRole};
 pub use writer::{GROUP_MAX_ROWS, IngestWriter};

@@ -39,9 +39,13 @@ struct PgColumns<'a> {
 }
 
 /// One batch to append: the venue, when the server received it, its readings.
-pub(crate) struct Batch<'a> {
+#[derive(Debug, Clone, Copy)]
+pub struct Batch<'a> {
+    /// Venue id.
     pub venue: &'a str,
+    /// When the server received it (its clock).
     pub received: Timestamp,
+    /// The readings, checked ([`Reading::check`]).
     pub readings: &'a [Reading],
 }
 
@@ -263,8 +267,14 @@ impl Store {
         Ok(out.pop().unwrap_or_default())
     }
 
-    /// Appends several batches in one transaction; returns each batch's logged readings.
-    pub(crate) async fn append_batches(&self, batches: &[Batch<'_>]) -> Result<Vec<Vec<Logged>>> {
+    /// Appends several batches in one transaction, committed before this returns, as
+    /// [`Store::append_readings`] does for one; returns each batch's logged readings, in
+    /// order (the batches' seqs follow one another). For a server that groups submissions
+    /// itself; [`Store::writer`] does the grouping for you.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`] if the transaction fails (nothing of any batch is stored).
+    pub async fn append_batches(&self, batches: &[Batch<'_>]) -> Result<Vec<Vec<Logged>>> {
         let total: usize = batches.iter().map(|b| b.readings.len()).sum();
         if total == 0 {
             return Ok(batches.iter().map(|_| Vec::new()).collect());

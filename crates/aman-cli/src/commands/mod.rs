@@ -3,6 +3,8 @@
 pub mod analyze;
 pub mod bench;
 pub mod check;
+pub mod replay;
+pub mod serve;
 pub mod simulate;
 pub mod verify;
 

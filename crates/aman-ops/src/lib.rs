@@ -1,0 +1,13 @@
+//! # aman-ops
+//!
+//! The operations domain, pure and I/O-free: what an alert is for the people who act on it,
+//! and the OASIS CAP 1.2 message of each of its steps (raise → `Alert`, worsening → `Update`,
+//! resolution → `Cancel`), with `info` blocks in French, Arabic and English. The server
+//! stores and sends them; incidents, units, tasks and the joint log join later.
+#![forbid(unsafe_code)]
+
+pub mod alert;
+pub mod georef;
+mod text;
+
+pub use alert::{CapContext, Mode, cap_message};

@@ -1,0 +1,218 @@
+//! # aman-server
+//!
+//! `aman serve`'s edges around the pure cores: the HTTP API and WebSocket push (axum), MQTT
+//! ingestion (rumqttc), bearer-token authentication, limits, graceful shutdown. It parses,
+//! checks, calls the monitor and the store, and answers; the live state and the rules live
+//! in `aman-monitor`, alert messages in `aman-ops`, persistence in `aman-store`.
+//!
+//! Data flows one way: sensor payload → adapter → checked readings → store (durable) →
+//! monitor (state, rules) → alerts (CAP) and pushes. See `docs/serve.md` for the API.
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod app;
+pub mod auth;
+pub mod error;
+pub mod ingest;
+pub mod live;
+pub mod mqtt;
+pub mod pipeline;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use aman_monitor::{Monitor, Venue};
+use aman_ops::Mode;
+use aman_store::Store;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use tokio::net::TcpListener;
+
+pub use app::{AppState, Limits};
+
+/// The OpenAPI 3.1 document of the API, served at `/api/openapi.json`.
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+/// What `aman serve` runs.
+pub struct Config {
+    /// The venue.
+    pub venue: Venue,
+    /// The opened store.
+    pub store: Store,
+    /// Where to listen for HTTP.
+    pub listen: SocketAddr,
+    /// `mqtt://host:port` of a broker to subscribe to, if any.
+    pub mqtt: Option<String>,
+    /// Actual, exercise or test.
+    pub mode: Mode,
+    /// Client limits.
+    pub limits: Limits,
+    /// CAP `sender` of the alerts (default `aman@<venue id>`).
+    pub cap_sender: Option<String>,
+}
+
+/// Errors that stop the server.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The listen address cannot be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The store failed at start.
+    #[error("{0}")]
+    Store(#[from] aman_store::StoreError),
+    /// A bad `--mqtt` URL.
+    #[error("--mqtt: {0}")]
+    Mqtt(String),
+    /// The HTTP server failed.
+    #[error("HTTP server: {0}")]
+    Http(std::io::Error),
+}
+
+/// The router of the API over `state`.
+pub fn router(state: AppState) -> Router {
+    let max_body = state.limits.max_body;
+    Router::new()
+        .route("/health", get(api::health))
+        .route(
+            "/api/openapi.json",
+            get(|| async {
+                (
+                    [(axum::http::header::CONTENT_TYPE, "application/json")],
+                    OPENAPI,
+                )
+            }),
+        )
+        .route(
+            "/api/v1/sensors/{sensor}/readings",
+            post(ingest::post_readings),
+        )
+        .route("/api/v1/venue", get(api::venue))
+        .route("/api/v1/state", get(api::state))
+        .route("/api/v1/live", get(live::live))
+        .route("/api/v1/sensors", get(api::sensors))
+        .route("/api/v1/{kind}/{id}/history", get(api::history))
+        .route("/api/v1/alerts", get(api::alerts))
+        .route("/api/v1/alerts/stats", get(api::stats))
+        .route("/api/v1/alerts/{id}", get(api::alert))
+        .route("/api/v1/alerts/{id}/cap/{n}", get(api::cap_xml))
+        .route("/api/v1/alerts/{id}/acknowledge", post(api::acknowledge))
+        .route("/api/v1/alerts/{id}/verdict", post(api::verdict))
+        .route("/api/v1/cap/current.json", get(api::current_json))
+        .route("/api/v1/cap/feed.atom", get(api::feed_atom))
+        .fallback(|| async {
+            error::AppError::NotFound("no such endpoint; see /api/openapi.json".into())
+        })
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// A started server: its address, and a way to stop it and wait.
+pub struct Running {
+    /// The bound address (port 0 resolved).
+    pub addr: SocketAddr,
+    stop: tokio::sync::watch::Sender<bool>,
+    task: tokio::task::JoinHandle<Result<(), ServeError>>,
+}
+
+impl Running {
+    /// Stops accepting, lets requests in flight finish, stores every submitted reading, and
+    /// waits for all of it.
+    ///
+    /// # Errors
+    /// The server's error, if it failed.
+    pub async fn stop(self) -> Result<(), ServeError> {
+        let _ = self.stop.send(true);
+        self.task.await.unwrap_or(Ok(()))
+    }
+
+    /// Waits until the server ends (after [`Running::stop`] or a fatal error).
+    ///
+    /// # Errors
+    /// The server's error, if it failed.
+    pub async fn wait(self) -> Result<(), ServeError> {
+        self.task.await.unwrap_or(Ok(()))
+    }
+
+    /// A sender that stops the server when `true` is sent (for signal handlers).
+    pub fn stopper(&self) -> tokio::sync::watch::Sender<bool> {
+        self.stop.clone()
+    }
+}
+
+/// Rebuilds the live state from the store, binds, and starts serving (HTTP, MQTT).
+///
+/// # Errors
+/// [`ServeError`] if the store cannot be read, the address cannot be bound or the MQTT URL
+/// is bad.
+pub async fn start(config: Config) -> Result<Running, ServeError> {
+    let mqtt = match &config.mqtt {
+        Some(url) => Some(mqtt::parse_mqtt_url(url).map_err(ServeError::Mqtt)?),
+        None => None,
+    };
+    let sender = config
+        .cap_sender
+        .unwrap_or_else(|| format!("aman@{}", config.venue.id));
+    let venue = Arc::new(config.venue);
+    let monitor = Monitor::new((*venue).clone(), app::now());
+    let (pipeline, pipeline_task) =
+        pipeline::start(config.store.clone(), monitor, sender, config.mode).await?;
+    let state = AppState {
+        venue,
+        store: config.store,
+        pipeline,
+        tokens: Arc::default(),
+        rates: Arc::default(),
+        limits: config.limits,
+        mode: config.mode,
+    };
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| ServeError::Listen {
+            addr: config.listen,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(ServeError::Http)?;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let wait_stop = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        while !*rx.borrow() {
+            if rx.changed().await.is_err() {
+                break;
+            }
+        }
+    };
+    let pipeline_handle = state.pipeline.clone();
+    let mqtt_task = mqtt.map(|(host, port)| {
+        tokio::spawn(mqtt::run(
+            state.clone(),
+            host,
+            port,
+            wait_stop(stopped.clone()),
+        ))
+    });
+    let app = router(state);
+    let http_stop = wait_stop(stopped);
+    let task = tokio::spawn(async move {
+        let served = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(http_stop)
+        .await;
+        if let Some(t) = mqtt_task {
+            let _ = t.await;
+        }
+        // No request is in flight any more: store what was submitted, then stop.
+        pipeline_handle.stop().await;
+        let _ = pipeline_task.await;
+        served.map_err(ServeError::Http)
+    });
+    tracing::info!(%addr, "aman serve listening");
+    Ok(Running { addr, stop, task })
+}

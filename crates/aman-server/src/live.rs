@@ -1,0 +1,59 @@
+//! `GET /api/v1/live`: the live state over WebSocket.
+//!
+//! The first message is the whole state (`{"type": "snapshot", "state": …}`); then one
+//! `{"type": "update", …}` per group of readings or clock tick, with the zones, lines and
+//! sensors that changed and the alert decisions made. A subscriber too slow to keep up
+//! gets a new snapshot and continues with updates (it never silently misses a change).
+
+use axum::extract::State;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::response::Response;
+use serde_json::json;
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::app::AppState;
+use crate::auth::Admin;
+
+/// The handler.
+pub async fn live(State(app): State<AppState>, _: Admin, ws: WebSocketUpgrade) -> Response {
+    ws.on_upgrade(move |socket| serve(app, socket))
+}
+
+async fn snapshot(app: &AppState) -> Option<String> {
+    let state = app.pipeline.state().await?;
+    serde_json::to_string(&json!({"type": "snapshot", "state": state})).ok()
+}
+
+async fn serve(app: AppState, mut socket: WebSocket) {
+    // Subscribe before the snapshot, so nothing between the two is missed.
+    let mut rx = app.pipeline.subscribe();
+    let Some(first) = snapshot(&app).await else {
+        return;
+    };
+    if socket.send(Message::Text(first.into())).await.is_err() {
+        return;
+    }
+    loop {
+        tokio::select! {
+            update = rx.recv() => {
+                let text = match update {
+                    Ok(t) => t.to_string(),
+                    Err(RecvError::Lagged(n)) => {
+                        tracing::debug!(missed = n, "live subscriber lagged; sending a snapshot");
+                        match snapshot(&app).await { Some(s) => s, None => break }
+                    }
+                    Err(RecvError::Closed) => break,
+                };
+                if socket.send(Message::Text(text.into())).await.is_err() {
+                    break;
+                }
+            }
+            incoming = socket.recv() => {
+                match incoming {
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                    Some(Ok(_)) => {}
+                }
+            }
+        }
+    }
+}
