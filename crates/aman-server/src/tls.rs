@@ -128,6 +128,9 @@ impl TlsConfig {
             },
             e => pem_error(key, KEY, &e),
         })?;
+        // Deprecated in rustls 0.23.48 for lacking post-quantum key exchange, which only the
+        // aws-lc-rs provider has: the workspace stays on ring (CRATES.md, no aws-lc).
+        #[allow(deprecated)]
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let mut server = ServerConfig::builder_with_provider(provider)
             .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
