@@ -58,9 +58,9 @@ HTTPS: with --tls-cert and --tls-key (both PEM) the server speaks HTTPS and WSS 
 and 1.3 (rustls), on the same --listen address; plain HTTP to that port is refused. The
 certificate file holds the server's certificate first, then any intermediates; the key is PKCS#8,
 PKCS#1 (RSA) or SEC1 (EC). A test certificate, e.g.:
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 365 \
-    -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 \
-    -keyout key.pem -out cert.pem
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 365 \\
+    -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 \\
+    -addext basicConstraints=critical,CA:FALSE -keyout key.pem -out cert.pem
   aman serve venue.toml --tls-cert cert.pem --tls-key key.pem
   aman replay counts.csv --to https://localhost:8080 --ca-cert cert.pem
 Exit codes: 0 stopped, 1 failure (address in use, database unreachable), 2 bad venue file or
