@@ -459,6 +459,22 @@ impl Live {
     }
 }
 
+/// Sends raw bytes as one HTTP/1.1 request (for what an HTTP client refuses to send);
+/// the status code of the answer.
+pub fn raw_http(addr: SocketAddr, request: &[u8]) -> u16 {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    s.write_all(request).expect("send");
+    let mut answer = Vec::new();
+    let _ = s.read_to_end(&mut answer);
+    let text = String::from_utf8_lossy(&answer);
+    text.split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or_else(|| panic!("not an HTTP answer: {text:?}"))
+}
+
 /// A sensor time on the wire (RFC 3339, microseconds).
 pub fn wire_time(t: Timestamp) -> Value {
     serde_json::to_value(t).expect("time")
