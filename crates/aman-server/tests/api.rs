@@ -73,7 +73,10 @@ fn bodies(frames: &[(u64, Vec<Value>)], per_post: usize) -> Vec<(u64, Vec<u8>)> 
         .map(|c| {
             let readings: Vec<&Value> = c.iter().flat_map(|(_, v)| v).collect();
             let last = c.last().map_or(0, |l| l.0);
-            (last, json!({ "readings": readings }).to_string().into_bytes())
+            (
+                last,
+                json!({ "readings": readings }).to_string().into_bytes(),
+            )
         })
         .collect()
 }
@@ -156,7 +159,13 @@ async fn topview_density_live_equals_offline(db: Db) {
     });
     let bodies = bodies(&track_frames(&data), 1);
     let frames = bodies.len();
-    replay(&app.client, "topview-cam", &app.token("topview-cam"), bodies).await;
+    replay(
+        &app.client,
+        "topview-cam",
+        &app.token("topview-cam"),
+        bodies,
+    )
+    .await;
     let (seen, updates) = collector.await.unwrap();
     assert!(updates > 0);
     // From the first frame with somebody inside, every frame, exactly.
@@ -300,14 +309,21 @@ async fn current_ids(app: &TestApp) -> BTreeSet<String> {
         .collect();
     let atom = app.get("/api/v1/cap/feed.atom").await;
     assert_eq!(atom.status, 200);
-    assert!(atom.header("content-type").unwrap().starts_with("application/atom+xml"));
+    assert!(
+        atom.header("content-type")
+            .unwrap()
+            .starts_with("application/atom+xml")
+    );
     let feed: BTreeSet<String> = elements(&atom.body, "id")
         .iter()
         .filter_map(|id| id.strip_prefix("urn:aman:alert:"))
         .map(|id| id.rsplit_once(':').unwrap().0.to_string())
         .collect();
     // The alert list is read first; a stale alert may be raised in between, not resolved.
-    assert!(open.is_subset(&current), "open {open:?}, current.json {current:?}");
+    assert!(
+        open.is_subset(&current),
+        "open {open:?}, current.json {current:?}"
+    );
     assert_eq!(current, feed, "current.json and feed.atom");
     current
 }
@@ -317,13 +333,20 @@ async fn current_ids(app: &TestApp) -> BTreeSet<String> {
 async fn check_cap(app: &TestApp, id: &str, status: &str) {
     let a = app.get_json(&format!("/api/v1/alerts/{id}")).await;
     let cap = a["cap"].as_array().unwrap();
-    let kinds: Vec<&str> = cap.iter().map(|m| m["msg_type"].as_str().unwrap()).collect();
+    let kinds: Vec<&str> = cap
+        .iter()
+        .map(|m| m["msg_type"].as_str().unwrap())
+        .collect();
     assert_eq!(kinds, ["Alert", "Cancel"], "{a}");
     let mut xmls = Vec::new();
     for m in cap {
         let r = app.get(m["href"].as_str().unwrap()).await;
         assert_eq!(r.status, 200, "{}", r.body);
-        assert!(r.header("content-type").unwrap().starts_with("application/cap+xml"));
+        assert!(
+            r.header("content-type")
+                .unwrap()
+                .starts_with("application/cap+xml")
+        );
         assert_valid_cap(&r.body, m["href"].as_str().unwrap());
         assert_eq!(elements(&r.body, "status"), [status]);
         assert_eq!(elements(&r.body, "language"), ["fr-FR", "ar", "en-GB"]);
@@ -344,7 +367,10 @@ async fn check_cap(app: &TestApp, id: &str, status: &str) {
         elements(&xmls[1], "identifier")
     );
     // A message that does not exist is a 404, not a 500.
-    assert_eq!(app.get(&format!("/api/v1/alerts/{id}/cap/3")).await.status, 404);
+    assert_eq!(
+        app.get(&format!("/api/v1/alerts/{id}/cap/3")).await.status,
+        404
+    );
 }
 
 async fn hermes_alert_end_to_end(db: Db) {
@@ -384,7 +410,10 @@ async fn hermes_alert_end_to_end(db: Db) {
     let acked = r.json();
     assert_eq!(acked["status"], "acknowledged");
     assert_eq!(acked["acknowledged_by"], common::ADMIN_LABEL);
-    assert!(current_ids(&app).await.contains(&id), "acknowledged is still open");
+    assert!(
+        current_ids(&app).await.contains(&id),
+        "acknowledged is still open"
+    );
 
     // The rest of the run: resolved at frame 484 (30.25 s).
     replay(&app.client, "hermes-cam", &token, rest).await;
@@ -398,7 +427,10 @@ async fn hermes_alert_end_to_end(db: Db) {
     assert_eq!(a["status"], "resolved");
     assert_eq!(a["resolved_at"], wire_time(frame_time(484, 16.0)));
     assert_eq!(a["acknowledged_by"], common::ADMIN_LABEL);
-    assert!(!current_ids(&app).await.contains(&id), "resolved is not current");
+    assert!(
+        !current_ids(&app).await.contains(&id),
+        "resolved is not current"
+    );
     check_cap(&app, &id, "Actual").await;
 
     // The operator's verdict: a false positive, so the rule's precision is 0.
@@ -419,9 +451,15 @@ async fn hermes_alert_end_to_end(db: Db) {
         .unwrap_or_else(|| panic!("{stats}"))
         .clone();
     assert_eq!(row["precision"], 0.0, "{row}");
-    assert_eq!((row["raised"].clone(), row["false_positive"].clone()), (json!(1), json!(1)));
+    assert_eq!(
+        (row["raised"].clone(), row["false_positive"].clone()),
+        (json!(1), json!(1))
+    );
     let bad = app
-        .post_admin(&format!("/api/v1/alerts/{id}/verdict"), &json!({"verdict": "maybe"}))
+        .post_admin(
+            &format!("/api/v1/alerts/{id}/verdict"),
+            &json!({"verdict": "maybe"}),
+        )
         .await;
     assert_eq!(bad.status, 422, "{}", bad.body);
     assert_eq!(bad.json()["field"], "verdict");
@@ -433,7 +471,10 @@ async fn hermes_alert_end_to_end(db: Db) {
     let alerts = alerts_of(&app, RULE).await;
     assert_eq!(alerts.len(), 1, "{alerts:?}");
     let after = app.get_json(&format!("/api/v1/alerts/{id}")).await;
-    assert_eq!(after, before, "the alert and its CAP messages after a restart");
+    assert_eq!(
+        after, before,
+        "the alert and its CAP messages after a restart"
+    );
     app.stop().await;
 }
 
@@ -513,11 +554,20 @@ async fn every_check_holds_against_attempts_around_it(db: Db) {
         ("empty header", Auth::Raw(b"".to_vec())),
         ("scheme only", Auth::Raw(b"Bearer".to_vec())),
         ("Basic", Auth::Raw(b"Basic YWRtaW46YWRtaW4=".to_vec())),
-        ("token without scheme", Auth::Raw(app.admin.clone().into_bytes())),
+        (
+            "token without scheme",
+            Auth::Raw(app.admin.clone().into_bytes()),
+        ),
         ("garbage", Auth::Bearer("garbage".into())),
-        ("unknown id", Auth::Bearer("aman_000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA".into())),
+        (
+            "unknown id",
+            Auth::Bearer("aman_000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA".into()),
+        ),
         ("forged secret", Auth::Bearer(forged)),
-        ("admin token truncated", Auth::Bearer(app.admin[..app.admin.len() - 1].into())),
+        (
+            "admin token truncated",
+            Auth::Bearer(app.admin[..app.admin.len() - 1].into()),
+        ),
         ("revoked", Auth::Bearer(revoked.clone())),
         ("SQL", Auth::Bearer("aman_' OR '1'='1_x".into())),
     ];
@@ -527,7 +577,10 @@ async fn every_check_holds_against_attempts_around_it(db: Db) {
                 .request(method, path, auth.clone(), body_for(method, path))
                 .await;
             assert_json_error(&r, 401, &format!("{method} {path} with {what}"));
-            assert!(r.header("www-authenticate").is_some_and(|h| h.starts_with("Bearer")));
+            assert!(
+                r.header("www-authenticate")
+                    .is_some_and(|h| h.starts_with("Bearer"))
+            );
         }
     }
     // A header that is not text (ureq refuses to send one).
@@ -542,7 +595,10 @@ async fn every_check_holds_against_attempts_around_it(db: Db) {
         let status = tokio::task::spawn_blocking(move || common::raw_http(addr, &request))
             .await
             .unwrap();
-        assert_eq!(status, 401, "{method} {path} with a header that is not UTF-8");
+        assert_eq!(
+            status, 401,
+            "{method} {path} with a header that is not UTF-8"
+        );
     }
     // Only /health and the API document are open.
     for path in ["/health", "/api/openapi.json"] {
@@ -554,7 +610,12 @@ async fn every_check_holds_against_attempts_around_it(db: Db) {
     let sensor = app.token("chenavard-count");
     for (method, path) in GUARDED.iter().filter(|(_, p)| !p.ends_with("/readings")) {
         let r = app
-            .request(method, path, Auth::Bearer(sensor.clone()), body_for(method, path))
+            .request(
+                method,
+                path,
+                Auth::Bearer(sensor.clone()),
+                body_for(method, path),
+            )
             .await;
         assert_json_error(&r, 403, &format!("{method} {path} with a sensor token"));
     }
@@ -590,9 +651,18 @@ async fn every_check_holds_against_attempts_around_it(db: Db) {
 
     // The live WebSocket: refused without a token, with a bad one, with a sensor's.
     assert_eq!(app.live(Auth::None).await.err(), Some(401));
-    assert_eq!(app.live(Auth::Bearer("garbage".into())).await.err(), Some(401));
-    assert_eq!(app.live(Auth::Bearer(revoked.clone())).await.err(), Some(401));
-    assert_eq!(app.live(Auth::Bearer(sensor.clone())).await.err(), Some(403));
+    assert_eq!(
+        app.live(Auth::Bearer("garbage".into())).await.err(),
+        Some(401)
+    );
+    assert_eq!(
+        app.live(Auth::Bearer(revoked.clone())).await.err(),
+        Some(401)
+    );
+    assert_eq!(
+        app.live(Auth::Bearer(sensor.clone())).await.err(),
+        Some(403)
+    );
     assert!(app.live(Auth::Bearer(app.admin.clone())).await.is_ok());
 
     // A token revoked while in use stops working within the cache time.
@@ -601,15 +671,23 @@ async fn every_check_holds_against_attempts_around_it(db: Db) {
         .create_token(TokenRole::Admin, "soon revoked")
         .await
         .unwrap();
-    let r = app.request("GET", "/api/v1/venue", Auth::Bearer(t.clone()), None).await;
+    let r = app
+        .request("GET", "/api/v1/venue", Auth::Bearer(t.clone()), None)
+        .await;
     assert_eq!(r.status, 200);
     app.store.revoke_token(&info.id).await.unwrap();
     tokio::time::sleep(aman_server::auth::CACHE_TTL + Duration::from_millis(200)).await;
-    let r = app.request("GET", "/api/v1/venue", Auth::Bearer(t), None).await;
+    let r = app
+        .request("GET", "/api/v1/venue", Auth::Bearer(t), None)
+        .await;
     assert_json_error(&r, 401, "revoked while cached");
 
     // Unknown endpoints: 404 JSON.
-    for (method, path) in [("GET", "/nope"), ("GET", "/api/v2/state"), ("POST", "/api/v1/state/x")] {
+    for (method, path) in [
+        ("GET", "/nope"),
+        ("GET", "/api/v2/state"),
+        ("POST", "/api/v1/state/x"),
+    ] {
         let r = app
             .request(method, path, Auth::Bearer(app.admin.clone()), None)
             .await;
@@ -621,7 +699,12 @@ async fn every_check_holds_against_attempts_around_it(db: Db) {
     secrets.extend(app.sensors.values().cloned());
     let secrets: Vec<String> = secrets
         .iter()
-        .map(|t| t.splitn(3, '_').nth(2).expect("aman_<id>_<secret>").to_string())
+        .map(|t| {
+            t.splitn(3, '_')
+                .nth(2)
+                .expect("aman_<id>_<secret>")
+                .to_string()
+        })
         .collect();
     let store = app.store.clone();
     app.stop().await;
@@ -652,7 +735,10 @@ async fn every_check_holds_against_attempts_around_it(db: Db) {
                     .unwrap();
             assert!(dump.len() > 100, "the tokens are there: {dump}");
             for s in &secrets {
-                assert!(!dump.contains(s.as_str()), "a token secret is in the tokens table");
+                assert!(
+                    !dump.contains(s.as_str()),
+                    "a token secret is in the tokens table"
+                );
             }
             c.close().await.unwrap();
         }
@@ -679,6 +765,15 @@ async fn rejections(app: &TestApp, sensor: &str) -> u64 {
         .sum()
 }
 
+/// A refused payload: (what, sensor, body, statuses allowed, a word the field must contain).
+type Case = (
+    &'static str,
+    &'static str,
+    Vec<u8>,
+    &'static [u16],
+    &'static str,
+);
+
 async fn bad_input_is_refused_counted_and_harmless(db: Db) {
     let app = TestApp::spawn(&db, "lyon2022-festival-of-lights", Mode::Actual).await;
     let t = |s: f64| wire_time(Timestamp(T0).add_secs(s));
@@ -698,89 +793,263 @@ async fn bad_input_is_refused_counted_and_harmless(db: Db) {
     let many: Vec<Value> = (0..10_001)
         .map(|k| json!({"time": t(1.0 + k as f64 * 1e-3), "kind": "counter", "total": 10 + k}))
         .collect();
-    let mut huge = br#"{"readings":[{"time":1767225600,"kind":"counter","total":11,"sensor":""#.to_vec();
+    let mut huge =
+        br#"{"readings":[{"time":1767225600,"kind":"counter","total":11,"sensor":""#.to_vec();
     huge.extend(std::iter::repeat_n(b'x', Limits::default().max_body));
     huge.extend(br#""}]}"#);
     let counter = |v: Value| json!({"readings": [v]}).to_string().into_bytes();
-    // (what, sensor, body, statuses allowed, a word the field or message must contain)
-    let cases: Vec<(&str, &str, Vec<u8>, &[u16], &str)> = vec![
-        ("garbage bytes", "chenavard-count", b"\x00\xff\xfe garbage \x89PNG".to_vec(), &[400], ""),
-        ("not an object", "chenavard-count", b"[1,2,3]".to_vec(), &[400], ""),
+    let cases: Vec<Case> = vec![
+        (
+            "garbage bytes",
+            "chenavard-count",
+            b"\x00\xff\xfe garbage \x89PNG".to_vec(),
+            &[400],
+            "",
+        ),
+        (
+            "not an object",
+            "chenavard-count",
+            b"[1,2,3]".to_vec(),
+            &[400],
+            "",
+        ),
         ("empty body", "chenavard-count", Vec::new(), &[400], ""),
-        ("truncated JSON", "chenavard-count",
-            br#"{"readings":[{"time":1767225601,"kind":"counter","tot"#.to_vec(), &[400], ""),
-        ("readings not a list", "chenavard-count", br#"{"readings":{}}"#.to_vec(), &[400], "readings"),
-        ("count as text", "chenavard-count",
-            counter(json!({"time": t(1.0), "kind": "counter", "total": "12"})), &[400, 422], "total"),
-        ("time as bool", "chenavard-count",
-            counter(json!({"time": true, "kind": "counter", "total": 12})), &[400, 422], "time"),
-        ("missing total", "chenavard-count",
-            counter(json!({"time": t(1.0), "kind": "counter"})), &[400, 422], "total"),
-        ("unknown field", "chenavard-count",
-            counter(json!({"time": t(1.0), "kind": "counter", "total": 12, "face": "x"})), &[400, 422], "face"),
-        ("unknown kind", "chenavard-count",
-            counter(json!({"time": t(1.0), "kind": "image", "total": 12})), &[400, 422], "kind"),
-        ("NaN token", "topview-cam",
-            format!(r#"{{"readings":[{{"time":{},"kind":"track","track":1,"x":NaN,"y":1}}]}}"#, t(1.0)).into_bytes(),
-            &[400], ""),
-        ("Infinity token", "topview-cam",
-            format!(r#"{{"readings":[{{"time":{},"kind":"track","track":1,"x":Infinity,"y":1}}]}}"#, t(1.0)).into_bytes(),
-            &[400], ""),
-        ("overflowing number", "topview-cam",
-            format!(r#"{{"readings":[{{"time":{},"kind":"track","track":1,"x":1e999,"y":1}}]}}"#, t(1.0)).into_bytes(),
-            &[400, 422], ""),
-        ("NaN string", "topview-cam",
-            counter(json!({"time": t(1.0), "kind": "track", "track": 1, "x": "NaN", "y": 1.0})), &[400, 422], "x"),
-        ("Infinity string", "topview-cam",
-            counter(json!({"time": t(1.0), "kind": "track", "track": 1, "x": 0.0, "y": "-Infinity"})), &[400, 422], "y"),
-        ("NaN time", "chenavard-count",
-            counter(json!({"time": "NaN", "kind": "counter", "total": 12})), &[400, 422], "time"),
-        ("Infinity time", "chenavard-count",
-            counter(json!({"time": "Infinity", "kind": "counter", "total": 12})), &[400, 422], "time"),
-        ("negative count", "chenavard-count",
-            counter(json!({"time": t(1.0), "kind": "counter", "total": -3})), &[400, 422], "total"),
-        ("fractional count", "chenavard-count",
-            counter(json!({"time": t(1.0), "kind": "counter", "total": 3.5})), &[400, 422], "total"),
-        ("count too large", "chenavard-count",
-            counter(json!({"time": t(1.0), "kind": "counter", "total": u64::MAX})), &[400, 422], "total"),
-        ("far future", "chenavard-count",
-            counter(json!({"time": far, "kind": "counter", "total": 12})), &[422], "time"),
-        ("before 2000", "chenavard-count",
-            counter(json!({"time": 0, "kind": "counter", "total": 12})), &[422], "time"),
-        ("malformed time", "chenavard-count",
-            counter(json!({"time": "2026-13-45T99:00:00Z", "kind": "counter", "total": 12})), &[400, 422], "time"),
-        ("unknown channel", "chenavard-count",
-            counter(json!({"time": t(1.0), "channel": "nope", "kind": "counter", "total": 12})), &[422], "channel"),
-        ("occupancy to a line", "chenavard-count",
-            counter(json!({"time": t(1.0), "kind": "occupancy", "count": 3})), &[422], ""),
-        ("track to a line", "chenavard-count",
-            counter(json!({"time": t(1.0), "kind": "track", "track": 1, "x": 0.0, "y": 0.0})), &[422], ""),
-        ("counter to a track sensor", "topview-cam",
-            counter(json!({"time": t(1.0), "kind": "counter", "total": 4})), &[422], ""),
-        ("another sensor named", "chenavard-count",
-            counter(json!({"sensor": "constantine-count", "time": t(1.0), "kind": "counter", "total": 12})),
-            &[403, 422], "sensor"),
-        ("10 001 readings", "chenavard-count", json!({"readings": many}).to_string().into_bytes(), &[400, 413], ""),
+        (
+            "truncated JSON",
+            "chenavard-count",
+            br#"{"readings":[{"time":1767225601,"kind":"counter","tot"#.to_vec(),
+            &[400],
+            "",
+        ),
+        (
+            "readings not a list",
+            "chenavard-count",
+            br#"{"readings":{}}"#.to_vec(),
+            &[400],
+            "readings",
+        ),
+        (
+            "count as text",
+            "chenavard-count",
+            counter(json!({"time": t(1.0), "kind": "counter", "total": "12"})),
+            &[400, 422],
+            "total",
+        ),
+        (
+            "time as bool",
+            "chenavard-count",
+            counter(json!({"time": true, "kind": "counter", "total": 12})),
+            &[400, 422],
+            "time",
+        ),
+        (
+            "missing total",
+            "chenavard-count",
+            counter(json!({"time": t(1.0), "kind": "counter"})),
+            &[400, 422],
+            "total",
+        ),
+        (
+            "unknown field",
+            "chenavard-count",
+            counter(json!({"time": t(1.0), "kind": "counter", "total": 12, "face": "x"})),
+            &[400, 422],
+            "face",
+        ),
+        (
+            "unknown kind",
+            "chenavard-count",
+            counter(json!({"time": t(1.0), "kind": "image", "total": 12})),
+            &[400, 422],
+            "kind",
+        ),
+        (
+            "NaN token",
+            "topview-cam",
+            format!(
+                r#"{{"readings":[{{"time":{},"kind":"track","track":1,"x":NaN,"y":1}}]}}"#,
+                t(1.0)
+            )
+            .into_bytes(),
+            &[400],
+            "",
+        ),
+        (
+            "Infinity token",
+            "topview-cam",
+            format!(
+                r#"{{"readings":[{{"time":{},"kind":"track","track":1,"x":Infinity,"y":1}}]}}"#,
+                t(1.0)
+            )
+            .into_bytes(),
+            &[400],
+            "",
+        ),
+        (
+            "overflowing number",
+            "topview-cam",
+            format!(
+                r#"{{"readings":[{{"time":{},"kind":"track","track":1,"x":1e999,"y":1}}]}}"#,
+                t(1.0)
+            )
+            .into_bytes(),
+            &[400, 422],
+            "",
+        ),
+        (
+            "NaN string",
+            "topview-cam",
+            counter(json!({"time": t(1.0), "kind": "track", "track": 1, "x": "NaN", "y": 1.0})),
+            &[400, 422],
+            "x",
+        ),
+        (
+            "Infinity string",
+            "topview-cam",
+            counter(
+                json!({"time": t(1.0), "kind": "track", "track": 1, "x": 0.0, "y": "-Infinity"}),
+            ),
+            &[400, 422],
+            "y",
+        ),
+        (
+            "NaN time",
+            "chenavard-count",
+            counter(json!({"time": "NaN", "kind": "counter", "total": 12})),
+            &[400, 422],
+            "time",
+        ),
+        (
+            "Infinity time",
+            "chenavard-count",
+            counter(json!({"time": "Infinity", "kind": "counter", "total": 12})),
+            &[400, 422],
+            "time",
+        ),
+        (
+            "negative count",
+            "chenavard-count",
+            counter(json!({"time": t(1.0), "kind": "counter", "total": -3})),
+            &[400, 422],
+            "total",
+        ),
+        (
+            "fractional count",
+            "chenavard-count",
+            counter(json!({"time": t(1.0), "kind": "counter", "total": 3.5})),
+            &[400, 422],
+            "total",
+        ),
+        (
+            "count too large",
+            "chenavard-count",
+            counter(json!({"time": t(1.0), "kind": "counter", "total": u64::MAX})),
+            &[400, 422],
+            "total",
+        ),
+        (
+            "far future",
+            "chenavard-count",
+            counter(json!({"time": far, "kind": "counter", "total": 12})),
+            &[422],
+            "time",
+        ),
+        (
+            "before 2000",
+            "chenavard-count",
+            counter(json!({"time": 0, "kind": "counter", "total": 12})),
+            &[422],
+            "time",
+        ),
+        (
+            "malformed time",
+            "chenavard-count",
+            counter(json!({"time": "2026-13-45T99:00:00Z", "kind": "counter", "total": 12})),
+            &[400, 422],
+            "time",
+        ),
+        (
+            "unknown channel",
+            "chenavard-count",
+            counter(json!({"time": t(1.0), "channel": "nope", "kind": "counter", "total": 12})),
+            &[422],
+            "channel",
+        ),
+        (
+            "occupancy to a line",
+            "chenavard-count",
+            counter(json!({"time": t(1.0), "kind": "occupancy", "count": 3})),
+            &[422],
+            "",
+        ),
+        (
+            "track to a line",
+            "chenavard-count",
+            counter(json!({"time": t(1.0), "kind": "track", "track": 1, "x": 0.0, "y": 0.0})),
+            &[422],
+            "",
+        ),
+        (
+            "counter to a track sensor",
+            "topview-cam",
+            counter(json!({"time": t(1.0), "kind": "counter", "total": 4})),
+            &[422],
+            "",
+        ),
+        (
+            "another sensor named",
+            "chenavard-count",
+            counter(
+                json!({"sensor": "constantine-count", "time": t(1.0), "kind": "counter", "total": 12}),
+            ),
+            &[403, 422],
+            "sensor",
+        ),
+        (
+            "10 001 readings",
+            "chenavard-count",
+            json!({"readings": many}).to_string().into_bytes(),
+            &[400, 413],
+            "",
+        ),
         ("body over the limit", "chenavard-count", huge, &[413], ""),
     ];
     let mut refused: HashMap<&str, u64> = HashMap::new();
     let before = unchanged(&app.state().await);
     for (what, sensor, body, statuses, word) in cases {
         let r = app.post_readings(sensor, body).await;
-        assert!(statuses.contains(&r.status), "{what}: {} {}", r.status, r.body);
+        assert!(
+            statuses.contains(&r.status),
+            "{what}: {} {}",
+            r.status,
+            r.body
+        );
         let j: Value = serde_json::from_str(&r.body)
             .unwrap_or_else(|_| panic!("{what}: error body is not JSON: {:?}", r.body));
         let message = j["error"].as_str().unwrap_or_else(|| panic!("{what}: {j}"));
         assert!(message.len() > 10, "{what}: says why: {j}");
         if !word.is_empty() {
-            let field = j["field"].as_str().unwrap_or_else(|| panic!("{what}: no field: {j}"));
-            assert!(field.contains(word), "{what}: field {field:?} should name {word}: {j}");
+            let field = j["field"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{what}: no field: {j}"));
+            assert!(
+                field.contains(word),
+                "{what}: field {field:?} should name {word}: {j}"
+            );
         }
         *refused.entry(sensor).or_default() += 1;
-        assert_eq!(unchanged(&app.state().await), before, "{what} changed the state");
+        assert_eq!(
+            unchanged(&app.state().await),
+            before,
+            "{what} changed the state"
+        );
     }
     for (sensor, n) in &refused {
-        assert_eq!(rejections(&app, sensor).await, *n, "refused payloads of {sensor}");
+        assert_eq!(
+            rejections(&app, sensor).await,
+            *n,
+            "refused payloads of {sensor}"
+        );
     }
     assert_eq!(rejections(&app, "constantine-count").await, 0);
 
@@ -837,7 +1106,10 @@ async fn bad_input_is_refused_counted_and_harmless(db: Db) {
 
     // A counter that jumps backwards is a reset (the sensor restarted), not a negative count.
     let r = app
-        .post_readings("chenavard-count", counter_body(Timestamp(T0).add_secs(10.0), 4))
+        .post_readings(
+            "chenavard-count",
+            counter_body(Timestamp(T0).add_secs(10.0), 4),
+        )
         .await;
     assert_eq!(r.status, 202, "{}", r.body);
     let state = app.state().await;
@@ -883,7 +1155,9 @@ async fn rate_limit_is_per_sensor(db: Db) {
         .expect("Retry-After in seconds");
     assert!((1..=4).contains(&retry), "Retry-After {retry}");
     // Nothing of the refused batch is stored, and the other sensor is unaffected.
-    let r = app.post_readings("constantine-count", batch(150, 0.0)).await;
+    let r = app
+        .post_readings("constantine-count", batch(150, 0.0))
+        .await;
     assert_eq!(r.status, 202, "{}", r.body);
     assert_eq!(r.json()["accepted"], 150);
     let state = app.state().await;
@@ -919,7 +1193,10 @@ async fn restart_rebuilds_the_same_state(db: Db) {
     // The log goes on from where it was.
     let last = chenavard_rows().last().copied().unwrap();
     let r = app
-        .post_readings("chenavard-count", counter_body(last.0.add_secs(5.0), last.1 + 7))
+        .post_readings(
+            "chenavard-count",
+            counter_body(last.0.add_secs(5.0), last.1 + 7),
+        )
         .await;
     assert_eq!(r.status, 202, "{}", r.body);
     assert_eq!(
@@ -937,8 +1214,8 @@ async fn restart_rebuilds_the_same_state(db: Db) {
 /// The (method, path) routes of `aman_server::router`, read from its source, so a route
 /// added without documentation fails [`openapi_documents_every_route`].
 fn routes_in_source() -> BTreeSet<(String, String)> {
-    let src = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs"))
-        .unwrap();
+    let src =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs")).unwrap();
     let body = &src[src.find("pub fn router(").expect("fn router")..];
     let body = &body[..body.find("\n}\n").expect("end of fn router")];
     let mut out = BTreeSet::new();
@@ -972,11 +1249,21 @@ async fn openapi_documents_every_route() {
     assert!(routes.len() >= 16, "{routes:?}");
     common::on(Backend::Sqlite, |db| async move {
         let app = TestApp::spawn(&db, "hermes-ao300", Mode::Actual).await;
-        let r = app.request("GET", "/api/openapi.json", Auth::None, None).await;
+        let r = app
+            .request("GET", "/api/openapi.json", Auth::None, None)
+            .await;
         assert_eq!(r.status, 200);
-        assert!(r.header("content-type").unwrap().starts_with("application/json"));
+        assert!(
+            r.header("content-type")
+                .unwrap()
+                .starts_with("application/json")
+        );
         let doc = r.json();
-        assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "{}", doc["openapi"]);
+        assert!(
+            doc["openapi"].as_str().unwrap().starts_with("3.1"),
+            "{}",
+            doc["openapi"]
+        );
         let mut documented = BTreeSet::new();
         for (path, item) in doc["paths"].as_object().unwrap() {
             for method in item.as_object().unwrap().keys() {
@@ -985,7 +1272,10 @@ async fn openapi_documents_every_route() {
                 }
             }
         }
-        assert_eq!(documented, routes, "routes documented in openapi.json = routes of the router");
+        assert_eq!(
+            documented, routes,
+            "routes documented in openapi.json = routes of the router"
+        );
         app.stop().await;
     })
     .await;

@@ -353,7 +353,13 @@ impl TestApp {
     }
 
     /// Any request, off the async runtime.
-    pub async fn request(&self, method: &str, path: &str, auth: Auth, body: Option<Vec<u8>>) -> Resp {
+    pub async fn request(
+        &self,
+        method: &str,
+        path: &str,
+        auth: Auth,
+        body: Option<Vec<u8>>,
+    ) -> Resp {
         let c = self.client.clone();
         let (method, path) = (method.to_string(), path.to_string());
         tokio::task::spawn_blocking(move || c.request(&method, &path, &auth, body.as_deref()))
@@ -392,7 +398,12 @@ impl TestApp {
     }
 
     /// `POST /api/v1/sensors/{sensor}/readings` with `token`.
-    pub async fn post_readings_as(&self, sensor: &str, token: &str, body: impl Into<Vec<u8>>) -> Resp {
+    pub async fn post_readings_as(
+        &self,
+        sensor: &str,
+        token: &str,
+        body: impl Into<Vec<u8>>,
+    ) -> Resp {
         self.request(
             "POST",
             &format!("/api/v1/sensors/{sensor}/readings"),
@@ -464,7 +475,8 @@ impl Live {
 pub fn raw_http(addr: SocketAddr, request: &[u8]) -> u16 {
     use std::io::{Read, Write};
     let mut s = std::net::TcpStream::connect(addr).expect("connect");
-    s.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    s.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
     s.write_all(request).expect("send");
     let mut answer = Vec::new();
     let _ = s.read_to_end(&mut answer);
