@@ -94,6 +94,16 @@ async fn replay(client: &Client, sensor: &str, token: &str, bodies: Vec<(u64, Ve
     .expect("replay task");
 }
 
+/// Limits for replays as fast as the server answers: no rate limit in the way (the default,
+/// 20 000 readings/s per sensor, is below what a loopback replay of HERMES reaches).
+fn replay_limits() -> Limits {
+    Limits {
+        rate: 1e9,
+        burst: 1e9,
+        ..Limits::default()
+    }
+}
+
 /// A float as a client reads it from the server's JSON (shortest round-trip text).
 fn via_json(x: f64) -> f64 {
     serde_json::from_str(&serde_json::to_string(&x).unwrap()).unwrap()
@@ -111,7 +121,13 @@ fn find<'a>(list: &'a Value, id: &str) -> &'a Value {
 // 1. Same numbers live as offline.
 
 async fn topview_density_live_equals_offline(db: Db) {
-    let app = TestApp::spawn(&db, "lyon2022-festival-of-lights", Mode::Actual).await;
+    let app = TestApp::spawn_with(
+        &db,
+        "lyon2022-festival-of-lights",
+        Mode::Actual,
+        replay_limits(),
+    )
+    .await;
     let data = load("madras-lyon2022-festival-of-lights/Topview_2E.txt", 30.0);
     let area = [(-2.0, 1.5), (0.0, 1.5), (0.0, 4.5), (-2.0, 4.5)];
     let index = TrajectoryIndex::new(&data).unwrap();
@@ -374,7 +390,7 @@ async fn check_cap(app: &TestApp, id: &str, status: &str) {
 }
 
 async fn hermes_alert_end_to_end(db: Db) {
-    let app = TestApp::spawn(&db, "hermes-ao300", Mode::Actual).await;
+    let app = TestApp::spawn_with(&db, "hermes-ao300", Mode::Actual, replay_limits()).await;
     let data = load(HERMES, 16.0);
     // Half a second of frames per request (the alert is decided frame by frame anyway).
     let mut frames = track_frames(&data);
@@ -467,7 +483,7 @@ async fn hermes_alert_end_to_end(db: Db) {
     // 6. After a restart the alert is neither raised again nor its messages repeated.
     let before = app.get_json(&format!("/api/v1/alerts/{id}")).await;
     app.stop().await;
-    let app = TestApp::spawn(&db, "hermes-ao300", Mode::Actual).await;
+    let app = TestApp::spawn_with(&db, "hermes-ao300", Mode::Actual, replay_limits()).await;
     let alerts = alerts_of(&app, RULE).await;
     assert_eq!(alerts.len(), 1, "{alerts:?}");
     let after = app.get_json(&format!("/api/v1/alerts/{id}")).await;
@@ -479,7 +495,7 @@ async fn hermes_alert_end_to_end(db: Db) {
 }
 
 async fn hermes_alert_in_exercise_mode(db: Db) {
-    let app = TestApp::spawn(&db, "hermes-ao300", Mode::Exercise).await;
+    let app = TestApp::spawn_with(&db, "hermes-ao300", Mode::Exercise, replay_limits()).await;
     let data = load(HERMES, 16.0);
     let mut frames = track_frames(&data);
     frames.retain(|(f, _)| *f <= 520);
@@ -1248,7 +1264,7 @@ async fn openapi_documents_every_route() {
     let routes = routes_in_source();
     assert!(routes.len() >= 16, "{routes:?}");
     common::on(Backend::Sqlite, |db| async move {
-        let app = TestApp::spawn(&db, "hermes-ao300", Mode::Actual).await;
+        let app = TestApp::spawn_with(&db, "hermes-ao300", Mode::Actual, replay_limits()).await;
         let r = app
             .request("GET", "/api/openapi.json", Auth::None, None)
             .await;
