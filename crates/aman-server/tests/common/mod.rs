@@ -322,6 +322,7 @@ impl TestApp {
             mode,
             limits,
             cap_sender: None,
+            tls: None,
         })
         .await
         .expect("server starts");
