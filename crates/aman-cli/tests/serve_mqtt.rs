@@ -26,7 +26,9 @@ fn broker() -> Option<(String, String, u16)> {
         );
         return None;
     };
-    let rest = url.strip_prefix("mqtt://").expect("AMAN_TEST_MQTT=mqtt://…");
+    let rest = url
+        .strip_prefix("mqtt://")
+        .expect("AMAN_TEST_MQTT=mqtt://…");
     let (host, port) = rest.trim_end_matches('/').rsplit_once(':').unwrap();
     Some((url.clone(), host.to_string(), port.parse().unwrap()))
 }
@@ -39,7 +41,12 @@ fn rt() -> tokio::runtime::Runtime {
 }
 
 /// A connected MQTT client (CONNACK received).
-async fn connect(id: &str, host: &str, port: u16, will: Option<LastWill>) -> (AsyncClient, EventLoop) {
+async fn connect(
+    id: &str,
+    host: &str,
+    port: u16,
+    will: Option<LastWill>,
+) -> (AsyncClient, EventLoop) {
     let mut o = MqttOptions::new(id, host, port);
     o.set_keep_alive(Duration::from_secs(30));
     if let Some(w) = will {
@@ -100,7 +107,12 @@ fn wait_subscribed(server: &Serve, admin: &str, host: &str, port: u16, sensor: &
     let deadline = Instant::now() + Duration::from_secs(30);
     let topic = format!("aman/sensors/{sensor}/readings");
     loop {
-        publish(host, port, "aman-test-probe", &[(topic.clone(), b"{".to_vec())]);
+        publish(
+            host,
+            port,
+            "aman-test-probe",
+            &[(topic.clone(), b"{".to_vec())],
+        );
         let seen = server.poll("/api/v1/sensors", admin, Duration::from_millis(500), |v| {
             v["rejections"]
                 .as_array()
@@ -198,10 +210,22 @@ fn lyon_over_mqtt_last_will_refusals_replay_and_qos1_across_a_kill() {
         .unwrap_or_else(|v| panic!("garbage not counted once: {v}"));
 
     // aman replay of the Chenavard count CSV over MQTT, as fast as the broker takes it.
-    let csv = repo().join("../shared/data/madras-lyon2022-festival-of-lights/chenavard_2022_1210.csv");
+    let csv =
+        repo().join("../shared/data/madras-lyon2022-festival-of-lights/chenavard_2022_1210.csv");
     let text = std::fs::read_to_string(&csv).unwrap();
-    let rows: Vec<&str> = text.lines().skip(1).filter(|l| !l.trim().is_empty()).collect();
-    let last_total: u64 = rows.last().unwrap().split(',').nth(1).unwrap().parse().unwrap();
+    let rows: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    let last_total: u64 = rows
+        .last()
+        .unwrap()
+        .split(',')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
     assert_eq!((rows.len(), last_total), (85, 2030));
     let out = Command::new(env!("CARGO_BIN_EXE_aman"))
         .arg("replay")
@@ -259,7 +283,7 @@ fn lyon_over_mqtt_last_will_refusals_replay_and_qos1_across_a_kill() {
         .unwrap_or_else(|s| {
             panic!(
                 "after the restart {} of {n} crossings counted: {s}",
-                by_id(s, "lines", "constantine")["total_in"]
+                by_id(&s, "lines", "constantine")["total_in"]
             )
         });
     let s = sensor(&state, "constantine-count");
@@ -275,7 +299,9 @@ fn lyon_over_mqtt_last_will_refusals_replay_and_qos1_across_a_kill() {
 /// Readings of the Lyon venue stored after `seq`.
 fn stored(data: &Path, after: u64) -> usize {
     rt().block_on(async {
-        let store = aman_store::Store::open(data.to_str().unwrap()).await.unwrap();
+        let store = aman_store::Store::open(data.to_str().unwrap())
+            .await
+            .unwrap();
         let n = store
             .readings_after("lyon2022-festival-of-lights", after, 1_000_000)
             .await
@@ -333,7 +359,11 @@ fn onvif_counters_over_mqtt_count_on_their_gate_line() {
     assert_eq!(gate["total_out"], 5, "{gate}");
     assert_eq!(gate["resets"], 0, "{gate}");
     let s = sensor(&state, "counter-west");
-    assert_eq!((s["late"].as_u64(), s["duplicates"].as_u64()), (Some(0), Some(0)), "{s}");
+    assert_eq!(
+        (s["late"].as_u64(), s["duplicates"].as_u64()),
+        (Some(0), Some(0)),
+        "{s}"
+    );
     // Another gate is untouched.
     assert_eq!(by_id(&state, "lines", "east-gate")["total_in"], 0);
 

@@ -94,7 +94,10 @@ impl Serve {
                 break;
             }
             if let Some(status) = s.child.try_wait().unwrap() {
-                panic!("aman serve exited ({status}) before answering:\n{}", s.log());
+                panic!(
+                    "aman serve exited ({status}) before answering:\n{}",
+                    s.log()
+                );
             }
             assert!(
                 Instant::now() < deadline,
