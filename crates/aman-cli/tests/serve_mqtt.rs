@@ -52,7 +52,8 @@ async fn connect(
     if let Some(w) = will {
         o.set_last_will(w);
     }
-    let (client, mut events) = AsyncClient::new(o, 64);
+    // Room for every message a test publishes before it polls the connection.
+    let (client, mut events) = AsyncClient::new(o, 1024);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     loop {
         match tokio::time::timeout_at(deadline, events.poll()).await {
