@@ -15,7 +15,9 @@ use std::time::Duration;
 use rumqttc::{AsyncClient, Event, MqttOptions, Packet, Publish, QoS};
 
 use crate::app::{AppState, now};
-use crate::ingest::{accept, decode_checked};
+use crate::error::AppError;
+use crate::ingest::decode_checked;
+use crate::pipeline::{Accepted, SubmitError};
 
 /// The subscription.
 pub const TOPIC_FILTER: &str = "aman/sensors/+/#";
@@ -70,9 +72,13 @@ pub async fn run(
                     }
                 }
                 Ok(Event::Incoming(Packet::Publish(p))) => {
-                    let (app, client) = (app.clone(), client.clone());
+                    // Decoded and queued in arrival order, so a sensor's messages keep their
+                    // order in the log (a counter's later value never overtakes an earlier
+                    // one); the commit is awaited and the message acknowledged concurrently.
+                    let stored = handle(&app, &p).await;
+                    let client = client.clone();
                     tokio::spawn(async move {
-                        if handle(&app, &p).await
+                        if stored.await
                             && let Err(e) = client.ack(&p).await
                         {
                             tracing::error!(error = %e, "MQTT ack");
@@ -90,12 +96,42 @@ pub async fn run(
     let _ = client.disconnect().await;
 }
 
-/// Stores one message's readings (or counts its refusal). False if it could not be stored
-/// for a reason of the server's (store failing, shutting down): it is not acknowledged then,
-/// and the broker delivers it again.
-async fn handle(app: &AppState, p: &Publish) -> bool {
+/// Decodes one message and queues its readings (or counts its refusal); the returned
+/// future says, once they are stored, whether to acknowledge it. False if it could not be
+/// stored for a reason of the server's (store failing, shutting down): it is not
+/// acknowledged then, and the broker delivers it again.
+async fn handle(app: &AppState, p: &Publish) -> impl Future<Output = bool> + use<> {
+    let queued = queue(app, p).await;
+    let sensor = p.topic.clone();
+    async move {
+        let result = match queued {
+            Ok(Some(stored)) => stored.await.map(|_| ()).map_err(|e| match e {
+                SubmitError::Unavailable => AppError::Unavailable(e.to_string()),
+                SubmitError::Store(_) => AppError::Unavailable(format!("{e}; retry later")),
+            }),
+            Ok(None) => Ok(()),
+            Err(e) => Err(e),
+        };
+        match result {
+            Ok(()) => true,
+            Err(e @ AppError::Unavailable(_)) => {
+                tracing::warn!(topic = %sensor, error = %e, "MQTT payload not stored; not acknowledged");
+                false
+            }
+            Err(e) => {
+                tracing::debug!(topic = %sensor, error = %e, "MQTT payload refused");
+                true
+            }
+        }
+    }
+}
+
+/// The pending commit of a message's readings (None: nothing to store).
+type Queued = Option<std::pin::Pin<Box<dyn Future<Output = Result<Accepted, SubmitError>> + Send>>>;
+
+async fn queue(app: &AppState, p: &Publish) -> Result<Queued, AppError> {
     let Some(rest) = p.topic.strip_prefix("aman/sensors/") else {
-        return true;
+        return Ok(None);
     };
     let (sensor, sub) = rest.split_once('/').unwrap_or((rest, ""));
     if sub == "status" {
@@ -105,22 +141,16 @@ async fn handle(app: &AppState, p: &Publish) -> bool {
             tracing::warn!(sensor, "sensor offline (MQTT last will)");
             app.pipeline.offline(i).await;
         }
-        return true;
+        return Ok(None);
     }
     let received = now();
-    let result = match decode_checked(app, sensor, Some(sub), &p.payload, received).await {
-        Ok(readings) => accept(app, received, readings).await.map(|_| ()),
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(()) => true,
-        Err(e @ crate::error::AppError::Unavailable(_)) => {
-            tracing::warn!(sensor, error = %e, "MQTT payload not stored; not acknowledged");
-            false
-        }
-        Err(e) => {
-            tracing::debug!(sensor, topic = %p.topic, error = %e, "MQTT payload refused");
-            true
-        }
+    let readings = decode_checked(app, sensor, Some(sub), &p.payload, received).await?;
+    if readings.is_empty() {
+        return Ok(None);
     }
+    let stored = app
+        .pipeline
+        .enqueue(received, readings)
+        .map_err(|e| AppError::Unavailable(e.to_string()))?;
+    Ok(Some(Box::pin(stored)))
 }

@@ -91,6 +91,19 @@ impl PipelineHandle {
         received: Timestamp,
         readings: Vec<Reading>,
     ) -> Result<Accepted, SubmitError> {
+        self.enqueue(received, readings)?.await
+    }
+
+    /// Queues `readings` now, in call order (they take their places in the log in the order
+    /// of the calls); the returned future resolves once they are durable.
+    ///
+    /// # Errors
+    /// [`SubmitError::Unavailable`] if the pipeline is full or stopped: nothing is queued.
+    pub fn enqueue(
+        &self,
+        received: Timestamp,
+        readings: Vec<Reading>,
+    ) -> Result<impl Future<Output = Result<Accepted, SubmitError>> + use<>, SubmitError> {
         let (reply, answer) = oneshot::channel();
         self.tx
             .try_send(Command::Submit {
@@ -99,10 +112,12 @@ impl PipelineHandle {
                 reply,
             })
             .map_err(|_| SubmitError::Unavailable)?;
-        answer
-            .await
-            .map_err(|_| SubmitError::Unavailable)?
-            .map_err(SubmitError::Store)
+        Ok(async move {
+            answer
+                .await
+                .map_err(|_| SubmitError::Unavailable)?
+                .map_err(SubmitError::Store)
+        })
     }
 
     /// The whole live state now.
