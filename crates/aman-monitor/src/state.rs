@@ -831,8 +831,11 @@ impl Monitor {
         let window = self.venue.window;
         let zl = &mut self.zones[zi];
         if let Some(d) = density {
+            // One sample per TREND_STEP bucket of sensor time: the latest value in it.
+            let bucket = |ts: Timestamp| ts.0.div_euclid((TREND_STEP * 1e6) as i64);
             match zl.samples.back_mut() {
-                Some(last) if t.secs_since(last.0) < TREND_STEP && t >= last.0 => *last = (t, d),
+                Some(last) if bucket(t) == bucket(last.0) && t >= last.0 => *last = (t, d),
+                Some(last) if t < last.0 => {}
                 _ => zl.samples.push_back((t, d)),
             }
             while zl

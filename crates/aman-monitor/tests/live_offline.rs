@@ -292,3 +292,53 @@ fn s_resets(m: &Monitor) -> u64 {
     m.sensor(m.venue().sensor("chenavard-count").unwrap().0)
         .resets
 }
+
+#[test]
+fn trend_and_time_to_the_next_threshold_of_a_steadily_filling_zone() {
+    // The track camera sees k persons in the 6 m² topview zone during second k (30 fps).
+    let v = shipped("lyon2022-festival-of-lights");
+    let (zi, _) = v.zone("topview").unwrap();
+    let rule = v.rules.iter().find(|r| r.id == "topview-density").unwrap();
+    assert_eq!(rule.raise, 1.2);
+    let mut m = Monitor::new(v, Timestamp(T0));
+    let mut seq = 0;
+    for frame in 0..(7 * 30) {
+        let persons = frame / 30 + 1;
+        let time = frame_time(frame, 30.0);
+        for p in 0..persons {
+            seq += 1;
+            let reading = Reading {
+                sensor: "topview-cam".into(),
+                channel: String::new(),
+                time,
+                value: Value::Track {
+                    track: p,
+                    x: -1.9 + 0.2 * p as f64,
+                    y: 3.0,
+                },
+            };
+            m.apply(&Logged {
+                seq,
+                received: time,
+                reading,
+            })
+            .unwrap();
+        }
+    }
+    m.flush();
+    let z = m.zone(zi);
+    // 7 persons in 6 m² = 1.167 /m², rising by 1/6 /m² per second (least squares over the
+    // 0.1 s samples of the window: the staircase's slope).
+    assert_eq!(z.occupancy, Some(7.0));
+    let trend = z.trend.unwrap();
+    assert!((trend - 1.0 / 6.0).abs() < 0.01, "{trend}");
+    // The next threshold is the rule's 1.2 /m² (below Fruin F at 2.17): 0.2 s away at the
+    // trend.
+    let next = z.next_threshold.as_ref().unwrap();
+    assert_eq!(
+        (next.what.as_str(), next.density),
+        ("rule topview-density", 1.2)
+    );
+    assert!((next.seconds - (1.2 - 7.0 / 6.0) / trend).abs() < 1e-9);
+    assert!((next.seconds - 0.2).abs() < 0.02, "{}", next.seconds);
+}

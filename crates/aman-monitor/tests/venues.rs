@@ -167,7 +167,7 @@ fn lyon2022_festival_of_lights() {
     let r = &v.rules[0];
     assert_eq!(
         (r.measure, r.raise, r.clear, r.hold),
-        (Measure::Density, 1.5, 1.2, 2.0)
+        (Measure::Density, 1.2, 1.0, 2.0)
     );
     assert_eq!(topview.los, aman_analysis::LosTable::Walkway);
 }

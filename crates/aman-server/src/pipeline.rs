@@ -271,10 +271,7 @@ impl Pipeline {
         stop
     }
 
-    async fn commit(
-        &mut self,
-        group: Vec<Pending>,
-    ) {
+    async fn commit(&mut self, group: Vec<Pending>) {
         let venue = self.monitor.venue().id.clone();
         let batches: Vec<aman_store::Batch<'_>> = group
             .iter()

@@ -8,7 +8,7 @@
 //! MQTT event bridge, which publishes each event as
 //! `{"topic": …, "timestamp": <ms since 1970>, "serial": …, "message": {"source": {},
 //! "key": {}, "data": {…}}}` on `<device topic prefix>/event/…/ObjectAnalytics/Device1Scenario<N>`.
-//! See `PAYLOADS.md` for what could and could not be confirmed.
+//! See `docs/serve.md`, section 3, for what could and could not be confirmed.
 //!
 //! ```json
 //! {"topic": "axis:CameraApplicationPlatform/ObjectAnalytics/Device1Scenario2",

@@ -7,8 +7,7 @@
 //! [`Reading::check`] — or one [`AdapterError`] naming the field path and the reason. A
 //! payload is accepted or refused whole.
 //!
-//! The payload shapes, with their sources, are in `PAYLOADS.md` beside this file (the
-//! "Sensor payloads" section of `docs/serve.md`).
+//! The payload shapes, with their sources, are in `docs/serve.md`, section 3.
 
 pub mod aman;
 pub mod axis;

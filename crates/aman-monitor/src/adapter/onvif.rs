@@ -10,7 +10,7 @@
 //! each `SimpleItem` as a member `"Name": "Value"` (values as strings). ONVIF Analytics
 //! Service Specification: the `CountAggregation` rule's `Counter` (cumulative, `Data.Count`)
 //! and `OccupancyCounter` (persons inside, `Data.Count`) topics, `Source` `VideoSource`,
-//! `Rule`. See `PAYLOADS.md`.
+//! `Rule`. See `docs/serve.md`, section 3.
 //!
 //! ```json
 //! {"UtcTime": "2022-12-10T21:38:09.000Z",

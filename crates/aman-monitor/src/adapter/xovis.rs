@@ -4,7 +4,7 @@
 //! coordinates" pushed over HTTP(S) with a granularity of 0.25–2.5 s, line counts as JSON),
 //! and the shape given in aman issue 13. Xovis's own data-push API reference is not public;
 //! the member names below follow the issue and must be checked against a real sensor's push
-//! before production (see `PAYLOADS.md`).
+//! before production (see `docs/serve.md`, section 3).
 //!
 //! ```json
 //! {"live_data": {"frames": [
