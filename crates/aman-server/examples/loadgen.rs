@@ -425,7 +425,12 @@ async fn throughput(
                 let b = body(batch, (reqs + c as u64) % NORMAL);
                 let sent = Instant::now();
                 let (status, answer) = http
-                    .request("POST", &format!("/api/v1/sensors/s{s}/readings"), &tokens[s], &b)
+                    .request(
+                        "POST",
+                        &format!("/api/v1/sensors/s{s}/readings"),
+                        &tokens[s],
+                        &b,
+                    )
                     .await?;
                 lat.push(sent.elapsed().as_secs_f64() * 1e3);
                 reqs += 1;
@@ -606,7 +611,9 @@ async fn run(o: Opts) -> Result<bool, Error> {
         ready_tx,
         stop.clone(),
     ));
-    ready_rx.await.map_err(|_| "the live socket closed before its snapshot")?;
+    ready_rx
+        .await
+        .map_err(|_| "the live socket closed before its snapshot")?;
 
     let load_before_tp = loadavg();
     eprintln!(
