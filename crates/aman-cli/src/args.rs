@@ -53,8 +53,19 @@ and each sensor's with
   aman token create --sensor ID --venue VENUE --data DIR
 API reference: /api/openapi.json and docs/serve.md. Stop with Ctrl-C or SIGTERM: requests in
 flight finish and every acknowledged reading is stored.
+
+HTTPS: with --tls-cert and --tls-key (both PEM) the server speaks HTTPS and WSS only, TLS 1.2
+and 1.3 (rustls), on the same --listen address; plain HTTP to that port is refused. The
+certificate file holds the server's certificate first, then any intermediates; the key is PKCS#8,
+PKCS#1 (RSA) or SEC1 (EC). A test certificate, e.g.:
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 365 \\
+    -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 \\
+    -addext basicConstraints=critical,CA:FALSE -keyout key.pem -out cert.pem
+  aman serve venue.toml --tls-cert cert.pem --tls-key key.pem
+  aman replay counts.csv --to https://localhost:8080 --ca-cert cert.pem
 Exit codes: 0 stopped, 1 failure (address in use, database unreachable), 2 bad venue file or
-options.")]
+options (a TLS file missing, unreadable, not PEM, or a key that does not match the
+certificate).")]
 pub struct ServeArgs {
     /// The venue file (TOML, docs/serve.md).
     pub venue: PathBuf,
@@ -83,6 +94,12 @@ pub struct ServeArgs {
     /// Readings per second each sensor may send (sustained; bursts of twice that).
     #[arg(long, default_value_t = 20_000.0)]
     pub rate: f64,
+    /// Serve HTTPS/WSS with this PEM certificate chain (with --tls-key).
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 /// `aman token`
@@ -433,6 +450,10 @@ pub struct ReplayArgs {
     /// Length unit of a txt trajectory file whose header does not say: m or cm.
     #[arg(long)]
     pub unit: Option<String>,
+    /// For an https:// server: trust only the CA certificate(s) in this PEM file (e.g. the
+    /// server's self-signed certificate) instead of the public web roots.
+    #[arg(long, value_name = "PEM")]
+    pub ca_cert: Option<PathBuf>,
     /// Print nothing but errors.
     #[arg(long)]
     pub quiet: bool,

@@ -191,6 +191,21 @@ pub enum Measure {
     Stale,
 }
 
+impl Measure {
+    /// The name used in venue files and CAP parameters: `density`, `los`, `pressure`,
+    /// `occupancy`, `specific_flow`, `stale`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Measure::Density => "density",
+            Measure::Los => "los",
+            Measure::Pressure => "pressure",
+            Measure::Occupancy => "occupancy",
+            Measure::SpecificFlow => "specific_flow",
+            Measure::Stale => "stale",
+        }
+    }
+}
+
 /// What a rule is attached to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Subject {

@@ -80,16 +80,6 @@ fn cap_severity(s: Severity) -> CapSeverity {
     }
 }
 
-fn measure_name(m: Measure) -> &'static str {
-    match m {
-        Measure::Density => "density",
-        Measure::Los => "los",
-        Measure::Pressure => "pressure",
-        Measure::Occupancy => "occupancy",
-        Measure::SpecificFlow => "specific_flow",
-        Measure::Stale => "stale",
-    }
-}
 
 /// The value as written in texts: a level letter for `los`, else 2 decimals.
 fn show(m: Measure, v: f64) -> String {
@@ -181,7 +171,7 @@ pub fn cap_message(
         info.parameters = vec![
             ValuePair::new("aman:alert", decision.alert.clone()),
             ValuePair::new("aman:rule", rule.id.clone()),
-            ValuePair::new("aman:measure", measure_name(rule.measure)),
+            ValuePair::new("aman:measure", rule.measure.name()),
             ValuePair::new("aman:value", format!("{}", decision.value)),
             ValuePair::new("aman:threshold", format!("{}", rule.raise)),
         ];

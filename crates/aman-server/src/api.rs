@@ -5,6 +5,7 @@ use aman_monitor::Timestamp;
 use aman_monitor::venue::Subject;
 use aman_store::{AlertFilter, AlertRecord, AlertStatus, Resolution, Verdict};
 use axum::Json;
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -85,6 +86,39 @@ pub struct HistoryQuery {
     pub to: Option<String>,
 }
 
+/// A query string that does not fit the endpoint (unknown or malformed parameter): 400 in the
+/// API's JSON shape, naming the parameter when serde says which.
+fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, AppError> {
+    q.map(|Query(t)| t).map_err(|e| {
+        let text = e.body_text();
+        let detail = text
+            .strip_prefix("Failed to deserialize query string: ")
+            .unwrap_or(&text);
+        let field = detail
+            .split_once(": ")
+            .map(|(f, _)| f.to_string())
+            .filter(|f| !f.is_empty() && !f.contains(' '))
+            .or_else(|| {
+                detail
+                    .split_once("unknown field `")
+                    .and_then(|(_, r)| r.split_once('`'))
+                    .map(|(f, _)| f.to_string())
+            });
+        AppError::BadRequest {
+            message: format!("query: {detail}"),
+            field,
+        }
+    })
+}
+
+/// A path segment that does not parse (a message number that is not a number): 400 JSON.
+fn path<T>(p: Result<Path<T>, PathRejection>) -> Result<T, AppError> {
+    p.map(|Path(t)| t).map_err(|e| AppError::BadRequest {
+        message: format!("path: {}", e.body_text()),
+        field: None,
+    })
+}
+
 fn time_param(name: &str, v: Option<&str>, default: Timestamp) -> Result<Timestamp, AppError> {
     match v {
         None => Ok(default),
@@ -100,8 +134,9 @@ pub async fn history(
     State(app): State<AppState>,
     _: Admin,
     Path((kind, id)): Path<(String, String)>,
-    Query(q): Query<HistoryQuery>,
+    q: Result<Query<HistoryQuery>, QueryRejection>,
 ) -> Result<Json<Json_>, AppError> {
+    let q = query(q)?;
     let known = match kind.as_str() {
         "zones" => app.venue.zone(&id).is_some(),
         "lines" => app.venue.line(&id).is_some(),
@@ -182,8 +217,9 @@ pub struct AlertsQuery {
 pub async fn alerts(
     State(app): State<AppState>,
     _: Admin,
-    Query(q): Query<AlertsQuery>,
+    q: Result<Query<AlertsQuery>, QueryRejection>,
 ) -> Result<Json<Json_>, AppError> {
+    let q = query(q)?;
     let filter = match q.status.as_deref().unwrap_or("open") {
         "open" => AlertFilter::Open,
         "all" => AlertFilter::All,
@@ -231,8 +267,9 @@ pub async fn alert(
 pub async fn cap_xml(
     State(app): State<AppState>,
     _: Admin,
-    Path((id, n)): Path<(String, u64)>,
+    p: Result<Path<(String, u64)>, PathRejection>,
 ) -> Result<Response, AppError> {
+    let (id, n) = path(p)?;
     find(&app, &id).await?;
     let messages = app.store.cap_messages(&id).await?;
     let m = messages

@@ -8,6 +8,7 @@ use aman_monitor::adapter::{AdapterError, decode};
 use aman_monitor::{Reading, Timestamp};
 use axum::Json;
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
@@ -121,19 +122,62 @@ pub async fn accept(
         })
 }
 
-/// The handler.
+/// The handler. A refused token is counted against the sensor in the path (when the venue
+/// has it), so a sensor whose token was revoked or mistyped shows up in its rejections.
 pub async fn post_readings(
     State(app): State<AppState>,
     Path(sensor): Path<String>,
-    token: SensorToken,
-    body: Bytes,
+    token: Result<SensorToken, AppError>,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<Accepted>), AppError> {
+    let known = app.venue.sensor(&sensor).is_some();
+    let token = match token {
+        Ok(t) => t,
+        Err(e) => {
+            if known {
+                reject(&app, &sensor, "token", &e.to_string()).await;
+            }
+            return Err(e);
+        }
+    };
     if token.venue != app.venue.id || token.sensor != sensor {
+        if known {
+            let message = format!("a token of sensor {:?} was used", token.sensor);
+            reject(&app, &sensor, "token", &message).await;
+        }
         return Err(AppError::Forbidden(format!(
             "this token posts as sensor {:?} of venue {:?}, not as {sensor:?}",
             token.sensor, token.venue
         )));
     }
+    // A body refused while it is read (over the size limit, cut off) is answered in the
+    // API's JSON shape and counted like any refused payload.
+    let body = match body {
+        Ok(b) => b,
+        Err(e) => {
+            let too_large = e.status() == StatusCode::PAYLOAD_TOO_LARGE;
+            let message = if too_large {
+                format!(
+                    "the body is larger than {} bytes: send smaller batches",
+                    app.limits.max_body
+                )
+            } else {
+                format!("the body cannot be read: {e}")
+            };
+            if known {
+                let kind = if too_large { "too_large" } else { "body" };
+                reject(&app, &sensor, kind, &message).await;
+            }
+            return Err(if too_large {
+                AppError::TooLarge(message)
+            } else {
+                AppError::BadRequest {
+                    message,
+                    field: None,
+                }
+            });
+        }
+    };
     let received = now();
     let readings = decode_checked(&app, &sensor, None, &body, received).await?;
     let accepted = accept(&app, received, readings).await?;

@@ -17,6 +17,7 @@ pub mod ingest;
 pub mod live;
 pub mod mqtt;
 pub mod pipeline;
+pub mod tls;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -30,6 +31,7 @@ use axum::routing::{get, post};
 use tokio::net::TcpListener;
 
 pub use app::{AppState, Limits};
+pub use tls::{TlsConfig, TlsError};
 
 /// The OpenAPI 3.1 document of the API, served at `/api/openapi.json`.
 pub const OPENAPI: &str = include_str!("openapi.json");
@@ -50,6 +52,8 @@ pub struct Config {
     pub limits: Limits,
     /// CAP `sender` of the alerts (default `aman@<venue id>`).
     pub cap_sender: Option<String>,
+    /// Serve HTTPS and WSS with this certificate instead of HTTP and WS.
+    pub tls: Option<TlsConfig>,
 }
 
 /// Errors that stop the server.
@@ -179,6 +183,7 @@ pub async fn start(config: Config) -> Result<Running, ServeError> {
             source,
         })?;
     let addr = listener.local_addr().map_err(ServeError::Http)?;
+    let tls_on = config.tls.is_some();
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let wait_stop = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
         while !*rx.borrow() {
@@ -196,15 +201,25 @@ pub async fn start(config: Config) -> Result<Running, ServeError> {
             wait_stop(stopped.clone()),
         ))
     });
-    let app = router(state);
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let http_stop = wait_stop(stopped);
+    let tls = config.tls;
     let task = tokio::spawn(async move {
-        let served = axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(http_stop)
-        .await;
+        let served = match tls {
+            None => {
+                axum::serve(listener, app)
+                    .with_graceful_shutdown(http_stop)
+                    .await
+            }
+            Some(tls) => {
+                // `tap_io` only to get axum's `ConnectInfo<SocketAddr>` for a custom listener.
+                use axum::serve::ListenerExt;
+                let listener = tls::TlsListener::new(listener, &tls).tap_io(|_| {});
+                axum::serve(listener, app)
+                    .with_graceful_shutdown(http_stop)
+                    .await
+            }
+        };
         if let Some(t) = mqtt_task {
             let _ = t.await;
         }
@@ -213,6 +228,6 @@ pub async fn start(config: Config) -> Result<Running, ServeError> {
         let _ = pipeline_task.await;
         served.map_err(ServeError::Http)
     });
-    tracing::info!(%addr, "aman serve listening");
+    tracing::info!(%addr, tls = tls_on, "aman serve listening");
     Ok(Running { addr, stop, task })
 }

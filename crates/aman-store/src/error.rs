@@ -48,6 +48,9 @@ pub enum StoreError {
     /// or a newer version).
     #[error("corrupt row: {0}")]
     Corrupt(String),
+    /// The operating system's random generator failed (creating a token).
+    #[error("the operating system's random generator failed: {0}")]
+    Random(String),
     /// The [`crate::IngestWriter`]'s task has stopped (the runtime is shutting down).
     #[error("the ingest writer has stopped")]
     WriterStopped,

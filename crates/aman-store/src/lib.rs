@@ -36,15 +36,19 @@ pub use aman_monitor::{Logged, Reading, Timestamp, Value};
 pub use error::{Result, StoreError};
 pub use history::{HistoryRow, Resolution};
 pub use readings::Batch;
-pub use rejections::Rejection;
+pub use rejections::{MAX_MESSAGE_LEN, Rejection};
 pub use tokens::{TokenInfo, TokenRole};
-pub use writer::IngestWriter;
+pub use writer::{GROUP_MAX_ROWS, IngestWriter};
 
 /// File name of the SQLite database when [`Store::open`] is given a directory.
 pub const SQLITE_FILE: &str = "aman.sqlite";
 
 /// How long a SQLite connection waits for another's write lock before failing.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long [`Store::open`] keeps trying to reach a PostgreSQL server (and how long a query
+/// waits for a free connection of the pool).
+pub const PG_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The migrations, applied by [`Store::open`] to either backend.
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -125,7 +129,7 @@ impl Store {
             url::Target::Postgres(u) => {
                 let pool = PgPoolOptions::new()
                     .max_connections(8)
-                    .acquire_timeout(Duration::from_secs(30))
+                    .acquire_timeout(PG_CONNECT_TIMEOUT)
                     .connect(&u)
                     .await
                     .map_err(StoreError::db(format!("connecting to {redacted}")))?;

@@ -3,7 +3,7 @@
 use aman_monitor::reading::Direction;
 use sqlx::{AssertSqlSafe, Row};
 
-use crate::{Logged, Reading, Result, Store, StoreError, Timestamp, Value, with_pool};
+use crate::{Backend, Logged, Reading, Result, Store, StoreError, Timestamp, Value, with_pool};
 
 /// Rows per multi-row `INSERT`: 500 × 13 columns = 6 500 bind parameters, well under
 /// SQLite's 32 766 and PostgreSQL's 65 535.
@@ -13,13 +13,39 @@ const COLUMNS: &str = "seq, venue, sensor, channel, sensor_time, received, kind,
                        count, value, track, x, y";
 const NCOLS: usize = 13;
 
+/// PostgreSQL's append: the rows as one array per column, unnested (one prepared statement
+/// whatever the number of rows, and no bind-parameter limit).
+const PG_INSERT: &str = "INSERT INTO readings (seq, venue, sensor, channel, sensor_time, \
+     received, kind, direction, count, value, track, x, y) \
+     SELECT * FROM UNNEST($1::BIGINT[], $2::TEXT[], $3::TEXT[], $4::TEXT[], $5::BIGINT[], \
+     $6::BIGINT[], $7::TEXT[], $8::TEXT[], $9::BIGINT[], $10::DOUBLE PRECISION[], \
+     $11::BIGINT[], $12::DOUBLE PRECISION[], $13::DOUBLE PRECISION[])";
+
+#[derive(Default)]
+struct PgColumns<'a> {
+    seq: Vec<i64>,
+    venue: Vec<&'a str>,
+    sensor: Vec<&'a str>,
+    channel: Vec<&'a str>,
+    sensor_time: Vec<i64>,
+    received: Vec<i64>,
+    kind: Vec<&'static str>,
+    direction: Vec<Option<&'static str>>,
+    count: Vec<Option<i64>>,
+    value: Vec<Option<f64>>,
+    track: Vec<Option<i64>>,
+    x: Vec<Option<f64>>,
+    y: Vec<Option<f64>>,
+}
+
 /// One batch to append: the venue, when the server received it, its readings.
+#[derive(Debug, Clone, Copy)]
 pub struct Batch<'a> {
     /// Venue id.
     pub venue: &'a str,
     /// When the server received it (its clock).
     pub received: Timestamp,
-    /// The readings, checked.
+    /// The readings, checked ([`Reading::check`]).
     pub readings: &'a [Reading],
 }
 
@@ -33,6 +59,28 @@ struct Columns {
     track: Option<i64>,
     x: Option<f64>,
     y: Option<f64>,
+}
+
+/// `v`, with −0.0 made +0.0: SQLite stores a REAL with an integral value as an integer,
+/// which drops the sign of zero. Both backends store +0.0 so that what
+/// [`Store::append_readings`] returns and what [`Store::readings_after`] reads back are the
+/// same bits everywhere. (−0.0 == +0.0: no measure changes.)
+fn canonical(v: f64) -> f64 {
+    if v == 0.0 { 0.0 } else { v }
+}
+
+/// `r` as it is stored (see [`canonical`]).
+fn as_stored(r: &Reading) -> Reading {
+    let mut r = r.clone();
+    match &mut r.value {
+        Value::Density { density } => *density = canonical(*density),
+        Value::Track { x, y, .. } => {
+            *x = canonical(*x);
+            *y = canonical(*y);
+        }
+        Value::Counter { .. } | Value::Crossings { .. } | Value::Occupancy { .. } => {}
+    }
+    r
 }
 
 fn columns(v: &Value) -> Columns {
@@ -55,11 +103,11 @@ fn columns(v: &Value) -> Columns {
             c.count = Some(count as i64);
         }
         Value::Occupancy { count } => c.count = Some(count as i64),
-        Value::Density { density } => c.value = Some(density),
+        Value::Density { density } => c.value = Some(canonical(density)),
         Value::Track { track, x, y } => {
             c.track = Some(track as i64);
-            c.x = Some(x);
-            c.y = Some(y);
+            c.x = Some(canonical(x));
+            c.y = Some(canonical(y));
         }
     }
     c
@@ -158,15 +206,12 @@ fn logged_from_row(row: &impl Get) -> Result<Logged> {
     })
 }
 
-/// `INSERT INTO readings (…) VALUES ($1, …), …` for `rows` rows; with `anonymous`,
-/// `VALUES (?, …), …` instead.
-///
-/// SQLite gets anonymous `?` parameters: sqlx binds a numbered parameter by looking its name
-/// up (`sqlite3_bind_parameter_name`, a linear scan of the statement's parameter list), so a
-/// statement of P numbered parameters costs O(P²) to bind — 6 500 parameters took ~90 % of
-/// the server's CPU under load. Anonymous ones are bound by position.
-fn insert_sql(rows: usize, anonymous: bool) -> String {
-    let mut sql = String::with_capacity(40 + rows * NCOLS * 5);
+/// `INSERT INTO readings (…) VALUES (…), …` for `rows` rows, with numbered (`$1`, …) or
+/// anonymous (`?`) placeholders. SQLite's append uses anonymous ones: numbered ones are named
+/// parameters that SQLite looks up by a linear scan, quadratic in a 6 500-parameter statement
+/// (≈ 40 times slower).
+fn insert_sql(rows: usize, numbered: bool) -> String {
+    let mut sql = String::with_capacity(40 + rows * NCOLS * 6);
     sql.push_str("INSERT INTO readings (");
     sql.push_str(COLUMNS);
     sql.push_str(") VALUES ");
@@ -180,11 +225,11 @@ fn insert_sql(rows: usize, anonymous: bool) -> String {
             if c > 0 {
                 sql.push(',');
             }
-            if anonymous {
-                sql.push('?');
-            } else {
+            if numbered {
                 sql.push('$');
                 sql.push_str(&n.to_string());
+            } else {
+                sql.push('?');
             }
             n += 1;
         }
@@ -197,7 +242,9 @@ impl Store {
     /// Appends `readings`, received at `received` for `venue`, to the log in one transaction
     /// that is committed (durable: see [`Store::open`]) before this returns. Assigns them
     /// consecutive `seq`s, in order, continuing the log without gaps even under concurrent
-    /// calls. The readings should have passed [`Reading::check`]; they are stored as given.
+    /// calls. The readings should have passed [`Reading::check`]; they are stored as given,
+    /// bit for bit, except that a −0.0 becomes +0.0 (SQLite cannot keep the sign of zero);
+    /// the returned readings are as stored.
     ///
     /// For many small batches from concurrent clients, prefer [`Store::writer`], which
     /// commits them together.
@@ -220,7 +267,13 @@ impl Store {
         Ok(out.pop().unwrap_or_default())
     }
 
-    /// Appends several batches in one transaction; returns each batch's logged readings.
+    /// Appends several batches in one transaction, committed before this returns, as
+    /// [`Store::append_readings`] does for one; returns each batch's logged readings, in
+    /// order (the batches' seqs follow one another). For a server that groups submissions
+    /// itself; [`Store::writer`] does the grouping for you.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`] if the transaction fails (nothing of any batch is stored).
     pub async fn append_batches(&self, batches: &[Batch<'_>]) -> Result<Vec<Vec<Logged>>> {
         let total: usize = batches.iter().map(|b| b.readings.len()).sum();
         if total == 0 {
@@ -239,41 +292,91 @@ impl Store {
             .zip(first..)
             .map(|((v, rc, r), seq)| (seq as i64, v, rc, r))
             .collect();
-        let anonymous = self.backend() == crate::BackendKind::Sqlite;
-        let full_sql = insert_sql(ROWS_PER_INSERT.min(rows.len()), anonymous);
-        with_pool!(self, p => {
-            let mut tx = p.begin().await.map_err(StoreError::db("beginning a readings append"))?;
-            for chunk in rows.chunks(ROWS_PER_INSERT) {
-                let sql = if chunk.len() == ROWS_PER_INSERT.min(rows.len()) {
-                    full_sql.clone()
-                } else {
-                    insert_sql(chunk.len(), anonymous)
-                };
-                let mut q = sqlx::query(AssertSqlSafe(sql))
-                    .persistent(chunk.len() == ROWS_PER_INSERT);
-                for &(seq, venue, received, r) in chunk {
-                    let c = columns(&r.value);
-                    q = q
-                        .bind(seq)
-                        .bind(venue)
-                        .bind(r.sensor.as_str())
-                        .bind(r.channel.as_str())
-                        .bind(r.time.0)
-                        .bind(received.0)
-                        .bind(c.kind)
-                        .bind(c.direction)
-                        .bind(c.count)
-                        .bind(c.value)
-                        .bind(c.track)
-                        .bind(c.x)
-                        .bind(c.y);
+        match &self.inner.pool {
+            Backend::Sqlite(p) => {
+                let mut tx = p
+                    .begin()
+                    .await
+                    .map_err(StoreError::db("beginning a readings append"))?;
+                let full_sql = insert_sql(ROWS_PER_INSERT.min(rows.len()), false);
+                for chunk in rows.chunks(ROWS_PER_INSERT) {
+                    let sql = if chunk.len() == ROWS_PER_INSERT.min(rows.len()) {
+                        full_sql.clone()
+                    } else {
+                        insert_sql(chunk.len(), false)
+                    };
+                    let mut q =
+                        sqlx::query(AssertSqlSafe(sql)).persistent(chunk.len() == ROWS_PER_INSERT);
+                    for &(seq, venue, received, r) in chunk {
+                        let c = columns(&r.value);
+                        q = q
+                            .bind(seq)
+                            .bind(venue)
+                            .bind(r.sensor.as_str())
+                            .bind(r.channel.as_str())
+                            .bind(r.time.0)
+                            .bind(received.0)
+                            .bind(c.kind)
+                            .bind(c.direction)
+                            .bind(c.count)
+                            .bind(c.value)
+                            .bind(c.track)
+                            .bind(c.x)
+                            .bind(c.y);
+                    }
+                    q.execute(&mut *tx)
+                        .await
+                        .map_err(StoreError::db("appending readings"))?;
                 }
-                q.execute(&mut *tx)
+                tx.commit()
+                    .await
+                    .map_err(StoreError::db("committing readings"))?;
+            }
+            Backend::Postgres(p) => {
+                // One prepared statement for any number of rows: a column per array.
+                let mut a = PgColumns::default();
+                for &(seq, venue, received, r) in &rows {
+                    let c = columns(&r.value);
+                    a.seq.push(seq);
+                    a.venue.push(venue);
+                    a.sensor.push(r.sensor.as_str());
+                    a.channel.push(r.channel.as_str());
+                    a.sensor_time.push(r.time.0);
+                    a.received.push(received.0);
+                    a.kind.push(c.kind);
+                    a.direction.push(c.direction);
+                    a.count.push(c.count);
+                    a.value.push(c.value);
+                    a.track.push(c.track);
+                    a.x.push(c.x);
+                    a.y.push(c.y);
+                }
+                let mut tx = p
+                    .begin()
+                    .await
+                    .map_err(StoreError::db("beginning a readings append"))?;
+                sqlx::query(PG_INSERT)
+                    .bind(a.seq)
+                    .bind(a.venue)
+                    .bind(a.sensor)
+                    .bind(a.channel)
+                    .bind(a.sensor_time)
+                    .bind(a.received)
+                    .bind(a.kind)
+                    .bind(a.direction)
+                    .bind(a.count)
+                    .bind(a.value)
+                    .bind(a.track)
+                    .bind(a.x)
+                    .bind(a.y)
+                    .execute(&mut *tx)
                     .await
                     .map_err(StoreError::db("appending readings"))?;
+                tx.commit()
+                    .await
+                    .map_err(StoreError::db("committing readings"))?;
             }
-            tx.commit().await.map_err(StoreError::db("committing readings"))?;
-        });
+        }
         *next = Some(first + total as u64);
         drop(next);
         let mut seq = first;
@@ -286,7 +389,7 @@ impl Store {
                         let l = Logged {
                             seq,
                             received: b.received,
-                            reading: r.clone(),
+                            reading: as_stored(r),
                         };
                         seq += 1;
                         l
@@ -369,15 +472,14 @@ mod tests {
 
     #[test]
     fn insert_sql_numbers_every_parameter() {
-        let s = insert_sql(2, false);
+        let s = insert_sql(2, true);
         assert!(
             s.ends_with("($14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26)"),
             "{s}"
         );
         assert_eq!(s.matches('$').count(), 26);
-        let a = insert_sql(2, true);
-        assert!(a.ends_with("(?,?,?,?,?,?,?,?,?,?,?,?,?)"), "{a}");
-        assert_eq!(a.matches('?').count(), 26);
-        assert!(!a.contains('$'));
+        let s = insert_sql(2, false);
+        assert!(s.ends_with("),(?,?,?,?,?,?,?,?,?,?,?,?,?)"), "{s}");
+        assert_eq!(s.matches('?').count(), 26);
     }
 }

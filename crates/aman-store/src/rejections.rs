@@ -18,9 +18,25 @@ pub struct Rejection {
     pub last_time: Timestamp,
 }
 
+/// Longest rejection message kept, bytes.
+pub const MAX_MESSAGE_LEN: usize = 1024;
+
+/// `s` cut to at most `max` bytes, on a character boundary.
+fn cut(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
 impl Store {
     /// Counts one refused payload of `sensor` in `venue` for `reason_kind`, keeping `message`
-    /// and `time` as the latest.
+    /// and `time` as the latest (cut to [`MAX_MESSAGE_LEN`] bytes: it may quote the bad
+    /// payload).
     ///
     /// # Errors
     /// [`StoreError::Database`].
@@ -43,7 +59,7 @@ impl Store {
             .bind(venue)
             .bind(sensor)
             .bind(reason_kind)
-            .bind(message)
+            .bind(cut(message, MAX_MESSAGE_LEN))
             .bind(time.0)
             .execute(p)
             .await
@@ -78,5 +94,15 @@ impl Store {
                 })
                 .collect()
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn messages_are_cut_on_char_boundaries() {
+        assert_eq!(super::cut("abc", 5), "abc");
+        assert_eq!(super::cut("ééé", 3), "é");
+        assert_eq!(super::cut("ééé", 4), "éé");
     }
 }

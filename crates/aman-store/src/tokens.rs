@@ -74,11 +74,7 @@ fn split(text: &str) -> Option<(&str, &str)> {
 
 fn random_hex(bytes: usize) -> Result<String> {
     let mut buf = vec![0u8; bytes];
-    getrandom::fill(&mut buf).map_err(|e| {
-        StoreError::Conflict(format!(
-            "the operating system's random generator failed: {e}"
-        ))
-    })?;
+    getrandom::fill(&mut buf).map_err(|e| StoreError::Random(e.to_string()))?;
     Ok(hex(&buf))
 }
 

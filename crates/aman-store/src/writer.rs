@@ -22,8 +22,9 @@ struct Job {
 
 /// The readings log's group-commit writer: submitters send batches over a channel; one task
 /// takes every batch waiting (up to [`GROUP_MAX_ROWS`] readings), appends them in a single
-/// transaction, commits, then answers each batch with its own readings and `seq`s, or with
-/// the error (then none of the group is stored). One fsync per group instead of per batch is
+/// transaction, commits, then answers each batch with its own readings and `seq`s. If the
+/// group's transaction fails, each batch is retried in a transaction of its own, so one bad
+/// batch fails alone; a failed batch gets the error and none of it is stored. One fsync per group instead of per batch is
 /// what lets a server store tens of thousands of readings per second durably.
 ///
 /// Cheap to clone; the task ends when every clone is dropped.
@@ -105,16 +106,7 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Job>) {
 }
 
 async fn commit(store: &Store, group: Vec<Job>) {
-    let batches: Vec<Batch<'_>> = group
-        .iter()
-        .map(|j| Batch {
-            venue: &j.venue,
-            received: j.received,
-            readings: &j.readings,
-        })
-        .collect();
-    let result = store.append_batches(&batches).await;
-    drop(batches);
+    let result = store.append_batches(&batches_of(&group)).await;
     match result {
         Ok(logged) => {
             for (job, l) in group.into_iter().zip(logged) {
@@ -122,10 +114,31 @@ async fn commit(store: &Store, group: Vec<Job>) {
                 let _ = job.reply.send(Ok(l));
             }
         }
-        Err(e) => {
+        Err(e) if group.len() == 1 => {
             for job in group {
                 let _ = job.reply.send(Err(e.clone()));
             }
         }
+        Err(_) => {
+            // One batch may have failed the group (PostgreSQL refuses a NUL byte in text, for
+            // one): commit each on its own, so the others' readings are not refused with it.
+            for job in group {
+                let one = store
+                    .append_batches(&batches_of(std::slice::from_ref(&job)))
+                    .await
+                    .map(|mut l| l.pop().unwrap_or_default());
+                let _ = job.reply.send(one);
+            }
+        }
     }
+}
+
+fn batches_of(jobs: &[Job]) -> Vec<Batch<'_>> {
+    jobs.iter()
+        .map(|j| Batch {
+            venue: &j.venue,
+            received: j.received,
+            readings: &j.readings,
+        })
+        .collect()
 }

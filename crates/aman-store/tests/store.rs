@@ -61,7 +61,9 @@ where
     Fut: Future<Output = ()> + Send + 'static,
 {
     let Ok(base) = std::env::var("AMAN_TEST_POSTGRES") else {
-        eprintln!(
+        // Straight to stderr, past the test harness's capture, so the skip is seen.
+        let _ = writeln!(
+            std::io::stderr().lock(),
             "skipped {name} on PostgreSQL: AMAN_TEST_POSTGRES is not set \
              (run the tests under scripts/with-postgres)"
         );
@@ -114,6 +116,7 @@ macro_rules! on_both {
 on_both!(
     every_value_round_trips_bit_exact,
     seqs_are_gapless_under_concurrent_writers,
+    one_bad_batch_fails_alone,
     log_continues_after_reopen,
     acknowledged_readings_survive_sigkill,
     tokens_verify_only_when_right,
@@ -151,6 +154,7 @@ async fn every_value_round_trips_bit_exact(c: Ctx) {
         -123_456.789_012_345_67,
         1.0e6,
         0.0,
+        -0.0,
     ];
     let mut rs = vec![
         reading(
@@ -236,10 +240,21 @@ async fn every_value_round_trips_bit_exact(c: Ctx) {
         .await
         .expect("append");
     assert_eq!(logged.len(), rs.len());
+    // As stored: every value bit for bit, but −0.0 as +0.0 (SQLite drops the sign of zero).
+    let canonical = |bits: Vec<u64>| -> Vec<u64> {
+        bits.into_iter()
+            .map(|b| if b == (-0.0f64).to_bits() { 0 } else { b })
+            .collect()
+    };
     for (i, (l, r)) in logged.iter().zip(&rs).enumerate() {
         assert_eq!(l.seq, i as u64 + 1);
         assert_eq!(l.received, received);
         assert_eq!(&l.reading, r);
+        assert_eq!(
+            f64_bits(&l.reading.value),
+            canonical(f64_bits(&r.value)),
+            "{r:?}"
+        );
     }
     let back = c
         .store
@@ -247,9 +262,13 @@ async fn every_value_round_trips_bit_exact(c: Ctx) {
         .await
         .expect("read back");
     assert_eq!(back, logged);
-    for (b, r) in back.iter().zip(&rs) {
-        assert_eq!(f64_bits(&b.reading.value), f64_bits(&r.value), "{r:?}");
-        assert_eq!(b.reading.time, r.time);
+    for (b, l) in back.iter().zip(&logged) {
+        assert_eq!(
+            f64_bits(&b.reading.value),
+            f64_bits(&l.reading.value),
+            "{l:?}"
+        );
+        assert_eq!(b.reading.time, l.reading.time);
     }
     // Another venue's log is apart; paging continues after a seq.
     assert!(
@@ -348,12 +367,65 @@ async fn seqs_are_gapless_under_concurrent_writers(c: Ctx) {
     assert_eq!(stored, all);
 }
 
+async fn one_bad_batch_fails_alone(c: Ctx) {
+    // PostgreSQL refuses a NUL byte in TEXT (SQLite stores it). Readings that passed
+    // `Reading::check` have none; this one did not.
+    let bad = vec![reading(
+        "nul\0sensor",
+        "",
+        T0,
+        Value::Occupancy { count: 1 },
+    )];
+    let ingest = c.store.writer();
+    for _round in 0..5 {
+        let mut tasks = Vec::new();
+        for w in 0..6 {
+            let ingest = ingest.clone();
+            let rs = if w == 3 {
+                bad.clone()
+            } else {
+                batch(w, 0, 100)
+            };
+            tasks.push(tokio::spawn(async move {
+                (w, ingest.append("v", Timestamp(T0), rs).await)
+            }));
+        }
+        for t in tasks {
+            let (w, result) = t.await.expect("task");
+            match (w, c.store.backend()) {
+                (3, BackendKind::Postgres) => {
+                    let e = result.expect_err("NUL refused by PostgreSQL");
+                    assert!(matches!(e, StoreError::Database { .. }), "{e}");
+                }
+                (3, BackendKind::Sqlite) => assert_eq!(result.expect("stored").len(), 1),
+                _ => assert_eq!(result.expect("good batch stored").len(), 100),
+            }
+        }
+    }
+    let n = c.store.reading_count("v").await.expect("count");
+    let per_round = if c.store.backend() == BackendKind::Postgres {
+        500
+    } else {
+        501
+    };
+    assert_eq!(n, 5 * per_round);
+    let all = c.store.readings_after("v", 0, 10_000).await.expect("read");
+    assert_eq!(
+        all.iter().map(|l| l.seq).collect::<Vec<_>>(),
+        (1..=n).collect::<Vec<_>>()
+    );
+}
+
 async fn log_continues_after_reopen(c: Ctx) {
     let rs = batch(0, 0, 3);
     c.store
         .append_readings("v", Timestamp(T0), &rs)
         .await
         .expect("append");
+    if c.store.backend() == BackendKind::Sqlite {
+        let wal = std::path::Path::new(&c.url).join(format!("{}-wal", aman_store::SQLITE_FILE));
+        assert!(wal.exists(), "journal_mode=WAL: {} exists", wal.display());
+    }
     c.store.close().await;
     let again = Store::open(&c.url).await.expect("reopen");
     let logged = again
@@ -1001,6 +1073,15 @@ async fn rejections_are_counted(c: Ctx) {
     );
     assert_eq!(r[0].last_message, "EOF while parsing");
     assert_eq!(r[0].last_time, Timestamp(T0 + 7));
+    // A message quoting a huge payload is cut.
+    let huge = "ب".repeat(10_000);
+    s.count_rejection("lyon", "ghost", "unknown_sensor", &huge, Timestamp(T0 + 10))
+        .await
+        .expect("count");
+    let r = s.rejections("lyon").await.expect("list");
+    assert_eq!(r[2].count, 2);
+    assert_eq!(r[2].last_message.len(), aman_store::MAX_MESSAGE_LEN);
+    assert!(huge.starts_with(&r[2].last_message));
 }
 
 #[tokio::test]

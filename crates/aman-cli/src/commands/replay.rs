@@ -79,6 +79,18 @@ struct Plan {
 /// server refuses a batch or cannot be reached (exit code 1).
 pub fn run(args: &ReplayArgs) -> Result<u8, Failure> {
     let plan = plan(args)?;
+    let roots = match &args.ca_cert {
+        Some(path) => match &plan.target {
+            Target::Http(base) if base.starts_with("https://") => Some(sink::read_ca(path)?),
+            _ => {
+                return Err(Failure::Input(anyhow!(
+                    "--ca-cert is for an https:// server (--to {})",
+                    args.to
+                )));
+            }
+        },
+        None => None,
+    };
     let recording = match plan.kind {
         Kind::Tracks => source::load_tracks(
             &args.file,
@@ -103,7 +115,7 @@ pub fn run(args: &ReplayArgs) -> Result<u8, Failure> {
     let times: Vec<f64> = recording.readings.iter().map(|r| r.0).collect();
     let batches = batches(&times, interval, MAX_BATCH);
 
-    let mut sink = Sink::connect(&plan.target, &plan.sensor, plan.token.as_deref())?;
+    let mut sink = Sink::connect(&plan.target, &plan.sensor, plan.token.as_deref(), roots)?;
     install_interrupt_handler();
     let started = Instant::now();
     let stamps = Stamps::new(&plan, &recording, wall_clock());

@@ -70,6 +70,19 @@ pub fn run(a: &ServeArgs) -> Result<(), Failure> {
         "test" => Mode::Test,
         _ => Mode::Actual,
     };
+    let tls = match (&a.tls_cert, &a.tls_key) {
+        (Some(cert), Some(key)) => Some(
+            aman_server::TlsConfig::from_pem_files(cert, key)
+                .map_err(|e| Failure::Input(anyhow!("--tls-cert/--tls-key: {e}")))?,
+        ),
+        (None, None) => None,
+        _ => {
+            return Err(Failure::Input(anyhow!(
+                "give both --tls-cert and --tls-key, or neither"
+            )));
+        }
+    };
+    let scheme = if tls.is_some() { "https" } else { "http" };
     init_logs(&a.log_format);
     let url = store_url(&a.data, &a.database);
     runtime()?.block_on(async {
@@ -94,13 +107,14 @@ pub fn run(a: &ServeArgs) -> Result<(), Failure> {
                 ..Limits::default()
             },
             cap_sender: None,
+            tls,
         };
         let running = aman_server::start(config).await.map_err(|e| match e {
             aman_server::ServeError::Mqtt(_) => Failure::Input(anyhow!(e)),
             other => Failure::Other(anyhow!(other)),
         })?;
         errln!(
-            "aman serve: listening on http://{} ({} mode)",
+            "aman serve: listening on {scheme}://{} ({} mode)",
             running.addr,
             mode.name()
         );

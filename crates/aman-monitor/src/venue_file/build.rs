@@ -855,7 +855,7 @@ fn rule(
         let s = r.sensor.as_deref().unwrap_or("");
         resolve(cx, &format!("{t}.sensor"), "sensors", s, sensor_ids).map(Subject::Sensor)
     };
-    let m = measure_name(r.measure);
+    let m = r.measure.name();
     let fits = matches!(
         (subject, r.measure),
         (
@@ -948,16 +948,6 @@ fn rule(
     })
 }
 
-fn measure_name(m: Measure) -> &'static str {
-    match m {
-        Measure::Density => "density",
-        Measure::Los => "los",
-        Measure::Pressure => "pressure",
-        Measure::Occupancy => "occupancy",
-        Measure::SpecificFlow => "specific_flow",
-        Measure::Stale => "stale",
-    }
-}
 
 fn unit(m: Measure) -> &'static str {
     match m {
@@ -1023,7 +1013,7 @@ fn threshold(cx: &mut Ctx, key: &str, m: Measure, v: &toml::Value) -> Option<f64
                 key,
                 format!(
                     "{v} is not a {} threshold in (0, {max}] {what}: write {}",
-                    measure_name(m),
+                    m.name(),
                     unit(m)
                 ),
             );

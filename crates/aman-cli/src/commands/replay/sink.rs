@@ -102,6 +102,28 @@ fn split_host_port(authority: &str) -> Option<(&str, Option<u16>)> {
     Some((host, port))
 }
 
+/// Reads `--ca-cert`: the PEM certificates an https:// server's chain must lead to (replacing
+/// the public web roots).
+///
+/// # Errors
+/// [`Failure::Input`] naming the file if it cannot be read or holds no PEM certificate.
+pub fn read_ca(path: &std::path::Path) -> Result<ureq::tls::RootCerts, Failure> {
+    let bad = |why: String| Failure::Input(anyhow!("--ca-cert {}: {why}", path.display()));
+    let pem = std::fs::read(path).map_err(|e| bad(format!("cannot read it: {e}")))?;
+    let mut certs = Vec::new();
+    for item in ureq::tls::parse_pem(&pem) {
+        if let ureq::tls::PemItem::Certificate(c) =
+            item.map_err(|e| bad(format!("not a PEM certificate file ({e})")))?
+        {
+            certs.push(c);
+        }
+    }
+    if certs.is_empty() {
+        return Err(bad("no -----BEGIN CERTIFICATE----- block".into()));
+    }
+    Ok(ureq::tls::RootCerts::new_with_certs(&certs))
+}
+
 /// A connected destination for batches.
 pub enum Sink {
     /// aman serve's HTTP API.
@@ -143,10 +165,20 @@ impl Sink {
     ///
     /// # Errors
     /// [`Failure::Other`] if the broker cannot be reached or refuses the connection.
-    pub fn connect(target: &Target, sensor: &str, token: Option<&str>) -> Result<Sink, Failure> {
+    pub fn connect(
+        target: &Target,
+        sensor: &str,
+        token: Option<&str>,
+        roots: Option<ureq::tls::RootCerts>,
+    ) -> Result<Sink, Failure> {
         match target {
             Target::Http(base) => {
+                let mut tls = ureq::tls::TlsConfig::builder();
+                if let Some(roots) = roots {
+                    tls = tls.root_certs(roots);
+                }
                 let agent: ureq::Agent = ureq::Agent::config_builder()
+                    .tls_config(tls.build())
                     .http_status_as_error(false)
                     .timeout_global(Some(Duration::from_secs(60)))
                     .user_agent(concat!("aman-replay/", env!("CARGO_PKG_VERSION")))
