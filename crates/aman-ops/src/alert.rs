@@ -80,7 +80,6 @@ fn cap_severity(s: Severity) -> CapSeverity {
     }
 }
 
-
 /// The value as written in texts: a level letter for `los`, else 2 decimals.
 fn show(m: Measure, v: f64) -> String {
     match m {

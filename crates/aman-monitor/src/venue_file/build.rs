@@ -948,7 +948,6 @@ fn rule(
     })
 }
 
-
 fn unit(m: Measure) -> &'static str {
     match m {
         Measure::Density => "persons/m², e.g. 2.0",
