@@ -150,6 +150,14 @@ pub fn cap_message(
         info.headline = Some(format!("{prefix}{} — {place}", event(rule.measure, li)));
         let mut description = if rule.measure == Measure::Stale {
             format!("{} {place}", words.sensor)
+        } else if !decision.value.is_finite() {
+            // Resolved without a value: the rule's state was lost (a restart).
+            format!(
+                "{} {} {}",
+                words.threshold,
+                show(rule.measure, rule.raise),
+                unit(rule.measure)
+            )
         } else {
             format!(
                 "{} {} {}; {} {} {}",
@@ -171,9 +179,14 @@ pub fn cap_message(
             ValuePair::new("aman:alert", decision.alert.clone()),
             ValuePair::new("aman:rule", rule.id.clone()),
             ValuePair::new("aman:measure", rule.measure.name()),
-            ValuePair::new("aman:value", format!("{}", decision.value)),
             ValuePair::new("aman:threshold", format!("{}", rule.raise)),
         ];
+        if decision.value.is_finite() {
+            info.parameters.insert(
+                3,
+                ValuePair::new("aman:value", format!("{}", decision.value)),
+            );
+        }
         if let Some(los) = decision.los {
             info.parameters
                 .push(ValuePair::new("aman:los", los.to_string()));

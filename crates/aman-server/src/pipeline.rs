@@ -19,7 +19,9 @@ use aman_monitor::state::HistoryPoint;
 use aman_monitor::venue::Subject;
 use aman_monitor::{Decision, DecisionKind, Logged, Monitor, Reading, Timestamp, VenueState};
 use aman_ops::{CapContext, Mode, cap_message};
-use aman_store::{AlertRecord, AlertStatus, HistoryRow, MsgType, Resolution, Store, StoreError};
+use aman_store::{
+    AlertFilter, AlertRecord, AlertStatus, HistoryRow, MsgType, Resolution, Store, StoreError,
+};
 use serde::Serialize;
 use tokio::sync::{broadcast, mpsc, oneshot};
 
@@ -187,6 +189,7 @@ pub async fn start(
         alerts: HashMap::new(),
     };
     let replayed = pipeline.rebuild().await?;
+    pipeline.resolve_orphans().await?;
     tracing::info!(
         readings = replayed,
         seq = pipeline.monitor.seq(),
@@ -219,6 +222,62 @@ impl Pipeline {
             self.monitor.take_changes();
         }
         Ok(replayed)
+    }
+
+    /// Resolves the stored alerts still open that the rebuilt state does not hold: those
+    /// raised on the server's clock (a stale sensor), whose rule state is not in the log. Each
+    /// gets its `Cancel` message now; a sensor still silent raises a new alert at the next
+    /// tick. Without this such an alert would stay open for ever.
+    async fn resolve_orphans(&mut self) -> Result<(), StoreError> {
+        let venue = self.monitor.venue().id.clone();
+        let open = self
+            .store
+            .alerts(&venue, AlertFilter::Open, 100_000)
+            .await?;
+        let held: Vec<String> = self
+            .monitor
+            .state()
+            .alerts
+            .into_iter()
+            .map(|a| a.id)
+            .collect();
+        let mut orphans = Vec::new();
+        for a in open {
+            if held.contains(&a.id) {
+                continue;
+            }
+            let Some(rule) = self
+                .monitor
+                .venue()
+                .rules
+                .iter()
+                .position(|r| r.id == a.rule)
+            else {
+                continue;
+            };
+            let n = self.store.cap_messages(&a.id).await?.len() as u64;
+            if let Some(first) = self.store.cap_messages(&a.id).await?.first() {
+                if let Ok(alert) = aman_cap::Alert::from_xml(&first.xml) {
+                    self.alerts.insert(a.id.clone(), (alert.reference(), n));
+                }
+            }
+            orphans.push(Decision {
+                kind: DecisionKind::Resolve,
+                rule,
+                alert: a.id,
+                at: now(),
+                value: f64::NAN,
+                los: None,
+            });
+        }
+        if !orphans.is_empty() {
+            tracing::info!(
+                alerts = orphans.len(),
+                "resolving alerts the restart cannot hold"
+            );
+        }
+        self.record_decisions(&orphans).await;
+        Ok(())
     }
 
     fn apply(&mut self, logged: &[Logged]) {

@@ -30,6 +30,7 @@ on_both!(
     bad_input_is_refused_counted_and_harmless,
     rate_limit_is_per_sensor,
     restart_rebuilds_the_same_state,
+    alert_left_open_by_the_server_clock_is_resolved_at_restart,
 );
 
 /// 2026-01-01T00:00:00Z: frame k of a replay is at T0 + k / fps.
@@ -1221,6 +1222,67 @@ async fn restart_rebuilds_the_same_state(db: Db) {
     );
     let state = app.state().await;
     assert_eq!(find(&state["lines"], "chenavard")["total_in"], last.1 + 7);
+    app.stop().await;
+}
+
+/// A stale-sensor alert is raised on the server's clock, which the readings log does not
+/// hold: a restart cannot rebuild it, so it is resolved (with its Cancel message) instead of
+/// staying open for ever.
+async fn alert_left_open_by_the_server_clock_is_resolved_at_restart(db: Db) {
+    let app = TestApp::spawn(&db, "lyon2022-festival-of-lights", Mode::Actual).await;
+    let venue = app.venue.clone();
+    let rule = venue
+        .rules
+        .iter()
+        .position(|r| r.id == "topview-cam-stale")
+        .unwrap();
+    let at = Timestamp::parse_rfc3339("2026-01-01T00:00:30Z").unwrap();
+    let id = format!("{}-topview-cam-stale-{}", venue.id, at.0);
+    let raise = aman_monitor::Decision {
+        kind: aman_monitor::DecisionKind::Raise,
+        rule,
+        alert: id.clone(),
+        at,
+        value: 1.0,
+        los: None,
+    };
+    let ctx = aman_ops::CapContext {
+        venue: &venue,
+        sender: "aman@lyon2022-festival-of-lights",
+        mode: Mode::Actual,
+    };
+    let first = aman_ops::cap_message(&ctx, &raise, 1, None, at).unwrap();
+    let record = aman_store::AlertRecord::raised(
+        id.clone(),
+        venue.id.clone(),
+        "topview-cam-stale",
+        "topview-cam",
+        "Minor",
+        "Actual",
+        at,
+    );
+    assert!(app.store.insert_alert(&record).await.unwrap());
+    app.store
+        .add_cap_message(&id, aman_store::MsgType::Alert, at, &first.to_xml())
+        .await
+        .unwrap();
+    app.stop().await;
+    let app = TestApp::spawn(&db, "lyon2022-festival-of-lights", Mode::Actual).await;
+    let a = app.get_json(&format!("/api/v1/alerts/{id}")).await;
+    assert_eq!(a["status"], "resolved", "{a}");
+    let cap = a["cap"].as_array().unwrap();
+    assert_eq!(cap.len(), 2, "{a}");
+    assert_eq!(cap[1]["msg_type"], "Cancel");
+    let r = app.get(&format!("/api/v1/alerts/{id}/cap/2")).await;
+    assert_eq!(r.status, 200);
+    assert_valid_cap(&r.body, "the Cancel of an orphaned alert");
+    let cancel = aman_cap::Alert::from_xml(&r.body).unwrap();
+    assert_eq!(cancel.references, vec![first.reference()]);
+    // Restarting again changes nothing.
+    app.stop().await;
+    let app = TestApp::spawn(&db, "lyon2022-festival-of-lights", Mode::Actual).await;
+    let again = app.get_json(&format!("/api/v1/alerts/{id}")).await;
+    assert_eq!(again["cap"].as_array().unwrap().len(), 2);
     app.stop().await;
 }
 
