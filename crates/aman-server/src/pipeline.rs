@@ -255,11 +255,12 @@ impl Pipeline {
             else {
                 continue;
             };
-            let n = self.store.cap_messages(&a.id).await?.len() as u64;
-            if let Some(first) = self.store.cap_messages(&a.id).await?.first() {
-                if let Ok(alert) = aman_cap::Alert::from_xml(&first.xml) {
-                    self.alerts.insert(a.id.clone(), (alert.reference(), n));
-                }
+            let messages = self.store.cap_messages(&a.id).await?;
+            if let Some(first) = messages.first()
+                && let Ok(alert) = aman_cap::Alert::from_xml(&first.xml)
+            {
+                self.alerts
+                    .insert(a.id.clone(), (alert.reference(), messages.len() as u64));
             }
             orphans.push(Decision {
                 kind: DecisionKind::Resolve,
