@@ -19,7 +19,9 @@
 //!
 //! Persons are `message.data.totalHuman` (an integer or a string of digits; the other
 //! classes are ignored) → [`Measured::Occupancy`]; the channel is the scenario
-//! (`Device1Scenario2`) from the payload's `topic`, else from the MQTT topic.
+//! (`Device1Scenario2`) from the payload's `topic`, else from the MQTT topic. The compact form
+//! `{"occupancy": {"Human": 3, "Car": 1}, "timestamp": …}` (persons = `occupancy.Human`) is
+//! read too.
 
 use super::{
     AdapterError, Decoded, EpochUnit, Limits, Path, count, object, parse_json, required, string,
@@ -59,12 +61,28 @@ pub fn decode(
         Some(t) => scenario(string(t, &topic_path)?),
         None => topic.map(scenario).unwrap_or(""),
     };
-    let mp = root.key("message");
-    let message = object(required(top, "message", &mp)?, &mp)?;
-    let dp = mp.key("data");
-    let data = object(required(message, "data", &dp)?, &dp)?;
-    let hp = dp.key("totalHuman");
-    let humans = count(required(data, "totalHuman", &hp)?, &hp, true)?;
+    // The compact form `{"occupancy": {"Human": 3, …}, "timestamp": …}` (the occupancy
+    // per class, as the scenario's MQTT publication shows it), or the event bridge's
+    // `message.data.totalHuman`.
+    let op = root.key("occupancy");
+    let (humans, value_field) = if let Some(occupancy) = top.get("occupancy") {
+        let occupancy = object(occupancy, &op)?;
+        let hp = op.key("Human");
+        (
+            count(required(occupancy, "Human", &hp)?, &hp, true)?,
+            "occupancy.Human",
+        )
+    } else {
+        let mp = root.key("message");
+        let message = object(required(top, "message", &mp)?, &mp)?;
+        let dp = mp.key("data");
+        let data = object(required(message, "data", &dp)?, &dp)?;
+        let hp = dp.key("totalHuman");
+        (
+            count(required(data, "totalHuman", &hp)?, &hp, true)?,
+            "message.data.totalHuman",
+        )
+    };
     let reading = Reading {
         sensor: sensor.to_owned(),
         channel: channel.to_owned(),
@@ -75,7 +93,7 @@ pub fn decode(
         match field {
             "time" => "timestamp",
             "channel" => "topic",
-            "value" => "message.data.totalHuman",
+            "value" => value_field,
             _ => "(sensor id)",
         }
         .to_owned()
@@ -95,6 +113,37 @@ mod tests {
         now: Timestamp(1_670_708_300_000_000),
         max_ahead_s: 60.0,
     };
+
+    #[test]
+    fn compact_occupancy_form() {
+        let body = br#"{"occupancy":{"Human":3,"Car":1},"timestamp":1670708289033}"#;
+        let d = decode(
+            "ax-1",
+            Some("aman/sensors/ax-1/ObjectAnalytics/Device1Scenario1"),
+            body,
+            LIMITS,
+        )
+        .unwrap();
+        assert_eq!(d.readings[0].value, Measured::Occupancy { count: 3 });
+        assert_eq!(d.readings[0].channel, "Device1Scenario1");
+        assert_eq!(d.readings[0].time, Timestamp(1_670_708_289_033_000));
+        let e = decode(
+            "ax-1",
+            None,
+            br#"{"occupancy":{"Car":1},"timestamp":1670708289033}"#,
+            LIMITS,
+        )
+        .unwrap_err();
+        assert_eq!(e.field(), Some("occupancy.Human"));
+        let e = decode(
+            "ax-1",
+            None,
+            br#"{"occupancy":{"Human":-2},"timestamp":1670708289033}"#,
+            LIMITS,
+        )
+        .unwrap_err();
+        assert_eq!(e.field(), Some("occupancy.Human"), "{e}");
+    }
 
     #[test]
     fn scenario_names() {
