@@ -67,8 +67,14 @@ async fn connect(
 
 /// Publishes each `(topic, payload)` at QoS 1 and waits for the broker's PUBACK of every one.
 fn publish(host: &str, port: u16, id: &str, messages: &[(String, Vec<u8>)]) {
+    // A client id of its own per connection: the two tests run at once on one broker, and a
+    // second client with the same id takes the first one's session over (the broker closes
+    // the first connection).
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let id = format!("{id}-{}-{n}", std::process::id());
     rt().block_on(async {
-        let (client, mut events) = connect(id, host, port, None).await;
+        let (client, mut events) = connect(&id, host, port, None).await;
         for (topic, payload) in messages {
             client
                 .publish(topic.clone(), QoS::AtLeastOnce, false, payload.clone())
