@@ -250,6 +250,50 @@ async fn chenavard_counts_live_equal_the_file(db: Db) {
     assert_eq!(line["total_out"], 0);
     assert_eq!(line["resets"], 0);
     assert_eq!(find(&state["lines"], "constantine")["total_in"], 0);
+    // History: a 1 s bucket closes when a later second arrives, so every row but the last
+    // has its point, at the row's time (whole seconds); 1 min buckets 20:38 to 20:43 UTC.
+    let rows = chenavard_rows();
+    let range = "from=2022-12-10T20:00:00Z&to=2022-12-10T21:00:00Z";
+    let h = app
+        .get_json(&format!(
+            "/api/v1/lines/chenavard/history?resolution=1s&{range}"
+        ))
+        .await;
+    let points = h["points"].as_array().unwrap();
+    let times: Vec<Timestamp> = points
+        .iter()
+        .map(|p| Timestamp::parse_rfc3339(p["t"].as_str().unwrap()).unwrap())
+        .collect();
+    let expected: Vec<Timestamp> = rows[..rows.len() - 1].iter().map(|r| r.0).collect();
+    assert_eq!(times, expected);
+    assert!(
+        points
+            .iter()
+            .skip(1)
+            .all(|p| p["flow_in"].as_f64().unwrap() > 0.0)
+    );
+    let h = app
+        .get_json(&format!(
+            "/api/v1/lines/chenavard/history?resolution=1min&{range}"
+        ))
+        .await;
+    let minutes: Vec<&str> = h["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["t"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        minutes,
+        [
+            "2022-12-10T20:38:00Z",
+            "2022-12-10T20:39:00Z",
+            "2022-12-10T20:40:00Z",
+            "2022-12-10T20:41:00Z",
+            "2022-12-10T20:42:00Z",
+            "2022-12-10T20:43:00Z"
+        ]
+    );
     app.stop().await;
 }
 
