@@ -29,6 +29,9 @@ pub enum Command {
     /// Verify the simulator: the RiMEA 3.0 test suite or the comparison with real bottleneck
     /// experiments; prints PASS/FAIL per test and writes report.html and results.json.
     Verify(VerifyArgs),
+    /// Fit a model's parameters to the real experiments of `aman verify experiments` (grid
+    /// search, leave-one-out cross-validation); writes the fitted parameter set.
+    Calibrate(CalibrateArgs),
     /// Play a recorded trajectory file (as a track sensor) or a count CSV (as a counting
     /// sensor) into a running `aman serve`, over HTTP or MQTT, in real time or faster.
     Replay(Box<ReplayArgs>),
@@ -164,6 +167,46 @@ pub struct VerifyArgs {
     #[arg(long, value_delimiter = ',', value_name = "LIST")]
     pub only: Vec<String>,
     /// Directory for report.html and results.json. Default: out/verify-<suite>-<model>.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Run with this parameter set (a TOML file as `aman calibrate --out` writes; its model
+    /// replaces --model) instead of the shipped defaults.
+    #[arg(long, value_name = "FILE")]
+    pub parameters: Option<PathBuf>,
+}
+
+/// `aman calibrate`
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  aman calibrate
+  aman calibrate --vary time_gap=0.3:0.9:7 --vary radius=0.15,0.18
+  aman calibrate --model social_force --vary relaxation_time=0.3:0.7:5 --only hermes-ao300,wuppertal-2014-b080
+  aman verify experiments --parameters out/calibrate-collision_free_speed/fitted.toml
+
+Every experiment is simulated at every grid point; the fit is the point of least mean
+(e_J/0.10)² + (e_ρ/0.20)² (flow and density errors in units of the aim). Prints the fit, the
+leave-one-out cross-validation and every grid point; writes fitted.toml and calibration.md.
+Exit codes: 0 done, 1 no grid point ran every experiment, 2 bad options.")]
+pub struct CalibrateArgs {
+    /// Pedestrian model: collision_free_speed or social_force.
+    #[arg(long, default_value = "collision_free_speed")]
+    pub model: String,
+    /// Start from this parameter set (TOML, as written to --out) instead of the shipped
+    /// defaults; its model replaces --model.
+    #[arg(long, value_name = "FILE")]
+    pub parameters: Option<PathBuf>,
+    /// A parameter to vary, `key=from:to:count` or `key=v1,v2,…` (radius, time_gap, or a key of
+    /// the model's [model] table); repeat for more. Default: time_gap and radius for the
+    /// collision-free speed model, relaxation_time and strength for the social force model.
+    #[arg(long, value_name = "KEY=VALUES")]
+    pub vary: Vec<String>,
+    /// Fit only these experiments, comma-separated (see aman verify experiments).
+    #[arg(long, value_delimiter = ',', value_name = "LIST")]
+    pub only: Vec<String>,
+    /// Seed of every run.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Folder for fitted.toml and calibration.md. Default: out/calibrate-<model>.
     #[arg(long)]
     pub out: Option<PathBuf>,
 }

@@ -76,6 +76,7 @@ fn main() -> ExitCode {
         args::Command::Analyze(a) => commands::analyze::run(&a).map(|()| 0),
         args::Command::Bench(a) => commands::bench::run(&a).map(|()| 0),
         args::Command::Verify(a) => commands::verify::run(&a).map(|()| 0),
+        args::Command::Calibrate(a) => commands::calibrate::run(&a).map(|()| 0),
         args::Command::Replay(a) => commands::replay::run(&a),
         args::Command::Serve(a) => commands::serve::run(&a).map(|()| 0),
         args::Command::Token(a) => commands::serve::token(&a).map(|()| 0),

@@ -70,6 +70,9 @@ pub struct Overrides {
     /// Replaces the whole `[model]` table (e.g. `aman verify --model social_force` runs every
     /// scenario with the Social Force Model's defaults).
     pub model: Option<crate::file::ModelSection>,
+    /// Replaces the model with every parameter, and every population's and source's radius and
+    /// time gap (`aman calibrate` runs each trial so; `aman verify --parameters FILE`).
+    pub parameters: Option<crate::defaults::ParameterSet>,
 }
 
 /// Reads, checks and builds the scenario at `path`, with `overrides` applied.
@@ -112,6 +115,32 @@ pub fn build(
     }
     if let Some(model) = &overrides.model {
         file.model = model.clone();
+    }
+    if let Some(set) = &overrides.parameters {
+        file.model = set.model.clone();
+        for p in &mut file.populations {
+            p.radius = Some(Distribution::Constant(set.radius));
+            p.time_gap = Some(Distribution::Constant(set.time_gap));
+        }
+        for s in &mut file.sources {
+            s.radius = Some(Distribution::Constant(set.radius));
+            s.time_gap = Some(Distribution::Constant(set.time_gap));
+        }
+    }
+    // every parameter left out takes the model's shipped default
+    let shipped = crate::defaults::shipped(&file.model);
+    file.model = file.model.clone().filled_from(&shipped.model);
+    for p in &mut file.populations {
+        p.radius
+            .get_or_insert(Distribution::Constant(shipped.radius));
+        p.time_gap
+            .get_or_insert(Distribution::Constant(shipped.time_gap));
+    }
+    for s in &mut file.sources {
+        s.radius
+            .get_or_insert(Distribution::Constant(shipped.radius));
+        s.time_gap
+            .get_or_insert(Distribution::Constant(shipped.time_gap));
     }
     Builder { path }.build(file)
 }

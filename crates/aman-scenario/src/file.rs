@@ -185,6 +185,127 @@ impl ModelSection {
     }
 }
 
+impl ModelSection {
+    /// The model's name as written in `[model] kind`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ModelSection::CollisionFreeSpeed { .. } => "collision_free_speed",
+            ModelSection::SocialForce { .. } => "social_force",
+        }
+    }
+
+    /// The model named `name` with no parameter given (each then takes the shipped default,
+    /// [`crate::defaults::shipped`]); `None` for another name.
+    pub fn with_kind(name: &str) -> Option<Self> {
+        Self::with_defaults(name)
+    }
+
+    /// Every parameter of the model by its key in `[model]`, in the order of the file.
+    pub fn parameters(&self) -> Vec<(&'static str, Option<f64>)> {
+        match *self {
+            ModelSection::CollisionFreeSpeed {
+                strength_neighbor_repulsion,
+                range_neighbor_repulsion,
+                strength_geometry_repulsion,
+                range_geometry_repulsion,
+            } => vec![
+                ("strength_neighbor_repulsion", strength_neighbor_repulsion),
+                ("range_neighbor_repulsion", range_neighbor_repulsion),
+                ("strength_geometry_repulsion", strength_geometry_repulsion),
+                ("range_geometry_repulsion", range_geometry_repulsion),
+            ],
+            ModelSection::SocialForce {
+                mass,
+                relaxation_time,
+                strength,
+                range,
+                body_force,
+                friction,
+            } => vec![
+                ("mass", mass),
+                ("relaxation_time", relaxation_time),
+                ("strength", strength),
+                ("range", range),
+                ("body_force", body_force),
+                ("friction", friction),
+            ],
+        }
+    }
+
+    /// The parameter `key` of this model, if the model has it (given or not).
+    fn slot(&mut self, key: &str) -> Option<&mut Option<f64>> {
+        match self {
+            ModelSection::CollisionFreeSpeed {
+                strength_neighbor_repulsion,
+                range_neighbor_repulsion,
+                strength_geometry_repulsion,
+                range_geometry_repulsion,
+            } => match key {
+                "strength_neighbor_repulsion" => Some(strength_neighbor_repulsion),
+                "range_neighbor_repulsion" => Some(range_neighbor_repulsion),
+                "strength_geometry_repulsion" => Some(strength_geometry_repulsion),
+                "range_geometry_repulsion" => Some(range_geometry_repulsion),
+                _ => None,
+            },
+            ModelSection::SocialForce {
+                mass,
+                relaxation_time,
+                strength,
+                range,
+                body_force,
+                friction,
+            } => match key {
+                "mass" => Some(mass),
+                "relaxation_time" => Some(relaxation_time),
+                "strength" => Some(strength),
+                "range" => Some(range),
+                "body_force" => Some(body_force),
+                "friction" => Some(friction),
+                _ => None,
+            },
+        }
+    }
+
+    /// Sets parameter `key` to `value`.
+    ///
+    /// # Errors
+    /// A message listing the model's parameters when it has no parameter `key`.
+    pub fn set(&mut self, key: &str, value: f64) -> Result<(), String> {
+        let name = self.name();
+        let keys: Vec<&str> = self.parameters().iter().map(|p| p.0).collect();
+        match self.slot(key) {
+            Some(slot) => {
+                *slot = Some(value);
+                Ok(())
+            }
+            None => Err(format!(
+                "the {name} model has no parameter '{key}' (it has {})",
+                keys.join(", ")
+            )),
+        }
+    }
+
+    /// The parameter `key`, if given.
+    pub fn get(&self, key: &str) -> Option<f64> {
+        self.parameters()
+            .into_iter()
+            .find(|p| p.0 == key)
+            .and_then(|p| p.1)
+    }
+
+    /// Every parameter not given here taken from `defaults` when it is the same model.
+    pub fn filled_from(mut self, defaults: &ModelSection) -> Self {
+        if self.name() == defaults.name() {
+            for (key, value) in defaults.parameters() {
+                if let (Some(slot), Some(v)) = (self.slot(key), value) {
+                    slot.get_or_insert(v);
+                }
+            }
+        }
+        self
+    }
+}
+
 impl Default for ModelSection {
     fn default() -> Self {
         ModelSection::CollisionFreeSpeed {
@@ -276,12 +397,9 @@ pub enum ChoiceEntry {
 fn d_speed() -> Distribution {
     Distribution::Constant(1.2)
 }
-fn d_radius() -> Distribution {
-    Distribution::Constant(0.2)
-}
-fn d_time_gap() -> Distribution {
-    Distribution::Constant(1.0)
-}
+/// What [`AgentParams`] reads for a radius or time gap not yet filled in (the scenario's build
+/// fills every one in from the model's shipped set first, [`crate::defaults`]).
+static UNFILLED: Distribution = Distribution::Constant(f64::NAN);
 fn d_zero() -> Distribution {
     Distribution::Constant(0.0)
 }
@@ -322,12 +440,14 @@ pub struct PopulationEntry {
     /// Desired speed, m/s. Default 1.2 (JuPedSim's).
     #[serde(default = "d_speed")]
     pub desired_speed: Distribution,
-    /// Radius, m. Default 0.2.
-    #[serde(default = "d_radius")]
-    pub radius: Distribution,
-    /// CFSM time gap, s. Default 1.0.
-    #[serde(default = "d_time_gap")]
-    pub time_gap: Distribution,
+    /// Radius, m. Default: the model's shipped default ([`crate::defaults`]), filled in when
+    /// the scenario is built.
+    #[serde(default)]
+    pub radius: Option<Distribution>,
+    /// CFSM time gap, s. Default: the model's shipped default ([`crate::defaults`]), filled in
+    /// when the scenario is built.
+    #[serde(default)]
+    pub time_gap: Option<Distribution>,
     /// Pre-movement time, s. Default 0.
     #[serde(default = "d_zero")]
     pub premovement_time: Distribution,
@@ -357,12 +477,14 @@ pub struct SourceEntry {
     /// Desired speed, m/s. Default 1.2 (JuPedSim's).
     #[serde(default = "d_speed")]
     pub desired_speed: Distribution,
-    /// Radius, m. Default 0.2.
-    #[serde(default = "d_radius")]
-    pub radius: Distribution,
-    /// CFSM time gap, s. Default 1.0.
-    #[serde(default = "d_time_gap")]
-    pub time_gap: Distribution,
+    /// Radius, m. Default: the model's shipped default ([`crate::defaults`]), filled in when
+    /// the scenario is built.
+    #[serde(default)]
+    pub radius: Option<Distribution>,
+    /// CFSM time gap, s. Default: the model's shipped default ([`crate::defaults`]), filled in
+    /// when the scenario is built.
+    #[serde(default)]
+    pub time_gap: Option<Distribution>,
     /// Pre-movement time, s. Default 0.
     #[serde(default = "d_zero")]
     pub premovement_time: Distribution,
@@ -375,8 +497,8 @@ macro_rules! agent_params {
             pub fn params(&self) -> AgentParams<'_> {
                 AgentParams {
                     desired_speed: &self.desired_speed,
-                    radius: &self.radius,
-                    time_gap: &self.time_gap,
+                    radius: self.radius.as_ref().unwrap_or(&UNFILLED),
+                    time_gap: self.time_gap.as_ref().unwrap_or(&UNFILLED),
                     premovement_time: &self.premovement_time,
                 }
             }

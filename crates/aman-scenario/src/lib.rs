@@ -8,12 +8,14 @@
 #![forbid(unsafe_code)]
 
 mod build;
+pub mod defaults;
 mod error;
 pub mod file;
 mod run;
 mod syntax;
 
 pub use build::{MAX_AGENTS, MAX_SNAPSHOTS, Overrides, Scenario, build, load, load_str, load_with};
+pub use defaults::ParameterSet;
 pub use error::ScenarioError;
 pub use run::{RunLog, run_checked};
 pub use syntax::parse_str;

@@ -23,8 +23,9 @@
 //!    difference between the n-th measured and the n-th simulated crossing with both curves so
 //!    aligned. Reported, not judged.
 //!
-//! The other data sets of `../shared/data` are no bottleneck experiments with a shipped scenario
-//! (the HERMES T-junction is a merging flow), so the suite has these two.
+//! The bottlenecks span 0.8 m to 3 m: HERMES AO300 (a 3.0 m wide bottleneck), Wuppertal 2014
+//! (0.8 m) and the three HERMES 3 m corridor runs ending in exits of 3.0, 2.0 and 1.6 m (for
+//! these the line lies across the exit and the area covers the 2 m of corridor before it).
 //!
 //! Relative errors are (simulated − measured)/measured. A run passes when the flow is within
 //! ±[`FLOW_TOLERANCE`] and the steady-phase density within ±[`DENSITY_TOLERANCE`] of the
@@ -37,7 +38,7 @@ use aman_analysis::TrajectoryIndex;
 use aman_analysis::classic::classic_density;
 use aman_analysis::crossing::n_t;
 use aman_geometry::{MeasurementArea, MeasurementLine, Segment, Vec2};
-use aman_trajectory::{ReadOptions, TrajectoryData, read_trajectory};
+use aman_trajectory::{LengthUnit, ReadOptions, TrajectoryData, read_trajectory};
 
 use crate::{Figure, Options, Outcome, Series, SeriesStyle, Verdict, VerifyError, harness};
 
@@ -76,6 +77,9 @@ pub struct Experiment {
     pub width: f64,
     /// Persons in the experiment.
     pub persons: usize,
+    /// How to read the data file when it does not say itself: its unit and frame rate (the
+    /// HERMES corridor files are headerless, in centimetres at 16 fps).
+    pub read: (Option<LengthUnit>, Option<f64>),
 }
 
 /// The experiments of the suite, in report order.
@@ -93,6 +97,7 @@ pub const EXPERIMENTS: &[Experiment] = &[
                      the 2 m before the bottleneck over its width)",
         width: 3.0,
         persons: 348,
+        read: (None, None),
     },
     Experiment {
         key: "wuppertal-2014-b080",
@@ -106,6 +111,52 @@ pub const EXPERIMENTS: &[Experiment] = &[
         area_words: "in front of the opening, x ∈ [−0.4, 0.4] m, y ∈ [0.5, 1.3] m (0.64 m²)",
         width: 0.8,
         persons: 46,
+        read: (None, None),
+    },
+    Experiment {
+        key: "hermes-corridor-300",
+        id: "HERMES corridor 300",
+        title: "3.0 m corridor, exit b = 3.0 m, 349 persons",
+        scenario: "hermes-corridor/uo-300-300-300.toml",
+        data: "hermes2009-corridor-3m-exits/uo-300-300-300.txt",
+        source: "hermes2009-corridor-3m-exits/SOURCE.md",
+        line: [(0.0, -4.1), (3.0, -4.1)],
+        area: &[(0.0, -4.0), (3.0, -4.0), (3.0, -2.0), (0.0, -2.0)],
+        area_words: "in front of the exit, x ∈ [0, 3] m, y ∈ [−4, −2] m (6 m², the 2 m of \
+                     corridor before the exit wall)",
+        width: 3.0,
+        persons: 349,
+        read: (Some(LengthUnit::Centimetre), Some(16.0)),
+    },
+    Experiment {
+        key: "hermes-corridor-200",
+        id: "HERMES corridor 200",
+        title: "3.0 m corridor, exit b = 2.0 m, 351 persons",
+        scenario: "hermes-corridor/uo-300-300-200.toml",
+        data: "hermes2009-corridor-3m-exits/uo-300-300-200.txt",
+        source: "hermes2009-corridor-3m-exits/SOURCE.md",
+        line: [(0.5, -4.1), (2.5, -4.1)],
+        area: &[(0.0, -4.0), (3.0, -4.0), (3.0, -2.0), (0.0, -2.0)],
+        area_words: "in front of the exit, x ∈ [0, 3] m, y ∈ [−4, −2] m (6 m², the 2 m of \
+                     corridor before the exit wall)",
+        width: 2.0,
+        persons: 351,
+        read: (Some(LengthUnit::Centimetre), Some(16.0)),
+    },
+    Experiment {
+        key: "hermes-corridor-160",
+        id: "HERMES corridor 160",
+        title: "3.0 m corridor, exit b = 1.6 m, 288 persons (288 persons in the file, of 349)",
+        scenario: "hermes-corridor/uo-300-300-160.toml",
+        data: "hermes2009-corridor-3m-exits/uo-300-300-160.txt",
+        source: "hermes2009-corridor-3m-exits/SOURCE.md",
+        line: [(0.7, -4.1), (2.3, -4.1)],
+        area: &[(0.0, -4.0), (3.0, -4.0), (3.0, -2.0), (0.0, -2.0)],
+        area_words: "in front of the exit, x ∈ [0, 3] m, y ∈ [−4, −2] m (6 m², the 2 m of \
+                     corridor before the exit wall)",
+        width: 1.6,
+        persons: 288,
+        read: (Some(LengthUnit::Centimetre), Some(16.0)),
     },
 ];
 
@@ -278,8 +329,13 @@ pub fn measured(opts: &Options, e: &Experiment) -> Result<Measures, VerifyError>
             path.display()
         )));
     }
-    let loaded = read_trajectory(&path, &ReadOptions::default())
-        .map_err(|x| VerifyError::Data(format!("{}: {x}", e.id)))?;
+    let read = ReadOptions {
+        unit: e.read.0,
+        frame_rate: e.read.1,
+        ..ReadOptions::default()
+    };
+    let loaded =
+        read_trajectory(&path, &read).map_err(|x| VerifyError::Data(format!("{}: {x}", e.id)))?;
     measure(e, &loaded.data)
 }
 

@@ -24,6 +24,9 @@ pub struct Options {
     pub root: PathBuf,
     /// Run only these tests (RiMEA test numbers, or experiment names); empty runs all.
     pub only: Vec<String>,
+    /// Runs every scenario with this parameter set (model, radius, time gap) instead of the
+    /// shipped defaults; its model replaces [`Options::model`].
+    pub parameters: Option<aman_scenario::ParameterSet>,
 }
 
 impl Options {
@@ -34,6 +37,7 @@ impl Options {
             seed: 0,
             root: root.into(),
             only: Vec::new(),
+            parameters: None,
         }
     }
 
@@ -66,6 +70,7 @@ impl Options {
         Ok(Overrides {
             seed: Some(self.seed),
             model: Some(model),
+            parameters: self.parameters.clone(),
         })
     }
 }
@@ -102,7 +107,22 @@ pub fn parse(opts: &Options, rel: &str) -> Result<(ScenarioFile, PathBuf), Verif
 /// [`VerifyError::Scenario`] or [`VerifyError::Options`].
 pub fn build(opts: &Options, mut file: ScenarioFile, path: &Path) -> Result<Scenario, VerifyError> {
     if opts.model == "social_force" {
-        let max = aman_sim::SocialForceModel::default().max_dt();
+        // the parameters the run will have: the given set's, or the shipped defaults
+        let section = match &opts.parameters {
+            Some(set) => set.model.clone(),
+            None => {
+                let sfm = ModelSection::with_kind("social_force").unwrap_or_default();
+                aman_scenario::defaults::shipped(&sfm).model.clone()
+            }
+        };
+        let d = aman_sim::SocialForceModel::default();
+        let model = aman_sim::SocialForceModel {
+            mass: section.get("mass").unwrap_or(d.mass),
+            relaxation_time: section.get("relaxation_time").unwrap_or(d.relaxation_time),
+            body_force: section.get("body_force").unwrap_or(d.body_force),
+            ..d
+        };
+        let max = model.max_dt();
         if file.simulation.dt > max {
             let fps = file.output.fps;
             file.simulation.dt = 1.0 / (fps * (1.0 / (fps * max)).ceil());

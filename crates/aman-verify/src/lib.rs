@@ -13,6 +13,7 @@
 //! Both run with either pedestrian model (`--model`) at its default parameters.
 #![forbid(unsafe_code)]
 
+pub mod calibrate;
 pub mod experiments;
 pub mod harness;
 pub mod rimea;

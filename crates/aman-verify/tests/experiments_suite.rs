@@ -10,6 +10,8 @@
 //!   bottleneck area instead).
 //! - Wuppertal 2014 00_01a: 46 crossings of (−0.4, 0)–(0.4, 0), mean flow 2.5982 1/s; classic
 //!   density in front of the opening, mean over all frames, 2.5318 1/m².
+//! - HERMES 3 m corridor, exits 3.0 / 2.0 / 1.6 m: 349 / 351 / 287 first crossings of the exit
+//!   line, mean flows 4.7630 / 3.8674 / 3.2339 1/s.
 
 use std::path::PathBuf;
 
@@ -56,6 +58,32 @@ fn measured_figures_match_source_md() {
         // the steady phase lies inside the passage and has a positive density
         assert!(m.steady.0 >= m.crossing_times[0] && m.steady.1 <= m.crossing_times[n - 1]);
         assert!(m.density_steady > 0.0 && m.density_steady.is_finite());
+    }
+}
+
+/// The HERMES 3 m corridor runs: first crossings of the line across the exit opening at
+/// y = −4.1 m and their mean flow, SOURCE.md's "Flow through the exit opening" (PedPy 1.5.1);
+/// the files are headerless, in centimetres at 16 fps. In run −160 one of the 288 persons never
+/// reaches the exit.
+#[test]
+fn corridor_exit_flows_match_source_md() {
+    let opts = options();
+    for (key, n, flow) in [
+        ("hermes-corridor-300", 349, 4.7630),
+        ("hermes-corridor-200", 351, 3.8674),
+        ("hermes-corridor-160", 287, 3.2339),
+    ] {
+        let e = experiments::find(key).unwrap();
+        let m = experiments::measured(&opts, e).unwrap();
+        assert_eq!(m.crossings, n, "{key}");
+        assert!(close(m.flow, flow, 5e-5), "{key}: flow {}", m.flow);
+        assert_eq!(m.frame_rate, 16.0);
+        // the queue in front of the exit: between 1 and 3 persons/m² in the steady phase
+        assert!(
+            (1.0..3.0).contains(&m.density_steady),
+            "{key}: {}",
+            m.density_steady
+        );
     }
 }
 

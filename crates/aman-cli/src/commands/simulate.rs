@@ -589,7 +589,7 @@ fn simulate(
         }),
         paths: paths.into_values().filter(|p| p.len() > 1).collect(),
         aman_version: env!("CARGO_PKG_VERSION").to_string(),
-        model_parameters: crate::commands::verify::model_parameters(&sim.config().model),
+        model_parameters: crate::commands::verify::sim_model_parameters(&sim.config().model),
         end_time: sc.end_time,
         frame_interval,
         populations: sc.populations.clone(),

@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow};
 
+use aman_scenario::ParameterSet;
+use aman_scenario::file::ModelSection;
 use aman_verify::{Options, experiments, rimea};
 
 use crate::Failure;
@@ -14,12 +16,8 @@ pub use aman_report::verify::{Row, RunInfo, Totals};
 
 /// Runs `aman verify`.
 pub fn run(args: &VerifyArgs) -> Result<(), Failure> {
-    let model = model_defaults(&args.model).ok_or_else(|| {
-        Failure::Input(anyhow!(
-            "--model: unknown model '{}': use collision_free_speed or social_force",
-            args.model
-        ))
-    })?;
+    let set = parameter_set(&args.model, args.parameters.as_deref())?;
+    let model = set.model_name().to_string();
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let root = find_root(&cwd).ok_or_else(|| {
         Failure::Input(anyhow!(
@@ -44,7 +42,7 @@ pub fn run(args: &VerifyArgs) -> Result<(), Failure> {
     }
     check_only(&args.suite, &only).map_err(Failure::Input)?;
     let out = args.out.clone().unwrap_or_else(|| {
-        let mut name = format!("verify-{}-{}", args.suite, args.model);
+        let mut name = format!("verify-{}-{}", args.suite, model);
         if !only.is_empty() {
             // a partial run does not overwrite the full suite's report
             name.push_str("-only-");
@@ -61,18 +59,19 @@ pub fn run(args: &VerifyArgs) -> Result<(), Failure> {
         ))
     })?;
     let opts = Options {
-        model: args.model.clone(),
+        model: model.clone(),
         seed: args.seed,
         root: root.clone(),
         only,
+        parameters: args.parameters.is_some().then(|| set.clone()),
     };
     let rows = run_suite(&args.suite, &opts);
     let info = RunInfo {
         aman_version: env!("CARGO_PKG_VERSION").to_string(),
         commit: git_commit(&root),
         suite: args.suite.clone(),
-        model: args.model.clone(),
-        model_parameters: model_parameters(&model),
+        model: model.clone(),
+        model_parameters: model_parameters(&set),
         seed: args.seed,
         generated_utc: utc_now(),
         root: root.display().to_string(),
@@ -110,15 +109,6 @@ pub fn run(args: &VerifyArgs) -> Result<(), Failure> {
         )));
     }
     Ok(())
-}
-
-/// The default parameters of model `name`, or `None` for an unknown name.
-pub fn model_defaults(name: &str) -> Option<aman_sim::Model> {
-    match name {
-        "collision_free_speed" => Some(aman_sim::Model::CollisionFreeSpeed(Default::default())),
-        "social_force" => Some(aman_sim::Model::SocialForce(Default::default())),
-        _ => None,
-    }
 }
 
 /// The nearest directory at or above `start` that has a `scenarios/` directory.
@@ -205,8 +195,36 @@ pub fn result_lines(rows: &[Row]) -> Vec<String> {
         .collect()
 }
 
-/// The model's parameters as `(name, value with unit)`, in the order of its documentation.
-pub fn model_parameters(model: &aman_sim::Model) -> Vec<(String, String)> {
+/// A parameter set's values as `(name, value with unit)`: every agent's radius and time gap,
+/// then the model's parameters in the order of its documentation.
+pub fn model_parameters(set: &ParameterSet) -> Vec<(String, String)> {
+    let unit = |name: &str| match name {
+        "radius" | "range_neighbor_repulsion" | "range_geometry_repulsion" | "range" => "m",
+        "time_gap" | "relaxation_time" => "s",
+        "mass" => "kg",
+        "strength" => "N",
+        "body_force" => "kg/s²",
+        "friction" => "kg/(m·s)",
+        _ => "",
+    };
+    let mut out = vec![
+        ("radius".to_string(), format!("{} m", set.radius)),
+        ("time_gap".to_string(), format!("{} s", set.time_gap)),
+    ];
+    for (name, v) in set.model.parameters() {
+        if let Some(v) = v {
+            out.push((
+                name.to_string(),
+                format!("{v} {}", unit(name)).trim().to_string(),
+            ));
+        }
+    }
+    out
+}
+
+/// A running model's parameters as `(name, value with unit)`, in the order of its
+/// documentation (for a simulation's report).
+pub fn sim_model_parameters(model: &aman_sim::Model) -> Vec<(String, String)> {
     let p = |name: &str, v: f64, unit: &str| {
         (name.to_string(), format!("{v} {unit}").trim().to_string())
     };
@@ -234,6 +252,29 @@ pub fn model_parameters(model: &aman_sim::Model) -> Vec<(String, String)> {
             p("friction", m.friction, "kg/(m·s)"),
         ],
     }
+}
+
+/// The parameter set of `--parameters FILE`, or the shipped defaults of `--model`.
+///
+/// # Errors
+/// [`Failure::Input`] for an unknown model or a file that cannot be read or parsed, naming it.
+pub fn parameter_set(model: &str, file: Option<&Path>) -> Result<ParameterSet, Failure> {
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Failure::Input(anyhow!(
+                "--parameters {}: cannot read it: {e}",
+                path.display()
+            ))
+        })?;
+        return ParameterSet::from_toml(&text)
+            .map_err(|e| Failure::Input(anyhow!("--parameters {}: {e}", path.display())));
+    }
+    let section = ModelSection::with_kind(model).ok_or_else(|| {
+        Failure::Input(anyhow!(
+            "--model: unknown model '{model}': use collision_free_speed or social_force"
+        ))
+    })?;
+    Ok(aman_scenario::defaults::shipped(&section).clone())
 }
 
 /// `git rev-parse --short HEAD` in `root`, if git is there and it is a repository.
@@ -337,7 +378,8 @@ pub(crate) mod tests {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
         let found = find_root(&root.join("crates/aman-cli/src")).unwrap();
         assert!(found.join("scenarios").is_dir());
-        assert!(model_defaults("social_force").is_some() && model_defaults("x").is_none());
+        assert!(parameter_set("social_force", None).is_ok());
+        assert!(parameter_set("x", None).is_err());
         assert!(check_only("rimea", &["99".into()]).is_err());
         assert!(check_only("experiments", &["hermes-ao300".into()]).is_ok());
     }
