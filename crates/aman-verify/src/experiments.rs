@@ -606,6 +606,7 @@ mod tests {
             area_words: "",
             width: 2.0,
             persons: 5,
+            read: (None, None),
         };
         let mut d = TrajectoryData::new(10.0);
         for f in 0..=12u64 {
