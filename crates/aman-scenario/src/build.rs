@@ -70,8 +70,9 @@ pub struct Overrides {
     /// Replaces the whole `[model]` table (e.g. `aman verify --model social_force` runs every
     /// scenario with the Social Force Model's defaults).
     pub model: Option<crate::file::ModelSection>,
-    /// Replaces the model with every parameter, and every population's and source's radius and
-    /// time gap (`aman calibrate` runs each trial so; `aman verify --parameters FILE`).
+    /// Replaces the shipped default parameter set: the model (with every parameter) and the
+    /// radius and time gap of every population and source that leaves them out (`aman
+    /// calibrate` runs each trial so; `aman verify --parameters FILE`).
     pub parameters: Option<crate::defaults::ParameterSet>,
 }
 
@@ -118,17 +119,12 @@ pub fn build(
     }
     if let Some(set) = &overrides.parameters {
         file.model = set.model.clone();
-        for p in &mut file.populations {
-            p.radius = Some(Distribution::Constant(set.radius));
-            p.time_gap = Some(Distribution::Constant(set.time_gap));
-        }
-        for s in &mut file.sources {
-            s.radius = Some(Distribution::Constant(set.radius));
-            s.time_gap = Some(Distribution::Constant(set.time_gap));
-        }
     }
-    // every parameter left out takes the model's shipped default
-    let shipped = crate::defaults::shipped(&file.model);
+    // every parameter left out takes the model's default: the given set's, or the shipped one
+    let shipped = match &overrides.parameters {
+        Some(set) => set,
+        None => crate::defaults::shipped(&file.model),
+    };
     file.model = file.model.clone().filled_from(&shipped.model);
     for p in &mut file.populations {
         p.radius

@@ -22,6 +22,8 @@
 //! landscape and is reproducible. Its resolution is the step between grid values, which the
 //! report states.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use rayon::prelude::*;
 
 use aman_scenario::ParameterSet;
@@ -161,7 +163,7 @@ pub struct LeftOut {
 }
 
 /// Runs every experiment selected by `opts.only` at every point of the grid spanned by `axes`
-/// around `base`, in parallel.
+/// around `base`, in parallel; `progress(done, total)` is called after every run.
 ///
 /// # Errors
 /// [`VerifyError::Options`] for an axis naming no parameter of the model, an empty selection,
@@ -170,6 +172,7 @@ pub fn evaluate(
     opts: &Options,
     base: &ParameterSet,
     axes: &[Axis],
+    progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Calibration, VerifyError> {
     let experiments: Vec<&'static Experiment> = experiments::EXPERIMENTS
         .iter()
@@ -215,9 +218,11 @@ pub fn evaluate(
     let jobs: Vec<(usize, usize)> = (0..points)
         .flat_map(|k| (0..experiments.len()).map(move |e| (k, e)))
         .collect();
+    let done = AtomicUsize::new(0);
     let results: Vec<Result<Trial, String>> = jobs
         .par_iter()
         .map(|&(k, x)| {
+            let _report = Finished(&done, jobs.len(), progress);
             let mut o = opts.clone();
             o.model = sets[k].model_name().to_string();
             o.parameters = Some(sets[k].clone());
@@ -250,6 +255,16 @@ pub fn evaluate(
         measured,
         trials,
     })
+}
+
+/// Counts a finished run when dropped, whatever way the run ended.
+struct Finished<'a>(&'a AtomicUsize, usize, &'a (dyn Fn(usize, usize) + Sync));
+
+impl Drop for Finished<'_> {
+    fn drop(&mut self) {
+        let n = self.0.fetch_add(1, Ordering::Relaxed) + 1;
+        (self.2)(n, self.1);
+    }
 }
 
 /// The values of grid point `k`, one per axis.
@@ -447,6 +462,7 @@ mod tests {
                 steady: (0.0, 0.0),
                 density_steady: 0.0,
                 density_all_frames: 0.0,
+                speed_steady: 0.0,
                 density_series: Vec::new(),
                 frame_rate: 1.0,
             },

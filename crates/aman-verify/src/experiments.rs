@@ -25,7 +25,8 @@
 //!
 //! The bottlenecks span 0.8 m to 3 m: HERMES AO300 (a 3.0 m wide bottleneck), Wuppertal 2014
 //! (0.8 m) and the three HERMES 3 m corridor runs ending in exits of 3.0, 2.0 and 1.6 m (for
-//! these the line lies across the exit and the area covers the 2 m of corridor before it).
+//! these the line lies across the exit and the area covers the 2 m of corridor before it, over
+//! the exit's width). Every area has the width of the opening it lies in front of.
 //!
 //! Relative errors are (simulated − measured)/measured. A run passes when the flow is within
 //! ±[`FLOW_TOLERANCE`] and the steady-phase density within ±[`DENSITY_TOLERANCE`] of the
@@ -37,6 +38,7 @@ use std::path::PathBuf;
 use aman_analysis::TrajectoryIndex;
 use aman_analysis::classic::classic_density;
 use aman_analysis::crossing::n_t;
+use aman_analysis::speed::{SpeedBorder, individual_velocity, mean_speed};
 use aman_geometry::{MeasurementArea, MeasurementLine, Segment, Vec2};
 use aman_trajectory::{LengthUnit, ReadOptions, TrajectoryData, read_trajectory};
 
@@ -47,6 +49,9 @@ pub const FLOW_TOLERANCE: f64 = 0.20;
 /// Largest relative difference of the simulated from the measured steady-phase density for a
 /// pass: 0.30 (classic densities in small areas fluctuate by whole persons per frame).
 pub const DENSITY_TOLERANCE: f64 = 0.30;
+/// Half the window of the individual speeds, s: 5 frames at 16 fps, as the HERMES SOURCE.md
+/// figures (`frame_step` 5).
+pub const SPEED_WINDOW: f64 = 0.3125;
 /// Fraction of the persons passed at the start of the steady phase.
 pub const STEADY_FROM: f64 = 0.10;
 /// Fraction of the persons passed at the end of the steady phase.
@@ -122,8 +127,8 @@ pub const EXPERIMENTS: &[Experiment] = &[
         source: "hermes2009-corridor-3m-exits/SOURCE.md",
         line: [(0.0, -4.1), (3.0, -4.1)],
         area: &[(0.0, -4.0), (3.0, -4.0), (3.0, -2.0), (0.0, -2.0)],
-        area_words: "in front of the exit, x ∈ [0, 3] m, y ∈ [−4, −2] m (6 m², the 2 m of \
-                     corridor before the exit wall)",
+        area_words: "in front of the exit, over its width: x ∈ [0, 3] m, y ∈ [−4, −2] m \
+                     (6 m², the 2 m before the exit wall)",
         width: 3.0,
         persons: 349,
         read: (Some(LengthUnit::Centimetre), Some(16.0)),
@@ -136,9 +141,9 @@ pub const EXPERIMENTS: &[Experiment] = &[
         data: "hermes2009-corridor-3m-exits/uo-300-300-200.txt",
         source: "hermes2009-corridor-3m-exits/SOURCE.md",
         line: [(0.5, -4.1), (2.5, -4.1)],
-        area: &[(0.0, -4.0), (3.0, -4.0), (3.0, -2.0), (0.0, -2.0)],
-        area_words: "in front of the exit, x ∈ [0, 3] m, y ∈ [−4, −2] m (6 m², the 2 m of \
-                     corridor before the exit wall)",
+        area: &[(0.5, -4.0), (2.5, -4.0), (2.5, -2.0), (0.5, -2.0)],
+        area_words: "in front of the exit, over its width: x ∈ [0.5, 2.5] m, y ∈ [−4, −2] m \
+                     (4 m², the 2 m before the exit wall)",
         width: 2.0,
         persons: 351,
         read: (Some(LengthUnit::Centimetre), Some(16.0)),
@@ -151,9 +156,9 @@ pub const EXPERIMENTS: &[Experiment] = &[
         data: "hermes2009-corridor-3m-exits/uo-300-300-160.txt",
         source: "hermes2009-corridor-3m-exits/SOURCE.md",
         line: [(0.7, -4.1), (2.3, -4.1)],
-        area: &[(0.0, -4.0), (3.0, -4.0), (3.0, -2.0), (0.0, -2.0)],
-        area_words: "in front of the exit, x ∈ [0, 3] m, y ∈ [−4, −2] m (6 m², the 2 m of \
-                     corridor before the exit wall)",
+        area: &[(0.7, -4.0), (2.3, -4.0), (2.3, -2.0), (0.7, -2.0)],
+        area_words: "in front of the exit, over its width: x ∈ [0.7, 2.3] m, y ∈ [−4, −2] m \
+                     (3.2 m², the 2 m before the exit wall)",
         width: 1.6,
         persons: 288,
         read: (Some(LengthUnit::Centimetre), Some(16.0)),
@@ -181,6 +186,10 @@ pub struct Measures {
     /// Mean classic density in the area over every frame of the data, 1/m² (SOURCE.md's
     /// figure for the measured data).
     pub density_all_frames: f64,
+    /// Mean speed of the persons in the area over the frames of the steady phase in which
+    /// somebody is inside, m/s: PedPy's `compute_mean_speed_per_frame` of the individual speeds
+    /// over ±[`SPEED_WINDOW`] s (`SpeedCalculation.BORDER_SINGLE_SIDED`).
+    pub speed_steady: f64,
     /// Classic density per frame: (time in s, 1/m²).
     pub density_series: Vec<(f64, f64)>,
     /// Frame rate of the data, frames per second.
@@ -294,7 +303,27 @@ pub fn measure(e: &Experiment, data: &TrajectoryData) -> Result<Measures, Verify
         .filter(|(t, _)| *t >= steady.0 - 1e-9 && *t <= steady.1 + 1e-9)
         .map(|p| p.1)
         .collect();
+    let step = ((SPEED_WINDOW * fps).round() as u64).max(1);
+    let v = individual_velocity(&index, step, SpeedBorder::SingleSided)
+        .map_err(|x| err("speed", x.to_string()))?;
+    let area_speed = mean_speed(&index, &v.speed, &e.measurement_area()?)
+        .map_err(|x| err("speed", x.to_string()))?;
+    if area_speed.frames != rho.frames {
+        return Err(err("speed", "speed and density frames differ".into()));
+    }
+    let occupied: Vec<f64> = rho
+        .frames
+        .iter()
+        .zip(&rho.values)
+        .zip(&area_speed.values)
+        .filter(|((f, d), _)| {
+            let t = **f as f64 / fps;
+            **d > 0.0 && t >= steady.0 - 1e-9 && t <= steady.1 + 1e-9
+        })
+        .map(|(_, &v)| v)
+        .collect();
     Ok(Measures {
+        speed_steady: mean(&occupied),
         crossings: n,
         flow,
         specific_flow: flow / e.width,
@@ -477,6 +506,13 @@ fn outcome(opts: &Options, e: &Experiment, c: &Comparison) -> Outcome {
             100.0 * DENSITY_TOLERANCE,
             s.density_all_frames,
             m.density_all_frames
+        ),
+        format!(
+            "Mean speed in the area, steady phase (frames with somebody inside): simulated \
+             {:.3} m/s, measured {:.3} m/s ({}; reported, not judged).",
+            s.speed_steady,
+            m.speed_steady,
+            percent(relative_error(s.speed_steady, m.speed_steady))
         ),
         format!(
             "N–t, time since the first crossing at which 10 / 50 / 90 % had passed: simulated \

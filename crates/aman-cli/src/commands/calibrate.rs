@@ -77,7 +77,13 @@ pub fn run(args: &CalibrateArgs) -> Result<(), Failure> {
             .join(", "),
         args.seed
     )?;
-    let cal = calibrate::evaluate(&opts, &base, &axes).map_err(|e| match e {
+    let step = (points * opts_count(&opts)).div_ceil(20).max(1);
+    let progress = |done: usize, total: usize| {
+        if done % step == 0 || done == total {
+            eprintln!("progress: {done} of {total} runs");
+        }
+    };
+    let cal = calibrate::evaluate(&opts, &base, &axes, &progress).map_err(|e| match e {
         aman_verify::VerifyError::Options(m) => Failure::Input(anyhow!("{m}")),
         other => Failure::Other(anyhow!("{other}")),
     })?;
@@ -119,6 +125,14 @@ pub fn run(args: &CalibrateArgs) -> Result<(), Failure> {
         md.display()
     )?;
     Ok(())
+}
+
+/// Number of experiments the options select.
+fn opts_count(opts: &Options) -> usize {
+    experiments::EXPERIMENTS
+        .iter()
+        .filter(|e| opts.selected(e.key) || opts.selected(e.id))
+        .count()
 }
 
 fn cell(t: &Result<Trial, String>) -> String {
