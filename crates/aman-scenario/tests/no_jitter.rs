@@ -113,6 +113,7 @@ fn measure(mut sc: Scenario, line_y: f64, span: (f64, f64)) -> Counts {
             }
             // (b) reversals along the desired direction
             let along = (p1 - p0).dot(e0);
+            if along < 0.0 && a.blocked_for[i] > 3.0 { SIDE.fetch_add(1, std::sync::atomic::Ordering::Relaxed); }
             if along < 0.0 {
                 who.run -= along;
                 who.back -= along;
@@ -207,7 +208,9 @@ fn wuppertal(model: &str) -> Scenario {
     load_str(&text, &path, &Overrides::default()).unwrap_or_else(|e| panic!("{e}"))
 }
 
+static SIDE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
 fn check(name: &str, c: &Counts, max_reversals: u32) {
+    eprintln!("side {}", SIDE.load(std::sync::atomic::Ordering::Relaxed));
     eprintln!("{name}: {c:?}");
     assert_eq!(c.left, c.persons, "{name}: not everybody left: {c:?}");
     assert_eq!(

@@ -204,6 +204,16 @@ impl OperationalModel for CollisionFreeSpeedModel {
         if e == Vec2::ZERO {
             e = a.orientation[i];
         }
+        // no walking backwards: the component against the desired direction is dropped, so a
+        // blocked agent steps aside or stands (module documentation, "No backward motion")
+        let against = e.dot(e0);
+        if against < 0.0 {
+            return Kinematics {
+                position: x,
+                velocity: Vec2::ZERO,
+                orientation: a.orientation[i],
+            };
+        }
         // spacing to the nearest neighbour ahead, in the corridor of width 2l (speed model)
         let left = e.perp();
         let mut spacing = f64::MAX;

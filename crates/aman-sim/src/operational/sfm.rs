@@ -191,6 +191,12 @@ impl OperationalModel for SocialForceModel {
             }
         });
         let mut nv = v + force * (dt / m);
+        // no walking backwards: the velocity keeps no component against the desired direction
+        // (module documentation, "No backward motion")
+        let against = nv.dot(e0);
+        if against < 0.0 {
+            nv -= e0 * against;
+        }
         let vmax = 1.3 * v0;
         let s = nv.norm();
         if s > vmax {
