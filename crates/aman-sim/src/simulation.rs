@@ -1392,10 +1392,12 @@ fn operational_pass<M: OperationalModel>(
                 }
             } else {
                 let mut k = m.next_state(ctx, i, *d, v0, scratch);
-                // no walking backwards, side steps included (Simulation docs): the move keeps
-                // no component against the route direction
+                // no walking backwards (the models' documentation, "No backward motion"): the
+                // move keeps no component against the route direction, except in a side step,
+                // which breaks a stand-off that lasted `blocked_time` and may need to back off
+                // a door jamb
                 let against = (k.position - a.position[i]).dot(route);
-                if against < 0.0 {
+                if against < 0.0 && *d == route {
                     k.position -= route * against;
                     k.velocity -= route * k.velocity.dot(route).min(0.0);
                 }
