@@ -23,6 +23,21 @@
 //! about 2 units in the last place of `f64::exp`. Interactions beyond the cut-off
 //! (`max_i v0_i·T_i + 2·max_i r_i`, at least 1 m) are dropped: past it the spacing cannot limit
 //! speed and the repulsion is below `a·e^{-10}`.
+//!
+//! ## No backward motion
+//!
+//! In Tordeux et al.'s direction model, when the repulsion of the persons ahead outweighs
+//! `e_0`, `e_i` points backwards and the agent walks back at `s/T` as far as there is room
+//! behind it; in a dense queue it then walks forwards again, so blocked agents drift back and
+//! forth by centimetres and cross a line in front of a door several times (issue 14: 77
+//! crossings at a door 75 persons went through). JuPedSim's later `CollisionFreeSpeedModelV3`
+//! (jupedsim.org, "Pedestrian models") likewise adds a relaxation of the heading "to suppress
+//! jitter". We do the simplest thing that forbids it: when `e_i · e_0 < 0` the agent stands
+//! (speed 0, orientation kept) instead of walking backwards, until the persons ahead have moved
+//! on. The simulation also drops any remaining component of the move against the route
+//! direction, except in a side step (after `SimConfig::blocked_time`), which may back off a
+//! door jamb to break a stand-off. Measured (test `no_jitter` of aman-scenario): no reversal
+//! of the position along the desired direction outside side steps, where there were thousands.
 
 use aman_geometry::Vec2;
 
