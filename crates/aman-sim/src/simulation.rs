@@ -1032,6 +1032,7 @@ impl Simulation {
                 walls: &self.walls,
                 dt: self.config.dt,
                 cutoff,
+                blocked_time: self.config.blocked_time,
             };
             let tactical = Tactical {
                 agents: &self.agents,
@@ -1313,12 +1314,13 @@ impl Tactical<'_> {
     /// at its edge, turned aside when blocked; zero for an agent that stands (pre-movement,
     /// target closed, or lost: the target cannot be reached from here, and the strategic pass
     /// chooses again next step).
+    /// Also returns the route direction, the desired direction before any side step.
     #[inline]
-    fn desired(&self, i: usize) -> Vec2 {
+    fn desired(&self, i: usize) -> (Vec2, Vec2) {
         let agents = self.agents;
         let target = agents.target[i];
         if self.now < agents.moves_from[i] || !self.open[target.0 as usize] {
-            return Vec2::ZERO;
+            return (Vec2::ZERO, Vec2::ZERO);
         }
         let p = agents.position[i];
         let field = &self.fields[target.0 as usize];
@@ -1331,7 +1333,7 @@ impl Tactical<'_> {
         };
         if dir == Vec2::ZERO {
             if field.distance(self.grid, p).is_infinite() {
-                return Vec2::ZERO;
+                return (Vec2::ZERO, Vec2::ZERO);
             }
             // at the target's edge (its cells have no gradient): head into it, or through
             // the door
@@ -1344,6 +1346,7 @@ impl Tactical<'_> {
                 dir = agents.orientation[i];
             }
         }
+        let route = dir;
         let blocked = agents.blocked_for[i];
         let tb = self.blocked_time;
         if blocked > tb {
@@ -1355,7 +1358,7 @@ impl Tactical<'_> {
                 * std::f64::consts::PI;
             dir = dir.rotated(angle);
         }
-        dir
+        (dir, route)
     }
 }
 
@@ -1376,7 +1379,8 @@ fn operational_pass<M: OperationalModel>(
         .with_min_len(256)
         .for_each_init(Scratch::default, |scratch, (k, (o, d))| {
             let i = order[k] as usize;
-            *d = tactical.desired(i);
+            let route;
+            (*d, route) = tactical.desired(i);
             let a = ctx.agents;
             // on a stair the agent walks at a fraction of its desired speed
             let v0 = a.desired_speed[i] * tactical.stairs.factor(tactical.grid, a.position[i], *d);
@@ -1388,7 +1392,17 @@ fn operational_pass<M: OperationalModel>(
                     orientation: a.orientation[i],
                 }
             } else {
-                m.next_state(ctx, i, *d, v0, scratch)
+                let mut k = m.next_state(ctx, i, *d, v0, scratch);
+                // no walking backwards (the models' documentation, "No backward motion"): the
+                // move keeps no component against the route direction, except in a side step,
+                // which breaks a stand-off that lasted `blocked_time` and may need to back off
+                // a door jamb
+                let against = (k.position - a.position[i]).dot(route);
+                if against < 0.0 && *d == route {
+                    k.position -= route * against;
+                    k.velocity -= route * k.velocity.dot(route).min(0.0);
+                }
+                k
             }
         });
 }

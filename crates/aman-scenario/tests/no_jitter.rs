@@ -1,0 +1,300 @@
+//! No jitter (issue 14, point 3): in a dense queue in front of a narrow door, a blocked agent
+//! stands or steps aside; it does not walk backwards and forwards by centimetres.
+//!
+//! Two queues, each run with both pedestrian models:
+//! - 75 persons at about 3.3 persons/m² in front of a 0.5 m wide, 0.4 m deep door (the
+//!   narrow-door experiments of T. Kretz, A. Grünebohm, M. Schreckenberg, "Experimental study of
+//!   pedestrian flow through a bottleneck", J. Stat. Mech. (2006) P10014, with widths from
+//!   0.4 m);
+//! - the shipped `wuppertal-2014-b080` scenario (46 persons, 0.80 m opening).
+//!
+//! Per person the test counts
+//! - (a) the crossings of a line in front of the door (0.3 m before it, 0.5 m wider than it on
+//!   each side), in each direction, computed here from the positions after every step, not by
+//!   the simulator's or the analysis's crossing counters: everybody starts behind it and leaves
+//!   through the door, so each person should cross it once, forwards. A few still cross it
+//!   backwards (3 per run with the CFSM, 97 with the SFM at the 0.5 m door): by moving sideways
+//!   to the route where it runs
+//!   along the line, or in a side step;
+//! - (b) the reversals of the position along the desired direction: a maximal run of
+//!   consecutive steps each moving against the route direction (the routing field's, at the
+//!   position before the step), counted when the run adds up to more than 1 mm backwards. 1 mm
+//!   lies far below the 1–4 cm back-and-forth the issue reports and below anything a person
+//!   could perceive or a camera measure (the trajectories of ../shared/data are given to 1 mm,
+//!   and their accuracy is a few centimetres), yet far above round-off; a person who only
+//!   sways sideways, or stands, produces none. Steps of a side step (an agent blocked for
+//!   longer than the blocked time, 3 s, turns up to 108° off its route to break the stand-off)
+//!   are counted apart: they may back off.
+//!
+//! The figures measured before and after the change are given at the tests.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use aman_geometry::Vec2;
+use aman_scenario::{Overrides, Scenario, load_str};
+
+mod common;
+
+/// Per-person counts over a run.
+#[derive(Debug, Default, Clone, Copy)]
+struct Person {
+    /// Crossings of the line in the walking direction.
+    forward: u32,
+    /// Crossings of the line against it.
+    backward: u32,
+    /// Reversals along the desired direction larger than [`REVERSAL`].
+    reversals: u32,
+    /// Backward distance in the current run of backward steps, m.
+    run: f64,
+    /// Whether the current run has been counted already.
+    counted: bool,
+    /// Total distance walked against the desired direction, m.
+    back: f64,
+    /// … of it in side steps, m.
+    side_back: f64,
+}
+
+/// The simulation's default blocked time, s: an agent blocked for longer side-steps.
+const BLOCKED_TIME: f64 = 3.0;
+
+/// Smallest backward run counted as a reversal, m (see the module documentation).
+const REVERSAL: f64 = 1e-3;
+
+/// What one run measured.
+#[derive(Debug)]
+struct Counts {
+    persons: usize,
+    /// Persons who crossed the line exactly once, forwards.
+    once: usize,
+    /// Crossings in all, forwards and backwards.
+    forward: u32,
+    backward: u32,
+    /// Most crossings by one person.
+    most: u32,
+    /// Reversals in all, and most by one person.
+    reversals: u32,
+    most_reversals: u32,
+    /// Largest total backward distance of one person, m.
+    most_back: f64,
+    /// Largest total backward distance of one person in side steps, m.
+    most_side_back: f64,
+    /// Persons who left.
+    left: usize,
+}
+
+/// Runs `sc` to its end, with the line `y = line_y` for `x` in `span`, walked across towards
+/// `−y`, and counts per person; reversals while upstream of `y = queue_y` (the door's far
+/// face).
+fn measure(mut sc: Scenario, line_y: f64, span: (f64, f64), queue_y: f64) -> Counts {
+    let persons = sc.total_agents();
+    let mut people: HashMap<u64, Person> = HashMap::new();
+    // id → (position, route direction there) after the previous step
+    let mut prev: HashMap<u64, (Vec2, Vec2, f64)> = HashMap::new();
+    let snapshot = |sim: &aman_sim::Simulation, out: &mut HashMap<u64, (Vec2, Vec2, f64)>| {
+        out.clear();
+        let a = sim.agents();
+        for i in 0..a.len() {
+            let p = a.position[i];
+            out.insert(
+                a.id[i].0,
+                (p, sim.walking_direction(a.target[i], p), a.blocked_for[i]),
+            );
+        }
+    };
+    snapshot(&sc.simulation, &mut prev);
+    let mut next = HashMap::new();
+    let log = aman_scenario::run_checked(&mut sc, 10, |sim| {
+        let a = sim.agents();
+        for i in 0..a.len() {
+            let id = a.id[i].0;
+            let Some(&(p0, e0, b0)) = prev.get(&id) else {
+                continue;
+            };
+            let p1 = a.position[i];
+            let who = people.entry(id).or_default();
+            // (a) crossings of the line
+            let (s0, s1) = (p0.y < line_y, p1.y < line_y);
+            if s0 != s1 {
+                let f = (line_y - p0.y) / (p1.y - p0.y);
+                let x = p0.x + f * (p1.x - p0.x);
+                if x >= span.0 && x <= span.1 {
+                    if s1 {
+                        who.forward += 1;
+                    } else {
+                        who.backward += 1;
+                    }
+                }
+            }
+            // (b) reversals along the desired direction, in the queue (upstream of the door:
+            // beyond it the tactical layer aims at the exit door instead of following the
+            // routing field, whose direction there is not the desired one)
+            let along = if p0.y > queue_y {
+                (p1 - p0).dot(e0)
+            } else {
+                0.0
+            };
+            if b0 > BLOCKED_TIME {
+                // a side step (blocked for longer than the blocked time): counted apart
+                if along < 0.0 {
+                    who.side_back -= along;
+                }
+                continue;
+            }
+            if along < 0.0 {
+                who.run -= along;
+                who.back -= along;
+                if who.run > REVERSAL && !who.counted {
+                    who.reversals += 1;
+                    who.counted = true;
+                }
+            } else if along > 0.0 {
+                who.run = 0.0;
+                who.counted = false;
+            }
+        }
+        snapshot(sim, &mut next);
+        std::mem::swap(&mut prev, &mut next);
+    });
+    assert!(
+        log.outside == 0 && log.crossed_wall == 0,
+        "{}",
+        log.summary()
+    );
+    let left = sc.simulation.exits().len();
+    let mut c = Counts {
+        persons,
+        once: 0,
+        forward: 0,
+        backward: 0,
+        most: 0,
+        reversals: 0,
+        most_reversals: 0,
+        most_back: 0.0,
+        most_side_back: 0.0,
+        left,
+    };
+    for p in people.values() {
+        c.once += usize::from(p.forward == 1 && p.backward == 0);
+        c.forward += p.forward;
+        c.backward += p.backward;
+        c.most = c.most.max(p.forward + p.backward);
+        c.reversals += p.reversals;
+        c.most_reversals = c.most_reversals.max(p.reversals);
+        c.most_back = c.most_back.max(p.back);
+        c.most_side_back = c.most_side_back.max(p.side_back);
+    }
+    c
+}
+
+/// 75 persons in a 6 m × 5 m room in front of a 0.5 m door in a 0.4 m thick wall; beyond it a
+/// 6 m × 4 m room whose far wall is the exit.
+fn narrow_door(model: &str) -> Scenario {
+    let text = format!(
+        r#"
+[simulation]
+dt = 0.01
+end_time = 300.0
+seed = 75
+
+[geometry]
+wkt = "POLYGON ((-3 -4.2, 3 -4.2, 3 -0.2, 0.25 -0.2, 0.25 0.2, 3 0.2, 3 5.2, -3 5.2, -3 0.2, -0.25 0.2, -0.25 -0.2, -3 -0.2, -3 -4.2))"
+routing_cell_size = 0.05
+routing_clearance = 0.2
+
+[model]
+kind = "{model}"
+
+[[stages]]
+kind = "exit"
+name = "out"
+door = [[-3, -4.2], [3, -4.2]]
+
+[[journeys]]
+name = "leave"
+stages = ["out"]
+
+[[populations]]
+name = "queue"
+journey = "leave"
+area = [[-2.8, 0.9], [2.8, 0.9], [2.8, 5.0], [-2.8, 5.0]]
+count = 75
+desired_speed = {{ distribution = "normal", mean = 1.34, sd = 0.26, min = 0.8, max = 1.9 }}
+radius = 0.18
+time_gap = 1.0
+"#
+    );
+    load_str(&text, Path::new("narrow-door.toml"), &Overrides::default())
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The shipped Wuppertal 2014 scenario (0.80 m opening at y in [−0.26, 0.3], walked towards
+/// −y) with `model`.
+fn wuppertal(model: &str) -> Scenario {
+    let path = common::scenario("wuppertal-2014-b080");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let text = text.replace(
+        "kind = \"collision_free_speed\"\n\n[[stages]]",
+        &format!("kind = \"{model}\"\n\n[[stages]]"),
+    );
+    assert!(text.contains(&format!("kind = \"{model}\"")));
+    load_str(&text, &path, &Overrides::default()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The assertions: everybody but `stuck` left; no reversal outside side steps and no
+/// backward distance beyond round-off (1e-9 m; measured at most 2·10⁻¹⁴ m); at most
+/// `max_backward` backward crossings of the line (measured values, see each test).
+fn check(name: &str, c: &Counts, stuck: usize, max_backward: u32) {
+    eprintln!("{name}: {c:?}");
+    assert_eq!(c.left + stuck, c.persons, "{name}: {c:?}");
+    assert_eq!(c.reversals, 0, "{name}: reversals: {c:?}");
+    assert!(c.most_back < 1e-9, "{name}: walked backwards: {c:?}");
+    assert!(
+        c.backward <= max_backward,
+        "{name}: {} backward crossings (at most {max_backward}): {c:?}",
+        c.backward
+    );
+}
+
+// Measured before the fix (line and queue as below, reversals counted over every step, side
+// steps included): narrow door CFSM: 45 of 75 crossed once, 150 forward and 75 backward
+// crossings, 28578 reversals (987 by one person), up to 8.5 m walked backwards; narrow door
+// SFM: 3 persons stuck at 300 s; Wuppertal CFSM: 26 of 46 once, 89/43 crossings, 5499
+// reversals; Wuppertal SFM: 37 of 46 once, 58/12 crossings, 256 reversals.
+
+#[test]
+fn narrow_door_cfsm() {
+    let c = measure(
+        narrow_door("collision_free_speed"),
+        0.5,
+        (-0.75, 0.75),
+        -0.2,
+    );
+    // measured: 72 of 75 once, 76 forward and 3 backward crossings (lateral moves and side
+    // steps), 0 reversals outside side steps; side steps up to 5.9 m backwards in all
+    check("narrow door, CFSM", &c, 0, 3);
+}
+
+#[test]
+fn narrow_door_sfm() {
+    let c = measure(narrow_door("social_force"), 0.5, (-0.75, 0.75), -0.2);
+    // the SFM jams in the 0.5 m door for good (3 persons before this change, 4 after).
+    // Measured: 56 of 75 once, 166 forward and 97 backward crossings (one person 43): the SFM
+    // still oscillates sideways to its route beside the door, where the route runs along the
+    // line; 0 reversals along the route outside side steps
+    check("narrow door, SFM", &c, 4, 97);
+}
+
+#[test]
+fn wuppertal_cfsm() {
+    let c = measure(wuppertal("collision_free_speed"), 0.6, (-0.9, 0.9), -0.26);
+    // measured: 44 of 46 once, 48 forward and 2 backward crossings, 0 reversals
+    check("wuppertal b080, CFSM", &c, 0, 2);
+}
+
+#[test]
+fn wuppertal_sfm() {
+    let c = measure(wuppertal("social_force"), 0.6, (-0.9, 0.9), -0.26);
+    // measured: 39 of 46 once, 59 forward and 13 backward crossings, 0 reversals
+    check("wuppertal b080, SFM", &c, 0, 13);
+}
