@@ -503,6 +503,12 @@ impl CrossingCounter {
         &self.count.counted
     }
 
+    /// Empties the list of persons counted so far (a live counter that runs for ever keeps
+    /// only what [`CrossingCounter::observe`] returned); the persons stay counted.
+    pub fn drain_counted(&mut self) {
+        self.count.counted.clear();
+    }
+
     /// Re-crossings confirmed so far.
     pub fn recrossings(&self) -> usize {
         self.count.recrossings
