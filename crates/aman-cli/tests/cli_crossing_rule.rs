@@ -31,11 +31,13 @@ fn scenarios_with_lines(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// The JSON on standard output of a run that ended with exit code 0 or, for `aman
+/// simulate`, 3 (persons still inside at end_time: analysis-bench-hall is cut at 600 s).
 fn json(o: &std::process::Output, what: &str) -> serde_json::Value {
-    assert_eq!(
+    assert!(
+        matches!(o.status.code(), Some(0 | 3)),
+        "{what}: {:?} {}",
         o.status.code(),
-        Some(0),
-        "{what}: {}",
         String::from_utf8_lossy(&o.stderr)
     );
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{what}: {e}"))
