@@ -464,7 +464,8 @@ fn readme_example_scenario_runs() {
         .find(|e| e["name"] == "east-door")
         .unwrap();
     assert!(east["last"].as_f64().unwrap() <= 20.0 + 1e-9, "{east}");
-    // the line lies across the west door: it counts exactly who left by that door
+    // the line runs across the hall 1 m inside the west door: it counts exactly who left by
+    // that door
     let west = s["exits"]
         .as_array()
         .unwrap()

@@ -35,9 +35,10 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use aman_analysis::classic::AreaTest;
+use aman_analysis::crossing::{CrossingCounter, CrossingDirection};
 use aman_analysis::pressure::area_pressure;
 use aman_analysis::{FruinLevel, specific_flow};
-use aman_geometry::{Segment, Vec2};
+use aman_geometry::{MeasurementLine, Vec2};
 use serde::Serialize;
 
 use crate::hysteresis::{Hysteresis, Transition};
@@ -235,6 +236,9 @@ struct Counter {
 struct Track {
     pos: Vec2,
     time: Timestamp,
+    /// The track's observation number: the frame the line counters see (consecutive while
+    /// the track has no gap longer than [`TRACK_GAP`]).
+    frame: u64,
 }
 
 #[derive(Debug, Default)]
@@ -247,6 +251,9 @@ struct SensorLive {
     frame: Option<Timestamp>,
     points: Vec<(u64, Vec2)>,
     tracks: HashMap<u64, Track>,
+    /// Per venue line, this sensor's tracks counted at it with the one rule of
+    /// `aman_analysis::crossing` (`None`: a zero-length line, never crossed).
+    line_counters: Vec<Option<CrossingCounter>>,
     covers: Vec<bool>,
 }
 
@@ -320,6 +327,17 @@ impl Monitor {
                     resets: 0,
                 }),
                 covers: vec![false; n_zones],
+                line_counters: venue
+                    .lines
+                    .iter()
+                    .map(|l| {
+                        CrossingCounter::new(&MeasurementLine {
+                            name: l.id.clone(),
+                            segment: l.segment,
+                        })
+                        .ok()
+                    })
+                    .collect(),
                 ..SensorLive::default()
             })
             .collect();
@@ -717,38 +735,71 @@ impl Monitor {
             return;
         };
         let points = std::mem::take(&mut self.sensors[si].points);
-        // Line crossings and velocities against each track's previous position.
+        // Line crossings and velocities against each track's previous position. Crossings are
+        // counted with aman's one rule (`aman_analysis::crossing`): each track once per line,
+        // at its first crossing, confirmed by the track's next position (so one frame late);
+        // a track swaying across a line in a queue is not counted again.
         let mut velocity: Vec<Option<(f64, f64)>> = Vec::with_capacity(points.len());
         let mut crossings: Vec<(usize, Direction)> = Vec::new();
+        let sensor = &mut self.sensors[si];
         for &(id, pos) in &points {
-            let prev = self.sensors[si].tracks.get(&id).copied();
+            let prev = sensor.tracks.get(&id).copied();
             let v = prev.and_then(|p| {
                 let dt = ft.secs_since(p.time);
                 (dt > 0.0 && dt <= TRACK_GAP)
                     .then(|| ((pos.x - p.pos.x) / dt, (pos.y - p.pos.y) / dt))
             });
             velocity.push(v);
-            if let Some(p) = prev.filter(|p| ft.secs_since(p.time) <= TRACK_GAP) {
-                let step = Segment::new(p.pos, pos);
-                for (li, line) in self.venue.lines.iter().enumerate() {
-                    if step.intersects(&line.segment) {
-                        let along = (pos - p.pos).dot(line.in_normal);
-                        if along != 0.0 {
-                            let dir = if along > 0.0 {
-                                Direction::In
-                            } else {
-                                Direction::Out
-                            };
-                            crossings.push((li, dir));
-                        }
+            let frame = match prev {
+                Some(p) if ft.secs_since(p.time) <= TRACK_GAP => p.frame + 1,
+                Some(_) => {
+                    // A gap: the id starts a new person at every line.
+                    for c in sensor.line_counters.iter_mut().flatten() {
+                        c.forget(id);
                     }
+                    0
+                }
+                None => 0,
+            };
+            for (li, c) in sensor.line_counters.iter_mut().enumerate() {
+                let Some(c) = c else { continue };
+                if let Some(k) = c.observe(id, frame, pos) {
+                    let line = &self.venue.lines[li];
+                    let d = line.segment.b - line.segment.a;
+                    // Forward is towards the left of a→b, the normal (−d.y, d.x).
+                    let left_is_in = (-d.y * line.in_normal.x + d.x * line.in_normal.y) > 0.0;
+                    let forward = k.direction == CrossingDirection::Forward;
+                    crossings.push((
+                        li,
+                        if forward == left_is_in {
+                            Direction::In
+                        } else {
+                            Direction::Out
+                        },
+                    ));
+                }
+                // The monitor keeps no list of counted persons: it only needs the live count.
+                c.drain_counted();
+            }
+            sensor.tracks.insert(
+                id,
+                Track {
+                    pos,
+                    time: ft,
+                    frame,
+                },
+            );
+        }
+        let counters = &mut sensor.line_counters;
+        sensor.tracks.retain(|id, tr| {
+            let keep = ft.secs_since(tr.time) <= TRACK_GAP;
+            if !keep {
+                for c in counters.iter_mut().flatten() {
+                    c.forget(*id);
                 }
             }
-            self.sensors[si].tracks.insert(id, Track { pos, time: ft });
-        }
-        self.sensors[si]
-            .tracks
-            .retain(|_, tr| ft.secs_since(tr.time) <= TRACK_GAP);
+            keep
+        });
         for (li, dir) in crossings {
             self.crossing(li, ft, dir, 1);
         }

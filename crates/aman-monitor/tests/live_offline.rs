@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use aman_analysis::TrajectoryIndex;
 use aman_analysis::classic::classic_density;
-use aman_geometry::MeasurementArea;
+use aman_analysis::crossing::count_crossings;
+use aman_geometry::{MeasurementArea, MeasurementLine, Segment, Vec2};
 use aman_monitor::{DecisionKind, Logged, Monitor, Reading, Timestamp, Value, Venue};
 use aman_trajectory::{ReadOptions, TrajectoryData, read_trajectory};
 
@@ -341,4 +342,66 @@ fn trend_and_time_to_the_next_threshold_of_a_steadily_filling_zone() {
     );
     assert!((next.seconds - (1.2 - 7.0 / 6.0) / trend).abs() < 1e-9);
     assert!((next.seconds - 0.2).abs() < 0.02, "{}", next.seconds);
+}
+
+/// Line `id`'s (total in, total out).
+fn line_totals(m: &Monitor, id: &str) -> (u64, u64) {
+    let l = m.line(m.venue().line(id).unwrap().0);
+    (l.total_in, l.total_out)
+}
+
+#[test]
+fn tracks_crossing_a_line_are_counted_as_aman_analyze_counts_them() {
+    // AO300 through the shipped venue: the live line count is `aman analyze`'s count at the
+    // same line (aman_analysis::crossing, PedPy's compute_n_t rule), all "in" (+y).
+    let data = load(
+        &shared("hermes2009-AO300-wide-bottleneck/traj_AO_300.txt"),
+        16.0,
+    );
+    let mut monitor = Monitor::new(shipped("hermes-ao300"), Timestamp(T0));
+    replay_tracks(&mut monitor, "hermes-cam", &data, |_| {});
+    let index = TrajectoryIndex::new(&data).unwrap();
+    let line = MeasurementLine {
+        name: "bottleneck-exit".into(),
+        segment: Segment::new(Vec2::new(-0.6, 0.5), Vec2::new(2.4, 0.5)),
+    };
+    let count = count_crossings(&index, &line).unwrap();
+    // All 348 persons of PedPy's compute_n_t at y = 0.5 pass through the opening.
+    assert_eq!((count.total(), count.backward()), (348, 0));
+    assert_eq!(line_totals(&monitor, "bottleneck-exit"), (348, 0));
+}
+
+#[test]
+fn a_track_swaying_across_a_line_counts_once() {
+    // Track 1 sways across y = 0.5 in the bottleneck (in, out, in, out, in) before walking on;
+    // track 2 crosses with the last position the camera gives of it, which is never a
+    // crossing (PedPy: the movement into a track's last frame does not count).
+    let mut m = Monitor::new(shipped("hermes-ao300"), Timestamp(T0));
+    let ys1 = [0.30, 0.46, 0.52, 0.49, 0.53, 0.48, 0.51, 0.70, 1.00, 1.30];
+    let ys2 = [0.40, 0.45, 0.60];
+    let mut seq = 0;
+    for (f, &y1) in ys1.iter().enumerate() {
+        let time = frame_time(f as u64, 16.0);
+        for (track, y) in [(1, Some(y1)), (2, ys2.get(f).copied())] {
+            let Some(y) = y else { continue };
+            seq += 1;
+            m.apply(&Logged {
+                seq,
+                received: time,
+                reading: Reading {
+                    sensor: "hermes-cam".into(),
+                    channel: String::new(),
+                    time,
+                    value: Value::Track {
+                        track,
+                        x: 0.5 + track as f64,
+                        y,
+                    },
+                },
+            })
+            .unwrap();
+        }
+    }
+    m.flush();
+    assert_eq!(line_totals(&m, "bottleneck-exit"), (1, 0));
 }

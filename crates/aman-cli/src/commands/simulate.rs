@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use aman_analysis::{
-    DensityGrid, EvacuationTimes, FruinLevel, evacuation_times, mean_flow, specific_flow,
+    DensityGrid, EvacuationTimes, FruinLevel, crossing::CrossingCounter, evacuation_times,
+    specific_flow,
 };
 use aman_report::simulation::{EventReport, SnapshotReport};
 use aman_sim::{AgentId, Event, Simulation, StageId, StageKind};
@@ -142,9 +143,18 @@ pub struct LineSummary {
     /// Line length, m (to 1 µm, as every written geometric figure: [`crate::precision`]).
     #[serde(serialize_with = "crate::precision::ser6")]
     pub width: f64,
-    /// Crossings (both directions).
+    /// Persons counted: each person once, at their first crossing in either direction, in
+    /// the trajectory's frames (`aman_analysis::crossing::CrossingCounter`, PedPy's
+    /// `compute_n_t` rule: `aman analyze` counts the same at the same line).
     pub crossings: usize,
-    /// Mean flow (N − 1)/(t_last − t_first), 1/s.
+    /// Of `crossings`, persons whose first crossing went backward (from the left of the line,
+    /// seen from its first to its second point, to its right).
+    pub backward: usize,
+    /// Crossings after a person's first (swaying in a queue, turning back): not in
+    /// `crossings` nor in the flow.
+    pub recrossings: usize,
+    /// Mean flow (N − 1)/(t_last − t_first) over the first crossings, at the frame times
+    /// (frame / fps), 1/s.
     pub flow: Option<f64>,
     /// Flow per metre of line, 1/(m·s).
     pub specific_flow: Option<f64>,
@@ -329,6 +339,22 @@ fn outcome(summary: &Summary, others: &[Option<runs::RunResult>]) -> Outcome {
     }
 }
 
+/// The backward persons and re-crossings of a line in the printed summary, when there are.
+fn line_notes(l: &LineSummary) -> String {
+    let mut notes = Vec::new();
+    if l.backward > 0 {
+        notes.push(format!("{} of them backward", l.backward));
+    }
+    if l.recrossings > 0 {
+        notes.push(format!("{} re-crossings not counted", l.recrossings));
+    }
+    if notes.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", notes.join(", "))
+    }
+}
+
 fn sanitize(name: &str) -> String {
     let s: String = name
         .chars()
@@ -392,6 +418,14 @@ fn simulate(
     let mut stalled = false;
     let mut interrupted = false;
     let mut frame = 0u64;
+    // The measurement lines are counted in the frames written to the trajectory, with the one
+    // rule of `aman analyze` (`aman_analysis::crossing`), so both give the same count and flow.
+    let mut counters = sim
+        .measurement_lines()
+        .iter()
+        .map(CrossingCounter::new)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| Failure::Input(anyhow::anyhow!("measurement line: {e}")))?;
     let mut sampled_last;
     loop {
         let it = sim.iteration();
@@ -401,6 +435,11 @@ fn simulate(
             density.add_frame(sim.time(), a.position.iter().copied());
             queues.sample(sim);
             snapshots.sample(sim, &density);
+            for c in &mut counters {
+                for i in 0..a.len() {
+                    c.observe(a.id[i].0, frame, a.position[i]);
+                }
+            }
             if let Some(w) = writer.as_mut() {
                 let mut buffer = w.buffer();
                 for i in 0..a.len() {
@@ -494,14 +533,17 @@ fn simulate(
     }
     let mut lines = Vec::new();
     let mut line_reports = Vec::new();
-    for (k, l) in sim.measurement_lines().iter().enumerate() {
-        let times = sim.crossing_times(k);
-        let flow = mean_flow(&times);
+    for (l, counter) in sim.measurement_lines().iter().zip(counters) {
+        let count = counter.finish();
+        let times = count.crossing_times(sc.output.fps);
+        let flow = count.mean_flow(sc.output.fps);
         let sf = flow.map(|f| specific_flow(f, l.width()));
         lines.push(LineSummary {
             name: l.name.clone(),
             width: l.width(),
-            crossings: times.len(),
+            crossings: count.total(),
+            backward: count.backward(),
+            recrossings: count.recrossings,
             flow,
             specific_flow: sf,
         });
@@ -872,14 +914,20 @@ fn print_summary(s: &Summary, out: &Path) -> std::io::Result<()> {
     for l in &s.measurement_lines {
         match (l.flow, l.specific_flow) {
             (Some(fl), Some(sf)) => outln!(
-                "  line {:<20} {:>7} crossings, flow {:.2} 1/s, specific flow {:.2} 1/(m·s) over {:.2} m",
+                "  line {:<20} {:>7} persons, flow {:.2} 1/s, specific flow {:.2} 1/(m·s) over {:.2} m{}",
                 l.name,
                 l.crossings,
                 fl,
                 sf,
-                l.width
+                l.width,
+                line_notes(l)
             )?,
-            _ => outln!("  line {:<20} {:>7} crossings", l.name, l.crossings)?,
+            _ => outln!(
+                "  line {:<20} {:>7} persons{}",
+                l.name,
+                l.crossings,
+                line_notes(l)
+            )?,
         }
     }
     if let Some(p) = &s.peak_density {
