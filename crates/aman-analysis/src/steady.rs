@@ -218,10 +218,9 @@ pub fn detect_steady(
     params: &SteadyParams,
 ) -> Result<SteadyDetection, AnalysisError> {
     let bad = |m: String| Err(AnalysisError::SteadyState(m));
-    if !(params.alpha > 0.5 && params.alpha < 1.0)
-        || !(params.gamma > 0.0 && params.gamma < 1.0)
-        || params.s_max < 2
-    {
+    let alpha_ok = params.alpha > 0.5 && params.alpha < 1.0;
+    let gamma_ok = params.gamma > 0.0 && params.gamma < 1.0;
+    if !alpha_ok || !gamma_ok || params.s_max < 2 {
         return bad(format!(
             "alpha {} must lie in (0.5, 1), gamma {} in (0, 1) and s_max {} be at least 2",
             params.alpha, params.gamma, params.s_max

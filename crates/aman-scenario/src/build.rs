@@ -982,12 +982,11 @@ pub const MIN_FITTED_RADIUS: f64 = 0.05;
 /// (or at 0 for coincident points): the caller rejects that.
 fn shrink_to_fit(specs: &mut [AgentSpec], placed: &aman_sim::Agents) -> Option<(usize, f64)> {
     let original: Vec<f64> = specs.iter().map(|s| s.radius).collect();
-    for i in 0..specs.len() {
-        let pi = specs[i].position;
+    for spec in specs.iter_mut() {
         for j in 0..placed.len() {
-            let d = placed.position[j].distance(pi);
-            if d < placed.radius[j] + specs[i].radius {
-                specs[i].radius = (d - placed.radius[j]).max(0.0);
+            let d = placed.position[j].distance(spec.position);
+            if d < placed.radius[j] + spec.radius {
+                spec.radius = (d - placed.radius[j]).max(0.0);
             }
         }
     }
