@@ -189,4 +189,7 @@ pub enum AnalysisError {
         /// The largest number of values accepted.
         max: usize,
     },
+    /// A time series cannot go through the steady-state detection ([`crate::steady`]).
+    #[error("steady-state detection: {0}")]
+    SteadyState(String),
 }

@@ -30,6 +30,8 @@
 //!   [`density`]: the peak-density grid of the simulation report; [`evacuation`]: t50, t90,
 //!   t100 (s); [`stats`]: mean, standard deviation and 95th percentile of a figure over
 //!   repeated runs.
+//! - [`steady`]: automatic detection of the steady state of a density or speed time series
+//!   (the modified CUSUM of Liao et al. 2016).
 //!
 //! ```
 //! use aman_analysis::{evacuation_times, mean_flow, FruinLevel};
@@ -56,6 +58,7 @@ pub mod profiles;
 pub mod rset;
 pub mod speed;
 pub mod stats;
+pub mod steady;
 pub mod time_distance;
 pub mod validation;
 pub mod voronoi;

@@ -293,6 +293,14 @@ pub struct CheckArgs {
   aman analyze traj_AO_300.txt --walkable-area pedpy_reference_test_geo.xml --area 'POLYGON ((2.4 0.53, 2.4 -0.53, -0.6 -0.53, -0.6 0.53, 2.4 0.53))' --line 'LINESTRING (-0.6 0.5, 2.4 0.5)'
   aman analyze 00_01a.h5 --invalid correct --line 'opening=LINESTRING (-0.4 0, 0.4 0)'
   aman analyze out/hermes-ao300/trajectories.sqlite --area bottleneck='POLYGON ((-0.6 -0.53, 2.4 -0.53, 2.4 0.53, -0.6 0.53, -0.6 -0.53))'
+  aman analyze uo-300-300-300.txt --unit cm --frame-rate 16 --area 'POLYGON ((0 -2, 0 0, 3 0, 3 -2, 0 -2))' --frames 400:1199
+  aman analyze uo-300-300-300.txt --unit cm --frame-rate 16 --area 'POLYGON ((0 -2, 0 0, 3 0, 3 -2, 0 -2))' --steady
+
+Windows: --frames A:B keeps frames A to B (inclusive, the file's frame numbers); --time A:B the
+frames whose time (frame / frame rate) lies in [A, B] s; --steady the steady state detected in
+the first --area (Liao et al. 2016: modified CUSUM on its density and mean speed per frame, where
+both are steady). Every measure then covers the window only: the file is cut to it before the
+analysis, so speeds within --frame-step frames of its ends use the --speed-border method.
 
 Exit codes: 0 success, 2 bad input (file, geometry or flag named in the message), 1 other failure.")]
 pub struct AnalyzeArgs {
@@ -335,6 +343,21 @@ pub struct AnalyzeArgs {
     /// nearest walkable point, as PedPy's correct_invalid_trajectories).
     #[arg(long, default_value = "reject", value_name = "ACTION")]
     pub invalid: String,
+    /// Analyse frames A to B only (inclusive frame numbers of the file), e.g. 400:1199.
+    #[arg(long, value_name = "A:B", conflicts_with_all = ["time", "steady"])]
+    pub frames: Option<String>,
+    /// Analyse the frames whose time (frame / frame rate) lies in [A, B] seconds, e.g. 25:75.
+    #[arg(long, value_name = "A:B", conflicts_with = "steady")]
+    pub time: Option<String>,
+    /// Analyse the steady state only, detected in the first --area (Liao et al. 2016: the
+    /// frames where both its density and its mean speed are steady); the summary says which
+    /// frames were picked.
+    #[arg(long)]
+    pub steady: bool,
+    /// Reference process of --steady, as frames A:B believed steady. Default: the middle
+    /// third of the frames.
+    #[arg(long, value_name = "A:B", requires = "steady")]
+    pub steady_reference: Option<String>,
     /// Skip Voronoi cells (and the measures built on them).
     #[arg(long)]
     pub no_voronoi: bool,

@@ -248,8 +248,9 @@ const CASES: &[Case] = &[
         name: "overlapping start positions",
         edit: ("count = 10", "positions = [[3, 2], [3, 2]]"),
         expect: &[
-            "populations[0] ('crowd').positions[1]",
-            "overlaps the agent at (3, 2)",
+            "populations[0] ('crowd').positions[0]",
+            "even with radii shrunk to fit",
+            "move the points apart",
         ],
     },
     Case {

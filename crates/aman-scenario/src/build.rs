@@ -41,6 +41,9 @@ pub struct Scenario {
     pub populations: Vec<(String, usize)>,
     /// Arrivals scheduled per source, in file order.
     pub sources: Vec<(String, usize)>,
+    /// What the build changed in what the file gives (radii shrunk so that given start
+    /// positions do not overlap), for `aman simulate` to print.
+    pub notes: Vec<String>,
 }
 
 impl Scenario {
@@ -603,6 +606,7 @@ impl Builder<'_> {
         })?;
         // populations
         let mut populations = Vec::new();
+        let mut notes = Vec::new();
         for (k, p) in f.populations.iter().enumerate() {
             let key = format!("populations[{k}] ('{}')", p.name);
             let journey = journey_id(&format!("{key}.journey"), &p.journey)?;
@@ -640,35 +644,47 @@ impl Builder<'_> {
                     ));
                 }
                 (None, None, Some(list)) => {
+                    let mut specs = Vec::with_capacity(list.len());
                     for (n, xy) in list.iter().enumerate() {
-                        let nkey = format!("{key}.positions[{n}]");
                         let pos = Vec2::new(xy[0], xy[1]);
                         if !region.contains(&geo::Coord { x: pos.x, y: pos.y }) {
                             return Err(self.invalid(
-                                nkey,
+                                format!("{key}.positions[{n}]"),
                                 format!("({}, {}) is not inside the walkable part of the population's area", xy[0], xy[1]),
                             ));
                         }
-                        let spec = AgentSpec {
+                        specs.push(AgentSpec {
                             position: pos,
                             ..draw_params(journey, p.params(), k as u32, &mut rng)
-                        };
-                        let agents = simulation.agents();
-                        if let Some(j) = (0..agents.len()).find(|&j| {
-                            agents.position[j].distance(pos) < agents.radius[j] + spec.radius
-                        }) {
-                            let q = agents.position[j];
+                        });
+                    }
+                    // Measured positions (heads of a dense crowd) may be closer than two
+                    // radii: shrink the radii of the persons concerned to fit, and say so.
+                    let shrunk = shrink_to_fit(&mut specs, simulation.agents());
+                    for (n, spec) in specs.iter().enumerate() {
+                        if spec.radius < MIN_FITTED_RADIUS {
+                            let xy = list[n];
                             return Err(self.invalid(
-                                nkey,
+                                format!("{key}.positions[{n}]"),
                                 format!(
-                                    "({}, {}) overlaps the agent at ({}, {}): agents need at least the sum of their radii between their centres",
-                                    xy[0], xy[1], q.x, q.y
+                                    "({}, {}) is {:.3} m from another agent's centre: even with radii shrunk to fit, a radius would be below {MIN_FITTED_RADIUS} m; move the points apart",
+                                    xy[0],
+                                    xy[1],
+                                    2.0 * spec.radius
                                 ),
                             ));
                         }
+                    }
+                    if let Some((count, smallest)) = shrunk {
+                        notes.push(format!(
+                            "{key}: {count} of {} given positions are closer than the sum of the radii; their radii were shrunk to fit (smallest {smallest:.3} m)",
+                            list.len()
+                        ));
+                    }
+                    for (n, spec) in specs.into_iter().enumerate() {
                         simulation
                             .add_agent(spec)
-                            .map_err(|e| self.sim_err(nkey, e))?;
+                            .map_err(|e| self.sim_err(format!("{key}.positions[{n}]"), e))?;
                     }
                     populations.push((p.name.clone(), list.len()));
                     continue;
@@ -838,6 +854,7 @@ impl Builder<'_> {
             output: f.output.clone(),
             populations,
             sources,
+            notes,
         })
     }
 
@@ -975,6 +992,66 @@ fn sample(d: &Distribution, rng: &mut SplitMix64) -> f64 {
             mean.clamp(min, max)
         }
     }
+}
+
+/// Smallest radius a start position's agent may be shrunk to, m: below it the points are
+/// taken for a mistake (two persons on one spot), not a dense crowd.
+pub const MIN_FITTED_RADIUS: f64 = 0.05;
+
+/// Shrinks the radii of `specs` (start positions given in the file) so that no two agents
+/// overlap, neither among themselves nor with the `placed` agents (whose radii stay): a pair
+/// of new agents closer than r_i + r_j gets r = d/2 each (both as large as they can be,
+/// equal), a new agent closer to a placed one than r_i + r_j gets r_i = d − r_j. Each radius
+/// only shrinks (the smallest bound wins). Returns how many radii shrank and the smallest
+/// one, m, or `None` if nothing overlapped. A radius may end below [`MIN_FITTED_RADIUS`]
+/// (or at 0 for coincident points): the caller rejects that.
+fn shrink_to_fit(specs: &mut [AgentSpec], placed: &aman_sim::Agents) -> Option<(usize, f64)> {
+    let original: Vec<f64> = specs.iter().map(|s| s.radius).collect();
+    for spec in specs.iter_mut() {
+        for j in 0..placed.len() {
+            let d = placed.position[j].distance(spec.position);
+            if d < placed.radius[j] + spec.radius {
+                spec.radius = (d - placed.radius[j]).max(0.0);
+            }
+        }
+    }
+    // Pairs among the new agents: a grid of cells as large as the largest diameter keeps this
+    // linear for large lists.
+    let cell = 2.0 * original.iter().copied().fold(0.0, f64::max).max(1e-6);
+    let mut grid: std::collections::HashMap<(i64, i64), Vec<usize>> =
+        std::collections::HashMap::new();
+    let key = |p: Vec2| ((p.x / cell).floor() as i64, (p.y / cell).floor() as i64);
+    for (i, s) in specs.iter().enumerate() {
+        grid.entry(key(s.position)).or_default().push(i);
+    }
+    for i in 0..specs.len() {
+        let (cx, cy) = key(specs[i].position);
+        for dx in -1..=1 {
+            for dy in -1..=1 {
+                for &j in grid.get(&(cx + dx, cy + dy)).map_or(&[][..], |v| &v[..]) {
+                    if j == i {
+                        continue;
+                    }
+                    let d = specs[i].position.distance(specs[j].position);
+                    if d < original[i] + original[j] {
+                        specs[i].radius = specs[i].radius.min(d / 2.0);
+                    }
+                }
+            }
+        }
+    }
+    let changed: Vec<f64> = specs
+        .iter()
+        .zip(&original)
+        .filter(|(s, r)| s.radius < **r)
+        .map(|(s, _)| s.radius)
+        .collect();
+    (!changed.is_empty()).then(|| {
+        (
+            changed.len(),
+            changed.iter().copied().fold(f64::MAX, f64::min),
+        )
+    })
 }
 
 /// An agent's parameters drawn from the population's distributions; position zero.

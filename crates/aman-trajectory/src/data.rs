@@ -172,6 +172,33 @@ impl TrajectoryData {
         Some(min..=max)
     }
 
+    /// The rows of frames `first..=last` (inclusive frame numbers), with their extra columns
+    /// and the frame rate: a time window of the recording. Rows are sorted by frame, so this
+    /// is one contiguous slice, found by binary search. Empty when no frame falls inside
+    /// (also when `first > last`).
+    pub fn frame_window(&self, first: u64, last: u64) -> TrajectoryData {
+        let a = self.frame.partition_point(|&f| f < first);
+        let b = self.frame.partition_point(|&f| f <= last).max(a);
+        TrajectoryData {
+            frame_rate: self.frame_rate,
+            id: self.id[a..b].to_vec(),
+            frame: self.frame[a..b].to_vec(),
+            x: self.x[a..b].to_vec(),
+            y: self.y[a..b].to_vec(),
+            extra: self
+                .extra
+                .iter()
+                .map(|c| ExtraColumn {
+                    name: c.name.clone(),
+                    values: match &c.values {
+                        ExtraValues::Number(v) => ExtraValues::Number(v[a..b].to_vec()),
+                        ExtraValues::Text(v) => ExtraValues::Text(v[a..b].to_vec()),
+                    },
+                })
+                .collect(),
+        }
+    }
+
     /// Number of distinct person ids.
     pub fn id_count(&self) -> usize {
         let mut ids = self.id.clone();

@@ -45,3 +45,30 @@ pub use read::{
 pub use txt::read_txt;
 pub use vadere::read_vadere_traj;
 pub use writer_thread::{FrameBuffer, ThreadedWriter};
+
+/// Largest extent, in the file's units, of a trajectory that is taken for metres without a
+/// remark: a crowd recorded in centimetres spans hundreds of units (a 3 m × 14 m corridor is
+/// 300 × 1400), one in metres rarely spans more than 100.
+pub const CENTIMETRE_HINT_SPAN: f64 = 100.0;
+
+/// A hint that the coordinates of `data` (read as metres) are more likely centimetres: when
+/// the points spread over more than [`CENTIMETRE_HINT_SPAN`] along x or y, returns a sentence
+/// such as "the points span 381 × 1425 units, which looks like centimetres: give the unit as
+/// cm (`--unit cm`)"; otherwise (or for empty data) `None`.
+pub fn centimetre_hint(data: &TrajectoryData) -> Option<String> {
+    let span = |v: &[f64]| {
+        let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        hi - lo
+    };
+    if data.is_empty() {
+        return None;
+    }
+    let (sx, sy) = (span(&data.x), span(&data.y));
+    (sx.max(sy) > CENTIMETRE_HINT_SPAN).then(|| {
+        format!(
+            "the points span {sx:.0} × {sy:.0} units, which looks like centimetres: give the \
+             unit as cm (`--unit cm`)"
+        )
+    })
+}

@@ -153,6 +153,7 @@ fn parse(
     let header = read_header(&header_lines, columns);
 
     let mut notes = Vec::new();
+    let mut assumed_metres = false;
     let fps = match (frame_rate, header.frame_rate) {
         (Some(given), found) => {
             let given = check_frame_rate(path, given)?;
@@ -198,11 +199,8 @@ fn parse(
             u
         }
         (None, None) => {
-            notes.push(
-                "no unit in the header; coordinates taken as metres (give the unit if they \
-                 are centimetres)"
-                    .to_owned(),
-            );
+            // The note is written once the rows are read, to say how far the points spread.
+            assumed_metres = true;
             LengthUnit::Metre
         }
     };
@@ -313,6 +311,14 @@ fn parse(
     }
 
     let data = finish(data, path, |id, frame| locate(body, first_line, id, frame))?;
+    if assumed_metres {
+        notes.push(match crate::centimetre_hint(&data) {
+            Some(hint) => format!("no unit in the header; coordinates taken as metres, but {hint}"),
+            None => "no unit in the header; coordinates taken as metres (give the unit if they \
+                     are centimetres)"
+                .to_owned(),
+        });
+    }
     Ok(LoadedTrajectory {
         data,
         walkable_area_wkt: None,

@@ -229,3 +229,60 @@ fn crowdit_fixture_gzip() {
     assert!((data.x.iter().sum::<f64>() - 33108.53).abs() < 1e-8);
     assert!((data.y.iter().sum::<f64>() - 22806.53).abs() < 1e-8);
 }
+
+/// The HERMES corridor files are headerless and in centimetres: read without a unit, the
+/// reader says so and suggests cm; read as cm it does not. SOURCE.md gives y ∈ [−6.24, 8.01] m
+/// (all three runs), i.e. a span of about 1424–1425 cm, and x within [−0.29, 3.52] m (at most
+/// 381 cm; 333 cm in this run).
+#[test]
+fn hermes_corridor_cm_hint() {
+    let path = testdata::dir("hermes2009-corridor-3m-exits").join("uo-300-300-300.txt");
+    let plain = read_txt(&path, Some(16.0), None).unwrap();
+    let hint = plain
+        .notes
+        .iter()
+        .find(|n| n.contains("--unit cm"))
+        .unwrap_or_else(|| panic!("no cm hint in {:?}", plain.notes));
+    assert!(hint.contains("looks like centimetres"), "{hint}");
+    assert!(
+        hint.contains(" × 1424 units") || hint.contains(" × 1425 units"),
+        "{hint}"
+    );
+    let cm = read_txt(&path, Some(16.0), Some(LengthUnit::Centimetre)).unwrap();
+    assert!(
+        !cm.notes.iter().any(|n| n.contains("--unit cm")),
+        "{:?}",
+        cm.notes
+    );
+    assert_eq!(aman_trajectory::centimetre_hint(&cm.data), None);
+    // The AO300 file says "(in metres)" and spans about 10 m × 14 m: no hint either.
+    let ao = testdata::dir("hermes2009-AO300-wide-bottleneck").join("traj_AO_300.txt");
+    assert_eq!(
+        aman_trajectory::centimetre_hint(&read_txt(&ao, None, None).unwrap().data),
+        None
+    );
+}
+
+/// `frame_window` keeps exactly the rows of the window. SOURCE.md's frames for uo-300-300-300
+/// are 115–1439, and its steady window is [400, 1199].
+#[test]
+fn frame_window_on_real_data() {
+    let path = testdata::dir("hermes2009-corridor-3m-exits").join("uo-300-300-300.txt");
+    let data = read_txt(&path, Some(16.0), Some(LengthUnit::Centimetre))
+        .unwrap()
+        .data;
+    let w = data.frame_window(400, 1199);
+    w.check().unwrap();
+    assert_eq!(w.frames(), Some(400..=1199));
+    let expected = data
+        .frame
+        .iter()
+        .filter(|f| (400..=1199).contains(*f))
+        .count();
+    assert_eq!(w.len(), expected);
+    assert_eq!(w.extra.len(), data.extra.len());
+    assert_eq!(w.extra[0].values.len(), expected);
+    assert!(data.frame_window(1500, 2000).is_empty());
+    assert!(data.frame_window(900, 800).is_empty());
+    assert_eq!(data.frame_window(0, u64::MAX).len(), data.len());
+}

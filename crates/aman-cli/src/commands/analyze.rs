@@ -92,8 +92,58 @@ pub struct InputSummary {
     /// Points already inside but within the correction's 0.05 m of a wall, moved away from it
     /// by the same correction (PedPy's `correct_invalid_trajectories` moves them too).
     pub points_moved_near_wall: usize,
+    /// The frame window analysed (`--frames`, `--time`, `--steady`), or `None` for the whole
+    /// file.
+    pub window: Option<WindowSummary>,
     /// Reader notes (unit detected, resampling, …) and our own.
     pub notes: Vec<String>,
+}
+
+/// The frames every measure was restricted to, and how they were chosen.
+#[derive(Debug, Clone, Serialize)]
+pub struct WindowSummary {
+    /// First frame of the window (inclusive).
+    pub first_frame: u64,
+    /// Last frame of the window (inclusive).
+    pub last_frame: u64,
+    /// Time of the first frame, s (frame / frame rate).
+    pub start_s: f64,
+    /// Time of the last frame, s.
+    pub end_s: f64,
+    /// `--frames A:B`, `--time A:B` or `--steady`.
+    pub chosen_by: String,
+    /// What the steady-state detection found (`--steady` only).
+    pub steady: Option<SteadySummary>,
+}
+
+/// The steady-state detection of `--steady` (Liao et al. 2016, `aman_analysis::steady`).
+#[derive(Debug, Clone, Serialize)]
+pub struct SteadySummary {
+    /// Measurement area whose density and mean speed per frame were tested.
+    pub area: String,
+    /// Frames of the reference process (inclusive).
+    pub reference_frames: (u64, u64),
+    /// Classic density series, 1/m².
+    pub density: SteadySeries,
+    /// Mean speed series, m/s.
+    pub speed: SteadySeries,
+    /// Frames where both are steady (inclusive); the window is the longest.
+    pub both_steady: Vec<(u64, u64)>,
+}
+
+/// The detection on one series.
+#[derive(Debug, Clone, Serialize)]
+pub struct SteadySeries {
+    /// Mean of the reference process (1/m² or m/s).
+    pub reference_mean: f64,
+    /// Standard deviation of the reference process (1/m² or m/s).
+    pub reference_std: f64,
+    /// Lag-1 autocorrelation of the reference process.
+    pub reference_acf: f64,
+    /// Threshold θ of the CUSUM statistic, frames.
+    pub theta: u32,
+    /// Steady frames (inclusive intervals).
+    pub steady: Vec<(u64, u64)>,
 }
 
 /// Figures of one measurement area.
@@ -418,6 +468,9 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
         }
     }
 
+    // --- window --------------------------------------------------------------------------
+    let (data, window) = cut_window(args, data, &areas, &mut notes)?;
+
     // --- validation ----------------------------------------------------------------------
     let invalid = aman_analysis::validation::invalid_points(&data, &walkable)
         .map_err(|e| Failure::Input(e.into()))?;
@@ -453,9 +506,18 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
         }
         fixed
     } else {
+        // A file in centimetres read as metres lies far outside any walkable area in metres.
+        let cm = match (args.unit.as_deref(), format) {
+            (None, aman_trajectory::TrajectoryFormat::JuelichTxt) => {
+                aman_trajectory::centimetre_hint(&data)
+                    .map(|h| format!(". Also, {h}"))
+                    .unwrap_or_default()
+            }
+            _ => String::new(),
+        };
         return Err(input(format!(
             "{}: {} ({}). Check the walkable area (--walkable-area), or move these points to \
-             the nearest walkable point with --invalid correct",
+             the nearest walkable point with --invalid correct{cm}",
             args.trajectory.display(),
             describe_invalid(&invalid),
             walkable_source
@@ -610,6 +672,7 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
         points_outside,
         points_corrected,
         points_moved_near_wall,
+        window,
         notes,
     };
     let mut files = Vec::new();
@@ -666,6 +729,211 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
         print_summary(&summary, &out)?;
     }
     Ok(())
+}
+
+/// Parses `A:B` of `flag` into two numbers with A ≤ B.
+fn parse_range(flag: &str, text: &str) -> Result<(f64, f64), Failure> {
+    let bad = || {
+        input(format!(
+            "{flag} {text:?}: give the window as A:B with A ≤ B, e.g. {flag} {}",
+            if flag == "--time" {
+                "25:75"
+            } else {
+                "400:1199"
+            }
+        ))
+    };
+    let (a, b) = text.split_once(':').ok_or_else(bad)?;
+    let a: f64 = a.trim().parse().map_err(|_| bad())?;
+    let b: f64 = b.trim().parse().map_err(|_| bad())?;
+    if !(a.is_finite() && b.is_finite() && a >= 0.0 && a <= b) {
+        return Err(bad());
+    }
+    Ok((a, b))
+}
+
+/// Parses `A:B` of `flag` as whole frame numbers.
+fn parse_frames(flag: &str, text: &str) -> Result<(u64, u64), Failure> {
+    let (a, b) = parse_range(flag, text)?;
+    if a.fract() != 0.0 || b.fract() != 0.0 || b > 1e15 {
+        return Err(input(format!(
+            "{flag} {text:?}: frames are whole numbers, e.g. {flag} 400:1199"
+        )));
+    }
+    Ok((a as u64, b as u64))
+}
+
+/// Cuts `data` to the window of `--frames`, `--time` or `--steady` (or returns it whole),
+/// with a note saying which frames are analysed.
+fn cut_window(
+    args: &AnalyzeArgs,
+    data: TrajectoryData,
+    areas: &[MeasurementArea],
+    notes: &mut Vec<String>,
+) -> Result<(TrajectoryData, Option<WindowSummary>), Failure> {
+    let frames = data.frames().expect("data is not empty");
+    let (first, last) = (*frames.start(), *frames.end());
+    let fps = data.frame_rate;
+    let (a, b, chosen_by, steady) = if let Some(text) = &args.frames {
+        let (a, b) = parse_frames("--frames", text)?;
+        (a, b, format!("--frames {text}"), None)
+    } else if let Some(text) = &args.time {
+        let (ta, tb) = parse_range("--time", text)?;
+        // Frames whose time frame / fps lies in [ta, tb] (1e-9 forgives rounding of ta·fps).
+        let a = (ta * fps - 1e-9).ceil().max(0.0);
+        let b = (tb * fps + 1e-9).floor();
+        if a > b {
+            return Err(input(format!(
+                "--time {text}: no frame at {fps} fps falls in [{ta}, {tb}] s; widen the window"
+            )));
+        }
+        (a as u64, b as u64, format!("--time {text}"), None)
+    } else if args.steady {
+        let (a, b, summary) = detect_steady(args, &data, areas)?;
+        (a, b, "--steady".to_owned(), Some(summary))
+    } else {
+        return Ok((data, None));
+    };
+    if b < first || a > last {
+        return Err(input(format!(
+            "{chosen_by}: frames {a}–{b} lie outside the data, frames {first}–{last} ({:.2}–{:.2} \
+             s at {fps} fps)",
+            first as f64 / fps,
+            last as f64 / fps
+        )));
+    }
+    let cut = data.frame_window(a, b);
+    if cut.is_empty() {
+        return Err(input(format!(
+            "{chosen_by}: no rows in frames {a}–{b} (the data hold frames {first}–{last})"
+        )));
+    }
+    let (a, b) = (a.max(first), b.min(last));
+    let how = match &steady {
+        Some(s) => format!(
+            "the steady state detected in area {:?} (Liao et al. 2016: density and mean speed \
+             both steady; reference process frames {}–{}, θ = {} and {} frames)",
+            s.area, s.reference_frames.0, s.reference_frames.1, s.density.theta, s.speed.theta
+        ),
+        None => chosen_by.clone(),
+    };
+    notes.push(format!(
+        "every measure covers frames {a}–{b} only ({:.2}–{:.2} s), by {how}",
+        a as f64 / fps,
+        b as f64 / fps
+    ));
+    Ok((
+        cut,
+        Some(WindowSummary {
+            first_frame: a,
+            last_frame: b,
+            start_s: a as f64 / fps,
+            end_s: b as f64 / fps,
+            chosen_by,
+            steady,
+        }),
+    ))
+}
+
+/// `--steady`: the steady state of the classic density and the mean speed per frame in the
+/// first measurement area (Liao et al. 2016, [`aman_analysis::steady`]); the longest run of
+/// frames where both are steady.
+fn detect_steady(
+    args: &AnalyzeArgs,
+    data: &TrajectoryData,
+    areas: &[MeasurementArea],
+) -> Result<(u64, u64, SteadySummary), Failure> {
+    use aman_analysis::steady;
+    let area = areas.first().ok_or_else(|| {
+        input(
+            "--steady: give a measurement area (--area) in which the density and speed are \
+             tested, e.g. the area in front of the bottleneck"
+                .to_owned(),
+        )
+    })?;
+    let border = match args.speed_border.as_str() {
+        "exclude" => SpeedBorder::Exclude,
+        "adaptive" => SpeedBorder::Adaptive,
+        _ => SpeedBorder::SingleSided,
+    };
+    let fps = data.frame_rate;
+    let frame_step = args
+        .frame_step
+        .unwrap_or_else(|| ((0.3 * fps).round() as u64).max(1));
+    let index = TrajectoryIndex::new(data).map_err(|e| Failure::Input(e.into()))?;
+    let velocity = aman_analysis::speed::individual_velocity(&index, frame_step, border)
+        .map_err(|e| Failure::Input(e.into()))?;
+    let rho = aman_analysis::classic::classic_density(&index, area).map_err(err)?;
+    let mut v = aman_analysis::speed::mean_speed(&index, &velocity.speed, area).map_err(err)?;
+    // Speeds left out at the ends (--speed-border exclude) count as no one moving.
+    for x in &mut v.values {
+        if !x.is_finite() {
+            *x = 0.0;
+        }
+    }
+    let frames = &rho.frames;
+    let f0 = frames[0];
+    let n = frames.len();
+    let reference = match &args.steady_reference {
+        Some(text) => {
+            let (a, b) = parse_frames("--steady-reference", text)?;
+            if a < f0 || b > frames[n - 1] || b < a + 2 {
+                return Err(input(format!(
+                    "--steady-reference {text}: give at least 3 frames within the data's \
+                     frames {f0}–{}",
+                    frames[n - 1]
+                )));
+            }
+            (a - f0) as usize..=(b - f0) as usize
+        }
+        None => steady::default_reference(n),
+    };
+    let params = steady::SteadyParams::default();
+    let run = |series: &[f64], what: &str| {
+        steady::detect_steady(series, reference.clone(), &params).map_err(|e| {
+            input(format!(
+                "--steady: the {what} in area {:?}: {e}; choose the reference with \
+                 --steady-reference A:B or the window with --frames A:B",
+                area.name
+            ))
+        })
+    };
+    let d_rho = run(&rho.values, "density")?;
+    let d_v = run(&v.values, "mean speed")?;
+    let to_frames = |iv: &[(usize, usize)]| -> Vec<(u64, u64)> {
+        iv.iter()
+            .map(|&(a, b)| (f0 + a as u64, f0 + b as u64))
+            .collect()
+    };
+    let both = steady::intersect(&d_rho.intervals, &d_v.intervals);
+    let series = |d: &steady::SteadyDetection| SteadySeries {
+        reference_mean: d.reference_mean,
+        reference_std: d.reference_std,
+        reference_acf: d.reference_acf,
+        theta: d.theta,
+        steady: to_frames(&d.intervals),
+    };
+    let Some((a, b)) = steady::longest(&both) else {
+        return Err(input(format!(
+            "--steady: no frames where both the density and the mean speed in area {:?} are \
+             steady (density steady in {:?}, speed in {:?}); choose another reference with \
+             --steady-reference A:B, or the window with --frames A:B",
+            area.name,
+            to_frames(&d_rho.intervals),
+            to_frames(&d_v.intervals)
+        )));
+    };
+    Ok((
+        f0 + a as u64,
+        f0 + b as u64,
+        SteadySummary {
+            area: area.name.clone(),
+            reference_frames: (f0 + *reference.start() as u64, f0 + *reference.end() as u64),
+            density: series(&d_rho),
+            speed: series(&d_v),
+            both_steady: to_frames(&both),
+        },
+    ))
 }
 
 /// What `--invalid correct` did, counting each thing once: "16 points outside the walkable area

@@ -248,6 +248,9 @@ pub fn run(args: &SimulateArgs) -> Result<Outcome, Failure> {
         for note in sc.simulation.walkable_area().notes() {
             errln!("  note: {note}");
         }
+        for note in &sc.notes {
+            errln!("  note: {note}");
+        }
         for w in sc.simulation.exit_area_warnings() {
             errln!("warning: {w}");
         }
