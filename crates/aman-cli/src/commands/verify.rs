@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow};
 
-use aman_verify::{Options, experiments, rimea};
+use aman_verify::{Options, experiments, published, rimea};
 
 use crate::Failure;
 use crate::args::VerifyArgs;
@@ -135,13 +135,15 @@ fn check_only(suite: &str, only: &[String]) -> Result<(), anyhow::Error> {
         "rimea" => rimea::TESTS.iter().map(|t| t.number.to_string()).collect(),
         _ => experiments::EXPERIMENTS
             .iter()
-            .map(|e| e.key.to_string())
+            .map(|e| e.key)
+            .chain(published::CASES.iter().map(|c| c.key))
+            .map(str::to_string)
             .collect(),
     };
     for name in only {
         let found = match suite {
             "rimea" => known.iter().any(|k| k == name),
-            _ => experiments::find(name).is_some(),
+            _ => experiments::find(name).is_some() || published::find(name).is_some(),
         };
         if !found {
             let list = if known.is_empty() {
@@ -174,9 +176,15 @@ fn run_suite(suite: &str, opts: &Options) -> Vec<Row> {
         experiments::run(opts)
             .into_iter()
             .map(|(key, r)| {
-                let (id, title) =
-                    experiments::find(&key).map_or((key.as_str(), ""), |e| (e.id, e.title));
-                Row::new(id.to_string(), title.to_string(), r)
+                let (id, title) = match (experiments::find(&key), published::find(&key)) {
+                    (Some(e), _) => (e.id.to_string(), e.title.to_string()),
+                    (None, Some(c)) => (
+                        c.id.to_string(),
+                        format!("published bottleneck b = {:.2} m", c.width),
+                    ),
+                    (None, None) => (key.clone(), String::new()),
+                };
+                Row::new(id, title, r)
             })
             .collect()
     }
