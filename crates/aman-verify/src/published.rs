@@ -275,8 +275,8 @@ impl Case {
         let r = (depth + 1.5).ceil();
         let d = l + 3.0;
         let hb = 0.5 * b;
-        // below half the gap, else the router finds the opening closed
-        let clearance = (0.5 * b - 0.02).min(0.2);
+        // well below half the gap (grid cells of 0.05 m), else the router finds it closed
+        let clearance = (0.5 * b - 0.05).min(0.2);
         format!(
             "[scenario]\nname = \"{key}\"\ndescription = \"{id}: published bottleneck, b = {b} m\"\n\n\
              [simulation]\ndt = 0.01\nend_time = 600.0\nseed = {seed}\n\n\
