@@ -7,6 +7,9 @@
 //! in an area in front of the opening, PedPy's `compute_classic_density`) and compared with the
 //! published figure.
 //!
+//! The module also holds the **corridor fundamental diagram** against Weidmann (1993)
+//! ([`weidmann_corridor`]), reusing RiMEA test 4's corridor.
+//!
 //! # Where the figures come from
 //!
 //! The tables are carried over from the experimental reference data that JuPedSim kept beside
@@ -228,13 +231,135 @@ pub fn find(name: &str) -> Option<&'static Case> {
         .find(|c| c.key.eq_ignore_ascii_case(name) || c.id.eq_ignore_ascii_case(name))
 }
 
-/// Runs every case selected by `opts.only`, in order, each keyed by its key.
+/// Runs every case selected by `opts.only`, in order, then the corridor fundamental diagram
+/// ([`weidmann_corridor`], key [`WEIDMANN_KEY`]); each result keyed by its key.
 pub fn run(opts: &Options) -> Vec<(String, Result<Outcome, VerifyError>)> {
-    CASES
+    let mut out: Vec<_> = CASES
         .iter()
         .filter(|c| opts.selected(c.key) || opts.selected(c.id))
         .map(|c| (c.key.to_string(), compare(opts, c).map(|(o, _)| o)))
+        .collect();
+    if opts.selected(WEIDMANN_KEY) || opts.selected(WEIDMANN_ID) {
+        out.push((WEIDMANN_KEY.to_string(), weidmann_corridor(opts)));
+    }
+    out
+}
+
+/// Id and title of the test whose key or id is `name` (a case or the corridor fundamental
+/// diagram), for listings and `--only`.
+pub fn describe(name: &str) -> Option<(String, String)> {
+    if name.eq_ignore_ascii_case(WEIDMANN_KEY) || name.eq_ignore_ascii_case(WEIDMANN_ID) {
+        return Some((WEIDMANN_ID.into(), WEIDMANN_TITLE.into()));
+    }
+    find(name).map(|c| {
+        (
+            c.id.to_string(),
+            format!("published bottleneck b = {:.2} m", c.width),
+        )
+    })
+}
+
+/// Every key [`run`] knows, in order.
+pub fn keys() -> Vec<&'static str> {
+    CASES
+        .iter()
+        .map(|c| c.key)
+        .chain(std::iter::once(WEIDMANN_KEY))
         .collect()
+}
+
+/// Key of the corridor fundamental diagram against Weidmann.
+pub const WEIDMANN_KEY: &str = "weidmann-corridor";
+/// Outcome id of the corridor fundamental diagram.
+pub const WEIDMANN_ID: &str = "Weidmann corridor";
+const WEIDMANN_TITLE: &str = "corridor speed against density, 0.5–4 /m²";
+/// Densities at which the corridor's speed is compared with Weidmann's, 1/m² (issue 14).
+pub const WEIDMANN_DENSITIES: [f64; 6] = [0.5, 1.0, 1.5, 2.0, 3.0, 4.0];
+/// Largest relative deviation of the corridor speed from Weidmann's at the measured density:
+/// ±20 % (issue 14's criterion; Weidmann's curve is itself a fit to scattered field data).
+pub const WEIDMANN_TOLERANCE: f64 = 0.20;
+
+/// The corridor fundamental diagram against Weidmann (1993): the 4 m corridor of RiMEA test 4
+/// ([`crate::rimea::t04_fundamental_diagram::corridor_points`], same runs and measurement)
+/// filled at each density of [`WEIDMANN_DENSITIES`]; passes when the mean speed at every
+/// measured density lies within ±[`WEIDMANN_TOLERANCE`] of [`crate::weidmann_speed`] there and
+/// no agent leaves the corridor or crosses a wall.
+///
+/// # Errors
+/// [`VerifyError`] if RiMEA 4's scenario cannot be loaded.
+pub fn weidmann_corridor(opts: &Options) -> Result<Outcome, VerifyError> {
+    use crate::rimea::t04_fundamental_diagram::{SCENARIO, corridor_points};
+    let (points, logs) = corridor_points(opts, &WEIDMANN_DENSITIES)?;
+    let mut details = vec![format!(
+        "Corridor of RiMEA test 4 (scenarios/{SCENARIO}, 4 m wide, lattice start, speed and \
+         density averaged over x ∈ [23, 27] m from 4 s to 14 s), {} (default parameters), seed \
+         {}. Reference: U. Weidmann, Schriftenreihe des IVT 90, ETH Zürich, 1993, \
+         v(ρ) = 1.34·(1 − exp(−1.913·(1/ρ − 1/5.4))) m/s.",
+        opts.model, opts.seed
+    )];
+    let mut all_ok = true;
+    let mut parts = Vec::new();
+    for p in &points {
+        let w = crate::weidmann_speed(p.density);
+        let dev = relative_error(p.speed, w);
+        let ok = w > 0.0 && dev.abs() <= WEIDMANN_TOLERANCE;
+        all_ok &= ok;
+        parts.push(format!(
+            "{:.2} /m²: {:.2} vs {:.2} m/s",
+            p.density, p.speed, w
+        ));
+        details.push(format!(
+            "target {} /m² ({} agents): measured {:.3} /m², speed {:.3} m/s; Weidmann {:.3} m/s; \
+             deviation {} ({})",
+            p.target,
+            p.agents,
+            p.density,
+            p.speed,
+            w,
+            percent(dev),
+            if ok { "within ±20 %" } else { "beyond ±20 %" }
+        ));
+    }
+    let clean = logs
+        .iter()
+        .all(|(_, l)| l.outside == 0 && l.crossed_wall == 0);
+    for (name, log) in &logs {
+        details.push(format!("{name}: {}", log.summary()));
+    }
+    let weidmann: Vec<(f64, f64)> = (2..=45)
+        .map(|i| {
+            let r = 0.1 * i as f64;
+            (r, crate::weidmann_speed(r))
+        })
+        .collect();
+    Ok(Outcome {
+        id: WEIDMANN_ID.into(),
+        title: WEIDMANN_TITLE.into(),
+        criterion: format!(
+            "speed within ±{:.0} % of Weidmann at 0.5, 1, 1.5, 2, 3, 4 /m²",
+            100.0 * WEIDMANN_TOLERANCE
+        ),
+        measured: parts.join("; "),
+        verdict: Verdict::from_bool(all_ok && clean),
+        details,
+        figures: vec![Figure {
+            title: "Corridor fundamental diagram against Weidmann 1993".into(),
+            x_label: "density (1/m²)".into(),
+            y_label: "speed (m/s)".into(),
+            series: vec![
+                Series {
+                    name: format!("simulated ({})", opts.model),
+                    points: points.iter().map(|p| (p.density, p.speed)).collect(),
+                    style: SeriesStyle::Points,
+                },
+                Series {
+                    name: "Weidmann 1993".into(),
+                    points: weidmann,
+                    style: SeriesStyle::Dashed,
+                },
+            ],
+        }],
+    })
 }
 
 /// The simulated figures of one case.
@@ -359,9 +484,12 @@ pub fn simulate(opts: &Options, case: &Case) -> Result<PublishedMeasures, Verify
     let index = TrajectoryIndex::new(&data).map_err(|x| err("trajectory", x.to_string()))?;
     let nt = n_t(&index, &case.measurement_line()).map_err(|x| err("N–t", x.to_string()))?;
     let times = nt.crossing_times();
-    let flow = nt
-        .mean_flow()
-        .ok_or_else(|| err("flow", format!("only {} crossings of the line", times.len())))?;
+    let flow = nt.mean_flow().ok_or_else(|| {
+        err(
+            "flow",
+            format!("only {} crossings of the line", times.len()),
+        )
+    })?;
     let n = times.len();
     let nth = |p: f64| times[((p * n as f64).ceil() as usize).clamp(1, n) - 1];
     let steady = (nth(STEADY_FROM), nth(STEADY_TO));
@@ -475,10 +603,7 @@ pub fn compare(opts: &Options, case: &Case) -> Result<(Outcome, PublishedMeasure
     let shifted: Vec<f64> = s.crossing_times.iter().map(|t| t - t0).collect();
     let published_line = vec![
         (0.0, 1.0),
-        (
-            (case.persons as f64 - 1.0) / case.flow,
-            case.persons as f64,
-        ),
+        ((case.persons as f64 - 1.0) / case.flow, case.persons as f64),
     ];
     let figures = vec![Figure {
         title: format!("{}: N–t at the line", case.id),

@@ -69,9 +69,9 @@ fn carried_over_figures() {
     assert!((case("liddle2011-b090").flow - 1.7100).abs() < 1e-4);
     assert!((case("liddle2011-b250").flow - 5.5473).abs() < 1e-4);
     // widths span what the issue asks (0.5 m to 3 m, and below)
-    let (lo, hi) = CASES
-        .iter()
-        .fold((f64::MAX, 0.0f64), |(l, h), c| (l.min(c.width), h.max(c.width)));
+    let (lo, hi) = CASES.iter().fold((f64::MAX, 0.0f64), |(l, h), c| {
+        (l.min(c.width), h.max(c.width))
+    });
     assert!(lo <= 0.5 && hi >= 2.5);
     assert!(published::find("Kretz 2006 B040").is_some() && published::find("x").is_none());
 }
@@ -88,14 +88,24 @@ fn generated_scenario_parses() {
 #[test]
 fn every_case_runs_and_compares() {
     let opts = options();
-    println!("case                 b (m)  N    published J  simulated J  error    ρ front  complete");
+    println!(
+        "case                 b (m)  N    published J  simulated J  error    ρ front  complete"
+    );
     for c in CASES {
         let (o, s) = published::compare(&opts, c).unwrap_or_else(|e| panic!("{}: {e}", c.key));
         assert!(s.flow.is_finite() && s.flow > 0.0, "{}", c.key);
-        assert!(s.density_front.is_finite() && s.density_front >= 0.0, "{}", c.key);
+        assert!(
+            s.density_front.is_finite() && s.density_front >= 0.0,
+            "{}",
+            c.key
+        );
         assert!(s.crossings >= 2 && s.crossings <= c.persons, "{}", c.key);
         assert!(o.verdict == Verdict::Pass || o.verdict == Verdict::Fail);
-        assert!(o.measured.contains(&format!("{:.2}", c.flow)), "{}", o.measured);
+        assert!(
+            o.measured.contains(&format!("{:.2}", c.flow)),
+            "{}",
+            o.measured
+        );
         println!(
             "{:<20} {:>5.2} {:>4} {:>12.3} {:>12.3} {:>+7.1} % {:>7.2} {}",
             c.key,
@@ -108,4 +118,27 @@ fn every_case_runs_and_compares() {
             s.complete
         );
     }
+}
+
+/// The corridor fundamental diagram runs at the six densities of issue 14 and reports each
+/// point against Weidmann's curve (whose values at 1 and 3 /m², 1.058 and 0.331 m/s, are
+/// checked by hand in the crate's unit tests).
+#[test]
+fn weidmann_corridor_runs() {
+    let opts = options();
+    let o = published::weidmann_corridor(&opts).unwrap();
+    assert_eq!(o.id, published::WEIDMANN_ID);
+    let pts = &o.figures[0].series[0].points;
+    assert_eq!(pts.len(), published::WEIDMANN_DENSITIES.len());
+    for &(rho, v) in pts {
+        assert!(rho.is_finite() && rho > 0.0 && v.is_finite());
+    }
+    println!(
+        "{}: {}\n  {}",
+        o.verdict.label(),
+        o.measured,
+        o.details[1..].join("\n  ")
+    );
+    assert!(published::describe("weidmann-corridor").is_some());
+    assert!(published::keys().contains(&published::WEIDMANN_KEY));
 }

@@ -136,14 +136,14 @@ fn check_only(suite: &str, only: &[String]) -> Result<(), anyhow::Error> {
         _ => experiments::EXPERIMENTS
             .iter()
             .map(|e| e.key)
-            .chain(published::CASES.iter().map(|c| c.key))
+            .chain(published::keys())
             .map(str::to_string)
             .collect(),
     };
     for name in only {
         let found = match suite {
             "rimea" => known.iter().any(|k| k == name),
-            _ => experiments::find(name).is_some() || published::find(name).is_some(),
+            _ => experiments::find(name).is_some() || published::describe(name).is_some(),
         };
         if !found {
             let list = if known.is_empty() {
@@ -176,13 +176,9 @@ fn run_suite(suite: &str, opts: &Options) -> Vec<Row> {
         experiments::run(opts)
             .into_iter()
             .map(|(key, r)| {
-                let (id, title) = match (experiments::find(&key), published::find(&key)) {
-                    (Some(e), _) => (e.id.to_string(), e.title.to_string()),
-                    (None, Some(c)) => (
-                        c.id.to_string(),
-                        format!("published bottleneck b = {:.2} m", c.width),
-                    ),
-                    (None, None) => (key.clone(), String::new()),
+                let (id, title) = match experiments::find(&key) {
+                    Some(e) => (e.id.to_string(), e.title.to_string()),
+                    None => published::describe(&key).unwrap_or((key.clone(), String::new())),
                 };
                 Row::new(id, title, r)
             })
