@@ -1234,13 +1234,18 @@ impl Simulation {
     pub fn crossings(&self) -> &[Crossing] {
         &self.crossings
     }
-    /// The times (s, ascending) at which agents crossed measurement line `line` (its index in
-    /// [`Simulation::measurement_lines`]), in either direction; empty for an unknown index.
+    /// The times (s, ascending) at which agents first crossed measurement line `line` (its
+    /// index in [`Simulation::measurement_lines`]), in either direction, one per agent: the rule
+    /// of `aman_analysis::crossing` (PedPy's `compute_n_t`: each person's first crossing; later
+    /// crossings of the same person are not counted). Empty for an unknown index.
+    /// [`Simulation::crossings`] keeps every crossing.
     pub fn crossing_times(&self, line: usize) -> Vec<f64> {
+        let mut seen = std::collections::HashSet::new();
+        // crossings are recorded in time order, so the first of each agent comes first
         let mut t: Vec<f64> = self
             .crossings
             .iter()
-            .filter(|c| c.line == line)
+            .filter(|c| c.line == line && seen.insert(c.agent))
             .map(|c| c.time)
             .collect();
         t.sort_by(f64::total_cmp);

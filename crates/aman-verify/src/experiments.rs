@@ -234,13 +234,16 @@ pub fn find(name: &str) -> Option<&'static Experiment> {
 }
 
 /// Runs every experiment selected by `opts.only` (keys such as `hermes-ao300`, or ids), in
-/// order; each result is keyed by the experiment's key.
+/// order, then the selected published cases ([`crate::published::run`]); each result is keyed
+/// by the experiment's or case's key.
 pub fn run(opts: &Options) -> Vec<(String, Result<Outcome, VerifyError>)> {
-    EXPERIMENTS
+    let mut out: Vec<_> = EXPERIMENTS
         .iter()
         .filter(|e| opts.selected(e.key) || opts.selected(e.id))
         .map(|e| (e.key.to_string(), compare(opts, e).map(|(o, _)| o)))
-        .collect()
+        .collect();
+    out.extend(crate::published::run(opts));
+    out
 }
 
 impl Experiment {

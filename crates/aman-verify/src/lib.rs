@@ -8,7 +8,8 @@
 //!   91284), each a shipped scenario under `scenarios/rimea/` run and checked against the
 //!   guideline's criterion;
 //! - [`experiments`]: the bottleneck experiments of `../shared/data` simulated and compared with
-//!   the measured flow, density in front of the opening and N–t curve.
+//!   the measured flow, density in front of the opening and N–t curve, followed by the
+//!   [`published`] bottleneck experiments (flow against width tables) rebuilt and simulated.
 //!
 //! Both run with either pedestrian model (`--model`) at its default parameters.
 #![forbid(unsafe_code)]
@@ -16,6 +17,7 @@
 pub mod calibrate;
 pub mod experiments;
 pub mod harness;
+pub mod published;
 pub mod rimea;
 
 use std::path::PathBuf;

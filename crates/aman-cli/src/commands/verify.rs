@@ -7,7 +7,7 @@ use anyhow::{Context, anyhow};
 
 use aman_scenario::ParameterSet;
 use aman_scenario::file::ModelSection;
-use aman_verify::{Options, experiments, rimea};
+use aman_verify::{Options, experiments, published, rimea};
 
 use crate::Failure;
 use crate::args::VerifyArgs;
@@ -125,13 +125,15 @@ fn check_only(suite: &str, only: &[String]) -> Result<(), anyhow::Error> {
         "rimea" => rimea::TESTS.iter().map(|t| t.number.to_string()).collect(),
         _ => experiments::EXPERIMENTS
             .iter()
-            .map(|e| e.key.to_string())
+            .map(|e| e.key)
+            .chain(published::keys())
+            .map(str::to_string)
             .collect(),
     };
     for name in only {
         let found = match suite {
             "rimea" => known.iter().any(|k| k == name),
-            _ => experiments::find(name).is_some(),
+            _ => experiments::find(name).is_some() || published::describe(name).is_some(),
         };
         if !found {
             let list = if known.is_empty() {
@@ -164,9 +166,11 @@ fn run_suite(suite: &str, opts: &Options) -> Vec<Row> {
         experiments::run(opts)
             .into_iter()
             .map(|(key, r)| {
-                let (id, title) =
-                    experiments::find(&key).map_or((key.as_str(), ""), |e| (e.id, e.title));
-                Row::new(id.to_string(), title.to_string(), r)
+                let (id, title) = match experiments::find(&key) {
+                    Some(e) => (e.id.to_string(), e.title.to_string()),
+                    None => published::describe(&key).unwrap_or((key.clone(), String::new())),
+                };
+                Row::new(id, title, r)
             })
             .collect()
     }

@@ -74,22 +74,8 @@ pub struct FdPoint {
 /// # Errors
 /// [`VerifyError`] if a scenario cannot be loaded.
 pub fn run(opts: &Options) -> Result<Outcome, VerifyError> {
-    let mut logs: Vec<(String, RunLog)> = Vec::new();
-    let (file2d, path2d) = harness::parse(opts, SCENARIO)?;
-    let mut fd = Vec::new();
-    for (k, &rho) in DENSITIES.iter().enumerate() {
-        let mut f = file2d.clone();
-        let positions = lattice_2d(
-            rho,
-            50.0,
-            4.0,
-            &mut SplitMix64::new(0x9e37_79b9_7f4a_7c15 ^ (opts.seed + k as u64)),
-        );
-        set_positions(&mut f, positions)?;
-        let (p, log) = measure(opts, f, &path2d, Area::new(23.0, 0.0, 27.0, 4.0), 16.0)?;
-        fd.push(FdPoint { target: rho, ..p });
-        logs.push((format!("{rho} /m²"), log));
-    }
+    let (fd, mut logs) = corridor_points(opts, &DENSITIES)?;
+    let path2d = opts.scenario_path(SCENARIO);
     let (file1d, path1d) = harness::parse(opts, SCENARIO_SINGLE_FILE)?;
     let mut sf = Vec::new();
     for (k, &rho) in LINE_DENSITIES.iter().enumerate() {
@@ -219,6 +205,40 @@ pub fn run(opts: &Options) -> Result<Outcome, VerifyError> {
             },
         ],
     })
+}
+
+/// Run logs, each labelled (e.g. `"2 /m²"`).
+pub type RunLogs = Vec<(String, RunLog)>;
+
+/// The 2D corridor of this test (`scenarios/rimea/04-fundamental-diagram.toml`, 4 m wide,
+/// measured over x ∈ [23, 27] m from 4 s to 14 s) filled at each target density of `densities`
+/// (1/m²) in turn: the measured points and each run's log, labelled `"<ρ> /m²"`. The `k`-th
+/// density's lattice is jittered with seed `opts.seed + k`. Also used by
+/// [`crate::published::weidmann_corridor`].
+///
+/// # Errors
+/// [`VerifyError`] if the scenario cannot be loaded.
+pub fn corridor_points(
+    opts: &Options,
+    densities: &[f64],
+) -> Result<(Vec<FdPoint>, RunLogs), VerifyError> {
+    let mut logs: Vec<(String, RunLog)> = Vec::new();
+    let (file2d, path2d) = harness::parse(opts, SCENARIO)?;
+    let mut fd = Vec::new();
+    for (k, &rho) in densities.iter().enumerate() {
+        let mut f = file2d.clone();
+        let positions = lattice_2d(
+            rho,
+            50.0,
+            4.0,
+            &mut SplitMix64::new(0x9e37_79b9_7f4a_7c15 ^ (opts.seed + k as u64)),
+        );
+        set_positions(&mut f, positions)?;
+        let (p, log) = measure(opts, f, &path2d, Area::new(23.0, 0.0, 27.0, 4.0), 16.0)?;
+        fd.push(FdPoint { target: rho, ..p });
+        logs.push((format!("{rho} /m²"), log));
+    }
+    Ok((fd, logs))
 }
 
 /// Single-file speed from Seyfried et al. (2005): `v = (1/ρ − 0.36 m)/1.06 s`, within
