@@ -28,13 +28,60 @@ use rayon::prelude::*;
 
 use aman_scenario::ParameterSet;
 
-use crate::experiments::{self, Comparison, Experiment, Measures};
+use crate::experiments::{self, Comparison, Experiment};
+use crate::published;
 use crate::{Options, VerifyError};
 
 /// The aim for the mean flow: within ±10 % of the measurement.
 pub const FLOW_AIM: f64 = 0.10;
 /// The aim for the steady-phase density in front of the opening: within ±20 %.
 pub const DENSITY_AIM: f64 = 0.20;
+
+/// One case of the validation set the fit runs on.
+#[derive(Debug, Clone, Copy)]
+pub enum Target {
+    /// A recorded experiment of `../shared/data` ([`crate::experiments`]): flow and density.
+    Experiment(&'static Experiment),
+    /// A published bottleneck table entry ([`crate::published`]): flow only (no density
+    /// published).
+    Published(&'static published::Case),
+}
+
+impl Target {
+    /// Short name (`--only`).
+    pub fn key(&self) -> &'static str {
+        match self {
+            Target::Experiment(e) => e.key,
+            Target::Published(c) => c.key,
+        }
+    }
+
+    /// Name in reports.
+    pub fn id(&self) -> &'static str {
+        match self {
+            Target::Experiment(e) => e.id,
+            Target::Published(c) => c.id,
+        }
+    }
+
+    /// Every case of the validation set, experiments first.
+    pub fn all() -> Vec<Target> {
+        experiments::EXPERIMENTS
+            .iter()
+            .map(Target::Experiment)
+            .chain(published::CASES.iter().map(Target::Published))
+            .collect()
+    }
+}
+
+/// The measured figures of a target.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Measured {
+    /// Mean flow, 1/s.
+    pub flow: f64,
+    /// Steady-phase density in front of the opening, 1/m², where measured.
+    pub density: Option<f64>,
+}
 
 /// One parameter to vary: `radius`, `time_gap` (per agent) or a key of the model's `[model]`
 /// table, over the given values.
@@ -104,26 +151,33 @@ impl Axis {
     }
 }
 
-/// The errors of one simulated experiment at one grid point.
+/// The errors of one simulated case at one grid point.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Trial {
     /// (simulated − measured)/measured of the mean flow.
     pub flow_error: f64,
-    /// (simulated − measured)/measured of the steady-phase density in front of the opening.
-    pub density_error: f64,
+    /// (simulated − measured)/measured of the steady-phase density in front of the opening,
+    /// where a density was measured.
+    pub density_error: Option<f64>,
     /// Every person crossed the line, none remained, none left the walkable area.
     pub complete: bool,
-    /// The simulated figures (flow 1/s, density 1/m², …).
-    pub simulated: Measures,
+    /// Simulated mean flow, 1/s.
+    pub flow: f64,
+    /// Simulated steady-phase density in front of the opening, 1/m².
+    pub density: f64,
 }
 
 impl Trial {
-    /// `(e_J/0.10)² + (e_ρ/0.20)²`, or infinity for an incomplete run.
+    /// `(e_J/0.10)² + (e_ρ/0.20)²` (the density term only where a density was measured), or
+    /// infinity for an incomplete run.
     pub fn loss(&self) -> f64 {
         if !self.complete {
             return f64::INFINITY;
         }
-        (self.flow_error / FLOW_AIM).powi(2) + (self.density_error / DENSITY_AIM).powi(2)
+        (self.flow_error / FLOW_AIM).powi(2)
+            + self
+                .density_error
+                .map_or(0.0, |d| (d / DENSITY_AIM).powi(2))
     }
 }
 
@@ -134,10 +188,10 @@ pub struct Calibration {
     pub base: ParameterSet,
     /// The axes; grid point `k` takes value `k / Π_{j>i} n_j mod n_i` of axis `i`.
     pub axes: Vec<Axis>,
-    /// The experiments, in [`crate::experiments::EXPERIMENTS`] order.
-    pub experiments: Vec<&'static Experiment>,
-    /// The measured figures of each experiment.
-    pub measured: Vec<Measures>,
+    /// The cases, in [`Target::all`] order.
+    pub experiments: Vec<Target>,
+    /// The measured figures of each case.
+    pub measured: Vec<Measured>,
     /// `trials[point][experiment]`: the run's errors, or why it could not be measured.
     pub trials: Vec<Vec<Result<Trial, String>>>,
 }
@@ -174,9 +228,9 @@ pub fn evaluate(
     axes: &[Axis],
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Calibration, VerifyError> {
-    let experiments: Vec<&'static Experiment> = experiments::EXPERIMENTS
-        .iter()
-        .filter(|e| opts.selected(e.key) || opts.selected(e.id))
+    let experiments: Vec<Target> = Target::all()
+        .into_iter()
+        .filter(|t| opts.selected(t.key()) || opts.selected(t.id()))
         .collect();
     if experiments.is_empty() {
         return Err(VerifyError::Options(
@@ -206,7 +260,16 @@ pub fn evaluate(
     }
     let measured = experiments
         .iter()
-        .map(|e| experiments::measured(opts, e))
+        .map(|t| match t {
+            Target::Experiment(e) => experiments::measured(opts, e).map(|m| Measured {
+                flow: m.flow,
+                density: Some(m.density_steady),
+            }),
+            Target::Published(c) => Ok(Measured {
+                flow: c.flow,
+                density: c.density_front,
+            }),
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let sets: Vec<ParameterSet> = (0..points)
         .map(|k| {
@@ -226,21 +289,30 @@ pub fn evaluate(
             let mut o = opts.clone();
             o.model = sets[k].model_name().to_string();
             o.parameters = Some(sets[k].clone());
-            let e = experiments[x];
-            let (simulated, run, _, _) =
-                experiments::simulated(&o, e).map_err(|err| err.to_string())?;
-            let m = &measured[x];
+            let m = measured[x];
+            let (flow, density, complete) = match experiments[x] {
+                Target::Experiment(e) => {
+                    let (sim, run, _, _) =
+                        experiments::simulated(&o, e).map_err(|err| err.to_string())?;
+                    let complete = sim.crossings == e.persons
+                        && run.remaining == 0
+                        && run.outside == 0
+                        && run.crossed_wall == 0;
+                    (sim.flow, sim.density_steady, complete)
+                }
+                Target::Published(c) => {
+                    let sim = published::simulate(&o, c).map_err(|err| err.to_string())?;
+                    let complete =
+                        sim.complete && sim.run.outside == 0 && sim.run.crossed_wall == 0;
+                    (sim.flow, sim.density_front, complete)
+                }
+            };
             Ok(Trial {
-                flow_error: experiments::relative_error(simulated.flow, m.flow),
-                density_error: experiments::relative_error(
-                    simulated.density_steady,
-                    m.density_steady,
-                ),
-                complete: simulated.crossings == e.persons
-                    && run.remaining == 0
-                    && run.outside == 0
-                    && run.crossed_wall == 0,
-                simulated,
+                flow_error: experiments::relative_error(flow, m.flow),
+                density_error: m.density.map(|d| experiments::relative_error(density, d)),
+                complete,
+                flow,
+                density,
             })
         })
         .collect();
@@ -451,21 +523,10 @@ mod tests {
     fn trial(fe: f64, de: f64) -> Result<Trial, String> {
         Ok(Trial {
             flow_error: fe,
-            density_error: de,
+            density_error: Some(de),
             complete: true,
-            simulated: Measures {
-                crossings: 0,
-                crossing_times: Vec::new(),
-                flow: 0.0,
-                specific_flow: 0.0,
-                t_passed: [0.0; 3],
-                steady: (0.0, 0.0),
-                density_steady: 0.0,
-                density_all_frames: 0.0,
-                speed_steady: 0.0,
-                density_series: Vec::new(),
-                frame_rate: 1.0,
-            },
+            flow: 0.0,
+            density: 0.0,
         })
     }
 
@@ -477,7 +538,7 @@ mod tests {
         let c = Calibration {
             base,
             axes: vec![Axis::parse("time_gap=0.5,0.8").unwrap()],
-            experiments: experiments::EXPERIMENTS.iter().take(3).collect(),
+            experiments: Target::all().into_iter().take(3).collect(),
             measured: Vec::new(),
             trials: vec![
                 vec![trial(0.0, 0.0), trial(0.0, 0.0), trial(0.5, 0.0)],

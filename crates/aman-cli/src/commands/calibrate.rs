@@ -9,8 +9,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context, anyhow};
 
-use aman_verify::calibrate::{self, Axis, Calibration, Trial};
-use aman_verify::{Options, experiments};
+use aman_verify::calibrate::{self, Axis, Calibration, Target, Trial};
+use aman_verify::Options;
 
 use crate::Failure;
 use crate::args::CalibrateArgs;
@@ -47,8 +47,11 @@ pub fn run(args: &CalibrateArgs) -> Result<(), Failure> {
     let mut only = Vec::new();
     for s in &args.only {
         let s = s.trim();
-        if experiments::find(s).is_none() {
-            let known: Vec<&str> = experiments::EXPERIMENTS.iter().map(|e| e.key).collect();
+        if !Target::all()
+            .iter()
+            .any(|t| t.key().eq_ignore_ascii_case(s) || t.id().eq_ignore_ascii_case(s))
+        {
+            let known: Vec<&str> = Target::all().iter().map(Target::key).collect();
             return Err(Failure::Input(anyhow!(
                 "--only: no experiment '{s}': the validation set has {}",
                 known.join(", ")
@@ -101,7 +104,7 @@ pub fn run(args: &CalibrateArgs) -> Result<(), Failure> {
             env!("CARGO_PKG_VERSION"),
             cal.experiments
                 .iter()
-                .map(|e| e.key)
+                .map(|e| e.key())
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
@@ -127,25 +130,25 @@ pub fn run(args: &CalibrateArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Number of experiments the options select.
+/// Number of cases the options select.
 fn opts_count(opts: &Options) -> usize {
-    experiments::EXPERIMENTS
+    Target::all()
         .iter()
-        .filter(|e| opts.selected(e.key) || opts.selected(e.id))
+        .filter(|t| opts.selected(t.key()) || opts.selected(t.id()))
         .count()
+}
+
+fn pct(x: Option<f64>) -> String {
+    x.map_or("—".into(), |v| format!("{:+.1} %", 100.0 * v))
 }
 
 fn cell(t: &Result<Trial, String>) -> String {
     match t {
-        Ok(t) if t.complete => format!(
-            "{:+.1} % | {:+.1} %",
-            100.0 * t.flow_error,
-            100.0 * t.density_error
-        ),
+        Ok(t) if t.complete => format!("{:+.1} % | {}", 100.0 * t.flow_error, pct(t.density_error)),
         Ok(t) => format!(
-            "{:+.1} % | {:+.1} % (incomplete run)",
+            "{:+.1} % | {} (incomplete run)",
             100.0 * t.flow_error,
-            100.0 * t.density_error
+            pct(t.density_error)
         ),
         Err(e) => format!("error: {e} |"),
     }
@@ -180,22 +183,22 @@ pub fn report(cal: &Calibration, model: &str, seed: u64) -> String {
         let _ = writeln!(s, "|---|---|---|---|---|---|---|");
         for (x, e) in cal.experiments.iter().enumerate() {
             let m = &cal.measured[x];
+            let md = m.density.map_or("—".into(), |d| format!("{d:.2}"));
             match &cal.trials[fit.point][x] {
                 Ok(t) => {
                     let _ = writeln!(
                         s,
-                        "| {} | {:.2} | {:.2} | {:+.1} % | {:.2} | {:.2} | {:+.1} % |",
-                        e.id,
+                        "| {} | {:.2} | {:.2} | {:+.1} % | {md} | {:.2} | {} |",
+                        e.id(),
                         m.flow,
-                        t.simulated.flow,
+                        t.flow,
                         100.0 * t.flow_error,
-                        m.density_steady,
-                        t.simulated.density_steady,
-                        100.0 * t.density_error
+                        t.density,
+                        pct(t.density_error)
                     );
                 }
                 Err(err) => {
-                    let _ = writeln!(s, "| {} | {:.2} | error: {err} | | | | |", e.id, m.flow);
+                    let _ = writeln!(s, "| {} | {:.2} | error: {err} | | | | |", e.id(), m.flow);
                 }
             }
         }
@@ -215,7 +218,7 @@ pub fn report(cal: &Calibration, model: &str, seed: u64) -> String {
             let _ = writeln!(
                 s,
                 "| {} | {} | {} |",
-                cal.experiments[l.experiment].id,
+                cal.experiments[l.experiment].id(),
                 values(cal, l.fit.point),
                 cell(&l.trial)
             );
@@ -228,7 +231,7 @@ pub fn report(cal: &Calibration, model: &str, seed: u64) -> String {
         head.push_str(" | ");
     }
     for e in &cal.experiments {
-        head.push_str(&format!("{} flow | {} density | ", e.id, e.id));
+        head.push_str(&format!("{} flow | {} density | ", e.id(), e.id()));
     }
     head.push_str("loss |");
     let _ = writeln!(s, "{head}");
