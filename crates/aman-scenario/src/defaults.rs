@@ -80,13 +80,13 @@ impl ParameterSet {
             out.push('\n');
         }
         out.push_str(&format!(
-            "radius = {}\ntime_gap = {}\n\n[model]\n",
+            "radius = {:?}\ntime_gap = {:?}\n\n[model]\n",
             self.radius, self.time_gap
         ));
         out.push_str(&format!("kind = \"{}\"\n", self.model_name()));
         for (name, value) in self.model.parameters() {
             if let Some(v) = value {
-                out.push_str(&format!("{name} = {v}\n"));
+                out.push_str(&format!("{name} = {v:?}\n"));
             }
         }
         out

@@ -9,8 +9,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context, anyhow};
 
-use aman_verify::calibrate::{self, Axis, Calibration, Target, Trial};
 use aman_verify::Options;
+use aman_verify::calibrate::{self, Axis, Calibration, Target, Trial};
 
 use crate::Failure;
 use crate::args::CalibrateArgs;

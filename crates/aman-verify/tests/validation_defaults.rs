@@ -1,0 +1,83 @@
+//! The validation set with the shipped defaults of the collision-free speed model
+//! (`crates/aman-scenario/calibrated/collision_free_speed.toml`, fitted by `aman calibrate`):
+//! every case's flow and density errors stay where they were when the defaults were fitted
+//! (docs/calibration.md), within 2 percentage points, so that a change of the model or of the
+//! defaults that moves any of them is seen. The figures are those of the fit (seed 0); the
+//! model's known gaps (narrow doors, densities before narrowing exits) are in them, not hidden.
+
+use std::path::PathBuf;
+
+use aman_scenario::defaults::shipped;
+use aman_scenario::file::ModelSection;
+use aman_verify::Options;
+use aman_verify::calibrate::{self, Target};
+
+/// (key, flow error, density error) with the shipped defaults, seed 0: docs/calibration.md.
+const AT_THE_FIT: &[(&str, f64, Option<f64>)] = &[
+    ("hermes-ao300", 0.061, Some(-0.184)),
+    ("wuppertal-2014-b080", -0.280, Some(-0.167)),
+    ("hermes-corridor-300", 0.222, Some(0.159)),
+    ("hermes-corridor-200", 0.136, Some(0.208)),
+    ("hermes-corridor-160", 0.063, Some(0.506)),
+    ("kretz2006-b040", -0.416, None),
+    ("kretz2006-b050", -0.259, None),
+    ("kretz2006-b060", -0.048, None),
+    ("kretz2006-b080", -0.029, None),
+    ("kretz2006-b100", 0.092, None),
+    ("kretz2006-b120", 0.030, None),
+    ("seyfried2009-b080", -0.203, None),
+    ("seyfried2009-b100", -0.130, None),
+    ("seyfried2009-b120", -0.068, None),
+    ("liddle2011-b090", -0.029, None),
+    ("liddle2011-b120", -0.076, None),
+    ("liddle2011-b180", -0.087, None),
+    ("liddle2011-b250", -0.030, None),
+];
+
+/// Two percentage points: the figures above are rounded to 0.1 %, and a change below this is
+/// noise of the kind a different placement of one person gives.
+const MARGIN: f64 = 0.02;
+
+#[test]
+fn every_case_stays_at_its_fitted_error() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let opts = Options::new(root);
+    let set = shipped(&ModelSection::default()).clone();
+    let cal = calibrate::evaluate(&opts, &set, &[], &|_, _| {}).unwrap();
+    assert_eq!(cal.points(), 1);
+    let keys: Vec<&str> = cal.experiments.iter().map(Target::key).collect();
+    assert_eq!(
+        keys,
+        AT_THE_FIT.iter().map(|c| c.0).collect::<Vec<_>>(),
+        "the validation set changed: refit (aman calibrate) and update this table"
+    );
+    let mut off = Vec::new();
+    for (x, &(key, flow, density)) in AT_THE_FIT.iter().enumerate() {
+        let t = cal.trials[0][x].as_ref().unwrap();
+        println!(
+            "{key}: flow {:+.1} %, density {}",
+            100.0 * t.flow_error,
+            t.density_error
+                .map_or("—".into(), |d| format!("{:+.1} %", 100.0 * d))
+        );
+        assert!(t.complete, "{key}: not everybody got through");
+        if (t.flow_error - flow).abs() > MARGIN {
+            off.push(format!(
+                "{key}: flow error {:+.3}, was {flow:+.3}",
+                t.flow_error
+            ));
+        }
+        match (t.density_error, density) {
+            (Some(d), Some(want)) if (d - want).abs() > MARGIN => {
+                off.push(format!("{key}: density error {d:+.3}, was {want:+.3}"));
+            }
+            (a, b) if a.is_some() != b.is_some() => off.push(format!("{key}: density {a:?}")),
+            _ => {}
+        }
+    }
+    assert!(off.is_empty(), "moved from the fit: {off:#?}");
+    // the fit's own loss, as docs/calibration.md gives it
+    let every: Vec<usize> = (0..keys.len()).collect();
+    let loss = cal.loss(0, &every);
+    assert!((loss - 3.223).abs() < 0.3, "loss {loss}");
+}
