@@ -52,6 +52,9 @@ fn outside_the_repository_is_bad_input() {
     );
 }
 
+/// Cases of the validation set (docs/calibration.md).
+const CASES: usize = 19;
+
 #[test]
 fn experiments_suite_writes_report_and_results() {
     let dir = tempfile::tempdir().unwrap();
@@ -68,12 +71,16 @@ fn experiments_suite_writes_report_and_results() {
         "{stdout}\n{}",
         stderr(&o)
     );
+    // the validation set: 5 recorded experiments, 13 published cases, the Weidmann corridor
     let lines: Vec<&str> = stdout.lines().collect();
-    assert_eq!(lines.len(), 3, "{stdout}");
+    assert_eq!(lines.len(), CASES + 1, "{stdout}");
     assert!(lines[0].contains("HERMES AO300") && lines[0].contains("measured: flow"));
     assert!(lines[1].contains("Wuppertal 2014 b080"));
-    assert!(lines[2].starts_with("2 tests: "), "{stdout}");
-    let failed = lines[..2].iter().any(|l| !l.starts_with("PASS"));
+    assert!(lines[2].contains("HERMES corridor 300"));
+    assert!(lines[5].contains("Kretz 2006 b040"));
+    assert!(lines[CASES - 1].contains("Weidmann corridor"));
+    assert!(lines[CASES].starts_with("19 tests: "), "{stdout}");
+    let failed = lines[..CASES].iter().any(|l| !l.starts_with("PASS"));
     assert_eq!(o.status.code(), Some(i32::from(failed)), "{stdout}");
 
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
@@ -97,10 +104,11 @@ fn experiments_suite_writes_report_and_results() {
         .iter()
         .map(|r| r["id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["HERMES AO300", "Wuppertal 2014 b080"]);
+    assert_eq!(ids.len(), CASES);
+    assert_eq!(ids[..2], ["HERMES AO300", "Wuppertal 2014 b080"]);
     assert_eq!(json["run"]["suite"], "experiments");
     assert_eq!(json["run"]["seed"], 0);
-    assert_eq!(json["totals"]["tests"], 2);
+    assert_eq!(json["totals"]["tests"], CASES);
 
     // --only selects one experiment
     let o = aman(

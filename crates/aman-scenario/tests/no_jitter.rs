@@ -27,6 +27,15 @@
 //!   are counted apart: they may back off.
 //!
 //! The figures measured before and after the change are given at the tests.
+//!
+//! **Status: ignored.** The change these tests were written for (a CFSM agent whose direction
+//! points against its route stands; the SFM velocity keeps no backward component; the move keeps
+//! none) removed every reversal, but froze arches at 0.8 m doors: the room of `door_flow` (radius
+//! 0.2 m, time gap 1 s) took 262 s instead of 125 s to empty (1.58 instead of 2.44 1/(m·s));
+//! stepping sideways instead gave 1.49 1/(m·s) (199 s), and heading on along
+//! e0 when pushed back locked 234 of 240 persons for good. It was therefore taken out again
+//! (docs/calibration.md, "What the model cannot do yet"); run these with `--ignored` to measure the
+//! next attempt.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -263,6 +272,7 @@ fn check(name: &str, c: &Counts, stuck: usize, max_backward: u32) {
 // reversals; Wuppertal SFM: 37 of 46 once, 58/12 crossings, 256 reversals.
 
 #[test]
+#[ignore = "issue 14 point 3 is open: both models still step back in dense queues (the fixes tried froze arches at 0.8 m doors; docs/calibration.md)"]
 fn narrow_door_cfsm() {
     let c = measure(
         narrow_door("collision_free_speed"),
@@ -276,6 +286,7 @@ fn narrow_door_cfsm() {
 }
 
 #[test]
+#[ignore = "issue 14 point 3 is open: both models still step back in dense queues (the fixes tried froze arches at 0.8 m doors; docs/calibration.md)"]
 fn narrow_door_sfm() {
     let c = measure(narrow_door("social_force"), 0.5, (-0.75, 0.75), -0.2);
     // the SFM jams in the 0.5 m door for good (3 persons before this change, 4 after).
@@ -286,6 +297,7 @@ fn narrow_door_sfm() {
 }
 
 #[test]
+#[ignore = "issue 14 point 3 is open: both models still step back in dense queues (the fixes tried froze arches at 0.8 m doors; docs/calibration.md)"]
 fn wuppertal_cfsm() {
     let c = measure(wuppertal("collision_free_speed"), 0.6, (-0.9, 0.9), -0.26);
     // measured: 44 of 46 once, 48 forward and 2 backward crossings, 0 reversals
@@ -293,6 +305,7 @@ fn wuppertal_cfsm() {
 }
 
 #[test]
+#[ignore = "issue 14 point 3 is open: both models still step back in dense queues (the fixes tried froze arches at 0.8 m doors; docs/calibration.md)"]
 fn wuppertal_sfm() {
     let c = measure(wuppertal("social_force"), 0.6, (-0.9, 0.9), -0.26);
     // measured: 39 of 46 once, 59 forward and 13 backward crossings, 0 reversals

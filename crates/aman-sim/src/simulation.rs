@@ -1032,7 +1032,6 @@ impl Simulation {
                 walls: &self.walls,
                 dt: self.config.dt,
                 cutoff,
-                blocked_time: self.config.blocked_time,
             };
             let tactical = Tactical {
                 agents: &self.agents,
@@ -1319,13 +1318,12 @@ impl Tactical<'_> {
     /// at its edge, turned aside when blocked; zero for an agent that stands (pre-movement,
     /// target closed, or lost: the target cannot be reached from here, and the strategic pass
     /// chooses again next step).
-    /// Also returns the route direction, the desired direction before any side step.
     #[inline]
-    fn desired(&self, i: usize) -> (Vec2, Vec2) {
+    fn desired(&self, i: usize) -> Vec2 {
         let agents = self.agents;
         let target = agents.target[i];
         if self.now < agents.moves_from[i] || !self.open[target.0 as usize] {
-            return (Vec2::ZERO, Vec2::ZERO);
+            return Vec2::ZERO;
         }
         let p = agents.position[i];
         let field = &self.fields[target.0 as usize];
@@ -1338,7 +1336,7 @@ impl Tactical<'_> {
         };
         if dir == Vec2::ZERO {
             if field.distance(self.grid, p).is_infinite() {
-                return (Vec2::ZERO, Vec2::ZERO);
+                return Vec2::ZERO;
             }
             // at the target's edge (its cells have no gradient): head into it, or through
             // the door
@@ -1351,7 +1349,6 @@ impl Tactical<'_> {
                 dir = agents.orientation[i];
             }
         }
-        let route = dir;
         let blocked = agents.blocked_for[i];
         let tb = self.blocked_time;
         if blocked > tb {
@@ -1363,7 +1360,7 @@ impl Tactical<'_> {
                 * std::f64::consts::PI;
             dir = dir.rotated(angle);
         }
-        (dir, route)
+        dir
     }
 }
 
@@ -1384,8 +1381,7 @@ fn operational_pass<M: OperationalModel>(
         .with_min_len(256)
         .for_each_init(Scratch::default, |scratch, (k, (o, d))| {
             let i = order[k] as usize;
-            let route;
-            (*d, route) = tactical.desired(i);
+            *d = tactical.desired(i);
             let a = ctx.agents;
             // on a stair the agent walks at a fraction of its desired speed
             let v0 = a.desired_speed[i] * tactical.stairs.factor(tactical.grid, a.position[i], *d);
@@ -1397,17 +1393,7 @@ fn operational_pass<M: OperationalModel>(
                     orientation: a.orientation[i],
                 }
             } else {
-                let mut k = m.next_state(ctx, i, *d, v0, scratch);
-                // no walking backwards (the models' documentation, "No backward motion"): the
-                // move keeps no component against the route direction, except in a side step,
-                // which breaks a stand-off that lasted `blocked_time` and may need to back off
-                // a door jamb
-                let against = (k.position - a.position[i]).dot(route);
-                if against < 0.0 && *d == route {
-                    k.position -= route * against;
-                    k.velocity -= route * k.velocity.dot(route).min(0.0);
-                }
-                k
+                m.next_state(ctx, i, *d, v0, scratch)
             }
         });
 }

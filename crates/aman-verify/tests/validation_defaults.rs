@@ -14,24 +14,24 @@ use aman_verify::calibrate::{self, Target};
 
 /// (key, flow error, density error) with the shipped defaults, seed 0: docs/calibration.md.
 const AT_THE_FIT: &[(&str, f64, Option<f64>)] = &[
-    ("hermes-ao300", 0.061, Some(-0.184)),
-    ("wuppertal-2014-b080", -0.280, Some(-0.167)),
-    ("hermes-corridor-300", 0.222, Some(0.159)),
-    ("hermes-corridor-200", 0.136, Some(0.208)),
-    ("hermes-corridor-160", 0.063, Some(0.506)),
-    ("kretz2006-b040", -0.416, None),
-    ("kretz2006-b050", -0.259, None),
-    ("kretz2006-b060", -0.048, None),
-    ("kretz2006-b080", -0.029, None),
-    ("kretz2006-b100", 0.092, None),
-    ("kretz2006-b120", 0.030, None),
-    ("seyfried2009-b080", -0.203, None),
-    ("seyfried2009-b100", -0.130, None),
-    ("seyfried2009-b120", -0.068, None),
-    ("liddle2011-b090", -0.029, None),
-    ("liddle2011-b120", -0.076, None),
-    ("liddle2011-b180", -0.087, None),
-    ("liddle2011-b250", -0.030, None),
+    ("hermes-ao300", 0.026, Some(-0.161)),
+    ("wuppertal-2014-b080", -0.144, Some(-0.240)),
+    ("hermes-corridor-300", 0.228, Some(0.222)),
+    ("hermes-corridor-200", 0.186, Some(0.297)),
+    ("hermes-corridor-160", 0.176, Some(0.515)),
+    ("kretz2006-b040", -0.150, None),
+    ("kretz2006-b050", -0.053, None),
+    ("kretz2006-b060", -0.317, None),
+    ("kretz2006-b080", 0.057, None),
+    ("kretz2006-b100", 0.160, None),
+    ("kretz2006-b120", 0.205, None),
+    ("seyfried2009-b080", 0.028, None),
+    ("seyfried2009-b100", 0.048, None),
+    ("seyfried2009-b120", 0.041, None),
+    ("liddle2011-b090", -0.008, None),
+    ("liddle2011-b120", -0.073, None),
+    ("liddle2011-b180", -0.030, None),
+    ("liddle2011-b250", 0.004, None),
 ];
 
 /// Two percentage points: the figures above are rounded to 0.1 %, and a change below this is
@@ -79,5 +79,5 @@ fn every_case_stays_at_its_fitted_error() {
     // the fit's own loss, as docs/calibration.md gives it
     let every: Vec<usize> = (0..keys.len()).collect();
     let loss = cal.loss(0, &every);
-    assert!((loss - 3.223).abs() < 0.3, "loss {loss}");
+    assert!((loss - 2.604).abs() < 0.3, "loss {loss}");
 }

@@ -82,7 +82,7 @@ pub fn run(args: &CalibrateArgs) -> Result<(), Failure> {
     )?;
     let step = (points * opts_count(&opts)).div_ceil(20).max(1);
     let progress = |done: usize, total: usize| {
-        if done % step == 0 || done == total {
+        if done.is_multiple_of(step) || done == total {
             eprintln!("progress: {done} of {total} runs");
         }
     };

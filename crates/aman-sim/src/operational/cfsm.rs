@@ -23,26 +23,6 @@
 //! about 2 units in the last place of `f64::exp`. Interactions beyond the cut-off
 //! (`max_i v0_i·T_i + 2·max_i r_i`, at least 1 m) are dropped: past it the spacing cannot limit
 //! speed and the repulsion is below `a·e^{-10}`.
-//!
-//! ## No backward motion
-//!
-//! In Tordeux et al.'s direction model, when the repulsion of the persons ahead outweighs
-//! `e_0`, `e_i` points backwards and the agent walks back at `s/T` as far as there is room
-//! behind it; in a dense queue it then walks forwards again, so blocked agents drift back and
-//! forth by centimetres and cross a line in front of a door several times (issue 14: 77
-//! crossings at a door 75 persons went through). JuPedSim's later `CollisionFreeSpeedModelV3`
-//! (jupedsim.org, "Pedestrian models") likewise adds a relaxation of the heading "to suppress
-//! jitter". We do the simplest thing that forbids it: when `e_i · e_0 < 0` the agent stands
-//! (speed 0, orientation kept) until the persons ahead have moved on. Not so in a side step
-//! (blocked for longer than `SimConfig::blocked_time`): there the model is Tordeux et al.'s,
-//! backwards included, since standing froze arches at 0.8 m doors for good (aman-scenario's
-//! `door_flow` test). Dropping only the backward component (stepping sideways) kept the arches
-//! moving but made agents beside a door oscillate sideways across a line in front of it (one
-//! person crossed it 105 times) and lowered the flow through the Wuppertal 0.8 m bottleneck by
-//! a fifth. The simulation also drops any remaining component of the move against the route
-//! direction, except in a side step (after `SimConfig::blocked_time`), which may back off a
-//! door jamb to break a stand-off. Measured (test `no_jitter` of aman-scenario): no reversal
-//! of the position along the desired direction outside side steps, where there were thousands.
 
 use aman_geometry::Vec2;
 
@@ -223,16 +203,6 @@ impl OperationalModel for CollisionFreeSpeedModel {
         let mut e = dir.normalized();
         if e == Vec2::ZERO {
             e = a.orientation[i];
-        }
-        // no walking backwards: the component against the desired direction is dropped, so a
-        // blocked agent steps aside or stands (module documentation, "No backward motion")
-        let against = e.dot(e0);
-        if against < 0.0 && a.blocked_for[i] <= ctx.blocked_time {
-            return Kinematics {
-                position: x,
-                velocity: Vec2::ZERO,
-                orientation: a.orientation[i],
-            };
         }
         // spacing to the nearest neighbour ahead, in the corridor of width 2l (speed model)
         let left = e.perp();

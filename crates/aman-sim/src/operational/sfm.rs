@@ -25,19 +25,6 @@
 //! `κ g dt / m > 1`). Speeds are capped at `1.3 v0_i`, the `v_max` of Helbing & Molnár,
 //! Phys. Rev. E 51, 4282 (1995), Eq. (4). Interactions farther than `r_ij + 10 B` (force below
 //! `A·e^{-10}` ≈ 0.09 N) are dropped.
-//!
-//! ## No backward motion
-//!
-//! In a dense queue the social and body forces of the persons ahead exceed the driving force,
-//! so the velocity turns against `e_i` and a blocked agent oscillates back and forth by
-//! centimetres (issue 14). After the velocity update, the component of the new velocity
-//! against the desired direction is removed (`v ← v − min(v·e_i, 0) e_i`): the bound on
-//! backward speed is zero. The crowd pressure still acts sideways and, through the persons
-//! ahead, forwards; a compressed agent stands instead of yielding backwards. The simulation
-//! drops the same component of the move against the route direction, except in a side step
-//! (after `SimConfig::blocked_time`). The oscillations of force models in dense crowds and
-//! their remedies are discussed by M. Chraibi, A. Seyfried, A. Schadschneider, "Generalized
-//! centrifugal-force model for pedestrian dynamics", Phys. Rev. E 82, 046111 (2010).
 
 use super::{
     Kinematics, OperationalModel, Scratch, StepContext, check_range, exp,
@@ -204,12 +191,6 @@ impl OperationalModel for SocialForceModel {
             }
         });
         let mut nv = v + force * (dt / m);
-        // no walking backwards: the velocity keeps no component against the desired direction
-        // (module documentation, "No backward motion")
-        let against = nv.dot(e0);
-        if against < 0.0 {
-            nv -= e0 * against;
-        }
         let vmax = 1.3 * v0;
         let s = nv.norm();
         if s > vmax {
