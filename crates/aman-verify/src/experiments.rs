@@ -390,22 +390,7 @@ pub fn simulated(
     let scenario_dt = file.simulation.dt;
     let mut sc = harness::build(opts, file, &path)?;
     let dt = sc.simulation.config().dt;
-    let steps_per_frame = (1.0 / (fps * dt)).round().max(1.0) as u64;
-    let frame_rate = 1.0 / (steps_per_frame as f64 * dt);
-    let mut data = TrajectoryData::new(frame_rate);
-    let mut record = |sim: &aman_sim::Simulation| {
-        let it = sim.iteration();
-        if it.is_multiple_of(steps_per_frame) {
-            let a = sim.agents();
-            let frame = it / steps_per_frame;
-            for i in 0..a.len() {
-                data.push(a.id[i].0, frame, a.position[i].x, a.position[i].y);
-            }
-        }
-    };
-    record(&sc.simulation);
-    let log = harness::run(&mut sc, &mut record);
-    data.sort_rows();
+    let (data, log) = harness::record(&mut sc, fps);
     Ok((measure(e, &data)?, log, dt, scenario_dt))
 }
 

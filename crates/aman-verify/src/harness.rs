@@ -8,6 +8,7 @@ pub use aman_scenario::RunLog;
 use aman_scenario::file::{ModelSection, ScenarioFile};
 use aman_scenario::{Overrides, Scenario};
 use aman_sim::Simulation;
+use aman_trajectory::TrajectoryData;
 
 use crate::VerifyError;
 
@@ -147,8 +148,34 @@ pub fn run(sc: &mut Scenario, observe: impl FnMut(&Simulation)) -> RunLog {
     aman_scenario::run_checked(sc, 1, observe)
 }
 
-/// The times (s, ascending) at which agents crossed the measurement line named `name`, in
-/// either direction; `None` if the scenario has no such line.
+/// Runs `sc` as [`run`] does and records every agent's position at about `fps` frames per
+/// second: every `round(1/(fps·dt))`-th step, so frames fall on steps (the frame rate of the
+/// data is `1/(k·dt)`, which may differ slightly from `fps`). Returns the rows, sorted, and the
+/// run log.
+pub fn record(sc: &mut Scenario, fps: f64) -> (TrajectoryData, RunLog) {
+    let dt = sc.simulation.config().dt;
+    let steps_per_frame = (1.0 / (fps * dt)).round().max(1.0) as u64;
+    let frame_rate = 1.0 / (steps_per_frame as f64 * dt);
+    let mut data = TrajectoryData::new(frame_rate);
+    let mut keep = |sim: &Simulation| {
+        let it = sim.iteration();
+        if it.is_multiple_of(steps_per_frame) {
+            let a = sim.agents();
+            let frame = it / steps_per_frame;
+            for i in 0..a.len() {
+                data.push(a.id[i].0, frame, a.position[i].x, a.position[i].y);
+            }
+        }
+    };
+    keep(&sc.simulation);
+    let log = run(sc, &mut keep);
+    data.sort_rows();
+    (data, log)
+}
+
+/// The times (s, ascending) at which agents first crossed the measurement line named `name`, in
+/// either direction, one per agent ([`Simulation::crossing_times`]); `None` if the scenario has
+/// no such line.
 pub fn crossing_times(sim: &Simulation, name: &str) -> Option<Vec<f64>> {
     let line = sim
         .measurement_lines()

@@ -62,7 +62,6 @@ use aman_analysis::TrajectoryIndex;
 use aman_analysis::classic::classic_density;
 use aman_analysis::crossing::n_t;
 use aman_geometry::{MeasurementArea, MeasurementLine, Segment, Vec2};
-use aman_trajectory::TrajectoryData;
 
 use crate::experiments::{STEADY_FROM, STEADY_TO, percent, relative_error};
 use crate::{Figure, Options, Outcome, Series, SeriesStyle, Verdict, VerifyError, harness};
@@ -462,23 +461,8 @@ pub fn simulate(opts: &Options, case: &Case) -> Result<PublishedMeasures, Verify
     })?;
     let fps = file.output.fps;
     let mut sc = harness::build(opts, file, &path)?;
-    let dt = sc.simulation.config().dt;
-    let steps_per_frame = (1.0 / (fps * dt)).round().max(1.0) as u64;
-    let frame_rate = 1.0 / (steps_per_frame as f64 * dt);
-    let mut data = TrajectoryData::new(frame_rate);
-    let mut record = |sim: &aman_sim::Simulation| {
-        let it = sim.iteration();
-        if it.is_multiple_of(steps_per_frame) {
-            let a = sim.agents();
-            let frame = it / steps_per_frame;
-            for i in 0..a.len() {
-                data.push(a.id[i].0, frame, a.position[i].x, a.position[i].y);
-            }
-        }
-    };
-    record(&sc.simulation);
-    let log = harness::run(&mut sc, &mut record);
-    data.sort_rows();
+    let (data, log) = harness::record(&mut sc, fps);
+    let frame_rate = data.frame_rate;
 
     let err = |what: &str, m: String| VerifyError::Analysis(format!("{}: {what}: {m}", case.id));
     let index = TrajectoryIndex::new(&data).map_err(|x| err("trajectory", x.to_string()))?;
