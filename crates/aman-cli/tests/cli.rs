@@ -159,7 +159,7 @@ const CASES: &[Case] = &[
         expect: &[
             "populations[0] ('crowd')",
             "500 agents cannot fit",
-            "at most about 26",
+            "at most about 32",
         ],
     },
     Case {
@@ -265,8 +265,8 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "a few more agents than fit",
-        edit: ("count = 10", "count = 30"),
-        expect: &["populations[0] ('crowd')", "of 30 agents fit"],
+        edit: ("count = 10", "count = 40"),
+        expect: &["populations[0] ('crowd')", "of 40 agents fit"],
     },
     Case {
         name: "measurement line outside the venue",
