@@ -308,16 +308,8 @@ pub struct AnalyzeArgs {
     /// .traj, crowd:it / Pathfinder CSV, Viswalk .pp. The format is detected from the name and
     /// content unless --format is given.
     pub trajectory: PathBuf,
-    /// Format of the trajectory file: txt, hdf5, sqlite, vadere, crowdit, pathfinder, viswalk.
-    #[arg(long)]
-    pub format: Option<String>,
-    /// Frames per second, when the file does not say (txt without header; required to resample
-    /// Vadere and crowd:it output). Overrides the file's own rate.
-    #[arg(allow_negative_numbers = true, long, value_name = "FPS")]
-    pub frame_rate: Option<f64>,
-    /// Length unit of a txt file when its header does not say: m or cm.
-    #[arg(long)]
-    pub unit: Option<String>,
+    #[command(flatten)]
+    pub read: TrajectoryReadArgs,
     /// Walkable area: a geometry file (WKT, GeoJSON, JuPedSim/JPSreport XML, Vadere scenario,
     /// crowd:it floor) or WKT text. Default: the one stored in the trajectory file, or the file
     /// named in a txt header (#geometry:), or else the points' bounding box plus 1 m.
@@ -417,6 +409,61 @@ pub struct AnalyzeArgs {
     pub json: bool,
 }
 
+/// How to read a trajectory file: the flags `aman analyze` and `aman replay` share.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct TrajectoryReadArgs {
+    /// Format of the trajectory file: txt, hdf5, sqlite, vadere, crowdit, pathfinder, viswalk.
+    /// Default: detected from the name and content.
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Frames per second, when the file does not say (txt without header; required to resample
+    /// Vadere and crowd:it output). Overrides the file's own rate.
+    #[arg(allow_negative_numbers = true, long, value_name = "FPS")]
+    pub frame_rate: Option<f64>,
+    /// Length unit of a txt file when its header does not say: m or cm.
+    #[arg(long)]
+    pub unit: Option<String>,
+}
+
+impl TrajectoryReadArgs {
+    /// The reader's options, each flag checked: a known format and unit, a frame rate from
+    /// 0.01 to 1000 frames per second.
+    ///
+    /// # Errors
+    /// [`Failure::Input`] naming the flag and its value.
+    pub fn options(&self) -> Result<aman_trajectory::ReadOptions, crate::Failure> {
+        let input = |m: String| crate::Failure::Input(anyhow::anyhow!(m));
+        let format = self
+            .format
+            .as_deref()
+            .map(|f| f.parse().map_err(|e| input(format!("--format {f:?}: {e}"))))
+            .transpose()?;
+        let unit = self
+            .unit
+            .as_deref()
+            .map(|u| u.parse().map_err(|e| input(format!("--unit {u:?}: {e}"))))
+            .transpose()?;
+        match self.frame_rate {
+            Some(r) if !(r.is_finite() && r > 0.0) => {
+                return Err(input(format!(
+                    "--frame-rate {r}: must be a positive number"
+                )));
+            }
+            Some(r) if !(0.01..=1000.0).contains(&r) => {
+                return Err(input(format!(
+                    "--frame-rate {r}: give a value between 0.01 and 1000 frames per second"
+                )));
+            }
+            _ => {}
+        }
+        Ok(aman_trajectory::ReadOptions {
+            format,
+            frame_rate: self.frame_rate,
+            unit,
+        })
+    }
+}
+
 /// `aman replay`
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
@@ -506,16 +553,8 @@ pub struct ReplayArgs {
     /// as many as fit.
     #[arg(allow_negative_numbers = true, long, value_name = "S")]
     pub batch_interval: Option<f64>,
-    /// Format of a trajectory file: txt, hdf5, sqlite, vadere, crowdit, pathfinder, viswalk.
-    /// Default: detected.
-    #[arg(long)]
-    pub format: Option<String>,
-    /// Frames per second of a trajectory file that does not say (txt without header).
-    #[arg(allow_negative_numbers = true, long, value_name = "FPS")]
-    pub frame_rate: Option<f64>,
-    /// Length unit of a txt trajectory file whose header does not say: m or cm.
-    #[arg(long)]
-    pub unit: Option<String>,
+    #[command(flatten)]
+    pub read: TrajectoryReadArgs,
     /// For an https:// server: trust only the CA certificate(s) in this PEM file (e.g. the
     /// server's self-signed certificate) instead of the public web roots.
     #[arg(long, value_name = "PEM")]

@@ -11,7 +11,7 @@ use aman_analysis::speed::{IndividualVelocity, SpeedBorder};
 use aman_analysis::voronoi::{Cutoff, VoronoiCells};
 use aman_analysis::{FrameSeries, TrajectoryIndex};
 use aman_geometry::{MeasurementArea, MeasurementLine, Vec2, WalkableArea};
-use aman_trajectory::{LoadedTrajectory, ReadOptions, TrajectoryData};
+use aman_trajectory::{LoadedTrajectory, TrajectoryData};
 use anyhow::{Context, anyhow};
 use serde::Serialize;
 
@@ -330,19 +330,7 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
             )));
         }
     };
-    let format = args
-        .format
-        .as_deref()
-        .map(|f| f.parse().map_err(|e| input(format!("--format {f:?}: {e}"))))
-        .transpose()?;
-    let unit = args
-        .unit
-        .as_deref()
-        .map(|u| u.parse().map_err(|e| input(format!("--unit {u:?}: {e}"))))
-        .transpose()?;
-    if let Some(r) = args.frame_rate {
-        within("--frame-rate", r, 0.01, 1000.0, "frames per second")?;
-    }
+    let options = args.read.options()?;
     if let Some(r) = args.cutoff {
         within("--cutoff", r, 0.05, 100.0, "m")?;
     }
@@ -391,11 +379,6 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
 
     // --- input ---------------------------------------------------------------------------
     let mut timer = Timer(Vec::new(), Instant::now());
-    let options = ReadOptions {
-        format,
-        frame_rate: args.frame_rate,
-        unit,
-    };
     let LoadedTrajectory {
         data,
         walkable_area_wkt,
@@ -507,7 +490,7 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
         fixed
     } else {
         // A file in centimetres read as metres lies far outside any walkable area in metres.
-        let cm = match (args.unit.as_deref(), format) {
+        let cm = match (args.read.unit.as_deref(), format) {
             (None, aman_trajectory::TrajectoryFormat::JuelichTxt) => {
                 aman_trajectory::centimetre_hint(&data)
                     .map(|h| format!(". Also, {h}"))

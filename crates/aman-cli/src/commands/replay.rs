@@ -92,12 +92,7 @@ pub fn run(args: &ReplayArgs) -> Result<u8, Failure> {
         None => None,
     };
     let recording = match plan.kind {
-        Kind::Tracks => source::load_tracks(
-            &args.file,
-            args.format.as_deref(),
-            args.frame_rate,
-            args.unit.as_deref(),
-        )?,
+        Kind::Tracks => source::load_tracks(&args.file, args.read.options()?)?,
         Kind::Counts => source::load_counts(&args.file)?,
     };
     if !args.quiet {
@@ -281,9 +276,9 @@ fn plan(args: &ReplayArgs) -> Result<Plan, Failure> {
         }
     }
     for (flag, given) in [
-        ("--format", args.format.is_some()),
-        ("--frame-rate", args.frame_rate.is_some()),
-        ("--unit", args.unit.is_some()),
+        ("--format", args.read.format.is_some()),
+        ("--frame-rate", args.read.frame_rate.is_some()),
+        ("--unit", args.read.unit.is_some()),
     ] {
         if given && kind == Kind::Counts {
             return Err(input(format!(

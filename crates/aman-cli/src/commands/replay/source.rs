@@ -64,30 +64,10 @@ fn header_names(line: &str) -> Vec<&str> {
 ///
 /// # Errors
 /// [`Failure::Input`] for a missing, unreadable, truncated or malformed file (the loader's
-/// message: file, line or record), an unknown `--format`/`--unit`, a bad `--frame-rate`, or a
-/// file without rows.
-pub fn load_tracks(
-    path: &Path,
-    format: Option<&str>,
-    frame_rate: Option<f64>,
-    unit: Option<&str>,
-) -> Result<Recording, Failure> {
-    let format = format
-        .map(|f| f.parse().map_err(|e| input(format!("--format {f:?}: {e}"))))
-        .transpose()?;
-    let unit = unit
-        .map(|u| u.parse().map_err(|e| input(format!("--unit {u:?}: {e}"))))
-        .transpose()?;
-    if let Some(r) = frame_rate.filter(|r| !(r.is_finite() && (0.01..=1000.0).contains(r))) {
-        return Err(input(format!(
-            "--frame-rate {r}: give a value between 0.01 and 1000 frames per second"
-        )));
-    }
-    let options = ReadOptions {
-        format,
-        frame_rate,
-        unit,
-    };
+/// message: file, line or record), a file without a frame rate when `--frame-rate` is not
+/// given, or a file without rows. (The flags themselves are checked by
+/// [`crate::args::TrajectoryReadArgs::options`].)
+pub fn load_tracks(path: &Path, options: ReadOptions) -> Result<Recording, Failure> {
     let LoadedTrajectory { data, notes, .. } = aman_trajectory::read_trajectory(path, &options)
         .map_err(|e| match e {
             aman_trajectory::TrajectoryError::MissingFrameRate { .. } => {
