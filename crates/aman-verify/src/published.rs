@@ -465,7 +465,8 @@ impl Case {
     /// The scenario of this case as TOML. [`Layout::Room`]: walking towards +x, the bottleneck
     /// x ∈ [0, length], |y| ≤ width/2, a room of [`ROOM_WIDTH`] before (the crowd starts 1 m
     /// before the opening at [`START_DENSITY`]) and a 3 m deep room behind whose far side is
-    /// the exit. [`Layout::Entrance`]: see [`Case::entrance_toml`]. The line crosses the middle
+    /// the exit. [`Layout::Entrance`]: the corridor of barriers and the gate in the recording's
+    /// coordinates, the crowd spread over the corridor. The line crosses the middle
     /// of the bottleneck. No radius or time gap is set.
     pub fn scenario_toml(&self, seed: u64) -> String {
         if let Layout::Entrance {
