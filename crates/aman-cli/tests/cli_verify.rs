@@ -53,7 +53,7 @@ fn outside_the_repository_is_bad_input() {
 }
 
 /// Cases of the validation set (docs/calibration.md).
-const CASES: usize = 19;
+const CASES: usize = 22;
 
 #[test]
 fn experiments_suite_writes_report_and_results() {
@@ -71,15 +71,19 @@ fn experiments_suite_writes_report_and_results() {
         "{stdout}\n{}",
         stderr(&o)
     );
-    // the validation set: 5 recorded experiments, 13 published cases, the Weidmann corridor
+    // the validation set: 7 recorded experiments (5 bottlenecks, the T-junction, the corner),
+    // 14 published cases (Kretz, Seyfried, Liddle, Adrian), the Weidmann corridor
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), CASES + 1, "{stdout}");
     assert!(lines[0].contains("HERMES AO300") && lines[0].contains("measured: flow"));
     assert!(lines[1].contains("Wuppertal 2014 b080"));
     assert!(lines[2].contains("HERMES corridor 300"));
-    assert!(lines[5].contains("Kretz 2006 b040"));
+    assert!(lines[5].contains("HERMES T-junction"));
+    assert!(lines[6].contains("Corner (reference test)"));
+    assert!(lines[7].contains("Kretz 2006 b040"));
+    assert!(lines[CASES - 2].contains("Adrian 2020 b050"));
     assert!(lines[CASES - 1].contains("Weidmann corridor"));
-    assert!(lines[CASES].starts_with("19 tests: "), "{stdout}");
+    assert!(lines[CASES].starts_with("22 tests: "), "{stdout}");
     let failed = lines[..CASES].iter().any(|l| !l.starts_with("PASS"));
     assert_eq!(o.status.code(), Some(i32::from(failed)), "{stdout}");
 

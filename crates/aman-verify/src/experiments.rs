@@ -1,5 +1,6 @@
-//! Validation against real experiments: each bottleneck experiment of `../shared/data` that has
-//! a shipped scenario is simulated in its own setting and compared with the measurement.
+//! Validation against real experiments: each experiment of `../shared/data` that has a shipped
+//! scenario (bottlenecks, a T-junction, a corner) is simulated in its own setting and compared
+//! with the measurement.
 //!
 //! Both the measured and the simulated trajectories go through the same analysis code
 //! (`aman_analysis`, which reproduces PedPy 1.5.1 and JPSreport):
@@ -26,11 +27,18 @@
 //! The bottlenecks span 0.8 m to 3 m: HERMES AO300 (a 3.0 m wide bottleneck), Wuppertal 2014
 //! (0.8 m) and the three HERMES 3 m corridor runs ending in exits of 3.0, 2.0 and 1.6 m (for
 //! these the line lies across the exit and the area covers the 2 m of corridor before it, over
-//! the exit's width). Every area has the width of the opening it lies in front of.
+//! the exit's width). Every area has the width of the opening it lies in front of. Two cases
+//! are not bottlenecks: the HERMES T-junction KO_240_050_240 (two streams merging into a 2.4 m
+//! branch; line and area in the branch, as the dataset's JPSreport set-up) and the corner
+//! reference test of PedPy/JPSreport, whose provenance is undocumented: it is run as a
+//! regression anchor and kept out of the calibration targets ([`Experiment::calibration`]).
+//! Their scenarios replay the recorded arrivals (each person appears when and where the
+//! recording first shows them), so the flow into them is the recorded one.
 //!
 //! Relative errors are (simulated − measured)/measured. A run passes when the flow is within
-//! ±[`FLOW_TOLERANCE`] and the steady-phase density within ±[`DENSITY_TOLERANCE`] of the
-//! measurement, every simulated person crosses the line, and no agent leaves the walkable area
+//! ±[`Experiment::flow_tolerance`] and the steady-phase density within
+//! ±[`Experiment::density_tolerance`] of the measurement (each case states the reason of its
+//! tolerance), every simulated person crosses the line, and no agent leaves the walkable area
 //! or walks through a wall.
 
 use std::path::PathBuf;
@@ -44,11 +52,24 @@ use aman_trajectory::{LengthUnit, ReadOptions, TrajectoryData, read_trajectory};
 
 use crate::{Figure, Options, Outcome, Series, SeriesStyle, Verdict, VerifyError, harness};
 
-/// Largest relative difference of the simulated from the measured mean flow for a pass: 0.20.
+/// Largest relative difference of the simulated from the measured mean flow for a pass at a
+/// recorded bottleneck: 0.20 (one recorded run each, whose flow the model's capacity decides).
 pub const FLOW_TOLERANCE: f64 = 0.20;
+/// Largest relative difference of the simulated from the measured mean flow for a pass where
+/// the recorded arrivals are replayed (T-junction, corner): 0.10. The inflow is the recorded
+/// one, so the flow at the line can differ only by how the first and the last persons walk to
+/// it; a larger miss means the model holds the crowd back (a jammed merge or corner).
+pub const FLOW_TOLERANCE_REPLAYED: f64 = 0.10;
 /// Largest relative difference of the simulated from the measured steady-phase density for a
 /// pass: 0.30 (classic densities in small areas fluctuate by whole persons per frame).
 pub const DENSITY_TOLERANCE: f64 = 0.30;
+
+const BOTTLENECK_TOLERANCE: &str = "flow ±20 %: one recorded run, whose flow the model's \
+     capacity decides (run-to-run scatter of repeated bottleneck runs is about a tenth); \
+     density ±30 %: a classic density in a few m² moves by whole persons per frame";
+const REPLAYED_TOLERANCE: &str = "flow ±10 %: the arrivals replay the recording, so the inflow \
+     is the measured one and a larger miss means the model holds the crowd back; density \
+     ±30 %: one person in the area is a fifth to a quarter of the mean density";
 /// Half the window of the individual speeds, s: 5 frames at 16 fps, as the HERMES SOURCE.md
 /// figures (`frame_step` 5).
 pub const SPEED_WINDOW: f64 = 0.3125;
@@ -85,6 +106,19 @@ pub struct Experiment {
     /// How to read the data file when it does not say itself: its unit and frame rate (the
     /// HERMES corridor files are headerless, in centimetres at 16 fps).
     pub read: (Option<LengthUnit>, Option<f64>),
+    /// Largest relative flow error for a pass ([`FLOW_TOLERANCE`] or
+    /// [`FLOW_TOLERANCE_REPLAYED`]).
+    pub flow_tolerance: f64,
+    /// Largest relative steady-phase density error for a pass ([`DENSITY_TOLERANCE`]).
+    pub density_tolerance: f64,
+    /// Why these tolerances, for the report.
+    pub tolerance_reason: &'static str,
+    /// Whether the case is a calibration target ([`crate::calibrate::Target::all`]): real
+    /// crowds with a documented provenance. `false` for a regression anchor.
+    pub calibration: bool,
+    /// What the case is and what it is not (provenance), for the report; empty if nothing
+    /// beyond the title.
+    pub note: &'static str,
 }
 
 /// The experiments of the suite, in report order.
@@ -103,6 +137,11 @@ pub const EXPERIMENTS: &[Experiment] = &[
         width: 3.0,
         persons: 348,
         read: (None, None),
+        flow_tolerance: FLOW_TOLERANCE,
+        density_tolerance: DENSITY_TOLERANCE,
+        tolerance_reason: BOTTLENECK_TOLERANCE,
+        calibration: true,
+        note: "",
     },
     Experiment {
         key: "wuppertal-2014-b080",
@@ -117,6 +156,11 @@ pub const EXPERIMENTS: &[Experiment] = &[
         width: 0.8,
         persons: 46,
         read: (None, None),
+        flow_tolerance: FLOW_TOLERANCE,
+        density_tolerance: DENSITY_TOLERANCE,
+        tolerance_reason: BOTTLENECK_TOLERANCE,
+        calibration: true,
+        note: "",
     },
     Experiment {
         key: "hermes-corridor-300",
@@ -132,6 +176,11 @@ pub const EXPERIMENTS: &[Experiment] = &[
         width: 3.0,
         persons: 349,
         read: (Some(LengthUnit::Centimetre), Some(16.0)),
+        flow_tolerance: FLOW_TOLERANCE,
+        density_tolerance: DENSITY_TOLERANCE,
+        tolerance_reason: BOTTLENECK_TOLERANCE,
+        calibration: true,
+        note: "",
     },
     Experiment {
         key: "hermes-corridor-200",
@@ -147,6 +196,11 @@ pub const EXPERIMENTS: &[Experiment] = &[
         width: 2.0,
         persons: 351,
         read: (Some(LengthUnit::Centimetre), Some(16.0)),
+        flow_tolerance: FLOW_TOLERANCE,
+        density_tolerance: DENSITY_TOLERANCE,
+        tolerance_reason: BOTTLENECK_TOLERANCE,
+        calibration: true,
+        note: "",
     },
     Experiment {
         key: "hermes-corridor-160",
@@ -162,6 +216,57 @@ pub const EXPERIMENTS: &[Experiment] = &[
         width: 1.6,
         persons: 288,
         read: (Some(LengthUnit::Centimetre), Some(16.0)),
+        flow_tolerance: FLOW_TOLERANCE,
+        density_tolerance: DENSITY_TOLERANCE,
+        tolerance_reason: BOTTLENECK_TOLERANCE,
+        calibration: true,
+        note: "",
+    },
+    Experiment {
+        key: "hermes-t-junction",
+        id: "HERMES T-junction",
+        title: "T-junction KO_240_050_240: two streams merging into a 2.4 m branch, 134 persons",
+        scenario: "hermes-t-junction/scenario.toml",
+        data: "hermes2009-T-junction-KO-240-050-240/traj_KO_240_050_240.txt",
+        source: "hermes2009-T-junction-KO-240-050-240/SOURCE.md",
+        line: [(-2.4, 1.0), (0.0, 1.0)],
+        area: &[(-2.4, 1.0), (0.0, 1.0), (0.0, 3.0), (-2.4, 3.0)],
+        area_words: "in the branch after the merge, x ∈ [−2.4, 0] m, y ∈ [1, 3] m (4.8 m², the \
+                     dataset's JPSreport area id 1)",
+        width: 2.4,
+        persons: 134,
+        read: (None, None),
+        flow_tolerance: FLOW_TOLERANCE_REPLAYED,
+        density_tolerance: DENSITY_TOLERANCE,
+        tolerance_reason: REPLAYED_TOLERANCE,
+        calibration: true,
+        note: "Real experiment (file header \"experiment\"; HERMES 2009 T-junction series by its \
+               name, J. Zhang et al., J. Stat. Mech. (2011) P06004). Free merging flow (about \
+               0.7 /m² in the branch): it tests the merge and the walking speed, not a \
+               bottleneck's capacity.",
+    },
+    Experiment {
+        key: "corner-reftest",
+        id: "Corner (reference test)",
+        title: "90° corner of 3 m wide legs, 137 persons (provenance undocumented)",
+        scenario: "corner-reftest/scenario.toml",
+        data: "jpsreport-reftest-corner/traj.txt",
+        source: "jpsreport-reftest-corner/SOURCE.md",
+        line: [(-3.0, 0.0), (0.0, 0.0)],
+        area: &[(-3.0, 0.0), (0.0, 0.0), (0.0, 2.0), (-3.0, 2.0)],
+        area_words: "in the upper leg just after the corner, x ∈ [−3, 0] m, y ∈ [0, 2] m (6 m², \
+                     the reference test's area)",
+        width: 3.0,
+        persons: 137,
+        read: (None, None),
+        flow_tolerance: FLOW_TOLERANCE_REPLAYED,
+        density_tolerance: DENSITY_TOLERANCE,
+        tolerance_reason: REPLAYED_TOLERANCE,
+        calibration: false,
+        note: "Regression anchor, not evidence of real crowds: PedPy's corner reference test \
+               (tests/reference_tests/data/corner), whose provenance is undocumented (experiment \
+               or simulation, the repository does not say). Run by the suite, left out of the \
+               calibration targets.",
     },
 ];
 
@@ -427,8 +532,8 @@ pub fn percent(rel: f64) -> String {
 
 fn outcome(opts: &Options, e: &Experiment, c: &Comparison) -> Outcome {
     let (m, s) = (&c.measured, &c.simulated);
-    let flow_ok = c.flow_error.abs() <= FLOW_TOLERANCE;
-    let density_ok = c.density_error.abs() <= DENSITY_TOLERANCE;
+    let flow_ok = c.flow_error.abs() <= e.flow_tolerance;
+    let density_ok = c.density_error.abs() <= e.density_tolerance;
     let all_crossed = s.crossings == e.persons && c.run.remaining == 0;
     let clean = c.run.outside == 0 && c.run.crossed_wall == 0;
     let verdict = Verdict::from_bool(flow_ok && density_ok && all_crossed && clean);
@@ -475,7 +580,7 @@ fn outcome(opts: &Options, e: &Experiment, c: &Comparison) -> Outcome {
             m.flow,
             m.crossings,
             percent(c.flow_error),
-            100.0 * FLOW_TOLERANCE,
+            100.0 * e.flow_tolerance,
             s.specific_flow,
             m.specific_flow,
             e.width
@@ -491,7 +596,7 @@ fn outcome(opts: &Options, e: &Experiment, c: &Comparison) -> Outcome {
             m.steady.0,
             m.steady.1,
             percent(c.density_error),
-            100.0 * DENSITY_TOLERANCE,
+            100.0 * e.density_tolerance,
             s.density_all_frames,
             m.density_all_frames
         ),
@@ -518,22 +623,26 @@ fn outcome(opts: &Options, e: &Experiment, c: &Comparison) -> Outcome {
             c.t_passed_difference[2],
             c.nt_max_difference
         ),
+        format!("Tolerances: {}.", e.tolerance_reason),
         format!("Simulation run: {}.", c.run.summary()),
     ];
+    if !e.note.is_empty() {
+        details.insert(1, e.note.to_string());
+    }
     if verdict == Verdict::Fail {
         let mut why = Vec::new();
         if !flow_ok {
             why.push(format!(
                 "the flow is off by {} (beyond ±{:.0} %)",
                 percent(c.flow_error),
-                100.0 * FLOW_TOLERANCE
+                100.0 * e.flow_tolerance
             ));
         }
         if !density_ok {
             why.push(format!(
                 "the steady-phase density is off by {} (beyond ±{:.0} %)",
                 percent(c.density_error),
-                100.0 * DENSITY_TOLERANCE
+                100.0 * e.density_tolerance
             ));
         }
         if !all_crossed {
@@ -600,8 +709,8 @@ fn outcome(opts: &Options, e: &Experiment, c: &Comparison) -> Outcome {
         title: e.title.to_string(),
         criterion: format!(
             "flow within ±{:.0} %, steady density within ±{:.0} % of measured",
-            100.0 * FLOW_TOLERANCE,
-            100.0 * DENSITY_TOLERANCE
+            100.0 * e.flow_tolerance,
+            100.0 * e.density_tolerance
         ),
         measured,
         verdict,
@@ -631,6 +740,11 @@ mod tests {
             width: 2.0,
             persons: 5,
             read: (None, None),
+            flow_tolerance: FLOW_TOLERANCE,
+            density_tolerance: DENSITY_TOLERANCE,
+            tolerance_reason: "",
+            calibration: false,
+            note: "",
         };
         let mut d = TrajectoryData::new(10.0);
         for f in 0..=12u64 {

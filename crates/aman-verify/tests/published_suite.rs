@@ -76,6 +76,34 @@ fn carried_over_figures() {
     assert!(published::find("Kretz 2006 B040").is_some() && published::find("x").is_none());
 }
 
+/// Adrian, Seyfried & Sieben 2020, run 040_c_56_h-: 75 persons, gate 0.5 m, corridor 5.6 m;
+/// flow 1.15 1/s ((75 − 1)/(65.0 − 0.52) s = 1.148 1/s from the recording's first and last
+/// crossing) and 6.7 /m² in front, as issue 14 quotes them.
+#[test]
+fn adrian_entrance_case() {
+    let c = case("adrian2020-b050");
+    assert_eq!(c.paper, Paper::Adrian2020);
+    assert_eq!((c.width, c.persons, c.flow), (0.5, 75, 1.15));
+    assert!((74.0 / (65.0 - 0.52) - c.flow).abs() < 0.005);
+    assert_eq!(c.density_front, Some(6.7));
+    assert_eq!(
+        c.layout,
+        published::Layout::Entrance {
+            corridor_width: 5.6,
+            corridor_length: 6.7
+        }
+    );
+    let text = c.scenario_toml(3);
+    let file = aman_scenario::parse_str(&text, std::path::Path::new("x.toml")).unwrap();
+    assert_eq!(file.populations[0].count, Some(75));
+    assert!(!text.contains("radius") && !text.contains("time_gap"));
+    // PedPy's density area of the run: 0.8 m × 0.8 m, 0.5–1.3 m in front of the gate
+    assert!((c.measurement_area().unwrap().area() - 0.64).abs() < 1e-12);
+    let line = c.measurement_line().segment;
+    assert!((line.a.x + 0.25).abs() < 1e-12 && (line.b.x - 0.25).abs() < 1e-12);
+    assert!(published::describe("adrian2020-b050").is_some_and(|d| d.1.contains("entrance")));
+}
+
 #[test]
 fn generated_scenario_parses() {
     let c = case("seyfried2009-b080");

@@ -4,6 +4,11 @@
 //! (docs/calibration.md), within 2 percentage points, so that a change of the model or of the
 //! defaults that moves any of them is seen. The figures are those of the fit (seed 0); the
 //! model's known gaps (narrow doors, densities before narrowing exits) are in them, not hidden.
+//!
+//! Two cases joined the set after the fit and were not fitted to: the HERMES T-junction and
+//! Adrian et al. 2020's 0.5 m entrance (its density in front 37 % low: the gap issue 14
+//! describes). Their figures are those of the shipped defaults when they were added; the
+//! fit's own loss is checked over the 18 cases it was fitted on.
 
 use std::path::PathBuf;
 
@@ -19,6 +24,7 @@ const AT_THE_FIT: &[(&str, f64, Option<f64>)] = &[
     ("hermes-corridor-300", 0.228, Some(0.222)),
     ("hermes-corridor-200", 0.186, Some(0.297)),
     ("hermes-corridor-160", 0.176, Some(0.515)),
+    ("hermes-t-junction", -0.013, Some(0.241)),
     ("kretz2006-b040", -0.150, None),
     ("kretz2006-b050", -0.053, None),
     ("kretz2006-b060", -0.317, None),
@@ -32,7 +38,11 @@ const AT_THE_FIT: &[(&str, f64, Option<f64>)] = &[
     ("liddle2011-b120", -0.073, None),
     ("liddle2011-b180", -0.030, None),
     ("liddle2011-b250", 0.004, None),
+    ("adrian2020-b050", -0.005, Some(-0.370)),
 ];
+
+/// The cases added after the fit (not among the 18 it was fitted on).
+const ADDED_AFTER_THE_FIT: &[&str] = &["hermes-t-junction", "adrian2020-b050"];
 
 /// Two percentage points: the figures above are rounded to 0.1 %, and a change below this is
 /// noise of the kind a different placement of one person gives.
@@ -76,8 +86,11 @@ fn every_case_stays_at_its_fitted_error() {
         }
     }
     assert!(off.is_empty(), "moved from the fit: {off:#?}");
-    // the fit's own loss, as docs/calibration.md gives it
-    let every: Vec<usize> = (0..keys.len()).collect();
-    let loss = cal.loss(0, &every);
+    // the fit's own loss over the 18 cases it was fitted on, as docs/calibration.md gives it
+    let fitted: Vec<usize> = (0..keys.len())
+        .filter(|&x| !ADDED_AFTER_THE_FIT.contains(&keys[x]))
+        .collect();
+    assert_eq!(fitted.len(), 18);
+    let loss = cal.loss(0, &fitted);
     assert!((loss - 2.604).abs() < 0.3, "loss {loss}");
 }
