@@ -7,11 +7,9 @@
 //! *area* drawn against the same wall (the README's former way) must pass clearly more, which
 //! is why `aman check` warns about it.
 //!
-//! Measured here (seed 7, CFSM with JuPedSim's defaults, r = 0.2 m, T = 1 s, balanced agents
-//! standing): doors of 0.8, 1.2, 1.6, 2.0, 2.4 m pass 2.46, 2.50, 2.40, 2.20, 2.07 1/(m·s) (the
-//! 0.8 m room empty after 131.6 s); exit areas 0.5 m deep of 0.8, 1.2, 2.4 m pass 5.37, 4.29,
-//! 2.74 1/(m·s). Before balanced agents stood: 2.44, 2.49, 2.40, 2.25, 2.08 (124.9 s) and
-//! 5.36, 4.34, 2.89.
+//! Measured here (seed 7, CFSM with JuPedSim's defaults, r = 0.2 m, T = 1 s): doors of 0.8,
+//! 1.2, 1.6, 2.0, 2.4 m pass 2.44, 2.49, 2.40, 2.25, 2.08 1/(m·s); exit areas 0.5 m deep of
+//! 0.8, 1.2, 2.4 m pass 5.36, 4.34, 2.89 1/(m·s).
 
 use std::path::Path;
 

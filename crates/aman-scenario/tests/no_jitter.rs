@@ -13,7 +13,7 @@
 //!   each side), in each direction, computed here from the positions after every step, not by
 //!   the simulator's or the analysis's crossing counters: everybody starts behind it and leaves
 //!   through the door, so each person should cross it once, forwards. A few still cross it
-//!   backwards (5 per run with the CFSM, 46 with the SFM at the 0.5 m door): by moving sideways
+//!   backwards (12 per run with the CFSM, 46 with the SFM at the 0.5 m door): by moving sideways
 //!   to the route where it runs along the line, by being pushed back, or in a side step;
 //! - (b) the reversals of the position along the desired direction: a maximal run of
 //!   consecutive steps each moving against the route direction (the routing field's, at the
@@ -27,18 +27,22 @@
 //!
 //! The figures measured before and after the change are given at the tests.
 //!
-//! **Status.** The collision-free speed model's tests run: since a balanced agent stands (the
-//! speed scaled by `min(1, |e_0 + Σ R| / 0.5)` outside side steps; aman-sim's `cfsm.rs`,
-//! "Balanced agents stand") the reversals fell by 96–97 % (28346 → 853 at the 0.5 m door,
-//! 5879 → 223 at Wuppertal), and the tests hold them there. They are not zero: the runs left
-//! are mostly persons pushed back by more than 1 cm at once (up to 0.6 m), not the
-//! every-other-step hopping. Fixes that removed every reversal were taken out again: standing
-//! when the direction points against the route froze arches at 0.8 m doors (the room of
-//! `door_flow`, radius 0.2 m, time gap 1 s, took 262 s instead of 125 s to empty); stepping
-//! sideways instead gave 1.49 1/(m·s) (199 s); heading on along e0 when pushed back locked 234 of
-//! 240 persons; stepping back no further than the overlap with the persons ahead (with the
-//! balance scaling) cut the 0.4 m bottleneck of the validation set to 44 % of the measured flow. The
-//! social force model's tests stay ignored: it still steps back (figures at the tests).
+//! **Status: ignored.** Issue 14 point 3 is open: both models still step back in dense queues.
+//! Fixes that removed every reversal of the collision-free speed model froze arches at narrow
+//! doors and were taken out again: standing when the direction points against the route (the
+//! room of `door_flow`, radius 0.2 m, time gap 1 s, took 262 s instead of 125 s to empty,
+//! 1.58 instead of 2.44 1/(m·s)); stepping sideways instead (1.49 1/(m·s), 199 s); heading on
+//! along e0 when pushed back (234 of 240 persons locked); stepping back no further than the
+//! overlap with the persons ahead (0.4 m bottleneck of the validation set at 25–44 % of the
+//! measured flow). Scaling the speed by `min(1, |e_0 + Σ R| / 0.5)` outside side steps, so that a
+//! blocked agent settles where the repulsion balances its desired direction, cut the reversals
+//! by 96–97 % (28346 → 853 here at the 0.5 m door, 5879 → 223 at Wuppertal) with `door_flow`
+//! unchanged, but the Wuppertal 0.8 m opening then passed 10 % less over 8 seeds (1.95 instead
+//! of 2.17 1/s; −31.7 % against the measured at the scenario's seed, beyond the ±25 % of
+//! `bottleneck_flows`); with 0.3 instead of 0.5 it lost less there (2.07 1/s) but `aman verify
+//! experiments` got worse (13 PASS instead of 14). Branch i14s-d, commit d7c5437, has that
+//! change with every figure (docs/calibration.md, "What the model cannot do yet"). Run these
+//! with `--ignored` to measure the next attempt.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -325,11 +329,12 @@ fn check(name: &str, c: &Counts, stuck: usize, limits: &Limits) {
 // reversals; Wuppertal SFM: 37 of 46 once, 58/12 crossings, 256 reversals.
 //
 // With the CFSM as published (side steps counted apart, as now): narrow door 65 of 75 once,
-// 94 forward and 12 backward crossings, 28346 reversals (986 by one person, 2193 runs over
-// 1 cm), up to 8.39 m backwards; Wuppertal 32 of 46 once, 66/4 crossings, 5879 reversals,
-// up to 3.92 m backwards.
+// 94 forward and 12 backward crossings, 28346 reversals (986 by one person; 2193 backward
+// runs over 1 cm, the longest 0.43 m at Wuppertal), up to 8.39 m backwards; Wuppertal 32 of
+// 46 once, 66/4 crossings, 5879 reversals, up to 3.92 m backwards.
 
 #[test]
+#[ignore = "issue 14 point 3 is open: the CFSM still steps back in dense queues (docs/calibration.md)"]
 fn narrow_door_cfsm() {
     let c = measure(
         narrow_door("collision_free_speed"),
@@ -337,21 +342,9 @@ fn narrow_door_cfsm() {
         (-0.75, 0.75),
         -0.2,
     );
-    // measured since balanced agents stand: 68 of 75 once, 75 forward and 5 backward
-    // crossings, 853 reversals (43 by one person; 630 runs over 5 mm, 515 over 1 cm, the
-    // longest 0.67 m: persons pushed back, not hopping), up to 1.69 m backwards by one person
-    // outside side steps. 97 % fewer reversals than the published model's 28346, but not none:
-    // issue 14 point 3 is not closed (docs/calibration.md).
-    check(
-        "narrow door, CFSM",
-        &c,
-        0,
-        &Limits {
-            reversals: 853,
-            most_back: 1.7,
-            backward: 5,
-        },
-    );
+    // the goal: no reversal outside side steps, and at most the 3 backward crossings (lateral
+    // moves and side steps) that the fix of standing when pushed back left
+    check("narrow door, CFSM", &c, 0, &none(3));
 }
 
 #[test]
@@ -365,21 +358,11 @@ fn narrow_door_sfm() {
 }
 
 #[test]
+#[ignore = "issue 14 point 3 is open: the CFSM still steps back in dense queues (docs/calibration.md)"]
 fn wuppertal_cfsm() {
     let c = measure(wuppertal("collision_free_speed"), 0.6, (-0.9, 0.9), -0.26);
-    // measured since balanced agents stand: 35 of 46 once, 58 forward and 2 backward
-    // crossings, 223 reversals (23 by one person; 166 runs over 1 cm, the longest 0.61 m),
-    // up to 1.33 m backwards by one person (published model: 5879 reversals, 3.92 m)
-    check(
-        "wuppertal b080, CFSM",
-        &c,
-        0,
-        &Limits {
-            reversals: 223,
-            most_back: 1.35,
-            backward: 2,
-        },
-    );
+    // the goal: no reversal, at most the 2 backward crossings the standing fix left
+    check("wuppertal b080, CFSM", &c, 0, &none(2));
 }
 
 #[test]

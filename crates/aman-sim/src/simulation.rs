@@ -1032,7 +1032,6 @@ impl Simulation {
                 walls: &self.walls,
                 dt: self.config.dt,
                 cutoff,
-                blocked_time: self.config.blocked_time,
             };
             let tactical = Tactical {
                 agents: &self.agents,

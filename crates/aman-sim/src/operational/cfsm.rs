@@ -23,38 +23,8 @@
 //! about 2 units in the last place of `f64::exp`. Interactions beyond the cut-off
 //! (`max_i v0_i·T_i + 2·max_i r_i`, at least 1 m) are dropped: past it the spacing cannot limit
 //! speed and the repulsion is below `a·e^{-10}`.
-//!
-//! ## Balanced agents stand (a departure from the paper)
-//!
-//! In Tordeux et al.'s model the velocity is discontinuous where the repulsion of the persons
-//! ahead balances the desired direction (`e_0 + Σ R = 0`): just short of the balance the agent
-//! walks forwards at `V(s)` along `e_0`, just past it backwards at `V(s)` of the spacing behind.
-//! In a dense queue each step jumps across the balance, so a blocked agent walks backwards and
-//! forwards by millimetres to centimetres every other step (issue 14: 28 346 reversals of more
-//! than 1 mm among 75 persons in front of a 0.5 m door, up to 8.4 m walked backwards by one of
-//! them; aman-scenario's `no_jitter` test). We multiply the speed by
-//! `min(1, |e_0 + Σ R| / 0.5)` ([`BALANCE`]): the velocity then goes to zero continuously at
-//! the balance, the step size with it, and a blocked agent settles where the forces balance
-//! instead of hopping across. Away from it (free flow, a moving queue with `|e_0 + Σ R| ≥ 0.5`)
-//! the model is the paper's. In a side step (blocked for longer than
-//! `SimConfig::blocked_time`) it is the paper's too: a smooth model also makes the arch of two
-//! persons at a narrow door a stable stand-off (a 0.6 m bottleneck of the validation set kept 87
-//! of 100 persons for 600 s), which the unscaled step breaks. Measured (seed 0/75, shipped
-//! defaults): reversals in `no_jitter` 28 346 → 853 at the 0.5 m door and 5 879 → 223 at the
-//! Wuppertal 0.8 m opening; `aman verify experiments` 15 PASS instead of 14 (docs/calibration.md
-//! gives every figure). Tried and dropped: no backward step beyond the overlap with the persons
-//! ahead (no reversal left, but the 0.4 m bottleneck passed 56–75 % less than measured), relaxing the
-//! heading or the velocity with a reaction time of 0.1–0.3 s (reversals stayed in the
-//! thousands and every door of `door_flow` lost 10–35 % of its flow).
 
 use aman_geometry::Vec2;
-
-/// `|e_0 + Σ R|` below which the speed is scaled by `|e_0 + Σ R| / BALANCE` (module
-/// documentation, "Balanced agents stand"). 0.5: half the desired direction's weight. Measured
-/// without the side-step exception: 0.25 slowed the 0.8 m door of aman-scenario's `door_flow`
-/// (1.78 instead of 2.44 1/(m·s)) and left more reversals, 1.0 slowed every door of it by
-/// 3–10 %.
-const BALANCE: f64 = 0.5;
 
 use super::{
     Kinematics, OperationalModel, Scratch, StepContext, check_range, exp, for_each_wall_point,
@@ -245,12 +215,7 @@ impl OperationalModel for CollisionFreeSpeedModel {
                 spacing = spacing.min(scratch.dist[k] - l);
             }
         }
-        let mut speed = (spacing / a.time_gap[i]).max(0.0).min(v0);
-        // where the repulsion nearly balances e0 the speed goes to zero with the balance
-        // (module documentation, "Balanced agents stand"); not in a side step
-        if a.blocked_for[i] <= ctx.blocked_time {
-            speed *= (dir.norm() / BALANCE).min(1.0);
-        }
+        let speed = (spacing / a.time_gap[i]).max(0.0).min(v0);
         let v = e * speed;
         Kinematics {
             position: x + v * ctx.dt,
