@@ -13,9 +13,8 @@
 //!   each side), in each direction, computed here from the positions after every step, not by
 //!   the simulator's or the analysis's crossing counters: everybody starts behind it and leaves
 //!   through the door, so each person should cross it once, forwards. A few still cross it
-//!   backwards (3 per run with the CFSM, 97 with the SFM at the 0.5 m door): by moving sideways
-//!   to the route where it runs
-//!   along the line, or in a side step;
+//!   backwards (12 per run with the CFSM, 46 with the SFM at the 0.5 m door): by moving sideways
+//!   to the route where it runs along the line, by being pushed back, or in a side step;
 //! - (b) the reversals of the position along the desired direction: a maximal run of
 //!   consecutive steps each moving against the route direction (the routing field's, at the
 //!   position before the step), counted when the run adds up to more than 1 mm backwards. 1 mm
@@ -28,14 +27,22 @@
 //!
 //! The figures measured before and after the change are given at the tests.
 //!
-//! **Status: ignored.** The change these tests were written for (a CFSM agent whose direction
-//! points against its route stands; the SFM velocity keeps no backward component; the move keeps
-//! none) removed every reversal, but froze arches at 0.8 m doors: the room of `door_flow` (radius
-//! 0.2 m, time gap 1 s) took 262 s instead of 125 s to empty (1.58 instead of 2.44 1/(m·s));
-//! stepping sideways instead gave 1.49 1/(m·s) (199 s), and heading on along
-//! e0 when pushed back locked 234 of 240 persons for good. It was therefore taken out again
-//! (docs/calibration.md, "What the model cannot do yet"); run these with `--ignored` to measure the
-//! next attempt.
+//! **Status: ignored.** Issue 14 point 3 is open: both models still step back in dense queues.
+//! Fixes that removed every reversal of the collision-free speed model froze arches at narrow
+//! doors and were taken out again: standing when the direction points against the route (the
+//! room of `door_flow`, radius 0.2 m, time gap 1 s, took 262 s instead of 125 s to empty,
+//! 1.58 instead of 2.44 1/(m·s)); stepping sideways instead (1.49 1/(m·s), 199 s); heading on
+//! along e0 when pushed back (234 of 240 persons locked); stepping back no further than the
+//! overlap with the persons ahead (0.4 m bottleneck of the validation set at 25–44 % of the
+//! measured flow). Scaling the speed by `min(1, |e_0 + Σ R| / 0.5)` outside side steps, so that a
+//! blocked agent settles where the repulsion balances its desired direction, cut the reversals
+//! by 96–97 % (28346 → 853 here at the 0.5 m door, 5879 → 223 at Wuppertal) with `door_flow`
+//! unchanged, but the Wuppertal 0.8 m opening then passed 10 % less over 8 seeds (1.95 instead
+//! of 2.17 1/s; −31.7 % against the measured at the scenario's seed, beyond the ±25 % of
+//! `bottleneck_flows`); with 0.3 instead of 0.5 it lost less there (2.07 1/s) but `aman verify
+//! experiments` got worse (13 PASS instead of 14). Branch i14s-d, commit d7c5437, has that
+//! change with every figure (docs/calibration.md, "What the model cannot do yet"). Run these
+//! with `--ignored` to measure the next attempt.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -62,6 +69,11 @@ struct Person {
     back: f64,
     /// … of it in side steps, m.
     side_back: f64,
+    /// Longest run of backward steps outside side steps, m.
+    longest: f64,
+    /// Runs of backward steps longer than 5 mm, and than 1 cm.
+    over5mm: u32,
+    over1cm: u32,
 }
 
 /// The simulation's default blocked time, s: an agent blocked for longer side-steps.
@@ -90,6 +102,11 @@ struct Counts {
     most_side_back: f64,
     /// Persons who left.
     left: usize,
+    /// Longest backward run of one person outside side steps, m.
+    longest: f64,
+    /// Backward runs longer than 5 mm, and than 1 cm, of everybody.
+    over5mm: u32,
+    over1cm: u32,
 }
 
 /// Runs `sc` to its end, with the line `y = line_y` for `x` in `span`, walked across towards
@@ -153,11 +170,18 @@ fn measure(mut sc: Scenario, line_y: f64, span: (f64, f64), queue_y: f64) -> Cou
             if along < 0.0 {
                 who.run -= along;
                 who.back -= along;
+                who.longest = who.longest.max(who.run);
                 if who.run > REVERSAL && !who.counted {
                     who.reversals += 1;
                     who.counted = true;
                 }
             } else if along > 0.0 {
+                if who.run > 5e-3 {
+                    who.over5mm += 1;
+                }
+                if who.run > 1e-2 {
+                    who.over1cm += 1;
+                }
                 who.run = 0.0;
                 who.counted = false;
             }
@@ -182,6 +206,9 @@ fn measure(mut sc: Scenario, line_y: f64, span: (f64, f64), queue_y: f64) -> Cou
         most_back: 0.0,
         most_side_back: 0.0,
         left,
+        longest: 0.0,
+        over5mm: 0,
+        over1cm: 0,
     };
     for p in people.values() {
         c.once += usize::from(p.forward == 1 && p.backward == 0);
@@ -192,6 +219,9 @@ fn measure(mut sc: Scenario, line_y: f64, span: (f64, f64), queue_y: f64) -> Cou
         c.most_reversals = c.most_reversals.max(p.reversals);
         c.most_back = c.most_back.max(p.back);
         c.most_side_back = c.most_side_back.max(p.side_back);
+        c.longest = c.longest.max(p.longest);
+        c.over5mm += p.over5mm;
+        c.over1cm += p.over1cm;
     }
     c
 }
@@ -250,29 +280,61 @@ fn wuppertal(model: &str) -> Scenario {
     load_str(&text, &path, &Overrides::default()).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// The assertions: everybody but `stuck` left; no reversal outside side steps and no
-/// backward distance beyond round-off (1e-9 m; measured at most 2·10⁻¹⁴ m); at most
-/// `max_backward` backward crossings of the line (measured values, see each test).
-fn check(name: &str, c: &Counts, stuck: usize, max_backward: u32) {
+/// What a run may show at most.
+struct Limits {
+    /// Reversals outside side steps.
+    reversals: u32,
+    /// Largest total backward distance of one person outside side steps, m.
+    most_back: f64,
+    /// Backward crossings of the line.
+    backward: u32,
+}
+
+/// The goal of issue 14 point 3: no reversal, no backward distance beyond round-off (1e-9 m),
+/// at most `backward` backward crossings.
+fn none(backward: u32) -> Limits {
+    Limits {
+        reversals: 0,
+        most_back: 1e-9,
+        backward,
+    }
+}
+
+/// The assertions: everybody but `stuck` left, and the counts within `limits`.
+fn check(name: &str, c: &Counts, stuck: usize, limits: &Limits) {
     eprintln!("{name}: {c:?}");
     assert_eq!(c.left + stuck, c.persons, "{name}: {c:?}");
-    assert_eq!(c.reversals, 0, "{name}: reversals: {c:?}");
-    assert!(c.most_back < 1e-9, "{name}: walked backwards: {c:?}");
     assert!(
-        c.backward <= max_backward,
-        "{name}: {} backward crossings (at most {max_backward}): {c:?}",
-        c.backward
+        c.reversals <= limits.reversals,
+        "{name}: {} reversals (at most {}): {c:?}",
+        c.reversals,
+        limits.reversals
+    );
+    assert!(
+        c.most_back <= limits.most_back,
+        "{name}: walked backwards: {c:?}"
+    );
+    assert!(
+        c.backward <= limits.backward,
+        "{name}: {} backward crossings (at most {}): {c:?}",
+        c.backward,
+        limits.backward
     );
 }
 
-// Measured before the fix (line and queue as below, reversals counted over every step, side
+// Measured before the change (line and queue as below, reversals counted over every step, side
 // steps included): narrow door CFSM: 45 of 75 crossed once, 150 forward and 75 backward
 // crossings, 28578 reversals (987 by one person), up to 8.5 m walked backwards; narrow door
 // SFM: 3 persons stuck at 300 s; Wuppertal CFSM: 26 of 46 once, 89/43 crossings, 5499
 // reversals; Wuppertal SFM: 37 of 46 once, 58/12 crossings, 256 reversals.
+//
+// With the CFSM as published (side steps counted apart, as now): narrow door 65 of 75 once,
+// 94 forward and 12 backward crossings, 28346 reversals (986 by one person; 2193 backward
+// runs over 1 cm, the longest 0.43 m at Wuppertal), up to 8.39 m backwards; Wuppertal 32 of
+// 46 once, 66/4 crossings, 5879 reversals, up to 3.92 m backwards.
 
 #[test]
-#[ignore = "issue 14 point 3 is open: both models still step back in dense queues (the fixes tried froze arches at 0.8 m doors; docs/calibration.md)"]
+#[ignore = "issue 14 point 3 is open: the CFSM still steps back in dense queues (docs/calibration.md)"]
 fn narrow_door_cfsm() {
     let c = measure(
         narrow_door("collision_free_speed"),
@@ -280,34 +342,34 @@ fn narrow_door_cfsm() {
         (-0.75, 0.75),
         -0.2,
     );
-    // measured: 72 of 75 once, 76 forward and 3 backward crossings (lateral moves and side
-    // steps), 0 reversals outside side steps; side steps up to 5.9 m backwards in all
-    check("narrow door, CFSM", &c, 0, 3);
+    // the goal: no reversal outside side steps, and at most the 3 backward crossings (lateral
+    // moves and side steps) that the fix of standing when pushed back left
+    check("narrow door, CFSM", &c, 0, &none(3));
 }
 
 #[test]
-#[ignore = "issue 14 point 3 is open: both models still step back in dense queues (the fixes tried froze arches at 0.8 m doors; docs/calibration.md)"]
+#[ignore = "issue 14 point 3 is open for the SFM: it still steps back in dense queues (docs/calibration.md)"]
 fn narrow_door_sfm() {
     let c = measure(narrow_door("social_force"), 0.5, (-0.75, 0.75), -0.2);
-    // the SFM jams in the 0.5 m door for good (3 persons before this change, 4 after).
-    // Measured: 56 of 75 once, 166 forward and 97 backward crossings (one person 43): the SFM
-    // still oscillates sideways to its route beside the door, where the route runs along the
-    // line; 0 reversals along the route outside side steps
-    check("narrow door, SFM", &c, 4, 97);
+    // the SFM jams in the 0.5 m door for good (3 persons stuck at 300 s). Measured as it is:
+    // 59 of 75 once, 130 forward and 46 backward crossings, 2064 reversals, up to 11.8 m
+    // backwards. The goal asserted: none
+    check("narrow door, SFM", &c, 3, &none(97));
 }
 
 #[test]
-#[ignore = "issue 14 point 3 is open: both models still step back in dense queues (the fixes tried froze arches at 0.8 m doors; docs/calibration.md)"]
+#[ignore = "issue 14 point 3 is open: the CFSM still steps back in dense queues (docs/calibration.md)"]
 fn wuppertal_cfsm() {
     let c = measure(wuppertal("collision_free_speed"), 0.6, (-0.9, 0.9), -0.26);
-    // measured: 44 of 46 once, 48 forward and 2 backward crossings, 0 reversals
-    check("wuppertal b080, CFSM", &c, 0, 2);
+    // the goal: no reversal, at most the 2 backward crossings the standing fix left
+    check("wuppertal b080, CFSM", &c, 0, &none(2));
 }
 
 #[test]
-#[ignore = "issue 14 point 3 is open: both models still step back in dense queues (the fixes tried froze arches at 0.8 m doors; docs/calibration.md)"]
+#[ignore = "issue 14 point 3 is open for the SFM: it still steps back in dense queues (docs/calibration.md)"]
 fn wuppertal_sfm() {
     let c = measure(wuppertal("social_force"), 0.6, (-0.9, 0.9), -0.26);
-    // measured: 39 of 46 once, 59 forward and 13 backward crossings, 0 reversals
-    check("wuppertal b080, SFM", &c, 0, 13);
+    // measured as it is: 41 of 46 once, 68 forward and 20 backward crossings, 221 reversals,
+    // up to 1.16 m backwards. The goal asserted: none
+    check("wuppertal b080, SFM", &c, 0, &none(13));
 }
