@@ -19,6 +19,11 @@ use crate::args::CalibrateArgs;
 pub fn default_axes(model: &str) -> Vec<&'static str> {
     match model {
         "social_force" => vec!["relaxation_time=0.3:0.7:5", "strength=1000:3000:5"],
+        "anticipation_velocity" => vec![
+            "time_gap=0.3:0.9:4",
+            "radius=0.15:0.21:3",
+            "anticipation_time=0.5,1",
+        ],
         _ => vec!["time_gap=0.3:0.9:7", "radius=0.15:0.21:4"],
     }
 }
