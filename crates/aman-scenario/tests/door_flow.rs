@@ -29,7 +29,7 @@ use aman_scenario::{Overrides, load_str};
 /// against the wall passes far more (5.4 1/(m·s) at 0.8 m here), above anything measured.
 const MEASURED: (f64, f64) = (1.6, 3.3);
 
-fn room(exit: &str) -> String {
+fn room(exit: &str, model: &str) -> String {
     format!(
         r#"
 [simulation]
@@ -42,7 +42,7 @@ wkt = "POLYGON ((0 0, 10 0, 10 12, 0 12, 0 0))"
 routing_cell_size = 0.1
 
 [model]
-kind = "collision_free_speed"
+kind = "{model}"
 
 [[stages]]
 kind = "exit"
@@ -68,7 +68,12 @@ time_gap = 1.0
 /// Specific flow 1/(m·s) through the exit: persons between the 10th and 90th percentile of the
 /// exit times over that interval, divided by `width`; and the time the last one left.
 fn flow(exit: &str, width: f64) -> (f64, f64) {
-    let text = room(exit);
+    flow_with(exit, width, "collision_free_speed")
+}
+
+/// [`flow`] with another pedestrian model.
+fn flow_with(exit: &str, width: f64, model: &str) -> (f64, f64) {
+    let text = room(exit, model);
     let mut sc = load_str(&text, Path::new("door-room.toml"), &Overrides::default())
         .unwrap_or_else(|e| panic!("{e}"));
     let log = aman_scenario::run_checked(&mut sc, 5, |_| {});
@@ -133,6 +138,20 @@ fn doors_of_every_width_pass_the_measured_specific_flow() {
                 "an exit area {w} m wide passes only {js:.2} 1/(m·s)"
             );
         }
+    }
+}
+
+/// The same doors with the anticipation velocity model at JuPedSim's defaults (its time gap
+/// 1.06 s replaced by the room's 1 s, radius 0.2 m as above).
+#[test]
+fn doors_pass_the_measured_specific_flow_with_the_anticipation_velocity_model() {
+    for w in [0.8, 1.6, 2.4] {
+        let (js, t) = flow_with(&door(w), w, "anticipation_velocity");
+        println!("AVM door {w:.1} m: specific flow {js:.2} 1/(m·s), empty after {t:.1} s");
+        assert!(
+            (MEASURED.0..=MEASURED.1).contains(&js),
+            "AVM door {w} m: specific flow {js:.2} 1/(m·s) outside the measured {MEASURED:?}"
+        );
     }
 }
 

@@ -311,3 +311,22 @@ fn wuppertal_sfm() {
     // measured: 39 of 46 once, 59 forward and 13 backward crossings, 0 reversals
     check("wuppertal b080, SFM", &c, 0, 13);
 }
+
+#[test]
+#[ignore = "measures the anticipation velocity model (not the default); run with --ignored"]
+fn narrow_door_avm() {
+    let c = measure(
+        narrow_door("anticipation_velocity"),
+        0.5,
+        (-0.75, 0.75),
+        -0.2,
+    );
+    check("narrow door, AVM", &c, 0, 0);
+}
+
+#[test]
+#[ignore = "measures the anticipation velocity model (not the default); run with --ignored"]
+fn wuppertal_avm() {
+    let c = measure(wuppertal("anticipation_velocity"), 0.6, (-0.9, 0.9), -0.26);
+    check("wuppertal b080, AVM", &c, 0, 0);
+}
