@@ -61,7 +61,7 @@ fn evacuation_times_within_10_percent_of_jupedsim() {
 /// agents head for the nearest point of their exit, JuPedSim's for its centre, so aman's last
 /// few come along the wall into the exit's corner, where the AVM (whose neighbours only push
 /// sideways and whose walls only steer) lets them pass slowly. Measured: 40.31 / 18.60 /
-/// 32.75 s (+11.4 %, +1.5 %, +3.0 %).
+/// 33.07 s (+11.4 %, +1.5 %, +4.0 %).
 #[test]
 fn anticipation_velocity_model_evacuates_like_jupedsim() {
     let config = SimConfig {

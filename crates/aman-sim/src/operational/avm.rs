@@ -47,9 +47,13 @@
 //!
 //! Neighbours hidden behind a wall are ignored (as JuPedSim does). Positions advance by
 //! explicit Euler, `x(t+dt) = x(t) + v_i·e_i·dt`. Interactions beyond the cut-off are dropped:
-//! `max(max_i v0_i·T_i, 10·D + 2·t_a·max_i |v_i|) + 2·max_i r_i` (at least 1 m): past it the
-//! spacing cannot limit speed and, even with the largest closing speed of the current
-//! generation, the predicted gap exceeds `10·D`, so `R_ij < 2k·e^{−10}`.
+//! `max(max_i v0_i·T_i + 2·max_i r_i, min(3 m, 10·D + 2·t_a·max_i |v_i| + 2·max_i r_i))`, at
+//! least 1 m. Past the first term the spacing cannot limit speed; past the second, even with
+//! the largest closing speed of the current generation, the predicted gap exceeds `10·D`, so
+//! `R_ij < 2k·e^{−10}` — except that, like JuPedSim (whose cut-off is a fixed 3 m), no
+//! influence is looked for beyond 3 m: with the defaults that leaves out only neighbours closing
+//! in at more than about 0.8 m/s each, until they come within 3 m (it keeps the neighbour search
+//! of a dense crowd at JuPedSim's size).
 
 use aman_geometry::Vec2;
 
@@ -58,6 +62,10 @@ use crate::{Agents, SimError, rng};
 
 /// Salt of the random stream that picks the side of a head-on neighbour (Eq. (5)).
 const SIDE_STREAM: u64 = 0x4156_4d5f_5349_4445;
+
+/// Farthest neighbour (m) whose influence (Eqs. (2)–(5)) is considered: JuPedSim 1.4's fixed
+/// cut-off radius of the model.
+const INFLUENCE_REACH: f64 = 3.0;
 
 /// Predicted lateral offsets below this (m) count as "on the desired line" (Eq. (5));
 /// JuPedSim's `J_EPS`.
@@ -168,7 +176,8 @@ impl AnticipationVelocityModel {
     ///
     /// `d = x_j − x_i` (m), `dist = |d|` (m, > 0), `l = r_i + r_j` (m), `e_i` the walking
     /// direction of `i`, `v_i`, `v_j` the velocities (m/s), `e_j` the walking direction of `j`;
-    /// `coin` the side (±1) taken when `j`'s predicted position is on `i`'s desired line.
+    /// `coin` gives the side (±1) taken when `j`'s predicted position is on `i`'s desired line
+    /// (called only then).
     #[allow(clippy::too_many_arguments)]
     #[inline]
     pub fn influence(
@@ -181,7 +190,7 @@ impl AnticipationVelocityModel {
         l: f64,
         v_j: Vec2,
         e_j: Vec2,
-        coin: f64,
+        coin: impl FnOnce() -> f64,
     ) -> Option<f64> {
         let e_ij = d * (1.0 / dist);
         // (1)
@@ -197,7 +206,7 @@ impl AnticipationVelocityModel {
         // (5): away from the side of e0 on which j will be
         let side = (d + v_j * ta).dot(e0.perp());
         let sign = if side.abs() < ALIGNED {
-            coin
+            coin()
         } else {
             -side.signum()
         };
@@ -253,8 +262,11 @@ impl OperationalModel for AnticipationVelocityModel {
             rmax = rmax.max(agents.radius[i]);
             vmax = vmax.max(agents.velocity[i].norm());
         }
-        let predicted = 10.0 * self.range_neighbor_repulsion + 2.0 * vmax * self.anticipation_time;
-        (reach.max(predicted) + 2.0 * rmax).max(1.0)
+        let predicted = (10.0 * self.range_neighbor_repulsion
+            + 2.0 * vmax * self.anticipation_time
+            + 2.0 * rmax)
+            .min(INFLUENCE_REACH);
+        (reach + 2.0 * rmax).max(predicted).max(1.0)
     }
 
     fn next_state(
@@ -303,11 +315,12 @@ impl OperationalModel for AnticipationVelocityModel {
         let mut lateral = 0.0;
         for k in 0..m {
             let j = scratch.slot[k] as usize;
-            let id_j = a.id[j].0;
-            let coin = if rng::uniform(ctx.seed ^ SIDE_STREAM, id_i, id_j) < 0.5 {
-                1.0
-            } else {
-                -1.0
+            let coin = || {
+                if rng::uniform(ctx.seed ^ SIDE_STREAM, id_i, a.id[j].0) < 0.5 {
+                    1.0
+                } else {
+                    -1.0
+                }
             };
             if let Some(f) = self.influence(
                 e0,
@@ -389,7 +402,7 @@ mod tests {
                 0.4,
                 Vec2::new(-1.0, 0.0),
                 Vec2::new(-1.0, 0.0),
-                1.0,
+                || 1.0,
             )
             .unwrap();
         // (2): s^a = |d| + (v_j − v_i)·e_ij t_a = |d| − 2·(1/|d|) = 1.00499 − 1.99007 < l → l
@@ -406,7 +419,7 @@ mod tests {
         let v = Vec2::new(1.2, 0.0);
         let d = Vec2::new(1.0, 0.3);
         let dist = d.norm();
-        let f = m.influence(e0, e0, v, d, dist, 0.4, v, e0, 1.0).unwrap();
+        let f = m.influence(e0, e0, v, d, dist, 0.4, v, e0, || 1.0).unwrap();
         // s^a = |d| = 1.04403; α = 8; R = 8·exp((0.4 − 1.04403)/0.1) = 8·e^{−6.4403}
         let want = -8.0 * (-(dist - 0.4) / 0.1f64).exp();
         assert!((f - want).abs() < 1e-15, "{f} {want}");
@@ -419,13 +432,13 @@ mod tests {
         let e0 = Vec2::new(1.0, 0.0);
         let behind = Vec2::new(-0.5, 0.1);
         assert!(
-            m.influence(e0, e0, e0, behind, behind.norm(), 0.4, e0, e0, 1.0)
+            m.influence(e0, e0, e0, behind, behind.norm(), 0.4, e0, e0, || 1.0)
                 .is_none()
         );
         // straight ahead, standing: predicted offset 0 → the coin's side, at full strength
         // since s^a = 0.4 = l → R = k·α = 8
         let ahead = Vec2::new(0.4, 0.0);
-        let f = m.influence(e0, e0, Vec2::ZERO, ahead, 0.4, 0.4, Vec2::ZERO, e0, -1.0);
+        let f = m.influence(e0, e0, Vec2::ZERO, ahead, 0.4, 0.4, Vec2::ZERO, e0, || -1.0);
         assert!(close(f.unwrap(), -8.0));
     }
 
