@@ -244,7 +244,11 @@ fn a_closed_door_is_a_wall_and_an_opened_one_a_gap() {
 }
 
 fn error(exit: &str) -> String {
-    match load_str(&room(exit), Path::new("bad.toml"), &Overrides::default()) {
+    match load_str(
+        &room(exit, "collision_free_speed"),
+        Path::new("bad.toml"),
+        &Overrides::default(),
+    ) {
         Ok(_) => panic!("accepted: {exit}"),
         Err(e) => e.to_string(),
     }
@@ -274,8 +278,12 @@ fn doors_off_the_boundary_or_ill_given_are_errors_naming_the_stage() {
 #[test]
 fn exit_areas_entered_from_their_sides_are_warned_about() {
     let load = |exit: &str| {
-        load_str(&room(exit), Path::new("room.toml"), &Overrides::default())
-            .unwrap_or_else(|e| panic!("{e}"))
+        load_str(
+            &room(exit, "collision_free_speed"),
+            Path::new("room.toml"),
+            &Overrides::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
     };
     // a 1.2 m strip 0.5 m deep against the wall: 1.2 + 2 × 0.5 m usable, 1.2 m opening
     let w = load("polygon = [[4.4, 11.5], [5.6, 11.5], [5.6, 12], [4.4, 12]]")
