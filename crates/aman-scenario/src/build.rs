@@ -7,8 +7,9 @@ use aman_geometry::{MeasurementLine, Segment, Vec2, WalkableArea, import};
 use aman_sim::rng::{SplitMix64, mix64};
 use aman_sim::routing::RoutingParams;
 use aman_sim::{
-    AgentSpec, CollisionFreeSpeedModel, Event, Journey, JourneyId, Model, RouteChoice, RouteCost,
-    SimConfig, Simulation, SocialForceModel, Stage, StageId, StageKind, Stair,
+    AgentSpec, AnticipationVelocityModel, CollisionFreeSpeedModel, Event, Journey, JourneyId,
+    Model, RouteChoice, RouteCost, SimConfig, Simulation, SocialForceModel, Stage, StageId,
+    StageKind, Stair,
 };
 use geo::{Area, BooleanOps, BoundingRect, Contains};
 
@@ -335,6 +336,26 @@ impl Builder<'_> {
                     range: range.unwrap_or(d.range),
                     body_force: body_force.unwrap_or(d.body_force),
                     friction: friction.unwrap_or(d.friction),
+                })
+            }
+            ModelSection::AnticipationVelocity {
+                strength_neighbor_repulsion,
+                range_neighbor_repulsion,
+                anticipation_time,
+                reaction_time,
+                wall_buffer_distance,
+                pushout_strength,
+            } => {
+                let d = AnticipationVelocityModel::default();
+                Model::AnticipationVelocity(AnticipationVelocityModel {
+                    strength_neighbor_repulsion: strength_neighbor_repulsion
+                        .unwrap_or(d.strength_neighbor_repulsion),
+                    range_neighbor_repulsion: range_neighbor_repulsion
+                        .unwrap_or(d.range_neighbor_repulsion),
+                    anticipation_time: anticipation_time.unwrap_or(d.anticipation_time),
+                    reaction_time: reaction_time.unwrap_or(d.reaction_time),
+                    wall_buffer_distance: wall_buffer_distance.unwrap_or(d.wall_buffer_distance),
+                    pushout_strength: pushout_strength.unwrap_or(d.pushout_strength),
                 })
             }
         };

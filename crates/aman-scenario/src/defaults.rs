@@ -19,7 +19,7 @@ use crate::file::ModelSection;
 ///
 /// ```toml
 /// radius = 0.18    # m, every agent's
-/// time_gap = 0.5   # s, every agent's (collision-free speed model only)
+/// time_gap = 0.5   # s, every agent's (the velocity models'; the social force model ignores it)
 /// [model]
 /// kind = "collision_free_speed"
 /// strength_neighbor_repulsion = 8.0
@@ -30,8 +30,8 @@ use crate::file::ModelSection;
 pub struct ParameterSet {
     /// Radius of every agent, m.
     pub radius: f64,
-    /// Time gap T of every agent, s (the collision-free speed model's; the social force model
-    /// ignores it).
+    /// Time gap T of every agent, s (the collision-free speed and anticipation velocity
+    /// models'; the social force model ignores it).
     pub time_gap: f64,
     /// The model and its parameters (every parameter given in the shipped files).
     pub model: ModelSection,
@@ -97,6 +97,10 @@ static CFSM: LazyLock<ParameterSet> = LazyLock::new(|| {
     ParameterSet::from_toml(include_str!("../calibrated/collision_free_speed.toml"))
         .unwrap_or_else(|e| panic!("calibrated/collision_free_speed.toml: {e}"))
 });
+static AVM: LazyLock<ParameterSet> = LazyLock::new(|| {
+    ParameterSet::from_toml(include_str!("../calibrated/anticipation_velocity.toml"))
+        .unwrap_or_else(|e| panic!("calibrated/anticipation_velocity.toml: {e}"))
+});
 static SFM: LazyLock<ParameterSet> = LazyLock::new(|| {
     ParameterSet::from_toml(include_str!("../calibrated/social_force.toml"))
         .unwrap_or_else(|e| panic!("calibrated/social_force.toml: {e}"))
@@ -107,6 +111,7 @@ pub fn shipped(model: &ModelSection) -> &'static ParameterSet {
     match model {
         ModelSection::CollisionFreeSpeed { .. } => &CFSM,
         ModelSection::SocialForce { .. } => &SFM,
+        ModelSection::AnticipationVelocity { .. } => &AVM,
     }
 }
 
@@ -116,7 +121,11 @@ mod tests {
 
     #[test]
     fn shipped_sets_parse_and_give_every_parameter() {
-        for name in ["collision_free_speed", "social_force"] {
+        for name in [
+            "collision_free_speed",
+            "social_force",
+            "anticipation_velocity",
+        ] {
             let m = ModelSection::with_kind(name).unwrap();
             let set = shipped(&m);
             assert_eq!(set.model_name(), name);

@@ -164,10 +164,26 @@ pub enum ModelSection {
         /// κ, kg/(m·s)
         friction: Option<f64>,
     },
+    /// Anticipation Velocity Model.
+    AnticipationVelocity {
+        /// See `aman_sim::AnticipationVelocityModel`.
+        strength_neighbor_repulsion: Option<f64>,
+        /// See `aman_sim::AnticipationVelocityModel`.
+        range_neighbor_repulsion: Option<f64>,
+        /// See `aman_sim::AnticipationVelocityModel`.
+        anticipation_time: Option<f64>,
+        /// See `aman_sim::AnticipationVelocityModel`.
+        reaction_time: Option<f64>,
+        /// See `aman_sim::AnticipationVelocityModel`.
+        wall_buffer_distance: Option<f64>,
+        /// See `aman_sim::AnticipationVelocityModel`.
+        pushout_strength: Option<f64>,
+    },
 }
 
 impl ModelSection {
-    /// The model named `name` (`collision_free_speed` or `social_force`) with every parameter
+    /// The model named `name` (`collision_free_speed`, `anticipation_velocity` or
+    /// `social_force`) with every parameter
     /// at its default; `None` for another name.
     pub fn with_defaults(name: &str) -> Option<Self> {
         match name {
@@ -180,6 +196,14 @@ impl ModelSection {
                 body_force: None,
                 friction: None,
             }),
+            "anticipation_velocity" => Some(ModelSection::AnticipationVelocity {
+                strength_neighbor_repulsion: None,
+                range_neighbor_repulsion: None,
+                anticipation_time: None,
+                reaction_time: None,
+                wall_buffer_distance: None,
+                pushout_strength: None,
+            }),
             _ => None,
         }
     }
@@ -191,6 +215,7 @@ impl ModelSection {
         match self {
             ModelSection::CollisionFreeSpeed { .. } => "collision_free_speed",
             ModelSection::SocialForce { .. } => "social_force",
+            ModelSection::AnticipationVelocity { .. } => "anticipation_velocity",
         }
     }
 
@@ -229,6 +254,21 @@ impl ModelSection {
                 ("body_force", body_force),
                 ("friction", friction),
             ],
+            ModelSection::AnticipationVelocity {
+                strength_neighbor_repulsion,
+                range_neighbor_repulsion,
+                anticipation_time,
+                reaction_time,
+                wall_buffer_distance,
+                pushout_strength,
+            } => vec![
+                ("strength_neighbor_repulsion", strength_neighbor_repulsion),
+                ("range_neighbor_repulsion", range_neighbor_repulsion),
+                ("anticipation_time", anticipation_time),
+                ("reaction_time", reaction_time),
+                ("wall_buffer_distance", wall_buffer_distance),
+                ("pushout_strength", pushout_strength),
+            ],
         }
     }
 
@@ -261,6 +301,22 @@ impl ModelSection {
                 "range" => Some(range),
                 "body_force" => Some(body_force),
                 "friction" => Some(friction),
+                _ => None,
+            },
+            ModelSection::AnticipationVelocity {
+                strength_neighbor_repulsion,
+                range_neighbor_repulsion,
+                anticipation_time,
+                reaction_time,
+                wall_buffer_distance,
+                pushout_strength,
+            } => match key {
+                "strength_neighbor_repulsion" => Some(strength_neighbor_repulsion),
+                "range_neighbor_repulsion" => Some(range_neighbor_repulsion),
+                "anticipation_time" => Some(anticipation_time),
+                "reaction_time" => Some(reaction_time),
+                "wall_buffer_distance" => Some(wall_buffer_distance),
+                "pushout_strength" => Some(pushout_strength),
                 _ => None,
             },
         }

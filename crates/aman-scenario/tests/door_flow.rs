@@ -29,7 +29,7 @@ use aman_scenario::{Overrides, load_str};
 /// against the wall passes far more (5.4 1/(m·s) at 0.8 m here), above anything measured.
 const MEASURED: (f64, f64) = (1.6, 3.3);
 
-fn room(exit: &str) -> String {
+fn room(exit: &str, model: &str) -> String {
     format!(
         r#"
 [simulation]
@@ -42,7 +42,7 @@ wkt = "POLYGON ((0 0, 10 0, 10 12, 0 12, 0 0))"
 routing_cell_size = 0.1
 
 [model]
-kind = "collision_free_speed"
+kind = "{model}"
 
 [[stages]]
 kind = "exit"
@@ -68,7 +68,12 @@ time_gap = 1.0
 /// Specific flow 1/(m·s) through the exit: persons between the 10th and 90th percentile of the
 /// exit times over that interval, divided by `width`; and the time the last one left.
 fn flow(exit: &str, width: f64) -> (f64, f64) {
-    let text = room(exit);
+    flow_with(exit, width, "collision_free_speed")
+}
+
+/// [`flow`] with another pedestrian model.
+fn flow_with(exit: &str, width: f64, model: &str) -> (f64, f64) {
+    let text = room(exit, model);
     let mut sc = load_str(&text, Path::new("door-room.toml"), &Overrides::default())
         .unwrap_or_else(|e| panic!("{e}"));
     let log = aman_scenario::run_checked(&mut sc, 5, |_| {});
@@ -133,6 +138,26 @@ fn doors_of_every_width_pass_the_measured_specific_flow() {
                 "an exit area {w} m wide passes only {js:.2} 1/(m·s)"
             );
         }
+    }
+}
+
+/// The same doors with the anticipation velocity model at JuPedSim's defaults (its time gap
+/// 1.06 s replaced by the room's 1 s, radius 0.2 m as above).
+///
+/// Ignored: the AVM locks in arches in front of doors up to 1.2 m (`aman verify experiments
+/// --parameters` with radius 0.18 m, time gap 0.4 s: flows 45–99 % below every published
+/// bottleneck of 0.6–1.2 m, docs/calibration.md; JuPedSim 1.4.2's AVM locks the same way, 1 of
+/// 75 through a 0.5 m door in 300 s), so this room does not empty.
+#[test]
+#[ignore = "the anticipation velocity model locks in arches at doors up to 1.2 m (docs/calibration.md)"]
+fn doors_pass_the_measured_specific_flow_with_the_anticipation_velocity_model() {
+    for w in [0.8, 1.6, 2.4] {
+        let (js, t) = flow_with(&door(w), w, "anticipation_velocity");
+        println!("AVM door {w:.1} m: specific flow {js:.2} 1/(m·s), empty after {t:.1} s");
+        assert!(
+            (MEASURED.0..=MEASURED.1).contains(&js),
+            "AVM door {w} m: specific flow {js:.2} 1/(m·s) outside the measured {MEASURED:?}"
+        );
     }
 }
 
@@ -219,7 +244,11 @@ fn a_closed_door_is_a_wall_and_an_opened_one_a_gap() {
 }
 
 fn error(exit: &str) -> String {
-    match load_str(&room(exit), Path::new("bad.toml"), &Overrides::default()) {
+    match load_str(
+        &room(exit, "collision_free_speed"),
+        Path::new("bad.toml"),
+        &Overrides::default(),
+    ) {
         Ok(_) => panic!("accepted: {exit}"),
         Err(e) => e.to_string(),
     }
@@ -249,8 +278,12 @@ fn doors_off_the_boundary_or_ill_given_are_errors_naming_the_stage() {
 #[test]
 fn exit_areas_entered_from_their_sides_are_warned_about() {
     let load = |exit: &str| {
-        load_str(&room(exit), Path::new("room.toml"), &Overrides::default())
-            .unwrap_or_else(|e| panic!("{e}"))
+        load_str(
+            &room(exit, "collision_free_speed"),
+            Path::new("room.toml"),
+            &Overrides::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
     };
     // a 1.2 m strip 0.5 m deep against the wall: 1.2 + 2 × 0.5 m usable, 1.2 m opening
     let w = load("polygon = [[4.4, 11.5], [5.6, 11.5], [5.6, 12], [4.4, 12]]")

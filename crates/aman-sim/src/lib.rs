@@ -6,8 +6,8 @@
 //!   distance and re-choice when an exit closes ([`Event`]);
 //! - *tactical*: [`routing`] fields, one per stage, solved once by fast marching and looked up in
 //!   O(1) per agent per step;
-//! - *operational*: the pedestrian models in [`operational`] — the Collision-Free Speed Model and
-//!   the Social Force Model.
+//! - *operational*: the pedestrian models in [`operational`] — the Collision-Free Speed Model, the
+//!   Anticipation Velocity Model and the Social Force Model.
 //!
 //! Agents are stored struct-of-arrays ([`Agents`]); neighbours are found on a uniform grid rebuilt
 //! every step; the model runs in parallel over agents with rayon from a frozen generation, so a
@@ -28,6 +28,8 @@ pub mod stairs;
 pub use agents::{AgentId, AgentSpec, Agents, BLOCKED_RADIUS};
 pub use error::SimError;
 pub use journey::{Journey, JourneyId, RouteChoice, Stage, StageId, StageKind};
-pub use operational::{CollisionFreeSpeedModel, Model, SocialForceModel};
+pub use operational::{
+    AnticipationVelocityModel, CollisionFreeSpeedModel, Model, SocialForceModel,
+};
 pub use simulation::{Crossing, Event, ExitRecord, RouteCost, SimConfig, Simulation, StepCounters};
 pub use stairs::Stair;

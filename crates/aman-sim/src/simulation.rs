@@ -249,6 +249,7 @@ impl Simulation {
         match &config.model {
             Model::CollisionFreeSpeed(m) => m.validate()?,
             Model::SocialForce(m) => m.validate(config.dt)?,
+            Model::AnticipationVelocity(m) => m.validate(config.dt)?,
         }
         let routing = config
             .routing
@@ -1008,6 +1009,7 @@ impl Simulation {
         let cutoff = match &self.config.model {
             Model::CollisionFreeSpeed(m) => m.cutoff(&self.agents),
             Model::SocialForce(m) => m.cutoff(&self.agents),
+            Model::AnticipationVelocity(m) => m.cutoff(&self.agents),
         };
         if cutoff > self.wall_margin {
             // agents with a longer reach than the wall index covers: widen it (rare, once)
@@ -1032,6 +1034,7 @@ impl Simulation {
                 walls: &self.walls,
                 dt: self.config.dt,
                 cutoff,
+                seed: self.config.seed,
             };
             let tactical = Tactical {
                 agents: &self.agents,
@@ -1049,6 +1052,7 @@ impl Simulation {
             match &self.config.model {
                 Model::CollisionFreeSpeed(m) => operational_pass(m, &ctx, &tactical, out),
                 Model::SocialForce(m) => operational_pass(m, &ctx, &tactical, out),
+                Model::AnticipationVelocity(m) => operational_pass(m, &ctx, &tactical, out),
             }
         }
         let t4 = Instant::now();

@@ -53,15 +53,17 @@ fn room_evacuation(args: &BenchArgs, threads: usize) -> Result<(), Failure> {
     let model = match args.model.as_str() {
         "collision_free_speed" | "cfsm" => Model::CollisionFreeSpeed(Default::default()),
         "social_force" | "sfm" => Model::SocialForce(Default::default()),
+        "anticipation_velocity" | "avm" => Model::AnticipationVelocity(Default::default()),
         other => {
             return Err(input(format!(
-                "--model {other}: choose collision_free_speed or social_force"
+                "--model {other}: choose collision_free_speed, anticipation_velocity or social_force"
             )));
         }
     };
     let short = match model {
         Model::CollisionFreeSpeed(_) => "cfsm",
         Model::SocialForce(_) => "sfm",
+        Model::AnticipationVelocity(_) => "avm",
     };
     let config = SimConfig {
         dt: args.dt,

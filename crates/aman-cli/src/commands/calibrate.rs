@@ -19,6 +19,11 @@ use crate::args::CalibrateArgs;
 pub fn default_axes(model: &str) -> Vec<&'static str> {
     match model {
         "social_force" => vec!["relaxation_time=0.3:0.7:5", "strength=1000:3000:5"],
+        "anticipation_velocity" => vec![
+            "time_gap=0.3:0.9:4",
+            "radius=0.15:0.21:3",
+            "anticipation_time=0.5,1",
+        ],
         _ => vec!["time_gap=0.3:0.9:7", "radius=0.15:0.21:4"],
     }
 }
@@ -90,13 +95,18 @@ pub fn run(args: &CalibrateArgs) -> Result<(), Failure> {
         aman_verify::VerifyError::Options(m) => Failure::Input(anyhow!("{m}")),
         other => Failure::Other(anyhow!("{other}")),
     })?;
-    let Some(fit) = cal.fit_all() else {
-        return Err(Failure::Other(anyhow!(
-            "no grid point ran every experiment to the end: widen or move the grid"
-        )));
-    };
     let text = report(&cal, &model, args.seed);
     outln!("{text}")?;
+    let md = out.join("calibration.md");
+    let Some(fit) = cal.fit_all() else {
+        // the grid's figures still tell where the model fails: write them, but no fitted set
+        std::fs::write(&md, &text).with_context(|| format!("cannot write {}", md.display()))?;
+        return Err(Failure::Other(anyhow!(
+            "no grid point ran every experiment to the end: widen or move the grid (every \
+             grid point's figures: {})",
+            md.display()
+        )));
+    };
     let set = cal.set(fit.point);
     let comment = vec![
         format!(
@@ -119,7 +129,6 @@ pub fn run(args: &CalibrateArgs) -> Result<(), Failure> {
     let fitted = out.join("fitted.toml");
     std::fs::write(&fitted, set.to_toml(&comment))
         .with_context(|| format!("cannot write {}", fitted.display()))?;
-    let md = out.join("calibration.md");
     std::fs::write(&md, &text).with_context(|| format!("cannot write {}", md.display()))?;
     outln!(
         "fitted parameter set: {} (aman verify experiments --parameters {}); tables: {}",

@@ -255,6 +255,18 @@ pub fn sim_model_parameters(model: &aman_sim::Model) -> Vec<(String, String)> {
             p("body_force", m.body_force, "kg/s²"),
             p("friction", m.friction, "kg/(m·s)"),
         ],
+        aman_sim::Model::AnticipationVelocity(m) => vec![
+            p(
+                "strength_neighbor_repulsion",
+                m.strength_neighbor_repulsion,
+                "",
+            ),
+            p("range_neighbor_repulsion", m.range_neighbor_repulsion, "m"),
+            p("anticipation_time", m.anticipation_time, "s"),
+            p("reaction_time", m.reaction_time, "s"),
+            p("wall_buffer_distance", m.wall_buffer_distance, "m"),
+            p("pushout_strength", m.pushout_strength, ""),
+        ],
     }
 }
 
@@ -275,7 +287,7 @@ pub fn parameter_set(model: &str, file: Option<&Path>) -> Result<ParameterSet, F
     }
     let section = ModelSection::with_kind(model).ok_or_else(|| {
         Failure::Input(anyhow!(
-            "--model: unknown model '{model}': use collision_free_speed or social_force"
+            "--model: unknown model '{model}': use collision_free_speed, anticipation_velocity or social_force"
         ))
     })?;
     Ok(aman_scenario::defaults::shipped(&section).clone())

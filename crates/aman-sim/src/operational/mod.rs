@@ -5,9 +5,11 @@
 //! same frozen state, then swaps, so update order does not matter and the pass runs in parallel
 //! with bit-identical results for any thread count.
 
+mod avm;
 mod cfsm;
 mod sfm;
 
+pub use avm::AnticipationVelocityModel;
 pub use cfsm::CollisionFreeSpeedModel;
 pub use sfm::SocialForceModel;
 
@@ -29,6 +31,9 @@ pub struct StepContext<'a> {
     pub dt: f64,
     /// Interaction cut-off, metres (the model's [`OperationalModel::cutoff`]).
     pub cutoff: f64,
+    /// Seed of the run ([`crate::SimConfig::seed`]), for a model's random choices (made with
+    /// [`crate::rng::uniform`], so that they depend on no thread or order).
+    pub seed: u64,
 }
 
 /// The next state of one agent.
@@ -57,6 +62,8 @@ pub struct Scratch {
     pub l: Vec<f64>,
     /// … a per-neighbour factor of the model.
     pub f: Vec<f64>,
+    /// … the neighbour's agent slot.
+    pub slot: Vec<u32>,
 }
 
 impl Scratch {
@@ -74,6 +81,7 @@ impl Scratch {
             ] {
                 v.resize(n, 0.0);
             }
+            self.slot.resize(n, 0);
         }
     }
 }
@@ -155,6 +163,8 @@ pub enum Model {
     CollisionFreeSpeed(CollisionFreeSpeedModel),
     /// Social Force Model (Helbing, Farkas & Vicsek 2000).
     SocialForce(SocialForceModel),
+    /// Anticipation Velocity Model (Xu, Chraibi & Seyfried 2021).
+    AnticipationVelocity(AnticipationVelocityModel),
 }
 
 impl Model {
@@ -163,6 +173,7 @@ impl Model {
         match self {
             Model::CollisionFreeSpeed(_) => "collision_free_speed",
             Model::SocialForce(_) => "social_force",
+            Model::AnticipationVelocity(_) => "anticipation_velocity",
         }
     }
 }
