@@ -387,7 +387,7 @@ fn narrow_door_avm() {
     // locks in front of the door: 1 of 75 left in 300 s; 2 forward and 1 backward crossings;
     // 23 reversals (one person), up to 8 cm walked backwards outside side steps (pushed off the
     // door's corner by the wall glide), 6.8 m in side steps
-    check("narrow door, AVM", &c, 0, 0);
+    check("narrow door, AVM", &c, 0, &none(0));
 }
 
 #[test]
@@ -397,5 +397,5 @@ fn wuppertal_avm() {
     // measured (shipped AVM set, JuPedSim's defaults): 30 of 46 left by the scenario's end, the
     // rest locked in an arch; 31 forward and 0 backward crossings, every crossing person once;
     // 0 reversals, 0 m backwards outside side steps (2.4 m in side steps)
-    check("wuppertal b080, AVM", &c, 0, 0);
+    check("wuppertal b080, AVM", &c, 0, &none(0));
 }
