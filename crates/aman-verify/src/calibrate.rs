@@ -247,18 +247,12 @@ pub fn evaluate(
             "the grid has {points} points; at most 2,000"
         )));
     }
-    for a in axes {
-        for (i, b) in axes.iter().enumerate() {
-            if std::ptr::eq(a, b) {
-                break;
-            }
-            let _ = i;
-            if a.key == b.key {
-                return Err(VerifyError::Options(format!(
-                    "parameter '{}' is varied twice",
-                    a.key
-                )));
-            }
+    for (k, a) in axes.iter().enumerate() {
+        if axes[..k].iter().any(|b| b.key == a.key) {
+            return Err(VerifyError::Options(format!(
+                "parameter '{}' is varied twice",
+                a.key
+            )));
         }
         point_set(base, &[(a.key.as_str(), a.values[0])]).map_err(VerifyError::Options)?;
     }
@@ -503,6 +497,28 @@ mod tests {
         assert_eq!(all[2], vec![1.0, 30.0]);
         assert_eq!(all[3], vec![2.0, 10.0]);
         assert_eq!(all[5], vec![2.0, 30.0]);
+    }
+
+    #[test]
+    fn a_parameter_varied_twice_is_refused_before_any_run() {
+        let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let base = aman_scenario::defaults::shipped(&ModelSection::default()).clone();
+        let axes = [
+            Axis::parse("time_gap=0.3,0.4").unwrap(),
+            Axis::parse("radius=0.18").unwrap(),
+            Axis::parse("time_gap=0.5").unwrap(),
+        ];
+        let ran = std::sync::atomic::AtomicUsize::new(0);
+        let e = evaluate(&Options::new(root), &base, &axes, &|_, _| {
+            ran.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        })
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("parameter 'time_gap' is varied twice"),
+            "{e}"
+        );
+        assert_eq!(ran.into_inner(), 0);
     }
 
     #[test]

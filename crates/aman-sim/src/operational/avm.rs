@@ -355,24 +355,18 @@ impl OperationalModel for AnticipationVelocityModel {
                 orientation: e_i,
             };
         }
-        // (8)–(10): spacing to the nearest neighbour ahead in the corridor of width 2l
-        let left = e.perp();
-        let mut spacing = f64::MAX;
-        for k in 0..m {
-            let (dx, dy, l) = (scratch.dx[k], scratch.dy[k], scratch.l[k]);
-            let ahead = e.x * dx + e.y * dy >= 0.0;
-            let in_corridor = (left.x * dx + left.y * dy).abs() <= l;
-            if ahead && in_corridor {
-                spacing = spacing.min(scratch.dist[k] - l);
-            }
-        }
-        let speed = (spacing / a.time_gap[i]).max(0.0).min(v0);
-        let v = e * speed;
-        Kinematics {
-            position: x + v * ctx.dt,
-            velocity: v,
-            orientation: e,
-        }
+        // (8)–(10): the collision-free speed model's speed along the new direction
+        super::cfsm::speed_step(
+            x,
+            e,
+            v0,
+            a.time_gap[i],
+            ctx.dt,
+            &scratch.dx[..m],
+            &scratch.dy[..m],
+            &scratch.dist[..m],
+            &scratch.l[..m],
+        )
     }
 }
 

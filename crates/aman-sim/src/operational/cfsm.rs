@@ -204,24 +204,54 @@ impl OperationalModel for CollisionFreeSpeedModel {
         if e == Vec2::ZERO {
             e = a.orientation[i];
         }
-        // spacing to the nearest neighbour ahead, in the corridor of width 2l (speed model)
-        let left = e.perp();
-        let mut spacing = f64::MAX;
-        for k in 0..m {
-            let (dx, dy, l) = (scratch.dx[k], scratch.dy[k], scratch.l[k]);
-            let ahead = e.x * dx + e.y * dy >= 0.0;
-            let in_corridor = (left.x * dx + left.y * dy).abs() <= l;
-            if ahead && in_corridor {
-                spacing = spacing.min(scratch.dist[k] - l);
-            }
+        speed_step(
+            x,
+            e,
+            v0,
+            a.time_gap[i],
+            ctx.dt,
+            &scratch.dx[..m],
+            &scratch.dy[..m],
+            &scratch.dist[..m],
+            &scratch.l[..m],
+        )
+    }
+}
+
+/// The model's speed step, shared with the anticipation velocity model (its Eqs. (8)–(10)):
+/// the spacing `s` to the nearest neighbour ahead of `x` along the unit direction `e`
+/// (`e·d ≥ 0`) and inside the corridor of half-width `l` (`|e^⊥·d| ≤ l`), minus `l`; the speed
+/// `V(s) = min(v0, max(0, s/T))` (m/s, `T` the time gap in s); and the explicit Euler move over
+/// `dt` seconds. `dx`, `dy` are the neighbours' offsets `x_j − x` (m), `dist` their distances
+/// (m), `l` the sums of radii `r_i + r_j` (m), all of one length.
+#[allow(clippy::too_many_arguments)]
+#[inline]
+pub(super) fn speed_step(
+    x: Vec2,
+    e: Vec2,
+    v0: f64,
+    time_gap: f64,
+    dt: f64,
+    dx: &[f64],
+    dy: &[f64],
+    dist: &[f64],
+    l: &[f64],
+) -> Kinematics {
+    let left = e.perp();
+    let mut spacing = f64::MAX;
+    for (((&dx, &dy), &dist), &l) in dx.iter().zip(dy).zip(dist).zip(l) {
+        let ahead = e.x * dx + e.y * dy >= 0.0;
+        let in_corridor = (left.x * dx + left.y * dy).abs() <= l;
+        if ahead && in_corridor {
+            spacing = spacing.min(dist - l);
         }
-        let speed = (spacing / a.time_gap[i]).max(0.0).min(v0);
-        let v = e * speed;
-        Kinematics {
-            position: x + v * ctx.dt,
-            velocity: v,
-            orientation: e,
-        }
+    }
+    let speed = (spacing / time_gap).max(0.0).min(v0);
+    let v = e * speed;
+    Kinematics {
+        position: x + v * dt,
+        velocity: v,
+        orientation: e,
     }
 }
 
