@@ -398,6 +398,16 @@ pub fn weidmann_corridor(opts: &Options) -> Result<Outcome, VerifyError> {
     for (name, log) in &logs {
         details.push(format!("{name}: {}", log.summary()));
     }
+    let recorded = recorded_against_weidmann(opts);
+    details.push(
+        "The recorded experiments against Weidmann (reported, not judged): steady-phase classic \
+         density and mean speed in each experiment's measurement area (the same analysis as its \
+         case), and Weidmann's speed at that density."
+            .into(),
+    );
+    for r in &recorded {
+        details.push(r.words());
+    }
     let weidmann: Vec<(f64, f64)> = (2..=45)
         .map(|i| {
             let r = 0.1 * i as f64;
@@ -429,9 +439,77 @@ pub fn weidmann_corridor(opts: &Options) -> Result<Outcome, VerifyError> {
                     points: weidmann,
                     style: SeriesStyle::Dashed,
                 },
+                Series {
+                    name: "recorded experiments (steady phase)".into(),
+                    points: recorded
+                        .iter()
+                        .filter_map(|r| r.measures.as_ref().ok())
+                        .map(|&(rho, v)| (rho, v))
+                        .collect(),
+                    style: SeriesStyle::Points,
+                },
             ],
         }],
     })
+}
+
+/// One recorded experiment's steady-phase density and speed against Weidmann's curve.
+#[derive(Debug, Clone)]
+pub struct RecordedPoint {
+    /// The experiment's id, e.g. `HERMES corridor 300`.
+    pub id: &'static str,
+    /// Where the density and speed were measured, in words.
+    pub area: &'static str,
+    /// (classic density 1/m², mean speed m/s) over the steady phase, or why it could not be
+    /// measured (data missing).
+    pub measures: Result<(f64, f64), String>,
+}
+
+impl RecordedPoint {
+    /// Weidmann's speed at the measured density, m/s (0 beyond his jam density of 5.4 /m²).
+    pub fn weidmann(&self) -> Option<f64> {
+        self.measures
+            .as_ref()
+            .ok()
+            .map(|&(rho, _)| crate::weidmann_speed(rho).max(0.0))
+    }
+
+    /// One line for the report.
+    pub fn words(&self) -> String {
+        match (&self.measures, self.weidmann()) {
+            (Ok((rho, v)), Some(w)) if w > 0.0 => format!(
+                "{}: {rho:.2} /m², {v:.2} m/s measured; Weidmann {w:.2} m/s at that density \
+                 (measured {} of it); {}",
+                self.id,
+                percent(relative_error(*v, w)),
+                self.area
+            ),
+            (Ok((rho, v)), _) => format!(
+                "{}: {rho:.2} /m², {v:.2} m/s measured; Weidmann: standstill at that density \
+                 (beyond 5.4 /m²); {}",
+                self.id, self.area
+            ),
+            (Err(e), _) => format!("{}: not measured: {e}", self.id),
+        }
+    }
+}
+
+/// The steady-phase (density, speed) of every recorded experiment of the validation set
+/// ([`crate::experiments::EXPERIMENTS`]), measured from its trajectories exactly as its case
+/// measures them ([`crate::experiments::measured`]), to set against Weidmann's curve: the
+/// Jülich experiments' own fundamental diagram lies above Weidmann's at the densities of a
+/// queue, which bounds what a model fitted to them can do against Weidmann.
+pub fn recorded_against_weidmann(opts: &Options) -> Vec<RecordedPoint> {
+    crate::experiments::EXPERIMENTS
+        .iter()
+        .map(|e| RecordedPoint {
+            id: e.id,
+            area: e.area_words,
+            measures: crate::experiments::measured(opts, e)
+                .map(|m| (m.density_steady, m.speed_steady))
+                .map_err(|x| x.to_string()),
+        })
+        .collect()
 }
 
 /// The simulated figures of one case.
