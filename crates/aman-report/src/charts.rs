@@ -31,6 +31,10 @@ pub struct Band {
     pub label: String,
 }
 
+/// More points than this in a [`SeriesStyle::Points`] series make a cloud, drawn small and
+/// faint; fewer are drawn larger.
+const POINT_CLOUD: usize = 50;
+
 /// An x–y chart.
 #[derive(Debug, Clone, Default)]
 pub struct XyChart {
@@ -287,9 +291,16 @@ fn draw_chart<DB: DrawingBackend>(
                     .legend(legend(colour));
             }
             SeriesStyle::Points => {
+                // a cloud of many points is drawn faint, a handful (one per experiment or
+                // per density) bold enough to read
+                let (size, alpha) = if pts.len() > POINT_CLOUD {
+                    (2, 0.5)
+                } else {
+                    (4, 0.9)
+                };
                 ctx.draw_series(
                     pts.iter()
-                        .map(|&p| Circle::new(p, 2, colour.mix(0.5).filled())),
+                        .map(|&p| Circle::new(p, size, colour.mix(alpha).filled())),
                 )
                 .map_err(err)?
                 .label(&series.name)

@@ -140,8 +140,34 @@ pub fn to_chart(f: &Figure) -> XyChart {
         bands: Vec::new(),
         y_from_zero: true,
         y_integer: f.y_label.starts_with("persons") || f.y_label.contains("persons crossed"),
+        legend_right: upper_left_busier(&f.series),
         ..XyChart::default()
     }
+}
+
+/// Whether more points fall in the upper left corner of the plot (the left 40 % of the x range,
+/// the top 40 % of the y range from 0) than in the upper right one: the legend then goes to
+/// the right, so that it hides no data (a fundamental diagram falls from the upper left).
+fn upper_left_busier(series: &[aman_verify::Series]) -> bool {
+    let points = || series.iter().flat_map(|s| s.points.iter().copied());
+    let (mut x0, mut x1, mut y1) = (f64::INFINITY, f64::NEG_INFINITY, 0.0_f64);
+    for (x, y) in points().filter(|(x, y)| x.is_finite() && y.is_finite()) {
+        x0 = x0.min(x);
+        x1 = x1.max(x);
+        y1 = y1.max(y);
+    }
+    if !(x1 > x0 && y1 > 0.0) {
+        return false;
+    }
+    let (mut left, mut right) = (0usize, 0usize);
+    for (x, y) in points() {
+        if y >= 0.6 * y1 {
+            let u = (x - x0) / (x1 - x0);
+            left += usize::from(u <= 0.4);
+            right += usize::from(u >= 0.6);
+        }
+    }
+    left > right
 }
 
 fn badge(verdict: &str) -> String {
@@ -302,7 +328,28 @@ pub fn render(info: &RunInfo, totals: &Totals, rows: &[Row]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aman_verify::Verdict;
+    use aman_verify::{SeriesStyle, Verdict};
+
+    fn series(points: &[(f64, f64)]) -> aman_verify::Series {
+        aman_verify::Series {
+            name: "s".into(),
+            points: points.to_vec(),
+            style: SeriesStyle::Points,
+        }
+    }
+
+    #[test]
+    fn legend_goes_where_it_hides_no_data() {
+        // a fundamental diagram: speed falls with density, the upper left is full
+        let fd = series(&[(0.5, 1.34), (1.0, 1.3), (2.0, 0.9), (3.0, 0.6), (4.0, 0.4)]);
+        assert!(upper_left_busier(&[fd]));
+        // an N–t curve: rises to the upper right
+        let nt = series(&[(0.0, 0.0), (10.0, 30.0), (20.0, 60.0), (30.0, 90.0)]);
+        assert!(!upper_left_busier(&[nt]));
+        // nothing to place against
+        assert!(!upper_left_busier(&[series(&[])]));
+        assert!(!upper_left_busier(&[series(&[(1.0, f64::NAN)])]));
+    }
 
     fn fake_rows() -> Vec<Row> {
         let ok = Outcome {
