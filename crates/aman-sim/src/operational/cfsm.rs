@@ -183,14 +183,29 @@ impl OperationalModel for CollisionFreeSpeedModel {
             inv_range,
         );
         let mut dir = e0;
-        for ((dx, dy), f) in scratch.dx[..m]
+        // stiffness of the direction model, `K = Σ |R| / D · n nᵀ` (1/m, a symmetric 2 × 2
+        // matrix): along a unit direction `e`, `e·(e_0 + Σ R)` falls by `eᵀ K e` per metre
+        // walked (the leading term of its derivative; see "No overshoot" in the module
+        // documentation)
+        let (mut kxx, mut kxy, mut kyy) = (0.0, 0.0, 0.0);
+        for (((dx, dy), f), d) in scratch.dx[..m]
             .iter()
             .zip(&scratch.dy[..m])
             .zip(&scratch.f[..m])
+            .zip(&scratch.dist[..m])
         {
             dir.x -= dx * f;
             dir.y -= dy * f;
+            // |R| n nᵀ / D = (f·d) (d d ᵀ / d²) / D
+            let g = f / d;
+            kxx += g * dx * dx;
+            kxy += g * dx * dy;
+            kyy += g * dy * dy;
         }
+        kxx *= inv_range;
+        kxy *= inv_range;
+        kyy *= inv_range;
+        let inv_range_w = 1.0 / self.range_geometry_repulsion;
         for_each_wall_point(ctx.walls, near_walls, x, |p| {
             let d = p - x;
             let dist = d.norm();
@@ -198,13 +213,18 @@ impl OperationalModel for CollisionFreeSpeedModel {
                 let mag = self.strength_geometry_repulsion
                     * exp((r - dist) / self.range_geometry_repulsion);
                 dir -= d * (mag / dist);
+                let g = mag / (dist * dist) * inv_range_w;
+                kxx += g * d.x * d.x;
+                kxy += g * d.x * d.y;
+                kyy += g * d.y * d.y;
             }
         });
+        let pull = dir.norm();
         let mut e = dir.normalized();
         if e == Vec2::ZERO {
             e = a.orientation[i];
         }
-        speed_step(
+        let k = speed_step(
             x,
             e,
             v0,
@@ -214,7 +234,35 @@ impl OperationalModel for CollisionFreeSpeedModel {
             &scratch.dy[..m],
             &scratch.dist[..m],
             &scratch.l[..m],
-        )
+        );
+        // no overshoot: the move along `e` stops short of the balance of the direction model
+        let stiffness = e.x * e.x * kxx + 2.0 * e.x * e.y * kxy + e.y * e.y * kyy;
+        no_overshoot(x, k, pull, stiffness, ctx.dt)
+    }
+}
+
+/// Share of the linearised distance to the balance that one step may walk (see "No
+/// overshoot" in the module documentation): below 1 so that neighbours stepping towards
+/// their balances at once do not hop across them together.
+const BALANCE_SHARE: f64 = 0.5;
+
+/// Limits the move of `k` (from `x`, over `dt` seconds) to `BALANCE_SHARE · pull / stiffness`
+/// metres, where `pull = |e_0 + Σ R|` (dimensionless) and `stiffness = eᵀ K e` (1/m) is the
+/// rate at which the pull along the direction falls per metre walked: the move stops short of
+/// the point where the direction model balances. Leaves `k` as it is when that is farther than
+/// the move.
+#[inline]
+fn no_overshoot(x: Vec2, k: Kinematics, pull: f64, stiffness: f64, dt: f64) -> Kinematics {
+    let step = k.velocity.norm() * dt;
+    if stiffness <= 0.0 || step * stiffness <= BALANCE_SHARE * pull {
+        return k;
+    }
+    let limit = BALANCE_SHARE * pull / stiffness;
+    let v = k.orientation * (limit / dt);
+    Kinematics {
+        position: x + v * dt,
+        velocity: v,
+        orientation: k.orientation,
     }
 }
 
