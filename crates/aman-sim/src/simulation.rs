@@ -1035,6 +1035,7 @@ impl Simulation {
                 dt: self.config.dt,
                 cutoff,
                 seed: self.config.seed,
+                blocked_time: self.config.blocked_time,
             };
             let tactical = Tactical {
                 agents: &self.agents,
