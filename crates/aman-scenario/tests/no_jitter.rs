@@ -28,22 +28,22 @@
 //! The figures measured before and after the change are given at the tests.
 //!
 //! **Status: ignored.** Issue 14 point 3 is open: both models still step back in dense queues.
-//! The collision-free speed model no longer hops across its balance every step (aman-sim's
-//! `cfsm.rs`, "No overshoot": the move stops at half the linearised distance to where
-//! `e·(e_0 + Σ R)` vanishes): reversals 28346 → 1575 at the 0.5 m door and 5879 → 336 at
-//! Wuppertal (−94 %), with flows as before. What is left are slow drifts (most of the backward
-//! runs over 1 cm last 0.5 s or longer and are 2–20 cm long): a queued agent closer to the person
-//! ahead than the model's balance gap backs off until it reaches it. 852 runs over 1 cm among 75
-//! persons is still centimetre back-and-forth, so the goal below (none) stays. Fixes that went
-//! further cost flow and were taken out again (docs/calibration.md, "What the model cannot do
-//! yet"): standing when the direction points against the route (the room of `door_flow`,
+//! Every fix tried for the collision-free speed model cost flow or left arches standing, and
+//! was taken out again (docs/calibration.md, "What the model cannot do yet", gives every
+//! figure): standing when the direction points against the route (the room of `door_flow`,
 //! radius 0.2 m, time gap 1 s, took 262 s instead of 125 s to empty); stepping sideways instead
 //! (199 s); heading on along e0 when pushed back (234 of 240 persons locked); stepping back no
 //! further than the overlap with the persons ahead (0.4 m bottleneck at 25–44 % of the measured
-//! flow); scaling the speed by `min(1, |e_0 + Σ R| / 0.5)` (commit d7c5437: −96 % reversals,
-//! the Wuppertal opening −10 % over 8 seeds); standing while pushed back by less than 0.2 on
-//! top of no overshoot (868 / 115 reversals, −97 % / −98 %, but Wuppertal −6 % over 6 seeds
-//! and Adrian's 0.5 m entrance −16 %). Run these with `--ignored` to measure the next attempt.
+//! flow); scaling the speed by `min(1, |e_0 + Σ R| / 0.5)` (commit d7c5437: −96 % reversals, the
+//! Wuppertal opening −10 % over 8 seeds); "no overshoot", the move cut to half the linearised
+//! distance to the balance of `e_0 + Σ R` (branch jitter2, commits 7650eda and b6c0334:
+//! reversals 28346 → 1575 here and 5879 → 336 at Wuppertal, flows there as before, but arches at
+//! a 0.8 m door stayed for good or held the last persons for minutes); and on top of it standing
+//! while pushed back by less than 0.2 (868 / 115 reversals, but Wuppertal −6 % over 6 seeds and
+//! Adrian's 0.5 m entrance −16 %). What no overshoot leaves are slow drifts (most backward runs
+//! over 1 cm last 0.5 s or longer and are 2–20 cm long): a queued agent closer to the person
+//! ahead than the model's balance gap backs off until it reaches it. Run these with `--ignored`
+//! to measure the next attempt.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -334,7 +334,7 @@ fn check(name: &str, c: &Counts, stuck: usize, limits: &Limits) {
 // runs over 1 cm, the longest 0.43 m at Wuppertal), up to 8.39 m backwards; Wuppertal 32 of
 // 46 once, 66/4 crossings, 5879 reversals, up to 3.92 m backwards.
 //
-// With no overshoot (as shipped): narrow door 65 of 75 once, 87 forward and 5 backward
+// With no overshoot (commit 7650eda, not shipped): narrow door 65 of 75 once, 87 forward and 5 backward
 // crossings, 1575 reversals (94 by one person; 991 runs over 5 mm, 852 over 1 cm, the longest
 // 0.65 m), up to 3.35 m backwards; Wuppertal 37 of 46 once, 63/6 crossings, 336 reversals (40
 // by one person; 189 runs over 1 cm, the longest 0.60 m), up to 1.52 m backwards.

@@ -1035,7 +1035,6 @@ impl Simulation {
                 dt: self.config.dt,
                 cutoff,
                 seed: self.config.seed,
-                blocked_time: self.config.blocked_time,
             };
             let tactical = Tactical {
                 agents: &self.agents,

@@ -23,27 +23,6 @@
 //! about 2 units in the last place of `f64::exp`. Interactions beyond the cut-off
 //! (`max_i v0_i·T_i + 2·max_i r_i`, at least 1 m) are dropped: past it the spacing cannot limit
 //! speed and the repulsion is below `a·e^{-10}`.
-//!
-//! ## No overshoot (our extension of the published model)
-//!
-//! Not in Tordeux, Chraibi & Seyfried (2016) nor in JuPedSim: in a dense queue the explicit
-//! Euler move carries a blocked agent across the point where its desired direction and the
-//! repulsion balance (`e_0 + Σ R = 0` along `e`), and the next step carries it back: the agent
-//! hops back and forth by millimetres every step (issue 14, point 3). Along `e`, the pull
-//! `p(δ) = e·(e_0 + Σ R)` falls, to first order, by `κ = eᵀ K e` per metre walked, with
-//! `K = Σ_j |R_ij| / D · n_j n_jᵀ + Σ_w |R_iw| / D_w · n_w n_wᵀ` (`n` the unit vector towards the
-//! neighbour or wall point; the term from `n` turning, of order `|R| / |x_j − x_i|`, is left out,
-//! which only shortens the limit). The move is cut to `BALANCE_SHARE · |e_0 + Σ R| / κ` when it
-//! would be longer: half the linearised distance to the balance (as `p` is convex in `δ`, the
-//! linearised distance never lies beyond the balance, and the half keeps neighbours that step
-//! towards their balances at once from crossing them together). Only agents within
-//! `v·dt·κ / BALANCE_SHARE` of balance are slowed (about a 2 mm band in a queue), so flows
-//! through bottlenecks stay as they were; agents pushed back by more than that still step
-//! back. Not in a side step (an agent blocked for longer than `SimConfig::blocked_time`): there
-//! the move is the paper's, whose hop across the balance breaks the stand-off of an arch that
-//! the limited move would make stable (with it in side steps too, 2 of 8 seeds of a 0.8 m door,
-//! radius 0.2 m, kept 3 persons in an arch for good). Measured in `aman-scenario`'s `tests/no_jitter.rs` and
-//! docs/calibration.md.
 
 use aman_geometry::Vec2;
 
@@ -204,25 +183,14 @@ impl OperationalModel for CollisionFreeSpeedModel {
             inv_range,
         );
         let mut dir = e0;
-        // stiffness of the direction model, `K = Σ |R| / D · n nᵀ` (1/m, a symmetric 2 × 2
-        // matrix): along a unit direction `e`, `e·(e_0 + Σ R)` falls by `eᵀ K e` per metre
-        // walked (the leading term of its derivative; see "No overshoot" in the module
-        // documentation). The neighbours' part is bounded here by its trace `Σ |R| / D` and
-        // summed only for the agents that the bound does not clear; the walls' part is summed
-        // as a matrix (few wall points)
-        let mut repulsion = 0.0;
-        for (((dx, dy), f), d) in scratch.dx[..m]
+        for ((dx, dy), f) in scratch.dx[..m]
             .iter()
             .zip(&scratch.dy[..m])
             .zip(&scratch.f[..m])
-            .zip(&scratch.dist[..m])
         {
             dir.x -= dx * f;
             dir.y -= dy * f;
-            repulsion += f * d;
         }
-        let (mut kxx, mut kxy, mut kyy) = (0.0, 0.0, 0.0);
-        let inv_range_w = 1.0 / self.range_geometry_repulsion;
         for_each_wall_point(ctx.walls, near_walls, x, |p| {
             let d = p - x;
             let dist = d.norm();
@@ -230,18 +198,13 @@ impl OperationalModel for CollisionFreeSpeedModel {
                 let mag = self.strength_geometry_repulsion
                     * exp((r - dist) / self.range_geometry_repulsion);
                 dir -= d * (mag / dist);
-                let g = mag / (dist * dist) * inv_range_w;
-                kxx += g * d.x * d.x;
-                kxy += g * d.x * d.y;
-                kyy += g * d.y * d.y;
             }
         });
-        let pull = dir.norm();
         let mut e = dir.normalized();
         if e == Vec2::ZERO {
             e = a.orientation[i];
         }
-        let k = speed_step(
+        speed_step(
             x,
             e,
             v0,
@@ -251,51 +214,7 @@ impl OperationalModel for CollisionFreeSpeedModel {
             &scratch.dy[..m],
             &scratch.dist[..m],
             &scratch.l[..m],
-        );
-        // no overshoot: the move along `e` stops short of the balance of the direction model
-        let walls_part = e.x * e.x * kxx + 2.0 * e.x * e.y * kxy + e.y * e.y * kyy;
-        let step = k.velocity.norm() * ctx.dt;
-        if a.blocked_for[i] > ctx.blocked_time
-            || step * (repulsion * inv_range + walls_part) <= BALANCE_SHARE * pull
-        {
-            return k;
-        }
-        let mut stiffness = 0.0;
-        for (((dx, dy), f), d) in scratch.dx[..m]
-            .iter()
-            .zip(&scratch.dy[..m])
-            .zip(&scratch.f[..m])
-            .zip(&scratch.dist[..m])
-        {
-            let along = e.x * dx + e.y * dy;
-            stiffness += f / d * along * along;
-        }
-        no_overshoot(x, k, pull, stiffness * inv_range + walls_part, ctx.dt)
-    }
-}
-
-/// Share of the linearised distance to the balance that one step may walk (see "No
-/// overshoot" in the module documentation): below 1 so that neighbours stepping towards
-/// their balances at once do not hop across them together.
-const BALANCE_SHARE: f64 = 0.5;
-
-/// Limits the move of `k` (from `x`, over `dt` seconds) to `BALANCE_SHARE · pull / stiffness`
-/// metres, where `pull = |e_0 + Σ R|` (dimensionless) and `stiffness = eᵀ K e` (1/m) is the
-/// rate at which the pull along the direction falls per metre walked: the move stops short of
-/// the point where the direction model balances. Leaves `k` as it is when that is farther than
-/// the move.
-#[inline]
-fn no_overshoot(x: Vec2, k: Kinematics, pull: f64, stiffness: f64, dt: f64) -> Kinematics {
-    let step = k.velocity.norm() * dt;
-    if stiffness <= 0.0 || step * stiffness <= BALANCE_SHARE * pull {
-        return k;
-    }
-    let limit = BALANCE_SHARE * pull / stiffness;
-    let v = k.orientation * (limit / dt);
-    Kinematics {
-        position: x + v * dt,
-        velocity: v,
-        orientation: k.orientation,
+        )
     }
 }
 

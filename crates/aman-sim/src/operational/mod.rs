@@ -31,9 +31,6 @@ pub struct StepContext<'a> {
     pub dt: f64,
     /// Interaction cut-off, metres (the model's [`OperationalModel::cutoff`]).
     pub cutoff: f64,
-    /// Seconds of being blocked after which an agent side-steps (`SimConfig::blocked_time`):
-    /// agent `i` is side-stepping when `agents.blocked_for[i] > blocked_time`.
-    pub blocked_time: f64,
     /// Seed of the run ([`crate::SimConfig::seed`]), for a model's random choices (made with
     /// [`crate::rng::uniform`], so that they depend on no thread or order).
     pub seed: u64,
