@@ -28,21 +28,22 @@
 //! The figures measured before and after the change are given at the tests.
 //!
 //! **Status: ignored.** Issue 14 point 3 is open: both models still step back in dense queues.
-//! Fixes that removed every reversal of the collision-free speed model froze arches at narrow
-//! doors and were taken out again: standing when the direction points against the route (the
-//! room of `door_flow`, radius 0.2 m, time gap 1 s, took 262 s instead of 125 s to empty,
-//! 1.58 instead of 2.44 1/(m·s)); stepping sideways instead (1.49 1/(m·s), 199 s); heading on
-//! along e0 when pushed back (234 of 240 persons locked); stepping back no further than the
-//! overlap with the persons ahead (0.4 m bottleneck of the validation set at 25–44 % of the
-//! measured flow). Scaling the speed by `min(1, |e_0 + Σ R| / 0.5)` outside side steps, so that a
-//! blocked agent settles where the repulsion balances its desired direction, cut the reversals
-//! by 96–97 % (28346 → 853 here at the 0.5 m door, 5879 → 223 at Wuppertal) with `door_flow`
-//! unchanged, but the Wuppertal 0.8 m opening then passed 10 % less over 8 seeds (1.95 instead
-//! of 2.17 1/s; −31.7 % against the measured at the scenario's seed, beyond the ±25 % of
-//! `bottleneck_flows`); with 0.3 instead of 0.5 it lost less there (2.07 1/s) but `aman verify
-//! experiments` got worse (13 PASS instead of 14). Branch i14s-d, commit d7c5437, has that
-//! change with every figure (docs/calibration.md, "What the model cannot do yet"). Run these
-//! with `--ignored` to measure the next attempt.
+//! Every fix tried for the collision-free speed model cost flow or left arches standing, and
+//! was taken out again (docs/calibration.md, "What the model cannot do yet", gives every
+//! figure): standing when the direction points against the route (the room of `door_flow`,
+//! radius 0.2 m, time gap 1 s, took 262 s instead of 125 s to empty); stepping sideways instead
+//! (199 s); heading on along e0 when pushed back (234 of 240 persons locked); stepping back no
+//! further than the overlap with the persons ahead (0.4 m bottleneck at 25–44 % of the measured
+//! flow); scaling the speed by `min(1, |e_0 + Σ R| / 0.5)` (commit d7c5437: −96 % reversals, the
+//! Wuppertal opening −10 % over 8 seeds); "no overshoot", the move cut to half the linearised
+//! distance to the balance of `e_0 + Σ R` (branch jitter2, commits 7650eda and b6c0334:
+//! reversals 28346 → 1575 here and 5879 → 336 at Wuppertal, flows there as before, but arches at
+//! a 0.8 m door stayed for good or held the last persons for minutes); and on top of it standing
+//! while pushed back by less than 0.2 (868 / 115 reversals, but Wuppertal −6 % over 6 seeds and
+//! Adrian's 0.5 m entrance −16 %). What no overshoot leaves are slow drifts (most backward runs
+//! over 1 cm last 0.5 s or longer and are 2–20 cm long): a queued agent closer to the person
+//! ahead than the model's balance gap backs off until it reaches it. Run these with `--ignored`
+//! to measure the next attempt.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -332,6 +333,11 @@ fn check(name: &str, c: &Counts, stuck: usize, limits: &Limits) {
 // 94 forward and 12 backward crossings, 28346 reversals (986 by one person; 2193 backward
 // runs over 1 cm, the longest 0.43 m at Wuppertal), up to 8.39 m backwards; Wuppertal 32 of
 // 46 once, 66/4 crossings, 5879 reversals, up to 3.92 m backwards.
+//
+// With no overshoot (commit 7650eda, not shipped): narrow door 65 of 75 once, 87 forward and 5 backward
+// crossings, 1575 reversals (94 by one person; 991 runs over 5 mm, 852 over 1 cm, the longest
+// 0.65 m), up to 3.35 m backwards; Wuppertal 37 of 46 once, 63/6 crossings, 336 reversals (40
+// by one person; 189 runs over 1 cm, the longest 0.60 m), up to 1.52 m backwards.
 
 #[test]
 #[ignore = "issue 14 point 3 is open: the CFSM still steps back in dense queues (docs/calibration.md)"]
