@@ -305,11 +305,7 @@ impl GeneralizedCentrifugalForceModel {
 
     /// Largest semi-axis (m) among `agents` at their current speeds.
     fn largest_extent(&self, agents: &Agents) -> f64 {
-        let vmax = agents
-            .velocity
-            .iter()
-            .map(|v| v.norm())
-            .fold(0.0, f64::max);
+        let vmax = agents.velocity.iter().map(|v| v.norm()).fold(0.0, f64::max);
         (self.a_min + self.a_v * vmax).max(self.b_max)
     }
 }
@@ -470,7 +466,13 @@ mod tests {
             b_max: 0.25,
             ..m
         };
-        assert!(inverted.validate(0.01).unwrap_err().to_string().contains("b_max"));
+        assert!(
+            inverted
+                .validate(0.01)
+                .unwrap_err()
+                .to_string()
+                .contains("b_max")
+        );
         let coarse = m.validate(0.3).unwrap_err().to_string();
         assert!(coarse.contains("tau/2 = 0.25"), "{coarse}");
         let nan = GeneralizedCentrifugalForceModel { tau: f64::NAN, ..m };
