@@ -176,5 +176,9 @@ fn generalized_centrifugal_force_model_identical_for_one_and_two_threads() {
         ..SimConfig::default()
     };
     let one = digest_with(1, 2000, 100, config.clone());
-    assert_eq!(one, digest_with(2, 2000, 100, config), "1 thread vs 2 threads");
+    assert_eq!(
+        one,
+        digest_with(2, 2000, 100, config),
+        "1 thread vs 2 threads"
+    );
 }

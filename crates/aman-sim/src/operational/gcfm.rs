@@ -58,8 +58,8 @@
 use aman_geometry::Vec2;
 
 use super::{
-    Kinematics, OperationalModel, Scratch, StepContext, check_range, for_each_visible_neighbour,
-    for_each_wall_point,
+    Kinematics, OperationalModel, Scratch, StepContext, check_range, for_each_wall_point,
+    wall_between,
 };
 use crate::{Agents, SimError};
 
@@ -335,30 +335,51 @@ impl OperationalModel for GeneralizedCentrifugalForceModel {
         let near_walls = ctx.walls.near(x);
         if speed > 1e-9 {
             let inv_speed = 1.0 / speed;
-            for_each_visible_neighbour(ctx, i, near_walls, |j, d, d2| {
-                let dist = d2.sqrt();
-                let e = d * (1.0 / dist);
-                let ve = v.dot(e);
-                if ve <= 0.0 {
-                    return; // behind: k_ij = 0
+            // the neighbour loop of `for_each_visible_neighbour`, with the cheap tests first:
+            // most neighbours within the cut-off are behind (k_ij = 0) or beyond r_c, and need
+            // no line-of-sight test against the walls
+            let g = ctx.neighbours;
+            let (xs, ys, slots) = (g.xs(), g.ys(), g.sorted());
+            let cutoff2 = ctx.cutoff * ctx.cutoff;
+            let rc = self.max_neighbor_interaction_distance;
+            for (s, e_run) in g.runs_near(x) {
+                for k in s..e_run {
+                    let d = Vec2::new(xs[k] - x.x, ys[k] - x.y);
+                    let d2 = d.norm_sq();
+                    if d2 > cutoff2 || d2 == 0.0 {
+                        continue;
+                    }
+                    let ve = v.dot(d);
+                    if ve <= 0.0 {
+                        continue; // behind: k_ij = 0
+                    }
+                    let dist = d2.sqrt();
+                    let e = d * (1.0 / dist);
+                    let j = slots[k] as usize;
+                    let vj = ag.velocity[j];
+                    let (a_j, b_j) = self.semi_axes(vj.norm(), ag.desired_speed[j]);
+                    let gap = dist
+                        - Self::extent(a_i, b_i, axis, e)
+                        - Self::extent(a_j, b_j, ag.orientation[j], e);
+                    if gap >= rc {
+                        continue;
+                    }
+                    if !near_walls.is_empty() && wall_between(ctx.walls, near_walls, x, x + d) {
+                        continue; // hidden behind a wall
+                    }
+                    let kij = ve / dist * inv_speed;
+                    let closing = (v - vj).dot(e).max(0.0);
+                    let num = self.strength_neighbor_repulsion * v0 + closing;
+                    let f = Self::repulsion(
+                        m * kij * num * num,
+                        gap,
+                        rc,
+                        self.max_neighbor_interpolation_distance,
+                        self.max_neighbor_repulsion_force,
+                    );
+                    force -= e * f;
                 }
-                let k = ve * inv_speed;
-                let vj = ag.velocity[j];
-                let (a_j, b_j) = self.semi_axes(vj.norm(), ag.desired_speed[j]);
-                let gap = dist
-                    - Self::extent(a_i, b_i, axis, e)
-                    - Self::extent(a_j, b_j, ag.orientation[j], e);
-                let closing = (v - vj).dot(e).max(0.0);
-                let num = self.strength_neighbor_repulsion * v0 + closing;
-                let f = Self::repulsion(
-                    m * k * num * num,
-                    gap,
-                    self.max_neighbor_interaction_distance,
-                    self.max_neighbor_interpolation_distance,
-                    self.max_neighbor_repulsion_force,
-                );
-                force -= e * f;
-            });
+            }
             for_each_wall_point(ctx.walls, near_walls, x, |p| {
                 let to = p - x;
                 let dist = to.norm();
