@@ -63,6 +63,10 @@ use super::{
 };
 use crate::{Agents, SimError};
 
+/// One range check of [`GeneralizedCentrifugalForceModel::validate`]: key, value, lower
+/// bound (and whether it is excluded), upper bound, the range as shown.
+type Check = (&'static str, f64, (f64, bool), f64, &'static str);
+
 /// `r_ε`, metres: the effective distance about which the repulsion is interpolated up to its
 /// maximum (JuPedSim's fixed `mindist` of the model).
 pub const R_EPS: f64 = 0.5;
@@ -156,7 +160,7 @@ impl GeneralizedCentrifugalForceModel {
     /// [`SimError::Config`] if `dt > τ/2`.
     pub fn validate(&self, dt: f64) -> Result<(), SimError> {
         let p = "generalized_centrifugal_force.";
-        let checks: [(&str, f64, (f64, bool), f64, &'static str); 13] = [
+        let checks: [Check; 14] = [
             ("mass", self.mass, (1.0, false), 100.0, "[1, 100] kg"),
             ("tau", self.tau, (0.1, false), 10.0, "[0.1, 10] s"),
             (
@@ -212,17 +216,17 @@ impl GeneralizedCentrifugalForceModel {
                 R_EPS,
                 "(0, 0.5) m",
             ),
+            (
+                "max_geometry_interpolation_distance",
+                self.max_geometry_interpolation_distance,
+                (0.0, true),
+                R_EPS,
+                "(0, 0.5) m",
+            ),
         ];
         for (name, v, lo, hi, range) in checks {
             check_range(&format!("{p}{name}"), v, lo, hi, range)?;
         }
-        check_range(
-            &format!("{p}max_geometry_interpolation_distance"),
-            self.max_geometry_interpolation_distance,
-            (0.0, true),
-            R_EPS,
-            "(0, 0.5) m",
-        )?;
         for (name, v) in [
             (
                 "max_neighbor_interpolation_distance",
