@@ -7,9 +7,9 @@ use aman_geometry::{MeasurementLine, Segment, Vec2, WalkableArea, import};
 use aman_sim::rng::{SplitMix64, mix64};
 use aman_sim::routing::RoutingParams;
 use aman_sim::{
-    AgentSpec, AnticipationVelocityModel, CollisionFreeSpeedModel, Event, Journey, JourneyId,
-    Model, RouteChoice, RouteCost, SimConfig, Simulation, SocialForceModel, Stage, StageId,
-    StageKind, Stair,
+    AgentSpec, AnticipationVelocityModel, CollisionFreeSpeedModel, Event,
+    GeneralizedCentrifugalForceModel, Journey, JourneyId, Model, RouteChoice, RouteCost, SimConfig,
+    Simulation, SocialForceModel, Stage, StageId, StageKind, Stair,
 };
 use geo::{Area, BooleanOps, BoundingRect, Contains};
 
@@ -356,6 +356,48 @@ impl Builder<'_> {
                     reaction_time: reaction_time.unwrap_or(d.reaction_time),
                     wall_buffer_distance: wall_buffer_distance.unwrap_or(d.wall_buffer_distance),
                     pushout_strength: pushout_strength.unwrap_or(d.pushout_strength),
+                })
+            }
+            ModelSection::GeneralizedCentrifugalForce {
+                mass,
+                tau,
+                strength_neighbor_repulsion,
+                strength_geometry_repulsion,
+                max_neighbor_interaction_distance,
+                max_geometry_interaction_distance,
+                max_neighbor_interpolation_distance,
+                max_geometry_interpolation_distance,
+                max_neighbor_repulsion_force,
+                max_geometry_repulsion_force,
+                a_v,
+                a_min,
+                b_min,
+                b_max,
+            } => {
+                let d = GeneralizedCentrifugalForceModel::default();
+                Model::GeneralizedCentrifugalForce(GeneralizedCentrifugalForceModel {
+                    mass: mass.unwrap_or(d.mass),
+                    tau: tau.unwrap_or(d.tau),
+                    strength_neighbor_repulsion: strength_neighbor_repulsion
+                        .unwrap_or(d.strength_neighbor_repulsion),
+                    strength_geometry_repulsion: strength_geometry_repulsion
+                        .unwrap_or(d.strength_geometry_repulsion),
+                    max_neighbor_interaction_distance: max_neighbor_interaction_distance
+                        .unwrap_or(d.max_neighbor_interaction_distance),
+                    max_geometry_interaction_distance: max_geometry_interaction_distance
+                        .unwrap_or(d.max_geometry_interaction_distance),
+                    max_neighbor_interpolation_distance: max_neighbor_interpolation_distance
+                        .unwrap_or(d.max_neighbor_interpolation_distance),
+                    max_geometry_interpolation_distance: max_geometry_interpolation_distance
+                        .unwrap_or(d.max_geometry_interpolation_distance),
+                    max_neighbor_repulsion_force: max_neighbor_repulsion_force
+                        .unwrap_or(d.max_neighbor_repulsion_force),
+                    max_geometry_repulsion_force: max_geometry_repulsion_force
+                        .unwrap_or(d.max_geometry_repulsion_force),
+                    a_v: a_v.unwrap_or(d.a_v),
+                    a_min: a_min.unwrap_or(d.a_min),
+                    b_min: b_min.unwrap_or(d.b_min),
+                    b_max: b_max.unwrap_or(d.b_max),
                 })
             }
         };

@@ -179,11 +179,42 @@ pub enum ModelSection {
         /// See `aman_sim::AnticipationVelocityModel`.
         pushout_strength: Option<f64>,
     },
+    /// Generalized Centrifugal Force Model.
+    GeneralizedCentrifugalForce {
+        /// See `aman_sim::GeneralizedCentrifugalForceModel`.
+        mass: Option<f64>,
+        /// See `aman_sim::GeneralizedCentrifugalForceModel`.
+        tau: Option<f64>,
+        /// See `aman_sim::GeneralizedCentrifugalForceModel`.
+        strength_neighbor_repulsion: Option<f64>,
+        /// See `aman_sim::GeneralizedCentrifugalForceModel`.
+        strength_geometry_repulsion: Option<f64>,
+        /// See `aman_sim::GeneralizedCentrifugalForceModel`.
+        max_neighbor_interaction_distance: Option<f64>,
+        /// See `aman_sim::GeneralizedCentrifugalForceModel`.
+        max_geometry_interaction_distance: Option<f64>,
+        /// See `aman_sim::GeneralizedCentrifugalForceModel`.
+        max_neighbor_interpolation_distance: Option<f64>,
+        /// See `aman_sim::GeneralizedCentrifugalForceModel`.
+        max_geometry_interpolation_distance: Option<f64>,
+        /// See `aman_sim::GeneralizedCentrifugalForceModel`.
+        max_neighbor_repulsion_force: Option<f64>,
+        /// See `aman_sim::GeneralizedCentrifugalForceModel`.
+        max_geometry_repulsion_force: Option<f64>,
+        /// See `aman_sim::GeneralizedCentrifugalForceModel`.
+        a_v: Option<f64>,
+        /// See `aman_sim::GeneralizedCentrifugalForceModel`.
+        a_min: Option<f64>,
+        /// See `aman_sim::GeneralizedCentrifugalForceModel`.
+        b_min: Option<f64>,
+        /// See `aman_sim::GeneralizedCentrifugalForceModel`.
+        b_max: Option<f64>,
+    },
 }
 
 impl ModelSection {
-    /// The model named `name` (`collision_free_speed`, `anticipation_velocity` or
-    /// `social_force`) with every parameter
+    /// The model named `name` (`collision_free_speed`, `anticipation_velocity`,
+    /// `generalized_centrifugal_force` or `social_force`) with every parameter
     /// at its default; `None` for another name.
     pub fn with_defaults(name: &str) -> Option<Self> {
         match name {
@@ -204,6 +235,22 @@ impl ModelSection {
                 wall_buffer_distance: None,
                 pushout_strength: None,
             }),
+            "generalized_centrifugal_force" => Some(ModelSection::GeneralizedCentrifugalForce {
+                mass: None,
+                tau: None,
+                strength_neighbor_repulsion: None,
+                strength_geometry_repulsion: None,
+                max_neighbor_interaction_distance: None,
+                max_geometry_interaction_distance: None,
+                max_neighbor_interpolation_distance: None,
+                max_geometry_interpolation_distance: None,
+                max_neighbor_repulsion_force: None,
+                max_geometry_repulsion_force: None,
+                a_v: None,
+                a_min: None,
+                b_min: None,
+                b_max: None,
+            }),
             _ => None,
         }
     }
@@ -216,6 +263,7 @@ impl ModelSection {
             ModelSection::CollisionFreeSpeed { .. } => "collision_free_speed",
             ModelSection::SocialForce { .. } => "social_force",
             ModelSection::AnticipationVelocity { .. } => "anticipation_velocity",
+            ModelSection::GeneralizedCentrifugalForce { .. } => "generalized_centrifugal_force",
         }
     }
 
@@ -269,6 +317,49 @@ impl ModelSection {
                 ("wall_buffer_distance", wall_buffer_distance),
                 ("pushout_strength", pushout_strength),
             ],
+            ModelSection::GeneralizedCentrifugalForce {
+                mass,
+                tau,
+                strength_neighbor_repulsion,
+                strength_geometry_repulsion,
+                max_neighbor_interaction_distance,
+                max_geometry_interaction_distance,
+                max_neighbor_interpolation_distance,
+                max_geometry_interpolation_distance,
+                max_neighbor_repulsion_force,
+                max_geometry_repulsion_force,
+                a_v,
+                a_min,
+                b_min,
+                b_max,
+            } => vec![
+                ("mass", mass),
+                ("tau", tau),
+                ("strength_neighbor_repulsion", strength_neighbor_repulsion),
+                ("strength_geometry_repulsion", strength_geometry_repulsion),
+                (
+                    "max_neighbor_interaction_distance",
+                    max_neighbor_interaction_distance,
+                ),
+                (
+                    "max_geometry_interaction_distance",
+                    max_geometry_interaction_distance,
+                ),
+                (
+                    "max_neighbor_interpolation_distance",
+                    max_neighbor_interpolation_distance,
+                ),
+                (
+                    "max_geometry_interpolation_distance",
+                    max_geometry_interpolation_distance,
+                ),
+                ("max_neighbor_repulsion_force", max_neighbor_repulsion_force),
+                ("max_geometry_repulsion_force", max_geometry_repulsion_force),
+                ("a_v", a_v),
+                ("a_min", a_min),
+                ("b_min", b_min),
+                ("b_max", b_max),
+            ],
         }
     }
 
@@ -317,6 +408,38 @@ impl ModelSection {
                 "reaction_time" => Some(reaction_time),
                 "wall_buffer_distance" => Some(wall_buffer_distance),
                 "pushout_strength" => Some(pushout_strength),
+                _ => None,
+            },
+            ModelSection::GeneralizedCentrifugalForce {
+                mass,
+                tau,
+                strength_neighbor_repulsion,
+                strength_geometry_repulsion,
+                max_neighbor_interaction_distance,
+                max_geometry_interaction_distance,
+                max_neighbor_interpolation_distance,
+                max_geometry_interpolation_distance,
+                max_neighbor_repulsion_force,
+                max_geometry_repulsion_force,
+                a_v,
+                a_min,
+                b_min,
+                b_max,
+            } => match key {
+                "mass" => Some(mass),
+                "tau" => Some(tau),
+                "strength_neighbor_repulsion" => Some(strength_neighbor_repulsion),
+                "strength_geometry_repulsion" => Some(strength_geometry_repulsion),
+                "max_neighbor_interaction_distance" => Some(max_neighbor_interaction_distance),
+                "max_geometry_interaction_distance" => Some(max_geometry_interaction_distance),
+                "max_neighbor_interpolation_distance" => Some(max_neighbor_interpolation_distance),
+                "max_geometry_interpolation_distance" => Some(max_geometry_interpolation_distance),
+                "max_neighbor_repulsion_force" => Some(max_neighbor_repulsion_force),
+                "max_geometry_repulsion_force" => Some(max_geometry_repulsion_force),
+                "a_v" => Some(a_v),
+                "a_min" => Some(a_min),
+                "b_min" => Some(b_min),
+                "b_max" => Some(b_max),
                 _ => None,
             },
         }
