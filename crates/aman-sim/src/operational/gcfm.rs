@@ -5,55 +5,75 @@
 //! (arXiv:1008.4297), with JuPedSim 1.4.2's defaults (`GeneralizedCentrifugalForceModel`) so
 //! results compare.
 //!
-//! Newton's law for agent `i` of mass `m` at `x_i` with velocity `v_i` (paper, Eqs. (2)–(4)):
+//! **Sources, and what was checked.** The paper's full text could not be consulted here, so
+//! this doc gives no equation or figure numbers of its own. What it states was checked against
+//! (a) the paper's opening (its Eq. (1): the neighbours `j` that act on `i` are those within
+//! the cut-off `r_c` whose line of centres crosses no wall); (b) the model's page of the
+//! authors' group, pedestriandynamics.org/models/generalized_centrifugal_force_model (the
+//! formulas of the axes, the driving force, the repulsion, `v_ij`, `k_ij`, and the effective
+//! distance measured along the line of centres); (c) JuPedSim 1.4.2's source
+//! (`libsimulator/src/GeneralizedCentrifugalForceModel.cpp`, `Mathematics.cpp`, and
+//! `python_modules/jupedsim/jupedsim/models/generalized_centrifugal_force.py`: every default
+//! value, the agent parameters' ranges, the interpolation). JuPedSim's docstrings refer the
+//! cut-off, interpolation width and maximum force to "FIG. 7" of arXiv:1008.4297, and its
+//! 0.9 documentation the strength `ν` (here `η`) to "Eq. (19)"; neither number was checked
+//! against the paper.
+//!
+//! Newton's law for agent `i` of mass `m` at `x_i` with velocity `v_i`:
 //!
 //! `m dv_i/dt = m (v0_i e0_i − v_i)/τ + Σ_j F_ij + Σ_w F_iw`.
 //!
 //! Each agent is an ellipse centred at `x_i`, its semi-axis `a` along the walking direction (the
 //! orientation: the direction of the velocity, kept while standing) and `b` across it, both
-//! depending on the speed `|v_i|` (paper, Eqs. (8) and (9)):
+//! depending on the speed `|v_i|`:
 //!
 //! `a_i = a_min + τ_a |v_i|`, `b_i = b_max − (b_max − b_min) |v_i|/v0_i`
 //!
-//! (`b_i` kept ≥ `b_min` when `|v_i| > v0_i`). The repulsion of neighbour `j` (paper, Eq. (15)):
+//! (`b_i` kept ≥ `b_min` when `|v_i| > v0_i`). The repulsion of neighbour `j`:
 //!
 //! `F_ij = −m k_ij (η v0_i + v_ij)² / d_ij · e_ij`,
 //!
 //! with `e_ij` the unit vector from `i` to `j`, `k_ij = max(0, v_i·e_ij)/|v_i|` the vision
 //! factor (0 for neighbours behind and for a standing agent), `v_ij = max(0, (v_i − v_j)·e_ij)`
 //! the closing speed, and `d_ij` the effective distance: the distance between the centres minus
-//! each ellipse's extent along the line joining them (paper, Fig. 3), `ρ(θ) = ab/√((b cos θ)² +
-//! (a sin θ)²)` for the angle `θ` between that line and the ellipse's axis `a`. `d_ij` is
-//! negative for overlapping ellipses. A wall point `p` repels the same way (paper, Eq. (16)),
-//! with `η_w` in place of `η`, the normal speed `v_n = max(0, v_i·e_iw)` towards it in place of
-//! `v_ij`, and `d_iw = |p − x_i| − ρ_i`.
+//! each ellipse's extent along the line joining them, `ρ(θ) = ab/√((b cos θ)² + (a sin θ)²)`
+//! for the angle `θ` between that line and the ellipse's axis `a`. `d_ij` is negative for
+//! overlapping ellipses. A wall point `p` repels the same way, with `η_w` in place of `η`, the
+//! normal speed `v_n = max(0, v_i·e_iw)` towards it in place of `v_ij`, and
+//! `d_iw = |p − x_i| − ρ_i`. The model's page describes the paper's walls as three static point
+//! masses each; aman takes every closest wall point instead (difference (ii) below), JuPedSim
+//! the closest point of each wall segment.
 //!
-//! The singular `1/d` is bounded as the paper does with Hermite interpolation (paper, Sec. III
-//! and Fig. 5), with JuPedSim's constants: the force is `f(d) = F/d` for `r_ε + Δ ≤ d ≤ r_c −
-//! Δ`; it is brought down to zero at `r_c` (the interaction distance) by a cubic Hermite
-//! polynomial on `[r_c − Δ, r_c]` (matching value and slope at the left end, zero value and
-//! slope at the right); it rises to `f_m F/(r_ε + Δ)` at `r_ε − Δ` by a cubic on
-//! `[r_ε − Δ, r_ε + Δ]` (zero slope at the left end, matching slope at the right), and stays at
-//! that maximum for `d ≤ r_ε − Δ`. `Δ` is the interpolation distance, `f_m` the maximum
-//! repulsion factor, and `r_ε` = [`R_EPS`] = 0.5 m (JuPedSim's fixed `mindist`). Walls use the
-//! same curve with their own `r_c`, `Δ` and `f_m`.
+//! The singular `1/d` is bounded by cubic Hermite interpolation on both sides (the model's
+//! page: "a two-sided Hermite-interpolation"), with JuPedSim's scheme and constants: the force
+//! is `f(d) = F/d` for `r_ε + Δ ≤ d ≤ r_c − Δ`; it is brought down to zero at `r_c` (the
+//! interaction distance) by a cubic on `[r_c − Δ, r_c]` (matching value and slope at the left
+//! end, zero value and slope at the right); it rises to `f_m F/(r_ε + Δ)` at `r_ε − Δ` by a
+//! cubic on `[r_ε − Δ, r_ε + Δ]` (zero slope at the left end, matching slope at the right), and
+//! stays at that maximum for `d ≤ r_ε − Δ`. `Δ` is the interpolation distance, `f_m` the
+//! maximum repulsion factor, and `r_ε` = [`R_EPS`] = 0.5 m JuPedSim's fixed `mindist` ("for
+//! performance reasons, it is assumed that this distance is about 50 cm"). With the defaults
+//! the repulsion is at its maximum for gaps below 0.4 m and follows `F/d` from 0.6 m to 1.9 m.
+//! (JuPedSim's docstrings call `Δ` the paper's `r_eps`; the names here are aman's.) Walls use
+//! the same curve with their own `r_c`, `Δ` and `f_m`.
 //!
 //! Integration is semi-implicit Euler as in JuPedSim: `v ← v + a dt`, then `x ← x + v dt`.
 //! The relaxation `(v0 e0 − v)/τ` integrated explicitly needs `dt < τ` not to overshoot the
 //! desired velocity; the model rejects `dt > τ/2`.
 //!
-//! Differences from JuPedSim 1.4.2, each a choice of the paper's equations over its code:
-//! (i) the effective distance takes each ellipse's extent along the line of centres (the
-//! paper's Fig. 3) and is signed, where JuPedSim takes the distance between the points of
-//! parameter angle `θ` on the two ellipses (not on that line off the axes) and its absolute
-//! value; (ii) walls use the same interpolated curve as neighbours and every closest wall
-//! point counts, corners included, where JuPedSim pushes with a constant `f_m` newtons
-//! whenever `d_iw ≤ r_ε − Δ + ρ_i`, leaves out the walls' end points and walls shorter than
-//! 10 cm, and omits the mass; (iii) the desired direction is the router's, not smoothed
-//! (JuPedSim relaxes `e0` over 0.5 s after each change of target); (iv) `b_i ≥ b_min`.
+//! Differences from JuPedSim 1.4.2's code: (i) the effective distance takes each ellipse's
+//! extent along the line of centres (as the model's page draws it) and is signed, where
+//! JuPedSim takes the distance between the points of parameter angle `θ` on the two ellipses
+//! (not on that line off the axes) and its absolute value; (ii) walls use the same interpolated
+//! curve as neighbours and every closest wall point counts, corners included, where JuPedSim
+//! pushes with a constant `f_m` newtons whenever `d_iw ≤ r_ε − Δ + ρ_i`, leaves out the walls'
+//! end points and walls shorter than 10 cm, and omits the mass (neither is the paper's
+//! three-point wall); (iii) the desired direction is the router's, not smoothed (JuPedSim
+//! relaxes `e0` towards a new target with `1 − exp(−t/0.5 s)`); (iv) `b_i ≥ b_min`.
 //!
-//! Neighbours hidden behind a wall are ignored (as JuPedSim does). Interactions beyond the
-//! cut-off `max(r_c, r_c,w) + 2 max_i max(a_i, b_max)` (m) are zero by construction.
+//! Neighbours hidden behind a wall are ignored (the paper's Eq. (1), and JuPedSim). Interactions
+//! beyond the cut-off `max(r_c, r_c,w) + 2 max_i max(a_i, b_max)` (m) are zero by construction
+//! (JuPedSim queries neighbours within a fixed 4 m of the centre).
 
 use aman_geometry::Vec2;
 
@@ -77,44 +97,47 @@ pub const R_EPS: f64 = 0.5;
 /// and the neighbour grid; the body is the ellipse of `a_min`, `a_v`, `b_min`, `b_max`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct GeneralizedCentrifugalForceModel {
-    /// `m`: mass, kg. Default 1 kg (JuPedSim's), range [1, 100] (JuPedSim's). Every force is
-    /// proportional to it, so it changes nothing but is kept for JuPedSim's parameter set.
+    /// `m`: mass, kg. Default 1 kg, range [1, 100] (JuPedSim's default and check). Every force
+    /// is proportional to it, so it changes nothing but is kept for JuPedSim's parameter set.
     pub mass: f64,
-    /// `τ`: relaxation time towards the desired velocity, s (Eq. (4)). Default 0.5 s, range
-    /// [0.1, 10] (JuPedSim's), and at least twice the time step.
+    /// `τ`: relaxation time of the driving force `m(v0 e0 − v)/τ`, s. Default 0.5 s, range
+    /// [0.1, 10] (JuPedSim's default and check), and at least twice the time step.
     pub tau: f64,
-    /// `η`: strength of the neighbours' repulsion, dimensionless (Eq. (15)). Default 0.3,
-    /// range [0, 10].
+    /// `η` (JuPedSim's `strength_neighbor_repulsion`, its 0.x `nu`): strength of the
+    /// neighbours' repulsion `(η v0 + v_ij)²`, dimensionless. Default 0.3 (JuPedSim's); range
+    /// [0, 10] (aman's: JuPedSim checks none of the model-level parameters).
     pub strength_neighbor_repulsion: f64,
-    /// `η_w`: strength of the walls' repulsion, dimensionless (Eq. (16)). Default 0.2, range
-    /// [0, 10].
+    /// `η_w`: strength of the walls' repulsion, dimensionless. Default 0.2 (JuPedSim's), range
+    /// [0, 10] (aman's).
     pub strength_geometry_repulsion: f64,
-    /// `r_c`: effective distance beyond which neighbours do not repel, m. Default 2 m, range
-    /// (2 `R_EPS`, 10] = (1, 10] m.
+    /// `r_c`: effective distance beyond which neighbours do not repel, m. Default 2 m
+    /// (JuPedSim's), range (2 `R_EPS`, 10] = (1, 10] m (aman's: the two interpolations must not
+    /// overlap).
     pub max_neighbor_interaction_distance: f64,
     /// `r_c,w`: the same for walls, m. Default 2 m, range (1, 10] m.
     pub max_geometry_interaction_distance: f64,
-    /// `Δ`: half-width of the interpolation at `r_ε` and width at `r_c`, m. Default 0.1 m,
-    /// range (0, 0.5) m (below `r_ε`).
+    /// `Δ`: half-width of the interpolation at `r_ε` and width at `r_c`, m. Default 0.1 m
+    /// (JuPedSim's), range (0, 0.5) m (aman's: below `r_ε`).
     pub max_neighbor_interpolation_distance: f64,
     /// `Δ_w`: the same for walls, m. Default 0.1 m, range (0, 0.5) m.
     pub max_geometry_interpolation_distance: f64,
     /// `f_m`: the largest neighbour repulsion, as a multiple of the unbounded force at
-    /// `r_ε + Δ`. Default 9, range [1, 100].
+    /// `r_ε + Δ`. Default 9 (JuPedSim's), range [1, 100] (aman's).
     pub max_neighbor_repulsion_force: f64,
-    /// `f_m,w`: the same for walls. Default 3, range [1, 100].
+    /// `f_m,w`: the same for walls. Default 3 (JuPedSim's), range [1, 100].
     pub max_geometry_repulsion_force: f64,
-    /// `τ_a` (JuPedSim's `a_v`): growth of the semi-axis along the motion with speed, s
-    /// (Eq. (8)). Default 1 s, range [0, 10].
+    /// `τ_a` (JuPedSim's `a_v`): growth of the semi-axis along the motion with speed,
+    /// `a = a_min + τ_a |v|`, s. Default 1 s, range [0, 10] (JuPedSim's default and check).
     pub a_v: f64,
-    /// `a_min`: semi-axis along the motion at rest, m (Eq. (8)). Default 0.2 m, range
-    /// [0.1, 1] m.
+    /// `a_min`: semi-axis along the motion at rest, m. Default 0.2 m, range [0.1, 1] m
+    /// (JuPedSim's default and check).
     pub a_min: f64,
-    /// `b_min`: semi-axis across the motion at the desired speed, m (Eq. (9)). Default 0.2 m,
-    /// range [0.1, 1] m.
+    /// `b_min`: semi-axis across the motion at the desired speed,
+    /// `b = b_max − (b_max − b_min)|v|/v0`, m. Default 0.2 m, range [0.1, 1] m (JuPedSim's
+    /// default and check).
     pub b_min: f64,
-    /// `b_max`: semi-axis across the motion at rest, m (Eq. (9)). Default 0.4 m, range
-    /// [b_min, 2] m.
+    /// `b_max`: semi-axis across the motion at rest, m. Default 0.4 m, range [b_min, 2] m
+    /// (JuPedSim's default and check).
     pub b_max: f64,
 }
 
@@ -140,7 +163,7 @@ impl Default for GeneralizedCentrifugalForceModel {
 }
 
 /// Cubic Hermite polynomial on `[x1, x2]` with values `y1`, `y2` and slopes `s1`, `s2` at the
-/// ends, at `t` (the paper's interpolation, Sec. III).
+/// ends, at `t` (the two-sided interpolation of the module doc).
 #[inline]
 pub fn hermite(t: f64, (x1, x2): (f64, f64), (y1, y2): (f64, f64), (s1, s2): (f64, f64)) -> f64 {
     let h = x2 - x1;
@@ -264,7 +287,8 @@ impl GeneralizedCentrifugalForceModel {
     }
 
     /// Semi-axes `(a, b)` (m) of the ellipse of an agent at speed `speed` (m/s) with desired
-    /// speed `v0` (m/s): Eqs. (8) and (9), `b` kept in `[b_min, b_max]`.
+    /// speed `v0` (m/s): `a = a_min + τ_a·speed`, `b = b_max − (b_max − b_min)·speed/v0`, `b`
+    /// kept in `[b_min, b_max]`.
     #[inline]
     pub fn semi_axes(&self, speed: f64, v0: f64) -> (f64, f64) {
         let a = self.a_min + self.a_v * speed;
