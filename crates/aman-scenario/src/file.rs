@@ -137,8 +137,8 @@ pub struct StairEntry {
 /// Declares [`ModelSection`] from one table: per model its variant, its `kind`, the
 /// `aman_sim` model it builds and its keys in the order of the file (each key a field of that
 /// model, of the same name). From that one list come the serde variant (so an unknown key gets
-/// serde's list of the model's keys, from which [`crate::syntax`] picks the closest), the
-/// default (the first model: every key unset), [`ModelSection::with_defaults`],
+/// serde's "unknown field `x`, expected one of" the model's keys, which [`crate::syntax`]
+/// places at the key's line and column), the default (the first model: every key unset), [`ModelSection::with_defaults`],
 /// [`ModelSection::name`], [`ModelSection::parameters`], the slot a key sets, and
 /// [`ModelSection::model`], the `aman_sim::Model` with every key not given at the model's
 /// `Default`. Adding a key to a model is one line here and a field of its `aman_sim` struct.
