@@ -156,7 +156,7 @@ pub struct VerifyArgs {
     /// experiments).
     #[arg(value_parser = ["rimea", "experiments"])]
     pub suite: String,
-    /// Pedestrian model, at its default parameters: collision_free_speed, anticipation_velocity or social_force.
+    /// Pedestrian model, at its default parameters: collision_free_speed, anticipation_velocity, generalized_centrifugal_force or social_force.
     #[arg(long, default_value = "collision_free_speed")]
     pub model: String,
     /// Seed of every random draw.
@@ -188,7 +188,7 @@ Every experiment is simulated at every grid point; the fit is the point of least
 leave-one-out cross-validation and every grid point; writes fitted.toml and calibration.md.
 Exit codes: 0 done, 1 no grid point ran every experiment, 2 bad options.")]
 pub struct CalibrateArgs {
-    /// Pedestrian model: collision_free_speed, anticipation_velocity or social_force.
+    /// Pedestrian model: collision_free_speed, anticipation_velocity, generalized_centrifugal_force or social_force.
     #[arg(long, default_value = "collision_free_speed")]
     pub model: String,
     /// Start from this parameter set (TOML, as written to --out) instead of the shipped
@@ -235,7 +235,7 @@ pub struct BenchArgs {
     /// Time step, seconds.
     #[arg(long, default_value_t = 0.01)]
     pub dt: f64,
-    /// Pedestrian model: collision_free_speed, anticipation_velocity or social_force (default parameters).
+    /// Pedestrian model: collision_free_speed, anticipation_velocity, generalized_centrifugal_force or social_force (default parameters).
     #[arg(long, default_value = "collision_free_speed")]
     pub model: String,
     /// Worker threads. Default: all cores.

@@ -7,16 +7,15 @@ use aman_geometry::{MeasurementLine, Segment, Vec2, WalkableArea, import};
 use aman_sim::rng::{SplitMix64, mix64};
 use aman_sim::routing::RoutingParams;
 use aman_sim::{
-    AgentSpec, AnticipationVelocityModel, CollisionFreeSpeedModel, Event, Journey, JourneyId,
-    Model, RouteChoice, RouteCost, SimConfig, Simulation, SocialForceModel, Stage, StageId,
-    StageKind, Stair,
+    AgentSpec, Event, Journey, JourneyId, RouteChoice, RouteCost, SimConfig, Simulation, Stage,
+    StageId, StageKind, Stair,
 };
 use geo::{Area, BooleanOps, BoundingRect, Contains};
 
 use crate::ScenarioError;
 use crate::file::{
-    AgentParams, Arrivals, ChoiceEntry, Distribution, ModelSection, OutputSection, RouteCostEntry,
-    ScenarioFile, StageEntry, StepEntry,
+    AgentParams, Arrivals, ChoiceEntry, Distribution, OutputSection, RouteCostEntry, ScenarioFile,
+    StageEntry, StepEntry,
 };
 
 /// The most agents a scenario may hold (placed plus arriving): far beyond any venue, low enough
@@ -301,64 +300,7 @@ impl Builder<'_> {
             routing.clearance = c;
         }
         // model
-        let model = match &f.model {
-            ModelSection::CollisionFreeSpeed {
-                strength_neighbor_repulsion,
-                range_neighbor_repulsion,
-                strength_geometry_repulsion,
-                range_geometry_repulsion,
-            } => {
-                let d = CollisionFreeSpeedModel::default();
-                Model::CollisionFreeSpeed(CollisionFreeSpeedModel {
-                    strength_neighbor_repulsion: strength_neighbor_repulsion
-                        .unwrap_or(d.strength_neighbor_repulsion),
-                    range_neighbor_repulsion: range_neighbor_repulsion
-                        .unwrap_or(d.range_neighbor_repulsion),
-                    strength_geometry_repulsion: strength_geometry_repulsion
-                        .unwrap_or(d.strength_geometry_repulsion),
-                    range_geometry_repulsion: range_geometry_repulsion
-                        .unwrap_or(d.range_geometry_repulsion),
-                })
-            }
-            ModelSection::SocialForce {
-                mass,
-                relaxation_time,
-                strength,
-                range,
-                body_force,
-                friction,
-            } => {
-                let d = SocialForceModel::default();
-                Model::SocialForce(SocialForceModel {
-                    mass: mass.unwrap_or(d.mass),
-                    relaxation_time: relaxation_time.unwrap_or(d.relaxation_time),
-                    strength: strength.unwrap_or(d.strength),
-                    range: range.unwrap_or(d.range),
-                    body_force: body_force.unwrap_or(d.body_force),
-                    friction: friction.unwrap_or(d.friction),
-                })
-            }
-            ModelSection::AnticipationVelocity {
-                strength_neighbor_repulsion,
-                range_neighbor_repulsion,
-                anticipation_time,
-                reaction_time,
-                wall_buffer_distance,
-                pushout_strength,
-            } => {
-                let d = AnticipationVelocityModel::default();
-                Model::AnticipationVelocity(AnticipationVelocityModel {
-                    strength_neighbor_repulsion: strength_neighbor_repulsion
-                        .unwrap_or(d.strength_neighbor_repulsion),
-                    range_neighbor_repulsion: range_neighbor_repulsion
-                        .unwrap_or(d.range_neighbor_repulsion),
-                    anticipation_time: anticipation_time.unwrap_or(d.anticipation_time),
-                    reaction_time: reaction_time.unwrap_or(d.reaction_time),
-                    wall_buffer_distance: wall_buffer_distance.unwrap_or(d.wall_buffer_distance),
-                    pushout_strength: pushout_strength.unwrap_or(d.pushout_strength),
-                })
-            }
-        };
+        let model = f.model.model();
         // stairs
         let mut stairs = Vec::new();
         for (k, st) in f.stairs.iter().enumerate() {

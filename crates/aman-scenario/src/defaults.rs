@@ -101,6 +101,12 @@ static AVM: LazyLock<ParameterSet> = LazyLock::new(|| {
     ParameterSet::from_toml(include_str!("../calibrated/anticipation_velocity.toml"))
         .unwrap_or_else(|e| panic!("calibrated/anticipation_velocity.toml: {e}"))
 });
+static GCFM: LazyLock<ParameterSet> = LazyLock::new(|| {
+    ParameterSet::from_toml(include_str!(
+        "../calibrated/generalized_centrifugal_force.toml"
+    ))
+    .unwrap_or_else(|e| panic!("calibrated/generalized_centrifugal_force.toml: {e}"))
+});
 static SFM: LazyLock<ParameterSet> = LazyLock::new(|| {
     ParameterSet::from_toml(include_str!("../calibrated/social_force.toml"))
         .unwrap_or_else(|e| panic!("calibrated/social_force.toml: {e}"))
@@ -112,6 +118,7 @@ pub fn shipped(model: &ModelSection) -> &'static ParameterSet {
         ModelSection::CollisionFreeSpeed { .. } => &CFSM,
         ModelSection::SocialForce { .. } => &SFM,
         ModelSection::AnticipationVelocity { .. } => &AVM,
+        ModelSection::GeneralizedCentrifugalForce { .. } => &GCFM,
     }
 }
 
@@ -125,6 +132,7 @@ mod tests {
             "collision_free_speed",
             "social_force",
             "anticipation_velocity",
+            "generalized_centrifugal_force",
         ] {
             let m = ModelSection::with_kind(name).unwrap();
             let set = shipped(&m);

@@ -134,192 +134,156 @@ pub struct StairEntry {
     pub down_factor: Option<f64>,
 }
 
-/// `[model]`
-#[derive(Debug, Clone, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum ModelSection {
-    /// Collision-Free Speed Model.
-    CollisionFreeSpeed {
-        /// See `aman_sim::CollisionFreeSpeedModel`.
-        strength_neighbor_repulsion: Option<f64>,
-        /// See `aman_sim::CollisionFreeSpeedModel`.
-        range_neighbor_repulsion: Option<f64>,
-        /// See `aman_sim::CollisionFreeSpeedModel`.
-        strength_geometry_repulsion: Option<f64>,
-        /// See `aman_sim::CollisionFreeSpeedModel`.
-        range_geometry_repulsion: Option<f64>,
+/// Declares [`ModelSection`] from one table: per model its variant, its `kind`, the
+/// `aman_sim` model it builds and its keys in the order of the file (each key a field of that
+/// model, of the same name). From that one list come the serde variant (so an unknown key gets
+/// serde's "unknown field `x`, expected one of" the model's keys, which [`crate::syntax`]
+/// places at the key's line and column), the default (the first model: every key unset), [`ModelSection::with_defaults`],
+/// [`ModelSection::name`], [`ModelSection::parameters`], the slot a key sets, and
+/// [`ModelSection::model`], the `aman_sim::Model` with every key not given at the model's
+/// `Default`. Adding a key to a model is one line here and a field of its `aman_sim` struct.
+macro_rules! model_sections {
+    (@all $($(#[$m:meta])* $v:ident = $k:literal => $s:ident { $($f:ident),* }),*) => {
+        /// `[model]`: the pedestrian model (`kind`) and those of its parameters the file gives.
+        #[derive(Debug, Clone, Deserialize)]
+        #[serde(tag = "kind", deny_unknown_fields)]
+        pub enum ModelSection {
+            $(
+                $(#[$m])*
+                #[serde(rename = $k)]
+                $v {
+                    $(
+                        #[doc = concat!(
+                            "See [`aman_sim::", stringify!($s), "::", stringify!($f), "`]."
+                        )]
+                        $f: Option<f64>,
+                    )*
+                },
+            )*
+        }
+
+        impl ModelSection {
+            /// Every model's `kind`, the default first.
+            pub const KINDS: &'static [&'static str] = &[$($k),*];
+
+            /// The model named `name` (one of [`ModelSection::KINDS`]) with no parameter given;
+            /// `None` for another name.
+            pub fn with_defaults(name: &str) -> Option<Self> {
+                match name {
+                    $($k => Some(ModelSection::$v { $($f: None),* }),)*
+                    _ => None,
+                }
+            }
+
+            /// The model's name as written in `[model] kind`.
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $(ModelSection::$v { .. } => $k,)*
+                }
+            }
+
+            /// Every parameter of the model by its key in `[model]`, in the order of the file.
+            pub fn parameters(&self) -> Vec<(&'static str, Option<f64>)> {
+                match *self {
+                    $(ModelSection::$v { $($f),* } => vec![$((stringify!($f), $f)),*],)*
+                }
+            }
+
+            /// The parameter `key` of this model, if the model has it (given or not).
+            fn slot(&mut self, key: &str) -> Option<&mut Option<f64>> {
+                match self {
+                    $(ModelSection::$v { $($f),* } => match key {
+                        $(stringify!($f) => Some($f),)*
+                        _ => None,
+                    },)*
+                }
+            }
+
+            /// The simulator's model: every parameter given here, the others at the
+            /// `aman_sim` model's `Default` (its paper's or JuPedSim's value; the shipped
+            /// sets of [`crate::defaults`] are filled in before, by [`ModelSection::filled_from`]).
+            /// Ranges are checked by the simulation, which names the key.
+            pub fn model(&self) -> aman_sim::Model {
+                match *self {
+                    $(ModelSection::$v { $($f),* } => {
+                        let d = aman_sim::$s::default();
+                        aman_sim::Model::$v(aman_sim::$s {
+                            $($f: $f.unwrap_or(d.$f),)*
+                        })
+                    })*
+                }
+            }
+        }
+    };
+    (
+        $(#[$m0:meta])* $v0:ident = $k0:literal => $s0:ident { $($f0:ident),* $(,)? },
+        $($(#[$m:meta])* $v:ident = $k:literal => $s:ident { $($f:ident),* $(,)? }),* $(,)?
+    ) => {
+        model_sections!(@all
+            $(#[$m0])* $v0 = $k0 => $s0 { $($f0),* },
+            $($(#[$m])* $v = $k => $s { $($f),* }),*
+        );
+
+        impl Default for ModelSection {
+            /// The first model of the table, every key unset.
+            fn default() -> Self {
+                ModelSection::$v0 { $($f0: None),* }
+            }
+        }
+    };
+}
+
+model_sections! {
+    /// Collision-Free Speed Model (the default).
+    CollisionFreeSpeed = "collision_free_speed" => CollisionFreeSpeedModel {
+        strength_neighbor_repulsion,
+        range_neighbor_repulsion,
+        strength_geometry_repulsion,
+        range_geometry_repulsion,
     },
     /// Social Force Model.
-    SocialForce {
-        /// kg
-        mass: Option<f64>,
-        /// s
-        relaxation_time: Option<f64>,
-        /// A, N
-        strength: Option<f64>,
-        /// B, m
-        range: Option<f64>,
-        /// k, kg/s²
-        body_force: Option<f64>,
-        /// κ, kg/(m·s)
-        friction: Option<f64>,
+    SocialForce = "social_force" => SocialForceModel {
+        mass,
+        relaxation_time,
+        strength,
+        range,
+        body_force,
+        friction,
     },
     /// Anticipation Velocity Model.
-    AnticipationVelocity {
-        /// See `aman_sim::AnticipationVelocityModel`.
-        strength_neighbor_repulsion: Option<f64>,
-        /// See `aman_sim::AnticipationVelocityModel`.
-        range_neighbor_repulsion: Option<f64>,
-        /// See `aman_sim::AnticipationVelocityModel`.
-        anticipation_time: Option<f64>,
-        /// See `aman_sim::AnticipationVelocityModel`.
-        reaction_time: Option<f64>,
-        /// See `aman_sim::AnticipationVelocityModel`.
-        wall_buffer_distance: Option<f64>,
-        /// See `aman_sim::AnticipationVelocityModel`.
-        pushout_strength: Option<f64>,
+    AnticipationVelocity = "anticipation_velocity" => AnticipationVelocityModel {
+        strength_neighbor_repulsion,
+        range_neighbor_repulsion,
+        anticipation_time,
+        reaction_time,
+        wall_buffer_distance,
+        pushout_strength,
+    },
+    /// Generalized Centrifugal Force Model.
+    GeneralizedCentrifugalForce = "generalized_centrifugal_force"
+        => GeneralizedCentrifugalForceModel {
+        mass,
+        tau,
+        strength_neighbor_repulsion,
+        strength_geometry_repulsion,
+        max_neighbor_interaction_distance,
+        max_geometry_interaction_distance,
+        max_neighbor_interpolation_distance,
+        max_geometry_interpolation_distance,
+        max_neighbor_repulsion_force,
+        max_geometry_repulsion_force,
+        a_v,
+        a_min,
+        b_min,
+        b_max,
     },
 }
 
 impl ModelSection {
-    /// The model named `name` (`collision_free_speed`, `anticipation_velocity` or
-    /// `social_force`) with every parameter
-    /// at its default; `None` for another name.
-    pub fn with_defaults(name: &str) -> Option<Self> {
-        match name {
-            "collision_free_speed" => Some(Self::default()),
-            "social_force" => Some(ModelSection::SocialForce {
-                mass: None,
-                relaxation_time: None,
-                strength: None,
-                range: None,
-                body_force: None,
-                friction: None,
-            }),
-            "anticipation_velocity" => Some(ModelSection::AnticipationVelocity {
-                strength_neighbor_repulsion: None,
-                range_neighbor_repulsion: None,
-                anticipation_time: None,
-                reaction_time: None,
-                wall_buffer_distance: None,
-                pushout_strength: None,
-            }),
-            _ => None,
-        }
-    }
-}
-
-impl ModelSection {
-    /// The model's name as written in `[model] kind`.
-    pub fn name(&self) -> &'static str {
-        match self {
-            ModelSection::CollisionFreeSpeed { .. } => "collision_free_speed",
-            ModelSection::SocialForce { .. } => "social_force",
-            ModelSection::AnticipationVelocity { .. } => "anticipation_velocity",
-        }
-    }
-
     /// The model named `name` with no parameter given (each then takes the shipped default,
     /// [`crate::defaults::shipped`]); `None` for another name.
     pub fn with_kind(name: &str) -> Option<Self> {
         Self::with_defaults(name)
-    }
-
-    /// Every parameter of the model by its key in `[model]`, in the order of the file.
-    pub fn parameters(&self) -> Vec<(&'static str, Option<f64>)> {
-        match *self {
-            ModelSection::CollisionFreeSpeed {
-                strength_neighbor_repulsion,
-                range_neighbor_repulsion,
-                strength_geometry_repulsion,
-                range_geometry_repulsion,
-            } => vec![
-                ("strength_neighbor_repulsion", strength_neighbor_repulsion),
-                ("range_neighbor_repulsion", range_neighbor_repulsion),
-                ("strength_geometry_repulsion", strength_geometry_repulsion),
-                ("range_geometry_repulsion", range_geometry_repulsion),
-            ],
-            ModelSection::SocialForce {
-                mass,
-                relaxation_time,
-                strength,
-                range,
-                body_force,
-                friction,
-            } => vec![
-                ("mass", mass),
-                ("relaxation_time", relaxation_time),
-                ("strength", strength),
-                ("range", range),
-                ("body_force", body_force),
-                ("friction", friction),
-            ],
-            ModelSection::AnticipationVelocity {
-                strength_neighbor_repulsion,
-                range_neighbor_repulsion,
-                anticipation_time,
-                reaction_time,
-                wall_buffer_distance,
-                pushout_strength,
-            } => vec![
-                ("strength_neighbor_repulsion", strength_neighbor_repulsion),
-                ("range_neighbor_repulsion", range_neighbor_repulsion),
-                ("anticipation_time", anticipation_time),
-                ("reaction_time", reaction_time),
-                ("wall_buffer_distance", wall_buffer_distance),
-                ("pushout_strength", pushout_strength),
-            ],
-        }
-    }
-
-    /// The parameter `key` of this model, if the model has it (given or not).
-    fn slot(&mut self, key: &str) -> Option<&mut Option<f64>> {
-        match self {
-            ModelSection::CollisionFreeSpeed {
-                strength_neighbor_repulsion,
-                range_neighbor_repulsion,
-                strength_geometry_repulsion,
-                range_geometry_repulsion,
-            } => match key {
-                "strength_neighbor_repulsion" => Some(strength_neighbor_repulsion),
-                "range_neighbor_repulsion" => Some(range_neighbor_repulsion),
-                "strength_geometry_repulsion" => Some(strength_geometry_repulsion),
-                "range_geometry_repulsion" => Some(range_geometry_repulsion),
-                _ => None,
-            },
-            ModelSection::SocialForce {
-                mass,
-                relaxation_time,
-                strength,
-                range,
-                body_force,
-                friction,
-            } => match key {
-                "mass" => Some(mass),
-                "relaxation_time" => Some(relaxation_time),
-                "strength" => Some(strength),
-                "range" => Some(range),
-                "body_force" => Some(body_force),
-                "friction" => Some(friction),
-                _ => None,
-            },
-            ModelSection::AnticipationVelocity {
-                strength_neighbor_repulsion,
-                range_neighbor_repulsion,
-                anticipation_time,
-                reaction_time,
-                wall_buffer_distance,
-                pushout_strength,
-            } => match key {
-                "strength_neighbor_repulsion" => Some(strength_neighbor_repulsion),
-                "range_neighbor_repulsion" => Some(range_neighbor_repulsion),
-                "anticipation_time" => Some(anticipation_time),
-                "reaction_time" => Some(reaction_time),
-                "wall_buffer_distance" => Some(wall_buffer_distance),
-                "pushout_strength" => Some(pushout_strength),
-                _ => None,
-            },
-        }
     }
 
     /// Sets parameter `key` to `value`.
@@ -359,17 +323,6 @@ impl ModelSection {
             }
         }
         self
-    }
-}
-
-impl Default for ModelSection {
-    fn default() -> Self {
-        ModelSection::CollisionFreeSpeed {
-            strength_neighbor_repulsion: None,
-            range_neighbor_repulsion: None,
-            strength_geometry_repulsion: None,
-            range_geometry_repulsion: None,
-        }
     }
 }
 
@@ -811,5 +764,78 @@ fn line<'de, D: Deserializer<'de>>(d: D) -> Result<[[f64; 2]; 2], D::Error> {
             "a measurement line is two points [[x1, y1], [x2, y2]]: found {} points",
             pts.len()
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    /// A scenario whose `[model]` holds `model` (TOML lines).
+    fn with_model(model: &str) -> String {
+        format!(
+            "[simulation]\nend_time = 10\n[geometry]\nwkt = \"POLYGON ((0 0, 10 0, 10 10, 0 10, 0 0))\"\n\
+             [model]\n{model}\n"
+        )
+    }
+
+    #[test]
+    fn every_key_of_every_model_reaches_the_simulators_model() {
+        for kind in ModelSection::KINDS {
+            let empty = ModelSection::with_defaults(kind).unwrap();
+            assert_eq!(empty.name(), *kind);
+            let keys: Vec<&str> = empty.parameters().iter().map(|p| p.0).collect();
+            assert!(!keys.is_empty(), "{kind}");
+            // each key given a distinct value in a file: read back by `get`, and carried into
+            // the simulator's model (its Debug output holds the value under the same name)
+            let lines: Vec<String> = keys
+                .iter()
+                .enumerate()
+                .map(|(i, k)| format!("{k} = {}", 0.125 + i as f64))
+                .collect();
+            let text = with_model(&format!("kind = \"{kind}\"\n{}", lines.join("\n")));
+            let file = crate::parse_str(&text, Path::new("s.toml")).unwrap();
+            let debug = format!("{:?}", file.model.model());
+            for (i, k) in keys.iter().enumerate() {
+                let v = 0.125 + i as f64;
+                assert_eq!(file.model.get(k), Some(v), "{kind}.{k}");
+                assert!(
+                    debug.contains(&format!("{k}: {v:?}")),
+                    "{kind}.{k}: {debug}"
+                );
+            }
+        }
+        assert!(ModelSection::with_defaults("helbing").is_none());
+        assert_eq!(ModelSection::default().name(), "collision_free_speed");
+    }
+
+    #[test]
+    fn unset_keys_take_the_simulators_defaults() {
+        let m = ModelSection::with_defaults("generalized_centrifugal_force").unwrap();
+        match m.model() {
+            aman_sim::Model::GeneralizedCentrifugalForce(g) => {
+                assert_eq!(g, aman_sim::GeneralizedCentrifugalForceModel::default());
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_unknown_model_key_is_named_with_the_models_keys() {
+        let text = with_model("kind = \"generalized_centrifugal_force\"\nb_maxx = 0.3");
+        let err = crate::parse_str(&text, Path::new("s.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("unknown field `b_maxx`"), "{err}");
+        assert!(err.contains("`b_max`") && err.contains("`a_min`"), "{err}");
+        let mut m = ModelSection::with_defaults("social_force").unwrap();
+        let e = m.set("tau", 0.5).unwrap_err();
+        assert_eq!(
+            e,
+            "the social_force model has no parameter 'tau' (it has mass, relaxation_time, \
+             strength, range, body_force, friction)"
+        );
     }
 }

@@ -29,7 +29,8 @@ pub use agents::{AgentId, AgentSpec, Agents, BLOCKED_RADIUS};
 pub use error::SimError;
 pub use journey::{Journey, JourneyId, RouteChoice, Stage, StageId, StageKind};
 pub use operational::{
-    AnticipationVelocityModel, CollisionFreeSpeedModel, Model, SocialForceModel,
+    AnticipationVelocityModel, CollisionFreeSpeedModel, GeneralizedCentrifugalForceModel, Model,
+    SocialForceModel,
 };
 pub use simulation::{Crossing, Event, ExitRecord, RouteCost, SimConfig, Simulation, StepCounters};
 pub use stairs::Stair;

@@ -250,6 +250,7 @@ impl Simulation {
             Model::CollisionFreeSpeed(m) => m.validate()?,
             Model::SocialForce(m) => m.validate(config.dt)?,
             Model::AnticipationVelocity(m) => m.validate(config.dt)?,
+            Model::GeneralizedCentrifugalForce(m) => m.validate(config.dt)?,
         }
         let routing = config
             .routing
@@ -1010,6 +1011,7 @@ impl Simulation {
             Model::CollisionFreeSpeed(m) => m.cutoff(&self.agents),
             Model::SocialForce(m) => m.cutoff(&self.agents),
             Model::AnticipationVelocity(m) => m.cutoff(&self.agents),
+            Model::GeneralizedCentrifugalForce(m) => m.cutoff(&self.agents),
         };
         if cutoff > self.wall_margin {
             // agents with a longer reach than the wall index covers: widen it (rare, once)
@@ -1053,6 +1055,7 @@ impl Simulation {
                 Model::CollisionFreeSpeed(m) => operational_pass(m, &ctx, &tactical, out),
                 Model::SocialForce(m) => operational_pass(m, &ctx, &tactical, out),
                 Model::AnticipationVelocity(m) => operational_pass(m, &ctx, &tactical, out),
+                Model::GeneralizedCentrifugalForce(m) => operational_pass(m, &ctx, &tactical, out),
             }
         }
         let t4 = Instant::now();

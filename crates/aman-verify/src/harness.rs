@@ -64,7 +64,7 @@ impl Options {
     pub fn overrides(&self) -> Result<Overrides, VerifyError> {
         let model = ModelSection::with_defaults(&self.model).ok_or_else(|| {
             VerifyError::Options(format!(
-                "unknown model '{}': use collision_free_speed, anticipation_velocity or social_force",
+                "unknown model '{}': use collision_free_speed, anticipation_velocity, generalized_centrifugal_force or social_force",
                 self.model
             ))
         })?;

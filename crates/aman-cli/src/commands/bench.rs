@@ -54,9 +54,12 @@ fn room_evacuation(args: &BenchArgs, threads: usize) -> Result<(), Failure> {
         "collision_free_speed" | "cfsm" => Model::CollisionFreeSpeed(Default::default()),
         "social_force" | "sfm" => Model::SocialForce(Default::default()),
         "anticipation_velocity" | "avm" => Model::AnticipationVelocity(Default::default()),
+        "generalized_centrifugal_force" | "gcfm" => {
+            Model::GeneralizedCentrifugalForce(Default::default())
+        }
         other => {
             return Err(input(format!(
-                "--model {other}: choose collision_free_speed, anticipation_velocity or social_force"
+                "--model {other}: choose collision_free_speed, anticipation_velocity, generalized_centrifugal_force or social_force"
             )));
         }
     };
@@ -64,6 +67,7 @@ fn room_evacuation(args: &BenchArgs, threads: usize) -> Result<(), Failure> {
         Model::CollisionFreeSpeed(_) => "cfsm",
         Model::SocialForce(_) => "sfm",
         Model::AnticipationVelocity(_) => "avm",
+        Model::GeneralizedCentrifugalForce(_) => "gcfm",
     };
     let config = SimConfig {
         dt: args.dt,

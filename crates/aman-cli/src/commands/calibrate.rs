@@ -24,6 +24,9 @@ pub fn default_axes(model: &str) -> Vec<&'static str> {
             "radius=0.15:0.21:3",
             "anticipation_time=0.5,1",
         ],
+        "generalized_centrifugal_force" => {
+            vec!["strength_neighbor_repulsion=0.1:0.5:3", "b_max=0.25:0.4:3"]
+        }
         _ => vec!["time_gap=0.3:0.9:7", "radius=0.15:0.21:4"],
     }
 }

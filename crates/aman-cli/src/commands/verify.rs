@@ -267,6 +267,54 @@ pub fn sim_model_parameters(model: &aman_sim::Model) -> Vec<(String, String)> {
             p("wall_buffer_distance", m.wall_buffer_distance, "m"),
             p("pushout_strength", m.pushout_strength, ""),
         ],
+        aman_sim::Model::GeneralizedCentrifugalForce(m) => vec![
+            p("mass", m.mass, "kg"),
+            p("tau", m.tau, "s"),
+            p(
+                "strength_neighbor_repulsion",
+                m.strength_neighbor_repulsion,
+                "",
+            ),
+            p(
+                "strength_geometry_repulsion",
+                m.strength_geometry_repulsion,
+                "",
+            ),
+            p(
+                "max_neighbor_interaction_distance",
+                m.max_neighbor_interaction_distance,
+                "m",
+            ),
+            p(
+                "max_geometry_interaction_distance",
+                m.max_geometry_interaction_distance,
+                "m",
+            ),
+            p(
+                "max_neighbor_interpolation_distance",
+                m.max_neighbor_interpolation_distance,
+                "m",
+            ),
+            p(
+                "max_geometry_interpolation_distance",
+                m.max_geometry_interpolation_distance,
+                "m",
+            ),
+            p(
+                "max_neighbor_repulsion_force",
+                m.max_neighbor_repulsion_force,
+                "",
+            ),
+            p(
+                "max_geometry_repulsion_force",
+                m.max_geometry_repulsion_force,
+                "",
+            ),
+            p("a_v", m.a_v, "s"),
+            p("a_min", m.a_min, "m"),
+            p("b_min", m.b_min, "m"),
+            p("b_max", m.b_max, "m"),
+        ],
     }
 }
 
@@ -287,7 +335,7 @@ pub fn parameter_set(model: &str, file: Option<&Path>) -> Result<ParameterSet, F
     }
     let section = ModelSection::with_kind(model).ok_or_else(|| {
         Failure::Input(anyhow!(
-            "--model: unknown model '{model}': use collision_free_speed, anticipation_velocity or social_force"
+            "--model: unknown model '{model}': use collision_free_speed, anticipation_velocity, generalized_centrifugal_force or social_force"
         ))
     })?;
     Ok(aman_scenario::defaults::shipped(&section).clone())

@@ -7,10 +7,12 @@
 
 mod avm;
 mod cfsm;
+mod gcfm;
 mod sfm;
 
 pub use avm::AnticipationVelocityModel;
 pub use cfsm::CollisionFreeSpeedModel;
+pub use gcfm::GeneralizedCentrifugalForceModel;
 pub use sfm::SocialForceModel;
 
 use aman_geometry::{Vec2, WallIndex};
@@ -165,6 +167,8 @@ pub enum Model {
     SocialForce(SocialForceModel),
     /// Anticipation Velocity Model (Xu, Chraibi & Seyfried 2021).
     AnticipationVelocity(AnticipationVelocityModel),
+    /// Generalized Centrifugal Force Model (Chraibi, Seyfried & Schadschneider 2010).
+    GeneralizedCentrifugalForce(GeneralizedCentrifugalForceModel),
 }
 
 impl Model {
@@ -174,6 +178,7 @@ impl Model {
             Model::CollisionFreeSpeed(_) => "collision_free_speed",
             Model::SocialForce(_) => "social_force",
             Model::AnticipationVelocity(_) => "anticipation_velocity",
+            Model::GeneralizedCentrifugalForce(_) => "generalized_centrifugal_force",
         }
     }
 }
