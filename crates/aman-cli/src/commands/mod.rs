@@ -6,6 +6,7 @@ pub mod calibrate;
 pub mod check;
 pub mod replay;
 pub mod serve;
+pub mod users;
 pub mod simulate;
 pub mod verify;
 

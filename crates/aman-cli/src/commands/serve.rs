@@ -8,13 +8,13 @@ use anyhow::{Context, anyhow};
 use crate::Failure;
 use crate::args::{ServeArgs, TokenArgs};
 
-fn store_url(data: &std::path::Path, database: &Option<String>) -> String {
+pub(crate) fn store_url(data: &std::path::Path, database: &Option<String>) -> String {
     database
         .clone()
         .unwrap_or_else(|| data.display().to_string())
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -22,7 +22,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
 }
 
 /// Opens the store; a bad URL is an input error (exit 2), an unreachable database not.
-async fn open(url: &str) -> Result<Store, Failure> {
+pub(crate) async fn open(url: &str) -> Result<Store, Failure> {
     Store::open(url).await.map_err(|e| match e {
         StoreError::BadUrl { .. } => Failure::Input(anyhow!(e)),
         other => Failure::Other(anyhow!(other)),
@@ -87,6 +87,10 @@ pub fn run(a: &ServeArgs) -> Result<(), Failure> {
     let url = store_url(&a.data, &a.database);
     runtime()?.block_on(async {
         let store = open(&url).await?;
+        if a.init {
+            let agency = a.init_agency.as_deref().unwrap_or_default();
+            crate::commands::users::init_admin(&store, &a.init_login, agency).await?;
+        }
         let admins = store
             .list_tokens()
             .await
