@@ -171,7 +171,10 @@ mod tests {
     fn the_table() {
         // (action, roles allowed) straight from the documented table.
         let table = [
-            (Action::AcknowledgeAlert, vec![Role::Commander, Role::Operator]),
+            (
+                Action::AcknowledgeAlert,
+                vec![Role::Commander, Role::Operator],
+            ),
             (Action::JudgeAlert, vec![Role::Commander]),
             (Action::ManageUsers, vec![Role::Admin]),
             (Action::PostReadings, vec![]),

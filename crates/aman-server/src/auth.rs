@@ -242,9 +242,7 @@ pub fn session_cookie(id: &str) -> HeaderValue {
 /// The `Set-Cookie` value removing the session cookie. Same attributes and path as
 /// [`session_cookie`]: a browser replaces a cookie only when name, domain and path match.
 pub fn clear_session_cookie() -> HeaderValue {
-    HeaderValue::from_static(
-        "aman_session=; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=0",
-    )
+    HeaderValue::from_static("aman_session=; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=0")
 }
 
 /// Refuses a request whose `Origin` header names another site than its `Host` (a
@@ -258,7 +256,10 @@ pub fn check_origin(headers: &HeaderMap) -> Result<(), AppError> {
         return Ok(());
     };
     let origin = origin.to_str().unwrap_or("");
-    let host = headers.get(HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    let host = headers
+        .get(HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
     let origin_host = origin.split_once("://").map_or("", |(_, h)| h);
     if origin_host.is_empty() || !origin_host.eq_ignore_ascii_case(host) {
         return Err(AppError::Forbidden(format!(

@@ -72,38 +72,82 @@ pub static ROUTES: &[Route] = &[
         get(|| async { ([(header::CONTENT_TYPE, "application/json")], OPENAPI) })
     }),
     r("POST", "/login", A::Public, Joint, || post(users::login)),
-    r("POST", "/logout", A::OwnAccount, Joint, || post(users::logout)),
+    r("POST", "/logout", A::OwnAccount, Joint, || {
+        post(users::logout)
+    }),
     r("GET", "/api/v1/me", A::OwnAccount, Joint, || get(users::me)),
     r("POST", "/api/v1/me/password", A::OwnAccount, Joint, || {
         post(users::change_password)
     }),
-    r("GET", "/api/v1/agencies", A::Read, Joint, || get(users::agencies)),
-    r("GET", "/api/v1/users", A::ManageUsers, Joint, || get(users::list)),
-    r("POST", "/api/v1/users", A::ManageUsers, Joint, || post(users::create)),
-    r("GET", "/api/v1/users/{login}", A::ManageUsers, Agency, || get(users::get_user)),
-    r("POST", "/api/v1/users/{login}/disable", A::ManageUsers, Agency, || {
-        post(users::disable)
+    r("GET", "/api/v1/agencies", A::Read, Joint, || {
+        get(users::agencies)
     }),
-    r("POST", "/api/v1/sensors/{sensor}/readings", A::PostReadings, Joint, || {
-        post(ingest::post_readings)
+    r("GET", "/api/v1/users", A::ManageUsers, Joint, || {
+        get(users::list)
     }),
+    r("POST", "/api/v1/users", A::ManageUsers, Joint, || {
+        post(users::create)
+    }),
+    r(
+        "GET",
+        "/api/v1/users/{login}",
+        A::ManageUsers,
+        Agency,
+        || get(users::get_user),
+    ),
+    r(
+        "POST",
+        "/api/v1/users/{login}/disable",
+        A::ManageUsers,
+        Agency,
+        || post(users::disable),
+    ),
+    r(
+        "POST",
+        "/api/v1/sensors/{sensor}/readings",
+        A::PostReadings,
+        Joint,
+        || post(ingest::post_readings),
+    ),
     r("GET", "/api/v1/venue", A::Read, Joint, || get(api::venue)),
     r("GET", "/api/v1/state", A::Read, Joint, || get(api::state)),
     r("GET", "/api/v1/live", A::Read, Joint, || get(live::live)),
-    r("GET", "/api/v1/sensors", A::Read, Joint, || get(api::sensors)),
-    r("GET", "/api/v1/{kind}/{id}/history", A::Read, Joint, || get(api::history)),
+    r("GET", "/api/v1/sensors", A::Read, Joint, || {
+        get(api::sensors)
+    }),
+    r("GET", "/api/v1/{kind}/{id}/history", A::Read, Joint, || {
+        get(api::history)
+    }),
     r("GET", "/api/v1/alerts", A::Read, Joint, || get(api::alerts)),
-    r("GET", "/api/v1/alerts/stats", A::Read, Joint, || get(api::stats)),
-    r("GET", "/api/v1/alerts/{id}", A::Read, Joint, || get(api::alert)),
-    r("GET", "/api/v1/alerts/{id}/cap/{n}", A::Read, Joint, || get(api::cap_xml)),
-    r("POST", "/api/v1/alerts/{id}/acknowledge", A::AcknowledgeAlert, Joint, || {
-        post(api::acknowledge)
+    r("GET", "/api/v1/alerts/stats", A::Read, Joint, || {
+        get(api::stats)
     }),
-    r("POST", "/api/v1/alerts/{id}/verdict", A::JudgeAlert, Joint, || {
-        post(api::verdict)
+    r("GET", "/api/v1/alerts/{id}", A::Read, Joint, || {
+        get(api::alert)
     }),
-    r("GET", "/api/v1/cap/current.json", A::Read, Joint, || get(api::current_json)),
-    r("GET", "/api/v1/cap/feed.atom", A::Read, Joint, || get(api::feed_atom)),
+    r("GET", "/api/v1/alerts/{id}/cap/{n}", A::Read, Joint, || {
+        get(api::cap_xml)
+    }),
+    r(
+        "POST",
+        "/api/v1/alerts/{id}/acknowledge",
+        A::AcknowledgeAlert,
+        Joint,
+        || post(api::acknowledge),
+    ),
+    r(
+        "POST",
+        "/api/v1/alerts/{id}/verdict",
+        A::JudgeAlert,
+        Joint,
+        || post(api::verdict),
+    ),
+    r("GET", "/api/v1/cap/current.json", A::Read, Joint, || {
+        get(api::current_json)
+    }),
+    r("GET", "/api/v1/cap/feed.atom", A::Read, Joint, || {
+        get(api::feed_atom)
+    }),
 ];
 
 /// The method routers of [`ROUTES`], each behind its access check, grouped by path.
@@ -196,7 +240,10 @@ async fn check(app: &AppState, route: &Route, mut req: Request) -> Result<Reques
 
 /// The CSRF token of a request: its header, else the form field of a URL-encoded body
 /// (read, then put back for the handler).
-async fn csrf_token_of(req: Request, max_body: usize) -> Result<(Request, Option<String>), AppError> {
+async fn csrf_token_of(
+    req: Request,
+    max_body: usize,
+) -> Result<(Request, Option<String>), AppError> {
     if let Some(v) = req.headers().get(CSRF_HEADER) {
         let v = v.to_str().unwrap_or("").to_string();
         return Ok((req, Some(v)));
@@ -221,5 +268,8 @@ async fn csrf_token_of(req: Request, max_body: usize) -> Result<(Request, Option
                 .find(|(k, _)| k == CSRF_FIELD)
                 .map(|(_, v)| v)
         });
-    Ok((Request::from_parts(parts, axum::body::Body::from(bytes)), given))
+    Ok((
+        Request::from_parts(parts, axum::body::Body::from(bytes)),
+        given,
+    ))
 }

@@ -104,7 +104,9 @@ fn locked(until: Timestamp, secs: u64) -> AppError {
 }
 
 fn secs_until(t: Timestamp, now: Timestamp) -> u64 {
-    u64::try_from((t.0 - now.0).max(0) / 1_000_000).unwrap_or(0).max(1)
+    u64::try_from((t.0 - now.0).max(0) / 1_000_000)
+        .unwrap_or(0)
+        .max(1)
 }
 
 fn user_json(u: &User) -> Value {
@@ -148,7 +150,9 @@ pub async fn login(State(app): State<AppState>, req: Request) -> Result<Response
         .to_string();
     let bytes = axum::body::to_bytes(req.into_body(), MAX_LOGIN_BODY)
         .await
-        .map_err(|_| AppError::TooLarge(format!("a login body has at most {MAX_LOGIN_BODY} bytes")))?;
+        .map_err(|_| {
+            AppError::TooLarge(format!("a login body has at most {MAX_LOGIN_BODY} bytes"))
+        })?;
     let b: LoginBody = parse_body(
         &content_type,
         &bytes,
@@ -288,8 +292,10 @@ pub async fn me(Caller(p): Caller) -> Json<Value> {
                 _ => "manage_users",
             })
             .collect();
-            Json(json!({"user": user_json(&session.user), "csrf_token": session.csrf_token,
-                        "expires_at": session.expires_at, "may": actions}))
+            Json(
+                json!({"user": user_json(&session.user), "csrf_token": session.csrf_token,
+                        "expires_at": session.expires_at, "may": actions}),
+            )
         }
     }
 }
@@ -491,7 +497,10 @@ pub async fn disable(
             "you cannot disable your own account; ask another admin".into(),
         ));
     }
-    app.store.disable_user(&user.login).await.map_err(store_error)?;
+    app.store
+        .disable_user(&user.login)
+        .await
+        .map_err(store_error)?;
     tracing::info!(login = %user.login, by = %p.label(), "user disabled");
     let user = visible_user(&app, &p, &login).await?;
     Ok(Json(user_json(&user)))

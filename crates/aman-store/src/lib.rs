@@ -22,8 +22,8 @@ pub mod password;
 mod readings;
 mod rejections;
 mod tokens;
-mod users;
 mod url;
+mod users;
 mod writer;
 
 use std::sync::Arc;
@@ -39,9 +39,9 @@ pub use alerts::{AlertFilter, AlertRecord, AlertStatus, CapMessage, MsgType, Rul
 pub use aman_monitor::{Logged, Reading, Timestamp, Value};
 pub use error::{Result, StoreError};
 pub use history::{HistoryRow, Resolution};
+pub use password::Password;
 pub use readings::Batch;
 pub use rejections::{MAX_MESSAGE_LEN, Rejection};
-pub use password::Password;
 pub use tokens::{TokenInfo, TokenRole};
 pub use users::{
     Agency, Language, MAX_AGENCY_ID_CHARS, MAX_LOGIN_CHARS, MAX_NAME_CHARS, NewUser, Session, User,

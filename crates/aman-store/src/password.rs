@@ -133,7 +133,10 @@ mod tests {
         let h = hash_password(&p).unwrap();
         assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
         assert!(verify_password(&p, &h));
-        assert!(!verify_password(&Password::new("correct horse battery stapl"), &h));
+        assert!(!verify_password(
+            &Password::new("correct horse battery stapl"),
+            &h
+        ));
         assert!(!verify_password(&p, "not a hash"));
         // Same password, another salt: another hash, both verify.
         let h2 = hash_password(&p).unwrap();

@@ -156,9 +156,7 @@ pub fn check_login(login: &str) -> Result<()> {
 pub fn check_agency_id(id: &str) -> Result<()> {
     let n = id.chars().count();
     let shaped = id.starts_with(|c: char| c.is_ascii_lowercase())
-        && id
-            .chars()
-            .all(|c| matches!(c, 'a'..='z' | '0'..='9' | '-'));
+        && id.chars().all(|c| matches!(c, 'a'..='z' | '0'..='9' | '-'));
     if !(2..=MAX_AGENCY_ID_CHARS).contains(&n) || !shaped {
         return Err(StoreError::invalid(
             "agency",
@@ -607,7 +605,10 @@ impl Store {
         let Some((user, csrf_token, created, last_seen, expires)) = found else {
             return Ok(None);
         };
-        if now.0 >= expires || now.0 >= last_seen.saturating_add(idle_us) || user.disabled_at.is_some() {
+        if now.0 >= expires
+            || now.0 >= last_seen.saturating_add(idle_us)
+            || user.disabled_at.is_some()
+        {
             self.delete_session(id).await?;
             return Ok(None);
         }
@@ -665,7 +666,10 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_eq!(check_name("n", "  Amina El Idrissi ").unwrap(), "Amina El Idrissi");
+        assert_eq!(
+            check_name("n", "  Amina El Idrissi ").unwrap(),
+            "Amina El Idrissi"
+        );
         assert!(check_name("n", "أمينة الإدريسي").is_ok());
         for bad in [
             "",

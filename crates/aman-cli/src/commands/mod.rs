@@ -6,8 +6,8 @@ pub mod calibrate;
 pub mod check;
 pub mod replay;
 pub mod serve;
-pub mod users;
 pub mod simulate;
+pub mod users;
 pub mod verify;
 
 use std::path::Path;

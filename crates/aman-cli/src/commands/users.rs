@@ -33,7 +33,9 @@ pub(crate) fn read_new_password(who: &str) -> Result<Password, Failure> {
         let b = rpassword::prompt_password("again: ")
             .map_err(|e| Failure::Other(anyhow!("reading the password: {e}")))?;
         if a != b {
-            return Err(Failure::Input(anyhow!("the two passwords differ; nothing changed")));
+            return Err(Failure::Input(anyhow!(
+                "the two passwords differ; nothing changed"
+            )));
         }
         Password::new(a)
     } else {
@@ -124,14 +126,18 @@ async fn user_action(
                 )));
             }
             if store.user(&new.login).await.map_err(failure)?.is_some() {
-                return Err(Failure::Input(anyhow!("user {:?} exists already", new.login)));
+                return Err(Failure::Input(anyhow!(
+                    "user {:?} exists already",
+                    new.login
+                )));
             }
             let p = read_new_password(&new.login)?;
             let u = store.create_user(&new, &p).await.map_err(failure)?;
             errln!("user {} created ({}, {})", u.login, u.role, u.agency);
         }
         "passwd" => {
-            let login = login.ok_or_else(|| Failure::Input(anyhow!("user passwd needs the login")))?;
+            let login =
+                login.ok_or_else(|| Failure::Input(anyhow!("user passwd needs the login")))?;
             if store.user(login).await.map_err(failure)?.is_none() {
                 return Err(Failure::Input(anyhow!("no user {login:?}")));
             }
@@ -195,7 +201,13 @@ pub fn agency(a: &AgencyArgs) -> Result<(), Failure> {
                 errln!("agency {} created", ag.id);
             } else {
                 for ag in store.agencies().await.map_err(failure)? {
-                    outln!("{}  {}  |  {}  |  {}", ag.id, ag.name_fr, ag.name_ar, ag.name_en)?;
+                    outln!(
+                        "{}  {}  |  {}  |  {}",
+                        ag.id,
+                        ag.name_fr,
+                        ag.name_ar,
+                        ag.name_en
+                    )?;
                 }
             }
             Ok(())
@@ -220,8 +232,15 @@ pub(crate) async fn init_admin(store: &Store, login: &str, agency: &str) -> Resu
         )));
     }
     aman_store::check_login(login).map_err(|e| Failure::Input(anyhow!("--init-login: {e}")))?;
-    aman_store::check_agency_id(agency).map_err(|e| Failure::Input(anyhow!("--init-agency: {e}")))?;
-    if !store.agencies().await.map_err(failure)?.iter().any(|x| x.id == agency) {
+    aman_store::check_agency_id(agency)
+        .map_err(|e| Failure::Input(anyhow!("--init-agency: {e}")))?;
+    if !store
+        .agencies()
+        .await
+        .map_err(failure)?
+        .iter()
+        .any(|x| x.id == agency)
+    {
         store
             .create_agency(&Agency {
                 id: agency.into(),
