@@ -7,7 +7,6 @@
 mod common;
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::Path;
 use std::time::Duration;
 
 use aman_analysis::TrajectoryIndex;
