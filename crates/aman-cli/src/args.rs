@@ -54,10 +54,14 @@ pub enum Command {
   aman serve venue.toml --database postgres://aman@db.example/aman --mqtt mqtt://127.0.0.1:1883
 
 Storage: embedded SQLite in --data (default ./aman-data), or PostgreSQL with --database.
-Every endpoint but /health needs a token: create the first admin token with
+Every endpoint but /health and /login needs a token or a person's session: create the first
+admin token with
   aman token create --admin --data DIR
-and each sensor's with
+each sensor's with
   aman token create --sensor ID --venue VENUE --data DIR
+and the first admin user (asks its password; refused once any user exists) with
+  aman serve VENUE --init --init-agency fr-pn
+then users with 'aman user add' (roles and agencies: docs/serve.md, section 2.8).
 API reference: /api/openapi.json and docs/serve.md. Stop with Ctrl-C or SIGTERM: requests in
 flight finish and every acknowledged reading is stored.
 

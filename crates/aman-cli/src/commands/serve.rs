@@ -98,6 +98,11 @@ pub fn run(a: &ServeArgs) -> Result<(), Failure> {
             .iter()
             .filter(|t| t.role == TokenRole::Admin && t.revoked_at.is_none())
             .count();
+        let users = store
+            .users(None)
+            .await
+            .map_err(|e| Failure::Other(anyhow!(e)))?
+            .len();
         let config = Config {
             venue,
             store: store.clone(),
@@ -129,6 +134,12 @@ pub fn run(a: &ServeArgs) -> Result<(), Failure> {
                     Some(_) => "--database <the same URL>".to_string(),
                     None => format!("--data {}", a.data.display()),
                 }
+            );
+        }
+        if users == 0 {
+            errln!(
+                "no user yet: create the first admin with 'aman serve … --init --init-agency ID' \
+                 (or 'aman agency add' and 'aman user add')"
             );
         }
         let stopper = running.stopper();
