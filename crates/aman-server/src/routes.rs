@@ -181,7 +181,17 @@ async fn authorize(
 ) -> Response {
     match check(&app, route, req).await {
         Ok(req) => next.run(req).await,
-        Err(e) => e.into_response(),
+        Err(e) => {
+            // Every refusal is logged (route and status, never the credential or the body);
+            // an audit log in the store comes with the joint log.
+            tracing::info!(
+                method = route.method,
+                route = route.path,
+                status = e.status().as_u16(),
+                "access refused"
+            );
+            e.into_response()
+        }
     }
 }
 
