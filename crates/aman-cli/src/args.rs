@@ -40,6 +40,10 @@ pub enum Command {
     Serve(ServeArgs),
     /// Create, list or revoke the tokens of `aman serve` (admin and sensor tokens).
     Token(TokenArgs),
+    /// Manage the user accounts of `aman serve`: add, passwd, disable, list.
+    User(UserArgs),
+    /// Manage the agencies users belong to: add, list.
+    Agency(AgencyArgs),
 }
 
 /// `aman serve`
@@ -50,10 +54,14 @@ pub enum Command {
   aman serve venue.toml --database postgres://aman@db.example/aman --mqtt mqtt://127.0.0.1:1883
 
 Storage: embedded SQLite in --data (default ./aman-data), or PostgreSQL with --database.
-Every endpoint but /health needs a token: create the first admin token with
+Every endpoint but /health and /login needs a token or a person's session: create the first
+admin token with
   aman token create --admin --data DIR
-and each sensor's with
+each sensor's with
   aman token create --sensor ID --venue VENUE --data DIR
+and the first admin user (asks its password; refused once any user exists) with
+  aman serve VENUE --init --init-agency fr-pn
+then users with 'aman user add' (roles and agencies: docs/serve.md, section 2.8).
 API reference: /api/openapi.json and docs/serve.md. Stop with Ctrl-C or SIGTERM: requests in
 flight finish and every acknowledged reading is stored.
 
@@ -103,6 +111,87 @@ pub struct ServeArgs {
     /// The PEM private key of --tls-cert.
     #[arg(long, value_name = "PEM", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    /// Create the first admin user, then serve; refused if any user exists. The password is
+    /// asked on the terminal (or read from the first line of standard input).
+    #[arg(long, requires = "init_agency")]
+    pub init: bool,
+    /// With --init: the admin's login.
+    #[arg(long, default_value = "admin", requires = "init")]
+    pub init_login: String,
+    /// With --init: the admin's agency (created, named by its id, if it does not exist;
+    /// better create it first with `aman agency add`).
+    #[arg(long, requires = "init")]
+    pub init_agency: Option<String>,
+}
+
+/// `aman user`
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  aman agency add fr-pn --name-fr \"Police nationale\" --name-ar \"الشرطة الوطنية\" --name-en \"French National Police\"
+  aman user add amina --agency ma-dgsn --role operator --name \"Amina El Idrissi\" --language ar
+  aman user passwd amina
+  aman user disable amina
+  aman user list --agency fr-pn
+
+Passwords are never given as arguments: they are asked on the terminal (twice, without echo),
+or read from the first line of standard input when it is not a terminal
+(printf '%s\\n' \"$PW\" | aman user passwd amina). 12 to 128 characters; stored as Argon2id
+hashes. Roles: commander, operator, analyst, observer, trainer, admin (docs/serve.md, \"Users\").
+Use the same --data or --database as aman serve. Exit codes: 0 done, 1 database failure, 2 bad
+input (nothing stored).")]
+pub struct UserArgs {
+    /// add, passwd, disable or list.
+    #[arg(value_parser = ["add", "passwd", "disable", "list"])]
+    pub action: String,
+    /// The user's login (add, passwd, disable).
+    pub login: Option<String>,
+    /// add: the user's agency id; list: only this agency.
+    #[arg(long)]
+    pub agency: Option<String>,
+    /// add: commander, operator, analyst, observer, trainer or admin.
+    #[arg(long)]
+    pub role: Option<String>,
+    /// add: the name shown to others.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// add: language of the dashboard.
+    #[arg(long, default_value = "fr", value_parser = ["fr", "ar", "en"])]
+    pub language: String,
+    /// Folder of the embedded SQLite database.
+    #[arg(long, default_value = "aman-data")]
+    pub data: PathBuf,
+    /// A database URL instead of --data.
+    #[arg(long)]
+    pub database: Option<String>,
+}
+
+/// `aman agency`
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  aman agency add fr-pn --name-fr \"Police nationale\" --name-ar \"الشرطة الوطنية الفرنسية\" --name-en \"French National Police\"
+  aman agency add ma-dgsn --name-fr \"Sûreté nationale\" --name-ar \"المديرية العامة للأمن الوطني\" --name-en \"Moroccan National Security\"
+  aman agency list")]
+pub struct AgencyArgs {
+    /// add or list.
+    #[arg(value_parser = ["add", "list"])]
+    pub action: String,
+    /// add: the agency id (lowercase letters, digits, '-').
+    pub id: Option<String>,
+    /// add: its name in French.
+    #[arg(long)]
+    pub name_fr: Option<String>,
+    /// add: its name in Arabic.
+    #[arg(long)]
+    pub name_ar: Option<String>,
+    /// add: its name in English.
+    #[arg(long)]
+    pub name_en: Option<String>,
+    /// Folder of the embedded SQLite database.
+    #[arg(long, default_value = "aman-data")]
+    pub data: PathBuf,
+    /// A database URL instead of --data.
+    #[arg(long)]
+    pub database: Option<String>,
 }
 
 /// `aman token`

@@ -80,6 +80,8 @@ fn main() -> ExitCode {
         args::Command::Replay(a) => commands::replay::run(&a),
         args::Command::Serve(a) => commands::serve::run(&a).map(|()| 0),
         args::Command::Token(a) => commands::serve::token(&a).map(|()| 0),
+        args::Command::User(a) => commands::users::user(&a).map(|()| 0),
+        args::Command::Agency(a) => commands::users::agency(&a).map(|()| 0),
     };
     match result {
         Ok(code) => ExitCode::from(code),

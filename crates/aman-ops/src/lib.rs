@@ -2,10 +2,12 @@
 //!
 //! The operations domain, pure and I/O-free: what an alert is for the people who act on it,
 //! and the OASIS CAP 1.2 message of each of its steps (raise → `Alert`, worsening → `Update`,
-//! resolution → `Cancel`), with `info` blocks in French, Arabic and English. The server
+//! resolution → `Cancel`), with `info` blocks in French, Arabic and English; and the access
+//! policy (roles × actions, agency scoping, [`access`]). The server
 //! stores and sends them; incidents, units, tasks and the joint log join later.
 #![forbid(unsafe_code)]
 
+pub mod access;
 pub mod alert;
 pub mod georef;
 mod text;

@@ -1,5 +1,5 @@
 //! The read and operator endpoints: venue, live state, history, sensors, alerts and their
-//! CAP messages, the current-alerts feed. All need an admin token.
+//! CAP messages, the current-alerts feed. Who may call each: [`crate::routes::ROUTES`].
 
 use aman_monitor::Timestamp;
 use aman_monitor::venue::Subject;
@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value as Json_, json};
 
 use crate::app::{AppState, now};
-use crate::auth::Admin;
+use crate::auth::Caller;
 use crate::error::AppError;
 
 /// Most alerts or history rows one request lists.
@@ -25,7 +25,7 @@ pub async fn health() -> Json<Json_> {
 }
 
 /// `GET /api/v1/venue`: zones, lines, sensors and rules.
-pub async fn venue(State(app): State<AppState>, _: Admin) -> Json<Json_> {
+pub async fn venue(State(app): State<AppState>, _: Caller) -> Json<Json_> {
     let v = &app.venue;
     let subject = |s: Subject| match s {
         Subject::Zone(i) => json!({"zone": v.zones[i].id}),
@@ -65,7 +65,7 @@ pub async fn venue(State(app): State<AppState>, _: Admin) -> Json<Json_> {
 }
 
 /// `GET /api/v1/state`: the whole live state.
-pub async fn state(State(app): State<AppState>, _: Admin) -> Result<Response, AppError> {
+pub async fn state(State(app): State<AppState>, _: Caller) -> Result<Response, AppError> {
     let state = app
         .pipeline
         .state()
@@ -132,7 +132,7 @@ fn time_param(name: &str, v: Option<&str>, default: Timestamp) -> Result<Timesta
 /// `GET /api/v1/{zones|lines}/{id}/history`.
 pub async fn history(
     State(app): State<AppState>,
-    _: Admin,
+    _: Caller,
     Path((kind, id)): Path<(String, String)>,
     q: Result<Query<HistoryQuery>, QueryRejection>,
 ) -> Result<Json<Json_>, AppError> {
@@ -177,7 +177,7 @@ pub async fn history(
 }
 
 /// `GET /api/v1/sensors`: live state and refused payloads per sensor.
-pub async fn sensors(State(app): State<AppState>, _: Admin) -> Result<Json<Json_>, AppError> {
+pub async fn sensors(State(app): State<AppState>, _: Caller) -> Result<Json<Json_>, AppError> {
     let state = app
         .pipeline
         .state()
@@ -216,7 +216,7 @@ pub struct AlertsQuery {
 /// `GET /api/v1/alerts`.
 pub async fn alerts(
     State(app): State<AppState>,
-    _: Admin,
+    _: Caller,
     q: Result<Query<AlertsQuery>, QueryRejection>,
 ) -> Result<Json<Json_>, AppError> {
     let q = query(q)?;
@@ -247,7 +247,7 @@ async fn find(app: &AppState, id: &str) -> Result<AlertRecord, AppError> {
 /// `GET /api/v1/alerts/{id}`: the alert and its CAP messages (without XML).
 pub async fn alert(
     State(app): State<AppState>,
-    _: Admin,
+    _: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Json_>, AppError> {
     let a = find(&app, &id).await?;
@@ -266,7 +266,7 @@ pub async fn alert(
 /// `GET /api/v1/alerts/{id}/cap/{n}`: the n-th CAP 1.2 message of an alert, as sent.
 pub async fn cap_xml(
     State(app): State<AppState>,
-    _: Admin,
+    _: Caller,
     p: Result<Path<(String, u64)>, PathRejection>,
 ) -> Result<Response, AppError> {
     let (id, n) = path(p)?;
@@ -286,13 +286,13 @@ pub async fn cap_xml(
 /// `POST /api/v1/alerts/{id}/acknowledge`: an operator has seen it.
 pub async fn acknowledge(
     State(app): State<AppState>,
-    Admin(who): Admin,
+    Caller(who): Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Json_>, AppError> {
     let a = find(&app, &id).await?;
     if a.status == AlertStatus::Raised {
         app.store
-            .update_alert_status(&id, AlertStatus::Acknowledged, now(), Some(&who.label))
+            .update_alert_status(&id, AlertStatus::Acknowledged, now(), Some(&who.label()))
             .await?;
     }
     Ok(Json(alert_json(&find(&app, &id).await?)))
@@ -309,7 +309,7 @@ pub struct VerdictBody {
 /// `POST /api/v1/alerts/{id}/verdict`: the operator's judgement, for precision statistics.
 pub async fn verdict(
     State(app): State<AppState>,
-    Admin(who): Admin,
+    Caller(who): Caller,
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Json<Json_>, AppError> {
@@ -330,7 +330,7 @@ pub async fn verdict(
         }
     };
     find(&app, &id).await?;
-    app.store.set_verdict(&id, v, &who.label, now()).await?;
+    app.store.set_verdict(&id, v, &who.label(), now()).await?;
     Ok(Json(alert_json(&find(&app, &id).await?)))
 }
 
@@ -348,7 +348,7 @@ struct StatsRow {
 
 /// `GET /api/v1/alerts/stats`: per rule and subject, alerts raised, acknowledged, verdicts
 /// and precision TP / (TP + FP).
-pub async fn stats(State(app): State<AppState>, _: Admin) -> Result<Json<Json_>, AppError> {
+pub async fn stats(State(app): State<AppState>, _: Caller) -> Result<Json<Json_>, AppError> {
     let rows: Vec<StatsRow> = app
         .store
         .alert_stats(&app.venue.id)
@@ -392,7 +392,7 @@ async fn current(app: &AppState) -> Result<Vec<(AlertRecord, u64, Timestamp, Str
 
 /// `GET /api/v1/cap/current.json`: index of the current alerts, each with the URL of its
 /// latest CAP message.
-pub async fn current_json(State(app): State<AppState>, _: Admin) -> Result<Json<Json_>, AppError> {
+pub async fn current_json(State(app): State<AppState>, _: Caller) -> Result<Json<Json_>, AppError> {
     let items: Vec<Json_> = current(&app)
         .await?
         .iter()
@@ -409,7 +409,7 @@ pub async fn current_json(State(app): State<AppState>, _: Admin) -> Result<Json<
 
 /// `GET /api/v1/cap/feed.atom`: the current alerts as an Atom feed (RFC 4287), one entry per
 /// alert linking to its latest CAP message — the form CAP aggregators poll.
-pub async fn feed_atom(State(app): State<AppState>, _: Admin) -> Result<Response, AppError> {
+pub async fn feed_atom(State(app): State<AppState>, _: Caller) -> Result<Response, AppError> {
     let items = current(&app).await?;
     let updated = items.iter().map(|i| i.2).max().unwrap_or(now());
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");

@@ -10,6 +10,7 @@ use aman_store::Store;
 
 use crate::auth::TokenCache;
 use crate::pipeline::PipelineHandle;
+use crate::users::LoginGuard;
 
 /// Limits on what clients may send.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -22,6 +23,11 @@ pub struct Limits {
     pub burst: f64,
     /// How far a sensor's clock may run ahead of the server's, s (default 300).
     pub max_ahead_s: f64,
+    /// Login attempts a minute, per client address and per login name, sustained
+    /// (default 10).
+    pub login_per_min: f64,
+    /// Login attempts allowed in a burst above that rate (default 10).
+    pub login_burst: f64,
 }
 
 impl Default for Limits {
@@ -31,32 +37,51 @@ impl Default for Limits {
             rate: 20_000.0,
             burst: 40_000.0,
             max_ahead_s: 300.0,
+            login_per_min: 10.0,
+            login_burst: 10.0,
         }
     }
 }
 
-/// Per-sensor token buckets (rate limit in readings per second).
+/// Token buckets per key (sensor, client address, login name).
 #[derive(Debug, Default)]
 pub struct RateLimiter {
     buckets: Mutex<HashMap<String, (f64, Instant)>>,
 }
 
+/// Most keys a [`RateLimiter`] remembers; past that, the full buckets are forgotten (a
+/// full bucket is the state of a key never seen), so keys chosen by a client cannot grow
+/// the map without bound.
+const MAX_KEYS: usize = 100_000;
+
 impl RateLimiter {
     /// Takes `n` readings from `sensor`'s bucket; `Err(seconds to wait)` if they do not fit.
     pub fn take(&self, sensor: &str, n: usize, limits: &Limits) -> Result<(), f64> {
+        self.take_with(sensor, n, limits.rate, limits.burst)
+    }
+
+    /// Takes `n` from `key`'s bucket of `burst` refilled at `rate` per second;
+    /// `Err(seconds to wait)` if they do not fit.
+    pub fn take_with(&self, key: &str, n: usize, rate: f64, burst: f64) -> Result<(), f64> {
         let Ok(mut map) = self.buckets.lock() else {
             return Ok(());
         };
         let now = Instant::now();
-        let (level, at) = map.entry(sensor.to_string()).or_insert((limits.burst, now));
-        *level = (*level + at.elapsed().as_secs_f64() * limits.rate).min(limits.burst);
+        if map.len() >= MAX_KEYS && !map.contains_key(key) {
+            map.retain(|_, (level, at)| *level + at.elapsed().as_secs_f64() * rate < burst);
+            if map.len() >= MAX_KEYS {
+                map.clear();
+            }
+        }
+        let (level, at) = map.entry(key.to_string()).or_insert((burst, now));
+        *level = (*level + at.elapsed().as_secs_f64() * rate).min(burst);
         *at = now;
         let n = n as f64;
         if n <= *level {
             *level -= n;
             Ok(())
         } else {
-            Err((n - *level) / limits.rate)
+            Err((n - *level) / rate)
         }
     }
 }
@@ -74,6 +99,8 @@ pub struct AppState {
     pub tokens: Arc<TokenCache>,
     /// Rate limits per sensor.
     pub rates: Arc<RateLimiter>,
+    /// Login throttling and lock state.
+    pub logins: Arc<LoginGuard>,
     /// Limits.
     pub limits: Limits,
     /// Actual, exercise or test.

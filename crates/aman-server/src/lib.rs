@@ -1,7 +1,8 @@
 //! # aman-server
 //!
 //! `aman serve`'s edges around the pure cores: the HTTP API and WebSocket push (axum), MQTT
-//! ingestion (rumqttc), bearer-token authentication, limits, graceful shutdown. It parses,
+//! ingestion (rumqttc), authentication (bearer tokens for sensors and scripts, sessions for
+//! people) and the access check of every route ([`ROUTES`]), limits, graceful shutdown. It parses,
 //! checks, calls the monitor and the store, and answers; the live state and the rules live
 //! in `aman-monitor`, alert messages in `aman-ops`, persistence in `aman-store`.
 //!
@@ -17,7 +18,9 @@ pub mod ingest;
 pub mod live;
 pub mod mqtt;
 pub mod pipeline;
+pub mod routes;
 pub mod tls;
+pub mod users;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -27,10 +30,10 @@ use aman_ops::Mode;
 use aman_store::Store;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
 use tokio::net::TcpListener;
 
 pub use app::{AppState, Limits};
+pub use routes::{ROUTES, Route, Scope};
 pub use tls::{TlsConfig, TlsError};
 
 /// The OpenAPI 3.1 document of the API, served at `/api/openapi.json`.
@@ -78,37 +81,15 @@ pub enum ServeError {
     Http(std::io::Error),
 }
 
-/// The router of the API over `state`.
+/// The router of the API over `state`: the routes of [`ROUTES`], each behind its access
+/// check, and a 404 for anything else. Add a route to [`ROUTES`], never here.
 pub fn router(state: AppState) -> Router {
     let max_body = state.limits.max_body;
-    Router::new()
-        .route("/health", get(api::health))
-        .route(
-            "/api/openapi.json",
-            get(|| async {
-                (
-                    [(axum::http::header::CONTENT_TYPE, "application/json")],
-                    OPENAPI,
-                )
-            }),
-        )
-        .route(
-            "/api/v1/sensors/{sensor}/readings",
-            post(ingest::post_readings),
-        )
-        .route("/api/v1/venue", get(api::venue))
-        .route("/api/v1/state", get(api::state))
-        .route("/api/v1/live", get(live::live))
-        .route("/api/v1/sensors", get(api::sensors))
-        .route("/api/v1/{kind}/{id}/history", get(api::history))
-        .route("/api/v1/alerts", get(api::alerts))
-        .route("/api/v1/alerts/stats", get(api::stats))
-        .route("/api/v1/alerts/{id}", get(api::alert))
-        .route("/api/v1/alerts/{id}/cap/{n}", get(api::cap_xml))
-        .route("/api/v1/alerts/{id}/acknowledge", post(api::acknowledge))
-        .route("/api/v1/alerts/{id}/verdict", post(api::verdict))
-        .route("/api/v1/cap/current.json", get(api::current_json))
-        .route("/api/v1/cap/feed.atom", get(api::feed_atom))
+    let mut router = Router::new();
+    for (path, method_router) in routes::method_routers(&state) {
+        router = router.route(path, method_router);
+    }
+    router
         .fallback(|| async {
             error::AppError::NotFound("no such endpoint; see /api/openapi.json".into())
         })
@@ -173,6 +154,7 @@ pub async fn start(config: Config) -> Result<Running, ServeError> {
         pipeline,
         tokens: Arc::default(),
         rates: Arc::default(),
+        logins: Arc::default(),
         limits: config.limits,
         mode: config.mode,
     };

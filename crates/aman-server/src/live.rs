@@ -12,10 +12,10 @@ use serde_json::json;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::app::AppState;
-use crate::auth::Admin;
+use crate::auth::Caller;
 
 /// The handler.
-pub async fn live(State(app): State<AppState>, _: Admin, ws: WebSocketUpgrade) -> Response {
+pub async fn live(State(app): State<AppState>, _: Caller, ws: WebSocketUpgrade) -> Response {
     ws.on_upgrade(move |socket| serve(app, socket))
 }
 

@@ -48,6 +48,15 @@ pub enum StoreError {
     /// or a newer version).
     #[error("corrupt row: {0}")]
     Corrupt(String),
+    /// A value given by a user does not fit (too long, control characters, unknown role):
+    /// nothing was stored.
+    #[error("{field}: {message}")]
+    Invalid {
+        /// The field (`login`, `display_name`, `password`, …).
+        field: String,
+        /// What is wrong and what fits.
+        message: String,
+    },
     /// The operating system's random generator failed (creating a token).
     #[error("the operating system's random generator failed: {0}")]
     Random(String),
@@ -71,6 +80,14 @@ impl StoreError {
                 context,
                 source: Arc::new(e),
             }
+        }
+    }
+
+    /// [`StoreError::Invalid`] on `field`.
+    pub(crate) fn invalid(field: &str, message: impl Into<String>) -> StoreError {
+        StoreError::Invalid {
+            field: field.into(),
+            message: message.into(),
         }
     }
 

@@ -8,7 +8,9 @@
 //! - **sensor rejections**, counted per sensor and reason ([`Store::count_rejection`]);
 //! - **tokens** of sensors and administrators, hashed ([`Store::create_token`]);
 //! - **alerts**, their lifecycle, verdicts and CAP messages ([`Store::insert_alert`]);
-//! - per-zone **history** at 1 s and 1 min resolution ([`Store::append_history`]).
+//! - per-zone **history** at 1 s and 1 min resolution ([`Store::append_history`]);
+//! - **agencies, users and sessions** ([`Store::create_user`], [`Store::create_session`]),
+//!   passwords as Argon2id hashes ([`password`]).
 //!
 //! Times are UTC microseconds ([`Timestamp`]). One process writes a database's readings
 //! log: the next `seq` is kept in memory.
@@ -16,10 +18,12 @@
 mod alerts;
 mod error;
 mod history;
+pub mod password;
 mod readings;
 mod rejections;
 mod tokens;
 mod url;
+mod users;
 mod writer;
 
 use std::sync::Arc;
@@ -35,9 +39,14 @@ pub use alerts::{AlertFilter, AlertRecord, AlertStatus, CapMessage, MsgType, Rul
 pub use aman_monitor::{Logged, Reading, Timestamp, Value};
 pub use error::{Result, StoreError};
 pub use history::{HistoryRow, Resolution};
+pub use password::Password;
 pub use readings::Batch;
 pub use rejections::{MAX_MESSAGE_LEN, Rejection};
 pub use tokens::{TokenInfo, TokenRole};
+pub use users::{
+    Agency, Language, MAX_AGENCY_ID_CHARS, MAX_LOGIN_CHARS, MAX_NAME_CHARS, NewUser, Session, User,
+    check_agency_id, check_login, check_name,
+};
 pub use writer::{GROUP_MAX_ROWS, IngestWriter};
 
 /// File name of the SQLite database when [`Store::open`] is given a directory.

@@ -7,6 +7,8 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
 use aman_monitor::reading::Direction;
+use aman_ops::access::Role;
+use aman_store::{Agency, Language, NewUser, Password};
 use aman_store::{
     AlertFilter, AlertRecord, AlertStatus, BackendKind, HistoryRow, Logged, MsgType, Reading,
     Resolution, Store, StoreError, Timestamp, TokenRole, Value, Verdict,
@@ -124,6 +126,8 @@ on_both!(
     alerts_are_idempotent_and_counted,
     history_upserts,
     rejections_are_counted,
+    users_lock_after_failures_and_refuse_bad_input,
+    sessions_expire_idle_and_absolute,
 );
 
 fn reading(sensor: &str, channel: &str, t: i64, value: Value) -> Reading {
@@ -1116,4 +1120,222 @@ async fn debug_redacts_the_password() {
     let d = format!("{store:?}");
     assert!(d.contains("Sqlite"), "{d}");
     store.close().await;
+}
+
+// ---------------------------------------------------------------------------------------
+// Users and sessions.
+
+fn fr_pn() -> Agency {
+    Agency {
+        id: "fr-pn".into(),
+        name_fr: "Police nationale".into(),
+        name_ar: "الشرطة الوطنية الفرنسية".into(),
+        name_en: "French National Police".into(),
+    }
+}
+
+fn new_user(login: &str, name: &str) -> NewUser {
+    NewUser {
+        login: login.into(),
+        display_name: name.into(),
+        agency: "fr-pn".into(),
+        role: Role::Operator,
+        language: Language::Fr,
+    }
+}
+
+const MIN: i64 = 60_000_000;
+
+async fn users_lock_after_failures_and_refuse_bad_input(c: Ctx) {
+    let s = &c.store;
+    let pw = Password::new("correct horse battery");
+    // No agency yet: refused, nothing stored.
+    let e = s
+        .create_user(&new_user("amina", "Amina"), &pw)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, StoreError::Invalid { field, .. } if field == "agency"),
+        "{e}"
+    );
+    s.create_agency(&fr_pn()).await.unwrap();
+    assert!(matches!(
+        s.create_agency(&fr_pn()).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let u = s
+        .create_user(&new_user("amina", " Amina El Idrissi "), &pw)
+        .await
+        .unwrap();
+    assert_eq!(u.display_name, "Amina El Idrissi");
+    // Bad input: each refused with its field, nothing stored.
+    let bad: Vec<(NewUser, Password, &str)> = vec![
+        (new_user(&"a".repeat(65), "x"), pw.clone(), "login"),
+        (
+            new_user("evil", "evil\u{202E}gpj.exe"),
+            pw.clone(),
+            "display_name",
+        ),
+        (
+            new_user("evil", "<script>alert(1)</script>"),
+            pw.clone(),
+            "display_name",
+        ),
+        (
+            new_user("evil", &"n".repeat(81)),
+            pw.clone(),
+            "display_name",
+        ),
+        (new_user("evil", "Evil"), Password::new("short"), "password"),
+        (
+            new_user("evil", "Evil"),
+            Password::new("p".repeat(129)),
+            "password",
+        ),
+    ];
+    for (u, p, field) in bad {
+        let e = s.create_user(&u, &p).await.unwrap_err();
+        assert!(
+            matches!(&e, StoreError::Invalid { field: f, .. } if f == field),
+            "{field}: {e}"
+        );
+    }
+    assert_eq!(s.users(None).await.unwrap().len(), 1);
+    assert!(matches!(
+        s.create_user(&new_user("amina", "Again"), &pw).await,
+        Err(StoreError::Conflict(_))
+    ));
+    // The hash is Argon2id, never the password.
+    let (_, phc) = s.user_and_hash("amina").await.unwrap().unwrap();
+    assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
+    assert!(!phc.contains("correct horse"));
+    assert!(aman_store::password::verify_password(&pw, &phc));
+    // Four failures: counted, not locked; the fifth locks for the given time.
+    let t = Timestamp(T0);
+    for k in 1..=4 {
+        assert_eq!(
+            s.record_login_failure("amina", t, 5, 15 * MIN)
+                .await
+                .unwrap(),
+            None
+        );
+        assert_eq!(s.user("amina").await.unwrap().unwrap().failed_logins, k);
+    }
+    let until = s
+        .record_login_failure("amina", t, 5, 15 * MIN)
+        .await
+        .unwrap();
+    assert_eq!(until, Some(Timestamp(T0 + 15 * MIN)));
+    let u = s.user("amina").await.unwrap().unwrap();
+    assert_eq!(
+        (u.failed_logins, u.locked_until),
+        (0, Some(Timestamp(T0 + 15 * MIN)))
+    );
+    // Unknown logins change nothing.
+    assert_eq!(
+        s.record_login_failure("nobody", t, 5, MIN).await.unwrap(),
+        None
+    );
+    // A new password lifts the lock.
+    s.set_password("amina", &Password::new("another long password"))
+        .await
+        .unwrap();
+    let u = s.user("amina").await.unwrap().unwrap();
+    assert_eq!((u.failed_logins, u.locked_until), (0, None));
+    s.disable_user("amina").await.unwrap();
+    assert!(
+        s.user("amina")
+            .await
+            .unwrap()
+            .unwrap()
+            .disabled_at
+            .is_some()
+    );
+    assert!(matches!(
+        s.disable_user("nobody").await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+async fn sessions_expire_idle_and_absolute(c: Ctx) {
+    let s = &c.store;
+    s.create_agency(&fr_pn()).await.unwrap();
+    s.create_user(
+        &new_user("amina", "Amina"),
+        &Password::new("correct horse battery"),
+    )
+    .await
+    .unwrap();
+    let (idle, absolute) = (30 * MIN, 12 * 60 * MIN);
+    let t0 = Timestamp(T0);
+    let (id, csrf) = s.create_session("amina", t0, absolute).await.unwrap();
+    assert_eq!((id.len(), csrf.len()), (64, 64));
+    assert_ne!(id, csrf);
+    // Only the SHA-256 of the id is stored.
+    assert_eq!(s.count_sessions().await.unwrap(), 1);
+    let got = s
+        .session(&id, Timestamp(T0 + MIN), idle)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (got.user.login.as_str(), got.csrf_token.as_str()),
+        ("amina", csrf.as_str())
+    );
+    assert_eq!(got.expires_at, Timestamp(T0 + absolute));
+    assert!(
+        s.session(&id.to_uppercase().replace('A', "B"), t0, idle)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // Used every 20 minutes it lives until its absolute end, not a microsecond more.
+    let mut t = T0;
+    while t + 20 * MIN < T0 + absolute {
+        t += 20 * MIN;
+        assert!(
+            s.session(&id, Timestamp(t), idle).await.unwrap().is_some(),
+            "{t}"
+        );
+    }
+    assert!(
+        s.session(&id, Timestamp(T0 + absolute), idle)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(s.count_sessions().await.unwrap(), 0);
+    // Idle for 30 minutes: ended.
+    let (id, _) = s.create_session("amina", t0, absolute).await.unwrap();
+    assert!(
+        s.session(&id, Timestamp(T0 + idle - 1), idle)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        s.session(&id, Timestamp(T0 + 2 * idle - 2), idle)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        s.session(&id, Timestamp(T0 + 3 * idle), idle)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // Logout, password change and disabling end sessions.
+    let (a, _) = s.create_session("amina", t0, absolute).await.unwrap();
+    let (b, _) = s.create_session("amina", t0, absolute).await.unwrap();
+    s.delete_session(&a).await.unwrap();
+    assert!(s.session(&a, t0, idle).await.unwrap().is_none());
+    assert!(s.session(&b, t0, idle).await.unwrap().is_some());
+    s.set_password("amina", &Password::new("another long password"))
+        .await
+        .unwrap();
+    assert!(s.session(&b, t0, idle).await.unwrap().is_none());
+    let (c2, _) = s.create_session("amina", t0, absolute).await.unwrap();
+    s.disable_user("amina").await.unwrap();
+    assert!(s.session(&c2, t0, idle).await.unwrap().is_none());
 }

@@ -7,6 +7,7 @@ pub mod check;
 pub mod replay;
 pub mod serve;
 pub mod simulate;
+pub mod users;
 pub mod verify;
 
 use std::path::Path;

@@ -8,13 +8,13 @@ use anyhow::{Context, anyhow};
 use crate::Failure;
 use crate::args::{ServeArgs, TokenArgs};
 
-fn store_url(data: &std::path::Path, database: &Option<String>) -> String {
+pub(crate) fn store_url(data: &std::path::Path, database: &Option<String>) -> String {
     database
         .clone()
         .unwrap_or_else(|| data.display().to_string())
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -22,7 +22,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
 }
 
 /// Opens the store; a bad URL is an input error (exit 2), an unreachable database not.
-async fn open(url: &str) -> Result<Store, Failure> {
+pub(crate) async fn open(url: &str) -> Result<Store, Failure> {
     Store::open(url).await.map_err(|e| match e {
         StoreError::BadUrl { .. } => Failure::Input(anyhow!(e)),
         other => Failure::Other(anyhow!(other)),
@@ -87,6 +87,10 @@ pub fn run(a: &ServeArgs) -> Result<(), Failure> {
     let url = store_url(&a.data, &a.database);
     runtime()?.block_on(async {
         let store = open(&url).await?;
+        if a.init {
+            let agency = a.init_agency.as_deref().unwrap_or_default();
+            crate::commands::users::init_admin(&store, &a.init_login, agency).await?;
+        }
         let admins = store
             .list_tokens()
             .await
@@ -94,6 +98,11 @@ pub fn run(a: &ServeArgs) -> Result<(), Failure> {
             .iter()
             .filter(|t| t.role == TokenRole::Admin && t.revoked_at.is_none())
             .count();
+        let users = store
+            .users(None)
+            .await
+            .map_err(|e| Failure::Other(anyhow!(e)))?
+            .len();
         let config = Config {
             venue,
             store: store.clone(),
@@ -125,6 +134,12 @@ pub fn run(a: &ServeArgs) -> Result<(), Failure> {
                     Some(_) => "--database <the same URL>".to_string(),
                     None => format!("--data {}", a.data.display()),
                 }
+            );
+        }
+        if users == 0 {
+            errln!(
+                "no user yet: create the first admin with 'aman serve … --init --init-agency ID' \
+                 (or 'aman agency add' and 'aman user add')"
             );
         }
         let stopper = running.stopper();

@@ -1,0 +1,216 @@
+//! `aman agency`, `aman user` and `aman serve --init`, run as the real binary: passwords
+//! from standard input only, bad values refused with exit code 2 and nothing stored, the
+//! first admin created once and able to log in.
+
+mod serve_support;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serve_support::{LYON, agent, free_port, repo};
+
+const PW: &str = "correct horse battery";
+
+/// `aman ARGS --data DATA` with `stdin` as standard input.
+fn aman(data: &Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aman"))
+        .args(args)
+        .arg("--data")
+        .arg(data)
+        .current_dir(repo())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run aman");
+    // The command may refuse its options and exit before reading: a broken pipe is fine.
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    child.wait_with_output().unwrap()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn users_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let o = aman(
+        &data,
+        &[
+            "agency",
+            "add",
+            "ma-dgsn",
+            "--name-fr",
+            "Sûreté nationale",
+            "--name-ar",
+            "المديرية العامة للأمن الوطني",
+            "--name-en",
+            "Moroccan National Security",
+        ],
+        "",
+    );
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let add = |login: &str, name: &str| {
+        vec![
+            "user",
+            "add",
+            login,
+            "--agency",
+            "ma-dgsn",
+            "--role",
+            "operator",
+            "--name",
+            name,
+            "--language",
+            "ar",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>()
+    };
+    let run = |args: Vec<String>, stdin: &str| {
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        aman(&data, &a, stdin)
+    };
+    // Refused, nothing stored: short password, RTL override, script tag, unknown agency,
+    // a password given as an argument.
+    for (args, stdin, says) in [
+        (add("amina", "Amina"), "short\n", "at least 12"),
+        (
+            add("amina", "Amina\u{202E}"),
+            &format!("{PW}\n")[..],
+            "U+202E",
+        ),
+        (
+            add("amina", "<script>x</script>"),
+            &format!("{PW}\n")[..],
+            "markup",
+        ),
+        (add("Amina", "Amina"), &format!("{PW}\n")[..], "lowercase"),
+        (add("amina", "Amina"), "", "no password"),
+    ] {
+        let o = run(args.clone(), stdin);
+        assert_eq!(code(&o), 2, "{args:?}: {}", text(&o));
+        assert!(text(&o).contains(says), "{args:?}: {}", text(&o));
+    }
+    let mut with_pw = add("amina", "Amina");
+    with_pw.extend(["--password".to_string(), PW.to_string()]);
+    assert_eq!(code(&run(with_pw, "")), 2);
+    let list = run(vec!["user".into(), "list".into()], "");
+    assert_eq!(code(&list), 0);
+    assert!(
+        String::from_utf8_lossy(&list.stdout).trim().is_empty(),
+        "{}",
+        text(&list)
+    );
+    // Added, from stdin; the same login again is refused.
+    let o = run(add("amina", "أمينة الإدريسي"), &format!("{PW}\n"));
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    assert_eq!(code(&run(add("amina", "Again"), &format!("{PW}\n"))), 2);
+    let o = run(
+        vec!["user".into(), "passwd".into(), "amina".into()],
+        "another long password\n",
+    );
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let o = run(vec!["user".into(), "disable".into(), "amina".into()], "");
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let list = String::from_utf8(run(vec!["user".into(), "list".into()], "").stdout).unwrap();
+    assert!(
+        list.starts_with("amina  disabled  operator   ma-dgsn   ar  أمينة الإدريسي"),
+        "{list}"
+    );
+    assert_eq!(
+        code(&run(
+            vec!["user".into(), "disable".into(), "nobody".into()],
+            ""
+        )),
+        2
+    );
+    // Users exist: --init refuses, before serving.
+    let o = aman(
+        &data,
+        &["serve", LYON, "--init", "--init-agency", "ma-dgsn"],
+        &format!("{PW}\n"),
+    );
+    assert_eq!(code(&o), 2, "{}", text(&o));
+    assert!(text(&o).contains("exist already"), "{}", text(&o));
+}
+
+#[test]
+fn serve_init_creates_the_first_admin_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let port = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aman"))
+        .args([
+            "serve",
+            LYON,
+            "--init",
+            "--init-agency",
+            "fr-pn",
+            "--init-login",
+            "chef",
+        ])
+        .arg("--data")
+        .arg(&data)
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .current_dir(repo())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{PW}\n").as_bytes())
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}");
+    let a = agent();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !a
+        .get(format!("{url}/health"))
+        .call()
+        .is_ok_and(|r| r.status().is_success())
+    {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "aman serve --init exited"
+        );
+        assert!(Instant::now() < deadline, "no /health within 60 s");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut r = a
+        .post(format!("{url}/login"))
+        .header("Content-Type", "application/json")
+        .send(format!(r#"{{"login":"chef","password":"{PW}"}}"#))
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let body: serde_json::Value =
+        serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap();
+    assert_eq!(body["user"]["role"], "admin");
+    assert_eq!(body["user"]["agency"], "fr-pn");
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+    let list = aman(&data, &["user", "list"], "");
+    assert!(
+        String::from_utf8_lossy(&list.stdout).starts_with("chef  active    admin"),
+        "{}",
+        text(&list)
+    );
+}

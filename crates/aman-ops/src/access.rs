@@ -1,0 +1,205 @@
+//! Who may do what: the whole access policy of `aman serve` in one table (role × action) and
+//! one rule for agencies (an object of agency A is seen by agency B only when shared with it).
+//!
+//! The server checks both on every request (`aman-server`'s route table names the action of
+//! each route); a button hidden in a page is never the check. Pure and I/O-free, so each
+//! decision is unit-tested here.
+//!
+//! | action               | commander | operator | analyst | observer | trainer | admin |
+//! |----------------------|:---------:|:--------:|:-------:|:--------:|:-------:|:-----:|
+//! | `Read`               | ✓         | ✓        | ✓       | ✓        | ✓       | ✓     |
+//! | `OwnAccount`         | ✓         | ✓        | ✓       | ✓        | ✓       | ✓     |
+//! | `AcknowledgeAlert`   | ✓         | ✓        |         |          |         |       |
+//! | `JudgeAlert`         | ✓         |          |         |          |         |       |
+//! | `ManageUsers`        |           |          |         |          |         | ✓ (own agency) |
+//! | `PostReadings`       | sensor tokens only                                              |||||
+//!
+//! Decisions behind the table:
+//! - *commander* acknowledges and gives the verdict (true/false positive) that closes the
+//!   judgement of an alert; *operator* acknowledges (has seen it, acts on it).
+//! - *analyst*, *observer* and *trainer* read everything joint (zones, alerts, readings,
+//!   statistics); *trainer* will drive exercise replays when they exist (not yet an action).
+//! - *admin* manages the accounts of **its own agency** only (create, disable, list) and
+//!   reads; it does not operate alerts (separation of duties: an account administrator is
+//!   not on watch). Agencies themselves, and the first admin of each, are created on the
+//!   server's command line (`aman agency add`, `aman user add`, `aman serve --init`), which
+//!   needs access to the database and so is the venue operator's own authority.
+//! - An admin **token** (`aman token create --admin`, for scripts) keeps its power over the
+//!   whole server: every action but posting readings, across agencies.
+
+use std::fmt;
+
+/// A user's role, as stored (`commander`, `operator`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    /// Directs operations: acknowledges alerts and judges them.
+    Commander,
+    /// On watch: acknowledges alerts.
+    Operator,
+    /// Reads everything, for analysis and statistics.
+    Analyst,
+    /// Reads only.
+    Observer,
+    /// Reads; will run exercises.
+    Trainer,
+    /// Manages the accounts of its agency.
+    Admin,
+}
+
+/// Every role, in the order of the table above.
+pub const ROLES: [Role; 6] = [
+    Role::Commander,
+    Role::Operator,
+    Role::Analyst,
+    Role::Observer,
+    Role::Trainer,
+    Role::Admin,
+];
+
+impl Role {
+    /// The stored name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Commander => "commander",
+            Role::Operator => "operator",
+            Role::Analyst => "analyst",
+            Role::Observer => "observer",
+            Role::Trainer => "trainer",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// The role named `s`, if any.
+    pub fn parse(s: &str) -> Option<Role> {
+        ROLES.into_iter().find(|r| r.name() == s)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What a request does; each route of the server names one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// No credential needed (health, API description, login).
+    Public,
+    /// Read the joint picture: venue, live state, history, sensors, alerts, CAP messages.
+    Read,
+    /// Act on one's own account and session (who am I, log out, change one's password).
+    OwnAccount,
+    /// Acknowledge an alert.
+    AcknowledgeAlert,
+    /// Give an alert's verdict (true or false positive).
+    JudgeAlert,
+    /// Create, list and disable the accounts of one's agency.
+    ManageUsers,
+    /// Post a sensor's readings (sensor tokens only, never a user).
+    PostReadings,
+}
+
+impl Action {
+    /// A short description for refusals ("acknowledge alerts").
+    pub fn describe(self) -> &'static str {
+        match self {
+            Action::Public => "public access",
+            Action::Read => "read the venue's picture",
+            Action::OwnAccount => "manage one's own account",
+            Action::AcknowledgeAlert => "acknowledge alerts",
+            Action::JudgeAlert => "give alert verdicts",
+            Action::ManageUsers => "manage user accounts",
+            Action::PostReadings => "post sensor readings",
+        }
+    }
+}
+
+/// Whether a user of `role` may do `action` (the table of the module's documentation).
+pub fn can(role: Role, action: Action) -> bool {
+    use Action as A;
+    use Role as R;
+    match action {
+        A::Public | A::Read | A::OwnAccount => true,
+        A::AcknowledgeAlert => matches!(role, R::Commander | R::Operator),
+        A::JudgeAlert => role == R::Commander,
+        A::ManageUsers => role == R::Admin,
+        A::PostReadings => false,
+    }
+}
+
+/// Who is looking at an object, for [`visible`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Viewer<'a> {
+    /// The whole server (an admin token, the command line).
+    Server,
+    /// A user of this agency.
+    Agency(&'a str),
+}
+
+/// Whether an object owned by `owner` (`None`: joint, venue-wide, like zones, readings and
+/// alerts today) and shared with `shared_with` may be seen by `viewer`: a joint object by
+/// everyone; an agency's object by that agency, by the agencies it is shared with, and by
+/// the server. A viewer who may not see an object is answered "not found" (its existence
+/// is not disclosed).
+pub fn visible(owner: Option<&str>, shared_with: &[&str], viewer: Viewer<'_>) -> bool {
+    match (owner, viewer) {
+        (None, _) | (_, Viewer::Server) => true,
+        (Some(o), Viewer::Agency(a)) => o == a || shared_with.contains(&a),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn observers_only_read_and_manage_themselves() {
+        for a in [
+            Action::AcknowledgeAlert,
+            Action::JudgeAlert,
+            Action::ManageUsers,
+            Action::PostReadings,
+        ] {
+            assert!(!can(Role::Observer, a), "{a:?}");
+        }
+        assert!(can(Role::Observer, Action::Read));
+        assert!(can(Role::Observer, Action::OwnAccount));
+    }
+
+    #[test]
+    fn the_table() {
+        // (action, roles allowed) straight from the documented table.
+        let table = [
+            (
+                Action::AcknowledgeAlert,
+                vec![Role::Commander, Role::Operator],
+            ),
+            (Action::JudgeAlert, vec![Role::Commander]),
+            (Action::ManageUsers, vec![Role::Admin]),
+            (Action::PostReadings, vec![]),
+            (Action::Read, ROLES.to_vec()),
+        ];
+        for (action, allowed) in table {
+            for r in ROLES {
+                assert_eq!(can(r, action), allowed.contains(&r), "{r} {action:?}");
+            }
+        }
+        for r in ROLES {
+            assert_eq!(Role::parse(r.name()), Some(r));
+        }
+        assert_eq!(Role::parse("root"), None);
+    }
+
+    #[test]
+    fn agency_scoping() {
+        let fr = Viewer::Agency("fr-pn");
+        let ma = Viewer::Agency("ma-dgsn");
+        assert!(visible(None, &[], fr));
+        assert!(visible(Some("fr-pn"), &[], fr));
+        assert!(!visible(Some("fr-pn"), &[], ma));
+        assert!(visible(Some("fr-pn"), &["ma-dgsn"], ma));
+        assert!(!visible(Some("fr-pn"), &["es-pn"], ma));
+        assert!(visible(Some("fr-pn"), &[], Viewer::Server));
+    }
+}

@@ -1,0 +1,285 @@
+//! The route table: every route of the server, its action and its scope, in one list from
+//! which [`crate::router`] is built. The access check ([`authorize`]) is applied to each
+//! route from its row, so a route cannot exist without saying who may call it, and the
+//! access-control tests enumerate this same list (`tests/access.rs`).
+
+use std::collections::BTreeMap;
+
+use aman_ops::access::Action;
+use axum::extract::{Request, State};
+use axum::http::{Method, header};
+use axum::middleware::{Next, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, get, post};
+
+use crate::app::AppState;
+use crate::auth::{
+    CSRF_FIELD, CSRF_HEADER, Principal, check_origin, csrf_matches, session, session_id, verified,
+};
+use crate::error::AppError;
+use crate::{OPENAPI, api, ingest, live, users};
+
+/// Whose objects a route reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Joint objects of the venue (zones, lines, sensors, readings, alerts, CAP messages,
+    /// agencies), seen by every agency; or no object at all. Today every operational
+    /// object is joint: both forces watch the same venue.
+    Joint,
+    /// An object owned by one agency (a user account), seen by another agency only if shared
+    /// with it ([`aman_ops::access::visible`]); otherwise answered 404.
+    Agency,
+}
+
+/// One route.
+#[derive(Debug, Clone, Copy)]
+pub struct Route {
+    /// `GET` or `POST`.
+    pub method: &'static str,
+    /// axum path, `{param}` for parameters.
+    pub path: &'static str,
+    /// What it does (who may: [`aman_ops::access::can`]).
+    pub action: Action,
+    /// Whose objects it reaches.
+    pub scope: Scope,
+    /// The handler.
+    pub handler: fn() -> MethodRouter<AppState>,
+}
+
+const fn r(
+    method: &'static str,
+    path: &'static str,
+    action: Action,
+    scope: Scope,
+    handler: fn() -> MethodRouter<AppState>,
+) -> Route {
+    Route {
+        method,
+        path,
+        action,
+        scope,
+        handler,
+    }
+}
+
+use Action as A;
+use Scope::{Agency, Joint};
+
+/// Every route of the server.
+pub static ROUTES: &[Route] = &[
+    r("GET", "/health", A::Public, Joint, || get(api::health)),
+    r("GET", "/api/openapi.json", A::Public, Joint, || {
+        get(|| async { ([(header::CONTENT_TYPE, "application/json")], OPENAPI) })
+    }),
+    r("POST", "/login", A::Public, Joint, || post(users::login)),
+    r("POST", "/logout", A::OwnAccount, Joint, || {
+        post(users::logout)
+    }),
+    r("GET", "/api/v1/me", A::OwnAccount, Joint, || get(users::me)),
+    r("POST", "/api/v1/me/password", A::OwnAccount, Joint, || {
+        post(users::change_password)
+    }),
+    r("GET", "/api/v1/agencies", A::Read, Joint, || {
+        get(users::agencies)
+    }),
+    r("GET", "/api/v1/users", A::ManageUsers, Joint, || {
+        get(users::list)
+    }),
+    r("POST", "/api/v1/users", A::ManageUsers, Joint, || {
+        post(users::create)
+    }),
+    r(
+        "GET",
+        "/api/v1/users/{login}",
+        A::ManageUsers,
+        Agency,
+        || get(users::get_user),
+    ),
+    r(
+        "POST",
+        "/api/v1/users/{login}/disable",
+        A::ManageUsers,
+        Agency,
+        || post(users::disable),
+    ),
+    r(
+        "POST",
+        "/api/v1/sensors/{sensor}/readings",
+        A::PostReadings,
+        Joint,
+        || post(ingest::post_readings),
+    ),
+    r("GET", "/api/v1/venue", A::Read, Joint, || get(api::venue)),
+    r("GET", "/api/v1/state", A::Read, Joint, || get(api::state)),
+    r("GET", "/api/v1/live", A::Read, Joint, || get(live::live)),
+    r("GET", "/api/v1/sensors", A::Read, Joint, || {
+        get(api::sensors)
+    }),
+    r("GET", "/api/v1/{kind}/{id}/history", A::Read, Joint, || {
+        get(api::history)
+    }),
+    r("GET", "/api/v1/alerts", A::Read, Joint, || get(api::alerts)),
+    r("GET", "/api/v1/alerts/stats", A::Read, Joint, || {
+        get(api::stats)
+    }),
+    r("GET", "/api/v1/alerts/{id}", A::Read, Joint, || {
+        get(api::alert)
+    }),
+    r("GET", "/api/v1/alerts/{id}/cap/{n}", A::Read, Joint, || {
+        get(api::cap_xml)
+    }),
+    r(
+        "POST",
+        "/api/v1/alerts/{id}/acknowledge",
+        A::AcknowledgeAlert,
+        Joint,
+        || post(api::acknowledge),
+    ),
+    r(
+        "POST",
+        "/api/v1/alerts/{id}/verdict",
+        A::JudgeAlert,
+        Joint,
+        || post(api::verdict),
+    ),
+    r("GET", "/api/v1/cap/current.json", A::Read, Joint, || {
+        get(api::current_json)
+    }),
+    r("GET", "/api/v1/cap/feed.atom", A::Read, Joint, || {
+        get(api::feed_atom)
+    }),
+];
+
+/// The method routers of [`ROUTES`], each behind its access check, grouped by path.
+pub(crate) fn method_routers(state: &AppState) -> BTreeMap<&'static str, MethodRouter<AppState>> {
+    let mut by_path: BTreeMap<&'static str, MethodRouter<AppState>> = BTreeMap::new();
+    for route in ROUTES {
+        let checked =
+            (route.handler)().route_layer(from_fn_with_state((state.clone(), route), authorize));
+        let merged = match by_path.remove(route.path) {
+            Some(m) => m.merge(checked),
+            None => checked,
+        };
+        by_path.insert(route.path, merged);
+    }
+    by_path
+}
+
+fn safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// The access check of one route: authenticates the request (bearer token or session
+/// cookie), checks the Origin and the CSRF token of a session's state-changing request,
+/// checks the route's action against the caller's role, and hands the caller to the
+/// handler ([`crate::auth::Caller`]). Agency scoping of a route's object is checked by its
+/// handler, which loads the object.
+async fn authorize(
+    State((app, route)): State<(AppState, &'static Route)>,
+    req: Request,
+    next: Next,
+) -> Response {
+    match check(&app, route, req).await {
+        Ok(req) => next.run(req).await,
+        Err(e) => {
+            // Every refusal is logged (route and status, never the credential or the body);
+            // an audit log in the store comes with the joint log.
+            tracing::info!(
+                method = route.method,
+                route = route.path,
+                status = e.status().as_u16(),
+                "access refused"
+            );
+            e.into_response()
+        }
+    }
+}
+
+async fn check(app: &AppState, route: &Route, mut req: Request) -> Result<Request, AppError> {
+    if route.action == Action::Public {
+        return Ok(req);
+    }
+    let has_bearer = req.headers().contains_key(header::AUTHORIZATION);
+    let cookie = session_id(req.headers());
+    if route.action == Action::PostReadings {
+        if !has_bearer && cookie.is_some() {
+            return Err(AppError::Forbidden(
+                "readings are posted by sensors with their own token (aman token create \
+                 --sensor), not with a user's session"
+                    .into(),
+            ));
+        }
+        // The handler verifies the sensor's token itself, counting refusals per sensor.
+        return Ok(req);
+    }
+    let principal = if has_bearer {
+        Principal::Token(verified(req.headers(), app).await?)
+    } else if let Some(id) = cookie {
+        let s = session(app, &id).await?;
+        check_origin(req.headers())?;
+        if !safe(req.method()) {
+            let (r, given) = csrf_token_of(req, app.limits.max_body).await?;
+            req = r;
+            if !given.as_deref().is_some_and(|g| csrf_matches(&s, g)) {
+                return Err(AppError::Forbidden(format!(
+                    "{} the CSRF token of your session: send it in the {CSRF_HEADER} header \
+                     or the {CSRF_FIELD} form field (GET /api/v1/me gives it)",
+                    if given.is_some() {
+                        "this request has not"
+                    } else {
+                        "this request lacks"
+                    }
+                )));
+            }
+        }
+        Principal::User {
+            session_id: id,
+            session: Box::new(s),
+        }
+    } else {
+        return Err(AppError::Unauthorized(
+            "no token or session: log in (POST /login) or send 'Authorization: Bearer \
+             <token>' (create one with 'aman token create')"
+                .into(),
+        ));
+    };
+    principal.allows(route.action)?;
+    req.extensions_mut().insert(principal);
+    Ok(req)
+}
+
+/// The CSRF token of a request: its header, else the form field of a URL-encoded body
+/// (read, then put back for the handler).
+async fn csrf_token_of(
+    req: Request,
+    max_body: usize,
+) -> Result<(Request, Option<String>), AppError> {
+    if let Some(v) = req.headers().get(CSRF_HEADER) {
+        let v = v.to_str().unwrap_or("").to_string();
+        return Ok((req, Some(v)));
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Ok((req, None));
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, max_body)
+        .await
+        .map_err(|_| AppError::TooLarge(format!("the body is larger than {max_body} bytes")))?;
+    let given = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+        .ok()
+        .and_then(|pairs| {
+            pairs
+                .into_iter()
+                .find(|(k, _)| k == CSRF_FIELD)
+                .map(|(_, v)| v)
+        });
+    Ok((
+        Request::from_parts(parts, axum::body::Body::from(bytes)),
+        given,
+    ))
+}
