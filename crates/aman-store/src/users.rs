@@ -428,28 +428,14 @@ impl Store {
     /// [`StoreError::Invalid`]; [`StoreError::NotFound`].
     pub async fn set_password(&self, login: &str, password: &Password) -> Result<()> {
         let hash = hash_blocking(password).await?;
-        let n = with_pool!(self, p => {
-            let n = sqlx::query(
-                "UPDATE users SET password_hash = $2, failed_logins = 0, locked_until = NULL \
-                 WHERE login = $1",
-            )
-            .bind(login)
-            .bind(hash.as_str())
-            .execute(p)
-            .await
-            .map_err(StoreError::db("setting a password"))?
-            .rows_affected();
-            sqlx::query("DELETE FROM sessions WHERE login = $1")
-                .bind(login)
-                .execute(p)
-                .await
-                .map_err(StoreError::db("ending sessions"))?;
-            n
-        });
-        if n == 0 {
-            return Err(StoreError::not_found(format!("user {login:?}")));
-        }
-        Ok(())
+        self.update_user_ending_sessions(
+            login,
+            "UPDATE users SET password_hash = $2, failed_logins = 0, locked_until = NULL \
+             WHERE login = $1",
+            UserValue::Text(hash.as_str().to_string()),
+            "setting a password",
+        )
+        .await
     }
 
     /// Disables a user (keeps the first disabling time) and ends its sessions.
@@ -457,21 +443,43 @@ impl Store {
     /// # Errors
     /// [`StoreError::NotFound`]; [`StoreError::Database`].
     pub async fn disable_user(&self, login: &str) -> Result<()> {
+        self.update_user_ending_sessions(
+            login,
+            "UPDATE users SET disabled_at = COALESCE(disabled_at, $2) WHERE login = $1",
+            UserValue::Int(crate::now().0),
+            "disabling a user",
+        )
+        .await
+    }
+
+    /// Runs `update` on one user's row (`$1` the login, `$2` the value) and deletes the user's
+    /// sessions, in one transaction: a password change or a disabling never leaves a session of
+    /// the old state alive, nor ends the sessions without the change.
+    async fn update_user_ending_sessions(
+        &self,
+        login: &str,
+        update: &'static str,
+        value: UserValue,
+        what: &'static str,
+    ) -> Result<()> {
         let n = with_pool!(self, p => {
-            let n = sqlx::query(
-                "UPDATE users SET disabled_at = COALESCE(disabled_at, $2) WHERE login = $1",
-            )
-            .bind(login)
-            .bind(crate::now().0)
-            .execute(p)
-            .await
-            .map_err(StoreError::db("disabling a user"))?
-            .rows_affected();
+            let mut tx = p.begin().await.map_err(StoreError::db(what))?;
+            let q = sqlx::query(update).bind(login);
+            let q = match &value {
+                UserValue::Text(t) => q.bind(t.as_str()),
+                UserValue::Int(i) => q.bind(*i),
+            };
+            let n = q
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::db(what))?
+                .rows_affected();
             sqlx::query("DELETE FROM sessions WHERE login = $1")
                 .bind(login)
-                .execute(p)
+                .execute(&mut *tx)
                 .await
                 .map_err(StoreError::db("ending sessions"))?;
+            tx.commit().await.map_err(StoreError::db(what))?;
             n
         });
         if n == 0 {
@@ -658,6 +666,14 @@ impl Store {
             Ok(u64::try_from(r.i64("n")?).unwrap_or(0))
         })
     }
+}
+
+/// The value bound as `$2` of [`Store::update_user_ending_sessions`]'s update.
+enum UserValue {
+    /// A text column (a password hash).
+    Text(String),
+    /// An integer column (a time, µs since the epoch, UTC).
+    Int(i64),
 }
 
 #[cfg(test)]
