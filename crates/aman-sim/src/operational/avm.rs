@@ -356,17 +356,7 @@ impl OperationalModel for AnticipationVelocityModel {
             };
         }
         // (8)–(10): the collision-free speed model's speed along the new direction
-        super::cfsm::speed_step(
-            x,
-            e,
-            v0,
-            a.time_gap[i],
-            ctx.dt,
-            &scratch.dx[..m],
-            &scratch.dy[..m],
-            &scratch.dist[..m],
-            &scratch.l[..m],
-        )
+        super::cfsm::speed_step(x, e, v0, a.time_gap[i], ctx.dt, scratch, m)
     }
 }
 

@@ -204,17 +204,7 @@ impl OperationalModel for CollisionFreeSpeedModel {
         if e == Vec2::ZERO {
             e = a.orientation[i];
         }
-        speed_step(
-            x,
-            e,
-            v0,
-            a.time_gap[i],
-            ctx.dt,
-            &scratch.dx[..m],
-            &scratch.dy[..m],
-            &scratch.dist[..m],
-            &scratch.l[..m],
-        )
+        speed_step(x, e, v0, a.time_gap[i], ctx.dt, scratch, m)
     }
 }
 
@@ -222,9 +212,8 @@ impl OperationalModel for CollisionFreeSpeedModel {
 /// the spacing `s` to the nearest neighbour ahead of `x` along the unit direction `e`
 /// (`e·d ≥ 0`) and inside the corridor of half-width `l` (`|e^⊥·d| ≤ l`), minus `l`; the speed
 /// `V(s) = min(v0, max(0, s/T))` (m/s, `T` the time gap in s); and the explicit Euler move over
-/// `dt` seconds. `dx`, `dy` are the neighbours' offsets `x_j − x` (m), `dist` their distances
-/// (m), `l` the sums of radii `r_i + r_j` (m), all of one length.
-#[allow(clippy::too_many_arguments)]
+/// `dt` seconds. The neighbours are the first `m` entries of `near`: offsets `dx`, `dy`
+/// (`x_j − x`, m), distances `dist` (m) and sums of radii `l` (`r_i + r_j`, m).
 #[inline]
 pub(super) fn speed_step(
     x: Vec2,
@@ -232,13 +221,12 @@ pub(super) fn speed_step(
     v0: f64,
     time_gap: f64,
     dt: f64,
-    dx: &[f64],
-    dy: &[f64],
-    dist: &[f64],
-    l: &[f64],
+    near: &Scratch,
+    m: usize,
 ) -> Kinematics {
     let left = e.perp();
     let mut spacing = f64::MAX;
+    let (dx, dy, dist, l) = (&near.dx[..m], &near.dy[..m], &near.dist[..m], &near.l[..m]);
     for (((&dx, &dy), &dist), &l) in dx.iter().zip(dy).zip(dist).zip(l) {
         let ahead = e.x * dx + e.y * dy >= 0.0;
         let in_corridor = (left.x * dx + left.y * dy).abs() <= l;
