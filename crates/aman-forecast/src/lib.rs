@@ -10,10 +10,12 @@
 //!   over cells (zones) and links (gates, openings), with bottleneck capacities per metre of
 //!   clear width: per-cell density over time, time until a density is reached, queues at the
 //!   gates.
+//! - [`venue`]: a venue's zones and lines as that network, started from the live state.
 #![forbid(unsafe_code)]
 
 pub mod ctm;
 pub mod fd;
+pub mod venue;
 
 pub use ctm::{Cell, Link, Network, NetworkError, Sample, State, forecast, step, time_to_reach};
 pub use fd::{DemandSupply, Weidmann};
