@@ -10,12 +10,20 @@
 //!   over cells (zones) and links (gates, openings), with bottleneck capacities per metre of
 //!   clear width: per-cell density over time, time until a density is reached, queues at the
 //!   gates.
-//! - [`venue`]: a venue's zones and lines as that network, started from the live state.
+//! - [`live`]: the live input (the monitor's state, or a state file).
+//! - [`venue`]: a venue's zones and lines as that network, started from the live input, with
+//!   what-ifs (close, open or hold a gate, evacuate a zone) compared against doing nothing.
 #![forbid(unsafe_code)]
 
 pub mod ctm;
 pub mod fd;
+pub mod live;
 pub mod venue;
 
-pub use ctm::{Cell, Link, Network, NetworkError, Sample, State, forecast, step, time_to_reach};
+pub use ctm::{
+    Cell, Link, Network, NetworkError, Sample, State, WidthChange, forecast, forecast_with, step,
+    time_to_reach,
+};
 pub use fd::{DemandSupply, Weidmann};
+pub use live::{Live, LiveError};
+pub use venue::{ForecastError, VenueForecast, VenueNetwork, WhatIf};

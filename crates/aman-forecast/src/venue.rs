@@ -21,11 +21,12 @@
 //!   E of its table.
 
 use aman_analysis::los::{FruinLevel, LosTable};
+use aman_monitor::Venue;
 use aman_monitor::venue::{Measure, Subject};
-use aman_monitor::{Venue, VenueState};
 
-use crate::ctm::{self, Cell, Link, Network, NetworkError, State};
+use crate::ctm::{self, Cell, Link, Network, NetworkError, State, WidthChange};
 use crate::fd::{DemandSupply, Weidmann};
+use crate::live::{Live, LiveError, Resolved};
 
 /// Bottleneck capacity, persons per metre of clear width per second: the mean specific flow
 /// of the published bottleneck experiments of aman's validation set with openings of 1 m and
@@ -130,19 +131,19 @@ impl VenueNetwork {
         }
     }
 
-    /// The start of a forecast from the live state: each zone's occupancy (0 where unknown),
-    /// the arrival rate of each link from the outside, and the splits from the measured flows.
-    /// Also returns what was not known: one sentence per zone without occupancy and per
-    /// source line without a measured flow, and per stale sensor.
-    pub fn with_state(&mut self, venue: &Venue, live: &VenueState) -> Start {
+    /// The start of a forecast from the live input: each zone's occupancy (0 where
+    /// unknown), the arrival rate of each link from the outside, and the splits from the
+    /// measured flows. Also says what was not known: one sentence per zone without occupancy,
+    /// per source line without a measured flow, and per stale sensor.
+    pub fn with_state(&mut self, venue: &Venue, live: &Resolved) -> Start {
         let mut unknown = Vec::new();
         let occupancy: Vec<f64> = venue
             .zones
             .iter()
             .enumerate()
-            .map(|(i, z)| match live.zones.get(i).and_then(|s| s.occupancy) {
-                Some(n) if n.is_finite() && n >= 0.0 => n,
-                _ => {
+            .map(|(i, z)| match live.occupancy.get(i).copied().flatten() {
+                Some(n) => n,
+                None => {
                     unknown.push(format!("zone {}: no occupancy", z.id));
                     0.0
                 }
@@ -150,10 +151,10 @@ impl VenueNetwork {
             .collect();
         let flow = |l: usize| -> Option<f64> {
             let (line, dir) = self.links[l];
-            let s = live.lines.get(line)?;
+            let (fin, fout) = live.flows.get(line).copied()?;
             match dir {
-                Crossing::In => s.flow_in,
-                Crossing::Out => s.flow_out,
+                Crossing::In => fin,
+                Crossing::Out => fout,
             }
         };
         let measured: Vec<f64> = (0..self.links.len())
@@ -161,26 +162,21 @@ impl VenueNetwork {
             .collect();
         let mut arrivals = vec![0.0; self.links.len()];
         for (l, link) in self.net.links.iter().enumerate() {
-            if link.from.is_none() {
-                match flow(l) {
-                    Some(r) if r.is_finite() && r >= 0.0 => arrivals[l] = r,
-                    _ => {
-                        let id = &venue.lines[self.links[l].0].id;
-                        if !unknown
-                            .iter()
-                            .any(|u: &String| u.starts_with(&format!("line {id}:")))
-                        {
-                            unknown.push(format!("line {id}: no measured flow"));
-                        }
+            if link.from.is_some() {
+                continue;
+            }
+            match flow(l) {
+                Some(r) => arrivals[l] = r,
+                None => {
+                    let line =
+                        format!("line {}: no measured flow", venue.lines[self.links[l].0].id);
+                    if !unknown.contains(&line) {
+                        unknown.push(line);
                     }
                 }
             }
         }
-        for s in &live.sensors {
-            if s.stale {
-                unknown.push(format!("sensor {}: stale", s.id));
-            }
-        }
+        unknown.extend(live.stale.iter().map(|id| format!("sensor {id}: stale")));
         self.set_splits(&measured);
         let state = State {
             occupancy,
@@ -192,6 +188,11 @@ impl VenueNetwork {
             arrivals,
             unknown,
         }
+    }
+
+    /// The links of venue line `line` (both directions).
+    fn links_of(&self, line: usize) -> impl Iterator<Item = usize> + '_ {
+        (0..self.links.len()).filter(move |&l| self.links[l].0 == line)
     }
 }
 
@@ -276,21 +277,193 @@ fn los_density(table: LosTable, k: usize) -> Option<f64> {
     }
 }
 
-/// Rolls the venue forward `horizon` seconds from `live`, sampling every `every` seconds,
-/// with a step of at most `dt` (cut to the network's CFL bound).
+/// A what-if: a change an operator could make now.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WhatIf {
+    /// Close a gate or line now (both directions).
+    Close(String),
+    /// Open a line closed now (`closed` in the live input) to its full width.
+    Open(String),
+    /// Hold a gate or entrance closed for this many seconds, then open it again.
+    Hold(String, f64),
+    /// Evacuate a zone: nobody more enters it, and its people leave by all its ways out in
+    /// proportion to their widths.
+    Evacuate(String),
+}
+
+impl std::str::FromStr for WhatIf {
+    type Err = String;
+
+    /// `close:LINE`, `open:LINE`, `hold:LINE:SECONDS`, `evacuate:ZONE`.
+    fn from_str(s: &str) -> Result<WhatIf, String> {
+        let form = "close:LINE, open:LINE, hold:LINE:SECONDS or evacuate:ZONE";
+        let mut parts = s.trim().splitn(3, ':');
+        let (kind, id, rest) = (parts.next(), parts.next(), parts.next());
+        let id = match id {
+            Some(id) if !id.is_empty() => id.to_owned(),
+            _ => return Err(format!("what-if {s:?}: expected {form}")),
+        };
+        match (kind, rest) {
+            (Some("close"), None) => Ok(WhatIf::Close(id)),
+            (Some("open"), None) => Ok(WhatIf::Open(id)),
+            (Some("evacuate"), None) => Ok(WhatIf::Evacuate(id)),
+            (Some("hold"), Some(t)) => match t.parse::<f64>() {
+                Ok(x) if x.is_finite() && x > 0.0 && x <= 86_400.0 => Ok(WhatIf::Hold(id, x)),
+                _ => Err(format!(
+                    "what-if {s:?}: the hold time {t:?} is not a number of seconds in (0, 86400]"
+                )),
+            },
+            _ => Err(format!("what-if {s:?}: expected {form}")),
+        }
+    }
+}
+
+/// Why a venue forecast cannot be made.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ForecastError {
+    /// The live input does not fit the venue.
+    #[error("{0}")]
+    Live(#[from] LiveError),
+    /// A what-if names a line or zone the venue does not have.
+    #[error("what-if {what}: venue {venue:?} has no {kind} {id:?}")]
+    WhatIf {
+        /// The what-if, as written.
+        what: String,
+        /// `line` or `zone`.
+        kind: &'static str,
+        /// The id.
+        id: String,
+        /// The venue.
+        venue: String,
+    },
+    /// The network or the run's parameters.
+    #[error("{0}")]
+    Network(#[from] NetworkError),
+}
+
+/// Rolls the venue forward `horizon` seconds from the live input, with the what-ifs applied
+/// (none: the forecast of doing nothing), sampling every `every` seconds with a step of at
+/// most `dt` (cut to the network's CFL bound).
 ///
 /// # Errors
-/// [`NetworkError`] for a bad network or non-positive `horizon`, `dt`, `every`.
+/// [`ForecastError`]: a live input of another venue or naming what the venue does not have,
+/// a what-if naming an unknown line or zone, non-positive `horizon`, `dt` or `every`.
 pub fn forecast(
-    vn: &mut VenueNetwork,
+    vn: &VenueNetwork,
     venue: &Venue,
-    live: &VenueState,
+    live: &Live,
+    what_ifs: &[WhatIf],
     horizon: f64,
     dt: f64,
     every: f64,
-) -> Result<VenueForecast, NetworkError> {
-    let start = vn.with_state(venue, live);
-    let samples = ctm::forecast(&vn.net, &start.state, &start.arrivals, horizon, dt, every)?;
+) -> Result<VenueForecast, ForecastError> {
+    let resolved = live.resolve(venue)?;
+    let mut vn = vn.clone();
+    let start = vn.with_state(venue, &resolved);
+    let mut arrivals = start.arrivals.clone();
+    let mut changes = Vec::new();
+    let closed: Vec<bool> = resolved.closed.clone();
+    for (line, c) in closed.iter().enumerate() {
+        if *c {
+            changes.extend(vn.links_of(line).map(|link| WidthChange {
+                at: 0.0,
+                link,
+                width: 0.0,
+            }));
+        }
+    }
+    let line_of = |what: &WhatIf, id: &str| {
+        venue
+            .line(id)
+            .map(|(i, _)| i)
+            .ok_or_else(|| ForecastError::WhatIf {
+                what: format!("{what:?}"),
+                kind: "line",
+                id: id.to_owned(),
+                venue: venue.id.clone(),
+            })
+    };
+    for w in what_ifs {
+        match w {
+            WhatIf::Close(id) => {
+                let line = line_of(w, id)?;
+                changes.extend(vn.links_of(line).map(|link| WidthChange {
+                    at: 0.0,
+                    link,
+                    width: 0.0,
+                }));
+            }
+            WhatIf::Open(id) => {
+                let line = line_of(w, id)?;
+                let width = venue.lines[line].width;
+                changes.retain(|c| vn.links[c.link].0 != line);
+                changes.extend(vn.links_of(line).map(|link| WidthChange {
+                    at: 0.0,
+                    link,
+                    width,
+                }));
+            }
+            WhatIf::Hold(id, secs) => {
+                let line = line_of(w, id)?;
+                let width = if closed[line] {
+                    0.0
+                } else {
+                    venue.lines[line].width
+                };
+                for link in vn.links_of(line) {
+                    changes.push(WidthChange {
+                        at: 0.0,
+                        link,
+                        width: 0.0,
+                    });
+                    changes.push(WidthChange {
+                        at: *secs,
+                        link,
+                        width,
+                    });
+                }
+            }
+            WhatIf::Evacuate(id) => {
+                let Some((z, _)) = venue.zone(id) else {
+                    return Err(ForecastError::WhatIf {
+                        what: format!("{w:?}"),
+                        kind: "zone",
+                        id: id.to_owned(),
+                        venue: venue.id.clone(),
+                    });
+                };
+                for (link, k) in vn.net.links.iter().enumerate() {
+                    if k.to == Some(z) {
+                        changes.push(WidthChange {
+                            at: 0.0,
+                            link,
+                            width: 0.0,
+                        });
+                        arrivals[link] = 0.0;
+                    }
+                }
+                let out: Vec<usize> = (0..vn.net.links.len())
+                    .filter(|&l| vn.net.links[l].from == Some(z))
+                    .collect();
+                let total: f64 = out.iter().map(|&l| vn.net.links[l].width).sum();
+                if total > 0.0 {
+                    vn.net.splits[z] = out
+                        .iter()
+                        .map(|&l| (l, vn.net.links[l].width / total))
+                        .collect();
+                }
+            }
+        }
+    }
+    let samples = ctm::forecast_with(
+        &vn.net,
+        &start.state,
+        &arrivals,
+        &changes,
+        horizon,
+        dt,
+        every,
+    )?;
     let zones = venue
         .zones
         .iter()
@@ -345,6 +518,48 @@ pub fn forecast(
     })
 }
 
+/// A zone's forecast in figures an operator compares.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ZoneSummary {
+    /// Highest density, persons/m².
+    pub peak: f64,
+    /// Seconds at Fruin level E or worse, and at F, over the horizon (each sample holds until
+    /// the next).
+    pub above: [f64; 2],
+    /// Seconds until the zone holds less than one person after its peak, if within the
+    /// horizon (a fluid model empties with an exponential tail, so this is late by a few
+    /// times the zone's crossing time; see [`crate::ctm`]).
+    pub clear: Option<f64>,
+}
+
+impl VenueForecast {
+    /// The summary of zone `i` (walkable area `area`, m²).
+    pub fn summary(&self, i: usize, area: f64) -> ZoneSummary {
+        let z = &self.zones[i];
+        let mut above = [0.0; 2];
+        for (k, w) in self.t.windows(2).enumerate() {
+            let dt = w[1] - w[0];
+            if z.los[k] >= FruinLevel::E {
+                above[0] += dt;
+            }
+            if z.los[k] >= FruinLevel::F {
+                above[1] += dt;
+            }
+        }
+        ZoneSummary {
+            peak: z.peak,
+            above,
+            clear: {
+                let peak_at = z.density.iter().position(|d| *d >= z.peak).unwrap_or(0);
+                z.density[peak_at..]
+                    .iter()
+                    .position(|d| d * area < 1.0)
+                    .map(|k| self.t[peak_at + k])
+            },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -392,19 +607,25 @@ from = "front"
         parse_venue(CORRIDOR, Path::new("."), "corridor.toml").unwrap_or_else(|e| panic!("{e}"))
     }
 
+    /// The hall at 1 /m², 5 /s coming in, nobody coming back through the exit.
+    fn busy() -> Live {
+        serde_json::from_str(
+            r#"{"venue": "corridor",
+                "zones": [{"id": "hall", "occupancy": 300}, {"id": "front", "occupancy": 0}],
+                "lines": [{"id": "entry", "flow_in": 5.0}, {"id": "exit", "flow_out": 0.0}]}"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn run(what_ifs: &[WhatIf]) -> VenueForecast {
+        let v = venue();
+        let vn = VenueNetwork::new(&v, BOTTLENECK_CAPACITY).unwrap_or_else(|e| panic!("{e}"));
+        forecast(&vn, &v, &busy(), what_ifs, 600.0, 0.25, 1.0).unwrap_or_else(|e| panic!("{e}"))
+    }
+
     #[test]
     fn the_front_reaches_los_e_when_its_supply_lets_it() {
-        let v = venue();
-        let mut vn = VenueNetwork::new(&v, BOTTLENECK_CAPACITY).unwrap_or_else(|e| panic!("{e}"));
-        // Three lines, two directions each.
-        assert_eq!(vn.net.links.len(), 6);
-        let mut live = Monitor::new(v.clone(), Timestamp(0)).state();
-        live.zones[0].occupancy = Some(300.0);
-        live.zones[1].occupancy = Some(0.0);
-        live.lines[0].flow_in = Some(5.0);
-        // Nobody comes in backwards through the exit.
-        live.lines[2].flow_out = Some(0.0);
-        let f = forecast(&mut vn, &v, &live, 120.0, 0.25, 1.0).unwrap_or_else(|e| panic!("{e}"));
+        let f = run(&[]);
         // The hall (1 /m², W = 300/√300 = 17.3 m) could send 17.3 · q(1) = 18.3 /s and the
         // opening 20 /s, but the front (W = 95/√95 = 9.75 m) takes at most
         // 9.75 · q_max = 11.9 /s while below the critical density; 4 /s leave by the exit.
@@ -424,20 +645,65 @@ from = "front"
         );
         assert_eq!(front.los[0], FruinLevel::A);
         assert!(front.peak > 2.0);
-        // Nothing was measured for the zones' splits: the hall heads by the opening (its
-        // only "in" link out), the front by the exit.
         assert_eq!(f.unknown, Vec::<String>::new());
         // Links from the outside: the entry's "in", the exit's "out".
         let gates: Vec<&str> = f.gates.iter().map(|g| g.id.as_str()).collect();
         assert_eq!(gates, ["entry", "exit"]);
+        // Nobody waits at the entry: the hall takes the 5 /s.
+        assert!(f.gates[0].waiting.iter().all(|w| *w < 1e-9));
     }
 
     #[test]
-    fn what_is_not_known_is_said() {
+    fn closing_the_entry_spares_the_front_and_holding_it_delays_it() {
         let v = venue();
-        let mut vn = VenueNetwork::new(&v, BOTTLENECK_CAPACITY).unwrap_or_else(|e| panic!("{e}"));
-        let live = Monitor::new(v.clone(), Timestamp(0)).state();
-        let f = forecast(&mut vn, &v, &live, 10.0, 1.0, 1.0).unwrap_or_else(|e| panic!("{e}"));
+        let base = run(&[]);
+        let closed = run(&[WhatIf::Close("entry".into())]);
+        let held = run(&[WhatIf::Hold("entry".into(), 120.0)]);
+        let area = v.zones[1].walkable_m2;
+        let (b, c, h) = (
+            base.summary(1, area),
+            closed.summary(1, area),
+            held.summary(1, area),
+        );
+        // With the entry closed the 300 persons of the hall pass through the front and out at
+        // the exit's 4 /s: the front empties; doing nothing it never does (5 /s in, 4 /s out).
+        assert!(c.clear.is_some(), "{c:?}");
+        assert_eq!(b.clear, None);
+        assert!(c.above[0] < b.above[0], "{c:?} {b:?}");
+        // Held for 2 minutes: 600 persons wait outside at its end (5 /s × 120 s).
+        let waited = held.gates[0].waiting[120];
+        assert!((waited - 600.0).abs() < 1.0, "{waited}");
+        assert!(h.above[0] <= b.above[0]);
+        // Closed, the 5 /s pile up outside for the whole horizon.
+        let last = closed.gates[0].waiting.last().copied().unwrap_or(0.0);
+        assert!((last - 3000.0).abs() < 1.0, "{last}");
+    }
+
+    #[test]
+    fn evacuating_the_front_stops_the_hall_feeding_it() {
+        let f = run(&[WhatIf::Evacuate("front".into())]);
+        // Nobody enters the front: it stays empty while the hall holds everyone.
+        assert!(f.zones[1].density.iter().all(|d| *d == 0.0));
+        // The hall's only way on is the front: it fills towards jam density and the rest of
+        // the 300 + 5 × 600 persons wait at the entry.
+        let hall_last = f.zones[0].density.last().copied().unwrap_or(0.0) * 300.0;
+        let waiting = f.gates[0].waiting.last().copied().unwrap_or(0.0);
+        assert!(
+            hall_last > 5.0 * 300.0 && hall_last <= 5.4 * 300.0,
+            "{hall_last}"
+        );
+        assert!(
+            (hall_last + waiting - 3300.0).abs() < 1e-6,
+            "{hall_last} {waiting}"
+        );
+    }
+
+    #[test]
+    fn what_is_not_known_or_does_not_fit_is_said() {
+        let v = venue();
+        let vn = VenueNetwork::new(&v, BOTTLENECK_CAPACITY).unwrap_or_else(|e| panic!("{e}"));
+        let live = Live::from_state(&Monitor::new(v.clone(), Timestamp(0)).state());
+        let f = forecast(&vn, &v, &live, &[], 10.0, 1.0, 1.0).unwrap_or_else(|e| panic!("{e}"));
         assert!(
             f.unknown.contains(&"zone hall: no occupancy".to_string()),
             "{:?}",
@@ -449,6 +715,58 @@ from = "front"
             "{:?}",
             f.unknown
         );
+        // Another venue's state, an unknown zone, a negative occupancy, an unknown gate.
+        let mut other = busy();
+        other.venue = "stadium".into();
+        let e = forecast(&vn, &v, &other, &[], 10.0, 1.0, 1.0);
+        assert!(
+            matches!(e, Err(ForecastError::Live(LiveError::OtherVenue { .. }))),
+            "{e:?}"
+        );
+        let mut typo = busy();
+        typo.zones[0].id = "hal".into();
+        let e = forecast(&vn, &v, &typo, &[], 10.0, 1.0, 1.0).map(|_| ());
+        assert_eq!(
+            e.map_err(|e| e.to_string()),
+            Err("zone \"hal\": venue \"corridor\" has no such zone".to_string())
+        );
+        let mut neg = busy();
+        neg.zones[0].occupancy = Some(-3.0);
+        assert!(forecast(&vn, &v, &neg, &[], 10.0, 1.0, 1.0).is_err());
+        let e = forecast(
+            &vn,
+            &v,
+            &busy(),
+            &[WhatIf::Close("west-gate".into())],
+            10.0,
+            1.0,
+            1.0,
+        );
+        assert!(
+            matches!(e, Err(ForecastError::WhatIf { kind: "line", .. })),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn what_ifs_parse_and_bad_ones_say_the_form() {
+        assert_eq!("close:a".parse(), Ok(WhatIf::Close("a".into())));
+        assert_eq!(
+            "hold:gate-1:300".parse(),
+            Ok(WhatIf::Hold("gate-1".into(), 300.0))
+        );
+        assert_eq!("evacuate:z".parse(), Ok(WhatIf::Evacuate("z".into())));
+        for bad in [
+            "close",
+            "close:",
+            "shut:a",
+            "hold:a",
+            "hold:a:-5",
+            "hold:a:soon",
+            "open:a:1",
+        ] {
+            assert!(bad.parse::<WhatIf>().is_err(), "{bad}");
+        }
     }
 
     /// The default capacity is the mean specific flow of the published bottleneck
