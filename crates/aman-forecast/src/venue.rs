@@ -50,6 +50,9 @@ pub struct VenueNetwork {
     pub net: Network,
     /// For each link, the venue line and the direction it stands for.
     pub links: Vec<(usize, Crossing)>,
+    /// What of the venue the network leaves out, one sentence each: lines that join no
+    /// zone (they only count), zones no line enters or leaves (their occupancy is held).
+    pub notes: Vec<String>,
 }
 
 impl VenueNetwork {
@@ -70,8 +73,13 @@ impl VenueNetwork {
             .collect();
         let mut links = Vec::new();
         let mut meaning = Vec::new();
+        let mut notes = Vec::new();
         for (i, l) in venue.lines.iter().enumerate() {
             if l.into.is_none() && l.from.is_none() {
+                notes.push(format!(
+                    "line {}: joins no zone (no `into` or `from`), not in the network",
+                    l.id
+                ));
                 continue;
             }
             links.push(Link {
@@ -96,7 +104,21 @@ impl VenueNetwork {
                 capacity,
             },
             links: meaning,
+            notes,
         };
+        for (i, z) in venue.zones.iter().enumerate() {
+            let joined = vn
+                .net
+                .links
+                .iter()
+                .any(|k| k.from == Some(i) || k.to == Some(i));
+            if !joined {
+                vn.notes.push(format!(
+                    "zone {}: no line enters or leaves it; its occupancy is held as it is",
+                    z.id
+                ));
+            }
+        }
         vn.set_splits(&[]);
         vn.net.check()?;
         Ok(vn)
@@ -254,6 +276,8 @@ pub struct VenueForecast {
     pub gates: Vec<GateForecast>,
     /// What the live state did not say ([`Start::unknown`]).
     pub unknown: Vec<String>,
+    /// What of the venue the network leaves out ([`VenueNetwork::notes`]).
+    pub notes: Vec<String>,
 }
 
 /// The density at which a zone's rule is raised, persons/m²: a density rule's threshold; a
@@ -289,6 +313,19 @@ pub enum WhatIf {
     /// Evacuate a zone: nobody more enters it, and its people leave by all its ways out in
     /// proportion to their widths.
     Evacuate(String),
+}
+
+impl std::fmt::Display for WhatIf {
+    /// As written on the command line: `close:LINE`, `open:LINE`, `hold:LINE:SECONDS`,
+    /// `evacuate:ZONE`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WhatIf::Close(id) => write!(f, "close:{id}"),
+            WhatIf::Open(id) => write!(f, "open:{id}"),
+            WhatIf::Hold(id, s) => write!(f, "hold:{id}:{s}"),
+            WhatIf::Evacuate(id) => write!(f, "evacuate:{id}"),
+        }
+    }
 }
 
 impl std::str::FromStr for WhatIf {
@@ -377,7 +414,7 @@ pub fn forecast(
             .line(id)
             .map(|(i, _)| i)
             .ok_or_else(|| ForecastError::WhatIf {
-                what: format!("{what:?}"),
+                what: what.to_string(),
                 kind: "line",
                 id: id.to_owned(),
                 venue: venue.id.clone(),
@@ -426,7 +463,7 @@ pub fn forecast(
             WhatIf::Evacuate(id) => {
                 let Some((z, _)) = venue.zone(id) else {
                     return Err(ForecastError::WhatIf {
-                        what: format!("{w:?}"),
+                        what: w.to_string(),
                         kind: "zone",
                         id: id.to_owned(),
                         venue: venue.id.clone(),
@@ -515,6 +552,7 @@ pub fn forecast(
         zones,
         gates,
         unknown: start.unknown,
+        notes: vn.notes.clone(),
     })
 }
 
@@ -646,6 +684,7 @@ from = "front"
         assert_eq!(front.los[0], FruinLevel::A);
         assert!(front.peak > 2.0);
         assert_eq!(f.unknown, Vec::<String>::new());
+        assert_eq!(f.notes, Vec::<String>::new());
         // Links from the outside: the entry's "in", the exit's "out".
         let gates: Vec<&str> = f.gates.iter().map(|g| g.id.as_str()).collect();
         assert_eq!(gates, ["entry", "exit"]);
