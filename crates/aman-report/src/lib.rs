@@ -10,6 +10,8 @@
 //! - [`analysis`]: `report.html` of `aman analyze`, and `summary.json`'s types.
 //! - [`runs`]: the figures of `aman simulate --runs N` over its seeds and their section;
 //!   [`notice`]: the notice of a run that ended with persons inside.
+//! - [`day`]: the day report of a venue monitored by `aman serve` (one printable page, in
+//!   the caller's language).
 //! - [`precision`]: the rounding of the geometric figures written to JSON and CSV.
 //! - [`html`]: the style sheet and the small HTML helpers every page uses.
 //! - [`check`]: what a page must never show (a figure that could not be drawn, an empty
@@ -20,6 +22,7 @@
 pub mod analysis;
 pub mod charts;
 pub mod check;
+pub mod day;
 pub mod html;
 mod map;
 pub mod notice;
