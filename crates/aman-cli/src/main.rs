@@ -21,10 +21,9 @@ macro_rules! errln {
     }};
 }
 
-mod analysis_page;
 mod args;
 mod commands;
-mod precision;
+use aman_report::precision;
 
 use std::process::ExitCode;
 
