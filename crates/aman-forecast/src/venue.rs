@@ -20,9 +20,9 @@
 //!   of its density, level-of-service and occupancy rules' raise thresholds, and Fruin level
 //!   E of its table.
 
-use aman_analysis::los::{FruinLevel, LosTable};
+use aman_analysis::los::FruinLevel;
 use aman_monitor::Venue;
-use aman_monitor::venue::{Measure, Subject};
+use aman_monitor::venue::Subject;
 
 use crate::ctm::{self, Cell, Link, Network, NetworkError, State, WidthChange};
 use crate::fd::{DemandSupply, Weidmann};
@@ -280,27 +280,6 @@ pub struct VenueForecast {
     pub notes: Vec<String>,
 }
 
-/// The density at which a zone's rule is raised, persons/m²: a density rule's threshold; a
-/// level-of-service rule's lowest density of that level in the zone's table; an occupancy
-/// rule's fraction × capacity / walkable area. `None` for other measures.
-fn rule_density(venue: &Venue, zone: usize, measure: Measure, raise: f64) -> Option<f64> {
-    let z = &venue.zones[zone];
-    match measure {
-        Measure::Density => Some(raise),
-        Measure::Los => los_density(z.los, raise.round() as usize),
-        Measure::Occupancy => z.capacity.map(|c| raise * c as f64 / z.walkable_m2),
-        _ => None,
-    }
-}
-
-/// The density from which a zone is at level `k` (A = 0 … F = 5), persons/m².
-fn los_density(table: LosTable, k: usize) -> Option<f64> {
-    match k {
-        0 => Some(0.0),
-        k => table.max_density().get(k - 1).copied(),
-    }
-}
-
 /// A what-if: a change an operator could make now.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WhatIf {
@@ -508,18 +487,17 @@ pub fn forecast(
         .map(|(i, z)| {
             let density: Vec<f64> = samples.iter().map(|s| s.density[i]).collect();
             let mut reached = Vec::new();
-            if let Some(d) = los_density(z.los, FruinLevel::E as usize) {
-                reached.push(Reached {
-                    what: "LOS E".into(),
-                    density: d,
-                    at: ctm::time_to_reach(&samples, i, d),
-                });
-            }
+            let e = z.los.min_density(FruinLevel::E);
+            reached.push(Reached {
+                what: "LOS E".into(),
+                density: e,
+                at: ctm::time_to_reach(&samples, i, e),
+            });
             for r in &venue.rules {
                 if r.subject != Subject::Zone(i) {
                     continue;
                 }
-                if let Some(d) = rule_density(venue, i, r.measure, r.raise) {
+                if let Some(d) = venue.rule_density(r) {
                     reached.push(Reached {
                         what: format!("rule {}", r.id),
                         density: d,
