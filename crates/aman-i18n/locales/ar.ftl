@@ -212,3 +212,6 @@ chart-pressure = ضغط الحشد (1/ث²)
 threshold-raise = تنبيه عند { $value }
 threshold-clear = انتهاء عند { $value }
 no-data = لا توجد بيانات
+day-bad-date = هذا ليس يومًا: اكتب التاريخ بالصيغة YYYY-MM-DD.
+day-not-begun = هذا اليوم لم يبدأ بعد: يغطي التقرير الأيام حتى اليوم (بالتوقيت العالمي).
+day-today = تقرير اليوم

@@ -194,3 +194,6 @@ chart-pressure = Crowd pressure (1/s²)
 threshold-raise = alert at { $value }
 threshold-clear = clears at { $value }
 no-data = No data
+day-bad-date = This is not a day: give the date as YYYY-MM-DD.
+day-not-begun = That day has not begun: the report covers days up to today (UTC).
+day-today = Today's report

@@ -198,3 +198,6 @@ chart-pressure = Pression de foule (1/s²)
 threshold-raise = alerte à { $value }
 threshold-clear = fin à { $value }
 no-data = Pas de données
+day-bad-date = Ce n’est pas un jour : donnez la date sous la forme AAAA-MM-JJ.
+day-not-begun = Ce jour n’a pas commencé : le rapport couvre les jours jusqu’à aujourd’hui (UTC).
+day-today = Le rapport d’aujourd’hui
