@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use browser_support::{Driver, Session, browser_binaries};
+use browser_support::{Driver, Session, WAIT, browser_binaries};
 use serde_json::{Value, json};
 use serve_support::{Serve, agent, post, repo, sensor_token};
 
@@ -250,7 +250,9 @@ fn dashboard_in_a_real_browser() {
         "Compte verrouillé",
         "fr",
     );
+    user(&data, "karim", "ma-dgsn", "commander", "كريم بناني", "ar");
     let token = sensor_token(&data, venue.to_str().unwrap(), "camera-parvis");
+    let admin = serve_support::token(&data, &["--admin", "--label", "browser test"]);
     let serve = Serve::start(venue.to_str().unwrap(), &data, &[]);
     let driver = Driver::start(&dir.path().join("chromedriver.log"));
 
@@ -357,43 +359,126 @@ fn dashboard_in_a_real_browser() {
     );
     shot(&fr, "07-arabic-rtl");
 
-    // 6. Script tags and a direction override in a form: refused in the user's language,
-    // nothing stored, no script run.
-    bad_input(&fr, &serve, &alert);
-    shot(&fr, "08-bad-input-refused");
+    // 6. Script tags and a direction override in the verdict note of a commander (Arabic):
+    // refused in Arabic, nothing stored, no script run.
+    let cmd = driver.session(1366, 768);
+    log_in(&cmd, &serve, "karim");
+    bad_input(&cmd, &serve, &alert, &admin);
+    shot(&cmd, "08-bad-input-refused");
+    drop(cmd);
 
-    // 7. The live connection is cut: it says so, reconnects by itself and catches up.
+    // 7. The live connection is cut and kept down while the zone goes back to B: the page
+    // says it is reconnecting, still shows E, then reconnects by itself and catches up.
+    ma.before_each_page(WEBSOCKET_SPY);
     ma.goto(&page(&serve, "/map"));
     wait_attr(&ma, "#live-status", "data-state", "connected");
-    let closed = ma.js(
-        "if (window.__amanLive && window.__amanLive.close) { window.__amanLive.close(); return true; } return false;",
+    wait_attr(&ma, "g.zone[data-zone=parvis]", "data-los", "E");
+    ma.js(
+        "window.__liveStates = []; \
+         const e = document.querySelector('#live-status'); \
+         new MutationObserver(() => window.__liveStates.push(e.getAttribute('data-state'))) \
+           .observe(e, {attributes: true, attributeFilter: ['data-state']}); \
+         window.__blockLive = true; \
+         window.__sockets.forEach(s => s.close());",
         vec![],
     );
-    if closed == Value::Bool(true) {
-        occupancy(&serve, &token, 35); // back to B while the socket is down
-        wait_attr(&ma, "#live-status", "data-state", "connected");
-        wait_attr(&ma, "g.zone[data-zone=parvis]", "data-los", "B");
-        shot(&ma, "09-live-reconnected");
-    } else {
-        eprintln!("note: the dashboard exposes no window.__amanLive.close(); step 7 not run");
-    }
+    wait_attr(&ma, "#live-status", "data-state", "reconnecting");
+    shot(&ma, "09-live-reconnecting");
+    occupancy(&serve, &token, 35); // back to B while the page has no connection
+    serve
+        .poll("/api/v1/state", &admin, WAIT, |v| {
+            v["zones"][0]["los"] == "B"
+        })
+        .expect("the server sees LOS B");
+    assert_eq!(
+        ma.attr("g.zone[data-zone=parvis]", "data-los").as_deref(),
+        Some("E"),
+        "the page changed without a connection"
+    );
+    ma.js("window.__blockLive = false;", vec![]);
+    wait_attr(&ma, "#live-status", "data-state", "connected");
+    wait_attr(&ma, "g.zone[data-zone=parvis]", "data-los", "B");
+    let states = ma.js("return window.__liveStates;", vec![]);
+    assert!(
+        states.to_string().contains("reconnecting"),
+        "states seen: {states}"
+    );
+    shot(&ma, "10-live-reconnected-caught-up");
 }
 
-/// Step 6: the verdict note (or whatever form the page offers) given markup and U+202E.
-fn bad_input(s: &Session, serve: &Serve, alert: &str) {
-    let evil = "<script>window.__pwned = 1</script>\u{202E}evil";
+/// Installed before the page's scripts: keeps every WebSocket the page opens in
+/// `window.__sockets`, and while `window.__blockLive` is set points new ones at a closed port
+/// (so the page's reconnection attempts fail, as when the network is down).
+const WEBSOCKET_SPY: &str = "(() => {
+  const Real = window.WebSocket;
+  window.__sockets = [];
+  window.WebSocket = class extends Real {
+    constructor(url, protocols) {
+      super(window.__blockLive ? 'ws://127.0.0.1:9/' : url, protocols);
+      window.__sockets.push(this);
+    }
+  };
+})();";
+
+/// The value of message `id` in `crates/aman-i18n/locales/{lang}.ftl` (a one-line message).
+fn ftl(lang: &str, id: &str) -> String {
+    let path = repo().join(format!("crates/aman-i18n/locales/{lang}.ftl"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+    text.lines()
+        .find_map(|l| l.strip_prefix(&format!("{id} = ")))
+        .unwrap_or_else(|| panic!("no {id} in {path:?}"))
+        .trim()
+        .to_string()
+}
+
+/// Step 6: the verdict note given markup and U+202E (RIGHT-TO-LEFT OVERRIDE).
+fn bad_input(s: &Session, serve: &Serve, alert: &str, admin: &str) {
+    let evil = "<script>window.__pwned = 1</script>\u{202E}lanigiro";
     s.goto(&page(serve, "/alerts"));
     let row = format!("table#alert-board tr.alert[data-alert=\"{alert}\"]");
     s.wait_for(&row);
+    s.js(
+        "document.querySelector(arguments[0]).value = 'true_positive';",
+        vec![json!(format!("{row} form.verdict select[name=verdict]"))],
+    );
     s.type_into(&format!("{row} form.verdict textarea[name=note]"), evil);
     s.click(&format!("{row} form.verdict button[type=submit]"));
-    s.wait_for(".form-error");
-    let msg = s.text(".form-error").unwrap_or_default();
-    assert!(!msg.is_empty(), "empty .form-error");
+    s.wait_for(".form-error[data-field=note]");
+    assert_eq!(s.attr("html", "lang").as_deref(), Some("ar"));
+    assert_eq!(
+        s.text(".form-error[data-field=note]").as_deref(),
+        Some(ftl("ar", "form-error-bidi").as_str()),
+        "the note's error in Arabic"
+    );
     assert_eq!(
         s.js("return typeof window.__pwned;", vec![]),
         json!("undefined"),
         "a script ran"
     );
-    let _ = (serve, msg);
+    let a = serve.get(&format!("/api/v1/alerts/{alert}"), admin);
+    assert!(a["verdict"].is_null(), "a verdict was stored: {a}");
+    // The same with markup alone: the markup message.
+    s.goto(&page(serve, "/alerts"));
+    s.wait_for(&row);
+    s.js(
+        "document.querySelector(arguments[0]).value = 'true_positive';",
+        vec![json!(format!("{row} form.verdict select[name=verdict]"))],
+    );
+    s.type_into(
+        &format!("{row} form.verdict textarea[name=note]"),
+        "<script>window.__pwned = 1</script>",
+    );
+    s.click(&format!("{row} form.verdict button[type=submit]"));
+    s.wait_for(".form-error[data-field=note]");
+    assert_eq!(
+        s.text(".form-error[data-field=note]").as_deref(),
+        Some(ftl("ar", "form-error-markup").as_str())
+    );
+    assert_eq!(
+        s.js("return typeof window.__pwned;", vec![]),
+        json!("undefined"),
+        "a script ran"
+    );
+    let a = serve.get(&format!("/api/v1/alerts/{alert}"), admin);
+    assert!(a["verdict"].is_null(), "a verdict was stored: {a}");
 }

@@ -264,6 +264,23 @@ impl Session {
         self.must("POST", "/url", Some(json!({"url": url})));
     }
 
+    /// Sends Chrome DevTools Protocol command `cmd` through chromedriver's `goog/cdp/execute`.
+    pub fn cdp(&self, cmd: &str, params: Value) -> Value {
+        self.must(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({"cmd": cmd, "params": params})),
+        )
+    }
+
+    /// Runs `source` in every page this session opens from now on, before the page's scripts.
+    pub fn before_each_page(&self, source: &str) {
+        self.cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({"source": source}),
+        );
+    }
+
     /// The current URL.
     pub fn url(&self) -> String {
         self.must("GET", "/url", None)
