@@ -36,3 +36,126 @@ persons = { $n ->
     [many] { $n } شخصًا
    *[other] { $n } شخص
 }
+alerts-listed = { $n ->
+    [zero] لا توجد تنبيهات معروضة
+    [one] تنبيه واحد معروض
+    [two] تنبيهان معروضان
+    [few] { $n } تنبيهات معروضة
+    [many] { $n } تنبيهًا معروضًا
+   *[other] { $n } تنبيه معروض
+}
+
+## لوحة القيادة: التنقل والترويسة
+nav-map = الخريطة
+nav-alerts = التنبيهات
+nav-sensors = المستشعرات
+nav-report = تقرير اليوم
+logout = تسجيل الخروج
+live-connected = مباشر
+live-reconnecting = جارٍ إعادة الاتصال…
+not-found = الصفحة غير موجودة
+
+## تسجيل الدخول
+login-title = تسجيل الدخول
+login-name = اسم المستخدم
+login-password = كلمة المرور
+login-submit = دخول
+login-error-bad-credentials = اسم المستخدم أو كلمة المرور غير صحيحة.
+login-error-locked = محاولات فاشلة كثيرة: هذا الحساب مقفل لمدة 15 دقيقة. يمكن للمسؤول فتحه.
+login-error-rate-limited = محاولات كثيرة من هذا الجهاز. انتظر دقيقة ثم أعد المحاولة.
+
+## أخطاء النماذج
+form-error-too-long = هذا النص طويل جدًا.
+form-error-bidi = يحتوي هذا النص على محارف خفية للتحكم في اتجاه الكتابة؛ احذفها.
+form-error-control = يحتوي هذا النص على محارف تحكم؛ احذفها.
+form-error-markup = علامتا الزاوية (< >) غير مسموح بهما في هذا النص.
+form-error-language = اختر الفرنسية أو العربية أو الإنجليزية.
+form-error-choice = هذا الاختيار ليس في القائمة.
+form-error-verdict-empty = اختر حكمًا.
+
+## الخريطة
+map-zoom-in = تكبير
+map-zoom-out = تصغير
+map-zoom-reset = الموقع كاملًا
+map-heat = خريطة حرارية للكثافة
+legend = مستويات الخدمة (فروين)
+los-a = A: حركة حرة
+los-b = B: تعارضات طفيفة
+los-c = C: سرعة مقيدة
+los-d = D: تباطؤ معظم المشاة
+los-e = E: مشي متثاقل وتلامس متكرر
+los-f = F: حرج، انهيار التدفق
+flow-in-out = دخول { $inflow } · خروج { $outflow } /دقيقة
+live-alerts = التنبيهات المباشرة
+live-alerts-none = لا توجد تنبيهات.
+zones = المناطق
+zone = المنطقة
+los = مستوى الخدمة
+density-unit = الكثافة (شخص/م²)
+occupancy = الإشغال (أشخاص)
+capacity = السعة (أشخاص)
+pressure-unit = الضغط (1/ث²)
+
+## التنبيهات
+rule = القاعدة
+status = الحالة
+severity = الخطورة
+verdict = الحكم
+cap = CAP
+actions = إجراءات
+filter-all = الكل
+filter-apply = تصفية
+alert-sound = صوت عند كل تنبيه جديد
+alert-raised-at = وقت الإطلاق
+alert-acknowledge = إقرار
+acknowledged-by = أقرّه { $who }
+status-open = مفتوح
+status-acknowledged = تم الإقرار
+status-resolved = تمت المعالجة
+severity-extreme = بالغ الخطورة
+severity-severe = خطير
+severity-moderate = متوسط
+severity-minor = طفيف
+measure-density = الكثافة
+measure-los = مستوى الخدمة
+measure-pressure = ضغط الحشد
+measure-occupancy = الإشغال
+measure-specific_flow = التدفق النوعي
+measure-stale = مستشعر صامت
+measure-unknown = قاعدة غير معروفة
+verdict-choose = الحكم…
+verdict-true-positive = تنبيه صحيح
+verdict-false-positive = تنبيه خاطئ
+verdict-note = ملاحظة (اختيارية)
+verdict-save = حفظ الحكم
+cap-message = رسالة CAP رقم { $num }
+
+## المستشعرات
+sensor = المستشعر
+sensor-adapter = النوع
+sensor-health = الحالة
+sensor-last-reading = آخر قراءة
+sensor-since = صامت منذ
+sensor-period = الدورة
+sensor-readings = القراءات
+sensor-late = متأخرة
+sensor-duplicates = مكررة وإعادات ضبط
+sensor-refused = إرسالات مرفوضة
+health-live = يعمل
+health-stale = صامت
+never = أبدًا
+seconds-ago = { $s } ث
+period-s = { $s } ث
+
+## صفحة المنطقة
+chart-axis-note = الأوقات: باريس (السطر الأعلى) والدار البيضاء (السطر الأسفل).
+chart-last-30-min = آخر 30 دقيقة
+chart-today = اليوم (منذ منتصف الليل بتوقيت باريس)
+chart-occupancy = الإشغال (أشخاص)
+chart-density = الكثافة (شخص/م²)
+chart-los = مستوى الخدمة
+chart-flow = التدفق عبر البوابات (شخص/دقيقة)
+chart-pressure = ضغط الحشد (1/ث²)
+threshold-raise = تنبيه عند { $value }
+threshold-clear = انتهاء عند { $value }
+no-data = لا توجد بيانات

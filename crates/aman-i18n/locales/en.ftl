@@ -26,3 +26,122 @@ persons = { $n ->
     [one] { $n } person
    *[other] { $n } persons
 }
+alerts-listed = { $n ->
+    [one] { $n } alert listed
+   *[other] { $n } alerts listed
+}
+
+## Dashboard: navigation and header
+nav-map = Map
+nav-alerts = Alerts
+nav-sensors = Sensors
+nav-report = Day report
+logout = Log out
+live-connected = Live
+live-reconnecting = Reconnecting…
+not-found = Page not found
+
+## Login
+login-title = Log in
+login-name = Login
+login-password = Password
+login-submit = Log in
+login-error-bad-credentials = Invalid login or password.
+login-error-locked = Too many failed attempts: this account is locked for 15 minutes. An administrator can unlock it.
+login-error-rate-limited = Too many attempts from here. Wait a minute and try again.
+
+## Form errors
+form-error-too-long = This text is too long.
+form-error-bidi = This text contains invisible direction-control characters; remove them.
+form-error-control = This text contains control characters; remove them.
+form-error-markup = Angle brackets (< >) are not allowed in this text.
+form-error-language = Choose French, Arabic or English.
+form-error-choice = This choice is not in the list.
+form-error-verdict-empty = Choose a verdict.
+
+## Map
+map-zoom-in = Zoom in
+map-zoom-out = Zoom out
+map-zoom-reset = Whole venue
+map-heat = Density heat map
+legend = Levels of service (Fruin)
+los-a = A: free flow
+los-b = B: minor conflicts
+los-c = C: restricted speed
+los-d = D: most people slowed
+los-e = E: shuffling, frequent contact
+los-f = F: critical, flow breaks down
+flow-in-out = in { $inflow } · out { $outflow } /min
+live-alerts = Live alerts
+live-alerts-none = No alert.
+zones = Zones
+zone = Zone
+los = Level of service
+density-unit = Density (pers./m²)
+occupancy = Occupancy (persons)
+capacity = Capacity (persons)
+pressure-unit = Pressure (1/s²)
+
+## Alerts
+rule = Rule
+status = Status
+severity = Severity
+verdict = Verdict
+cap = CAP
+actions = Actions
+filter-all = All
+filter-apply = Filter
+alert-sound = Sound on new alert
+alert-raised-at = Raised at
+alert-acknowledge = Acknowledge
+acknowledged-by = acknowledged by { $who }
+status-open = Open
+status-acknowledged = Acknowledged
+status-resolved = Resolved
+severity-extreme = Extreme
+severity-severe = Severe
+severity-moderate = Moderate
+severity-minor = Minor
+measure-density = Density
+measure-los = Level of service
+measure-pressure = Crowd pressure
+measure-occupancy = Occupancy
+measure-specific_flow = Specific flow
+measure-stale = Sensor silent
+measure-unknown = Unknown rule
+verdict-choose = Verdict…
+verdict-true-positive = True alert
+verdict-false-positive = False alert
+verdict-note = Note (optional)
+verdict-save = Save verdict
+cap-message = CAP message { $num }
+
+## Sensors
+sensor = Sensor
+sensor-adapter = Type
+sensor-health = Health
+sensor-last-reading = Last reading
+sensor-since = Silent for
+sensor-period = Period
+sensor-readings = Readings
+sensor-late = Late
+sensor-duplicates = Duplicates and resets
+sensor-refused = Refused payloads
+health-live = live
+health-stale = stale
+never = never
+seconds-ago = { $s } s
+period-s = { $s } s
+
+## Zone page
+chart-axis-note = Times: Paris (top line) and Casablanca (bottom line).
+chart-last-30-min = Last 30 minutes
+chart-today = Today (since midnight, Paris)
+chart-occupancy = Occupancy (persons)
+chart-density = Density (pers./m²)
+chart-los = Level of service
+chart-flow = Flow through the gates (pers./min)
+chart-pressure = Crowd pressure (1/s²)
+threshold-raise = alert at { $value }
+threshold-clear = clears at { $value }
+no-data = No data

@@ -28,3 +28,123 @@ persons = { $n ->
     [many] { $n } de personnes
    *[other] { $n } personnes
 }
+alerts-listed = { $n ->
+    [one] { $n } alerte affichée
+    [many] { $n } d’alertes affichées
+   *[other] { $n } alertes affichées
+}
+
+## Tableau de bord : navigation et en-tête
+nav-map = Carte
+nav-alerts = Alertes
+nav-sensors = Capteurs
+nav-report = Rapport du jour
+logout = Se déconnecter
+live-connected = En direct
+live-reconnecting = Reconnexion…
+not-found = Page introuvable
+
+## Connexion
+login-title = Connexion
+login-name = Identifiant
+login-password = Mot de passe
+login-submit = Se connecter
+login-error-bad-credentials = Identifiant ou mot de passe incorrect.
+login-error-locked = Trop d’échecs : ce compte est verrouillé pendant 15 minutes. Un administrateur peut le déverrouiller.
+login-error-rate-limited = Trop de tentatives depuis ce poste. Attendez une minute et réessayez.
+
+## Erreurs de formulaire
+form-error-too-long = Ce texte est trop long.
+form-error-bidi = Ce texte contient des caractères invisibles de contrôle du sens d’écriture ; retirez-les.
+form-error-control = Ce texte contient des caractères de contrôle ; retirez-les.
+form-error-markup = Les chevrons (< >) ne sont pas admis dans ce texte.
+form-error-language = Choisissez le français, l’arabe ou l’anglais.
+form-error-choice = Ce choix ne figure pas dans la liste.
+form-error-verdict-empty = Choisissez un verdict.
+
+## Carte
+map-zoom-in = Zoom avant
+map-zoom-out = Zoom arrière
+map-zoom-reset = Site entier
+map-heat = Carte de chaleur des densités
+legend = Niveaux de service (Fruin)
+los-a = A : circulation libre
+los-b = B : gênes mineures
+los-c = C : vitesse réduite
+los-d = D : la plupart ralentis
+los-e = E : piétinement, contacts fréquents
+los-f = F : critique, le flux s’effondre
+flow-in-out = entrées { $inflow } · sorties { $outflow } /min
+live-alerts = Alertes en direct
+live-alerts-none = Aucune alerte.
+zones = Zones
+zone = Zone
+los = Niveau de service
+density-unit = Densité (pers./m²)
+occupancy = Occupation (personnes)
+capacity = Capacité (personnes)
+pressure-unit = Pression (1/s²)
+
+## Alertes
+rule = Règle
+status = État
+severity = Gravité
+verdict = Verdict
+cap = CAP
+actions = Actions
+filter-all = Toutes
+filter-apply = Filtrer
+alert-sound = Son à chaque nouvelle alerte
+alert-raised-at = Levée à
+alert-acknowledge = Acquitter
+acknowledged-by = acquittée par { $who }
+status-open = Ouverte
+status-acknowledged = Acquittée
+status-resolved = Résolue
+severity-extreme = Extrême
+severity-severe = Grave
+severity-moderate = Modérée
+severity-minor = Mineure
+measure-density = Densité
+measure-los = Niveau de service
+measure-pressure = Pression de foule
+measure-occupancy = Occupation
+measure-specific_flow = Débit spécifique
+measure-stale = Capteur muet
+measure-unknown = Règle inconnue
+verdict-choose = Verdict…
+verdict-true-positive = Alerte fondée
+verdict-false-positive = Fausse alerte
+verdict-note = Note (facultative)
+verdict-save = Enregistrer le verdict
+cap-message = Message CAP { $num }
+
+## Capteurs
+sensor = Capteur
+sensor-adapter = Type
+sensor-health = État
+sensor-last-reading = Dernière mesure
+sensor-since = Muet depuis
+sensor-period = Période
+sensor-readings = Mesures
+sensor-late = En retard
+sensor-duplicates = Doublons et remises à zéro
+sensor-refused = Envois refusés
+health-live = actif
+health-stale = muet
+never = jamais
+seconds-ago = { $s } s
+period-s = { $s } s
+
+## Page d’une zone
+chart-axis-note = Heures : Paris (ligne du haut) et Casablanca (ligne du bas).
+chart-last-30-min = Dernières 30 minutes
+chart-today = Aujourd’hui (depuis minuit, heure de Paris)
+chart-occupancy = Occupation (personnes)
+chart-density = Densité (pers./m²)
+chart-los = Niveau de service
+chart-flow = Débit aux portes (pers./min)
+chart-pressure = Pression de foule (1/s²)
+threshold-raise = alerte à { $value }
+threshold-clear = fin à { $value }
+no-data = Pas de données

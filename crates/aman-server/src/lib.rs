@@ -13,6 +13,7 @@
 pub mod api;
 pub mod app;
 pub mod auth;
+pub mod dashboard;
 pub mod error;
 pub mod ingest;
 pub mod live;

@@ -17,7 +17,7 @@ use crate::auth::{
     CSRF_FIELD, CSRF_HEADER, Principal, check_origin, csrf_matches, session, session_id, verified,
 };
 use crate::error::AppError;
-use crate::{OPENAPI, api, ingest, live, users};
+use crate::{OPENAPI, api, dashboard, ingest, live, users};
 
 /// Whose objects a route reaches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +72,39 @@ pub static ROUTES: &[Route] = &[
         get(|| async { ([(header::CONTENT_TYPE, "application/json")], OPENAPI) })
     }),
     r("POST", "/login", A::Public, Joint, || post(users::login)),
+    r("GET", "/login", A::Public, Joint, || {
+        get(dashboard::login_form)
+    }),
+    r("GET", "/static/app.js", A::Public, Joint, || {
+        get(dashboard::app_js)
+    }),
+    r("GET", "/static/app.css", A::Public, Joint, || {
+        get(dashboard::app_css)
+    }),
+    r("GET", "/", A::Read, Joint, || get(dashboard::root)),
+    r("GET", "/map", A::Read, Joint, || get(dashboard::map::page)),
+    r("GET", "/alerts", A::Read, Joint, || {
+        get(dashboard::alerts::page)
+    }),
+    r("GET", "/sensors", A::Read, Joint, || {
+        get(dashboard::sensors::page)
+    }),
+    r("GET", "/zones/{id}", A::Read, Joint, || {
+        get(dashboard::zone::page)
+    }),
+    r(
+        "POST",
+        "/alerts/{id}/acknowledge",
+        A::AcknowledgeAlert,
+        Joint,
+        || post(dashboard::alerts::acknowledge),
+    ),
+    r("POST", "/alerts/{id}/verdict", A::JudgeAlert, Joint, || {
+        post(dashboard::alerts::verdict)
+    }),
+    r("POST", "/me/language", A::OwnAccount, Joint, || {
+        post(dashboard::set_language)
+    }),
     r("POST", "/logout", A::OwnAccount, Joint, || {
         post(users::logout)
     }),
@@ -165,6 +198,14 @@ pub(crate) fn method_routers(state: &AppState) -> BTreeMap<&'static str, MethodR
     by_path
 }
 
+/// Whether a route is a page of the dashboard (or one of its forms), answered in HTML: not
+/// the API, not the static files, not login and logout.
+pub fn is_page(route: &Route) -> bool {
+    !route.path.starts_with("/api/")
+        && !route.path.starts_with("/static/")
+        && !matches!(route.path, "/health" | "/login" | "/logout")
+}
+
 fn safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
@@ -179,9 +220,14 @@ async fn authorize(
     req: Request,
     next: Next,
 ) -> Response {
+    let headers = is_page(route).then(|| req.headers().clone());
     match check(&app, route, req).await {
         Ok(req) => next.run(req).await,
         Err(e) => {
+            if let (AppError::Unauthorized(_), Some(headers)) = (&e, &headers) {
+                // A person sees the login form; the status still says 401.
+                return dashboard::unauthorized_page(headers);
+            }
             // Every refusal is logged (route and status, never the credential or the body);
             // an audit log in the store comes with the joint log.
             tracing::info!(

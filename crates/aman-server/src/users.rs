@@ -90,12 +90,15 @@ impl LoginGuard {
 struct LoginBody {
     login: String,
     password: String,
+    /// The language of the login page a form was sent from (for its error message).
+    #[serde(default)]
+    lang: Option<String>,
 }
 
 fn locked(until: Timestamp, secs: u64) -> AppError {
     AppError::TooMany {
         message: format!(
-            "too many failed logins: this account is locked until {until} ({} min); an admin \
+            "{LOCKED_PREFIX}: this account is locked until {until} ({} min); an admin \
              can unlock it by setting a new password (aman user passwd)",
             secs.div_ceil(60)
         ),
@@ -136,7 +139,78 @@ fn parse_body<T: serde::de::DeserializeOwned>(
 }
 
 /// `POST /login`: a session cookie and the session's CSRF token, or 401/429.
+///
+/// A JSON client gets JSON. A form (the login page) gets a 303 to the map with the cookie, or
+/// the login page again with the reason (`#login-error`) in the page's language.
 pub async fn login(State(app): State<AppState>, req: Request) -> Result<Response, AppError> {
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let accept_lang = crate::dashboard::accept_language(req.headers());
+    if !is_form {
+        let (user, id, csrf, t) = login_checked(&app, req, &mut None).await?;
+        let body = json!({"user": user_json(&user), "csrf_token": csrf,
+                          "expires_at": t.add_secs(SESSION_ABSOLUTE.as_secs_f64())});
+        return Ok((
+            StatusCode::OK,
+            [(header::SET_COOKIE, session_cookie(&id))],
+            Json(body),
+        )
+            .into_response());
+    }
+    let mut given = None;
+    match login_checked(&app, req, &mut given).await {
+        Ok((_, id, _, _)) => Ok((
+            StatusCode::SEE_OTHER,
+            [
+                (header::SET_COOKIE, session_cookie(&id)),
+                (header::LOCATION, header::HeaderValue::from_static("/map")),
+            ],
+        )
+            .into_response()),
+        Err(e @ AppError::Forbidden(_)) => Err(e),
+        Err(e) => {
+            use crate::dashboard::LoginError as L;
+            let kind = match &e {
+                AppError::TooMany { message, .. } if message.starts_with(LOCKED_PREFIX) => {
+                    L::Locked
+                }
+                AppError::TooMany { .. } => L::RateLimited,
+                AppError::Unauthorized(_) | AppError::Unprocessable { .. } => L::BadCredentials,
+                AppError::BadRequest { .. } => L::BadCredentials,
+                _ => return Err(e),
+            };
+            let (login, lang) = given.unwrap_or_default();
+            let lang = aman_i18n::Lang::parse(&lang).unwrap_or(accept_lang);
+            let login = if login.chars().count() > MAX_LOGIN_CHARS {
+                String::new()
+            } else {
+                login
+            };
+            let page = crate::dashboard::login_page(lang, Some(kind), &login);
+            let mut r = crate::dashboard::html_response(e.status(), page);
+            if let AppError::TooMany { retry_after_s, .. } = e
+                && let Ok(v) = header::HeaderValue::from_str(&retry_after_s.to_string())
+            {
+                r.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            Ok(r)
+        }
+    }
+}
+
+/// The start of the message of a locked account.
+const LOCKED_PREFIX: &str = "too many failed logins";
+
+/// Checks a login request; the session started: (user, session id, CSRF token, now).
+/// `given` gets the login and page language sent, once the body is read.
+async fn login_checked(
+    app: &AppState,
+    req: Request,
+    given: &mut Option<(String, String)>,
+) -> Result<(User, String, String, Timestamp), AppError> {
     check_origin(req.headers())?;
     let addr = req
         .extensions()
@@ -158,6 +232,7 @@ pub async fn login(State(app): State<AppState>, req: Request) -> Result<Response
         &bytes,
         "{\"login\": \"…\", \"password\": \"…\"} (JSON or a form)",
     )?;
+    *given = Some((b.login.clone(), b.lang.clone().unwrap_or_default()));
     if b.login.chars().count() > MAX_LOGIN_CHARS {
         return Err(AppError::Unprocessable {
             message: format!("login: too long: a login has at most {MAX_LOGIN_CHARS} characters"),
@@ -234,14 +309,15 @@ pub async fn login(State(app): State<AppState>, req: Request) -> Result<Response
     let absolute = i64::try_from(SESSION_ABSOLUTE.as_micros()).unwrap_or(i64::MAX);
     let (id, csrf) = app.store.create_session(&user.login, t, absolute).await?;
     tracing::info!(login = %user.login, agency = %user.agency, %addr, "login");
-    let body = json!({"user": user_json(&user), "csrf_token": csrf,
-                      "expires_at": t.add_secs(SESSION_ABSOLUTE.as_secs_f64())});
-    Ok((
-        StatusCode::OK,
-        [(header::SET_COOKIE, session_cookie(&id))],
-        Json(body),
-    )
-        .into_response())
+    Ok((user, id, csrf, t))
+}
+
+/// Whether a request's body is an HTML form (a page's form, answered with a redirect).
+fn req_is_form(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
 }
 
 fn session_only(p: &Principal) -> Result<(&str, &User), AppError> {
@@ -259,10 +335,24 @@ fn session_only(p: &Principal) -> Result<(&str, &User), AppError> {
 }
 
 /// `POST /logout`: ends the session and removes the cookie.
-pub async fn logout(State(app): State<AppState>, Caller(p): Caller) -> Result<Response, AppError> {
+pub async fn logout(
+    State(app): State<AppState>,
+    Caller(p): Caller,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, AppError> {
     let (id, user) = session_only(&p)?;
     app.store.delete_session(id).await?;
     tracing::info!(login = %user.login, "logout");
+    if req_is_form(&headers) {
+        return Ok((
+            StatusCode::SEE_OTHER,
+            [
+                (header::SET_COOKIE, clear_session_cookie()),
+                (header::LOCATION, header::HeaderValue::from_static("/login")),
+            ],
+        )
+            .into_response());
+    }
     Ok((
         StatusCode::OK,
         [(header::SET_COOKIE, clear_session_cookie())],

@@ -325,14 +325,33 @@ impl Store {
         by: &str,
         at: Timestamp,
     ) -> Result<()> {
+        self.set_verdict_noted(id, verdict, None, by, at).await
+    }
+
+    /// Records the operator's verdict on alert `id` with a note (or none), in one statement:
+    /// the verdict and its note are stored together or not at all. A later verdict replaces
+    /// both.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`]; [`StoreError::Database`].
+    pub async fn set_verdict_noted(
+        &self,
+        id: &str,
+        verdict: Verdict,
+        note: Option<&str>,
+        by: &str,
+        at: Timestamp,
+    ) -> Result<()> {
         let n = with_pool!(self, p => {
             sqlx::query(
-                "UPDATE alerts SET verdict = $2, verdict_by = $3, verdict_at = $4 WHERE id = $1",
+                "UPDATE alerts SET verdict = $2, verdict_by = $3, verdict_at = $4, \
+                 verdict_note = $5 WHERE id = $1",
             )
             .bind(id)
             .bind(verdict.name())
             .bind(by)
             .bind(at.0)
+            .bind(note)
             .execute(p)
             .await
             .map_err(StoreError::db(format!("recording the verdict on alert {id:?}")))?
@@ -342,6 +361,21 @@ impl Store {
             return Err(StoreError::not_found(format!("alert {id:?}")));
         }
         Ok(())
+    }
+
+    /// The note given with alert `id`'s verdict, if any.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`].
+    pub async fn verdict_note(&self, id: &str) -> Result<Option<String>> {
+        let note: Option<Option<String>> = with_pool!(self, p => {
+            sqlx::query_scalar("SELECT verdict_note FROM alerts WHERE id = $1")
+                .bind(id)
+                .fetch_optional(p)
+                .await
+                .map_err(StoreError::db(format!("reading the verdict note of alert {id:?}")))?
+        });
+        Ok(note.flatten())
     }
 
     /// Stores a CAP message of alert `alert_id`; returns its number (1 for the first).

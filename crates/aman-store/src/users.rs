@@ -438,6 +438,26 @@ impl Store {
         .await
     }
 
+    /// Sets the language `login` reads the dashboard in (its sessions go on).
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`]; [`StoreError::Database`].
+    pub async fn set_language(&self, login: &str, language: Language) -> Result<()> {
+        let n = with_pool!(self, p => {
+            sqlx::query("UPDATE users SET language = $2 WHERE login = $1")
+                .bind(login)
+                .bind(language.code())
+                .execute(p)
+                .await
+                .map_err(StoreError::db("setting a user's language"))?
+                .rows_affected()
+        });
+        if n == 0 {
+            return Err(StoreError::not_found(format!("user {login:?}")));
+        }
+        Ok(())
+    }
+
     /// Disables a user (keeps the first disabling time) and ends its sessions.
     ///
     /// # Errors

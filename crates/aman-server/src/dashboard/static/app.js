@@ -1,0 +1,317 @@
+// aman dashboard: live updates, pan and zoom, clocks. Vendored, no dependencies, no build.
+// Every text comes from the Fluent catalog the server embeds (#i18n); plural forms are chosen
+// with Intl.PluralRules; figures are written in Latin digits; times in Paris and Casablanca.
+(function () {
+  'use strict';
+  var catEl = document.getElementById('i18n');
+  var CAT = catEl ? JSON.parse(catEl.textContent) : { lang: 'fr', messages: {} };
+  var venueEl = document.getElementById('venue-data');
+  var VENUE = venueEl ? JSON.parse(venueEl.textContent) : null;
+  var plural = new Intl.PluralRules(CAT.lang);
+
+  function T(id, vars) {
+    var m = CAT.messages[id];
+    if (typeof m !== 'string') return id;
+    return m.replace(/\{(\w+)\}/g, function (all, k) {
+      return vars && k in vars ? String(vars[k]) : all;
+    });
+  }
+  function C(id, n) {
+    var m = CAT.messages[id];
+    if (!m || typeof m !== 'object') return id;
+    var form = m[plural.select(n)] || m.other || '';
+    return form.replace('{n}', String(n));
+  }
+  function fmt(tz, withDate) {
+    var o = { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23', numberingSystem: 'latn' };
+    if (!withDate) o.second = '2-digit';
+    else { o.year = 'numeric'; o.month = '2-digit'; o.day = '2-digit'; }
+    return new Intl.DateTimeFormat('en-CA', o);
+  }
+  var fP = fmt('Europe/Paris'), fC = fmt('Africa/Casablanca');
+  var dP = fmt('Europe/Paris', true), dC = fmt('Africa/Casablanca', true);
+  function timePair(d) { return T('time-pair', { paris: '\u2068' + fP.format(d) + '\u2069', casablanca: '\u2068' + fC.format(d) + '\u2069' }); }
+  function dateTimePair(d) {
+    var clean = function (s) { return s.replace(',', ''); };
+    return T('date-time-pair', { paris: '\u2068' + clean(dP.format(d)) + '\u2069', casablanca: '\u2068' + clean(dC.format(d)) + '\u2069' });
+  }
+  function $(sel, root) { return (root || document).querySelector(sel); }
+  function $$(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
+  function esc(s) { return CSS && CSS.escape ? CSS.escape(s) : String(s).replace(/["\\]/g, '\\$&'); }
+  function fixed(x, d) { return x === null || x === undefined || !isFinite(x) ? '\u2013' : Number(x).toFixed(d); }
+
+  // Clock.
+  var clock = $('#clock');
+  function tick() { if (clock) clock.textContent = timePair(new Date()); }
+  tick();
+  setInterval(tick, 1000);
+
+  // Sound on new alerts (WebAudio, a short tone); the choice is kept in this browser.
+  var sound = $('#sound');
+  if (sound) {
+    sound.checked = localStorage.getItem('aman-sound') === '1';
+    sound.addEventListener('change', function () { localStorage.setItem('aman-sound', sound.checked ? '1' : '0'); });
+  }
+  function beep() {
+    if (!sound || !sound.checked) return;
+    try {
+      var ctx = new (window.AudioContext || window.webkitAudioContext)();
+      var o = ctx.createOscillator(), g = ctx.createGain();
+      o.frequency.value = 880; g.gain.value = 0.2;
+      o.connect(g); g.connect(ctx.destination);
+      o.start(); o.stop(ctx.currentTime + 0.25);
+    } catch (e) { /* no audio */ }
+  }
+
+  // Open alerts and the header count.
+  var open = {};
+  function setCount() {
+    var el = $('#alert-count');
+    if (!el) return;
+    var n = Object.keys(open).length;
+    el.dataset.n = String(n);
+    el.textContent = C('alerts-open', n);
+  }
+  var csrfInput = $('#lang-form input[name=csrf_token]');
+  var csrf = csrfInput ? csrfInput.value : '';
+  function ackForm(id) {
+    var f = document.createElement('form');
+    f.className = 'ack-form'; f.method = 'post'; f.action = '/alerts/' + encodeURIComponent(id) + '/acknowledge';
+    var h = document.createElement('input'); h.type = 'hidden'; h.name = 'csrf_token'; h.value = csrf;
+    var b = document.createElement('button'); b.className = 'ack'; b.type = 'submit'; b.textContent = T('alert-acknowledge');
+    f.appendChild(h); f.appendChild(b);
+    return f;
+  }
+  function span(cls, text) { var s = document.createElement('span'); s.className = cls; s.textContent = text; return s; }
+  function subjectNode(rule) {
+    if (rule && rule.kind === 'zone') {
+      var a = document.createElement('a'); a.href = '/zones/' + encodeURIComponent(rule.subject); a.textContent = rule.name;
+      var s = span('subject', ''); s.appendChild(a); return s;
+    }
+    return span('subject', rule ? rule.name : '');
+  }
+  function ruleOf(key) {
+    if (!VENUE) return null;
+    if (typeof key === 'number') return VENUE.rules[key] || null;
+    for (var i = 0; i < VENUE.rules.length; i++) if (VENUE.rules[i].id === key) return VENUE.rules[i];
+    return null;
+  }
+  function addAlert(id, rule, at) {
+    var list = $('#live-alerts');
+    var mayAck = list ? list.dataset.mayAck === 'true' : false;
+    if (list && !$('li.alert[data-alert="' + esc(id) + '"]', list)) {
+      var li = document.createElement('li');
+      li.className = 'alert new'; li.dataset.alert = id; li.dataset.status = 'open';
+      li.dataset.severity = rule ? rule.severity : '';
+      li.appendChild(span('sev', T('severity-' + (rule ? rule.severity.toLowerCase() : 'unknown'))));
+      li.appendChild(document.createTextNode(' '));
+      li.appendChild(subjectNode(rule));
+      li.appendChild(document.createTextNode(' '));
+      li.appendChild(span('measure', T('measure-' + (rule ? rule.measure : 'unknown'))));
+      li.appendChild(document.createTextNode(' '));
+      li.appendChild(span('time-pair', timePair(at)));
+      li.appendChild(document.createTextNode(' '));
+      li.appendChild(span('status-text', T('status-open')));
+      if (mayAck) li.appendChild(ackForm(id));
+      list.insertBefore(li, list.firstChild);
+    }
+    var board = $('#alert-board tbody');
+    if (board && !$('tr.alert[data-alert="' + esc(id) + '"]', board)) {
+      var tr = document.createElement('tr');
+      tr.className = 'alert new'; tr.dataset.alert = id; tr.dataset.status = 'open';
+      tr.dataset.severity = rule ? rule.severity : '';
+      var cells = [span('time-pair', dateTimePair(at)), subjectNode(rule), span('measure', T('measure-' + (rule ? rule.measure : 'unknown'))),
+        span('sev', T('severity-' + (rule ? rule.severity.toLowerCase() : 'unknown'))), span('status-text', T('status-open')), null, null, null];
+      cells.forEach(function (c, i) {
+        var td = document.createElement('td');
+        if (i === 4) td.className = 'status-text-cell';
+        if (c) td.appendChild(c);
+        if (i === 6) {
+          var a = document.createElement('a'); a.className = 'cap'; a.href = '/api/v1/alerts/' + encodeURIComponent(id) + '/cap/1';
+          a.setAttribute('download', id + '-1.xml'); a.textContent = T('cap-message', { num: '1' }); td.appendChild(a);
+        }
+        if (i === 7 && board.closest('table').dataset.mayAck === 'true') td.appendChild(ackForm(id));
+        tr.appendChild(td);
+      });
+      board.insertBefore(tr, board.firstChild);
+    }
+    var markers = $('#alert-markers');
+    if (markers && rule && !$('g.alert-marker[data-alert="' + esc(id) + '"]', markers)) {
+      var NS = 'http://www.w3.org/2000/svg', u = VENUE.unit;
+      var g = document.createElementNS(NS, 'g');
+      g.setAttribute('class', 'alert-marker'); g.setAttribute('data-alert', id);
+      g.setAttribute('transform', 'translate(' + (rule.x + 2.5 * u) + ',' + (rule.y - 2.5 * u) + ')');
+      var c = document.createElementNS(NS, 'circle'); c.setAttribute('r', 1.6 * u);
+      var t = document.createElementNS(NS, 'text'); t.setAttribute('font-size', 2.2 * u); t.textContent = '!';
+      g.appendChild(c); g.appendChild(t); markers.appendChild(g);
+    }
+  }
+  function setStatus(el, status) {
+    el.dataset.status = status;
+    var st = $('.status-text', el);
+    if (st) st.textContent = T('status-' + status);
+    if (status !== 'open') $$('form.ack-form', el).forEach(function (f) { f.remove(); });
+  }
+  function resolveAlert(id) {
+    $$('[data-alert="' + esc(id) + '"]').forEach(function (el) {
+      if (el.classList.contains('alert-marker')) el.remove();
+      else setStatus(el, 'resolved');
+    });
+  }
+
+  // Map state.
+  function applyZone(z) {
+    var los = z.los || '';
+    $$('[data-zone="' + esc(z.id) + '"]').forEach(function (el) {
+      if (el.classList.contains('zone') || el.classList.contains('zone-row')) {
+        el.dataset.los = los;
+        var letter = $('.los-letter', el) || $('.swatch', el);
+        if (letter) letter.textContent = los || '?';
+        var d = $('.density', el); if (d) d.textContent = fixed(z.density, 2);
+        var o = $('.occupancy', el); if (o) o.textContent = fixed(z.occupancy, 0);
+      } else if (el.classList.contains('heat-spot')) {
+        el.setAttribute('fill-opacity', Math.min(0.9, Math.max(0, (z.density || 0) / 4)).toFixed(2));
+      }
+    });
+  }
+  function applyLine(l) {
+    var g = $('g.line[data-line="' + esc(l.id) + '"] text.flow');
+    if (!g) return;
+    var pm = function (f) { return f === null || f === undefined ? '\u2013' : String(Math.round(f * 60)); };
+    g.textContent = T('flow-in-out', { inflow: pm(l.flow_in), outflow: pm(l.flow_out) });
+  }
+  function applySensor(s) {
+    var health = !s.stale && s.last_received ? 'live' : 'stale';
+    $$('[data-sensor="' + esc(s.id) + '"]').forEach(function (el) {
+      el.dataset.health = health;
+      var mark = $('.sensor-mark', el); if (mark) mark.textContent = health === 'live' ? '' : '\u00d7';
+      var h = $('.health', el); if (h) h.textContent = T('health-' + health);
+      var r = $('.readings', el); if (r) r.textContent = String(s.readings);
+    });
+  }
+  function applySnapshot(state) {
+    state.zones.forEach(applyZone);
+    state.lines.forEach(applyLine);
+    state.sensors.forEach(applySensor);
+    var now = {};
+    state.alerts.forEach(function (a) {
+      now[a.id] = true;
+      if (!open[a.id]) addAlert(a.id, ruleOf(a.rule), new Date(a.raised_at));
+    });
+    Object.keys(open).forEach(function (id) { if (!now[id]) resolveAlert(id); });
+    // Alerts shown open by the page but not open any more (resolved while away).
+    $$('#live-alerts li.alert, #alert-board tr.alert').forEach(function (el) {
+      if (el.dataset.status !== 'resolved' && !now[el.dataset.alert]) resolveAlert(el.dataset.alert);
+    });
+    open = now;
+    setCount();
+  }
+  function applyUpdate(u) {
+    (u.zones || []).forEach(applyZone);
+    (u.lines || []).forEach(applyLine);
+    (u.sensors || []).forEach(applySensor);
+    (u.decisions || []).forEach(function (d) {
+      if (d.kind === 'raise') {
+        if (!open[d.alert]) { open[d.alert] = true; addAlert(d.alert, ruleOf(d.rule), new Date(d.at)); beep(); }
+      } else if (d.kind === 'resolve') {
+        delete open[d.alert];
+        resolveAlert(d.alert);
+      }
+    });
+    setCount();
+  }
+  // Alerts already on the page count as open until the first snapshot.
+  $$('#live-alerts li.alert').forEach(function (li) { if (li.dataset.status !== 'resolved') open[li.dataset.alert] = true; });
+
+  // Live connection with backoff; each new connection starts with a snapshot.
+  var status = $('#live-status');
+  function setLive(state) {
+    if (!status) return;
+    status.dataset.state = state;
+    status.textContent = T(state === 'connected' ? 'live-connected' : 'live-reconnecting');
+  }
+  var attempt = 0;
+  function connect() {
+    if (!status) return;
+    var ws;
+    try { ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/api/v1/live'); }
+    catch (e) { retry(); return; }
+    ws.onopen = function () { attempt = 0; setLive('connected'); };
+    ws.onmessage = function (ev) {
+      var m; try { m = JSON.parse(ev.data); } catch (e) { return; }
+      if (m.type === 'snapshot') applySnapshot(m.state);
+      else if (m.type === 'update') applyUpdate(m);
+    };
+    ws.onclose = function () { setLive('reconnecting'); retry(); };
+  }
+  function retry() {
+    var delay = Math.min(30000, 500 * Math.pow(2, attempt)) * (0.75 + Math.random() * 0.5);
+    attempt += 1;
+    setTimeout(connect, delay);
+  }
+  connect();
+
+  // Acknowledge without leaving the page (the form works without script too).
+  document.addEventListener('submit', function (ev) {
+    var f = ev.target;
+    if (!f.classList || !f.classList.contains('ack-form')) return;
+    ev.preventDefault();
+    fetch(f.action, { method: 'POST', credentials: 'same-origin', headers: { 'Accept': 'application/json' },
+      body: new URLSearchParams(new FormData(f)) })
+      .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+      .then(function (j) {
+        $$('[data-alert="' + esc(j.alert) + '"]').forEach(function (el) {
+          if (!el.classList.contains('alert-marker')) setStatus(el, j.status);
+        });
+      })
+      .catch(function () { f.submit(); });
+  });
+
+  // Pan and zoom of the map (viewBox in venue metres).
+  var svg = $('#venue-map');
+  if (svg) {
+    var home = svg.getAttribute('data-home').split(' ').map(Number);
+    var vb = home.slice();
+    var set = function () { svg.setAttribute('viewBox', vb.map(function (x) { return x.toFixed(2); }).join(' ')); };
+    var zoom = function (k, cx, cy) {
+      if (cx === undefined) { cx = vb[0] + vb[2] / 2; cy = vb[1] + vb[3] / 2; }
+      var w = Math.min(home[2] * 2, Math.max(home[2] / 200, vb[2] * k));
+      var h = vb[3] * (w / vb[2]);
+      vb = [cx - (cx - vb[0]) * (w / vb[2]), cy - (cy - vb[1]) * (h / vb[3]), w, h];
+      set();
+    };
+    var toVenue = function (ev) {
+      var r = svg.getBoundingClientRect();
+      var s = Math.max(vb[2] / r.width, vb[3] / r.height);
+      var ox = (r.width * s - vb[2]) / 2, oy = (r.height * s - vb[3]) / 2;
+      return [vb[0] - ox + (ev.clientX - r.left) * s, vb[1] - oy + (ev.clientY - r.top) * s, s];
+    };
+    svg.addEventListener('wheel', function (ev) {
+      ev.preventDefault();
+      var p = toVenue(ev);
+      zoom(ev.deltaY < 0 ? 0.8 : 1.25, p[0], p[1]);
+    }, { passive: false });
+    var drag = null, moved = false;
+    svg.addEventListener('pointerdown', function (ev) { drag = [ev.clientX, ev.clientY]; moved = false; });
+    svg.addEventListener('pointermove', function (ev) {
+      if (!drag) return;
+      var s = toVenue(ev)[2];
+      var dx = ev.clientX - drag[0], dy = ev.clientY - drag[1];
+      if (Math.abs(dx) + Math.abs(dy) > 3) { moved = true; svg.classList.add('dragging'); }
+      if (!moved) return;
+      vb[0] -= dx * s; vb[1] -= dy * s; drag = [ev.clientX, ev.clientY]; set();
+    });
+    var end = function () { drag = null; svg.classList.remove('dragging'); };
+    svg.addEventListener('pointerup', end);
+    svg.addEventListener('pointerleave', end);
+    svg.addEventListener('click', function (ev) { if (moved) { ev.preventDefault(); moved = false; } }, true);
+    var btn = function (id, f) { var b = document.getElementById(id); if (b) b.addEventListener('click', f); };
+    btn('zoom-in', function () { zoom(0.7); });
+    btn('zoom-out', function () { zoom(1 / 0.7); });
+    btn('zoom-reset', function () { vb = home.slice(); set(); });
+    var heat = $('#heat-toggle'), layer = $('#heat');
+    if (heat && layer) heat.addEventListener('change', function () {
+      if (heat.checked) layer.removeAttribute('hidden'); else layer.setAttribute('hidden', '');
+    });
+  }
+})();
