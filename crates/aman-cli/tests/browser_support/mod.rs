@@ -317,6 +317,20 @@ impl Session {
         self.wait(&format!("an element {css}"), || self.find(css))
     }
 
+    /// Polls `probe` every 50 ms until it gives `Some`, up to [`WAIT`]; `None` if it never does.
+    pub fn try_wait<T>(&self, mut probe: impl FnMut() -> Option<T>) -> Option<T> {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(t) = probe() {
+                return Some(t);
+            }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Polls `probe` every 50 ms until it gives `Some`, up to [`WAIT`]; panics naming `what`.
     pub fn wait<T>(&self, what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
         let deadline = Instant::now() + WAIT;
