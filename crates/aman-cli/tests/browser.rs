@@ -149,7 +149,7 @@ fn log_in(s: &Session, serve: &Serve, login: &str) {
     s.goto(&page(serve, "/login"));
     s.type_into("form#login input[name=login]", login);
     s.type_into("form#login input[name=password]", PW);
-    s.click("form#login button[type=submit]");
+    s.click_to_new_page("form#login button[type=submit]");
     s.wait("the map after logging in", || {
         s.find("body[data-page=map] svg#venue-map")
     });
@@ -172,6 +172,25 @@ fn zone_fill(s: &Session, zone: &str) -> String {
     .as_str()
     .unwrap_or_default()
     .to_string()
+}
+
+/// The map fits the window's width, and its letters and names are large enough to read
+/// (a zone's letter at least 24 px high, its name at least 12 px).
+fn map_readable(s: &Session, screen: &str) {
+    let m = s.js(
+        "const r = e => document.querySelector(e).getBoundingClientRect(); \
+         const map = r('svg#venue-map'); \
+         return {left: map.left, right: map.right, width: map.width, inner: window.innerWidth, \
+           letter: r('g.zone text.los-letter').height, name: r('g.zone text.zone-name').height};",
+        vec![],
+    );
+    let f = |k: &str| m[k].as_f64().unwrap_or(f64::NAN);
+    assert!(
+        f("left") >= 0.0 && f("right") <= f("inner") + 1.0 && f("width") > 0.5 * f("inner"),
+        "{screen}: the map does not fit the window: {m}"
+    );
+    assert!(f("letter") >= 24.0, "{screen}: LOS letter too small: {m}");
+    assert!(f("name") >= 12.0, "{screen}: zone name too small: {m}");
 }
 
 /// The server, the harness and the browsers reach each other: `/health` in Chromium.
@@ -263,7 +282,7 @@ fn dashboard_in_a_real_browser() {
     for attempt in 1..=6 {
         fr.type_into("form#login input[name=login]", "verrou");
         fr.type_into("form#login input[name=password]", "not the password at all");
-        fr.click("form#login button[type=submit]");
+        fr.click_to_new_page("form#login button[type=submit]");
         let error = fr.wait(&format!("#login-error after attempt {attempt}"), || {
             fr.attr("#login-error", "data-error")
         });
@@ -281,6 +300,14 @@ fn dashboard_in_a_real_browser() {
     );
     let says = fr.text("#login-error").unwrap();
     assert!(!says.is_empty(), "the lock message is empty");
+    // Locked: even the right password is refused.
+    fr.type_into("form#login input[name=login]", "verrou");
+    fr.type_into("form#login input[name=password]", PW);
+    fr.click_to_new_page("form#login button[type=submit]");
+    assert_eq!(
+        fr.attr("#login-error", "data-error").as_deref(),
+        Some("locked")
+    );
     shot(&fr, "01-login-locked");
 
     // 2. An operator of each agency logs in, in a browser of their own.
@@ -349,11 +376,17 @@ fn dashboard_in_a_real_browser() {
         ma.goto(&page(&serve, "/map"));
         wait_attr(&ma, &li, "data-status", "acknowledged");
     }
+    // The same map on a 1920×1080 wall screen, and readable on both.
+    map_readable(&fr, "1366×768");
+    ma.set_window(1920, 1080);
+    map_readable(&ma, "1920×1080");
+    shot(&ma, "05b-map-wall-screen-1920x1080");
+    ma.set_window(1366, 768);
     shot(&fr, "05-alert-acknowledged");
     shot(&ma, "06-alert-acknowledged-seen-by-ma-dgsn");
 
     // 5. The French operator switches to Arabic.
-    fr.click("form#lang-form button[value=ar]");
+    fr.click_to_new_page("form#lang-form button[value=ar]");
     wait_attr(&fr, "html", "dir", "rtl");
     assert_eq!(fr.attr("html", "lang").as_deref(), Some("ar"));
     fr.wait("the Arabic zone name", || {
@@ -454,7 +487,7 @@ fn bad_input(s: &Session, serve: &Serve, alert: &str, admin: &str) {
         vec![json!(format!("{row} form.verdict select[name=verdict]"))],
     );
     s.type_into(&format!("{row} form.verdict textarea[name=note]"), evil);
-    s.click(&format!("{row} form.verdict button[type=submit]"));
+    s.click_to_new_page(&format!("{row} form.verdict button[type=submit]"));
     s.wait_for(".form-error[data-field=note]");
     assert_eq!(s.attr("html", "lang").as_deref(), Some("ar"));
     assert_eq!(
@@ -480,7 +513,7 @@ fn bad_input(s: &Session, serve: &Serve, alert: &str, admin: &str) {
         &format!("{row} form.verdict textarea[name=note]"),
         "<script>window.__pwned = 1</script>",
     );
-    s.click(&format!("{row} form.verdict button[type=submit]"));
+    s.click_to_new_page(&format!("{row} form.verdict button[type=submit]"));
     s.wait_for(".form-error[data-field=note]");
     assert_eq!(
         s.text(".form-error[data-field=note]").as_deref(),

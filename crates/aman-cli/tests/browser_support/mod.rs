@@ -386,6 +386,24 @@ impl Session {
         self.must("POST", &format!("/element/{id}/click"), Some(json!({})));
     }
 
+    /// Clicks `css`, a button that submits a form, and waits until the answer is the page
+    /// shown (not the page the click was made on, which may still be there for a moment).
+    pub fn click_to_new_page(&self, css: &str) {
+        self.js("window.__amanOldPage = true;", vec![]);
+        self.click(css);
+        self.wait(&format!("a new page after clicking {css}"), || {
+            let fresh = self.cmd(
+                "POST",
+                "/execute/sync",
+                Some(json!({
+                    "script": "return window.__amanOldPage === undefined && document.readyState === 'complete';",
+                    "args": [],
+                })),
+            );
+            matches!(fresh, Ok(Value::Bool(true))).then_some(())
+        });
+    }
+
     /// Clears the field matching `css` and types `text` into it (WebDriver send keys).
     pub fn type_into(&self, css: &str, text: &str) {
         let id = self.wait_for(css);
