@@ -395,12 +395,13 @@ fn dashboard_in_a_real_browser() {
             == Some("الساحة"))
         .then_some(())
     });
-    let count = fr.wait("#alert-count", || fr.text("#alert-count"));
-    // One alert, acknowledged and not resolved: the "one" form; none open: the "zero" form
-    // (CLDR Arabic plural rules; crates/aman-i18n/locales/ar.ftl `alerts-open`).
-    assert!(
-        count == "تنبيه مفتوح واحد" || count == "لا توجد تنبيهات مفتوحة",
-        "#alert-count in Arabic: {count:?}"
+    // One alert, acknowledged, not resolved: Arabic's "one" form (CLDR plural rules).
+    fr.wait("#alert-count[data-n=1]", || {
+        fr.find("#alert-count[data-n=\"1\"]")
+    });
+    assert_eq!(
+        fr.text("#alert-count").as_deref(),
+        Some(ftl_variant("ar", "alerts-open", "one").as_str())
     );
     shot(&fr, "07-arabic-rtl");
 
@@ -448,6 +449,14 @@ fn dashboard_in_a_real_browser() {
         states.to_string().contains("reconnecting"),
         "states seen: {states}"
     );
+    // The alert was resolved while the page was away: none open, Arabic's "zero" form.
+    ma.wait("#alert-count[data-n=0]", || {
+        ma.find("#alert-count[data-n=\"0\"]")
+    });
+    assert_eq!(
+        ma.text("#alert-count").as_deref(),
+        Some(ftl_variant("ar", "alerts-open", "zero").as_str())
+    );
     shot(&ma, "10-live-reconnected-caught-up");
 }
 
@@ -472,6 +481,24 @@ fn ftl(lang: &str, id: &str) -> String {
     text.lines()
         .find_map(|l| l.strip_prefix(&format!("{id} = ")))
         .unwrap_or_else(|| panic!("no {id} in {path:?}"))
+        .trim()
+        .to_string()
+}
+
+/// Variant `[key]` of select message `id` (`id = { $n -> … }`) in `{lang}.ftl`, without
+/// placeables (the zero, one and two forms have none).
+fn ftl_variant(lang: &str, id: &str, key: &str) -> String {
+    let path = repo().join(format!("crates/aman-i18n/locales/{lang}.ftl"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+    text.lines()
+        .skip_while(|l| !l.starts_with(&format!("{id} = ")))
+        .take_while(|l| l.trim() != "}")
+        .find_map(|l| {
+            l.trim()
+                .trim_start_matches('*')
+                .strip_prefix(&format!("[{key}] "))
+        })
+        .unwrap_or_else(|| panic!("no [{key}] of {id} in {path:?}"))
         .trim()
         .to_string()
 }

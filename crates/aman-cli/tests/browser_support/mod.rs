@@ -51,10 +51,18 @@ fn which(names: &[&str]) -> Option<PathBuf> {
     None
 }
 
-/// `chromium` and `chromedriver` from Debian; `Err` names what is missing and how to get it.
+/// `chromium` and `chromedriver` from Debian (or the files named by `AMAN_CHROMIUM` and
+/// `AMAN_CHROMEDRIVER`); `Err` names what is missing and how to get it.
 pub fn browser_binaries() -> Result<(PathBuf, PathBuf), String> {
-    let chromium = which(&["chromium", "/usr/bin/chromium"]);
-    let driver = which(&["chromedriver", "/usr/bin/chromedriver"]);
+    let pick = |var: &str, names: &[&str]| match std::env::var_os(var) {
+        Some(p) => Some(PathBuf::from(p)).filter(|p| p.is_file()),
+        None => which(names),
+    };
+    let chromium = pick("AMAN_CHROMIUM", &["chromium", "/usr/bin/chromium"]);
+    let driver = pick(
+        "AMAN_CHROMEDRIVER",
+        &["chromedriver", "/usr/bin/chromedriver"],
+    );
     match (chromium, driver) {
         (Some(c), Some(d)) => Ok((c, d)),
         (c, d) => Err(format!(
