@@ -272,6 +272,22 @@ impl LosTable {
         self.min_area().map(|a| 1.0 / a)
     }
 
+    /// The density above which a zone is at `level` in this table, persons/m²: 0 for A,
+    /// else [`LosTable::max_density`] of the level before (a density equal to it is still
+    /// the level before).
+    ///
+    /// ```
+    /// use aman_analysis::los::{FruinLevel, LosTable};
+    /// assert_eq!(LosTable::Walkway.min_density(FruinLevel::A), 0.0);
+    /// assert_eq!(LosTable::Walkway.min_density(FruinLevel::E), 1.0 / 0.93);
+    /// ```
+    pub fn min_density(self, level: FruinLevel) -> f64 {
+        match (level as usize).checked_sub(1) {
+            Some(k) => self.max_density()[k],
+            None => 0.0,
+        }
+    }
+
     /// The level of `density` (persons/m²) in this table; boundaries as in the
     /// [module docs](self).
     ///

@@ -44,6 +44,44 @@ pub enum Command {
     User(UserArgs),
     /// Manage the agencies users belong to: add, list.
     Agency(AgencyArgs),
+    /// Forecast a venue's zones over the next minutes from a live state (the network model),
+    /// and what a change would do: close, open or hold a gate, evacuate a zone.
+    Forecast(ForecastArgs),
+}
+
+/// `aman forecast`
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  curl -s -b cookies http://127.0.0.1:8080/api/v1/state > state.json
+  aman forecast venues/sib2023-entrance/venue.toml --state state.json
+  aman forecast venue.toml --state state.json --what-if close:west-gate --what-if hold:east-gate:300
+
+The state file is JSON: the body of aman serve's GET /api/v1/state as it is, or written by hand:
+  {\"venue\": \"ID\", \"zones\": [{\"id\": \"…\", \"occupancy\": 850}],
+   \"lines\": [{\"id\": \"…\", \"flow_in\": 4.2, \"flow_out\": 0.1}],
+   \"sensors\": [{\"id\": \"…\", \"stale\": false}], \"closed\": [\"LINE\"]}
+(persons, persons/s; 'closed': lines closed now). The model: a pedestrian cell-transmission
+model over the venue's zones and lines (docs/forecast.md).
+What-ifs: close:LINE, open:LINE (a line closed in the state), hold:LINE:SECONDS, evacuate:ZONE.
+Exit codes: 0 done, 2 bad venue, state file or what-if.")]
+pub struct ForecastArgs {
+    /// The venue file (TOML), as given to `aman serve`.
+    pub venue: PathBuf,
+    /// The live state (JSON), e.g. saved from `GET /api/v1/state`.
+    #[arg(long, value_name = "STATE.json")]
+    pub state: PathBuf,
+    /// A change to forecast against doing nothing (repeatable; all applied together).
+    #[arg(long = "what-if", value_name = "CHANGE")]
+    pub what_if: Vec<String>,
+    /// How far ahead, s, in (0, 3600].
+    #[arg(long, default_value_t = 600.0, value_name = "S")]
+    pub horizon: f64,
+    /// Bottleneck capacity, persons per metre of clear width per second, in (0, 10].
+    #[arg(long, default_value_t = aman_forecast::venue::BOTTLENECK_CAPACITY, value_name = "J")]
+    pub capacity: f64,
+    /// Print the forecast as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `aman serve`

@@ -21,10 +21,9 @@ macro_rules! errln {
     }};
 }
 
-mod analysis_page;
 mod args;
 mod commands;
-mod precision;
+use aman_report::precision;
 
 use std::process::ExitCode;
 
@@ -82,6 +81,7 @@ fn main() -> ExitCode {
         args::Command::Token(a) => commands::serve::token(&a).map(|()| 0),
         args::Command::User(a) => commands::users::user(&a).map(|()| 0),
         args::Command::Agency(a) => commands::users::agency(&a).map(|()| 0),
+        args::Command::Forecast(a) => commands::forecast::run(&a).map(|()| 0),
     };
     match result {
         Ok(code) => ExitCode::from(code),

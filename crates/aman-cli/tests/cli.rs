@@ -708,3 +708,153 @@ fn check_and_simulate_print_the_obstacle_notes() {
         "{err}"
     );
 }
+
+/// A 40 m × 10 m corridor venue: an entry into the hall (300 m²), a 10 m opening into the
+/// front (95 m²), a 2 m exit (the venue of aman-forecast's own tests).
+const CORRIDOR_VENUE: &str = r#"
+[venue]
+id = "corridor"
+name = { fr = "Couloir", ar = "ممر", en = "Corridor" }
+walkable_wkt = "POLYGON ((0 0, 40 0, 40 10, 0 10, 0 0))"
+[[zones]]
+id = "hall"
+polygon = [[0, 0], [30, 0], [30, 10], [0, 10]]
+[[zones]]
+id = "front"
+polygon = [[30, 0], [39.5, 0], [39.5, 10], [30, 10]]
+[[lines]]
+id = "entry"
+line = [[0.5, 0], [0.5, 10]]
+in_side = [1, 5]
+into = "hall"
+[[lines]]
+id = "opening"
+line = [[30, 0], [30, 10]]
+in_side = [31, 5]
+from = "hall"
+into = "front"
+[[lines]]
+id = "exit"
+line = [[39.5, 4], [39.5, 6]]
+in_side = [40, 5]
+from = "front"
+"#;
+
+const CORRIDOR_STATE: &str = r#"{"venue": "corridor", "seq": 7,
+  "zones": [{"id": "hall", "occupancy": 300, "density": 1.0}, {"id": "front", "occupancy": 0}],
+  "lines": [{"id": "entry", "flow_in": 5.0, "total_in": 12}, {"id": "exit", "flow_out": 0.0}],
+  "sensors": [], "alerts": []}"#;
+
+#[test]
+fn forecast_gives_the_time_to_los_e_and_what_a_change_does() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("venue.toml"), CORRIDOR_VENUE).unwrap();
+    std::fs::write(dir.path().join("state.json"), CORRIDOR_STATE).unwrap();
+    let out = aman(
+        &[
+            "forecast",
+            "venue.toml",
+            "--state",
+            "state.json",
+            "--what-if",
+            "close:entry",
+            "--json",
+        ],
+        dir.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The front fills at 11.9 − 4 = 7.9 /s and passes Fruin walkway E (102.2 persons)
+    // after about 12.9 s (aman-forecast's venue tests derive it).
+    let front = &v["forecast"]["zones"][1];
+    assert_eq!(front["id"], "front");
+    let e = front["reached"][0]["at_s"].as_f64().unwrap();
+    assert!((e - 12.9).abs() < 1.0, "{e}");
+    // Doing nothing the front never clears; with the entry closed it does, and spends less
+    // time at LOS E or F.
+    assert!(front["clear_s"].is_null());
+    let alt = &v["what_if"]["forecast"]["zones"][1];
+    assert!(alt["clear_s"].as_f64().is_some(), "{alt}");
+    assert!(
+        alt["seconds_at_los_e_or_worse"].as_f64() < front["seconds_at_los_e_or_worse"].as_f64()
+    );
+    // The text output says the same.
+    let out = aman(
+        &["forecast", "venue.toml", "--state", "state.json"],
+        dir.path(),
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let row = text
+        .lines()
+        .find(|l| l.starts_with("front"))
+        .unwrap_or_default();
+    assert!(row.contains(&format!("{e:.0} s")), "{text}");
+}
+
+#[test]
+fn forecast_bad_input_exits_2_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("venue.toml"), CORRIDOR_VENUE).unwrap();
+    std::fs::write(dir.path().join("state.json"), CORRIDOR_STATE).unwrap();
+    std::fs::write(
+        dir.path().join("other.json"),
+        CORRIDOR_STATE.replace("\"corridor\"", "\"stadium\""),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("typo.json"),
+        CORRIDOR_STATE.replace("\"hall\"", "\"hal\""),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("garbage.json"),
+        "{\"venue\": \"corridor\", \"zones\": [",
+    )
+    .unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--state", "other.json"],
+            "the state is of venue \"stadium\", not \"corridor\"",
+        ),
+        (
+            &["--state", "typo.json"],
+            "zone \"hal\": venue \"corridor\" has no such zone",
+        ),
+        (
+            &["--state", "garbage.json"],
+            "--state garbage.json: EOF while parsing",
+        ),
+        (&["--state", "missing.json"], "--state missing.json"),
+        (
+            &["--state", "state.json", "--what-if", "close:west-gate"],
+            "what-if close:west-gate: venue \"corridor\" has no line \"west-gate\"",
+        ),
+        (
+            &["--state", "state.json", "--what-if", "shut:entry"],
+            "expected close:LINE",
+        ),
+        (
+            &["--state", "state.json", "--what-if", "hold:entry:soon"],
+            "hold time \"soon\"",
+        ),
+        (&["--state", "state.json", "--horizon", "0"], "--horizon 0"),
+        (
+            &["--state", "state.json", "--capacity", "NaN"],
+            "--capacity NaN",
+        ),
+    ];
+    for (args, needle) in cases {
+        let mut all = vec!["forecast", "venue.toml"];
+        all.extend_from_slice(args);
+        let out = aman(&all, dir.path());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}

@@ -208,7 +208,7 @@ impl std::fmt::Debug for Localizer {
 pub fn localizer(lang: Lang) -> &'static Localizer {
     static CELLS: [OnceLock<Localizer>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
     let i = Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0);
-    CELLS[i].get_or_init(|| Localizer::build(lang))
+    CELLS[i].get_or_init(|| Localizer::build(lang, lang.source()))
 }
 
 /// The ids of the messages of a Fluent source (terms, which start with `-`, and comments
@@ -230,10 +230,14 @@ pub fn message_ids(source: &str) -> BTreeSet<String> {
 /// `$n` with a variant for every CLDR plural category of its language. Empty when all is
 /// well.
 pub fn check_sources() -> Vec<Missing> {
+    check(Lang::ALL.map(|l| (l, l.source())))
+}
+
+fn check(sources: [(Lang, &str); 3]) -> Vec<Missing> {
     let mut out = Vec::new();
     let mut all = BTreeSet::new();
-    for lang in Lang::ALL {
-        if let Err((_, errors)) = FluentResource::try_new(lang.source().to_owned()) {
+    for (lang, source) in sources {
+        if let Err((_, errors)) = FluentResource::try_new(source.to_owned()) {
             for e in errors {
                 out.push(Missing {
                     lang,
@@ -241,10 +245,10 @@ pub fn check_sources() -> Vec<Missing> {
                 });
             }
         }
-        all.extend(message_ids(lang.source()));
+        all.extend(message_ids(source));
     }
-    for lang in Lang::ALL {
-        let l = localizer(lang);
+    for (lang, source) in sources {
+        let l = Localizer::build(lang, source);
         for id in &all {
             if !l.has(id) {
                 out.push(Missing {
@@ -263,8 +267,8 @@ pub fn check_sources() -> Vec<Missing> {
 }
 
 impl Localizer {
-    fn build(lang: Lang) -> Localizer {
-        let res = match FluentResource::try_new(lang.source().to_owned()) {
+    fn build(lang: Lang, source: &str) -> Localizer {
+        let res = match FluentResource::try_new(source.to_owned()) {
             Ok(r) | Err((r, _)) => r,
         };
         let ids = res
@@ -497,6 +501,25 @@ mod tests {
         let problems = check_sources();
         assert!(problems.is_empty(), "{problems:#?}");
         assert!(localizer(Lang::Fr).ids().count() >= 10);
+    }
+
+    #[test]
+    fn the_check_names_a_missing_message_a_missing_plural_form_and_a_syntax_error() {
+        let fr = "a = A\nb = B\n";
+        let en = "a = A\nb = B\nc = { $n ->\n    [one] one\n   *[other] { $n }\n}\n";
+        let ar = "a = A\nc = { $n ->\n    [one] one\n   *[other] { $n }\n}\nb = {\n";
+        let problems = check([(Lang::Fr, fr), (Lang::Ar, ar), (Lang::En, en)]);
+        let has = |lang: Lang, needle: &str| {
+            problems
+                .iter()
+                .any(|p| p.lang == lang && p.what.contains(needle))
+        };
+        assert!(has(Lang::Fr, "c"), "{problems:#?}");
+        assert!(has(Lang::Ar, "syntax error"), "{problems:#?}");
+        assert!(has(Lang::Ar, "b"), "{problems:#?}");
+        // Arabic's c lacks zero, two, few and many.
+        assert!(has(Lang::Ar, "\"few\""), "{problems:#?}");
+        assert!(!has(Lang::En, ""), "{problems:#?}");
     }
 
     #[test]

@@ -281,6 +281,26 @@ pub struct Venue {
 }
 
 impl Venue {
+    /// The density at which `rule`, a rule of a zone, is raised, persons/m² of the zone's
+    /// walkable area: a `density` rule's threshold; a `los` rule's lowest density of that
+    /// level in the zone's Fruin table ([`LosTable::min_density`]);
+    /// an `occupancy` rule's fraction × capacity / walkable area. `None` for rules of lines
+    /// and sensors and for other measures.
+    pub fn rule_density(&self, rule: &Rule) -> Option<f64> {
+        let Subject::Zone(i) = rule.subject else {
+            return None;
+        };
+        let z = self.zones.get(i)?;
+        match rule.measure {
+            Measure::Density => Some(rule.raise),
+            Measure::Los => aman_analysis::los::FruinLevel::ALL
+                .get(rule.raise.round() as usize)
+                .map(|&l| z.los.min_density(l)),
+            Measure::Occupancy => z.capacity.map(|c| rule.raise * c as f64 / z.walkable_m2),
+            _ => None,
+        }
+    }
+
     /// The sensor with id `id`.
     pub fn sensor(&self, id: &str) -> Option<(usize, &Sensor)> {
         self.sensors.iter().enumerate().find(|(_, s)| s.id == id)

@@ -13,11 +13,14 @@ use aman_analysis::{FrameSeries, TrajectoryIndex};
 use aman_geometry::{MeasurementArea, MeasurementLine, Vec2, WalkableArea};
 use aman_trajectory::{LoadedTrajectory, TrajectoryData};
 use anyhow::{Context, anyhow};
-use serde::Serialize;
 
 use crate::Failure;
 use crate::args::AnalyzeArgs;
 use crate::precision::round6;
+use aman_report::analysis::{
+    AreaSummary, Chart, ChartKind, InputSummary, LineSummary, MapsSummary, PassingSummary,
+    Settings, SteadySeries, SteadySummary, Summary, WindowSummary,
+};
 use aman_report::charts::{Band, HeatMap, Series, SeriesStyle, XyChart};
 
 /// Cells of a venue-wide grid at most, before the default grid size grows.
@@ -33,226 +36,6 @@ const MAX_MAP_WORK: f64 = 5.0e8;
 /// Person–cell pairs the crowd-pressure map may visit (rows × cells within the Gaussian's
 /// cut-off); beyond it the map is skipped with a note. About a minute on one core.
 const MAX_PRESSURE_WORK: f64 = 2.0e10;
-
-/// The settings of one analysis, checked.
-#[derive(Debug, Clone, Serialize)]
-pub struct Settings {
-    /// Frames on each side of a frame for the speed.
-    pub frame_step: u64,
-    /// Border method of the speed.
-    pub speed_border: String,
-    /// What was done with points outside the walkable area.
-    pub invalid_points: String,
-    /// Voronoi cells computed.
-    pub voronoi: bool,
-    /// Voronoi cut-off radius, m.
-    pub cutoff: Option<f64>,
-    /// Flow window, s, and in frames.
-    pub flow_window_s: f64,
-    /// Flow window in frames (PedPy's delta_frame).
-    pub flow_window_frames: u64,
-    /// Method B passing depth, m.
-    pub passing_depth: Option<f64>,
-    /// Grid cell side of the maps, m.
-    pub grid_size: f64,
-    /// Crowd-pressure smoothing length, m.
-    pub pressure_radius: f64,
-    /// Fruin table.
-    pub los_table: String,
-}
-
-/// What the input was.
-#[derive(Debug, Clone, Serialize)]
-pub struct InputSummary {
-    /// Trajectory file.
-    pub file: String,
-    /// Detected or given format.
-    pub format: String,
-    /// Frames per second.
-    pub frame_rate: f64,
-    /// Rows (person × frame).
-    pub rows: usize,
-    /// Distinct persons.
-    pub persons: usize,
-    /// First frame.
-    pub first_frame: u64,
-    /// Last frame.
-    pub last_frame: u64,
-    /// Duration covered, s.
-    pub duration: f64,
-    /// Where the walkable area came from.
-    pub walkable_area_source: String,
-    /// Walkable area, m² (to 1 mm², as every written geometric figure: [`crate::precision`]).
-    #[serde(serialize_with = "crate::precision::ser6")]
-    pub walkable_area_m2: f64,
-    /// Points found outside the walkable area.
-    pub points_outside: usize,
-    /// Of `points_outside`, those moved into the walkable area (`--invalid correct`).
-    pub points_corrected: usize,
-    /// Points already inside but within the correction's 0.05 m of a wall, moved away from it
-    /// by the same correction (PedPy's `correct_invalid_trajectories` moves them too).
-    pub points_moved_near_wall: usize,
-    /// The frame window analysed (`--frames`, `--time`, `--steady`), or `None` for the whole
-    /// file.
-    pub window: Option<WindowSummary>,
-    /// Reader notes (unit detected, resampling, …) and our own.
-    pub notes: Vec<String>,
-}
-
-/// The frames every measure was restricted to, and how they were chosen.
-#[derive(Debug, Clone, Serialize)]
-pub struct WindowSummary {
-    /// First frame of the window (inclusive).
-    pub first_frame: u64,
-    /// Last frame of the window (inclusive).
-    pub last_frame: u64,
-    /// Time of the first frame, s (frame / frame rate).
-    pub start_s: f64,
-    /// Time of the last frame, s.
-    pub end_s: f64,
-    /// `--frames A:B`, `--time A:B` or `--steady`.
-    pub chosen_by: String,
-    /// What the steady-state detection found (`--steady` only).
-    pub steady: Option<SteadySummary>,
-}
-
-/// The steady-state detection of `--steady` (Liao et al. 2016, `aman_analysis::steady`).
-#[derive(Debug, Clone, Serialize)]
-pub struct SteadySummary {
-    /// Measurement area whose density and mean speed per frame were tested.
-    pub area: String,
-    /// Frames of the reference process (inclusive).
-    pub reference_frames: (u64, u64),
-    /// Classic density series, 1/m².
-    pub density: SteadySeries,
-    /// Mean speed series, m/s.
-    pub speed: SteadySeries,
-    /// Frames where both are steady (inclusive); the window is the longest.
-    pub both_steady: Vec<(u64, u64)>,
-}
-
-/// The detection on one series.
-#[derive(Debug, Clone, Serialize)]
-pub struct SteadySeries {
-    /// Mean of the reference process (1/m² or m/s).
-    pub reference_mean: f64,
-    /// Standard deviation of the reference process (1/m² or m/s).
-    pub reference_std: f64,
-    /// Lag-1 autocorrelation of the reference process.
-    pub reference_acf: f64,
-    /// Threshold θ of the CUSUM statistic, frames.
-    pub theta: u32,
-    /// Steady frames (inclusive intervals).
-    pub steady: Vec<(u64, u64)>,
-}
-
-/// Figures of one measurement area.
-#[derive(Debug, Clone, Serialize)]
-pub struct AreaSummary {
-    /// Name.
-    pub name: String,
-    /// WKT.
-    pub wkt: String,
-    /// Area, m² (to 1 mm²).
-    #[serde(serialize_with = "crate::precision::ser6")]
-    pub area_m2: f64,
-    /// Mean classic density over all frames, 1/m².
-    pub classic_density_mean: Option<f64>,
-    /// Highest classic density, 1/m².
-    pub classic_density_max: Option<f64>,
-    /// Mean Voronoi density over all frames, 1/m².
-    pub voronoi_density_mean: Option<f64>,
-    /// Highest Voronoi density, 1/m².
-    pub voronoi_density_max: Option<f64>,
-    /// Mean of the per-frame mean speed over the frames with somebody inside, m/s.
-    pub mean_speed: Option<f64>,
-    /// Mean Voronoi speed over the frames with a value, m/s.
-    pub voronoi_speed_mean: Option<f64>,
-    /// Seconds spent at each Fruin level A–F (by the Voronoi density when computed, else the
-    /// classic density).
-    pub los_seconds: [f64; 6],
-    /// Worst level reached.
-    pub los_worst: String,
-}
-
-/// Figures of one measurement line.
-#[derive(Debug, Clone, Serialize)]
-pub struct LineSummary {
-    /// Name.
-    pub name: String,
-    /// WKT.
-    pub wkt: String,
-    /// Width, m (to 1 µm).
-    #[serde(serialize_with = "crate::precision::ser6")]
-    pub width: f64,
-    /// Persons counted (first crossing each).
-    pub crossings: usize,
-    /// First and last crossing frame.
-    pub first_frame: Option<u64>,
-    /// Last crossing frame.
-    pub last_frame: Option<u64>,
-    /// (N − 1)/(t_N − t_1), 1/s.
-    pub mean_flow: Option<f64>,
-    /// Mean flow per metre of line, 1/(m·s).
-    pub specific_flow: Option<f64>,
-    /// Method A intervals.
-    pub flow_intervals: usize,
-    /// Method B: persons passing, mean passing density (1/m²) and speed (m/s).
-    pub passing: Option<PassingSummary>,
-    /// Line-based fundamental diagram: mean line density (1/m²), speed (m/s) and specific
-    /// flow (1/(m·s)) over the frames where a cell meets the line.
-    pub line_density_mean: Option<f64>,
-    /// Mean line speed, m/s.
-    pub line_speed_mean: Option<f64>,
-    /// Mean line flow, 1/(m·s).
-    pub line_flow_mean: Option<f64>,
-}
-
-/// Method B summary.
-#[derive(Debug, Clone, Serialize)]
-pub struct PassingSummary {
-    /// Persons passing the whole depth.
-    pub persons: usize,
-    /// Mean passing density, 1/m².
-    pub density_mean: Option<f64>,
-    /// Mean passing speed, m/s.
-    pub speed_mean: Option<f64>,
-}
-
-/// `summary.json`.
-#[derive(Debug, Clone, Serialize)]
-pub struct Summary {
-    /// aman version.
-    pub aman_version: &'static str,
-    /// Input.
-    pub input: InputSummary,
-    /// Settings used.
-    pub settings: Settings,
-    /// Per area.
-    pub areas: Vec<AreaSummary>,
-    /// Per line.
-    pub lines: Vec<LineSummary>,
-    /// Venue-wide maps.
-    pub maps: MapsSummary,
-    /// Wall time of each step, s.
-    pub timings: Vec<(String, f64)>,
-    /// Files written.
-    pub files: Vec<String>,
-}
-
-/// Venue-wide figures.
-#[derive(Debug, Clone, Serialize, Default)]
-pub struct MapsSummary {
-    /// Highest mean density of a grid cell, 1/m².
-    pub density_profile_max: Option<f64>,
-    /// Highest crowd pressure in a cell and frame, 1/s².
-    pub pressure_max: Option<f64>,
-    /// Where and when: [x (m), y (m), time (s)] of the cell centre (to 1 µm) and frame.
-    #[serde(serialize_with = "crate::precision::ser6_place")]
-    pub pressure_max_at: Option<(f64, f64, f64)>,
-    /// Latest time a cell was last occupied (RSET map), s.
-    pub rset_max: Option<f64>,
-}
 
 /// Runs `aman analyze`.
 pub fn run(args: &AnalyzeArgs) -> Result<(), Failure> {
@@ -701,7 +484,7 @@ fn analyze(args: &AnalyzeArgs) -> Result<(), Failure> {
     summary.files = files;
     let json = serde_json::to_string_pretty(&summary).map_err(anyhow::Error::from)?;
     if !args.no_plots {
-        let html = crate::analysis_page::render(&summary, &charts)?;
+        let html = aman_report::analysis::render(&summary, &charts).map_err(|e| anyhow!(e))?;
         write(&out.join("report.html"), html.as_bytes())?;
     }
     // Last, so that a summary.json on disk means every file it lists was written.
@@ -1924,24 +1707,6 @@ fn write_csvs(
         put("individual.csv", s)?;
     }
     Ok(())
-}
-
-/// A chart to write and embed.
-pub struct Chart {
-    /// File stem.
-    pub stem: String,
-    /// Section it belongs to in the report.
-    pub section: &'static str,
-    /// What to draw.
-    pub kind: ChartKind,
-}
-
-/// The two kinds of chart.
-pub enum ChartKind {
-    /// x–y chart.
-    Xy(XyChart),
-    /// Heat map.
-    Map(HeatMap),
 }
 
 fn slug(name: &str) -> String {

@@ -4,6 +4,7 @@ pub mod analyze;
 pub mod bench;
 pub mod calibrate;
 pub mod check;
+pub mod forecast;
 pub mod replay;
 pub mod serve;
 pub mod simulate;

@@ -26,12 +26,13 @@ use serde::Serialize;
 
 use crate::Failure;
 use crate::args::SimulateArgs;
+pub use aman_report::notice::{RemainingGroup, RunEnd, notice_section};
+pub use aman_report::runs::{RunsSummary, runs_section};
 use aman_report::simulation::{
     DensityReport, ExitReport, ExtraSections, LineReport, ReportInput, render_report_with,
 };
 use control::{EXIT_INTERRUPTED, RunControl};
-pub use remaining::{EXIT_PERSONS_INSIDE, RemainingGroup, notice_section};
-pub use runs::{RunsSummary, runs_section};
+pub use remaining::EXIT_PERSONS_INSIDE;
 
 /// Agents whose paths are drawn in the report, at most.
 const MAX_PATHS: u64 = 300;
@@ -288,7 +289,7 @@ pub fn run(args: &SimulateArgs) -> Result<Outcome, Failure> {
     // The run's notice (interrupted, persons inside) under the page header, the runs'
     // statistics at its end.
     let extra = ExtraSections {
-        after_header: notice_section(&summary),
+        after_header: notice_section(&run_end(&summary)),
         before_footer: summary.runs.as_ref().map(runs_section).unwrap_or_default(),
     };
     let html = render_report_with(&report, &extra);
@@ -311,6 +312,19 @@ pub fn run(args: &SimulateArgs) -> Result<Outcome, Failure> {
 
 /// How the command ended, from the first run's `summary` and the other runs; prints why to
 /// standard error when it is not a success (whatever `--quiet`: it explains the exit code).
+/// The figures of `s` the report's notice shows.
+fn run_end(s: &Summary) -> RunEnd<'_> {
+    RunEnd {
+        complete: s.complete,
+        interrupted: s.interrupted,
+        simulated_time: s.simulated_time,
+        agents_remaining: s.agents_remaining,
+        agents_not_arrived: s.agents_not_arrived,
+        stopped_because: s.stopped_because.as_deref(),
+        still_inside: &s.still_inside,
+    }
+}
+
 fn outcome(summary: &Summary, others: &[Option<runs::RunResult>]) -> Outcome {
     let interrupted = summary.interrupted
         || summary

@@ -665,3 +665,21 @@ fn garbage_never_panics() {
     }
     assert!(errors > 200, "{errors} of 400 mutated files were refused");
 }
+
+#[test]
+fn rules_of_zones_give_the_density_they_are_raised_at() {
+    let v = parse(BASE).unwrap();
+    let (_, west) = v.zone("west").unwrap();
+    let d = |id: &str| {
+        let r = v.rules.iter().find(|r| r.id == id).unwrap();
+        v.rule_density(r)
+    };
+    assert_eq!(d("west-density"), Some(2.0));
+    // West is a queue: LOS E of Fruin's queue table begins above 1/0.28 persons/m²
+    // (Fruin 1971: 3 ft²).
+    assert_eq!(d("west-los"), Some(1.0 / 0.28));
+    // 90 % of 100 persons on the zone's walkable area.
+    assert_eq!(d("west-full"), Some(0.9 * 100.0 / west.walkable_m2));
+    assert_eq!(d("gate-flow"), None);
+    assert_eq!(d("cam-stale"), None);
+}

@@ -1,0 +1,234 @@
+//! `aman forecast`: the network forecast of a venue from a live state, and what-ifs.
+
+use anyhow::anyhow;
+use serde_json::{Value, json};
+
+use aman_forecast::venue::{VenueForecast, VenueNetwork, WhatIf, ZoneSummary, forecast};
+use aman_forecast::{Live, fd::Weidmann};
+use aman_monitor::Venue;
+
+use crate::Failure;
+use crate::args::ForecastArgs;
+
+/// Sample interval of the printed and JSON forecast, s.
+const EVERY: f64 = 10.0;
+/// Largest step of the model, s (cut further by each zone's CFL bound).
+const DT: f64 = 0.5;
+/// Most bytes of a state file (a state of 100,000 zones is about 10 MB).
+const MAX_STATE_BYTES: u64 = 64 << 20;
+
+/// Runs `aman forecast`.
+pub fn run(args: &ForecastArgs) -> Result<(), Failure> {
+    let input = |e: String| Failure::Input(anyhow!(e));
+    if !(args.horizon.is_finite() && args.horizon > 0.0 && args.horizon <= 3600.0) {
+        return Err(input(format!(
+            "--horizon {}: give seconds in (0, 3600]",
+            args.horizon
+        )));
+    }
+    if !(args.capacity.is_finite() && args.capacity > 0.0 && args.capacity <= 10.0) {
+        return Err(input(format!(
+            "--capacity {}: give persons/(m·s) in (0, 10]",
+            args.capacity
+        )));
+    }
+    let venue =
+        aman_monitor::venue_file::read_venue(&args.venue).map_err(|e| input(e.to_string()))?;
+    let live = read_state(args)?;
+    let what_ifs: Vec<WhatIf> = args
+        .what_if
+        .iter()
+        .map(|w| {
+            w.parse::<WhatIf>()
+                .map_err(|e| input(format!("--what-if {e}")))
+        })
+        .collect::<Result<_, _>>()?;
+    let vn = VenueNetwork::new(&venue, args.capacity).map_err(|e| input(e.to_string()))?;
+    let run = |w: &[WhatIf]| {
+        forecast(&vn, &venue, &live, w, args.horizon, DT, EVERY).map_err(|e| {
+            input(format!(
+                "{} with {}: {e}",
+                args.venue.display(),
+                args.state.display()
+            ))
+        })
+    };
+    let base = run(&[])?;
+    let alt = if what_ifs.is_empty() {
+        None
+    } else {
+        Some(run(&what_ifs)?)
+    };
+    if args.json {
+        let mut v = json!({
+            "venue": venue.id,
+            "model": "cell-transmission (Daganzo 1994, 1995) on Weidmann's fundamental diagram",
+            "horizon_s": args.horizon,
+            "capacity_per_m_s": args.capacity,
+            "free_speed_m_s": Weidmann::default().free_speed,
+            "unknown": base.unknown,
+            "notes": base.notes,
+            "t_s": base.t,
+            "forecast": forecast_json(&venue, &base),
+        });
+        if let Some(a) = &alt {
+            v["what_if"] = json!({"changes": args.what_if, "forecast": forecast_json(&venue, a)});
+        }
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&v).map_err(anyhow::Error::from)?
+        )?;
+        return Ok(());
+    }
+    outln!(
+        "Forecast of {} over {} s from {} (network model, bottleneck capacity {} /(m·s)):",
+        venue.id,
+        args.horizon,
+        args.state.display(),
+        args.capacity
+    )?;
+    print_table(&venue, &base, None)?;
+    if let Some(a) = &alt {
+        outln!(
+            "\nWith {} (difference against doing nothing):",
+            args.what_if.join(", ")
+        )?;
+        print_table(&venue, a, Some(&base))?;
+    }
+    let queues = alt.as_ref().unwrap_or(&base);
+    let waiting: Vec<String> = queues
+        .gates
+        .iter()
+        .filter_map(|g| {
+            let w = g.waiting.last().copied().unwrap_or(0.0);
+            (w >= 1.0).then(|| format!("{} {:.0}", g.id, w))
+        })
+        .collect();
+    if !waiting.is_empty() {
+        outln!(
+            "\nPersons waiting outside after {} s: {}",
+            args.horizon,
+            waiting.join(", ")
+        )?;
+    }
+    for note in &base.notes {
+        outln!("note: {note}")?;
+    }
+    if !base.unknown.is_empty() {
+        outln!(
+            "\nNot known (taken as 0 or as unmeasured): {}",
+            base.unknown.join("; ")
+        )?;
+    }
+    Ok(())
+}
+
+fn read_state(args: &ForecastArgs) -> Result<Live, Failure> {
+    let path = &args.state;
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Failure::Input(anyhow!("--state {}: {e}", path.display())))?;
+    if meta.len() > MAX_STATE_BYTES {
+        return Err(Failure::Input(anyhow!(
+            "--state {}: {} bytes; a state file has at most {MAX_STATE_BYTES}",
+            path.display(),
+            meta.len()
+        )));
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::Input(anyhow!("--state {}: {e}", path.display())))?;
+    serde_json::from_str(&text).map_err(|e| {
+        Failure::Input(anyhow!(
+            "--state {}: {e}; expected the JSON of GET /api/v1/state \
+             or {{\"venue\": \"ID\", \"zones\": [{{\"id\": …, \"occupancy\": …}}], …}}",
+            path.display()
+        ))
+    })
+}
+
+fn summaries(venue: &Venue, f: &VenueForecast) -> Vec<ZoneSummary> {
+    (0..venue.zones.len())
+        .map(|i| f.summary(i, venue.zones[i].walkable_m2))
+        .collect()
+}
+
+fn forecast_json(venue: &Venue, f: &VenueForecast) -> Value {
+    let sums = summaries(venue, f);
+    json!({
+        "zones": f.zones.iter().zip(&sums).map(|(z, s)| json!({
+            "id": z.id,
+            "density": z.density,
+            "los": z.los.iter().map(|l| l.label()).collect::<Vec<_>>(),
+            "peak_density": s.peak,
+            "seconds_at_los_e_or_worse": s.above[0],
+            "seconds_at_los_f": s.above[1],
+            "clear_s": s.clear,
+            "reached": z.reached.iter().map(|r| json!({
+                "what": r.what, "density": r.density, "at_s": r.at,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "gates": f.gates.iter().map(|g| json!({"id": g.id, "waiting": g.waiting})).collect::<Vec<_>>(),
+    })
+}
+
+fn secs(x: Option<f64>) -> String {
+    x.map_or_else(|| "—".to_string(), |t| format!("{t:.0} s"))
+}
+
+fn delta(a: f64, b: f64, unit: &str, digits: usize) -> String {
+    format!("{:+.*}{unit}", digits, a - b)
+}
+
+fn print_table(
+    venue: &Venue,
+    f: &VenueForecast,
+    against: Option<&VenueForecast>,
+) -> Result<(), Failure> {
+    let sums = summaries(venue, f);
+    let base = against.map(|b| summaries(venue, b));
+    let w = venue
+        .zones
+        .iter()
+        .map(|z| z.id.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    outln!(
+        "{:<w$}  {:>10}  {:>10}  {:>9}  {:>10}  {:>8}",
+        "zone",
+        "now",
+        "peak",
+        "LOS E in",
+        "at E or F",
+        "clear"
+    )?;
+    for (i, (z, s)) in f.zones.iter().zip(&sums).enumerate() {
+        let now = z.density.first().copied().unwrap_or(0.0);
+        let now_los = z.los.first().map_or("-", |l| l.label());
+        let peak_los = z.los.iter().max().map_or("-", |l| l.label());
+        let e_at = z
+            .reached
+            .iter()
+            .find(|r| r.what == "LOS E")
+            .and_then(|r| r.at);
+        let mut line = format!(
+            "{:<w$}  {:>8.2} {}  {:>8.2} {}  {:>9}  {:>8.0} s  {:>8}",
+            z.id,
+            now,
+            now_los,
+            s.peak,
+            peak_los,
+            secs(e_at),
+            s.above[0],
+            secs(s.clear)
+        );
+        if let Some(b) = base.as_ref().map(|b| b[i]) {
+            line.push_str(&format!(
+                "   (peak {} /m², at E or F {})",
+                delta(s.peak, b.peak, "", 2),
+                delta(s.above[0], b.above[0], " s", 0)
+            ));
+        }
+        outln!("{line}")?;
+    }
+    Ok(())
+}
