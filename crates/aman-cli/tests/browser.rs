@@ -405,6 +405,23 @@ fn dashboard_in_a_real_browser() {
     );
     shot(&fr, "07-arabic-rtl");
 
+    // The other pages, in Arabic, for a person to look at.
+    for (path, page_name, css) in [
+        ("/alerts", "alerts", "table#alert-board tr.alert"),
+        ("/zones/parvis", "zone", "svg"),
+        (
+            "/sensors",
+            "sensors",
+            "table#sensors tr.sensor[data-sensor=camera-parvis]",
+        ),
+    ] {
+        fr.goto(&page(&serve, path));
+        fr.wait_for(&format!("body[data-page={page_name}]"));
+        fr.wait_for(css);
+        assert_eq!(fr.attr("html", "dir").as_deref(), Some("rtl"), "{path}");
+        shot(&fr, &format!("07-{page_name}-ar"));
+    }
+
     // 6. Script tags and a direction override in the verdict note of a commander (Arabic):
     // refused in Arabic, nothing stored, no script run.
     let cmd = driver.session(1366, 768);
