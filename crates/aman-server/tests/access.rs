@@ -44,6 +44,7 @@ async fn send(
     tokio::task::spawn_blocking(move || {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
+            .max_redirects(0)
             .timeout_global(Some(Duration::from_secs(60)))
             .build()
             .into();
@@ -175,7 +176,7 @@ fn many_logins() -> Limits {
 /// know, so a route with a new kind of object must be added here.
 fn concrete(path: &str, sensor: &str, zone: &str, alert: &str, user: &str) -> String {
     let mut out = path.to_string();
-    let id = if path.starts_with("/api/v1/alerts/") {
+    let id = if path.starts_with("/api/v1/alerts/") || path.starts_with("/alerts/") {
         alert
     } else {
         zone
@@ -275,7 +276,18 @@ async fn every_route_of_the_router_checks_access(db: Db) {
             assert_ne!(r.status, 401, "{what} is public: {}", r.body);
         } else {
             assert_eq!(r.status, 401, "{what} without credential: {}", r.body);
-            assert!(r.json()["error"].is_string(), "{what}");
+            if aman_server::routes::is_page(route) {
+                // A person sees the login form.
+                assert!(
+                    r.header("content-type")
+                        .is_some_and(|c| c.starts_with("text/html"))
+                        && r.body.contains("<form id=\"login\""),
+                    "{what}: {}",
+                    r.body
+                );
+            } else {
+                assert!(r.json()["error"].is_string(), "{what}");
+            }
         }
 
         // 2. A session without its CSRF token, on every state-changing route.
@@ -562,7 +574,9 @@ async fn session_cookie_csrf_and_logout(db: Db) {
         )),
     )
     .await;
-    assert_eq!(form.status, 200, "{}", form.body);
+    // The login page's form: to the map, with the session cookie.
+    assert_eq!(form.status, 303, "{}", form.body);
+    assert_eq!(form.header("location"), Some("/map"));
     assert_ne!(form.header("set-cookie").unwrap(), set);
     // GET needs no CSRF token; the CSRF token is the one login gave.
     let me = send(&app, "GET", "/api/v1/me", s.headers(false), None).await;
@@ -609,7 +623,9 @@ async fn session_cookie_csrf_and_logout(db: Db) {
         )),
     )
     .await;
-    assert_eq!(r.status, 200, "{}", r.body);
+    // A form (the page's logout button): back to the login page.
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.header("location"), Some("/login"));
     let clear = r.header("set-cookie").unwrap();
     assert!(
         clear.starts_with("aman_session=;")

@@ -178,9 +178,13 @@ pub fn layout(v: &Viewer, page: &str, title: &str, open_alerts: u64, main: &str)
             "<a id=\"alert-count\" href=\"/alerts\" data-n=\"{open_alerts}\">{}</a>",
             esc(&l.count("alerts-open", open_alerts))
         ));
+        let t = now().0;
+        let offset = |zone| aman_i18n::time::local(t, zone).map_or(0, |l| l.offset_s);
         h.push_str(&format!(
-            "<span id=\"clock\">{}</span>",
-            esc(&l.times(now().0))
+            "<span id=\"clock\" data-offsets=\"{},{}\">{}</span>",
+            offset(aman_i18n::time::PARIS),
+            offset(aman_i18n::time::CASABLANCA),
+            esc(&l.times(t))
         ));
         h.push_str(&format!(
             "<span id=\"live-status\" data-state=\"reconnecting\">{}</span>",
@@ -399,7 +403,7 @@ pub fn text_problem(s: &str, max: usize) -> Option<&'static str> {
         return Some("form-error-too-long");
     }
     if s.chars().any(|c| {
-        matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+        matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{2028}' | '\u{2029}')
     }) {
         return Some("form-error-bidi");
     }

@@ -22,20 +22,40 @@
     var form = m[plural.select(n)] || m.other || '';
     return form.replace('{n}', String(n));
   }
+  function $(sel, root) { return (root || document).querySelector(sel); }
   function fmt(tz, withDate) {
     var o = { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23', numberingSystem: 'latn' };
     if (!withDate) o.second = '2-digit';
     else { o.year = 'numeric'; o.month = '2-digit'; o.day = '2-digit'; }
     return new Intl.DateTimeFormat('en-CA', o);
   }
-  var fP = fmt('Europe/Paris'), fC = fmt('Africa/Casablanca');
-  var dP = fmt('Europe/Paris', true), dC = fmt('Africa/Casablanca', true);
-  function timePair(d) { return T('time-pair', { paris: '\u2068' + fP.format(d) + '\u2069', casablanca: '\u2068' + fC.format(d) + '\u2069' }); }
+  // The browser's tz database may be older than the server's (Chromium's ICU, for one, has
+  // Morocco's offsets only up to 2026, then says UTC+0 where Morocco is UTC+1): when its
+  // offset now differs from the one the server computed (#clock data-offsets, seconds east of
+  // UTC), times in that zone are written with the server's offset.
+  var serverOffsets = (($('#clock') || {}).dataset || {}).offsets;
+  serverOffsets = serverOffsets ? serverOffsets.split(',').map(Number) : [null, null];
+  function browserOffset(tz, d) {
+    var p = {};
+    new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric',
+      hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(d).forEach(function (x) { p[x.type] = +x.value; });
+    return Math.round((Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(d.getTime() / 1000) * 1000) / 60000) * 60;
+  }
+  function zoneFormat(tz, serverOffset, withDate) {
+    var f = fmt(tz, withDate);
+    var now = new Date();
+    if (serverOffset === null || browserOffset(tz, now) === serverOffset) return function (d) { return f.format(d); };
+    var u = fmt('UTC', withDate);
+    return function (d) { return u.format(new Date(d.getTime() + serverOffset * 1000)); };
+  }
+  var fP = zoneFormat('Europe/Paris', serverOffsets[0]), fC = zoneFormat('Africa/Casablanca', serverOffsets[1]);
+  var dP = zoneFormat('Europe/Paris', serverOffsets[0], true), dC = zoneFormat('Africa/Casablanca', serverOffsets[1], true);
+  // The catalog's placeables are already between bidi isolates (FSI … PDI).
+  function timePair(d) { return T('time-pair', { paris: fP(d), casablanca: fC(d) }); }
   function dateTimePair(d) {
     var clean = function (s) { return s.replace(',', ''); };
-    return T('date-time-pair', { paris: '\u2068' + clean(dP.format(d)) + '\u2069', casablanca: '\u2068' + clean(dC.format(d)) + '\u2069' });
+    return T('date-time-pair', { paris: clean(dP(d)), casablanca: clean(dC(d)) });
   }
-  function $(sel, root) { return (root || document).querySelector(sel); }
   function $$(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
   function esc(s) { return CSS && CSS.escape ? CSS.escape(s) : String(s).replace(/["\\]/g, '\\$&'); }
   function fixed(x, d) { return x === null || x === undefined || !isFinite(x) ? '\u2013' : Number(x).toFixed(d); }
