@@ -193,6 +193,52 @@ fn map_readable(s: &Session, screen: &str) {
     assert!(f("name") >= 12.0, "{screen}: zone name too small: {m}");
 }
 
+/// The header clock shows Casablanca's time as the system's tz database says (Debian's
+/// tzdata through `date`, not the browser's own copy, which Chromium 156 has wrong for
+/// Morocco after 2026), and Paris's too.
+fn clock_matches_tz_database(s: &Session) {
+    let local = |tz: &str, epoch: i64| {
+        let o = Command::new("date")
+            .env("TZ", tz)
+            .args(["-d", &format!("@{epoch}"), "+%H:%M"])
+            .output()
+            .expect("run date");
+        String::from_utf8(o.stdout).unwrap().trim().to_string()
+    };
+    let mut last = String::new();
+    let shown = s.try_wait(|| {
+        let v = s.js(
+            "const c = document.querySelector('#clock'); \
+             return c ? [c.textContent, Math.floor(Date.now() / 1000)] : null;",
+            vec![],
+        );
+        let text = v[0].as_str()?;
+        let now = v[1].as_i64()?;
+        let (paris, casa) = (local("Europe/Paris", now), local("Africa/Casablanca", now));
+        // The clock's times in order: Paris, then Casablanca ("HH:MM:SS").
+        let chars: Vec<char> = text.chars().collect();
+        let times: Vec<String> = (0..chars.len().saturating_sub(7))
+            .map(|i| chars[i..i + 8].iter().collect::<String>())
+            .filter(|w| {
+                w.char_indices().all(|(k, c)| {
+                    if k == 2 || k == 5 {
+                        c == ':'
+                    } else {
+                        c.is_ascii_digit()
+                    }
+                })
+            })
+            .collect();
+        let ok = times.len() == 2 && times[0].starts_with(&paris) && times[1].starts_with(&casa);
+        last = format!("#clock {text:?}; tz database: Paris {paris}, Casablanca {casa}");
+        ok.then_some(())
+    });
+    assert!(
+        shown.is_some(),
+        "the clock disagrees with the tz database: {last}"
+    );
+}
+
 /// The server, the harness and the browsers reach each other: `/health` in Chromium.
 #[test]
 fn browser_harness_reaches_the_server() {
@@ -331,6 +377,7 @@ fn dashboard_in_a_real_browser() {
             .as_deref(),
         Some("Parvis")
     );
+    clock_matches_tz_database(&fr);
     let fill_b = zone_fill(&fr, "parvis");
     shot(&fr, "02-map-fr-pn-operator");
     shot(&ma, "03-map-ma-dgsn-operator");
