@@ -205,6 +205,10 @@ fn clock_matches_tz_database(s: &Session) {
             .expect("run date");
         String::from_utf8(o.stdout).unwrap().trim().to_string()
     };
+    assert!(
+        Path::new("/usr/share/zoneinfo/Africa/Casablanca").is_file(),
+        "the tz database (Debian tzdata) is missing: run scripts/install-test-tools as root"
+    );
     let mut last = String::new();
     let shown = s.try_wait(|| {
         let v = s.js(
