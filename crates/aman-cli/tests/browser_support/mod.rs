@@ -155,6 +155,8 @@ impl Driver {
             "goog:chromeOptions": {
                 "binary": self.chromium.to_str().unwrap(),
                 "args": args,
+                // The same Accept-Language on every machine, whatever its locale.
+                "prefs": {"intl.accept_languages": "en-US,en"},
             },
         }}});
         let v = call(
