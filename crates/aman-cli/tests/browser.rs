@@ -181,7 +181,9 @@ fn map_readable(s: &Session, screen: &str) {
         "const r = e => document.querySelector(e).getBoundingClientRect(); \
          const map = r('svg#venue-map'); \
          return {left: map.left, right: map.right, width: map.width, inner: window.innerWidth, \
-           letter: r('g.zone text.los-letter').height, name: r('g.zone text.zone-name').height};",
+           letter: r('g.zone text.los-letter').height, name: r('g.zone text.zone-name').height, \
+           nameBottom: Math.max(...[...document.querySelectorAll('g.zone text.zone-name')] \
+             .map(t => t.getBoundingClientRect().bottom)), mapBottom: map.bottom};",
         vec![],
     );
     let f = |k: &str| m[k].as_f64().unwrap_or(f64::NAN);
@@ -191,6 +193,7 @@ fn map_readable(s: &Session, screen: &str) {
     );
     assert!(f("letter") >= 24.0, "{screen}: LOS letter too small: {m}");
     assert!(f("name") >= 12.0, "{screen}: zone name too small: {m}");
+    eprintln!("map measures at {screen}: {m}");
 }
 
 /// The header clock shows Casablanca's time as the system's tz database says (Debian's
@@ -433,6 +436,7 @@ fn dashboard_in_a_real_browser() {
     }
     // The same map on a 1920×1080 wall screen, and readable on both.
     map_readable(&fr, "1366×768");
+    map_readable(&ma, "1366×768, Arabic");
     ma.set_window(1920, 1080);
     map_readable(&ma, "1920×1080");
     shot(&ma, "05b-map-wall-screen-1920x1080");
