@@ -36,6 +36,59 @@ persons = { $n ->
     [many] { $n } شخصًا
    *[other] { $n } شخص
 }
+
+## تقرير اليوم (aman_report::day): صفحة واحدة قابلة للطباعة عن يوم تشغيل
+day-title = تقرير اليوم
+day-utc-day = اليوم بالتوقيت العالمي
+day-local-times = الأوقات المحلية
+day-from = من
+day-to = إلى
+day-made = أُعدّ التقرير
+day-zones = المناطق
+day-no-zones = لا توجد مناطق في الموقع.
+day-peak-occupancy = أقصى إشغال
+day-peak-density = أقصى كثافة
+day-peak-time = وقت الذروة
+day-worst-los = أسوأ مستوى خدمة
+day-time-los-e = المدة في المستوى E
+day-time-los-f = المدة في المستوى F
+day-unit-density = شخص/م²
+day-unit-hmm = س:دد
+day-chart-title = الكثافة خلال اليوم
+day-chart-axis = الساعة (التوقيت العالمي)
+day-threshold = العتبة
+day-no-readings = لا توجد قراءات في هذا اليوم.
+day-gates = البوابات وخطوط العدّ
+day-no-gates = لا توجد بوابات ولا خطوط عدّ في الموقع.
+day-gate = البوابة أو الخط
+day-in = الدخول
+day-out = الخروج
+day-alerts = التنبيهات
+day-no-alerts = لا توجد تنبيهات في هذا اليوم.
+day-alert-zone = المنطقة
+day-alert-rule = القاعدة
+day-alert-severity = الخطورة
+day-alert-raised = وقت الإطلاق
+day-alert-acknowledged = وقت الإقرار
+day-alert-resolved = وقت الإغلاق
+day-alert-verdict = الحكم
+day-severity-extreme = قصوى
+day-severity-severe = شديدة
+day-severity-moderate = متوسطة
+day-severity-minor = طفيفة
+day-verdict-true = إنذار حقيقي
+day-verdict-false = إنذار كاذب
+day-verdict-none = لا حكم بعد
+day-not-yet = —
+day-method = مستويات الخدمة حسب فروين (1971). تبقى كل قراءة سارية حتى القراءة التالية: المدد في المستويين E وF مجموع هذه الدرجات، وانقطاع القراءات لا يُحسب لأي مستوى. الإشغال = الكثافة × مساحة المنطقة.
+day-alert-count = { $n ->
+    [zero] لا توجد تنبيهات
+    [one] تنبيه واحد
+    [two] تنبيهان
+    [few] { $n } تنبيهات
+    [many] { $n } تنبيهًا
+   *[other] { $n } تنبيه
+}
 alerts-listed = { $n ->
     [zero] لا توجد تنبيهات معروضة
     [one] تنبيه واحد معروض
@@ -159,56 +212,6 @@ chart-pressure = ضغط الحشد (1/ث²)
 threshold-raise = تنبيه عند { $value }
 threshold-clear = انتهاء عند { $value }
 no-data = لا توجد بيانات
-
-## تقرير اليوم (aman_report::day): صفحة واحدة قابلة للطباعة عن يوم تشغيل
-day-title = تقرير اليوم
-day-utc-day = اليوم بالتوقيت العالمي
-day-local-times = الأوقات المحلية
-day-from = من
-day-to = إلى
-day-made = أُعدّ التقرير
-day-zones = المناطق
-day-no-zones = لا توجد مناطق في الموقع.
-day-peak-occupancy = أقصى إشغال
-day-peak-density = أقصى كثافة
-day-peak-time = وقت الذروة
-day-worst-los = أسوأ مستوى خدمة
-day-time-los-e = المدة في المستوى E
-day-time-los-f = المدة في المستوى F
-day-unit-density = شخص/م²
-day-unit-hmm = س:دد
-day-chart-title = الكثافة خلال اليوم
-day-chart-axis = الساعة (التوقيت العالمي)
-day-threshold = العتبة
-day-no-readings = لا توجد قراءات في هذا اليوم.
-day-gates = البوابات وخطوط العدّ
-day-no-gates = لا توجد بوابات ولا خطوط عدّ في الموقع.
-day-gate = البوابة أو الخط
-day-in = الدخول
-day-out = الخروج
-day-alerts = التنبيهات
-day-no-alerts = لا توجد تنبيهات في هذا اليوم.
-day-alert-zone = المنطقة
-day-alert-rule = القاعدة
-day-alert-severity = الخطورة
-day-alert-raised = وقت الإطلاق
-day-alert-acknowledged = وقت الإقرار
-day-alert-resolved = وقت الإغلاق
-day-alert-verdict = الحكم
-day-severity-extreme = قصوى
-day-severity-severe = شديدة
-day-severity-moderate = متوسطة
-day-severity-minor = طفيفة
-day-verdict-true = إنذار حقيقي
-day-verdict-false = إنذار كاذب
-day-verdict-none = لا حكم بعد
-day-not-yet = —
-day-method = مستويات الخدمة حسب فروين (1971). تبقى كل قراءة سارية حتى القراءة التالية: المدد في المستويين E وF مجموع هذه الدرجات، وانقطاع القراءات لا يُحسب لأي مستوى. الإشغال = الكثافة × مساحة المنطقة.
-day-alert-count = { $n ->
-    [zero] لا توجد تنبيهات
-    [one] تنبيه واحد
-    [two] تنبيهان
-    [few] { $n } تنبيهات
-    [many] { $n } تنبيهًا
-   *[other] { $n } تنبيه
-}
+day-bad-date = هذا ليس يومًا: اكتب التاريخ بالصيغة YYYY-MM-DD.
+day-not-begun = هذا اليوم لم يبدأ بعد: يغطي التقرير الأيام حتى اليوم (بالتوقيت العالمي).
+day-today = تقرير اليوم

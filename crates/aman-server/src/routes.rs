@@ -83,6 +83,9 @@ pub static ROUTES: &[Route] = &[
     }),
     r("GET", "/", A::Read, Joint, || get(dashboard::root)),
     r("GET", "/map", A::Read, Joint, || get(dashboard::map::page)),
+    r("GET", "/report/day", A::Read, Joint, || {
+        get(dashboard::day::page)
+    }),
     r("GET", "/alerts", A::Read, Joint, || {
         get(dashboard::alerts::page)
     }),

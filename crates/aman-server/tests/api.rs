@@ -524,6 +524,37 @@ async fn hermes_alert_end_to_end(db: Db) {
     assert_eq!(bad.status, 422, "{}", bad.body);
     assert_eq!(bad.json()["field"], "verdict");
 
+    // The day report of the replay's day (2026-01-01 UTC) lists the zone, its peak and the
+    // alert with its times and verdict, in French (no Accept-Language, no user).
+    let r = app.get("/report/day?date=2026-01-01").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.header("content-type").unwrap().starts_with("text/html"));
+    let page = &r.body;
+    assert!(page.contains("<html lang=\"fr\" dir=\"ltr\""), "{page}");
+    assert!(page.contains("Rapport de la journée"), "{page}");
+    assert!(page.contains("<bdi>Goulot</bdi>"), "{page}");
+    assert!(
+        page.contains(RULE) && page.contains("Fausse alerte"),
+        "{page}"
+    );
+    // Raised at 00:00:23.75 UTC: 01:00:23 in Paris and Casablanca (both UTC+1 in January).
+    assert!(page.contains("01:00:23"), "{page}");
+    // A day with nothing, a day not begun, and garbage.
+    let r = app.get("/report/day?date=2025-12-31").await;
+    assert_eq!(r.status, 200);
+    assert!(!r.body.contains(RULE));
+    for (q, what) in [
+        ("date=2999-01-01", "Ce jour n’a pas commencé"),
+        ("date=2026-02-30", "Ce n’est pas un jour"),
+        ("date=%3Cscript%3E", "Ce n’est pas un jour"),
+        ("day=2026-01-01", "Ce n’est pas un jour"),
+    ] {
+        let r = app.get(&format!("/report/day?{q}")).await;
+        assert_eq!(r.status, 400, "{q}: {}", r.body);
+        assert!(r.body.contains(what), "{q}: {}", r.body);
+        assert!(!r.body.contains("<script>"), "{q}: {}", r.body);
+    }
+
     // 6. After a restart the alert is neither raised again nor its messages repeated.
     let before = app.get_json(&format!("/api/v1/alerts/{id}")).await;
     app.stop().await;

@@ -441,6 +441,36 @@ impl Store {
         })
     }
 
+    /// Alerts of `venue` raised in `[from, to)`, oldest first, at most `limit` (the day
+    /// report's list).
+    ///
+    /// # Errors
+    /// [`StoreError::Database`].
+    pub async fn alerts_raised_between(
+        &self,
+        venue: &str,
+        from: Timestamp,
+        to: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<AlertRecord>> {
+        let sql = format!(
+            "SELECT {ALERT_COLUMNS} FROM alerts WHERE venue = $1 AND raised_at >= $2 \
+             AND raised_at < $3 ORDER BY raised_at, id LIMIT $4"
+        );
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        with_pool!(self, p => {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(venue)
+                .bind(from.0)
+                .bind(to.0)
+                .bind(limit)
+                .fetch_all(p)
+                .await
+                .map_err(StoreError::db(format!("listing the alerts of {venue:?} by time")))?;
+            rows.iter().map(alert_from_row).collect()
+        })
+    }
+
     /// Alert `id`, if it exists.
     ///
     /// # Errors

@@ -12,6 +12,7 @@
 //! written in it); every figure is in Latin digits; every time in Paris and Casablanca time.
 
 pub mod alerts;
+pub mod day;
 pub mod html;
 pub mod map;
 pub mod sensors;
