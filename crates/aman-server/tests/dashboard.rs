@@ -117,11 +117,7 @@ async fn log_in(app: &TestApp, login: &str) -> Browser {
     )
     .await;
     assert_eq!(page.status, 200, "{}", page.body);
-    let at = page
-        .body
-        .find(CSRF_VALUE)
-        .expect("csrf field")
-        + CSRF_VALUE.len();
+    let at = page.body.find(CSRF_VALUE).expect("csrf field") + CSRF_VALUE.len();
     Browser {
         cookie,
         csrf: page.body[at..at + 64].to_string(),
