@@ -88,6 +88,9 @@ impl Browser {
     }
 }
 
+/// What precedes the CSRF token in a page's forms.
+const CSRF_VALUE: &str = "name=\"csrf_token\" value=\"";
+
 /// Logs in with the login page's form, then reads the CSRF token off the map page.
 async fn log_in(app: &TestApp, login: &str) -> Browser {
     let r = send(
@@ -114,11 +117,7 @@ async fn log_in(app: &TestApp, login: &str) -> Browser {
     )
     .await;
     assert_eq!(page.status, 200, "{}", page.body);
-    let at = page
-        .body
-        .find("name=\"csrf_token\" value=\"")
-        .expect("csrf field")
-        + 26;
+    let at = page.body.find(CSRF_VALUE).expect("csrf field") + CSRF_VALUE.len();
     Browser {
         cookie,
         csrf: page.body[at..at + 64].to_string(),
