@@ -209,6 +209,14 @@ pub fn is_page(route: &Route) -> bool {
         && !matches!(route.path, "/health" | "/login" | "/logout")
 }
 
+/// Whether a route belongs to the dashboard — its pages and forms, the login page, the static
+/// files — documented in `docs/serve.md` §2.9 rather than in the API's OpenAPI description.
+pub fn is_dashboard(route: &Route) -> bool {
+    is_page(route)
+        || route.path.starts_with("/static/")
+        || (route.path == "/login" && route.method == "GET")
+}
+
 fn safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
