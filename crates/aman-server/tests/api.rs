@@ -1363,10 +1363,12 @@ async fn alert_left_open_by_the_server_clock_is_resolved_at_restart(db: Db) {
 // ---------------------------------------------------------------------------------------
 // 7. OpenAPI.
 
-/// The (method, path) routes of `aman_server::router`: its table [`aman_server::ROUTES`], so a
-/// route added without documentation fails [`openapi_documents_every_route`]. (That the
-/// router has no route outside the table is checked in `tests/access.rs`.)
-/// The routes of the API (the dashboard's HTML pages are documented in docs/serve.md §2.9).
+/// The (method, path) routes of `aman_server::router` that belong to the API: its table
+/// [`aman_server::ROUTES`] less the dashboard's pages, forms and static files
+/// ([`aman_server::routes::is_dashboard`], documented in docs/serve.md §2.9), so a route
+/// added without documentation fails [`openapi_documents_every_route`] or
+/// [`the_docs_name_every_dashboard_route`]. (That the router has no route outside the table
+/// is checked in `tests/access.rs`.)
 fn routes_in_source() -> BTreeSet<(String, String)> {
     aman_server::ROUTES
         .iter()
@@ -1375,25 +1377,17 @@ fn routes_in_source() -> BTreeSet<(String, String)> {
         .collect()
 }
 
-/// Whether a route is of the API (documented in openapi.json) rather than a page or form
-/// of the dashboard (documented in docs/serve.md §2.9): under `/api/`, `/health`, and the
-/// session's `POST /login` and `POST /logout` (which both a script and the login form use).
-fn is_api(method: &str, path: &str) -> bool {
-    path.starts_with("/api/")
-        || path == "/health"
-        || (method == "POST" && (path == "/login" || path == "/logout"))
-}
-
-/// Every route that is not of the API is named in docs/serve.md.
+/// Every route of the dashboard is named in docs/serve.md.
 #[test]
 fn the_docs_name_every_dashboard_route() {
     let docs = std::fs::read_to_string(common::repo().join("docs/serve.md")).unwrap();
-    let pages: Vec<_> = routes_in_source()
-        .into_iter()
-        .filter(|(m, p)| !is_api(m, p))
+    let pages: Vec<_> = aman_server::ROUTES
+        .iter()
+        .filter(|r| aman_server::routes::is_dashboard(r))
         .collect();
-    assert!(pages.len() >= 8, "{pages:?}");
-    for (m, p) in pages {
+    assert!(pages.len() >= 8, "{}", pages.len());
+    for r in pages {
+        let (m, p) = (r.method, r.path);
         assert!(
             docs.contains(&format!("`{m} {p}`")) || docs.contains(&format!("`{p}`")),
             "docs/serve.md does not name {m} {p}"
@@ -1430,9 +1424,8 @@ async fn openapi_documents_every_route() {
                 }
             }
         }
-        let api: BTreeSet<_> = routes.into_iter().filter(|(m, p)| is_api(m, p)).collect();
         assert_eq!(
-            documented, api,
+            documented, routes,
             "routes documented in openapi.json = the API routes of the router"
         );
         app.stop().await;
