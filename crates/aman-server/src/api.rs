@@ -3,7 +3,7 @@
 
 use aman_monitor::Timestamp;
 use aman_monitor::venue::Subject;
-use aman_store::{AlertFilter, AlertRecord, AlertStatus, Resolution, Verdict};
+use aman_store::{AlertFilter, AlertRecord, Resolution, Verdict};
 use axum::Json;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -193,7 +193,8 @@ pub async fn sensors(State(app): State<AppState>, _: Caller) -> Result<Json<Json
     })))
 }
 
-fn alert_json(a: &AlertRecord) -> Json_ {
+/// An alert as the API gives it.
+pub fn alert_json(a: &AlertRecord) -> Json_ {
     json!({
         "id": a.id, "rule": a.rule, "subject": a.subject, "severity": a.severity,
         "mode": a.mode, "status": a.status.name(), "raised_at": a.raised_at,
@@ -290,12 +291,8 @@ pub async fn acknowledge(
     Path(id): Path<String>,
 ) -> Result<Json<Json_>, AppError> {
     let a = find(&app, &id).await?;
-    if a.status == AlertStatus::Raised {
-        app.store
-            .update_alert_status(&id, AlertStatus::Acknowledged, now(), Some(&who.label()))
-            .await?;
-    }
-    Ok(Json(alert_json(&find(&app, &id).await?)))
+    let a = crate::alert_actions::acknowledge(&app, a, &who.label()).await?;
+    Ok(Json(alert_json(&a)))
 }
 
 /// Body of `POST /api/v1/alerts/{id}/verdict`.
@@ -329,9 +326,9 @@ pub async fn verdict(
             });
         }
     };
-    find(&app, &id).await?;
-    app.store.set_verdict(&id, v, &who.label(), now()).await?;
-    Ok(Json(alert_json(&find(&app, &id).await?)))
+    let a = find(&app, &id).await?;
+    let a = crate::alert_actions::judge(&app, a, v, None, &who.label()).await?;
+    Ok(Json(alert_json(&a)))
 }
 
 /// One row of `GET /api/v1/alerts/stats`.

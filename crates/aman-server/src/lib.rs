@@ -10,6 +10,7 @@
 //! monitor (state, rules) → alerts (CAP) and pushes. See `docs/serve.md` for the API.
 #![forbid(unsafe_code)]
 
+pub mod alert_actions;
 pub mod api;
 pub mod app;
 pub mod auth;

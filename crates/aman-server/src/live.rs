@@ -1,8 +1,10 @@
 //! `GET /api/v1/live`: the live state over WebSocket.
 //!
-//! The first message is the whole state (`{"type": "snapshot", "state": …}`); then one
+//! The first message is the whole state (`{"type": "snapshot", "state": …, "alerts": […]}`,
+//! `alerts` the open alerts as stored, with their acknowledgements); then one
 //! `{"type": "update", …}` per group of readings or clock tick, with the zones, lines and
-//! sensors that changed and the alert decisions made. A subscriber too slow to keep up
+//! sensors that changed and the alert decisions made, and one `{"type": "alert", "alert": …}`
+//! per alert a person acknowledged or judged ([`crate::alert_actions`]). A subscriber too slow to keep up
 //! gets a new snapshot and continues with updates (it never silently misses a change).
 
 use axum::extract::State;
@@ -11,6 +13,9 @@ use axum::response::Response;
 use serde_json::json;
 use tokio::sync::broadcast::error::RecvError;
 
+use aman_store::AlertFilter;
+
+use crate::api::alert_json;
 use crate::app::AppState;
 use crate::auth::Caller;
 
@@ -19,9 +24,25 @@ pub async fn live(State(app): State<AppState>, _: Caller, ws: WebSocketUpgrade) 
     ws.on_upgrade(move |socket| serve(app, socket))
 }
 
+/// Most open alerts listed with a snapshot.
+const SNAPSHOT_ALERTS: usize = 1000;
+
 async fn snapshot(app: &AppState) -> Option<String> {
     let state = app.pipeline.state().await?;
-    serde_json::to_string(&json!({"type": "snapshot", "state": state})).ok()
+    // The open alerts as stored (their acknowledgements), so a page that reconnects
+    // catches up what people did while it was away.
+    let alerts = match app
+        .store
+        .alerts(&app.venue.id, AlertFilter::Open, SNAPSHOT_ALERTS)
+        .await
+    {
+        Ok(list) => list.iter().map(alert_json).collect::<Vec<_>>(),
+        Err(e) => {
+            tracing::warn!(error = %e, "reading the open alerts for a live snapshot");
+            Vec::new()
+        }
+    };
+    serde_json::to_string(&json!({"type": "snapshot", "state": state, "alerts": alerts})).ok()
 }
 
 async fn serve(app: AppState, mut socket: WebSocket) {

@@ -139,6 +139,13 @@ impl PipelineHandle {
         let _ = self.tx.send(Command::Stop).await;
     }
 
+    /// Pushes `text` (a JSON message, see `docs/serve.md`) to every live subscriber: what
+    /// changes outside the pipeline, e.g. an alert acknowledged by a person.
+    pub fn push(&self, text: String) {
+        // No subscriber is not an error.
+        let _ = self.push.send(text.into());
+    }
+
     /// A receiver of the pushed updates (JSON texts, see `docs/serve.md`).
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<str>> {
         self.push.subscribe()

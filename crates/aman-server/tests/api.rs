@@ -462,6 +462,13 @@ async fn hermes_alert_end_to_end(db: Db) {
         state["alerts"]
     );
 
+    // A live subscriber's snapshot lists the open alert as stored.
+    let mut live = app.live(Auth::Bearer(app.admin.clone())).await.unwrap();
+    let snap = live.next(Duration::from_secs(10)).await.unwrap();
+    assert_eq!(snap["type"], "snapshot", "{snap}");
+    assert_eq!(snap["alerts"][0]["id"], id.as_str(), "{snap}");
+    assert_eq!(snap["alerts"][0]["status"], "raised", "{snap}");
+
     // An operator acknowledges it.
     let r = app
         .post_admin(&format!("/api/v1/alerts/{id}/acknowledge"), &json!({}))
@@ -470,6 +477,17 @@ async fn hermes_alert_end_to_end(db: Db) {
     let acked = r.json();
     assert_eq!(acked["status"], "acknowledged");
     assert_eq!(acked["acknowledged_by"], common::ADMIN_LABEL);
+    // ... and every live subscriber is told, with the alert as the API gives it.
+    let pushed = loop {
+        let m = live
+            .next(Duration::from_secs(10))
+            .await
+            .expect("the acknowledgement is pushed live");
+        if m["type"] == "alert" {
+            break m;
+        }
+    };
+    assert_eq!(pushed["alert"], acked, "{pushed}");
     assert!(
         current_ids(&app).await.contains(&id),
         "acknowledged is still open"

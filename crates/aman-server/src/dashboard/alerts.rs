@@ -19,7 +19,7 @@ use super::{
     MAX_NOTE_CHARS, Viewer, back_to, field, form_error, form_fields, html_response, layout,
     not_found_page, open_count, see_other, text_problem, wants_json,
 };
-use crate::app::{AppState, now};
+use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::AppError;
 
@@ -306,13 +306,7 @@ pub async fn acknowledge(
     let Some(a) = find(&app, &id).await? else {
         return Ok(not_found_page(&v, open_count(&app).await?));
     };
-    if a.status == AlertStatus::Raised {
-        app.store
-            .update_alert_status(&id, AlertStatus::Acknowledged, now(), Some(&p.label()))
-            .await?;
-        tracing::info!(alert = %id, by = %p.label(), "alert acknowledged");
-    }
-    let a = find(&app, &id).await?.unwrap_or(a);
+    let a = crate::alert_actions::acknowledge(&app, a, &p.label()).await?;
     Ok(done(&headers, &a))
 }
 
@@ -367,10 +361,6 @@ pub async fn verdict(
         return Err(AppError::Internal("verdict checked above".into()));
     };
     let note = (!note.is_empty()).then_some(note.as_str());
-    app.store
-        .set_verdict_noted(&id, verdict, note, &p.label(), now())
-        .await?;
-    tracing::info!(alert = %id, by = %p.label(), verdict = verdict.name(), "alert verdict");
-    let a = find(&app, &id).await?.unwrap_or(a);
+    let a = crate::alert_actions::judge(&app, a, verdict, note, &p.label()).await?;
     Ok(done(&headers, &a))
 }

@@ -178,6 +178,16 @@
       else setStatus(el, 'resolved');
     });
   }
+  // An alert changed by a person (acknowledged, judged), pushed as {type: "alert"} and
+  // listed again in every snapshot: its status on every row showing it.
+  function applyAlert(a) {
+    if (!a || !a.id) return;
+    if (a.status === 'resolved') { resolveAlert(a.id); return; }
+    var st = a.status === 'raised' ? 'open' : a.status;
+    $$('[data-alert="' + esc(a.id) + '"]').forEach(function (el) {
+      if (!el.classList.contains('alert-marker') && el.dataset.status !== 'resolved') setStatus(el, st);
+    });
+  }
 
   // Map state.
   function applyZone(z) {
@@ -259,8 +269,9 @@
     ws.onopen = function () { attempt = 0; setLive('connected'); };
     ws.onmessage = function (ev) {
       var m; try { m = JSON.parse(ev.data); } catch (e) { return; }
-      if (m.type === 'snapshot') applySnapshot(m.state);
+      if (m.type === 'snapshot') { applySnapshot(m.state); (m.alerts || []).forEach(applyAlert); }
       else if (m.type === 'update') applyUpdate(m);
+      else if (m.type === 'alert') applyAlert(m.alert);
     };
     ws.onclose = function () { setLive('reconnecting'); retry(); };
   }
