@@ -88,7 +88,8 @@ pub fn sensor_point(venue: &Venue, i: usize) -> (f64, f64) {
     }
 }
 
-/// The venue's extent in SVG coordinates: (min x, min y, width, height).
+/// The venue's extent in SVG coordinates: (min x, min y, width, height), m, with a margin of 2 %
+/// of its larger side around it and 4 % more below (for the names under the lowest zones).
 pub fn extent(venue: &Venue) -> (f64, f64, f64, f64) {
     let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
     for c in &venue.walkable.polygon().exterior().0 {
@@ -97,8 +98,11 @@ pub fn extent(venue: &Venue) -> (f64, f64, f64, f64) {
         y0 = y0.min(-c.y);
         y1 = y1.max(-c.y);
     }
-    let m = 0.02 * (x1 - x0).max(y1 - y0);
-    (x0 - m, y0 - m, x1 - x0 + 2.0 * m, y1 - y0 + 2.0 * m)
+    let size = (x1 - x0).max(y1 - y0);
+    let m = 0.02 * size;
+    // Below: room for the name written under a zone at the walkable area's lower edge.
+    let below = 0.04 * size;
+    (x0 - m, y0 - m, x1 - x0 + 2.0 * m, y1 - y0 + m + below)
 }
 
 /// A subject's id and its name in the viewer's language.
