@@ -470,6 +470,18 @@ fn dashboard_in_a_real_browser() {
         assert_eq!(fr.attr("html", "dir").as_deref(), Some("rtl"), "{path}");
         shot(&fr, &format!("07-{page_name}-ar"));
     }
+    // The day report, from the header's link: the zone and today's alert, in Arabic.
+    fr.goto(&page(&serve, "/report/day"));
+    fr.wait_for("article.zone");
+    assert_eq!(fr.attr("html", "dir").as_deref(), Some("rtl"));
+    let report = fr.text("body").unwrap_or_default();
+    assert!(report.contains("الساحة"), "{report}");
+    assert!(report.contains("parvis-los"), "{report}");
+    // The parvis has readings today (the live density, before any minute is stored); the
+    // allée has none.
+    let no_readings = ftl("ar", "day-no-readings");
+    assert_eq!(report.matches(no_readings.as_str()).count(), 1, "{report}");
+    shot(&fr, "07-day-report-ar");
 
     // 6. Script tags and a direction override in the verdict note of a commander (Arabic):
     // refused in Arabic, nothing stored, no script run.

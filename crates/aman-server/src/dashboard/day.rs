@@ -3,7 +3,8 @@
 //! drawn by `aman_report::day`, in the viewer's language.
 //!
 //! The day is a UTC day (the page also gives it in Paris and Casablanca time); without
-//! `date`, today. A `date` that is not a day, or a day not begun, answers 400 with the
+//! `date`, today; today's report also takes each zone's live density, for the minute not yet
+//! stored. A `date` that is not a day, or a day not begun, answers 400 with the
 //! dashboard's page saying so in the viewer's language. Zone densities come from the stored minute series (`zone_history`); gate
 //! totals are the minute series of flows × 60 s, an estimate as good as the flow window
 //! (exact when the venue's window is 60 s and readings never pause).
@@ -121,6 +122,13 @@ pub async fn page(
     let end = (start + DAY_US).min(now.0.max(start + 1));
     let venue = &app.venue;
     let (from, to) = (Timestamp(start), Timestamp(start + DAY_US));
+    // Today's report ends now: the live state gives each zone's density in the minute not
+    // yet closed in the stored series.
+    let live = if start == today {
+        app.pipeline.state().await
+    } else {
+        None
+    };
     let mut zones = Vec::with_capacity(venue.zones.len());
     for (i, z) in venue.zones.iter().enumerate() {
         let rows = app
@@ -138,14 +146,25 @@ pub async fn page(
                 })
             })
             .collect();
+        let mut density: Vec<(i64, f64)> = rows
+            .iter()
+            .map(|r| (r.t.0, r.density.unwrap_or(f64::NAN)))
+            .collect();
+        let current = live
+            .as_ref()
+            .and_then(|s| s.zones.get(i))
+            .and_then(|zs| Some((zs.time?.0, zs.density?)));
+        if let Some((t, d)) = current
+            && t >= start
+            && density.last().is_none_or(|(last, _)| t > *last)
+        {
+            density.push((t, d));
+        }
         zones.push(ZoneDay {
             id: z.id.clone(),
             area_m2: z.walkable_m2,
             table: z.los,
-            density: rows
-                .iter()
-                .map(|r| (r.t.0, r.density.unwrap_or(f64::NAN)))
-                .collect(),
+            density,
             thresholds,
         });
     }
