@@ -711,34 +711,7 @@ fn check_and_simulate_print_the_obstacle_notes() {
 
 /// A 40 m × 10 m corridor venue: an entry into the hall (300 m²), a 10 m opening into the
 /// front (95 m²), a 2 m exit (the venue of aman-forecast's own tests).
-const CORRIDOR_VENUE: &str = r#"
-[venue]
-id = "corridor"
-name = { fr = "Couloir", ar = "ممر", en = "Corridor" }
-walkable_wkt = "POLYGON ((0 0, 40 0, 40 10, 0 10, 0 0))"
-[[zones]]
-id = "hall"
-polygon = [[0, 0], [30, 0], [30, 10], [0, 10]]
-[[zones]]
-id = "front"
-polygon = [[30, 0], [39.5, 0], [39.5, 10], [30, 10]]
-[[lines]]
-id = "entry"
-line = [[0.5, 0], [0.5, 10]]
-in_side = [1, 5]
-into = "hall"
-[[lines]]
-id = "opening"
-line = [[30, 0], [30, 10]]
-in_side = [31, 5]
-from = "hall"
-into = "front"
-[[lines]]
-id = "exit"
-line = [[39.5, 4], [39.5, 6]]
-in_side = [40, 5]
-from = "front"
-"#;
+const CORRIDOR_VENUE: &str = include_str!("../../aman-forecast/tests/corridor.toml");
 
 const CORRIDOR_STATE: &str = r#"{"venue": "corridor", "seq": 7,
   "zones": [{"id": "hall", "occupancy": 300, "density": 1.0}, {"id": "front", "occupancy": 0}],

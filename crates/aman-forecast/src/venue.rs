@@ -582,42 +582,8 @@ mod tests {
     use aman_monitor::{Monitor, Timestamp, parse_venue};
     use std::path::Path;
 
-    /// A 40 m × 10 m corridor: an entry at x = 0 into the hall (x 0–30, 300 m²), a 10 m
-    /// opening at x = 30 into the front (x 30–39.5, 95 m²), a 2 m exit at x = 39.5.
-    const CORRIDOR: &str = r#"
-[venue]
-id = "corridor"
-name = { fr = "Couloir", ar = "ممر", en = "Corridor" }
-walkable_wkt = "POLYGON ((0 0, 40 0, 40 10, 0 10, 0 0))"
-[[zones]]
-id = "hall"
-polygon = [[0, 0], [30, 0], [30, 10], [0, 10]]
-[[zones]]
-id = "front"
-polygon = [[30, 0], [39.5, 0], [39.5, 10], [30, 10]]
-[[rules]]
-id = "front-density"
-zone = "front"
-measure = "density"
-above = 2.0
-severity = "Severe"
-[[lines]]
-id = "entry"
-line = [[0.5, 0], [0.5, 10]]
-in_side = [1, 5]
-into = "hall"
-[[lines]]
-id = "opening"
-line = [[30, 0], [30, 10]]
-in_side = [31, 5]
-from = "hall"
-into = "front"
-[[lines]]
-id = "exit"
-line = [[39.5, 4], [39.5, 6]]
-in_side = [40, 5]
-from = "front"
-"#;
+    /// The corridor venue of `tests/corridor.toml`.
+    const CORRIDOR: &str = include_str!("../tests/corridor.toml");
 
     fn venue() -> Venue {
         parse_venue(CORRIDOR, Path::new("."), "corridor.toml").unwrap_or_else(|e| panic!("{e}"))

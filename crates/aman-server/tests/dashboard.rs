@@ -6,15 +6,12 @@
 
 mod common;
 
-use std::collections::HashMap;
-use std::time::Duration;
-
 use aman_i18n::{Lang, localizer};
 use aman_ops::Mode;
 use aman_ops::access::Role;
 use aman_server::Limits;
 use aman_store::{Agency, AlertRecord, AlertStatus, Language, NewUser, Password, Timestamp};
-use common::{Db, Resp, TestApp};
+use common::{Db, TestApp, form, send};
 
 on_both!(
     pages_render_in_the_users_language,
@@ -24,57 +21,6 @@ on_both!(
 );
 
 const PW: &str = "correct horse battery";
-
-/// A request with headers and an optional body; redirects are not followed.
-async fn send(
-    app: &TestApp,
-    method: &str,
-    path: &str,
-    headers: Vec<(String, String)>,
-    body: Option<(&str, Vec<u8>)>,
-) -> Resp {
-    let base = app.client.base.clone();
-    let (method, path) = (method.to_string(), path.to_string());
-    let body = body.map(|(ct, b)| (ct.to_string(), b));
-    tokio::task::spawn_blocking(move || {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .timeout_global(Some(Duration::from_secs(60)))
-            .build()
-            .into();
-        let mut req = ureq::http::Request::builder()
-            .method(method.as_str())
-            .uri(format!("{base}{path}"));
-        for (k, v) in &headers {
-            req = req.header(k.as_str(), v.as_str());
-        }
-        let result = match body {
-            Some((ct, b)) => agent.run(req.header("Content-Type", ct).body(b).expect("request")),
-            None => agent.run(req.body(()).expect("request")),
-        };
-        let mut resp = result.unwrap_or_else(|e| panic!("{method} {path}: {e}"));
-        let mut headers = HashMap::new();
-        for (k, v) in resp.headers() {
-            headers.insert(
-                k.as_str().to_ascii_lowercase(),
-                v.to_str().unwrap_or("").to_string(),
-            );
-        }
-        Resp {
-            status: resp.status().as_u16(),
-            headers,
-            body: resp.body_mut().read_to_string().unwrap_or_default(),
-        }
-    })
-    .await
-    .expect("request task")
-}
-
-fn form(pairs: &[(&str, &str)]) -> Option<(&'static str, Vec<u8>)> {
-    let body = serde_urlencoded::to_string(pairs).expect("form");
-    Some(("application/x-www-form-urlencoded", body.into_bytes()))
-}
 
 /// A browser's session: its cookie and the CSRF token of its pages.
 struct Browser {

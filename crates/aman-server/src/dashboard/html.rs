@@ -3,21 +3,9 @@
 //! tag or an attribute (OWASP XSS Prevention Cheat Sheet, rules 1 and 2).
 
 /// `s` with `&`, `<`, `>`, `"` and `'` replaced by character references, safe as HTML text
-/// and inside a quoted attribute value.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// and inside a quoted attribute value: the one escaping function of every page, the
+/// reports' ([`aman_report::html::esc`]).
+pub use aman_report::html::esc;
 
 /// JSON for a `<script type="application/json">` element: `<` written `\u003c` so the text
 /// cannot close the element (`</script>`) or open a comment, whatever the strings hold.
