@@ -361,22 +361,14 @@ fn utc_now() -> String {
     utc_string(secs)
 }
 
-/// `secs` since 1970-01-01 00:00 UTC as `YYYY-MM-DD HH:MM:SS UTC` (days to civil date after
-/// H. Hinnant, "chrono-Compatible Low-Level Date Algorithms").
+/// `secs` since 1970-01-01 00:00 UTC as `YYYY-MM-DD HH:MM:SS UTC` (the date by
+/// [`aman_report::day::utc_date`]).
 fn utc_string(secs: u64) -> String {
-    let days = (secs / 86_400) as i64;
     let rem = secs % 86_400;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
+    let micros = i64::try_from(secs).unwrap_or(i64::MAX / 1_000_000) * 1_000_000;
     format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
+        "{} {:02}:{:02}:{:02} UTC",
+        aman_report::day::utc_date(micros),
         rem / 3600,
         rem % 3600 / 60,
         rem % 60

@@ -247,15 +247,7 @@ async fn row(
         ));
     }
     h.push_str("</td><td>");
-    if a.status == AlertStatus::Raised && v.may(Action::AcknowledgeAlert) {
-        h.push_str(&format!(
-            "<form class=\"ack-form\" method=\"post\" action=\"/alerts/{}/acknowledge\">{}\
-             <button class=\"ack\" type=\"submit\">{}</button></form>",
-            esc(&a.id),
-            v.csrf_field(),
-            v.t("alert-acknowledge")
-        ));
-    }
+    h.push_str(&ack_form(v, a));
     h.push_str("</td></tr>");
     Ok(h)
 }
@@ -293,6 +285,21 @@ fn done(headers: &HeaderMap, a: &AlertRecord) -> Response {
     } else {
         see_other(&back_to(headers))
     }
+}
+
+/// The acknowledge button of alert `a` (a form, so it works without script), if it is still
+/// raised and the viewer may acknowledge; else nothing. The board and the map's panel use it.
+pub fn ack_form(v: &Viewer, a: &AlertRecord) -> String {
+    if a.status != AlertStatus::Raised || !v.may(Action::AcknowledgeAlert) {
+        return String::new();
+    }
+    format!(
+        "<form class=\"ack-form\" method=\"post\" action=\"/alerts/{}/acknowledge\">{}\
+         <button class=\"ack\" type=\"submit\">{}</button></form>",
+        esc(&a.id),
+        v.csrf_field(),
+        v.t("alert-acknowledge")
+    )
 }
 
 /// `POST /alerts/{id}/acknowledge`: the operator has seen it; back to the page.

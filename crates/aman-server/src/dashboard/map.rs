@@ -197,15 +197,7 @@ pub fn alert_item(v: &Viewer, venue: &Venue, a: &AlertRecord) -> String {
         id = esc(&a.id),
         sev = esc(&a.severity),
     );
-    if a.status == AlertStatus::Raised && v.may(Action::AcknowledgeAlert) {
-        h.push_str(&format!(
-            "<form class=\"ack-form\" method=\"post\" action=\"/alerts/{}/acknowledge\">{}\
-             <button class=\"ack\" type=\"submit\">{}</button></form>",
-            esc(&a.id),
-            v.csrf_field(),
-            v.t("alert-acknowledge")
-        ));
-    }
+    h.push_str(&super::alerts::ack_form(v, a));
     h.push_str("</li>");
     h
 }
