@@ -107,6 +107,14 @@ logout = تسجيل الخروج
 live-connected = مباشر
 live-reconnecting = جارٍ إعادة الاتصال…
 not-found = الصفحة غير موجودة
+error-csrf = انتهت صلاحية هذا النموذج (أعدت تسجيل الدخول، أو في نافذة أخرى). أعد تحميل الصفحة وحاول مجددًا.
+error-forbidden = دورك لا يسمح بهذا الإجراء.
+error-conflict = لم يعد هذا ممكنًا: تغيّر الوضع في الأثناء. أعد تحميل الصفحة.
+error-too-large = ما أرسلته طويل جدًا.
+error-too-many = محاولات كثيرة جدًا: انتظر قليلًا ثم حاول مجددًا.
+error-bad-request = تعذّرت قراءة ما أرسلته. أعد تحميل الصفحة وحاول مجددًا.
+error-unavailable = لا يستطيع الخادم القيام بذلك الآن: حاول بعد قليل.
+error-back = رجوع
 
 ## تسجيل الدخول
 login-title = تسجيل الدخول
@@ -162,6 +170,8 @@ alert-sound = صوت عند كل تنبيه جديد
 alert-raised-at = وقت الإطلاق
 alert-acknowledge = إقرار
 acknowledged-by = أقرّه { $who }
+alert-resolve = إنهاء
+resolved-by = أنهاه { $who }
 status-open = مفتوح
 status-acknowledged = تم الإقرار
 status-resolved = تمت المعالجة

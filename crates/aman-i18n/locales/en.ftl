@@ -89,6 +89,14 @@ logout = Log out
 live-connected = Live
 live-reconnecting = Reconnecting…
 not-found = Page not found
+error-csrf = This form has expired (you logged in again, or in another window). Reload the page and try again.
+error-forbidden = Your role does not allow this.
+error-conflict = This can no longer be done: it changed in the meantime. Reload the page.
+error-too-large = What you sent is too long.
+error-too-many = Too many attempts: wait a moment and try again.
+error-bad-request = What you sent cannot be read. Reload the page and try again.
+error-unavailable = The server cannot do this right now: try again in a moment.
+error-back = Back
 
 ## Login
 login-title = Log in
@@ -144,6 +152,8 @@ alert-sound = Sound on new alert
 alert-raised-at = Raised at
 alert-acknowledge = Acknowledge
 acknowledged-by = acknowledged by { $who }
+alert-resolve = Resolve
+resolved-by = resolved by { $who }
 status-open = Open
 status-acknowledged = Acknowledged
 status-resolved = Resolved

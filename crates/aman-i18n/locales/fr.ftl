@@ -93,6 +93,14 @@ logout = Se déconnecter
 live-connected = En direct
 live-reconnecting = Reconnexion…
 not-found = Page introuvable
+error-csrf = Ce formulaire a expiré (vous vous êtes reconnecté, ou dans une autre fenêtre). Rechargez la page et recommencez.
+error-forbidden = Votre rôle ne permet pas cette action.
+error-conflict = Cette action n’est plus possible : la situation a changé entre-temps. Rechargez la page.
+error-too-large = Ce que vous avez envoyé est trop long.
+error-too-many = Trop de tentatives : patientez un instant et recommencez.
+error-bad-request = Ce que vous avez envoyé est illisible. Rechargez la page et recommencez.
+error-unavailable = Le serveur ne peut pas le faire pour le moment : réessayez dans un instant.
+error-back = Retour
 
 ## Connexion
 login-title = Connexion
@@ -148,6 +156,8 @@ alert-sound = Son à chaque nouvelle alerte
 alert-raised-at = Levée à
 alert-acknowledge = Acquitter
 acknowledged-by = acquittée par { $who }
+alert-resolve = Résoudre
+resolved-by = résolue par { $who }
 status-open = Ouverte
 status-acknowledged = Acquittée
 status-resolved = Résolue

@@ -62,6 +62,12 @@ impl Hysteresis {
         matches!(self.state, State::Raised | State::Clearing(_))
     }
 
+    /// Back to normal at once, without a transition: a person resolved the alert. A value
+    /// still at or above `raise` then starts the rise again, and raises after `hold`.
+    pub fn reset(&mut self) {
+        self.state = State::Normal;
+    }
+
     /// Takes the value at time `t`; returns the transition it causes, if any.
     pub fn step(&mut self, t: Timestamp, value: f64) -> Option<Transition> {
         if value.is_nan() {
@@ -161,5 +167,24 @@ mod tests {
             vec![(1.0, Transition::Raise), (5.0, Transition::Clear)]
         );
         assert!(!h.is_raised());
+    }
+
+    #[test]
+    fn reset_raises_again_after_hold_if_still_high() {
+        let mut h = Hysteresis::new(4.0, 3.5, 1.0);
+        assert_eq!(
+            run(&mut h, &[(0.0, 4.2), (1.0, 4.2)]),
+            vec![(1.0, Transition::Raise)]
+        );
+        h.reset();
+        assert!(!h.is_raised());
+        // Still at 4.2: rising from 2.0, raised again at 3.0, not at once.
+        assert_eq!(
+            run(&mut h, &[(2.0, 4.2), (2.5, 4.2), (3.0, 4.2)]),
+            vec![(3.0, Transition::Raise)]
+        );
+        // Reset while below raise: nothing until the value rises and holds.
+        h.reset();
+        assert!(run(&mut h, &[(4.0, 3.8), (5.0, 3.9)]).is_empty());
     }
 }

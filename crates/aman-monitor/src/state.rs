@@ -453,6 +453,44 @@ impl Monitor {
         }
     }
 
+    /// Whether a rule holds alert `alert` open.
+    pub fn is_open(&self, alert: &str) -> bool {
+        self.rules
+            .iter()
+            .any(|r| r.open.as_ref().is_some_and(|o| o.id == alert))
+    }
+
+    /// A person resolved open alert `alert` at `at`: its rule's switch goes back to normal at
+    /// once (no waiting for the value to clear) and a [`DecisionKind::Resolve`] is made, as
+    /// when the rule clears. If the rule's measure is still at or above its threshold, the
+    /// rule starts rising again with its next value and raises a *new* alert after its hold
+    /// time: resolving by hand closes the operators' handling of an alert, it does not
+    /// silence the rule. Returns `false`, and changes nothing, if no rule holds `alert` open.
+    pub fn resolve(&mut self, alert: &str, at: Timestamp) -> bool {
+        let Some(ri) = self
+            .rules
+            .iter()
+            .position(|r| r.open.as_ref().is_some_and(|o| o.id == alert))
+        else {
+            return false;
+        };
+        let rl = &mut self.rules[ri];
+        let Some(open) = rl.open.take() else {
+            return false;
+        };
+        rl.switch.reset();
+        rl.worst = None;
+        self.decisions.push(Decision {
+            kind: DecisionKind::Resolve,
+            rule: ri,
+            alert: open.id,
+            at,
+            value: f64::NAN,
+            los: None,
+        });
+        true
+    }
+
     /// Decisions made since the last call (raise, update, resolve), in the order made.
     pub fn take_decisions(&mut self) -> Vec<Decision> {
         std::mem::take(&mut self.decisions)

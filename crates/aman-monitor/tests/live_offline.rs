@@ -46,7 +46,7 @@ fn replay_tracks(
     monitor: &mut Monitor,
     sensor: &str,
     data: &TrajectoryData,
-    mut seen: impl FnMut(&Monitor),
+    mut seen: impl FnMut(&mut Monitor),
 ) {
     let mut rows: Vec<usize> = (0..data.x.len()).collect();
     rows.sort_by_key(|&r| (data.frame[r], data.id[r]));
@@ -233,32 +233,7 @@ fn hermes_bottleneck_density_alert_is_raised_once_when_the_offline_series_says()
     let index = TrajectoryIndex::new(&data).unwrap();
     let series =
         classic_density(&index, &MeasurementArea::from_points("a", &area).unwrap()).unwrap();
-    let (mut raised, mut since): (bool, Option<f64>) = (false, None);
-    let mut expected = Vec::new();
-    for (&f, &d) in series.frames.iter().zip(&series.values) {
-        let t = f as f64 / 16.0;
-        if !raised {
-            if d >= 4.0 {
-                let s = *since.get_or_insert(t);
-                if t - s >= 0.25 {
-                    raised = true;
-                    since = None;
-                    expected.push(("raise", f));
-                }
-            } else {
-                since = None;
-            }
-        } else if d < 3.0 {
-            let s = *since.get_or_insert(t);
-            if t - s >= 0.25 {
-                raised = false;
-                since = None;
-                expected.push(("resolve", f));
-            }
-        } else {
-            since = None;
-        }
-    }
+    let expected = offline_switch(&series.frames, &series.values, 0);
     // 13 persons in the 3.18 m² bottleneck are 4.09 /m², 12 are 3.77: the density flickers
     // around 4 for half a minute. A bare threshold would raise 25 alerts; the hysteresis one,
     // at frame 380 (23.75 s), resolved at frame 484.
@@ -287,6 +262,111 @@ fn hermes_bottleneck_density_alert_is_raised_once_when_the_offline_series_says()
         .collect();
     assert_eq!(live, expected);
     eprintln!("HERMES AO300 bottleneck alert: {expected:?}");
+}
+
+/// The rule `bottleneck-density` of the shipped AO300 venue (raise at 4.0 /m², clear below
+/// 3.0, each held 0.25 s), written out independently of `Hysteresis` and run on an offline
+/// density series from frame `from` on (16 fps): its raises and resolves, by frame.
+fn offline_switch(frames: &[u64], values: &[f64], from: u64) -> Vec<(&'static str, u64)> {
+    let (mut raised, mut since): (bool, Option<f64>) = (false, None);
+    let mut events = Vec::new();
+    for (&f, &d) in frames.iter().zip(values).filter(|(f, _)| **f >= from) {
+        let t = f as f64 / 16.0;
+        if !raised {
+            if d >= 4.0 {
+                let s = *since.get_or_insert(t);
+                if t - s >= 0.25 {
+                    raised = true;
+                    since = None;
+                    events.push(("raise", f));
+                }
+            } else {
+                since = None;
+            }
+        } else if d < 3.0 {
+            let s = *since.get_or_insert(t);
+            if t - s >= 0.25 {
+                raised = false;
+                since = None;
+                events.push(("resolve", f));
+            }
+        } else {
+            since = None;
+        }
+    }
+    events
+}
+
+#[test]
+fn an_alert_resolved_by_hand_while_the_bottleneck_is_still_dense_is_raised_again_after_its_hold() {
+    let data = load(
+        &shared("hermes2009-AO300-wide-bottleneck/traj_AO_300.txt"),
+        16.0,
+    );
+    let area = [(-0.6, -0.53), (2.4, -0.53), (2.4, 0.53), (-0.6, 0.53)];
+    let mut monitor = Monitor::new(shipped("hermes-ao300"), Timestamp(T0));
+    let rule = monitor
+        .venue()
+        .rules
+        .iter()
+        .position(|r| r.id == "bottleneck-density")
+        .unwrap();
+    // The operator resolves the first alert the moment it is raised.
+    let mut decisions = Vec::new();
+    let mut resolved_at = None;
+    replay_tracks(&mut monitor, "hermes-cam", &data, |m| {
+        for d in m.take_decisions().into_iter().filter(|d| d.rule == rule) {
+            if d.kind == DecisionKind::Raise && resolved_at.is_none() {
+                assert!(m.resolve(&d.alert, d.at));
+                assert!(
+                    !m.resolve(&d.alert, d.at),
+                    "resolving twice changes nothing"
+                );
+                resolved_at = Some(d.at);
+            }
+            decisions.push(d);
+        }
+        decisions.extend(m.take_decisions());
+    });
+    assert!(!monitor.resolve("no-such-alert", Timestamp(T0)));
+    let index = TrajectoryIndex::new(&data).unwrap();
+    let series =
+        classic_density(&index, &MeasurementArea::from_points("a", &area).unwrap()).unwrap();
+    // Offline: raised at frame 380 and reset there; the switch starts again at frame 381.
+    let first = offline_switch(&series.frames, &series.values, 0);
+    assert_eq!(first[0], ("raise", 380));
+    let again = offline_switch(&series.frames, &series.values, 381);
+    assert!(
+        again.first().is_some_and(|e| e.0 == "raise"),
+        "the bottleneck stays dense after frame 380: {again:?}"
+    );
+    let mut expected = vec![
+        ("raise", frame_time(380, 16.0)),
+        ("resolve", frame_time(380, 16.0)),
+    ];
+    expected.extend(again.iter().map(|&(n, f)| (n, frame_time(f, 16.0))));
+    let live: Vec<_> = decisions
+        .iter()
+        .filter(|d| d.kind != DecisionKind::Update)
+        .map(|d| {
+            let name = if d.kind == DecisionKind::Raise {
+                "raise"
+            } else {
+                "resolve"
+            };
+            (name, d.at)
+        })
+        .collect();
+    assert_eq!(live, expected);
+    // The alert raised again is a new one.
+    let ids: Vec<&str> = decisions
+        .iter()
+        .filter(|d| d.kind == DecisionKind::Raise)
+        .map(|d| d.alert.as_str())
+        .collect();
+    assert_eq!(ids.len(), 2);
+    assert_ne!(ids[0], ids[1]);
+    eprintln!("resolved by hand at frame 380, then {again:?}");
 }
 
 fn s_resets(m: &Monitor) -> u64 {

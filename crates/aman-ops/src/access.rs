@@ -11,12 +11,15 @@
 //! | `OwnAccount`         | ✓         | ✓        | ✓       | ✓        | ✓       | ✓     |
 //! | `AcknowledgeAlert`   | ✓         | ✓        |         |          |         |       |
 //! | `JudgeAlert`         | ✓         |          |         |          |         |       |
+//! | `ResolveAlert`       | ✓         |          |         |          |         |       |
 //! | `ManageUsers`        |           |          |         |          |         | ✓ (own agency) |
 //! | `PostReadings`       | sensor tokens only                                              |||||
 //!
 //! Decisions behind the table:
 //! - *commander* acknowledges and gives the verdict (true/false positive) that closes the
-//!   judgement of an alert; *operator* acknowledges (has seen it, acts on it).
+//!   judgement of an alert, and resolves an alert by hand (the situation is handled: its CAP
+//!   `Cancel` goes out to every recipient, so it is a commander's decision); *operator*
+//!   acknowledges (has seen it, acts on it).
 //! - *analyst*, *observer* and *trainer* read everything joint (zones, alerts, readings,
 //!   statistics); *trainer* will drive exercise replays when they exist (not yet an action).
 //! - *admin* manages the accounts of **its own agency** only (create, disable, list) and
@@ -94,13 +97,40 @@ pub enum Action {
     AcknowledgeAlert,
     /// Give an alert's verdict (true or false positive).
     JudgeAlert,
+    /// Resolve an alert by hand (its rule has not cleared).
+    ResolveAlert,
     /// Create, list and disable the accounts of one's agency.
     ManageUsers,
     /// Post a sensor's readings (sensor tokens only, never a user).
     PostReadings,
 }
 
+/// The actions a user may be granted (all but [`Action::Public`] and
+/// [`Action::PostReadings`], which no user has), in the order of the table above.
+pub const USER_ACTIONS: [Action; 6] = [
+    Action::Read,
+    Action::OwnAccount,
+    Action::AcknowledgeAlert,
+    Action::JudgeAlert,
+    Action::ResolveAlert,
+    Action::ManageUsers,
+];
+
 impl Action {
+    /// The name in the API (`GET /api/v1/me`'s `may`): `acknowledge_alert`, ….
+    pub fn code(self) -> &'static str {
+        match self {
+            Action::Public => "public",
+            Action::Read => "read",
+            Action::OwnAccount => "own_account",
+            Action::AcknowledgeAlert => "acknowledge_alert",
+            Action::JudgeAlert => "judge_alert",
+            Action::ResolveAlert => "resolve_alert",
+            Action::ManageUsers => "manage_users",
+            Action::PostReadings => "post_readings",
+        }
+    }
+
     /// A short description for refusals ("acknowledge alerts").
     pub fn describe(self) -> &'static str {
         match self {
@@ -109,6 +139,7 @@ impl Action {
             Action::OwnAccount => "manage one's own account",
             Action::AcknowledgeAlert => "acknowledge alerts",
             Action::JudgeAlert => "give alert verdicts",
+            Action::ResolveAlert => "resolve alerts",
             Action::ManageUsers => "manage user accounts",
             Action::PostReadings => "post sensor readings",
         }
@@ -122,7 +153,7 @@ pub fn can(role: Role, action: Action) -> bool {
     match action {
         A::Public | A::Read | A::OwnAccount => true,
         A::AcknowledgeAlert => matches!(role, R::Commander | R::Operator),
-        A::JudgeAlert => role == R::Commander,
+        A::JudgeAlert | A::ResolveAlert => role == R::Commander,
         A::ManageUsers => role == R::Admin,
         A::PostReadings => false,
     }
@@ -158,6 +189,7 @@ mod tests {
         for a in [
             Action::AcknowledgeAlert,
             Action::JudgeAlert,
+            Action::ResolveAlert,
             Action::ManageUsers,
             Action::PostReadings,
         ] {
@@ -176,6 +208,7 @@ mod tests {
                 vec![Role::Commander, Role::Operator],
             ),
             (Action::JudgeAlert, vec![Role::Commander]),
+            (Action::ResolveAlert, vec![Role::Commander]),
             (Action::ManageUsers, vec![Role::Admin]),
             (Action::PostReadings, vec![]),
             (Action::Read, ROLES.to_vec()),

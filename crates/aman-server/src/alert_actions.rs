@@ -1,5 +1,5 @@
-//! What a person does to an alert — acknowledge it, give the verdict — done once for the API
-//! and the dashboard: stored, then pushed to every live subscriber as
+//! What a person does to an alert — acknowledge it, resolve it, give the verdict — done once
+//! for the API and the dashboard: stored, then pushed to every live subscriber as
 //! `{"type": "alert", "alert": {…}}` (the alert as `GET /api/v1/alerts/{id}` gives it), so the
 //! other operators' pages, of either agency, show it without reloading.
 
@@ -38,6 +38,34 @@ pub async fn acknowledge(
         .await?;
     tracing::info!(alert = %a.id, by = %who, "alert acknowledged");
     let a = reread(app, a).await?;
+    push(app, &a);
+    Ok(a)
+}
+
+/// Resolves `a` by hand on behalf of `who` if it is still open: the live state lets go of
+/// it (its rule starts again from normal, see `aman_monitor::Monitor::resolve`), its CAP
+/// `Cancel` message is stored, and it is pushed. Resolving a resolved alert changes nothing.
+///
+/// # Errors
+/// [`AppError::Conflict`] if the alert is open in the store but no rule of the live state
+/// holds it (it cannot be, but a store edited by hand could say so); [`AppError`] from the
+/// store or a stopped pipeline.
+pub async fn resolve(app: &AppState, a: AlertRecord, who: &str) -> Result<AlertRecord, AppError> {
+    if a.status == AlertStatus::Resolved {
+        return Ok(a);
+    }
+    let done = app
+        .pipeline
+        .resolve(&a.id, who)
+        .await
+        .map_err(|e| AppError::Unavailable(e.to_string()))?;
+    let a = reread(app, a).await?;
+    if !done && a.status != AlertStatus::Resolved {
+        return Err(AppError::Conflict(format!(
+            "alert {:?} is not held open by the live state",
+            a.id
+        )));
+    }
     push(app, &a);
     Ok(a)
 }

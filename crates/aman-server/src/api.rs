@@ -199,7 +199,8 @@ pub fn alert_json(a: &AlertRecord) -> Json_ {
         "id": a.id, "rule": a.rule, "subject": a.subject, "severity": a.severity,
         "mode": a.mode, "status": a.status.name(), "raised_at": a.raised_at,
         "acknowledged_at": a.acknowledged_at, "acknowledged_by": a.acknowledged_by,
-        "resolved_at": a.resolved_at, "verdict": a.verdict.map(|v| v.name()),
+        "resolved_at": a.resolved_at, "resolved_by": a.resolved_by,
+        "verdict": a.verdict.map(|v| v.name()),
         "verdict_by": a.verdict_by,
     })
 }
@@ -292,6 +293,19 @@ pub async fn acknowledge(
 ) -> Result<Json<Json_>, AppError> {
     let a = find(&app, &id).await?;
     let a = crate::alert_actions::acknowledge(&app, a, &who.label()).await?;
+    Ok(Json(alert_json(&a)))
+}
+
+/// `POST /api/v1/alerts/{id}/resolve`: a commander resolves an open alert by hand (its CAP
+/// `Cancel` is sent; the rule starts again from normal and raises a new alert if its measure
+/// stays above the threshold). Resolving a resolved alert changes nothing.
+pub async fn resolve(
+    State(app): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Json_>, AppError> {
+    let a = find(&app, &id).await?;
+    let a = crate::alert_actions::resolve(&app, a, &who.label()).await?;
     Ok(Json(alert_json(&a)))
 }
 

@@ -25,6 +25,9 @@ pub enum AppError {
     /// 403: a valid token that may not do this.
     #[error("{0}")]
     Forbidden(String),
+    /// 403: a session's state-changing request without its CSRF token (or with another).
+    #[error("{0}")]
+    Csrf(String),
     /// 404.
     #[error("{0}")]
     NotFound(String),
@@ -71,7 +74,7 @@ impl AppError {
         match self {
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Forbidden(_) | AppError::Csrf(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,

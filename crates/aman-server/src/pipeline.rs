@@ -10,7 +10,7 @@
 //! At start the state is rebuilt by applying the whole log again (the monitor is
 //! deterministic); alert messages already stored are not sent twice.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -60,6 +60,11 @@ enum Command {
     },
     State(oneshot::Sender<VenueState>),
     Offline(usize),
+    Resolve {
+        alert: String,
+        by: String,
+        reply: oneshot::Sender<Result<bool, String>>,
+    },
     Stop,
 }
 
@@ -134,6 +139,30 @@ impl PipelineHandle {
         let _ = self.tx.send(Command::Offline(index)).await;
     }
 
+    /// Resolves open alert `alert` by hand on behalf of `by` (see
+    /// [`Monitor::resolve`]): recorded with the log position it was done at (so a rebuild
+    /// resolves it at the same place), its CAP `Cancel` message stored, pushed live. Returns
+    /// `false` if the live state holds no such open alert (resolved already, or raised on the
+    /// server's clock before a restart and resolved by it).
+    ///
+    /// # Errors
+    /// [`SubmitError`]: the pipeline is stopped, or the store failed (nothing changed).
+    pub async fn resolve(&self, alert: &str, by: &str) -> Result<bool, SubmitError> {
+        let (reply, answer) = oneshot::channel();
+        self.tx
+            .send(Command::Resolve {
+                alert: alert.to_string(),
+                by: by.to_string(),
+                reply,
+            })
+            .await
+            .map_err(|_| SubmitError::Unavailable)?;
+        answer
+            .await
+            .map_err(|_| SubmitError::Unavailable)?
+            .map_err(SubmitError::Store)
+    }
+
     /// Stops the pipeline after what was submitted before (it is stored and applied).
     pub async fn stop(&self) {
         let _ = self.tx.send(Command::Stop).await;
@@ -173,6 +202,9 @@ struct Pipeline {
     push: broadcast::Sender<Arc<str>>,
     /// Per open or recent alert: the reference of its first CAP message and messages stored.
     alerts: HashMap<String, (Reference, u64)>,
+    /// While rebuilding: the alerts resolved by hand not yet replayed, as (log position,
+    /// alert, when), in log order. Empty afterwards.
+    by_hand: VecDeque<(u64, String, Timestamp)>,
 }
 
 /// Rebuilds the live state from the store's log and starts the pipeline task. Returns its
@@ -194,6 +226,7 @@ pub async fn start(
         mode,
         push: push.clone(),
         alerts: HashMap::new(),
+        by_hand: VecDeque::new(),
     };
     let replayed = pipeline.rebuild().await?;
     pipeline.resolve_orphans().await?;
@@ -211,6 +244,7 @@ impl Pipeline {
     /// Applies the whole log again; records the alert messages not yet stored.
     async fn rebuild(&mut self) -> Result<usize, StoreError> {
         let venue = self.monitor.venue().id.clone();
+        self.by_hand = self.store.manual_resolutions(&venue).await?.into();
         let mut replayed = 0;
         loop {
             let chunk = self
@@ -228,6 +262,12 @@ impl Pipeline {
             self.record_history(&history).await;
             self.monitor.take_changes();
         }
+        // Resolutions after the last reading.
+        while let Some((_, alert, at)) = self.by_hand.pop_front() {
+            self.monitor.resolve(&alert, at);
+        }
+        let decisions = self.monitor.take_decisions();
+        self.record_decisions(&decisions).await;
         Ok(replayed)
     }
 
@@ -290,6 +330,13 @@ impl Pipeline {
 
     fn apply(&mut self, logged: &[Logged]) {
         for l in logged {
+            // While rebuilding: the alerts resolved by hand after the readings before this one.
+            while let Some((seq, alert, at)) = self.by_hand.front()
+                && *seq < l.seq
+            {
+                self.monitor.resolve(alert, *at);
+                self.by_hand.pop_front();
+            }
             if let Err(e) = self.monitor.apply(l) {
                 tracing::warn!(seq = l.seq, error = %e, "a logged reading does not fit the venue");
             }
@@ -340,6 +387,18 @@ impl Pipeline {
                         self.monitor.set_offline(i, now());
                     }
                 }
+                Command::Resolve { alert, by, reply } => {
+                    // Readings gathered before it are applied first: the log position is
+                    // theirs.
+                    if !group.is_empty() {
+                        self.commit(std::mem::take(&mut group)).await;
+                        rows = 0;
+                    }
+                    let result = self.resolve(&alert, &by).await;
+                    // Its Cancel message is stored before the caller hears back.
+                    self.after().await;
+                    let _ = reply.send(result);
+                }
                 Command::Stop => stop = true,
             }
             if rows < GROUP_MAX && !stop {
@@ -351,6 +410,25 @@ impl Pipeline {
         }
         self.after().await;
         stop
+    }
+
+    /// [`PipelineHandle::resolve`]: stored first (who, when, the log position), then applied;
+    /// the `Cancel` message is stored by [`Pipeline::after`] as for a rule's resolve.
+    async fn resolve(&mut self, alert: &str, by: &str) -> Result<bool, String> {
+        if !self.monitor.is_open(alert) {
+            return Ok(false);
+        }
+        let at = now();
+        let stored = self
+            .store
+            .resolve_by_hand(alert, at, by, self.monitor.seq())
+            .await
+            .map_err(|e| e.to_string())?;
+        if !stored {
+            return Ok(false);
+        }
+        tracing::info!(alert, by, "alert resolved by hand");
+        Ok(self.monitor.resolve(alert, at))
     }
 
     async fn commit(&mut self, group: Vec<Pending>) {

@@ -105,6 +105,13 @@ pub static ROUTES: &[Route] = &[
     r("POST", "/alerts/{id}/verdict", A::JudgeAlert, Joint, || {
         post(dashboard::alerts::verdict)
     }),
+    r(
+        "POST",
+        "/alerts/{id}/resolve",
+        A::ResolveAlert,
+        Joint,
+        || post(dashboard::alerts::resolve),
+    ),
     r("POST", "/me/language", A::OwnAccount, Joint, || {
         post(dashboard::set_language)
     }),
@@ -178,6 +185,13 @@ pub static ROUTES: &[Route] = &[
         Joint,
         || post(api::verdict),
     ),
+    r(
+        "POST",
+        "/api/v1/alerts/{id}/resolve",
+        A::ResolveAlert,
+        Joint,
+        || post(api::resolve),
+    ),
     r("GET", "/api/v1/cap/current.json", A::Read, Joint, || {
         get(api::current_json)
     }),
@@ -231,14 +245,31 @@ async fn authorize(
     req: Request,
     next: Next,
 ) -> Response {
-    let headers = is_page(route).then(|| req.headers().clone());
+    // A person's page or form (not the script's JSON calls) is answered with a page.
+    let headers =
+        (is_page(route) && !dashboard::wants_json(req.headers())).then(|| req.headers().clone());
     match check(&app, route, req).await {
-        Ok(req) => next.run(req).await,
-        Err(e) => {
-            if let (AppError::Unauthorized(_), Some(headers)) = (&e, &headers) {
-                // A person sees the login form; the status still says 401.
-                return dashboard::unauthorized_page(headers);
+        Ok(req) => {
+            let Some(headers) = headers else {
+                return next.run(req).await;
+            };
+            let who = req.extensions().get::<Principal>().cloned();
+            let response = next.run(req).await;
+            if response.status().is_success() || response.status().is_redirection() {
+                return response;
             }
+            let is_json = response
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("application/json"));
+            if !is_json {
+                return response;
+            }
+            let status = response.status();
+            dashboard::error_page(&app, who.as_ref(), &headers, status, false).await
+        }
+        Err(e) => {
             // Every refusal is logged (route and status, never the credential or the body);
             // an audit log in the store comes with the joint log.
             tracing::info!(
@@ -247,7 +278,23 @@ async fn authorize(
                 status = e.status().as_u16(),
                 "access refused"
             );
-            e.into_response()
+            let Some(headers) = headers else {
+                return e.into_response();
+            };
+            if let AppError::Unauthorized(_) = e {
+                // A person sees the login form; the status still says 401.
+                return dashboard::unauthorized_page(&headers);
+            }
+            // The page in the language of the session, if the request has a live one.
+            let who = match session_id(&headers) {
+                Some(id) => session(&app, &id).await.ok().map(|s| Principal::User {
+                    session_id: id,
+                    session: Box::new(s),
+                }),
+                None => None,
+            };
+            let csrf = matches!(e, AppError::Csrf(_));
+            dashboard::error_page(&app, who.as_ref(), &headers, e.status(), csrf).await
         }
     }
 }
@@ -278,7 +325,7 @@ async fn check(app: &AppState, route: &Route, mut req: Request) -> Result<Reques
             let (r, given) = csrf_token_of(req, app.limits.max_body).await?;
             req = r;
             if !given.as_deref().is_some_and(|g| csrf_matches(&s, g)) {
-                return Err(AppError::Forbidden(format!(
+                return Err(AppError::Csrf(format!(
                     "{} the CSRF token of your session: send it in the {CSRF_HEADER} header \
                      or the {CSRF_FIELD} form field (GET /api/v1/me gives it)",
                     if given.is_some() {

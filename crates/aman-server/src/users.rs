@@ -367,21 +367,13 @@ pub async fn me(Caller(p): Caller) -> Json<Value> {
         Principal::Token(t) => Json(json!({"token": {"id": t.id, "label": t.label,
             "role": match &t.role { aman_store::TokenRole::Admin => "admin", _ => "sensor" }}})),
         Principal::User { session, .. } => {
-            let actions: Vec<&str> = [
-                aman_ops::access::Action::Read,
-                aman_ops::access::Action::AcknowledgeAlert,
-                aman_ops::access::Action::JudgeAlert,
-                aman_ops::access::Action::ManageUsers,
-            ]
-            .into_iter()
-            .filter(|a| aman_ops::access::can(session.user.role, *a))
-            .map(|a| match a {
-                aman_ops::access::Action::Read => "read",
-                aman_ops::access::Action::AcknowledgeAlert => "acknowledge_alert",
-                aman_ops::access::Action::JudgeAlert => "judge_alert",
-                _ => "manage_users",
-            })
-            .collect();
+            // `own_account` is every user's: not listed.
+            let actions: Vec<&str> = aman_ops::access::USER_ACTIONS
+                .into_iter()
+                .filter(|a| *a != aman_ops::access::Action::OwnAccount)
+                .filter(|a| aman_ops::access::can(session.user.role, *a))
+                .map(aman_ops::access::Action::code)
+                .collect();
             Json(
                 json!({"user": user_json(&session.user), "csrf_token": session.csrf_token,
                         "expires_at": session.expires_at, "may": actions}),

@@ -30,6 +30,7 @@ on_both!(
     rate_limit_is_per_sensor,
     restart_rebuilds_the_same_state,
     alert_left_open_by_the_server_clock_is_resolved_at_restart,
+    an_alert_resolved_by_hand_is_cancelled_raised_again_and_kept_at_restart,
 );
 
 /// 2026-01-01T00:00:00Z: frame k of a replay is at T0 + k / fps.
@@ -584,6 +585,130 @@ async fn hermes_alert_end_to_end(db: Db) {
         after, before,
         "the alert and its CAP messages after a restart"
     );
+    app.stop().await;
+}
+
+/// A commander resolves the HERMES bottleneck alert by hand while the bottleneck is still
+/// dense: its Cancel goes out, the rule starts again and raises a new alert after its hold
+/// time, and a restart (which rebuilds the state from the log) keeps both as they were.
+async fn an_alert_resolved_by_hand_is_cancelled_raised_again_and_kept_at_restart(db: Db) {
+    let app = TestApp::spawn_with(&db, "hermes-ao300", Mode::Actual, replay_limits()).await;
+    let data = load(HERMES, 16.0);
+    let mut frames = track_frames(&data);
+    let split = frames.iter().position(|(f, _)| *f > 400).unwrap();
+    let mut rest = bodies(&frames.split_off(split), 8);
+    let head = bodies(&frames, 8);
+    let token = app.token("hermes-cam");
+    replay(&app.client, "hermes-cam", &token, head).await;
+    let alerts = alerts_of(&app, RULE).await;
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    let id = alerts[0]["id"].as_str().unwrap().to_string();
+    assert_eq!(alerts[0]["raised_at"], wire_time(frame_time(380, 16.0)));
+    let mut live = app.live(Auth::Bearer(app.admin.clone())).await.unwrap();
+    assert_eq!(
+        live.next(Duration::from_secs(10)).await.unwrap()["type"],
+        "snapshot"
+    );
+
+    // Resolved by hand (the admin token may: every action but posting readings).
+    let r = app
+        .post_admin(&format!("/api/v1/alerts/{id}/resolve"), &json!({}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let resolved = r.json();
+    assert_eq!(resolved["status"], "resolved", "{resolved}");
+    assert_eq!(resolved["resolved_by"], common::ADMIN_LABEL);
+    assert!(!resolved["resolved_at"].is_null());
+    // Pushed live: the Cancel decision in an update, and the alert as the API gives it.
+    let (mut cancel_seen, mut pushed) = (false, None);
+    while !(cancel_seen && pushed.is_some()) {
+        let m = live
+            .next(Duration::from_secs(10))
+            .await
+            .expect("the resolution is pushed live");
+        if m["type"] == "update" {
+            cancel_seen |= m["decisions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["kind"] == "resolve" && d["alert"] == id.as_str());
+        } else if m["type"] == "alert" {
+            pushed = Some(m["alert"].clone());
+        }
+    }
+    assert_eq!(pushed.unwrap(), resolved);
+    // The Cancel references the Alert, valid against the CAP schema.
+    check_cap(&app, &id, "Actual").await;
+    assert!(!current_ids(&app).await.contains(&id));
+    assert!(
+        app.state().await["alerts"].as_array().unwrap().is_empty(),
+        "the live state holds no open alert"
+    );
+    // Again: nothing changes, no third message.
+    let r = app
+        .post_admin(&format!("/api/v1/alerts/{id}/resolve"), &json!({}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json(), resolved);
+    let r = app
+        .post_admin("/api/v1/alerts/no-such-alert/resolve", &json!({}))
+        .await;
+    assert_eq!(r.status, 404, "{}", r.body);
+
+    // The bottleneck stays dense: the rule rises again and raises a new alert, at least
+    // its hold time (0.25 s) after the last frame it had seen (offline: frame 426).
+    let tail = rest.split_off(rest.iter().position(|(f, _)| *f > 460).unwrap());
+    replay(&app.client, "hermes-cam", &token, rest).await;
+    let second = eventually(10.0, "a second alert", || async {
+        let a = alerts_of(&app, RULE).await;
+        a.into_iter().find(|a| a["id"] != id.as_str())
+    })
+    .await;
+    let t = |v: &Value| Timestamp::parse_rfc3339(v.as_str().unwrap()).unwrap();
+    assert!(
+        t(&second["raised_at"]).0 >= frame_time(400, 16.0).add_secs(0.25).0,
+        "{second}"
+    );
+    assert_eq!(second["status"], "raised", "{second}");
+    let second_id = second["id"].as_str().unwrap().to_string();
+
+    // A restart replays the log and the resolution at its place: the first alert stays
+    // resolved, the second stays open and held by the live state (were the resolution not
+    // replayed, the state would hold the first and the second would be cancelled).
+    let before = (
+        app.get_json(&format!("/api/v1/alerts/{id}")).await,
+        app.get_json(&format!("/api/v1/alerts/{second_id}")).await,
+        app.state().await,
+    );
+    app.stop().await;
+    let app = TestApp::spawn_with(&db, "hermes-ao300", Mode::Actual, replay_limits()).await;
+    let after = (
+        app.get_json(&format!("/api/v1/alerts/{id}")).await,
+        app.get_json(&format!("/api/v1/alerts/{second_id}")).await,
+        app.state().await,
+    );
+    assert_eq!(after.0, before.0, "the alert resolved by hand");
+    assert_eq!(after.1, before.1, "the alert raised again");
+    assert_eq!(after.1["cap"].as_array().unwrap().len(), 1, "{}", after.1);
+    assert_eq!(after.2["seq"], before.2["seq"]);
+    let held: Vec<&Value> = after.2["alerts"].as_array().unwrap().iter().collect();
+    assert_eq!(held.len(), 1, "{}", after.2["alerts"]);
+    assert_eq!(held[0]["id"], second_id.as_str());
+
+    // The rest: the second alert is resolved by its rule (offline: frame 484).
+    replay(&app.client, "hermes-cam", &token, tail).await;
+    let second = eventually(10.0, "the second alert resolved by its rule", || async {
+        let a = app.get_json(&format!("/api/v1/alerts/{second_id}")).await;
+        (a["status"] == "resolved").then_some(a)
+    })
+    .await;
+    assert!(
+        second["resolved_by"].is_null(),
+        "its rule resolved it: {second}"
+    );
+    assert_eq!(second["resolved_at"], wire_time(frame_time(484, 16.0)));
+    check_cap(&app, &second_id, "Actual").await;
+    assert_eq!(alerts_of(&app, RULE).await.len(), 2);
     app.stop().await;
 }
 

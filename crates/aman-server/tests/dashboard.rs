@@ -9,6 +9,7 @@ mod common;
 use aman_i18n::{Lang, localizer};
 use aman_ops::Mode;
 use aman_ops::access::Role;
+use aman_report::html::esc;
 use aman_server::Limits;
 use aman_store::{Agency, AlertRecord, AlertStatus, Language, NewUser, Password, Timestamp};
 use common::{Db, TestApp, form, send};
@@ -420,18 +421,85 @@ async fn alert_forms_refuse_bad_input_and_store_nothing(db: Db) {
     ] {
         assert!(r.body.contains(needle), "{needle}");
     }
-    // An observer sees no form, and the server refuses it anyway.
+    // An observer sees no form, and the server refuses it anyway, with a page in French.
     let r = send(&app, "GET", "/alerts", obs.headers(), None).await;
     assert!(!r.body.contains("form class=\"verdict\"") && !r.body.contains("class=\"ack\""));
+    assert!(!r.body.contains("class=\"resolve\""));
+    for path in ["/alerts/a1/acknowledge", "/alerts/a1/resolve"] {
+        let r = send(
+            &app,
+            "POST",
+            path,
+            obs.headers(),
+            form(&[("csrf_token", &obs.csrf)]),
+        )
+        .await;
+        assert_eq!(r.status, 403, "{path}");
+        assert!(r.header("content-type").unwrap().starts_with("text/html"));
+        assert!(
+            r.body.contains("data-error=\"error-forbidden\""),
+            "{}",
+            r.body
+        );
+        assert!(
+            r.body
+                .contains(&esc(&localizer(Lang::Fr).t("error-forbidden")))
+        );
+    }
+    // Only a commander resolves by hand: an operator sees no button and is refused.
+    let claire = log_in(&app, "claire").await;
+    let r = send(&app, "GET", "/alerts", claire.headers(), None).await;
+    assert!(r.body.contains("class=\"ack\"") && !r.body.contains("class=\"resolve\""));
+    let r = send(
+        &app,
+        "POST",
+        "/alerts/a1/resolve",
+        claire.headers(),
+        form(&[("csrf_token", &claire.csrf)]),
+    )
+    .await;
+    assert_eq!(r.status, 403);
+    // A form without its CSRF token: a page saying so in the user's language (English).
     let r = send(
         &app,
         "POST",
         "/alerts/a1/acknowledge",
-        obs.headers(),
-        form(&[("csrf_token", &obs.csrf)]),
+        chef.headers(),
+        form(&[]),
     )
     .await;
     assert_eq!(r.status, 403);
+    assert!(r.body.contains("data-error=\"error-csrf\""), "{}", r.body);
+    assert!(r.body.contains(&esc(&localizer(Lang::En).t("error-csrf"))));
+    // ... which the script, asking for JSON, gets as the API's error.
+    let mut h = chef.headers();
+    h.push(("Accept".into(), "application/json".into()));
+    let r = send(&app, "POST", "/alerts/a1/acknowledge", h, form(&[])).await;
+    assert_eq!(r.status, 403);
+    assert!(r.json()["error"].as_str().unwrap().contains("CSRF"));
+    // The commander sees the button; this alert was stored by hand, not raised by a rule of
+    // the live state, so resolving it is a conflict, said in Arabic to qaid, and changes
+    // nothing.
+    let r = send(&app, "GET", "/alerts", chef.headers(), None).await;
+    assert!(r.body.contains("class=\"resolve\""));
+    let r = send(
+        &app,
+        "POST",
+        "/alerts/a1/resolve",
+        qaid.headers(),
+        form(&[("csrf_token", &qaid.csrf)]),
+    )
+    .await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("dir=\"rtl\"") && r.body.contains("data-error=\"error-conflict\""));
+    assert!(
+        r.body
+            .contains(&esc(&localizer(Lang::Ar).t("error-conflict")))
+    );
+    assert_eq!(
+        app.store.alert("a1").await.unwrap().unwrap().status,
+        AlertStatus::Raised
+    );
     // Bad verdicts, in English and in Arabic: 422, the error on the field, nothing stored.
     let long = "n".repeat(501);
     let cases: [BadCase; 6] = [

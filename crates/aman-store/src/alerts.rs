@@ -87,6 +87,8 @@ pub struct AlertRecord {
     pub acknowledged_by: Option<String>,
     /// When it was resolved.
     pub resolved_at: Option<Timestamp>,
+    /// Who resolved it, if a person did (`None`: its rule cleared, or the server resolved it).
+    pub resolved_by: Option<String>,
     /// The operator's verdict, once given.
     pub verdict: Option<Verdict>,
     /// Who gave the verdict.
@@ -118,6 +120,7 @@ impl AlertRecord {
             acknowledged_at: None,
             acknowledged_by: None,
             resolved_at: None,
+            resolved_by: None,
             verdict: None,
             verdict_by: None,
             verdict_at: None,
@@ -200,7 +203,7 @@ pub struct RuleStats {
 }
 
 const ALERT_COLUMNS: &str = "id, venue, rule, subject, severity, mode, status, raised_at, \
-     acknowledged_at, acknowledged_by, resolved_at, verdict, verdict_by, verdict_at";
+     acknowledged_at, acknowledged_by, resolved_at, verdict, verdict_by, verdict_at, resolved_by";
 
 fn alert_from_row(r: &impl Get) -> Result<AlertRecord> {
     Ok(AlertRecord {
@@ -222,6 +225,7 @@ fn alert_from_row(r: &impl Get) -> Result<AlertRecord> {
             .transpose()?,
         verdict_by: r.os("verdict_by")?,
         verdict_at: r.oi64("verdict_at")?.map(Timestamp),
+        resolved_by: r.os("resolved_by")?,
     })
 }
 
@@ -238,7 +242,7 @@ impl Store {
     pub async fn insert_alert(&self, a: &AlertRecord) -> Result<bool> {
         let sql = format!(
             "INSERT INTO alerts ({ALERT_COLUMNS}) VALUES \
-             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
              ON CONFLICT (id) DO NOTHING"
         );
         let n = with_pool!(self, p => {
@@ -257,6 +261,7 @@ impl Store {
                 .bind(a.verdict.map(Verdict::name))
                 .bind(a.verdict_by.as_deref())
                 .bind(a.verdict_at.map(|t| t.0))
+                .bind(a.resolved_by.as_deref())
                 .execute(p)
                 .await
                 .map_err(StoreError::db(format!("storing alert {:?}", a.id)))?
@@ -361,6 +366,66 @@ impl Store {
             return Err(StoreError::not_found(format!("alert {id:?}")));
         }
         Ok(())
+    }
+
+    /// Records that `by` resolved open alert `id` by hand at `at`, when the live state had
+    /// applied the readings log up to `seq`: the alert becomes resolved, and
+    /// [`Store::manual_resolutions`] gives it back to a rebuild of the live state. Returns
+    /// `false`, and changes nothing, if the alert is resolved already (by its rule or by
+    /// someone else first).
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`]; [`StoreError::Database`].
+    pub async fn resolve_by_hand(
+        &self,
+        id: &str,
+        at: Timestamp,
+        by: &str,
+        seq: u64,
+    ) -> Result<bool> {
+        let seq = i64::try_from(seq)
+            .map_err(|_| StoreError::Conflict(format!("log position {seq} out of range")))?;
+        let n = with_pool!(self, p => {
+            sqlx::query(
+                "UPDATE alerts SET status = 'resolved', resolved_at = $2, resolved_by = $3, \
+                 resolved_seq = $4 WHERE id = $1 AND status <> 'resolved'",
+            )
+            .bind(id)
+            .bind(at.0)
+            .bind(by)
+            .bind(seq)
+            .execute(p)
+            .await
+            .map_err(StoreError::db(format!("resolving alert {id:?}")))?
+            .rows_affected()
+        });
+        if n == 0 && self.alert(id).await?.is_none() {
+            return Err(StoreError::not_found(format!("alert {id:?}")));
+        }
+        Ok(n == 1)
+    }
+
+    /// The alerts of `venue` resolved by hand, in the order of the log: (log position, alert
+    /// id, when), for rebuilding the live state ([`Store::resolve_by_hand`]).
+    ///
+    /// # Errors
+    /// [`StoreError::Database`].
+    pub async fn manual_resolutions(&self, venue: &str) -> Result<Vec<(u64, String, Timestamp)>> {
+        let rows: Vec<(i64, String, i64)> = with_pool!(self, p => {
+            sqlx::query_as(
+                "SELECT resolved_seq, id, resolved_at FROM alerts \
+                 WHERE venue = $1 AND resolved_seq IS NOT NULL AND resolved_at IS NOT NULL \
+                 ORDER BY resolved_seq, resolved_at, id",
+            )
+            .bind(venue)
+            .fetch_all(p)
+            .await
+            .map_err(StoreError::db(format!("reading the alerts of {venue:?} resolved by hand")))?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(seq, id, at)| (count(seq), id, Timestamp(at)))
+            .collect())
     }
 
     /// The note given with alert `id`'s verdict, if any.

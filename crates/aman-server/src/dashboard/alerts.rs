@@ -1,6 +1,7 @@
 //! The alert board (`GET /alerts`): every alert with filters by zone, rule and status, the
-//! acknowledge button, the verdict form (with a note), the CAP messages to download, a sound
-//! option for new alerts; and the two forms' routes, `POST /alerts/{id}/acknowledge` and
+//! acknowledge and resolve buttons, the verdict form (with a note), the CAP messages to
+//! download, a sound option for new alerts; and the forms' routes,
+//! `POST /alerts/{id}/acknowledge`, `POST /alerts/{id}/resolve` and
 //! `POST /alerts/{id}/verdict`.
 
 use aman_monitor::venue::Subject;
@@ -140,10 +141,11 @@ async fn board(
         .filter(|a| status.is_none_or(|s| status_code(a.status) == s))
         .collect();
     m.push_str(&format!(
-        "<p class=\"count\">{}</p><table id=\"alert-board\" data-may-ack=\"{}\"><thead><tr><th>{}</th><th>{}</th>\
+        "<p class=\"count\">{}</p><table id=\"alert-board\" data-may-ack=\"{}\" data-may-resolve=\"{}\"><thead><tr><th>{}</th><th>{}</th>\
          <th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
         esc(&v.l.count("alerts-listed", rows.len() as u64)),
         v.may(Action::AcknowledgeAlert),
+        v.may(Action::ResolveAlert),
         v.t("alert-raised-at"),
         v.t("zone"),
         v.t("rule"),
@@ -197,13 +199,16 @@ async fn row(
         v.t(&format!("status-{status}")),
         id = esc(&a.id),
     );
-    if let Some(by) = &a.acknowledged_by {
-        h.push_str(&format!(
-            "<br><small>{}</small>",
-            esc(&v
-                .l
-                .t_args("acknowledged-by", &[("who", aman_i18n::Arg::Str(by))]))
-        ));
+    for (id, by) in [
+        ("acknowledged-by", &a.acknowledged_by),
+        ("resolved-by", &a.resolved_by),
+    ] {
+        if let Some(by) = by {
+            h.push_str(&format!(
+                "<br><small class=\"{id}\">{}</small>",
+                esc(&v.l.t_args(id, &[("who", aman_i18n::Arg::Str(by))]))
+            ));
+        }
     }
     h.push_str("</td><td class=\"verdict-cell\">");
     if let Some(verdict) = a.verdict {
@@ -247,7 +252,7 @@ async fn row(
         ));
     }
     h.push_str("</td><td>");
-    h.push_str(&ack_form(v, a));
+    h.push_str(&action_forms(v, a));
     h.push_str("</td></tr>");
     Ok(h)
 }
@@ -287,19 +292,37 @@ fn done(headers: &HeaderMap, a: &AlertRecord) -> Response {
     }
 }
 
-/// The acknowledge button of alert `a` (a form, so it works without script), if it is still
-/// raised and the viewer may acknowledge; else nothing. The board and the map's panel use it.
-pub fn ack_form(v: &Viewer, a: &AlertRecord) -> String {
-    if a.status != AlertStatus::Raised || !v.may(Action::AcknowledgeAlert) {
-        return String::new();
+/// The buttons of alert `a` the viewer may press (forms, so they work without script):
+/// acknowledge while it is raised (commander, operator), resolve while it is open
+/// (commander). The board and the map's panel use it.
+pub fn action_forms(v: &Viewer, a: &AlertRecord) -> String {
+    let mut h = String::new();
+    let buttons = [
+        (
+            "ack",
+            "acknowledge",
+            "alert-acknowledge",
+            a.status == AlertStatus::Raised && v.may(Action::AcknowledgeAlert),
+        ),
+        (
+            "resolve",
+            "resolve",
+            "alert-resolve",
+            a.status != AlertStatus::Resolved && v.may(Action::ResolveAlert),
+        ),
+    ];
+    for (class, path, label, shown) in buttons {
+        if shown {
+            h.push_str(&format!(
+                "<form class=\"alert-action {class}-form\" method=\"post\" action=\"/alerts/{}/{path}\">{}\
+                 <button class=\"{class}\" type=\"submit\">{}</button></form>",
+                esc(&a.id),
+                v.csrf_field(),
+                v.t(label)
+            ));
+        }
     }
-    format!(
-        "<form class=\"ack-form\" method=\"post\" action=\"/alerts/{}/acknowledge\">{}\
-         <button class=\"ack\" type=\"submit\">{}</button></form>",
-        esc(&a.id),
-        v.csrf_field(),
-        v.t("alert-acknowledge")
-    )
+    h
 }
 
 /// `POST /alerts/{id}/acknowledge`: the operator has seen it; back to the page.
@@ -314,6 +337,21 @@ pub async fn acknowledge(
         return Ok(not_found_page(&v, open_count(&app).await?));
     };
     let a = crate::alert_actions::acknowledge(&app, a, &p.label()).await?;
+    Ok(done(&headers, &a))
+}
+
+/// `POST /alerts/{id}/resolve`: a commander resolves the alert by hand; back to the page.
+pub async fn resolve(
+    State(app): State<AppState>,
+    Caller(p): Caller,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let v = Viewer::of(&p, &headers);
+    let Some(a) = find(&app, &id).await? else {
+        return Ok(not_found_page(&v, open_count(&app).await?));
+    };
+    let a = crate::alert_actions::resolve(&app, a, &p.label()).await?;
     Ok(done(&headers, &a))
 }
 

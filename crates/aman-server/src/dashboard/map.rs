@@ -197,7 +197,7 @@ pub fn alert_item(v: &Viewer, venue: &Venue, a: &AlertRecord) -> String {
         id = esc(&a.id),
         sev = esc(&a.severity),
     );
-    h.push_str(&super::alerts::ack_form(v, a));
+    h.push_str(&super::alerts::action_forms(v, a));
     h.push_str("</li>");
     h
 }
@@ -381,9 +381,10 @@ pub async fn page(
     }
     m.push_str("</ul></section><aside class=\"side\">");
     m.push_str(&format!(
-        "<h2>{}</h2><ul id=\"live-alerts\" data-may-ack=\"{}\" aria-live=\"polite\">",
+        "<h2>{}</h2><ul id=\"live-alerts\" data-may-ack=\"{}\" data-may-resolve=\"{}\" aria-live=\"polite\">",
         v.t("live-alerts"),
-        v.may(Action::AcknowledgeAlert)
+        v.may(Action::AcknowledgeAlert),
+        v.may(Action::ResolveAlert)
     ));
     for a in &open {
         m.push_str(&alert_item(&v, venue, a));

@@ -493,6 +493,57 @@ pub fn wants_json(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.contains("application/json"))
 }
 
+/// The message id of a refusal with `status`, for a person (the API's JSON error says more,
+/// in English, for programs): `csrf` for a form without its session's token.
+pub fn refusal_message(status: StatusCode, csrf: bool) -> &'static str {
+    match status {
+        StatusCode::FORBIDDEN if csrf => "error-csrf",
+        StatusCode::FORBIDDEN => "error-forbidden",
+        StatusCode::NOT_FOUND => "not-found",
+        StatusCode::CONFLICT => "error-conflict",
+        StatusCode::PAYLOAD_TOO_LARGE => "error-too-large",
+        StatusCode::TOO_MANY_REQUESTS => "error-too-many",
+        s if s.is_client_error() => "error-bad-request",
+        _ => "error-unavailable",
+    }
+}
+
+/// A refused page or form, as a page in the person's language (the session's, else the
+/// browser's) with `status`, saying why in one sentence and linking back: what a person sees
+/// instead of the API's JSON error (e.g. a form sent after its session's CSRF token changed,
+/// or by a role that may not).
+pub async fn error_page(
+    app: &AppState,
+    who: Option<&Principal>,
+    headers: &HeaderMap,
+    status: StatusCode,
+    csrf: bool,
+) -> Response {
+    let anonymous = Viewer {
+        l: localizer(accept_language(headers)),
+        user: None,
+        csrf: "",
+    };
+    let v = who.map_or(anonymous, |p| Viewer::of(p, headers));
+    let id = refusal_message(status, csrf);
+    let main = format!(
+        "<section class=\"panel error-page\" role=\"alert\" data-status=\"{}\" data-error=\"{id}\">\
+         <h1>{}</h1><p><a href=\"{}\">{}</a></p></section>",
+        status.as_u16(),
+        v.t(id),
+        esc(&back_to(headers)),
+        v.t("error-back"),
+    );
+    // The count in the header is a nicety: a failing store must not hide the refusal.
+    let open = if v.user.is_some() {
+        open_count(app).await.unwrap_or(0)
+    } else {
+        0
+    };
+    let page = if v.user.is_some() { "error" } else { "login" };
+    html_response(status, layout(&v, page, &v.l.t(id), open, &main))
+}
+
 /// A 404 page.
 pub fn not_found_page(v: &Viewer, open: u64) -> Response {
     let main = format!(

@@ -94,13 +94,20 @@
   }
   var csrfInput = $('#lang-form input[name=csrf_token]');
   var csrf = csrfInput ? csrfInput.value : '';
-  function ackForm(id) {
+  // The buttons of an alert: kind 'ack' (acknowledge) or 'resolve'.
+  function actionForm(id, kind) {
     var f = document.createElement('form');
-    f.className = 'ack-form'; f.method = 'post'; f.action = '/alerts/' + encodeURIComponent(id) + '/acknowledge';
+    f.className = 'alert-action ' + kind + '-form'; f.method = 'post';
+    f.action = '/alerts/' + encodeURIComponent(id) + '/' + (kind === 'ack' ? 'acknowledge' : 'resolve');
     var h = document.createElement('input'); h.type = 'hidden'; h.name = 'csrf_token'; h.value = csrf;
-    var b = document.createElement('button'); b.className = 'ack'; b.type = 'submit'; b.textContent = T('alert-acknowledge');
+    var b = document.createElement('button'); b.className = kind; b.type = 'submit';
+    b.textContent = T(kind === 'ack' ? 'alert-acknowledge' : 'alert-resolve');
     f.appendChild(h); f.appendChild(b);
     return f;
+  }
+  function actionForms(parent, id, holder) {
+    if (holder.dataset.mayAck === 'true') parent.appendChild(actionForm(id, 'ack'));
+    if (holder.dataset.mayResolve === 'true') parent.appendChild(actionForm(id, 'resolve'));
   }
   function span(cls, text) { var s = document.createElement('span'); s.className = cls; s.textContent = text; return s; }
   function subjectNode(rule) {
@@ -118,7 +125,6 @@
   }
   function addAlert(id, rule, at) {
     var list = $('#live-alerts');
-    var mayAck = list ? list.dataset.mayAck === 'true' : false;
     if (list && !$('li.alert[data-alert="' + esc(id) + '"]', list)) {
       var li = document.createElement('li');
       li.className = 'alert new'; li.dataset.alert = id; li.dataset.status = 'open';
@@ -132,7 +138,7 @@
       li.appendChild(span('time-pair', timePair(at)));
       li.appendChild(document.createTextNode(' '));
       li.appendChild(span('status-text', T('status-open')));
-      if (mayAck) li.appendChild(ackForm(id));
+      actionForms(li, id, list);
       list.insertBefore(li, list.firstChild);
     }
     var board = $('#alert-board tbody');
@@ -150,7 +156,7 @@
           var a = document.createElement('a'); a.className = 'cap'; a.href = '/api/v1/alerts/' + encodeURIComponent(id) + '/cap/1';
           a.setAttribute('download', id + '-1.xml'); a.textContent = T('cap-message', { num: '1' }); td.appendChild(a);
         }
-        if (i === 7 && board.closest('table').dataset.mayAck === 'true') td.appendChild(ackForm(id));
+        if (i === 7) actionForms(td, id, board.closest('table'));
         tr.appendChild(td);
       });
       board.insertBefore(tr, board.firstChild);
@@ -171,6 +177,7 @@
     var st = $('.status-text', el);
     if (st) st.textContent = T('status-' + status);
     if (status !== 'open') $$('form.ack-form', el).forEach(function (f) { f.remove(); });
+    if (status === 'resolved') $$('form.resolve-form', el).forEach(function (f) { f.remove(); });
   }
   function resolveAlert(id) {
     $$('[data-alert="' + esc(id) + '"]').forEach(function (el) {
@@ -178,7 +185,7 @@
       else setStatus(el, 'resolved');
     });
   }
-  // An alert changed by a person (acknowledged, judged), pushed as {type: "alert"} and
+  // An alert changed by a person (acknowledged, resolved, judged), pushed as {type: "alert"} and
   // listed again in every snapshot: its status on every row showing it.
   function applyAlert(a) {
     if (!a || !a.id) return;
@@ -282,15 +289,16 @@
   }
   connect();
 
-  // Acknowledge without leaving the page (the form works without script too).
+  // Acknowledge or resolve without leaving the page (the forms work without script too).
   document.addEventListener('submit', function (ev) {
     var f = ev.target;
-    if (!f.classList || !f.classList.contains('ack-form')) return;
+    if (!f.classList || !f.classList.contains('alert-action')) return;
     ev.preventDefault();
     fetch(f.action, { method: 'POST', credentials: 'same-origin', headers: { 'Accept': 'application/json' },
       body: new URLSearchParams(new FormData(f)) })
       .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
       .then(function (j) {
+        if (j.status === 'resolved') { delete open[j.alert]; resolveAlert(j.alert); setCount(); return; }
         $$('[data-alert="' + esc(j.alert) + '"]').forEach(function (el) {
           if (!el.classList.contains('alert-marker')) setStatus(el, j.status);
         });
