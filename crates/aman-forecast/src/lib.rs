@@ -26,4 +26,4 @@ pub use ctm::{
 };
 pub use fd::{DemandSupply, Weidmann};
 pub use live::{Live, LiveError};
-pub use venue::{ForecastError, VenueForecast, VenueNetwork, WhatIf};
+pub use venue::{ForecastError, LineForecast, VenueForecast, VenueNetwork, WhatIf};

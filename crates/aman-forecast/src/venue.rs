@@ -265,6 +265,19 @@ pub struct GateForecast {
     pub waiting: Vec<f64>,
 }
 
+/// The forecast of one line of the network: the persons crossing it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineForecast {
+    /// Line id.
+    pub id: String,
+    /// Persons who crossed "in" (from its `from` zone or the outside into its `into` zone or
+    /// the outside) since now, at each sample time (cumulative; the flow over a span is the
+    /// difference over its length, persons/s).
+    pub passed_in: Vec<f64>,
+    /// Persons who crossed "out" since now, at each sample time (cumulative).
+    pub passed_out: Vec<f64>,
+}
+
 /// A venue's network forecast.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VenueForecast {
@@ -274,6 +287,8 @@ pub struct VenueForecast {
     pub zones: Vec<ZoneForecast>,
     /// One per line with a link from the outside.
     pub gates: Vec<GateForecast>,
+    /// One per line in the network (a line with an `into` or a `from` zone), in venue order.
+    pub lines: Vec<LineForecast>,
     /// What the live state did not say ([`Start::unknown`]).
     pub unknown: Vec<String>,
     /// What of the venue the network leaves out ([`VenueNetwork::notes`]).
@@ -525,10 +540,29 @@ pub fn forecast(
             waiting: samples.iter().map(|s| s.waiting[l]).collect(),
         })
         .collect();
+    let mut lines: Vec<LineForecast> = Vec::new();
+    for (l, &(line, dir)) in vn.links.iter().enumerate() {
+        let id = &venue.lines[line].id;
+        if lines.last().is_none_or(|f| f.id != *id) {
+            lines.push(LineForecast {
+                id: id.clone(),
+                passed_in: Vec::new(),
+                passed_out: Vec::new(),
+            });
+        }
+        if let Some(f) = lines.last_mut() {
+            let passed: Vec<f64> = samples.iter().map(|s| s.passed[l]).collect();
+            match dir {
+                Crossing::In => f.passed_in = passed,
+                Crossing::Out => f.passed_out = passed,
+            }
+        }
+    }
     Ok(VenueForecast {
         t: samples.iter().map(|s| s.t).collect(),
         zones,
         gates,
+        lines,
         unknown: start.unknown,
         notes: vn.notes.clone(),
     })
