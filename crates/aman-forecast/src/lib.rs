@@ -26,4 +26,7 @@ pub use ctm::{
 };
 pub use fd::{DemandSupply, Weidmann};
 pub use live::{Live, LiveError};
-pub use venue::{ForecastError, LineForecast, VenueForecast, VenueNetwork, WhatIf};
+pub use venue::{
+    ForecastError, InputKind, LineForecast, UncertainInput, Uncertainty, VenueForecast,
+    VenueNetwork, WhatIf,
+};
