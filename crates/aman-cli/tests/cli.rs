@@ -770,6 +770,70 @@ fn forecast_gives_the_time_to_los_e_and_what_a_change_does() {
 }
 
 #[test]
+fn forecast_with_a_stale_sensor_says_so_and_widens_the_band() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("venue.toml"), CORRIDOR_VENUE).unwrap();
+    std::fs::write(
+        dir.path().join("state.json"),
+        CORRIDOR_STATE.replace(
+            "\"sensors\": []",
+            "\"sensors\": [{\"id\": \"gates\", \"stale\": true, \"silent_for\": 90}]",
+        ),
+    )
+    .unwrap();
+    let out = aman(
+        &["forecast", "venue.toml", "--state", "state.json", "--json"],
+        dir.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The entry's 5 /s comes from the stale counter: run from 0 to its capacity, 10 m × 2.0.
+    let entry = &v["uncertain"][1];
+    assert_eq!(entry["kind"], "arrivals");
+    assert_eq!(entry["id"], "entry");
+    assert_eq!(entry["why"], "stale");
+    assert_eq!(entry["sensors"][0], "gates");
+    assert_eq!(
+        (
+            entry["silent_s"].as_f64(),
+            entry["low"].as_f64(),
+            entry["high"].as_f64()
+        ),
+        (Some(90.0), Some(0.0), Some(20.0))
+    );
+    // The band holds the forecast and is wider than nothing.
+    let front = &v["forecast"]["zones"][1];
+    let nums = |k: &str| -> Vec<f64> {
+        front[k]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect()
+    };
+    let (d, lo, hi) = (nums("density"), nums("low"), nums("high"));
+    assert!((0..d.len()).all(|k| lo[k] <= d[k] && d[k] <= hi[k]));
+    assert!(hi.iter().zip(&lo).any(|(h, l)| h - l > 1.0));
+    let out = aman(
+        &["forecast", "venue.toml", "--state", "state.json"],
+        dir.path(),
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("peak band"), "{text}");
+    assert!(
+        text.contains(
+            "line entry arrivals: stale sensor gates (silent at least 90 s); taken as 5.0, band 0.0–20.0 /s"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
 fn forecast_bad_input_exits_2_naming_it() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("venue.toml"), CORRIDOR_VENUE).unwrap();

@@ -322,6 +322,8 @@ pub struct Sample {
     pub density: Vec<f64>,
     /// Persons waiting outside each link.
     pub waiting: Vec<f64>,
+    /// Persons carried by each link since the start (cumulative).
+    pub passed: Vec<f64>,
 }
 
 /// Rolls `state` forward over `horizon` seconds with constant `arrivals` (persons/s per
@@ -413,6 +415,7 @@ pub fn forecast_with(
         t,
         density: s.occupancy.iter().zip(&areas).map(|(n, a)| n / a).collect(),
         waiting: s.waiting.clone(),
+        passed: s.passed.clone(),
     };
     let mut out = vec![sample(0.0, &s)];
     let mut t = 0.0;

@@ -12,7 +12,8 @@
 //!   gates.
 //! - [`live`]: the live input (the monitor's state, or a state file).
 //! - [`venue`]: a venue's zones and lines as that network, started from the live input, with
-//!   what-ifs (close, open or hold a gate, evacuate a zone) compared against doing nothing.
+//!   what-ifs (close, open or hold a gate, evacuate a zone) compared against doing nothing,
+//!   and bands that widen with the inputs missing or from stale sensors.
 #![forbid(unsafe_code)]
 
 pub mod ctm;
@@ -26,4 +27,7 @@ pub use ctm::{
 };
 pub use fd::{DemandSupply, Weidmann};
 pub use live::{Live, LiveError};
-pub use venue::{ForecastError, VenueForecast, VenueNetwork, WhatIf};
+pub use venue::{
+    ForecastError, InputKind, LineForecast, UncertainInput, Uncertainty, VenueForecast,
+    VenueNetwork, WhatIf,
+};

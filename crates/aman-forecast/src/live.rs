@@ -13,7 +13,9 @@
 //! ```
 //!
 //! Occupancy in persons, flows in persons/s; `closed` lists the lines closed now (they
-//! carry nobody until a what-if opens them).
+//! carry nobody until a what-if opens them). A sensor may say how long it has been silent,
+//! `"silent_for": 90` (s): a stale sensor's inputs widen the forecast's bands by what could
+//! have changed in that time ([`crate::venue`]).
 
 use aman_monitor::{Venue, VenueState};
 use serde::Deserialize;
@@ -49,6 +51,11 @@ pub struct LiveSensor {
     /// Silent longer than its period.
     #[serde(default)]
     pub stale: bool,
+    /// Seconds since its latest reading, if the state says (a stale sensor without it is
+    /// taken as silent for its period, the least it can have been). Widens the forecast's
+    /// bands ([`crate::venue`]).
+    #[serde(default)]
+    pub silent_for: Option<f64>,
 }
 
 /// What the monitor knows now.
@@ -102,6 +109,9 @@ pub struct Resolved {
     pub flows: Vec<(Option<f64>, Option<f64>)>,
     /// Ids of the stale sensors.
     pub stale: Vec<String>,
+    /// The stale sensors (index into the venue's sensors) and how long each has been silent
+    /// (s), if the state says.
+    pub stale_sensors: Vec<(usize, Option<f64>)>,
     /// Whether each line is closed now.
     pub closed: Vec<bool>,
 }
@@ -145,6 +155,7 @@ impl Live {
                 .map(|x| LiveSensor {
                     id: x.id.clone(),
                     stale: x.stale,
+                    silent_for: None,
                 })
                 .collect(),
             closed: Vec::new(),
@@ -167,6 +178,7 @@ impl Live {
             occupancy: vec![None; venue.zones.len()],
             flows: vec![(None, None); venue.lines.len()],
             stale: Vec::new(),
+            stale_sensors: Vec::new(),
             closed: vec![false; venue.lines.len()],
         };
         let mut seen = vec![false; venue.zones.len()];
@@ -188,12 +200,16 @@ impl Live {
             figure("line", &l.id, "flow_out", l.flow_out)?;
             r.flows[i] = (l.flow_in, l.flow_out);
         }
+        let mut seen = vec![false; venue.sensors.len()];
         for s in &self.sensors {
-            if venue.sensor(&s.id).is_none() {
+            let Some((i, _)) = venue.sensor(&s.id) else {
                 return Err(unknown("sensor", &s.id, venue));
-            }
+            };
+            twice("sensor", &s.id, &mut seen[i])?;
+            figure("sensor", &s.id, "silent_for", s.silent_for)?;
             if s.stale {
                 r.stale.push(s.id.clone());
+                r.stale_sensors.push((i, s.silent_for));
             }
         }
         for id in &self.closed {

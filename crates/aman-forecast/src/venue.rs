@@ -15,10 +15,29 @@
 //!   lines whose "in" direction leaves the zone (the venue's main direction), else of all its
 //!   outgoing links.
 //! - **Arrivals.** A link from the outside brings people at the rate measured through it
-//!   over the window, held constant over the horizon.
+//!   over the window, held constant over the horizon. (Measured against the HERMES AO300
+//!   run, `tests/ao300.rs`: at the end of a surge this overstates the density ahead by up to
+//!   a third, while the model given the arrivals that came is within 4 %.)
 //! - **Thresholds.** For each zone the forecast reports when its density first reaches each
 //!   of its density, level-of-service and occupancy rules' raise thresholds, and Fruin level
 //!   E of its table.
+//! - **Bands.** Each zone's density comes with a band (`low`, `high` per sample): the forecast
+//!   run again with every uncertain input at the low end of what it could be, and again at
+//!   the high end ([`UncertainInput`]); the band holds all three runs. It has zero width when
+//!   every input is fresh. An input is uncertain when
+//!   - a zone has no occupancy: it could hold anyone from 0 to jam density (5.4 /m², the
+//!     fundamental diagram's) — the forecast takes 0;
+//!   - a zone's occupancy comes from a stale sensor (which sensor feeds a zone follows the
+//!     monitor's order: a sensor of the zone's own, else track sensors, else the counters of
+//!     the lines into and out of it): while silent for `s` seconds (the state's
+//!     `silent_for`, at least the sensor's period), the zone can have gained or lost at most
+//!     what its lines let through at capacity, `Σ w_l · J_cap · s` persons (held within 0 and
+//!     jam density; a zone no line enters: 0 to jam density);
+//!   - an arrival flow comes from a stale sensor (a counter of the line, or a track sensor):
+//!     anything from nobody to what the line lets through at capacity, `w_l · J_cap`.
+//!
+//!   These are bounds from the physics the model already assumes (the bottleneck capacity
+//!   and the jam density), not a confidence interval: no figure is chosen for the band.
 
 use aman_analysis::los::FruinLevel;
 use aman_monitor::Venue;
@@ -230,6 +249,209 @@ pub struct Start {
     pub unknown: Vec<String>,
 }
 
+/// What an uncertain input of a forecast is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    /// A zone's occupancy now, persons.
+    Occupancy,
+    /// The arrival rate through a line from the outside, persons/s.
+    Arrivals,
+}
+
+/// Why an input is uncertain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Uncertainty {
+    /// The live state does not give it.
+    Missing,
+    /// It comes from a stale sensor.
+    Stale,
+}
+
+/// An input of the forecast not known for sure, and the range the bands are run over (see
+/// the [module docs](self)).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UncertainInput {
+    /// A zone's occupancy or a line's arrivals.
+    pub kind: InputKind,
+    /// The zone's or the line's id.
+    pub id: String,
+    /// Missing or stale.
+    pub why: Uncertainty,
+    /// The stale sensors it comes from (empty when missing).
+    pub sensors: Vec<String>,
+    /// Seconds the sensors have been silent, at least (0 when missing).
+    pub silent_s: f64,
+    /// The value the forecast takes: persons (occupancy) or persons/s (arrivals).
+    pub value: f64,
+    /// The low end of what it could be, same unit.
+    pub low: f64,
+    /// The high end, same unit.
+    pub high: f64,
+}
+
+/// Where an uncertain input goes in the network.
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    Zone(usize),
+    Link(usize),
+}
+
+/// Which sensors each zone's occupancy and each line's flows come from, as the monitor
+/// takes them (`aman_monitor::state`: a zone's own occupancy or density sensor, else its
+/// tracks, else the balance of its lines).
+fn feeds(venue: &Venue) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
+    use aman_monitor::venue::Feed;
+    let mut own = vec![Vec::new(); venue.zones.len()];
+    let mut lines = vec![Vec::new(); venue.lines.len()];
+    let mut tracks = Vec::new();
+    for (si, sensor) in venue.sensors.iter().enumerate() {
+        for c in &sensor.channels {
+            match c.feed {
+                Feed::Zone { zone } => own[zone].push(si),
+                Feed::Line { line, .. } => lines[line].push(si),
+                Feed::Tracks => tracks.push(si),
+            }
+        }
+    }
+    for l in &mut lines {
+        l.extend(&tracks);
+    }
+    let zones: Vec<Vec<usize>> = own
+        .into_iter()
+        .enumerate()
+        .map(|(zi, own)| {
+            if !own.is_empty() {
+                return own;
+            }
+            if !tracks.is_empty() {
+                return tracks.clone();
+            }
+            venue
+                .lines
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.into == Some(zi) || l.from == Some(zi))
+                .flat_map(|(li, _)| lines[li].iter().copied())
+                .collect()
+        })
+        .collect();
+    let dedup = |v: Vec<Vec<usize>>| -> Vec<Vec<usize>> {
+        v.into_iter()
+            .map(|mut x| {
+                x.sort_unstable();
+                x.dedup();
+                x
+            })
+            .collect()
+    };
+    (dedup(zones), dedup(lines))
+}
+
+impl VenueNetwork {
+    /// The inputs of `start` not known for sure, with where each goes and its range (see the
+    /// [module docs](self)).
+    fn uncertain(
+        &self,
+        venue: &Venue,
+        live: &Resolved,
+        start: &Start,
+    ) -> Vec<(UncertainInput, Target)> {
+        let (zone_feeds, line_feeds) = feeds(venue);
+        let jam = self.net.ds.fd.jam_density;
+        // The stale sensors among `of`, and the longest any has been silent (at least its
+        // period).
+        let stale_of = |of: &[usize]| -> (Vec<String>, f64) {
+            let mut ids = Vec::new();
+            let mut silent: f64 = 0.0;
+            for &(si, s) in &live.stale_sensors {
+                if of.contains(&si) {
+                    let sensor = &venue.sensors[si];
+                    ids.push(sensor.id.clone());
+                    silent = silent.max(s.unwrap_or(0.0).max(sensor.period));
+                }
+            }
+            (ids, silent)
+        };
+        let mut out = Vec::new();
+        for (zi, z) in venue.zones.iter().enumerate() {
+            let most = jam * z.walkable_m2;
+            let value = start.state.occupancy[zi];
+            if live.occupancy.get(zi).copied().flatten().is_none() {
+                out.push((
+                    UncertainInput {
+                        kind: InputKind::Occupancy,
+                        id: z.id.clone(),
+                        why: Uncertainty::Missing,
+                        sensors: Vec::new(),
+                        silent_s: 0.0,
+                        value,
+                        low: 0.0,
+                        high: most,
+                    },
+                    Target::Zone(zi),
+                ));
+                continue;
+            }
+            let (sensors, silent) = stale_of(&zone_feeds[zi]);
+            if sensors.is_empty() {
+                continue;
+            }
+            let through: f64 = venue
+                .lines
+                .iter()
+                .filter(|l| l.into == Some(zi) || l.from == Some(zi))
+                .map(|l| l.width * self.net.capacity)
+                .sum();
+            let (low, high) = if through > 0.0 {
+                (
+                    (value - through * silent).max(0.0),
+                    (value + through * silent).min(most.max(value)),
+                )
+            } else {
+                (0.0, most.max(value))
+            };
+            out.push((
+                UncertainInput {
+                    kind: InputKind::Occupancy,
+                    id: z.id.clone(),
+                    why: Uncertainty::Stale,
+                    sensors,
+                    silent_s: silent,
+                    value,
+                    low,
+                    high,
+                },
+                Target::Zone(zi),
+            ));
+        }
+        for (l, link) in self.net.links.iter().enumerate() {
+            if link.from.is_some() {
+                continue;
+            }
+            let line = self.links[l].0;
+            let (sensors, silent) = stale_of(&line_feeds[line]);
+            if sensors.is_empty() {
+                continue;
+            }
+            let value = start.arrivals[l];
+            out.push((
+                UncertainInput {
+                    kind: InputKind::Arrivals,
+                    id: venue.lines[line].id.clone(),
+                    why: Uncertainty::Stale,
+                    sensors,
+                    silent_s: silent,
+                    value,
+                    low: 0.0,
+                    high: (link.width * self.net.capacity).max(value),
+                },
+                Target::Link(l),
+            ));
+        }
+        out
+    }
+}
+
 /// A threshold of a zone and when the forecast reaches it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reached {
@@ -252,6 +474,11 @@ pub struct ZoneForecast {
     pub los: Vec<FruinLevel>,
     /// Highest density over the horizon, persons/m².
     pub peak: f64,
+    /// The band's low density at each sample time, persons/m² (equal to `density` when
+    /// every input is fresh; see the [module docs](self)).
+    pub low: Vec<f64>,
+    /// The band's high density at each sample time, persons/m².
+    pub high: Vec<f64>,
     /// Its thresholds and when they are reached.
     pub reached: Vec<Reached>,
 }
@@ -265,6 +492,19 @@ pub struct GateForecast {
     pub waiting: Vec<f64>,
 }
 
+/// The forecast of one line of the network: the persons crossing it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineForecast {
+    /// Line id.
+    pub id: String,
+    /// Persons who crossed "in" (from its `from` zone or the outside into its `into` zone or
+    /// the outside) since now, at each sample time (cumulative; the flow over a span is the
+    /// difference over its length, persons/s).
+    pub passed_in: Vec<f64>,
+    /// Persons who crossed "out" since now, at each sample time (cumulative).
+    pub passed_out: Vec<f64>,
+}
+
 /// A venue's network forecast.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VenueForecast {
@@ -274,8 +514,12 @@ pub struct VenueForecast {
     pub zones: Vec<ZoneForecast>,
     /// One per line with a link from the outside.
     pub gates: Vec<GateForecast>,
+    /// One per line in the network (a line with an `into` or a `from` zone), in venue order.
+    pub lines: Vec<LineForecast>,
     /// What the live state did not say ([`Start::unknown`]).
     pub unknown: Vec<String>,
+    /// The inputs missing or from stale sensors, with the range the bands are run over.
+    pub uncertain: Vec<UncertainInput>,
     /// What of the venue the network leaves out ([`VenueNetwork::notes`]).
     pub notes: Vec<String>,
 }
@@ -359,7 +603,8 @@ pub enum ForecastError {
 
 /// Rolls the venue forward `horizon` seconds from the live input, with the what-ifs applied
 /// (none: the forecast of doing nothing), sampling every `every` seconds with a step of at
-/// most `dt` (cut to the network's CFL bound).
+/// most `dt` (cut to the network's CFL bound). When some inputs are missing or stale the
+/// network is rolled twice more, for the bands (see the [module docs](self)).
 ///
 /// # Errors
 /// [`ForecastError`]: a live input of another venue or naming what the venue does not have,
@@ -376,7 +621,9 @@ pub fn forecast(
     let resolved = live.resolve(venue)?;
     let mut vn = vn.clone();
     let start = vn.with_state(venue, &resolved);
+    let uncertain = vn.uncertain(venue, &resolved, &start);
     let mut arrivals = start.arrivals.clone();
+    let mut zeroed = Vec::new();
     let mut changes = Vec::new();
     let closed: Vec<bool> = resolved.closed.clone();
     for (line, c) in closed.iter().enumerate() {
@@ -456,6 +703,7 @@ pub fn forecast(
                             width: 0.0,
                         });
                         arrivals[link] = 0.0;
+                        zeroed.push(link);
                     }
                 }
                 let out: Vec<usize> = (0..vn.net.links.len())
@@ -480,11 +728,43 @@ pub fn forecast(
         dt,
         every,
     )?;
+    // The bands: the same forecast with every uncertain input at its low end, then at its
+    // high end.
+    let mut bands: Vec<(Vec<f64>, Vec<f64>)> = (0..venue.zones.len())
+        .map(|i| {
+            let d: Vec<f64> = samples.iter().map(|s| s.density[i]).collect();
+            (d.clone(), d)
+        })
+        .collect();
+    if !uncertain.is_empty() {
+        for high in [false, true] {
+            let mut state = start.state.clone();
+            let mut arr = arrivals.clone();
+            for (u, target) in &uncertain {
+                let x = if high { u.high } else { u.low };
+                match *target {
+                    Target::Zone(z) => state.occupancy[z] = x,
+                    Target::Link(l) => arr[l] = x,
+                }
+            }
+            for &l in &zeroed {
+                arr[l] = 0.0;
+            }
+            let other = ctm::forecast_with(&vn.net, &state, &arr, &changes, horizon, dt, every)?;
+            for (i, (lo, hi)) in bands.iter_mut().enumerate() {
+                for (k, s) in other.iter().enumerate() {
+                    lo[k] = lo[k].min(s.density[i]);
+                    hi[k] = hi[k].max(s.density[i]);
+                }
+            }
+        }
+    }
     let zones = venue
         .zones
         .iter()
+        .zip(bands)
         .enumerate()
-        .map(|(i, z)| {
+        .map(|(i, (z, (low, high)))| {
             let density: Vec<f64> = samples.iter().map(|s| s.density[i]).collect();
             let mut reached = Vec::new();
             let e = z.los.min_density(FruinLevel::E);
@@ -510,6 +790,8 @@ pub fn forecast(
                 los: density.iter().map(|&d| z.los.level(d)).collect(),
                 peak: density.iter().copied().fold(0.0, f64::max),
                 density,
+                low,
+                high,
                 reached,
             }
         })
@@ -525,11 +807,31 @@ pub fn forecast(
             waiting: samples.iter().map(|s| s.waiting[l]).collect(),
         })
         .collect();
+    let mut lines: Vec<LineForecast> = Vec::new();
+    for (l, &(line, dir)) in vn.links.iter().enumerate() {
+        let id = &venue.lines[line].id;
+        if lines.last().is_none_or(|f| f.id != *id) {
+            lines.push(LineForecast {
+                id: id.clone(),
+                passed_in: Vec::new(),
+                passed_out: Vec::new(),
+            });
+        }
+        if let Some(f) = lines.last_mut() {
+            let passed: Vec<f64> = samples.iter().map(|s| s.passed[l]).collect();
+            match dir {
+                Crossing::In => f.passed_in = passed,
+                Crossing::Out => f.passed_out = passed,
+            }
+        }
+    }
     Ok(VenueForecast {
         t: samples.iter().map(|s| s.t).collect(),
         zones,
         gates,
+        lines,
         unknown: start.unknown,
+        uncertain: uncertain.into_iter().map(|(u, _)| u).collect(),
         notes: vn.notes.clone(),
     })
 }
@@ -716,6 +1018,19 @@ mod tests {
         let mut neg = busy();
         neg.zones[0].occupancy = Some(-3.0);
         assert!(forecast(&vn, &v, &neg, &[], 10.0, 1.0, 1.0).is_err());
+        let mut silent = busy_with_stale(&["gates"], -1.0);
+        let e = forecast(&vn, &v, &silent, &[], 10.0, 1.0, 1.0).map(|_| ());
+        assert_eq!(
+            e.map_err(|e| e.to_string()),
+            Err("sensor \"gates\": silent_for -1 is not a non-negative number".to_string())
+        );
+        silent.sensors[1].silent_for = Some(1.0);
+        silent.sensors.push(silent.sensors[1].clone());
+        let e = forecast(&vn, &v, &silent, &[], 10.0, 1.0, 1.0).map(|_| ());
+        assert_eq!(
+            e.map_err(|e| e.to_string()),
+            Err("sensor \"gates\": given twice".to_string())
+        );
         let e = forecast(
             &vn,
             &v,
@@ -729,6 +1044,130 @@ mod tests {
             matches!(e, Err(ForecastError::WhatIf { kind: "line", .. })),
             "{e:?}"
         );
+    }
+
+    /// `busy()` with the given sensors stale, silent for `silent` s.
+    fn busy_with_stale(stale: &[&str], silent: f64) -> Live {
+        let mut live = busy();
+        for id in ["hall-occupancy", "gates"] {
+            live.sensors.push(crate::live::LiveSensor {
+                id: id.into(),
+                stale: stale.contains(&id),
+                silent_for: stale.contains(&id).then_some(silent),
+            });
+        }
+        live
+    }
+
+    fn run_live(live: &Live) -> VenueForecast {
+        let v = venue();
+        let vn = VenueNetwork::new(&v, BOTTLENECK_CAPACITY).unwrap_or_else(|e| panic!("{e}"));
+        forecast(&vn, &v, live, &[], 120.0, 0.25, 1.0).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn width(z: &ZoneForecast) -> f64 {
+        z.low.iter().zip(&z.high).map(|(l, h)| h - l).sum()
+    }
+
+    fn contains(z: &ZoneForecast, fresh: &ZoneForecast) {
+        for (k, d) in fresh.density.iter().enumerate() {
+            assert!(
+                z.low[k] <= d + 1e-9 && *d <= z.high[k] + 1e-9,
+                "{}: {} not in [{}, {}] at sample {k}",
+                z.id,
+                d,
+                z.low[k],
+                z.high[k]
+            );
+        }
+    }
+
+    #[test]
+    fn fresh_inputs_give_zero_width_bands() {
+        let f = run_live(&busy_with_stale(&[], 0.0));
+        assert!(f.uncertain.is_empty(), "{:?}", f.uncertain);
+        for z in &f.zones {
+            assert_eq!((&z.low, &z.high), (&z.density, &z.density));
+        }
+    }
+
+    #[test]
+    fn a_stale_occupancy_sensor_widens_the_band_by_what_the_lines_could_pass() {
+        let fresh = run_live(&busy_with_stale(&[], 0.0));
+        // The hall's occupancy sensor says it has been silent for 5 s, but a stale sensor
+        // has been silent at least its period, 30 s. The hall's lines (entry 10 m, opening
+        // 10 m) pass at most 20 m × 2.0 /(m·s) × 30 s = 1200 persons either way, so the hall
+        // starts anywhere in [0, 300 + 1200] persons (within jam density, 1620).
+        let f = run_live(&busy_with_stale(&["hall-occupancy"], 5.0));
+        let u = &f.uncertain;
+        assert_eq!(u.len(), 1, "{u:?}");
+        assert_eq!(
+            (u[0].kind, u[0].id.as_str(), u[0].why, u[0].sensors.clone()),
+            (
+                InputKind::Occupancy,
+                "hall",
+                Uncertainty::Stale,
+                vec!["hall-occupancy".to_string()]
+            )
+        );
+        assert_eq!(
+            (u[0].silent_s, u[0].value, u[0].low, u[0].high),
+            (30.0, 300.0, 0.0, 1500.0)
+        );
+        let hall = &f.zones[0];
+        assert_eq!((hall.low[0], hall.high[0]), (0.0, 5.0));
+        assert!(width(hall) > width(&fresh.zones[0]) + 1.0);
+        assert_eq!(width(&fresh.zones[0]), 0.0);
+        // The front, fed by the hall, gets a band too.
+        assert!(width(&f.zones[1]) > 0.0);
+        for (z, fz) in f.zones.iter().zip(&fresh.zones) {
+            contains(z, fz);
+            assert_eq!(z.density, fz.density, "the forecast itself does not change");
+        }
+    }
+
+    #[test]
+    fn a_stale_counter_widens_arrivals_and_the_zones_it_counts() {
+        let fresh = run_live(&busy_with_stale(&[], 0.0));
+        // The entry and exit counter silent for 90 s: the entry's 5 /s could be anything
+        // from 0 to its capacity, 10 m × 2.0 = 20 /s; the exit's 0 /s back in, 0 to 4 /s.
+        // The front's occupancy comes from the balance of its counted lines (it has no
+        // sensor of its own): 0 ± (opening 10 m + exit 2 m) × 2.0 × 90 s, held to
+        // [0, 5.4 × 95 = 513].
+        let f = run_live(&busy_with_stale(&["gates"], 90.0));
+        let got: Vec<(InputKind, &str, f64, f64, f64)> = f
+            .uncertain
+            .iter()
+            .map(|u| (u.kind, u.id.as_str(), u.silent_s, u.low, u.high))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (InputKind::Occupancy, "front", 90.0, 0.0, 513.0),
+                (InputKind::Arrivals, "entry", 90.0, 0.0, 20.0),
+                (InputKind::Arrivals, "exit", 90.0, 0.0, 4.0),
+            ]
+        );
+        for (z, fz) in f.zones.iter().zip(&fresh.zones) {
+            assert!(width(z) > width(fz) + 1.0, "{}", z.id);
+            contains(z, fz);
+        }
+        // The hall's own sensor is fresh: its start is known, only what comes later widens.
+        assert_eq!((f.zones[0].low[0], f.zones[0].high[0]), (1.0, 1.0));
+    }
+
+    #[test]
+    fn a_missing_occupancy_is_run_from_empty_to_jam_density() {
+        let mut live = busy_with_stale(&[], 0.0);
+        live.zones.retain(|z| z.id != "front");
+        let f = run_live(&live);
+        let u = &f.uncertain;
+        assert_eq!(u.len(), 1, "{u:?}");
+        assert_eq!(
+            (u[0].why, u[0].value, u[0].low, u[0].high),
+            (Uncertainty::Missing, 0.0, 0.0, 513.0)
+        );
+        assert_eq!((f.zones[1].low[0], f.zones[1].high[0]), (0.0, 5.4));
     }
 
     #[test]

@@ -4,7 +4,7 @@ use anyhow::anyhow;
 use serde_json::{Value, json};
 
 use aman_forecast::venue::{VenueForecast, VenueNetwork, WhatIf, ZoneSummary, forecast};
-use aman_forecast::{Live, fd::Weidmann};
+use aman_forecast::{InputKind, Live, UncertainInput, Uncertainty, fd::Weidmann};
 use aman_monitor::Venue;
 
 use crate::Failure;
@@ -67,6 +67,7 @@ pub fn run(args: &ForecastArgs) -> Result<(), Failure> {
             "capacity_per_m_s": args.capacity,
             "free_speed_m_s": Weidmann::default().free_speed,
             "unknown": base.unknown,
+            "uncertain": base.uncertain.iter().map(uncertain_json).collect::<Vec<_>>(),
             "notes": base.notes,
             "t_s": base.t,
             "forecast": forecast_json(&venue, &base),
@@ -120,7 +121,46 @@ pub fn run(args: &ForecastArgs) -> Result<(), Failure> {
             base.unknown.join("; ")
         )?;
     }
+    if !base.uncertain.is_empty() {
+        outln!("\nUncertain inputs (the band runs each from low to high):")?;
+        for u in &base.uncertain {
+            outln!("  {}", uncertain_text(u))?;
+        }
+    }
     Ok(())
+}
+
+fn uncertain_json(u: &UncertainInput) -> Value {
+    json!({
+        "kind": match u.kind { InputKind::Occupancy => "occupancy", InputKind::Arrivals => "arrivals" },
+        "id": u.id,
+        "why": match u.why { Uncertainty::Missing => "missing", Uncertainty::Stale => "stale" },
+        "sensors": u.sensors,
+        "silent_s": u.silent_s,
+        "value": u.value,
+        "low": u.low,
+        "high": u.high,
+        "unit": match u.kind { InputKind::Occupancy => "persons", InputKind::Arrivals => "persons/s" },
+    })
+}
+
+fn uncertain_text(u: &UncertainInput) -> String {
+    let (what, unit) = match u.kind {
+        InputKind::Occupancy => (format!("zone {} occupancy", u.id), "persons"),
+        InputKind::Arrivals => (format!("line {} arrivals", u.id), "/s"),
+    };
+    let why = match u.why {
+        Uncertainty::Missing => "not given".to_string(),
+        Uncertainty::Stale => format!(
+            "stale sensor {} (silent at least {:.0} s)",
+            u.sensors.join(", "),
+            u.silent_s
+        ),
+    };
+    format!(
+        "{what}: {why}; taken as {:.1}, band {:.1}–{:.1} {unit}",
+        u.value, u.low, u.high
+    )
 }
 
 fn read_state(args: &ForecastArgs) -> Result<Live, Failure> {
@@ -157,6 +197,8 @@ fn forecast_json(venue: &Venue, f: &VenueForecast) -> Value {
         "zones": f.zones.iter().zip(&sums).map(|(z, s)| json!({
             "id": z.id,
             "density": z.density,
+            "low": z.low,
+            "high": z.high,
             "los": z.los.iter().map(|l| l.label()).collect::<Vec<_>>(),
             "peak_density": s.peak,
             "seconds_at_los_e_or_worse": s.above[0],
@@ -167,6 +209,9 @@ fn forecast_json(venue: &Venue, f: &VenueForecast) -> Value {
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "gates": f.gates.iter().map(|g| json!({"id": g.id, "waiting": g.waiting})).collect::<Vec<_>>(),
+        "lines": f.lines.iter().map(|l| json!({
+            "id": l.id, "passed_in": l.passed_in, "passed_out": l.passed_out,
+        })).collect::<Vec<_>>(),
     })
 }
 
@@ -192,14 +237,16 @@ fn print_table(
         .max()
         .unwrap_or(4)
         .max(4);
+    let banded = !f.uncertain.is_empty();
     outln!(
-        "{:<w$}  {:>10}  {:>10}  {:>9}  {:>10}  {:>8}",
+        "{:<w$}  {:>10}  {:>10}  {:>9}  {:>10}  {:>8}{}",
         "zone",
         "now",
         "peak",
         "LOS E in",
         "at E or F",
-        "clear"
+        "clear",
+        if banded { "   peak band" } else { "" }
     )?;
     for (i, (z, s)) in f.zones.iter().zip(&sums).enumerate() {
         let now = z.density.first().copied().unwrap_or(0.0);
@@ -221,6 +268,10 @@ fn print_table(
             s.above[0],
             secs(s.clear)
         );
+        if banded {
+            let peak = |v: &[f64]| v.iter().copied().fold(0.0, f64::max);
+            line.push_str(&format!("   {:.2}–{:.2}", peak(&z.low), peak(&z.high)));
+        }
         if let Some(b) = base.as_ref().map(|b| b[i]) {
             line.push_str(&format!(
                 "   (peak {} /m², at E or F {})",
