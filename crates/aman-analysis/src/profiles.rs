@@ -602,10 +602,54 @@ pub fn density_profile(
             let norm = 1.0 / (2.50662 * sigma);
             let kernel = Kernel::new(&grid, sigma, norm);
             run(index, grid, ks, |k, out| {
-                let rows: Vec<usize> = index.frame_rows(k).collect();
-                kernel.density(&rows, data, out);
+                kernel.density(index.frame_rows(k).map(|i| (data.x[i], data.y[i])), out);
             })
         }
+    }
+}
+
+/// The Gaussian density of one set of positions — one frame, e.g. the live positions of a
+/// venue's tracked persons — on the cell grid of `ProfileGrid::cells`: exactly
+/// [`DensityMethod::Gaussian`] of [`density_profile`] for one frame (PedPy 1.5.1's
+/// `compute_density_profile(density_method=GAUSSIAN)`; see that variant for the formula),
+/// with the kernel set up once and no allocation per evaluation.
+#[derive(Debug, Clone)]
+pub struct GaussianField {
+    grid: ProfileGrid,
+    kernel: Kernel,
+}
+
+impl GaussianField {
+    /// The field over the box `lo`–`hi` (m) with cells of `grid_size` m and a kernel of full
+    /// width at half maximum `fwhm` m.
+    ///
+    /// # Errors
+    /// [`AnalysisError::InvalidCellSize`], [`AnalysisError::InvalidLength`] for a size that is
+    /// not positive and finite; the grid's errors for a box too large for it.
+    pub fn new(
+        lo: Vec2,
+        hi: Vec2,
+        grid_size: f64,
+        fwhm: f64,
+    ) -> Result<GaussianField, AnalysisError> {
+        check_fwhm(fwhm)?;
+        let grid = ProfileGrid::cells(lo, hi, grid_size)?;
+        let sigma = fwhm / 2.35482;
+        let kernel = Kernel::new(&grid, sigma, 1.0 / (2.50662 * sigma));
+        Ok(GaussianField { grid, kernel })
+    }
+
+    /// The grid (row 0 at the top).
+    pub fn grid(&self) -> &ProfileGrid {
+        &self.grid
+    }
+
+    /// Writes the density of the persons at `points` into `out` (resized to the grid's
+    /// cells, row-major, row 0 at the top), persons/m².
+    pub fn evaluate(&self, points: impl Iterator<Item = Vec2>, out: &mut Vec<f64>) {
+        out.clear();
+        out.resize(self.grid.len(), 0.0);
+        self.kernel.density(points.map(|p| (p.x, p.y)), out);
     }
 }
 
@@ -729,6 +773,7 @@ pub fn speed_profile(
 const DENSITY_CUT: f64 = 1e-16;
 
 /// The separable Gaussian kernel g(dx) · g(dy) at the cell centres of a grid.
+#[derive(Debug, Clone)]
 struct Kernel {
     cx: Vec<f64>,
     /// Descending (row 0 at the top).
@@ -756,7 +801,7 @@ impl Kernel {
     /// out[r, c] += Σ_i g(cx_c − x_i) · g(cy_r − y_i), g(d) = norm · exp(−d² / 2σ²), leaving
     /// out terms with a factor below [`DENSITY_CUT`] · norm (|dx| or |dy| > 8.6 σ; below
     /// the 1e-13 agreement with PedPy).
-    fn density(&self, rows: &[usize], data: &aman_trajectory::TrajectoryData, out: &mut [f64]) {
+    fn density(&self, points: impl Iterator<Item = (f64, f64)>, out: &mut [f64]) {
         let (cols, nrows) = (self.cx.len(), self.cy.len());
         if cols == 0 || nrows == 0 {
             return;
@@ -816,8 +861,7 @@ impl Kernel {
         let (mut gx, mut gy) = (Vec::with_capacity(cols), Vec::with_capacity(nrows));
         let qx = (-2.0 * dx * dx / self.two_sigma2).exp();
         let qy = (-2.0 * dy * dy / self.two_sigma2).exp();
-        for &i in rows {
-            let (x, y) = (data.x[i], data.y[i]);
+        for (x, y) in points {
             let (c0, c1) = range_x(x - reach, x + reach);
             let (r0, r1) = range_y(y - reach, y + reach);
             if c0 >= c1 || r0 >= r1 {

@@ -30,12 +30,12 @@ use std::time::{Duration, Instant};
 
 use aman_analysis::TrajectoryIndex;
 use aman_analysis::profiles::{
-    DensityMethod, Profile, SpeedMethod, density_profile, speed_profile,
+    DensityMethod, GaussianField, Profile, SpeedMethod, density_profile, speed_profile,
 };
 use aman_analysis::speed::{SpeedBorder, individual_velocity};
 use aman_analysis::voronoi::{Cutoff, individual_voronoi_cells};
-use aman_geometry::WalkableArea;
 use aman_geometry::import::walkable_area_from_wkt;
+use aman_geometry::{Vec2, WalkableArea};
 use aman_trajectory::{ReadOptions, TrajectoryData, read_trajectory};
 
 fn ao300() -> (TrajectoryData, WalkableArea) {
@@ -162,6 +162,42 @@ fn classic_and_gaussian_density() {
         "Gaussian (60, 5)",
     );
     eprintln!("Gaussian density profile, 959 frames: {t:?} (PedPy 0.150 s)");
+}
+
+/// The one-frame field (the live heat map's) frame by frame: its mean over the 959 frames is
+/// PedPy's Gaussian density profile, as in [`classic_and_gaussian_density`].
+#[test]
+fn gaussian_field_of_each_frame_is_pedpys_profile() {
+    let (data, area) = ao300();
+    let ix = TrajectoryIndex::new(&data).unwrap();
+    let (lo, hi) = area.bounds();
+    let field = GaussianField::new(lo, hi, 0.2, 0.5).unwrap();
+    assert_eq!((field.grid().rows(), field.grid().cols()), (74, 32));
+    let mut sum = vec![0.0; field.grid().len()];
+    let mut out = Vec::new();
+    for k in 0..ix.frames().len() {
+        let points = ix.frame_rows(k).map(|r| Vec2::new(data.x[r], data.y[r]));
+        field.evaluate(points, &mut out);
+        for (s, v) in sum.iter_mut().zip(&out) {
+            *s += v;
+        }
+    }
+    let m: Vec<f64> = sum.iter().map(|s| s / 959.0).collect();
+    close(m.iter().sum(), 3344.436706934054, 1e-8, "Gaussian sum");
+    let (i, max) = argmax(&m);
+    assert_eq!(i, field.grid().index(38, 9));
+    close(max, 4.2554198030101755, 1e-10, "Gaussian max");
+    close(
+        m[field.grid().index(45, 16)],
+        3.5350784878867674,
+        1e-10,
+        "Gaussian (45, 16)",
+    );
+    // Nobody: zero everywhere; bad sizes are refused.
+    field.evaluate(std::iter::empty(), &mut out);
+    assert!(out.iter().all(|v| *v == 0.0));
+    assert!(GaussianField::new(lo, hi, 0.2, 0.0).is_err());
+    assert!(GaussianField::new(lo, hi, f64::NAN, 0.5).is_err());
 }
 
 #[test]

@@ -538,6 +538,117 @@ fn dashboard_in_a_real_browser() {
     shot(&ma, "10-live-reconnected-caught-up");
 }
 
+/// The density heat map where a venue has a track camera: the shipped HERMES AO300 venue,
+/// its recording replayed live by `aman replay` (twice real time) while an operator watches
+/// the map with the heat layer on. The layer is drawn from the pushed heat maps without a
+/// reload, under the zone (whose fill turns light) and with its scale shown; screenshots at
+/// 1366×768 and 1920×1080.
+#[test]
+fn heat_map_in_a_real_browser() {
+    if std::env::var("AMAN_SKIP_BROWSER").as_deref() == Ok("1") {
+        eprintln!("browser test skipped: AMAN_SKIP_BROWSER=1");
+        return;
+    }
+    browser_binaries().unwrap_or_else(|e| panic!("{e}"));
+    let shots = artefacts();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let venue = repo().join("venues/hermes-ao300/venue.toml");
+    let venue = venue.to_str().unwrap();
+    aman(
+        &data,
+        &[
+            "agency",
+            "add",
+            "fr-pn",
+            "--name-fr",
+            "Police nationale",
+            "--name-ar",
+            "الشرطة الوطنية الفرنسية",
+            "--name-en",
+            "French National Police",
+        ],
+        "",
+    );
+    user(&data, "lucas", "fr-pn", "operator", "Lucas Martin", "fr");
+    let token = sensor_token(&data, venue, "hermes-cam");
+    let serve = Serve::start(venue, &data, &[]);
+    let driver = Driver::start(&dir.path().join("chromedriver.log"));
+    let s = driver.session(1366, 768);
+    log_in(&s, &serve, "lucas");
+    wait_attr(&s, "#live-status", "data-state", "connected");
+    assert!(s.find("#heat-data").is_none(), "no frame yet, no heat map");
+    assert_eq!(s.attr("ul.heat-legend", "hidden").as_deref(), Some(""));
+    s.click("#heat-toggle");
+    s.wait("the heat layer shown", || {
+        s.attr("g#heat", "hidden").is_none().then_some(())
+    });
+    assert!(
+        s.attr("ul.heat-legend", "hidden").is_none(),
+        "the scale is shown"
+    );
+    assert_eq!(s.attr("svg#venue-map", "class").as_deref(), Some("heat-on"));
+    s.js("window.__notReloaded = true;", vec![]);
+    let mut replay = Command::new(env!("CARGO_BIN_EXE_aman"))
+        .args([
+            "replay",
+            "../shared/data/hermes2009-AO300-wide-bottleneck/traj_AO_300.txt",
+        ])
+        .args([
+            "--frame-rate",
+            "16",
+            "--sensor",
+            "hermes-cam",
+            "--token",
+            &token,
+        ])
+        .args(["--to", &serve.url, "--speed", "2", "--quiet"])
+        .current_dir(repo())
+        .spawn()
+        .expect("run aman replay");
+    // Drawn live: a PNG of the grid, placed over the venue in metres.
+    let href = s.wait("the heat image", || s.attr("image#heat-image", "href"));
+    assert!(href.starts_with("data:image/png;base64,"), "{href:.40}");
+    // The crowd in front of the bottleneck, 10 s into the recording: dense.
+    s.wait_long("a dense crowd on the heat map", 60, || {
+        s.attr("g#heat", "data-max")
+            .and_then(|m| m.parse::<f64>().ok())
+            .filter(|m| *m >= 3.0)
+    });
+    // Once the first persons walk into the bottleneck, its zone has a level of service.
+    s.wait_long("the bottleneck's level of service", 60, || {
+        s.attr("g.zone[data-zone=bottleneck]", "data-los")
+            .filter(|l| !l.is_empty())
+    });
+    assert_eq!(
+        s.js("return window.__notReloaded === true;", vec![]),
+        Value::Bool(true),
+        "the page was reloaded"
+    );
+    let opacity = s.js(
+        "return getComputedStyle(document.querySelector('g.zone path.zone-area')).fillOpacity;",
+        vec![],
+    );
+    assert_eq!(
+        opacity,
+        json!("0.18"),
+        "the zone's fill turns light under the heat map"
+    );
+    let image = s.js(
+        "const b = document.querySelector('image#heat-image').getBBox(); \
+         return [b.x, b.y, b.width, b.height];",
+        vec![],
+    );
+    // The walkable area's bounding box (x −2.25…4, y −8.5…6.25 m: 25 × 59 cells of 0.25 m); SVG y
+    // points down.
+    assert_eq!(image, json!([-2.25, -6.25, 6.25, 14.75]), "{image}");
+    s.screenshot(&shots.join("10-heat-map-1366.png"));
+    s.set_window(1920, 1080);
+    s.screenshot(&shots.join("11-heat-map-1920.png"));
+    let _ = replay.kill();
+    let _ = replay.wait();
+}
+
 /// Installed before the page's scripts: keeps every WebSocket the page opens in
 /// `window.__sockets`, and while `window.__blockLive` is set points new ones at a closed port
 /// (so the page's reconnection attempts fail, as when the network is down).

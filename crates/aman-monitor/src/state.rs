@@ -250,6 +250,8 @@ struct SensorLive {
     seen_order: VecDeque<(usize, Direction, Timestamp)>,
     frame: Option<Timestamp>,
     points: Vec<(u64, Vec2)>,
+    /// The positions of the last closed frame, and its time.
+    last_frame: Option<(Timestamp, Vec<Vec2>)>,
     tracks: HashMap<u64, Track>,
     /// Per venue line, this sensor's tracks counted at it with the one rule of
     /// `aman_analysis::crossing` (`None`: a zero-length line, never crossed).
@@ -451,6 +453,18 @@ impl Monitor {
                 .collect(),
             alerts: self.rules.iter().filter_map(|r| r.open.clone()).collect(),
         }
+    }
+
+    /// The positions of the persons seen by the track sensors in their last closed frame
+    /// (m, venue coordinates), leaving out the sensors gone stale: the input of a live
+    /// density field. With the latest of those frames' times (`None` without any).
+    pub fn track_positions(&self) -> (Option<Timestamp>, impl Iterator<Item = Vec2> + '_) {
+        let live = |i: &usize| !self.sensor(*i).stale;
+        let frames = (0..self.sensors.len())
+            .filter(live)
+            .filter_map(|i| self.sensors[i].last_frame.as_ref());
+        let latest = frames.clone().map(|f| f.0).max();
+        (latest, frames.flat_map(|f| f.1.iter().copied()))
     }
 
     /// Whether a rule holds alert `alert` open.
@@ -838,6 +852,12 @@ impl Monitor {
             }
             keep
         });
+        let last = self.sensors[si]
+            .last_frame
+            .get_or_insert_with(|| (ft, Vec::new()));
+        last.0 = ft;
+        last.1.clear();
+        last.1.extend(points.iter().map(|&(_, p)| p));
         for (li, dir) in crossings {
             self.crossing(li, ft, dir, 1);
         }

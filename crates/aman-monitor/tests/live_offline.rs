@@ -369,6 +369,32 @@ fn an_alert_resolved_by_hand_while_the_bottleneck_is_still_dense_is_raised_again
     eprintln!("resolved by hand at frame 380, then {again:?}");
 }
 
+#[test]
+fn track_positions_are_the_last_closed_frame_of_the_live_sensors() {
+    let data = load(
+        &shared("hermes2009-AO300-wide-bottleneck/traj_AO_300.txt"),
+        16.0,
+    );
+    let mut monitor = Monitor::new(shipped("hermes-ao300"), Timestamp(T0));
+    assert_eq!(monitor.track_positions().0, None);
+    replay_tracks(&mut monitor, "hermes-cam", &data, |_| {});
+    let last = *data.frame.iter().max().unwrap();
+    let mut want: Vec<(f64, f64)> = (0..data.x.len())
+        .filter(|&r| data.frame[r] == last)
+        .map(|r| (data.x[r], data.y[r]))
+        .collect();
+    let (t, points) = monitor.track_positions();
+    let mut got: Vec<(f64, f64)> = points.map(|p| (p.x, p.y)).collect();
+    want.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    got.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    assert_eq!(t, Some(frame_time(last, 16.0)));
+    assert!(!want.is_empty());
+    assert_eq!(got, want);
+    // A sensor gone silent is left out.
+    monitor.tick(frame_time(last, 16.0).add_secs(3600.0));
+    assert_eq!(monitor.track_positions().1.count(), 0);
+}
+
 fn s_resets(m: &Monitor) -> u64 {
     m.sensor(m.venue().sensor("chenavard-count").unwrap().0)
         .resets

@@ -16,6 +16,7 @@ pub mod app;
 pub mod auth;
 pub mod dashboard;
 pub mod error;
+pub mod heat;
 pub mod ingest;
 pub mod live;
 pub mod mqtt;

@@ -4,8 +4,10 @@
 //! `alerts` the open alerts as stored, with their acknowledgements); then one
 //! `{"type": "update", …}` per group of readings or clock tick, with the zones, lines and
 //! sensors that changed and the alert decisions made, and one `{"type": "alert", "alert": …}`
-//! per alert a person acknowledged or judged ([`crate::alert_actions`]). A subscriber too slow to keep up
-//! gets a new snapshot and continues with updates (it never silently misses a change).
+//! per alert a person acknowledged, resolved or judged ([`crate::alert_actions`]), and where
+//! the venue has track sensors a `{"type": "heat", …}` density map at most once a second
+//! ([`crate::heat`]). A subscriber too slow to keep up gets a new snapshot and continues with
+//! updates (it never silently misses a change).
 
 use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};

@@ -5,7 +5,8 @@
 //! acknowledged reading is durable, and the state is always a projection of the log. After
 //! each group the pipeline stores the alert decisions as alerts with their CAP messages,
 //! stores closed history buckets, and pushes the changed zones, lines and sensors to live
-//! subscribers. A one-second tick advances the clock for sensor staleness.
+//! subscribers, with the density heat map at most once a second where tracks exist
+//! ([`crate::heat`]). A one-second tick advances the clock for sensor staleness.
 //!
 //! At start the state is rebuilt by applying the whole log again (the monitor is
 //! deterministic); alert messages already stored are not sent twice.
@@ -26,6 +27,7 @@ use serde::Serialize;
 use tokio::sync::{broadcast, mpsc, oneshot};
 
 use crate::app::now;
+use crate::heat::{Heat, HeatMap};
 
 /// Most readings stored in one group transaction.
 pub const GROUP_MAX: usize = 50_000;
@@ -59,6 +61,7 @@ enum Command {
         reply: oneshot::Sender<Result<Accepted, String>>,
     },
     State(oneshot::Sender<VenueState>),
+    Heat(oneshot::Sender<Option<HeatMap>>),
     Offline(usize),
     Resolve {
         alert: String,
@@ -134,6 +137,14 @@ impl PipelineHandle {
         answer.await.ok()
     }
 
+    /// The density heat map now ([`crate::heat`]); `None` for a venue without track sensors
+    /// or before their first frame.
+    pub async fn heat(&self) -> Option<HeatMap> {
+        let (reply, answer) = oneshot::channel();
+        self.tx.send(Command::Heat(reply)).await.ok()?;
+        answer.await.ok().flatten()
+    }
+
     /// Marks sensor `index` offline (its MQTT last will arrived).
     pub async fn offline(&self, index: usize) {
         let _ = self.tx.send(Command::Offline(index)).await;
@@ -205,6 +216,8 @@ struct Pipeline {
     /// While rebuilding: the alerts resolved by hand not yet replayed, as (log position,
     /// alert, when), in log order. Empty afterwards.
     by_hand: VecDeque<(u64, String, Timestamp)>,
+    /// The density heat map, for a venue with track sensors.
+    heat: Option<Heat>,
 }
 
 /// Rebuilds the live state from the store's log and starts the pipeline task. Returns its
@@ -227,7 +240,9 @@ pub async fn start(
         push: push.clone(),
         alerts: HashMap::new(),
         by_hand: VecDeque::new(),
+        heat: None,
     };
+    pipeline.heat = Heat::new(pipeline.monitor.venue());
     let replayed = pipeline.rebuild().await?;
     pipeline.resolve_orphans().await?;
     tracing::info!(
@@ -382,6 +397,10 @@ impl Pipeline {
                 Command::State(reply) => {
                     let _ = reply.send(self.monitor.state());
                 }
+                Command::Heat(reply) => {
+                    let map = self.heat.as_mut().and_then(|h| h.map(&self.monitor));
+                    let _ = reply.send(map);
+                }
                 Command::Offline(i) => {
                     if i < self.monitor.venue().sensors.len() {
                         self.monitor.set_offline(i, now());
@@ -470,7 +489,22 @@ impl Pipeline {
         let history = self.monitor.take_history();
         self.record_history(&history).await;
         let changes = self.monitor.take_changes();
-        if (changes.is_empty() && decisions.is_empty()) || self.push.receiver_count() == 0 {
+        if self.push.receiver_count() == 0 {
+            return;
+        }
+        if let Some(map) = self
+            .heat
+            .as_mut()
+            .and_then(|h| h.due(&self.monitor, std::time::Instant::now()))
+        {
+            match serde_json::to_string(&map) {
+                Ok(text) => {
+                    let _ = self.push.send(text.into());
+                }
+                Err(e) => tracing::error!(error = %e, "serialising a heat map"),
+            }
+        }
+        if changes.is_empty() && decisions.is_empty() {
             return;
         }
         let m = &self.monitor;

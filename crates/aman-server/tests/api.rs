@@ -31,6 +31,7 @@ on_both!(
     restart_rebuilds_the_same_state,
     alert_left_open_by_the_server_clock_is_resolved_at_restart,
     an_alert_resolved_by_hand_is_cancelled_raised_again_and_kept_at_restart,
+    heat_map_is_the_gaussian_density_of_the_last_tracked_frame,
 );
 
 /// 2026-01-01T00:00:00Z: frame k of a replay is at T0 + k / fps.
@@ -156,6 +157,8 @@ async fn topview_density_live_equals_offline(db: Db) {
                     m["zones"].clone()
                 }
                 Some("snapshot") => m["state"]["zones"].clone(),
+                // The venue has a track camera: its heat maps come too.
+                Some("heat") => continue,
                 _ => panic!("unknown live message {m}"),
             };
             for z in zones.as_array().unwrap() {
@@ -709,6 +712,91 @@ async fn an_alert_resolved_by_hand_is_cancelled_raised_again_and_kept_at_restart
     assert_eq!(second["resolved_at"], wire_time(frame_time(484, 16.0)));
     check_cap(&app, &second_id, "Actual").await;
     assert_eq!(alerts_of(&app, RULE).await.len(), 2);
+    app.stop().await;
+}
+
+/// The heat map's JSON in the map page (`<script id="heat-data">`), if any.
+fn heat_data(page: &str) -> Option<Value> {
+    const TAG: &str = "<script type=\"application/json\" id=\"heat-data\">";
+    let at = page.find(TAG)? + TAG.len();
+    let end = page[at..].find("</script>")? + at;
+    Some(serde_json::from_str(&page[at..end]).unwrap())
+}
+
+/// The map page's heat map is PedPy's Gaussian density (aman-analysis's `GaussianField`,
+/// tested against PedPy) of the positions of the last frame the camera saw, computed here
+/// from the trajectory file; it is pushed live too. A venue without tracks has none.
+async fn heat_map_is_the_gaussian_density_of_the_last_tracked_frame(db: Db) {
+    let app = TestApp::spawn_with(&db, "hermes-ao300", Mode::Actual, replay_limits()).await;
+    let page = app.get("/map").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("id=\"heat-toggle\""));
+    assert!(heat_data(&page.body).is_none(), "no frame yet, no heat map");
+    let mut live = app.live(Auth::Bearer(app.admin.clone())).await.unwrap();
+    let data = load(HERMES, 16.0);
+    let mut frames = track_frames(&data);
+    frames.truncate(frames.iter().position(|(f, _)| *f > 300).unwrap());
+    let token = app.token("hermes-cam");
+    replay(&app.client, "hermes-cam", &token, bodies(&frames, 8)).await;
+    let page = app.get("/map").await;
+    let heat = heat_data(&page.body).expect("a heat map once frames came");
+    let t = Timestamp::parse_rfc3339(heat["t"].as_str().unwrap()).unwrap();
+    let frame = ((t.0 - T0) as f64 * 16.0 / 1e6).round() as u64;
+    assert!(
+        (295..=300).contains(&frame),
+        "the last closed frame: {frame}"
+    );
+    let points: Vec<aman_geometry::Vec2> = (0..data.x.len())
+        .filter(|&r| data.frame[r] == frame)
+        .map(|r| aman_geometry::Vec2::new(data.x[r], data.y[r]))
+        .collect();
+    let (lo, hi) = app.venue.walkable.bounds();
+    let cell = heat["cell"].as_f64().unwrap();
+    assert_eq!(
+        cell,
+        aman_server::heat::MIN_CELL,
+        "a small venue gets the finest grid"
+    );
+    let field = aman_analysis::profiles::GaussianField::new(lo, hi, cell, 1.0).unwrap();
+    let mut want = Vec::new();
+    field.evaluate(points.iter().copied(), &mut want);
+    assert_eq!(heat["cols"], field.grid().cols());
+    assert_eq!(heat["rows"], field.grid().rows());
+    assert_eq!(heat["x0"], field.grid().x_edges()[0]);
+    assert_eq!(heat["y1"], field.grid().y_edges()[0]);
+    let cells = heat["cells"].as_array().unwrap();
+    let listed: Vec<usize> = cells
+        .iter()
+        .map(|c| c[0].as_u64().unwrap() as usize)
+        .collect();
+    let dense: Vec<usize> = (0..want.len()).filter(|&i| want[i] >= 0.05).collect();
+    assert_eq!(listed, dense);
+    for c in cells {
+        let (i, v) = (c[0].as_u64().unwrap() as usize, c[1].as_f64().unwrap());
+        assert!((v - want[i]).abs() <= 0.005, "cell {i}: {v} vs {}", want[i]);
+    }
+    let max = want.iter().copied().fold(0.0, f64::max);
+    assert!((heat["max"].as_f64().unwrap() - max).abs() <= 0.005);
+    // The crowd in front of the bottleneck at 18.5–18.75 s: a dense crowd at its densest
+    // (PedPy's mean over the run, with a narrower kernel, peaks at 4.3 persons/m²).
+    assert!((2.0..8.0).contains(&max), "max {max}");
+    // Pushed live.
+    let pushed = loop {
+        let m = live
+            .next(Duration::from_secs(10))
+            .await
+            .expect("a heat map is pushed live");
+        if m["type"] == "heat" {
+            break m;
+        }
+    };
+    assert_eq!(pushed["cell"], heat["cell"]);
+    assert!(!pushed["cells"].as_array().unwrap().is_empty());
+    app.stop().await;
+    // A venue without track sensors has no heat map.
+    let app = TestApp::spawn(&db, "sib2023-entrance", Mode::Actual).await;
+    let page = app.get("/map").await;
+    assert!(!page.body.contains("heat-toggle") && heat_data(&page.body).is_none());
     app.stop().await;
 }
 

@@ -342,8 +342,13 @@ impl Session {
     }
 
     /// Polls `probe` every 50 ms until it gives `Some`, up to [`WAIT`]; panics naming `what`.
-    pub fn wait<T>(&self, what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
-        let deadline = Instant::now() + WAIT;
+    pub fn wait<T>(&self, what: &str, probe: impl FnMut() -> Option<T>) -> T {
+        self.wait_long(what, WAIT.as_secs(), probe)
+    }
+
+    /// [`Session::wait`] up to `secs` seconds, for what takes its time (a replay running).
+    pub fn wait_long<T>(&self, what: &str, secs: u64, mut probe: impl FnMut() -> Option<T>) -> T {
+        let deadline = Instant::now() + Duration::from_secs(secs);
         loop {
             if let Some(t) = probe() {
                 return t;
@@ -358,8 +363,7 @@ impl Session {
                     .map(|v| v.as_str().unwrap_or_default().to_string())
                     .unwrap_or_default();
                 panic!(
-                    "waited {} s for {what} on {}; the page says:\n{body}",
-                    WAIT.as_secs(),
+                    "waited {secs} s for {what} on {}; the page says:\n{body}",
                     self.url()
                 );
             }

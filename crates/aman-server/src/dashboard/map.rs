@@ -202,6 +202,15 @@ pub fn alert_item(v: &Viewer, venue: &Venue, a: &AlertRecord) -> String {
     h
 }
 
+/// The lower bounds of the heat map's colour steps, persons/m²: from where a crowd starts to
+/// be dense (0.5) to where Fruin's walkway level F begins (2.17, rounded) and beyond.
+pub const HEAT_STEPS: [f64; 6] = [0.25, 0.5, 1.0, 2.0, 3.0, 4.0];
+/// The colours of [`HEAT_STEPS`] (ColorBrewer YlOrRd, 7 classes, without the palest), the
+/// script's too (`heatColours` in app.js).
+pub const HEAT_COLOURS: [&str; 6] = [
+    "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026",
+];
+
 /// The SVG of the venue in the live state `state`.
 pub fn svg(v: &Viewer, venue: &Venue, state: &VenueState, open: &[AlertRecord]) -> String {
     let (x, y, w, hgt) = extent(venue);
@@ -222,21 +231,9 @@ pub fn svg(v: &Viewer, venue: &Venue, state: &VenueState, open: &[AlertRecord]) 
         .iter()
         .any(|s| s.channels.iter().any(|c| matches!(c.feed, Feed::Tracks)));
     if has_tracks {
-        h.push_str("<g id=\"heat\" hidden>");
-        for (i, z) in venue.zones.iter().enumerate() {
-            let ((cx, cy), side) = centre(z.area.polygon());
-            let d = state.zones.get(i).and_then(|s| s.density).unwrap_or(0.0);
-            h.push_str(&format!(
-                "<circle class=\"heat-spot\" data-zone=\"{}\" cx=\"{:.2}\" cy=\"{:.2}\" r=\"{:.2}\" \
-                 fill-opacity=\"{:.2}\"/>",
-                esc(&z.id),
-                cx,
-                -cy,
-                side * 0.9,
-                (d / 4.0).clamp(0.0, 0.9)
-            ));
-        }
-        h.push_str("</g>");
+        // Drawn by the script from the heat map (`crate::heat`), under the zones (whose fill
+        // turns light while it is shown).
+        h.push_str("<g id=\"heat\" hidden></g>");
     }
     for (i, z) in venue.zones.iter().enumerate() {
         let p = z.area.polygon();
@@ -369,6 +366,33 @@ pub async fn page(
     }
     m.push_str("</div>");
     m.push_str(&svg(&v, venue, &state, &open));
+    if has_tracks {
+        // The scale of the heat map, persons/m² (the script's colours).
+        m.push_str(&format!(
+            "<ul class=\"heat-legend\" hidden aria-label=\"{}\"><li class=\"unit\">{}</li>",
+            v.t("map-heat"),
+            v.t("density-unit")
+        ));
+        for (k, d) in HEAT_STEPS.iter().enumerate() {
+            m.push_str(&format!(
+                "<li data-min=\"{d}\" data-colour=\"{c}\"><span class=\"heat-swatch\" \
+                 style=\"background:{c}\"></span>{}{d}</li>",
+                if k + 1 == HEAT_STEPS.len() {
+                    "≥ "
+                } else {
+                    ""
+                },
+                c = HEAT_COLOURS[k],
+            ));
+        }
+        m.push_str("</ul>");
+        if let Some(map) = app.pipeline.heat().await {
+            m.push_str(&format!(
+                "<script type=\"application/json\" id=\"heat-data\">{}</script>",
+                super::html::script_json(&serde_json::to_value(&map).unwrap_or_default())
+            ));
+        }
+    }
     m.push_str(&format!(
         "<ul class=\"legend\" aria-label=\"{}\">",
         v.t("legend")

@@ -206,11 +206,40 @@
         if (letter) letter.textContent = los || '?';
         var d = $('.density', el); if (d) d.textContent = fixed(z.density, 2);
         var o = $('.occupancy', el); if (o) o.textContent = fixed(z.occupancy, 0);
-      } else if (el.classList.contains('heat-spot')) {
-        el.setAttribute('fill-opacity', Math.min(0.9, Math.max(0, (z.density || 0) / 4)).toFixed(2));
       }
     });
   }
+  // The density heat map (server's crate::heat): cells coloured by the legend's steps.
+  var heatSteps = [], heatColours = [];
+  $$('.heat-legend li[data-min]').forEach(function (li) {
+    var hex = li.dataset.colour;
+    heatColours.push([1, 3, 5].map(function (i) { return parseInt(hex.substr(i, 2), 16); }));
+    heatSteps.push(parseFloat(li.dataset.min));
+  });
+  function drawHeat(h) {
+    var layer = $('#heat');
+    if (!layer || !h || !h.cols || !h.rows) return;
+    var c = document.createElement('canvas'); c.width = h.cols; c.height = h.rows;
+    var ctx = c.getContext('2d'), img = ctx.createImageData(h.cols, h.rows);
+    h.cells.forEach(function (p) {
+      var k = -1;
+      for (var j = 0; j < heatSteps.length; j++) if (p[1] >= heatSteps[j]) k = j;
+      if (k < 0) return;
+      var o = p[0] * 4, col = heatColours[k];
+      img.data[o] = col[0]; img.data[o + 1] = col[1]; img.data[o + 2] = col[2]; img.data[o + 3] = 215;
+    });
+    ctx.putImageData(img, 0, 0);
+    var NS = 'http://www.w3.org/2000/svg';
+    var im = $('#heat-image');
+    if (!im) { im = document.createElementNS(NS, 'image'); im.id = 'heat-image'; layer.appendChild(im); }
+    im.setAttribute('x', h.x0); im.setAttribute('y', -h.y1);
+    im.setAttribute('width', h.cols * h.cell); im.setAttribute('height', h.rows * h.cell);
+    im.setAttribute('preserveAspectRatio', 'none');
+    im.setAttribute('href', c.toDataURL());
+    layer.dataset.t = h.t; layer.dataset.max = String(h.max);
+  }
+  var heatData = $('#heat-data');
+  if (heatData) { try { drawHeat(JSON.parse(heatData.textContent)); } catch (e) { /* drawn at the next message */ } }
   function applyLine(l) {
     var g = $('g.line[data-line="' + esc(l.id) + '"] text.flow');
     if (!g) return;
@@ -279,6 +308,7 @@
       if (m.type === 'snapshot') { applySnapshot(m.state); (m.alerts || []).forEach(applyAlert); }
       else if (m.type === 'update') applyUpdate(m);
       else if (m.type === 'alert') applyAlert(m.alert);
+      else if (m.type === 'heat') drawHeat(m);
     };
     ws.onclose = function () { setLive('reconnecting'); retry(); };
   }
@@ -349,8 +379,13 @@
     btn('zoom-out', function () { zoom(1 / 0.7); });
     btn('zoom-reset', function () { vb = home.slice(); set(); });
     var heat = $('#heat-toggle'), layer = $('#heat');
+    var legend = $('.heat-legend');
     if (heat && layer) heat.addEventListener('change', function () {
-      if (heat.checked) layer.removeAttribute('hidden'); else layer.setAttribute('hidden', '');
+      [layer, legend].forEach(function (el) {
+        if (!el) return;
+        if (heat.checked) el.removeAttribute('hidden'); else el.setAttribute('hidden', '');
+      });
+      svg.classList.toggle('heat-on', heat.checked);
     });
   }
 })();
