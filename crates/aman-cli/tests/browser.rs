@@ -539,10 +539,12 @@ fn dashboard_in_a_real_browser() {
 }
 
 /// The density heat map where a venue has a track camera: the shipped HERMES AO300 venue,
-/// its recording replayed live by `aman replay` (twice real time) while an operator watches
+/// its recording replayed live by `aman replay` (in real time) while an operator watches
 /// the map with the heat layer on. The layer is drawn from the pushed heat maps without a
 /// reload, under the zone (whose fill turns light) and with its scale shown; screenshots at
-/// 1366×768 and 1920×1080.
+/// 1366×768 and 1920×1080. Then the bottleneck's density alert (raised 23.75 s into the
+/// recording, cleared by its rule at 30.25 s) is resolved by hand by a Moroccan commander
+/// with the button of the side panel, and the French operator's page shows it resolved.
 #[test]
 fn heat_map_in_a_real_browser() {
     if std::env::var("AMAN_SKIP_BROWSER").as_deref() == Ok("1") {
@@ -570,8 +572,25 @@ fn heat_map_in_a_real_browser() {
         ],
         "",
     );
+    aman(
+        &data,
+        &[
+            "agency",
+            "add",
+            "ma-dgsn",
+            "--name-fr",
+            "Sûreté nationale",
+            "--name-ar",
+            "المديرية العامة للأمن الوطني",
+            "--name-en",
+            "Moroccan National Security",
+        ],
+        "",
+    );
     user(&data, "lucas", "fr-pn", "operator", "Lucas Martin", "fr");
+    user(&data, "karim", "ma-dgsn", "commander", "كريم بناني", "ar");
     let token = sensor_token(&data, venue, "hermes-cam");
+    let admin = serve_support::token(&data, &["--admin", "--label", "browser test"]);
     let serve = Serve::start(venue, &data, &[]);
     let driver = Driver::start(&dir.path().join("chromedriver.log"));
     let s = driver.session(1366, 768);
@@ -602,7 +621,7 @@ fn heat_map_in_a_real_browser() {
             "--token",
             &token,
         ])
-        .args(["--to", &serve.url, "--speed", "2", "--quiet"])
+        .args(["--to", &serve.url, "--speed", "1", "--quiet"])
         .current_dir(repo())
         .spawn()
         .expect("run aman replay");
@@ -645,6 +664,33 @@ fn heat_map_in_a_real_browser() {
     s.screenshot(&shots.join("10-heat-map-1366.png"));
     s.set_window(1920, 1080);
     s.screenshot(&shots.join("11-heat-map-1920.png"));
+    s.set_window(1366, 768);
+
+    // The commander resolves the bottleneck alert by hand, from the side panel.
+    let cmd = driver.session(1366, 768);
+    log_in(&cmd, &serve, "karim");
+    let alert = cmd.wait_long("the bottleneck's alert", 60, || {
+        cmd.attr("ul#live-alerts li.alert[data-status=open]", "data-alert")
+    });
+    let li = format!("ul#live-alerts li.alert[data-alert=\"{alert}\"]");
+    assert!(
+        s.find(&format!("{li} form.resolve-form")).is_none(),
+        "an operator has no resolve button"
+    );
+    cmd.click(&format!("{li} form.resolve-form button.resolve"));
+    wait_attr(&cmd, &li, "data-status", "resolved");
+    wait_attr(&s, &li, "data-status", "resolved");
+    let a = serve.get(&format!("/api/v1/alerts/{alert}"), &admin);
+    assert_eq!(a["status"], "resolved", "{a}");
+    assert_eq!(a["resolved_by"], "karim (ma-dgsn)", "{a}");
+    let kinds: Vec<&str> = a["cap"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["msg_type"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["Alert", "Cancel"], "{a}");
+    cmd.screenshot(&shots.join("12-alert-resolved-by-hand-ar.png"));
     let _ = replay.kill();
     let _ = replay.wait();
 }
