@@ -3,12 +3,13 @@
 //! The operations domain, pure and I/O-free: what an alert is for the people who act on it,
 //! and the OASIS CAP 1.2 message of each of its steps (raise → `Alert`, worsening → `Update`,
 //! resolution → `Cancel`), with `info` blocks in French, Arabic and English; and the access
-//! policy (roles × actions, agency scoping, [`access`]). The server
-//! stores and sends them; incidents, units, tasks and the joint log join later.
+//! policy (roles × actions, agency scoping, [`access`]); the audit log's hash chain
+//! ([`audit`]). The server stores and sends them; incidents, units and tasks join later.
 #![forbid(unsafe_code)]
 
 pub mod access;
 pub mod alert;
+pub mod audit;
 pub mod georef;
 mod text;
 

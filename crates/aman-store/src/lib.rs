@@ -16,6 +16,7 @@
 //! log: the next `seq` is kept in memory.
 
 mod alerts;
+mod audit;
 mod error;
 mod history;
 pub mod password;
@@ -77,6 +78,10 @@ struct Inner {
     /// again after a failed append, whose commit may or may not have happened). Held across
     /// each append transaction, so seqs are gapless and in commit order.
     next_seq: Mutex<Option<u64>>,
+    /// Held across each audit append (read the last entry, insert the next), so the writers
+    /// of one process take turns; writers of other processes are told apart by the entry
+    /// number's uniqueness and retry.
+    audit: Mutex<()>,
 }
 
 enum Backend {
@@ -167,17 +172,38 @@ impl Store {
                 pool,
                 redacted,
                 next_seq: Mutex::new(None),
+                audit: Mutex::new(()),
             }),
         };
         with_pool!(store, p => MIGRATOR.run(p).await).map_err(|e| StoreError::Migrate {
             url: store.inner.redacted.clone(),
             source: Arc::new(e),
         })?;
+        store.guard_audit_log().await?;
         // Read the log's end now, so a database that cannot be read fails at open.
         store
             .reload_next_seq(&mut *store.inner.next_seq.lock().await)
             .await?;
         Ok(store)
+    }
+
+    /// Makes the audit log append-only: a trigger refusing UPDATE and DELETE (and TRUNCATE
+    /// on PostgreSQL), written per backend.
+    async fn guard_audit_log(&self) -> Result<()> {
+        let statements: &[&str] = match self.backend() {
+            BackendKind::Sqlite => &audit::SQLITE_GUARD,
+            BackendKind::Postgres => &audit::POSTGRES_GUARD,
+        };
+        for sql in statements {
+            with_pool!(self, p => {
+                sqlx::query(sqlx::AssertSqlSafe(*sql))
+                    .execute(p)
+                    .await
+                    .map(|_| ())
+                    .map_err(StoreError::db("guarding the audit log"))?
+            });
+        }
+        Ok(())
     }
 
     /// Which database this store uses.

@@ -128,7 +128,112 @@ on_both!(
     rejections_are_counted,
     users_lock_after_failures_and_refuse_bad_input,
     sessions_expire_idle_and_absolute,
+    audit_log_is_append_only_and_tamper_evident,
 );
+
+fn audit_record(k: usize) -> aman_ops::audit::AuditRecord {
+    aman_ops::audit::AuditRecord {
+        at: Timestamp(T0 + k as i64 * 1_000_000),
+        actor: format!("user{k} (fr-pn)"),
+        agency: Some("fr-pn".into()),
+        action: "alert.acknowledge".into(),
+        object: format!("alert/a{k}"),
+        before: Some(r#"{"status":"raised"}"#.into()),
+        after: Some("{\"status\":\"acknowledged\",\"note\":\"الحشد\"}".into()),
+        exercise: (k % 3 == 0).then(|| "ex-1".to_string()),
+    }
+}
+
+/// Runs `sql` on the store's database over a connection of its own (as someone with access
+/// to the database, not through the store).
+async fn raw(c: &Ctx, sql: &str) -> Result<(), String> {
+    let r = match c.store.backend() {
+        BackendKind::Sqlite => {
+            let url = format!("sqlite://{}/{}", c.url, aman_store::SQLITE_FILE);
+            let mut conn = sqlx::SqliteConnection::connect(&url)
+                .await
+                .expect("connect");
+            let r = conn.execute(sqlx::AssertSqlSafe(sql.to_string())).await;
+            conn.close().await.expect("close");
+            r.map(|_| ())
+        }
+        BackendKind::Postgres => {
+            let mut conn = sqlx::PgConnection::connect(&c.url).await.expect("connect");
+            let r = conn.execute(sqlx::AssertSqlSafe(sql.to_string())).await;
+            conn.close().await.expect("close");
+            r.map(|_| ())
+        }
+    };
+    r.map_err(|e| e.to_string())
+}
+
+async fn audit_log_is_append_only_and_tamper_evident(c: Ctx) {
+    use aman_ops::audit::{ChainBreak, verify};
+    for k in 1..=5 {
+        let e = c.store.append_audit(audit_record(k)).await.expect("append");
+        assert_eq!(e.seq, k as u64);
+    }
+    // Eight writers at once: one linear chain, no number twice, none lost.
+    let mut tasks = Vec::new();
+    for w in 0..8 {
+        let store = c.store.clone();
+        tasks.push(tokio::spawn(async move {
+            for k in 0..5 {
+                store
+                    .append_audit(audit_record(100 + w * 10 + k))
+                    .await
+                    .expect("concurrent append");
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.expect("writer");
+    }
+    let all = c.store.audit_entries(0, 1000).await.expect("read");
+    assert_eq!(all.len(), 45);
+    let head = verify(&all).expect("an untouched chain verifies");
+    assert_eq!(head.0, 45);
+    assert_eq!(
+        all[0].record,
+        audit_record(1),
+        "stored and read back exactly"
+    );
+    // Read in chunks, as `aman audit verify` does.
+    let mut v = aman_ops::audit::Verifier::default();
+    let mut after = 0;
+    loop {
+        let chunk = c.store.audit_entries(after, 7).await.expect("chunk");
+        let Some(last) = chunk.last() else { break };
+        after = last.seq;
+        for e in &chunk {
+            v.push(e).expect("chunk verifies");
+        }
+    }
+    assert_eq!(v.head(), head);
+    // The rows cannot be changed or removed through SQL...
+    for sql in [
+        "UPDATE audit_log SET actor = 'someone else' WHERE seq = 3",
+        "DELETE FROM audit_log WHERE seq = 3",
+    ] {
+        let e = raw(&c, sql).await.expect_err(sql);
+        assert!(e.contains("append-only"), "{sql}: {e}");
+    }
+    // ... unless the trigger is dropped first (the database's owner can): then the chain
+    // names the entry changed.
+    let drop = match c.store.backend() {
+        BackendKind::Sqlite => "DROP TRIGGER audit_log_no_update",
+        BackendKind::Postgres => "DROP TRIGGER audit_log_append_only ON audit_log",
+    };
+    raw(&c, drop).await.expect("drop the trigger");
+    raw(
+        &c,
+        "UPDATE audit_log SET after_json = '{\"status\":\"resolved\"}' WHERE seq = 3",
+    )
+    .await
+    .expect("tamper");
+    let all = c.store.audit_entries(0, 1000).await.expect("read");
+    assert_eq!(verify(&all), Err(ChainBreak::Altered { seq: 3 }));
+}
 
 fn reading(sensor: &str, channel: &str, t: i64, value: Value) -> Reading {
     Reading {

@@ -1,0 +1,141 @@
+//! The audit log's rows: appended with the next link of the hash chain
+//! ([`aman_ops::audit`]), read back in order for `aman audit verify`; UPDATE and DELETE
+//! refused by a trigger on each backend.
+
+use aman_ops::audit::{AuditEntry, AuditRecord, from_hex, next_entry, to_hex};
+
+use crate::{Result, Store, StoreError, Timestamp, with_pool};
+
+/// Most attempts to append when another process took the next number first.
+const APPEND_TRIES: usize = 16;
+
+/// The triggers that make `audit_log` append-only, per backend (idempotent).
+pub(crate) const SQLITE_GUARD: [&str; 2] = [
+    "CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log \
+     BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log \
+     BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END",
+];
+/// See [`SQLITE_GUARD`].
+pub(crate) const POSTGRES_GUARD: [&str; 3] = [
+    "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS \
+     $$ BEGIN RAISE EXCEPTION 'audit entries are append-only'; END $$",
+    "DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log",
+    "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log \
+     FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()",
+];
+
+type Row = (
+    i64,
+    i64,
+    String,
+    Option<String>,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+);
+
+fn entry(r: Row) -> AuditEntry {
+    let (seq, at, actor, agency, action, object, before, after, exercise, prev, hash) = r;
+    // A hash that is not 64 hex digits was edited: it then matches nothing, and the chain
+    // breaks there.
+    let bad = [0xff; 32];
+    AuditEntry {
+        seq: u64::try_from(seq).unwrap_or(0),
+        record: AuditRecord {
+            at: Timestamp(at),
+            actor,
+            agency,
+            action,
+            object,
+            before,
+            after,
+            exercise,
+        },
+        prev: from_hex(&prev).unwrap_or(bad),
+        hash: from_hex(&hash).unwrap_or(bad),
+    }
+}
+
+impl Store {
+    /// Appends `record` to the audit log as the next entry of the chain; returns it.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`]; [`StoreError::Conflict`] if other writers kept taking the
+    /// next number ([`APPEND_TRIES`] times).
+    pub async fn append_audit(&self, record: AuditRecord) -> Result<AuditEntry> {
+        let _turn = self.inner.audit.lock().await;
+        for _ in 0..APPEND_TRIES {
+            let last: Option<(i64, String)> = with_pool!(self, p => {
+                sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+                    .fetch_optional(p)
+                    .await
+                    .map_err(StoreError::db("reading the audit log's last entry"))?
+            });
+            let last = match last {
+                Some((seq, hash)) => (
+                    u64::try_from(seq).unwrap_or(0),
+                    from_hex(&hash).unwrap_or([0xff; 32]),
+                ),
+                None => (0, aman_ops::audit::GENESIS),
+            };
+            let e = next_entry(last, record.clone());
+            let r = &e.record;
+            let inserted = with_pool!(self, p => {
+                sqlx::query(
+                    "INSERT INTO audit_log (seq, at, actor, agency, action, object, before_json, \
+                     after_json, exercise, prev_hash, hash) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                )
+                .bind(e.seq as i64)
+                .bind(r.at.0)
+                .bind(&r.actor)
+                .bind(r.agency.as_deref())
+                .bind(&r.action)
+                .bind(&r.object)
+                .bind(r.before.as_deref())
+                .bind(r.after.as_deref())
+                .bind(r.exercise.as_deref())
+                .bind(to_hex(&e.prev))
+                .bind(to_hex(&e.hash))
+                .execute(p)
+                .await
+                .map(|_| ())
+                .map_err(StoreError::db("appending to the audit log"))
+            });
+            match inserted {
+                Ok(_) => return Ok(e),
+                // Another writer appended entry `seq` first: link to it instead.
+                Err(StoreError::Conflict(_)) => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(StoreError::Conflict(
+            "the audit log is being appended to by too many writers at once; retry".into(),
+        ))
+    }
+
+    /// At most `limit` audit entries after number `after`, in order (as stored: a row edited
+    /// by hand is returned as it now is, for [`aman_ops::audit::verify`] to find).
+    ///
+    /// # Errors
+    /// [`StoreError::Database`].
+    pub async fn audit_entries(&self, after: u64, limit: usize) -> Result<Vec<AuditEntry>> {
+        let rows: Vec<Row> = with_pool!(self, p => {
+            sqlx::query_as(
+                "SELECT seq, at, actor, agency, action, object, before_json, after_json, \
+                 exercise, prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+            )
+            .bind(i64::try_from(after).unwrap_or(i64::MAX))
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .fetch_all(p)
+            .await
+            .map_err(StoreError::db("reading the audit log"))?
+        });
+        Ok(rows.into_iter().map(entry).collect())
+    }
+}
