@@ -13,6 +13,7 @@
 //! | `JudgeAlert`         | ✓         |          |         |          |         |       |
 //! | `ManageUsers`        |           |          |         |          |         | ✓ (own agency) |
 //! | `PostReadings`       | sensor tokens only                                              |||||
+//! | `WhatIf`             | ✓         | ✓        | ✓       |          | ✓       | ✓     |
 //!
 //! Decisions behind the table:
 //! - *commander* acknowledges and gives the verdict (true/false positive) that closes the
@@ -24,6 +25,9 @@
 //!   not on watch). Agencies themselves, and the first admin of each, are created on the
 //!   server's command line (`aman agency add`, `aman user add`, `aman serve --init`), which
 //!   needs access to the database and so is the venue operator's own authority.
+//! - *what-if* (the forecast with a gate closed or held, a zone evacuated) is a computation
+//!   that changes nothing, but it is a planning tool of those who act or prepare: every role
+//!   but *observer*, who reads the forecast itself like the rest of the joint picture.
 //! - An admin **token** (`aman token create --admin`, for scripts) keeps its power over the
 //!   whole server: every action but posting readings, across agencies.
 
@@ -98,6 +102,9 @@ pub enum Action {
     ManageUsers,
     /// Post a sensor's readings (sensor tokens only, never a user).
     PostReadings,
+    /// Run the forecast with changes (close, open or hold a gate, evacuate a zone): a
+    /// computation that changes nothing.
+    WhatIf,
 }
 
 impl Action {
@@ -111,6 +118,7 @@ impl Action {
             Action::JudgeAlert => "give alert verdicts",
             Action::ManageUsers => "manage user accounts",
             Action::PostReadings => "post sensor readings",
+            Action::WhatIf => "run what-if forecasts",
         }
     }
 }
@@ -125,6 +133,7 @@ pub fn can(role: Role, action: Action) -> bool {
         A::JudgeAlert => role == R::Commander,
         A::ManageUsers => role == R::Admin,
         A::PostReadings => false,
+        A::WhatIf => role != R::Observer,
     }
 }
 
@@ -160,6 +169,7 @@ mod tests {
             Action::JudgeAlert,
             Action::ManageUsers,
             Action::PostReadings,
+            Action::WhatIf,
         ] {
             assert!(!can(Role::Observer, a), "{a:?}");
         }
@@ -179,6 +189,16 @@ mod tests {
             (Action::ManageUsers, vec![Role::Admin]),
             (Action::PostReadings, vec![]),
             (Action::Read, ROLES.to_vec()),
+            (
+                Action::WhatIf,
+                vec![
+                    Role::Commander,
+                    Role::Operator,
+                    Role::Analyst,
+                    Role::Trainer,
+                    Role::Admin,
+                ],
+            ),
         ];
         for (action, allowed) in table {
             for r in ROLES {
