@@ -114,10 +114,7 @@ impl Forecaster {
                 venue.id
             )),
             Ok(vn) => Ok(vn),
-            Err(e) => Err(format!(
-                "the forecast is off for venue {:?}: {e}",
-                venue.id
-            )),
+            Err(e) => Err(format!("the forecast is off for venue {:?}: {e}", venue.id)),
         };
         match &network {
             Ok(vn) => tracing::info!(
@@ -437,10 +434,7 @@ pub fn parse_changes(changes: &[String]) -> Result<Vec<WhatIf>, AppError> {
     if changes.len() > MAX_CHANGES {
         return Err(bad(
             "changes".into(),
-            format!(
-                "changes: {} changes; at most {MAX_CHANGES}",
-                changes.len()
-            ),
+            format!("changes: {} changes; at most {MAX_CHANGES}", changes.len()),
         ));
     }
     changes

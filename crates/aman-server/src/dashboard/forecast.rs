@@ -163,7 +163,11 @@ fn selected(a: &str, b: &str) -> &'static str {
 fn secs(v: &Viewer, s: Option<f64>) -> String {
     s.map_or_else(
         || v.t("forecast-none"),
-        |s| esc(&v.l.t_args("forecast-seconds", &[("s", Arg::Str(&num(Some(s), 0)))])),
+        |s| {
+            esc(&v
+                .l
+                .t_args("forecast-seconds", &[("s", Arg::Str(&num(Some(s), 0)))]))
+        },
     )
 }
 
@@ -192,7 +196,11 @@ fn latest_table(app: &AppState, v: &Viewer, l: &Latest) -> String {
     );
     for (i, (z, sum)) in l.forecast.zones.iter().zip(&sums).enumerate() {
         let now = z.density.first().copied();
-        let e_at = z.reached.iter().find(|r| r.what == "LOS E").and_then(|r| r.at);
+        let e_at = z
+            .reached
+            .iter()
+            .find(|r| r.what == "LOS E")
+            .and_then(|r| r.at);
         let peak_los = z.los.iter().max().map_or("?", |x| x.label());
         s.push_str(&format!(
             "<tr data-forecast-row=\"{id}\" data-los=\"{peak_los}\"><td><a href=\"/zones/{id}\">{}</a></td>\
@@ -216,13 +224,18 @@ fn latest_table(app: &AppState, v: &Viewer, l: &Latest) -> String {
         .filter_map(|g| {
             let w = g.waiting.last().copied().unwrap_or(0.0);
             (w >= 1.0).then(|| {
-                let name = venue.line(&g.id).map_or(g.id.as_str(), |(_, x)| x.name.get(lang));
+                let name = venue
+                    .line(&g.id)
+                    .map_or(g.id.as_str(), |(_, x)| x.name.get(lang));
                 format!(
                     "<li data-gate=\"{}\">{}</li>",
                     esc(&g.id),
                     esc(&v.l.t_args(
                         "forecast-queue",
-                        &[("gate", Arg::Str(name)), ("persons", Arg::Str(&num(Some(w), 0)))]
+                        &[
+                            ("gate", Arg::Str(name)),
+                            ("persons", Arg::Str(&num(Some(w), 0)))
+                        ]
                     ))
                 )
             })
@@ -287,7 +300,10 @@ fn what_if_form(app: &AppState, v: &Viewer, sent: &Sent, refused: Option<&Refuse
             id = esc(&l.id)
         ));
     }
-    s.push_str(&format!("</optgroup><optgroup label=\"{}\">", v.t("what-if-zones")));
+    s.push_str(&format!(
+        "</optgroup><optgroup label=\"{}\">",
+        v.t("what-if-zones")
+    ));
     for z in &venue.zones {
         s.push_str(&format!(
             "<option value=\"{id}\"{}>{}</option>",
@@ -323,7 +339,9 @@ fn outcome_table(app: &AppState, v: &Viewer, o: &Outcome) -> String {
         "<section class=\"what-if-result\" id=\"what-if-result\"><h2>{}</h2>\
          <table id=\"what-if-table\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th>\
          <th>{}</th></tr></thead><tbody>",
-        esc(&v.l.t_args("what-if-result", &[("change", Arg::Str(o.change))])),
+        esc(&v
+            .l
+            .t_args("what-if-result", &[("change", Arg::Str(o.change))])),
         v.t("forecast-col-zone"),
         v.t("what-if-col-peak"),
         v.t("what-if-col-above"),
@@ -333,9 +351,9 @@ fn outcome_table(app: &AppState, v: &Viewer, o: &Outcome) -> String {
     for (i, (b, a)) in b.iter().zip(&a).enumerate() {
         let id = &o.base.zones[i].id;
         s.push_str(&format!(
-            "<tr data-what-if-row=\"{}\"><td>{}</td><td class=\"num\">{} → {} (<span class=\"d-peak\">{}</span>)</td>\
-             <td class=\"num\">{} → {} (<span class=\"d-above\">{}</span>)</td>\
-             <td class=\"num\">{} → {} ({})</td><td class=\"num\">{} → {}</td></tr>",
+            "<tr data-what-if-row=\"{}\"><td>{}</td><td class=\"num\" dir=\"ltr\">{} → {} (<span class=\"d-peak\">{}</span>)</td>\
+             <td class=\"num\" dir=\"ltr\">{} → {} (<span class=\"d-above\">{}</span>)</td>\
+             <td class=\"num\" dir=\"ltr\">{} → {} ({})</td><td class=\"num\" dir=\"ltr\">{} → {}</td></tr>",
             esc(id),
             esc(venue.zones[i].name.get(lang)),
             num(Some(b.peak), 2),
@@ -537,7 +555,17 @@ pub async fn what_if(
     }
     let change = match check(&app, &sent) {
         Ok(c) => c,
-        Err(r) => return render(&app, &v, &sent, StatusCode::UNPROCESSABLE_ENTITY, Some(&r), None).await,
+        Err(r) => {
+            return render(
+                &app,
+                &v,
+                &sent,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(&r),
+                None,
+            )
+            .await;
+        }
     };
     let written = change.to_string();
     match app.forecast.what_if(&app.pipeline, vec![change]).await {
@@ -559,7 +587,15 @@ pub async fn what_if(
                     "what-if-error-unknown-gate"
                 },
             };
-            render(&app, &v, &sent, StatusCode::UNPROCESSABLE_ENTITY, Some(&r), None).await
+            render(
+                &app,
+                &v,
+                &sent,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(&r),
+                None,
+            )
+            .await
         }
         Err(WhatIfError::Failed(m)) => Err(AppError::Unavailable(m)),
     }
