@@ -747,6 +747,8 @@ fn every_message_used_exists_in_all_three_languages() {
             if lit.starts_with("form-error-")
                 || lit.starts_with("chart-")
                 || lit.starts_with("nav-")
+                || lit.starts_with("what-if-")
+                || lit.starts_with("forecast-")
             {
                 ids.push(lit);
             }
@@ -782,6 +784,7 @@ fn every_message_used_exists_in_all_three_languages() {
         ("health-", &["live", "stale"]),
         ("verdict-", &["true-positive", "false-positive"]),
         ("live-", &["connected", "reconnecting"]),
+        ("what-if-", &["close", "open", "hold", "evacuate"]),
     ];
     for (prefix, rest) in families {
         for r in *rest {
