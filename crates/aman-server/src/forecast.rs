@@ -143,8 +143,8 @@ impl Forecaster {
         self.latest.read().ok().and_then(|l| l.clone())
     }
 
-    /// The forecast of `state` with `what_ifs` (none: doing nothing), on this thread. An off
-    /// forecaster ([`Forecaster::off`]) gives an empty forecast whose note says why.
+    /// The forecast of `state` with `what_ifs` (none: doing nothing), on this thread; `None`
+    /// when the forecast is off ([`Forecaster::off`]).
     ///
     /// # Errors
     /// [`ForecastError`] from the model (a what-if naming what the venue does not have).
@@ -152,17 +152,9 @@ impl Forecaster {
         &self,
         state: &VenueState,
         what_ifs: &[WhatIf],
-    ) -> Result<VenueForecast, ForecastError> {
-        let Ok(vn) = &self.network else {
-            return Ok(VenueForecast {
-                t: Vec::new(),
-                zones: Vec::new(),
-                gates: Vec::new(),
-                unknown: Vec::new(),
-                notes: self.off().map(str::to_owned).into_iter().collect(),
-            });
-        };
-        forecast(
+    ) -> Option<Result<VenueForecast, ForecastError>> {
+        let vn = self.network.as_ref().ok()?;
+        Some(forecast(
             vn,
             &self.venue,
             &Live::from_state(state),
@@ -170,7 +162,7 @@ impl Forecaster {
             HORIZON_S,
             DT_S,
             EVERY_S,
-        )
+        ))
     }
 
     /// Forecasts `state` off the runtime and keeps it as the latest.
@@ -185,8 +177,9 @@ impl Forecaster {
         })
         .await;
         let (f, compute_ms) = match done {
-            Ok((Ok(f), ms)) => (f, ms),
-            Ok((Err(e), _)) => {
+            Ok((Some(Ok(f)), ms)) => (f, ms),
+            Ok((None, _)) => return None,
+            Ok((Some(Err(e)), _)) => {
                 tracing::error!(error = %e, "forecast of the live state failed");
                 return None;
             }
@@ -263,8 +256,11 @@ impl Forecaster {
         })
         .await
         .map_err(|e| WhatIfError::Failed(e.to_string()))?;
-        let base = base.map_err(|e| WhatIfError::Failed(e.to_string()))?;
-        let alt = alt.map_err(|e| match e {
+        let off = || WhatIfError::Off(self.off().unwrap_or_default().to_owned());
+        let base = base
+            .ok_or_else(off)?
+            .map_err(|e| WhatIfError::Failed(e.to_string()))?;
+        let alt = alt.ok_or_else(off)?.map_err(|e| match e {
             ForecastError::WhatIf { what, kind, id, .. } => WhatIfError::Unknown {
                 index: written.iter().position(|w| *w == what).unwrap_or(0),
                 kind,

@@ -182,11 +182,11 @@ fn chart(
         let xn = x(a.now.clamp(t0, t1));
         s.push_str(&format!(
             "<line class=\"now\" x1=\"{xn:.1}\" x2=\"{xn:.1}\" y1=\"{TOP}\" y2=\"{}\"/>\
-             <text class=\"forecast-label\" x=\"{:.1}\" y=\"{}\">{}</text>\
+             <text class=\"forecast-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\
              <path class=\"forecast\" data-forecast-zone=\"{}\" data-series=\"{class}\" d=\"{d}\"/>",
             H - BOTTOM,
-            xn + 4.0,
-            TOP + 11.0,
+            W - RIGHT - 3.0,
+            H - BOTTOM - 5.0,
             esc(&v.l.t_args(
                 "forecast-chart-label",
                 &[("min", aman_i18n::Arg::Str(&format!("{:.0}", HORIZON_S / 60.0)))]
