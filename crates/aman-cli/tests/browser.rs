@@ -728,7 +728,10 @@ fn forecast_in_a_real_browser() {
     let when = s.wait("when the front reaches level E", || {
         s.text("#forecast-reached li[data-what=\"LOS E\"] .when")
     });
-    assert!(when.starts_with("dans ") || when.contains("maintenant"), "{when}");
+    assert!(
+        when.starts_with("dans ") || when.contains("maintenant"),
+        "{when}"
+    );
     // Drawn again by the server, the chart's scale holds the forecast's peak.
     s.goto(&page(&serve, "/zones/front"));
     s.wait_for(path);
@@ -751,6 +754,9 @@ fn forecast_in_a_real_browser() {
     let peak = s
         .text("#what-if-table tr[data-what-if-row=front] .d-peak")
         .unwrap_or_default();
-    assert!(peak.starts_with('-'), "closing the entry lowers the front's peak: {peak}");
+    assert!(
+        peak.starts_with('-'),
+        "closing the entry lowers the front's peak: {peak}"
+    );
     s.screenshot(&shots.join("12-what-if.png"));
 }

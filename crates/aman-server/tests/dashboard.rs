@@ -784,7 +784,6 @@ fn every_message_used_exists_in_all_three_languages() {
         ("health-", &["live", "stale"]),
         ("verdict-", &["true-positive", "false-positive"]),
         ("live-", &["connected", "reconnecting"]),
-        ("what-if-", &["close", "open", "hold", "evacuate"]),
     ];
     for (prefix, rest) in families {
         for r in *rest {

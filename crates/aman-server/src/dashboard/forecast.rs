@@ -277,11 +277,16 @@ fn what_if_form(app: &AppState, v: &Viewer, sent: &Sent, refused: Option<&Refuse
         v.t("what-if-kind"),
         v.t("what-if-kind-choose"),
     );
-    for kind in ["close", "open", "hold", "evacuate"] {
+    for (kind, id) in [
+        ("close", "what-if-close"),
+        ("open", "what-if-open"),
+        ("hold", "what-if-hold"),
+        ("evacuate", "what-if-evacuate"),
+    ] {
         s.push_str(&format!(
             "<option value=\"{kind}\"{}>{}</option>",
             selected(kind, &sent.kind),
-            v.t(&format!("what-if-{kind}"))
+            v.t(id)
         ));
     }
     s.push_str(&format!(
