@@ -418,6 +418,16 @@ async fn dashboard_forecast_and_what_if_form(db: Db) {
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("<form id=\"what-if\""), "{}", r.body);
     assert!(r.body.contains("data-forecast-row=\"front\""));
+    // What the live state does not say, in the user's language: nobody counts the exit.
+    let exit = fr.t_args(
+        "forecast-unknown-flow",
+        &[("id", aman_i18n::Arg::Str("exit"))],
+    );
+    assert!(
+        r.body.contains(&aman_server::dashboard::html::esc(&exit)),
+        "{}",
+        r.body
+    );
     let post = |s: &(String, String), fields: &[(&str, &str)], with_csrf: bool| {
         let mut pairs: Vec<(&str, &str)> = fields.to_vec();
         if with_csrf {

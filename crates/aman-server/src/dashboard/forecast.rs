@@ -250,15 +250,70 @@ fn latest_table(app: &AppState, v: &Viewer, l: &Latest) -> String {
     }
     if !l.forecast.unknown.is_empty() {
         s.push_str(&format!(
-            "<h2>{}</h2><ul class=\"unknown\" dir=\"ltr\">",
+            "<h2>{}</h2><ul class=\"unknown\">",
             v.t("forecast-unknown")
         ));
         for u in &l.forecast.unknown {
-            s.push_str(&format!("<li>{}</li>", esc(u)));
+            s.push_str(&format!("<li>{}</li>", unknown_text(v, u)));
         }
         s.push_str("</ul>");
     }
     s
+}
+
+/// One sentence of the forecast's `unknown` list in the viewer's language: the model's
+/// three kinds (`zone Z: no occupancy`, `line L: no measured flow`, `sensor S: stale`) are
+/// translated; another is shown as the model wrote it.
+fn unknown_text(v: &Viewer, u: &str) -> String {
+    let kinds = [
+        ("zone ", ": no occupancy", "forecast-unknown-occupancy"),
+        ("line ", ": no measured flow", "forecast-unknown-flow"),
+        ("sensor ", ": stale", "forecast-unknown-stale"),
+    ];
+    for (head, tail, id) in kinds {
+        if let Some(name) = u.strip_prefix(head).and_then(|r| r.strip_suffix(tail)) {
+            return esc(&v.l.t_args(id, &[("id", Arg::Str(name))]));
+        }
+    }
+    format!("<span dir=\"ltr\">{}</span>", esc(u))
+}
+
+/// A what-if as the viewer reads it: the change's label, the gate or zone's name, the
+/// seconds of a hold.
+fn change_text(app: &AppState, v: &Viewer, w: &WhatIf) -> String {
+    let lang = v.code();
+    let line = |id: &str| {
+        app.venue
+            .line(id)
+            .map_or(id.to_owned(), |(_, l)| l.name.get(lang).to_owned())
+    };
+    let (id, target, secs) = match w {
+        WhatIf::Close(g) => ("what-if-close", line(g), None),
+        WhatIf::Open(g) => ("what-if-open", line(g), None),
+        WhatIf::Hold(g, s) => ("what-if-hold", line(g), Some(*s)),
+        WhatIf::Evacuate(z) => (
+            "what-if-evacuate",
+            app.venue
+                .zone(z)
+                .map_or(z.clone(), |(_, x)| x.name.get(lang).to_owned()),
+            None,
+        ),
+    };
+    let change = v.l.t(id);
+    match secs {
+        Some(s) => v.l.t_args(
+            "what-if-change-hold",
+            &[
+                ("change", Arg::Str(&change)),
+                ("target", Arg::Str(&target)),
+                ("s", Arg::Str(&num(Some(s), 0))),
+            ],
+        ),
+        None => v.l.t_args(
+            "what-if-change",
+            &[("change", Arg::Str(&change)), ("target", Arg::Str(&target))],
+        ),
+    }
 }
 
 /// The what-if form, with what was sent and the refusal, if any.
@@ -572,7 +627,7 @@ pub async fn what_if(
             .await;
         }
     };
-    let written = change.to_string();
+    let written = change_text(&app, &v, &change);
     match app.forecast.what_if(&app.pipeline, vec![change]).await {
         Ok((_, _, base, alt)) => {
             let o = Outcome {
