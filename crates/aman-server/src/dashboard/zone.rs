@@ -2,7 +2,10 @@
 //! density, level of service, flow through its gates and crowd pressure — over the last
 //! 30 minutes (1 s buckets) and since midnight, Paris time (1 min buckets), with the rules'
 //! raise and clear thresholds drawn. Charts are SVG drawn here; times on their axes are in
-//! Paris and Casablanca time.
+//! Paris and Casablanca time. The forecast of the next 10 minutes ([`crate::forecast`]) is
+//! drawn dashed after the last 30 minutes of density and level of service, with when the zone
+//! reaches level E and each rule's threshold ([`super::forecast::zone_panel`]); the script
+//! redraws both from each `forecast` message.
 
 use aman_monitor::Timestamp;
 use aman_monitor::venue::{Measure, Subject};
