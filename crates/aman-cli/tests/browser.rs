@@ -789,3 +789,131 @@ fn bad_input(s: &Session, serve: &Serve, alert: &str, admin: &str) {
     let a = serve.get(&format!("/api/v1/alerts/{alert}"), admin);
     assert!(a["verdict"].is_null(), "a verdict was stored: {a}");
 }
+
+/// The corridor of the forecast's tests (`aman-forecast/tests/corridor.toml`: entry → hall →
+/// opening → front → exit) with an occupancy camera on both zones and a counter on the entry.
+fn corridor_venue() -> String {
+    let base = std::fs::read_to_string(repo().join("crates/aman-forecast/tests/corridor.toml"))
+        .expect("corridor.toml");
+    format!(
+        "{base}\n[[sensors]]\nid = \"camera\"\nadapter = \"aman\"\nperiod = 3600\n\
+         [[sensors.channels]]\nname = \"hall\"\nzone = \"hall\"\n\
+         [[sensors.channels]]\nname = \"front\"\nzone = \"front\"\n\
+         [[sensors]]\nid = \"entry-count\"\nadapter = \"aman\"\nperiod = 3600\n\
+         [[sensors.channels]]\nline = \"entry\"\ndirection = \"in\"\n"
+    )
+}
+
+/// The forecast on the zone page (dashed after the measured density, redrawn live from each
+/// `forecast` message, the time until level E) and the what-if form's table, in a browser.
+/// Its zone-page screenshot is the README's `docs/dashboard-forecast.png`.
+#[test]
+fn forecast_in_a_real_browser() {
+    if std::env::var("AMAN_SKIP_BROWSER").as_deref() == Ok("1") {
+        eprintln!("browser test skipped: AMAN_SKIP_BROWSER=1");
+        return;
+    }
+    browser_binaries().unwrap_or_else(|e| panic!("{e}"));
+    let shots = artefacts();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let venue = dir.path().join("corridor.toml");
+    std::fs::write(&venue, corridor_venue()).unwrap();
+    aman(
+        &data,
+        &[
+            "agency",
+            "add",
+            "fr-pn",
+            "--name-fr",
+            "Police nationale",
+            "--name-ar",
+            "الشرطة الوطنية الفرنسية",
+            "--name-en",
+            "French National Police",
+        ],
+        "",
+    );
+    user(&data, "lucas", "fr-pn", "operator", "Lucas Martin", "fr");
+    let camera = sensor_token(&data, venue.to_str().unwrap(), "camera");
+    let counter = sensor_token(&data, venue.to_str().unwrap(), "entry-count");
+    let serve = Serve::start(venue.to_str().unwrap(), &data, &[]);
+    // The last ten minutes, every 2 s: the hall fills from 100 to 300 persons while 5 /s come
+    // in, the front from 10 to 40.
+    let t = now();
+    let mut occupancy = Vec::new();
+    let mut counts = Vec::new();
+    for k in 0..=300 {
+        let at = t - 600.0 + 2.0 * f64::from(k);
+        occupancy.push(json!({"time": at, "channel": "hall", "kind": "occupancy",
+                              "count": 100 + 200 * k / 300}));
+        occupancy.push(json!({"time": at, "channel": "front", "kind": "occupancy",
+                              "count": 10 + k / 10}));
+        counts.push(json!({"time": at, "kind": "counter", "total": 10 * k}));
+    }
+    for (sensor, token, readings) in [
+        ("camera", &camera, occupancy),
+        ("entry-count", &counter, counts),
+    ] {
+        let (status, answer) = post(
+            &agent(),
+            &format!("{}/api/v1/sensors/{sensor}/readings", serve.url),
+            token,
+            &json!({ "readings": readings }).to_string(),
+        )
+        .expect("post readings");
+        assert_eq!(status, 202, "readings refused: {answer}");
+    }
+    let driver = Driver::start(&dir.path().join("chromedriver.log"));
+    let s = driver.session(1366, 1000);
+    log_in(&s, &serve, "lucas");
+    s.goto(&page(&serve, "/zones/front"));
+    wait_attr(&s, "#live-status", "data-state", "connected");
+    let path = "path.forecast[data-forecast-zone=front][data-series=density]";
+    s.wait("the forecast drawn on the zone page", || {
+        s.attr(path, "d").filter(|d| d.starts_with('M'))
+    });
+    // Redrawn by the script from the next `forecast` message (every 5 s).
+    s.js(
+        "document.querySelector(arguments[0]).setAttribute('d', ''); \
+         document.querySelector('#forecast-reached ul.reached').textContent = '';",
+        vec![json!(path)],
+    );
+    s.wait("the forecast redrawn live", || {
+        s.attr(path, "d").filter(|d| d.starts_with('M'))
+    });
+    let when = s.wait("when the front reaches level E", || {
+        s.text("#forecast-reached li[data-what=\"LOS E\"] .when")
+    });
+    assert!(
+        when.starts_with("dans ") || when.contains("maintenant"),
+        "{when}"
+    );
+    // Drawn again by the server, the chart's scale holds the forecast's peak.
+    s.goto(&page(&serve, "/zones/front"));
+    s.wait_for(path);
+    s.js(
+        "document.querySelector('#forecast-reached').scrollIntoView();",
+        vec![],
+    );
+    s.screenshot(&shots.join("11-zone-forecast.png"));
+
+    // The what-if form: close the entry, against doing nothing.
+    s.goto(&page(&serve, "/forecast"));
+    s.wait_for("form#what-if");
+    s.js(
+        "const f = document.querySelector('form#what-if'); \
+         f.kind.value = 'close'; f.target.value = 'entry';",
+        vec![],
+    );
+    s.click_to_new_page("form#what-if button[type=submit]");
+    s.wait_for("#what-if-table tr[data-what-if-row=front]");
+    let peak = s
+        .text("#what-if-table tr[data-what-if-row=front] .d-peak")
+        .unwrap_or_default();
+    assert!(
+        peak.starts_with('-'),
+        "closing the entry lowers the front's peak: {peak}"
+    );
+    s.screenshot(&shots.join("12-what-if.png"));
+}

@@ -14,6 +14,7 @@
 //! | `ResolveAlert`       | ✓         |          |         |          |         |       |
 //! | `ManageUsers`        |           |          |         |          |         | ✓ (own agency) |
 //! | `PostReadings`       | sensor tokens only                                              |||||
+//! | `WhatIf`             | ✓         | ✓        | ✓       |          | ✓       | ✓     |
 //!
 //! Decisions behind the table:
 //! - *commander* acknowledges and gives the verdict (true/false positive) that closes the
@@ -27,6 +28,9 @@
 //!   not on watch). Agencies themselves, and the first admin of each, are created on the
 //!   server's command line (`aman agency add`, `aman user add`, `aman serve --init`), which
 //!   needs access to the database and so is the venue operator's own authority.
+//! - *what-if* (the forecast with a gate closed or held, a zone evacuated) is a computation
+//!   that changes nothing, but it is a planning tool of those who act or prepare: every role
+//!   but *observer*, who reads the forecast itself like the rest of the joint picture.
 //! - An admin **token** (`aman token create --admin`, for scripts) keeps its power over the
 //!   whole server: every action but posting readings, across agencies.
 
@@ -103,17 +107,21 @@ pub enum Action {
     ManageUsers,
     /// Post a sensor's readings (sensor tokens only, never a user).
     PostReadings,
+    /// Run the forecast with changes (close, open or hold a gate, evacuate a zone): a
+    /// computation that changes nothing.
+    WhatIf,
 }
 
 /// The actions a user may be granted (all but [`Action::Public`] and
 /// [`Action::PostReadings`], which no user has), in the order of the table above.
-pub const USER_ACTIONS: [Action; 6] = [
+pub const USER_ACTIONS: [Action; 7] = [
     Action::Read,
     Action::OwnAccount,
     Action::AcknowledgeAlert,
     Action::JudgeAlert,
     Action::ResolveAlert,
     Action::ManageUsers,
+    Action::WhatIf,
 ];
 
 impl Action {
@@ -127,6 +135,7 @@ impl Action {
             Action::JudgeAlert => "judge_alert",
             Action::ResolveAlert => "resolve_alert",
             Action::ManageUsers => "manage_users",
+            Action::WhatIf => "what_if",
             Action::PostReadings => "post_readings",
         }
     }
@@ -142,6 +151,7 @@ impl Action {
             Action::ResolveAlert => "resolve alerts",
             Action::ManageUsers => "manage user accounts",
             Action::PostReadings => "post sensor readings",
+            Action::WhatIf => "run what-if forecasts",
         }
     }
 }
@@ -156,6 +166,7 @@ pub fn can(role: Role, action: Action) -> bool {
         A::JudgeAlert | A::ResolveAlert => role == R::Commander,
         A::ManageUsers => role == R::Admin,
         A::PostReadings => false,
+        A::WhatIf => role != R::Observer,
     }
 }
 
@@ -192,6 +203,7 @@ mod tests {
             Action::ResolveAlert,
             Action::ManageUsers,
             Action::PostReadings,
+            Action::WhatIf,
         ] {
             assert!(!can(Role::Observer, a), "{a:?}");
         }
@@ -212,6 +224,16 @@ mod tests {
             (Action::ManageUsers, vec![Role::Admin]),
             (Action::PostReadings, vec![]),
             (Action::Read, ROLES.to_vec()),
+            (
+                Action::WhatIf,
+                vec![
+                    Role::Commander,
+                    Role::Operator,
+                    Role::Analyst,
+                    Role::Trainer,
+                    Role::Admin,
+                ],
+            ),
         ];
         for (action, allowed) in table {
             for r in ROLES {

@@ -105,6 +105,8 @@ pub struct AppState {
     pub limits: Limits,
     /// Actual, exercise or test.
     pub mode: Mode,
+    /// The always-on forecast and the what-ifs ([`crate::forecast`]).
+    pub forecast: Arc<crate::forecast::Forecaster>,
 }
 
 /// The server's clock, UTC.

@@ -16,6 +16,7 @@ pub mod app;
 pub mod auth;
 pub mod dashboard;
 pub mod error;
+pub mod forecast;
 pub mod heat;
 pub mod ingest;
 pub mod live;
@@ -152,7 +153,7 @@ pub async fn start(config: Config) -> Result<Running, ServeError> {
     let (pipeline, pipeline_task) =
         pipeline::start(config.store.clone(), monitor, sender, config.mode).await?;
     let state = AppState {
-        venue,
+        venue: venue.clone(),
         store: config.store,
         pipeline,
         tokens: Arc::default(),
@@ -160,6 +161,7 @@ pub async fn start(config: Config) -> Result<Running, ServeError> {
         logins: Arc::default(),
         limits: config.limits,
         mode: config.mode,
+        forecast: Arc::new(forecast::Forecaster::new(venue.clone())),
     };
     let listener = TcpListener::bind(config.listen)
         .await
@@ -186,6 +188,11 @@ pub async fn start(config: Config) -> Result<Running, ServeError> {
             wait_stop(stopped.clone()),
         ))
     });
+    let forecast_task = tokio::spawn(forecast::run(
+        state.forecast.clone(),
+        state.pipeline.clone(),
+        wait_stop(stopped.clone()),
+    ));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let http_stop = wait_stop(stopped);
     let tls = config.tls;
@@ -208,6 +215,7 @@ pub async fn start(config: Config) -> Result<Running, ServeError> {
         if let Some(t) = mqtt_task {
             let _ = t.await;
         }
+        let _ = forecast_task.await;
         // No request is in flight any more: store what was submitted, then stop.
         pipeline_handle.stop().await;
         let _ = pipeline_task.await;

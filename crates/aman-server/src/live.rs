@@ -4,10 +4,12 @@
 //! `alerts` the open alerts as stored, with their acknowledgements); then one
 //! `{"type": "update", …}` per group of readings or clock tick, with the zones, lines and
 //! sensors that changed and the alert decisions made, and one `{"type": "alert", "alert": …}`
-//! per alert a person acknowledged, resolved or judged ([`crate::alert_actions`]), and where
-//! the venue has track sensors a `{"type": "heat", …}` density map at most once a second
-//! ([`crate::heat`]). A subscriber too slow to keep up gets a new snapshot and continues with
-//! updates (it never silently misses a change).
+//! per alert a person acknowledged, resolved or judged ([`crate::alert_actions`]); where the
+//! venue has track sensors a `{"type": "heat", …}` density map at most once a second
+//! ([`crate::heat`]); and the latest forecast right after the snapshot and each new one as
+//! `{"type": "forecast", "forecast": …}` ([`crate::forecast`], every 5 s). A subscriber too
+//! slow to keep up gets a new snapshot and continues with updates (it never silently misses a
+//! change).
 
 use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -55,6 +57,12 @@ async fn serve(app: AppState, mut socket: WebSocket) {
     };
     if socket.send(Message::Text(first.into())).await.is_err() {
         return;
+    }
+    if let Some(latest) = app.forecast.latest() {
+        let text = crate::forecast::message(&app.venue, &latest);
+        if socket.send(Message::Text(text.into())).await.is_err() {
+            return;
+        }
     }
     loop {
         tokio::select! {

@@ -17,7 +17,7 @@ use crate::auth::{
     CSRF_FIELD, CSRF_HEADER, Principal, check_origin, csrf_matches, session, session_id, verified,
 };
 use crate::error::AppError;
-use crate::{OPENAPI, api, dashboard, ingest, live, users};
+use crate::{OPENAPI, api, dashboard, forecast, ingest, live, users};
 
 /// Whose objects a route reaches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,6 +197,18 @@ pub static ROUTES: &[Route] = &[
     }),
     r("GET", "/api/v1/cap/feed.atom", A::Read, Joint, || {
         get(api::feed_atom)
+    }),
+    r("GET", "/api/v1/forecast", A::Read, Joint, || {
+        get(forecast::latest)
+    }),
+    r("POST", "/api/v1/forecast/what-if", A::WhatIf, Joint, || {
+        post(forecast::what_if)
+    }),
+    r("GET", "/forecast", A::Read, Joint, || {
+        get(dashboard::forecast::page)
+    }),
+    r("POST", "/forecast/what-if", A::WhatIf, Joint, || {
+        post(dashboard::forecast::what_if)
     }),
 ];
 

@@ -421,7 +421,10 @@ async fn roles_act_as_the_table_says(db: Db) {
     let new = login(&app, "new-op").await;
     let me = send(&app, "GET", "/api/v1/me", new.headers(false), None).await;
     assert_eq!(me.json()["user"]["role"], "operator");
-    assert_eq!(me.json()["may"], json!(["read", "acknowledge_alert"]));
+    assert_eq!(
+        me.json()["may"],
+        json!(["read", "acknowledge_alert", "what_if"])
+    );
     // Disabling ends its sessions at once.
     let r = send(
         &app,

@@ -140,7 +140,7 @@ fn audit_record(k: usize) -> aman_ops::audit::AuditRecord {
         object: format!("alert/a{k}"),
         before: Some(r#"{"status":"raised"}"#.into()),
         after: Some("{\"status\":\"acknowledged\",\"note\":\"الحشد\"}".into()),
-        exercise: (k % 3 == 0).then(|| "ex-1".to_string()),
+        exercise: k.is_multiple_of(3).then(|| "ex-1".to_string()),
     }
 }
 

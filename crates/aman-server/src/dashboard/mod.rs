@@ -13,6 +13,7 @@
 
 pub mod alerts;
 pub mod day;
+pub mod forecast;
 pub mod html;
 pub mod map;
 pub mod sensors;
@@ -161,6 +162,7 @@ pub fn layout(v: &Viewer, page: &str, title: &str, open_alerts: u64, main: &str)
             ("/alerts", "nav-alerts"),
             ("/sensors", "nav-sensors"),
             ("/report/day", "nav-report"),
+            ("/forecast", "nav-forecast"),
         ] {
             let current = if href == format!("/{page}") {
                 " aria-current=\"page\""

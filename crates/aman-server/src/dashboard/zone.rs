@@ -2,7 +2,10 @@
 //! density, level of service, flow through its gates and crowd pressure — over the last
 //! 30 minutes (1 s buckets) and since midnight, Paris time (1 min buckets), with the rules'
 //! raise and clear thresholds drawn. Charts are SVG drawn here; times on their axes are in
-//! Paris and Casablanca time.
+//! Paris and Casablanca time. The forecast of the next 10 minutes ([`crate::forecast`]) is
+//! drawn dashed after the last 30 minutes of density and level of service, with when the zone
+//! reaches level E and each rule's threshold ([`super::forecast::zone_panel`]); the script
+//! redraws both from each `forecast` message.
 
 use aman_monitor::Timestamp;
 use aman_monitor::venue::{Measure, Subject};
@@ -16,6 +19,7 @@ use super::{Viewer, html_response, layout, not_found_page, open_count};
 use crate::app::{AppState, now};
 use crate::auth::Caller;
 use crate::error::AppError;
+use crate::forecast::HORIZON_S;
 
 const W: f64 = 560.0;
 const H: f64 = 170.0;
@@ -37,8 +41,20 @@ fn hm(t: i64, zone: &str) -> String {
     )
 }
 
+/// The forecast drawn after a chart's measured series: its points (µs, value) from now, the
+/// zone, and the time the forecast starts (µs).
+struct Ahead<'a> {
+    points: &'a [(i64, f64)],
+    zone: &'a str,
+    now: i64,
+}
+
 /// One chart: `points` (µs, value) from `t0` to `t1`, a gap wider than `gap_us` breaks the
-/// line; `letters` labels the y axis A…F (level of service) instead of numbers.
+/// line; `letters` labels the y axis A…F (level of service) instead of numbers. With
+/// `ahead`, the forecast is drawn dashed after the measured series and labelled, and the
+/// chart carries its frame (`data-t0`, `data-t1` in ms, `data-top`, the plot's box) for the
+/// script to redraw it from each `forecast` message.
+#[allow(clippy::too_many_arguments)]
 fn chart(
     v: &Viewer,
     class: &str,
@@ -47,18 +63,30 @@ fn chart(
     gap_us: i64,
     thresholds: &[Threshold],
     letters: bool,
+    ahead: Option<&Ahead>,
 ) -> String {
     let top_value = points
         .iter()
+        .chain(ahead.map_or(&[][..], |a| a.points))
         .map(|p| p.1)
         .chain(thresholds.iter().map(|t| t.value))
         .fold(if letters { 5.0 } else { 1.0 }, f64::max)
         * if letters { 1.0 } else { 1.1 };
     let x = |t: i64| LEFT + (t - t0) as f64 / (t1 - t0).max(1) as f64 * (W - LEFT - RIGHT);
     let y = |val: f64| TOP + (1.0 - val / top_value) * (H - TOP - BOTTOM);
+    let frame = ahead.map_or_else(String::new, |_| {
+        format!(
+            " data-t0=\"{}\" data-t1=\"{}\" data-top=\"{top_value}\" data-x0=\"{LEFT}\" \
+             data-x1=\"{}\" data-y0=\"{TOP}\" data-y1=\"{}\"",
+            t0 / 1000,
+            t1 / 1000,
+            W - RIGHT,
+            H - BOTTOM
+        )
+    });
     let mut s = format!(
         "<svg class=\"chart {class}\" viewBox=\"0 0 {W} {H}\" preserveAspectRatio=\"xMidYMid meet\" \
-         role=\"img\" direction=\"ltr\">\
+         role=\"img\" direction=\"ltr\"{frame}>\
          <rect class=\"plot\" x=\"{LEFT}\" y=\"{TOP}\" width=\"{}\" height=\"{}\"/>",
         W - LEFT - RIGHT,
         H - TOP - BOTTOM
@@ -144,6 +172,31 @@ fn chart(
     } else {
         s.push_str(&format!("<path class=\"series\" d=\"{d}\"/>"));
     }
+    if let Some(a) = ahead {
+        let mut d = String::new();
+        for &(t, val) in a.points.iter().filter(|p| p.0 <= t1) {
+            d.push_str(&format!(
+                "{}{:.1},{:.1}",
+                if d.is_empty() { 'M' } else { 'L' },
+                x(t),
+                y(val.min(top_value))
+            ));
+        }
+        let xn = x(a.now.clamp(t0, t1));
+        s.push_str(&format!(
+            "<line class=\"now\" x1=\"{xn:.1}\" x2=\"{xn:.1}\" y1=\"{TOP}\" y2=\"{}\"/>\
+             <text class=\"forecast-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\
+             <path class=\"forecast\" data-forecast-zone=\"{}\" data-series=\"{class}\" d=\"{d}\"/>",
+            H - BOTTOM,
+            W - RIGHT - 3.0,
+            H - BOTTOM - 5.0,
+            esc(&v.l.t_args(
+                "forecast-chart-label",
+                &[("min", aman_i18n::Arg::Str(&format!("{:.0}", HORIZON_S / 60.0)))]
+            )),
+            esc(a.zone),
+        ));
+    }
     s.push_str("</svg>");
     s
 }
@@ -206,6 +259,15 @@ pub async fn page(
         .ok_or_else(|| AppError::Unavailable("the server is shutting down".into()))?;
     let zs = state.zones.get(zi);
     let lang = v.code();
+    // The forecast, drawn after the last 30 minutes of density and level of service.
+    let latest = app.forecast.latest();
+    let ahead_points = latest.as_ref().map(|l| {
+        (
+            super::forecast::density_points(l, zi),
+            super::forecast::los_points(l, zi),
+        )
+    });
+    let ahead_span = (recent.0, recent.1 + (HORIZON_S * 1e6) as i64);
     let mut m = format!(
         "<section class=\"panel zone-page\" data-zone=\"{}\"><h1>{}</h1>",
         esc(&zone.id),
@@ -318,6 +380,7 @@ pub async fn page(
             pick(&zone_day, &|r| r.pressure),
         ),
     ];
+    m.push_str(&super::forecast::zone_panel(&app, &v, zi));
     m.push_str(&format!(
         "<p class=\"axis-note\">{}</p><div class=\"charts\"><div class=\"chart-head\"></div><h2>{}</h2><h2>{}</h2>",
         v.t("chart-axis-note"),
@@ -325,12 +388,23 @@ pub async fn page(
         v.t("chart-today")
     ));
     for (what, title, letters, th, rec, dayp) in &series {
+        let points = match (*what, &ahead_points) {
+            ("density", Some((d, _))) => Some(d.as_slice()),
+            ("los", Some((_, l))) => Some(l.as_slice()),
+            _ => None,
+        };
+        let ahead = points.map(|points| Ahead {
+            points,
+            zone: &zone.id,
+            now: latest.as_ref().map_or(t.0, |l| l.at.0),
+        });
+        let span = if ahead.is_some() { ahead_span } else { recent };
         m.push_str(&format!(
             "<h3 class=\"chart-title\">{}</h3><figure data-series=\"{what}\" data-span=\"30min\">{}</figure>\
              <figure data-series=\"{what}\" data-span=\"day\">{}</figure>",
             v.t(title),
-            chart(&v, what, rec, recent, 3_000_000, th, *letters),
-            chart(&v, what, dayp, day, 180_000_000, th, *letters),
+            chart(&v, what, rec, span, 3_000_000, th, *letters, ahead.as_ref()),
+            chart(&v, what, dayp, day, 180_000_000, th, *letters, None),
         ));
     }
     m.push_str("</div></section>");

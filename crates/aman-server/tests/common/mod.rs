@@ -294,7 +294,12 @@ impl TestApp {
     /// Starts a server for shipped venue `venue_dir` on `db` with `limits`; creates an admin
     /// token and one token per sensor of the venue.
     pub async fn spawn_with(db: &Db, venue_dir: &str, mode: Mode, limits: Limits) -> TestApp {
-        let venue = venue(venue_dir);
+        TestApp::spawn_venue(db, venue(venue_dir), mode, limits).await
+    }
+
+    /// Starts a server for `venue` on `db` with `limits`; creates an admin token and one token
+    /// per sensor of the venue.
+    pub async fn spawn_venue(db: &Db, venue: Venue, mode: Mode, limits: Limits) -> TestApp {
         let store = Store::open(&db.url).await.expect("open store");
         let (_, admin) = store
             .create_token(TokenRole::Admin, ADMIN_LABEL)

@@ -286,6 +286,66 @@
     });
     setCount();
   }
+  // The forecast ({type: "forecast"}, every 5 s): the dashed forecast after the measured
+  // density and level of service of a zone's page, when its thresholds are reached, and the
+  // forecast page's table.
+  function forecastWhen(at, s) {
+    if (s === null || s === undefined) return T('forecast-not-within', { min: '10' });
+    if (s <= 0) return T('forecast-reached-now');
+    var w = Math.round(s);
+    return T('forecast-reached-in', { min: String(Math.floor(w / 60)), sec: String(w % 60), time: timePair(new Date(at + w * 1000)) });
+  }
+  function forecastLabel(r) {
+    var v = fixed(r.density, 2);
+    return r.what.indexOf('rule ') === 0 ? T('forecast-rule', { rule: r.what.slice(5), value: v }) : T('forecast-los-e', { value: v });
+  }
+  function applyForecast(f) {
+    if (!f || !f.zones) return;
+    var at = Date.parse(String(f.computed_at).replace(/(\.\d{3})\d+/, '$1'));
+    var LOS = 'ABCDEF';
+    var stamp = T('forecast-computed', { time: timePair(new Date(at)) });
+    $$('.forecast-at').forEach(function (el) { el.textContent = stamp; });
+    f.zones.forEach(function (z) {
+      $$('path.forecast[data-forecast-zone="' + esc(z.id) + '"]').forEach(function (p) {
+        var d = p.ownerSVGElement.dataset, los = p.dataset.series === 'los';
+        var t0 = +d.t0, t1 = +d.t1, top = +d.top, x0 = +d.x0, x1 = +d.x1, y0 = +d.y0, y1 = +d.y1, out = '';
+        f.t_s.forEach(function (t, k) {
+          var tm = at + t * 1000;
+          if (tm > t1 || tm < t0) return;
+          var val = los ? LOS.indexOf(z.los[k]) : z.density[k];
+          var x = x0 + (tm - t0) / (t1 - t0) * (x1 - x0), y = y0 + (1 - Math.min(val, top) / top) * (y1 - y0);
+          out += (out ? 'L' : 'M') + x.toFixed(1) + ',' + y.toFixed(1);
+        });
+        p.setAttribute('d', out);
+      });
+      var panel = $('#forecast-reached[data-forecast-zone="' + esc(z.id) + '"] ul.reached');
+      if (panel) {
+        while (panel.firstChild) panel.removeChild(panel.firstChild);
+        z.reached.forEach(function (r) {
+          var li = document.createElement('li');
+          li.dataset.what = r.what; li.dataset.reached = String(r.at_s !== null);
+          li.appendChild(span('what', forecastLabel(r)));
+          li.appendChild(document.createTextNode(' '));
+          li.appendChild(span('when', forecastWhen(at, r.at_s)));
+          panel.appendChild(li);
+        });
+      }
+      var row = $('tr[data-forecast-row="' + esc(z.id) + '"]');
+      if (row) {
+        var peakLos = z.los.reduce(function (a, b) { return b > a ? b : a; }, 'A');
+        var e = z.reached.filter(function (r) { return r.what === 'LOS E'; })[0];
+        row.dataset.los = peakLos;
+        var set = function (sel, text) { var c = $(sel, row); if (c) c.textContent = text; };
+        set('.f-now', fixed(z.density[0], 2));
+        set('.f-peak', fixed(z.peak_density, 2));
+        set('.f-peak-los', peakLos);
+        set('.f-e', forecastWhen(at, e ? e.at_s : null));
+        set('.f-above', T('forecast-seconds', { s: fixed(z.seconds_at_los_e_or_worse, 0) }));
+        set('.f-clear', z.clear_s === null ? T('forecast-none') : T('forecast-seconds', { s: fixed(z.clear_s, 0) }));
+      }
+    });
+  }
+
   // Alerts already on the page count as open until the first snapshot.
   $$('#live-alerts li.alert').forEach(function (li) { if (li.dataset.status !== 'resolved') open[li.dataset.alert] = true; });
 
@@ -309,6 +369,7 @@
       else if (m.type === 'update') applyUpdate(m);
       else if (m.type === 'alert') applyAlert(m.alert);
       else if (m.type === 'heat') drawHeat(m);
+      else if (m.type === 'forecast') applyForecast(m.forecast);
     };
     ws.onclose = function () { setLive('reconnecting'); retry(); };
   }
