@@ -755,7 +755,7 @@ impl Ctx<'_> {
         let venue = self.venue;
         let mut sim = (self.build)(seed)?;
         let sim_err = |e: aman_sim::SimError| SimForecastError::Scenario(e.to_string());
-        let mut rng = SplitMix64::new(mix64(seed ^ 0x5EED_F0CA_57));
+        let mut rng = SplitMix64::new(mix64(seed ^ 0x005E_EDF0_CA57));
         let mut placed = 0usize;
         match self.tracks {
             Some(points) => {
@@ -957,6 +957,14 @@ fn place_tracks(
 ) -> usize {
     let mut placed = 0;
     let mut dropped = 0;
+    // Neighbours on a grid of 1 m cells (a radius is at most 1 m here: only neighbours
+    // within 2 m can shrink it).
+    let key = |p: Vec2| (p.x.floor() as i64, p.y.floor() as i64);
+    let mut grid: std::collections::HashMap<(i64, i64), Vec<usize>> =
+        std::collections::HashMap::new();
+    for (i, &p) in points.iter().enumerate() {
+        grid.entry(key(p)).or_default().push(i);
+    }
     for (i, &p) in points.iter().enumerate() {
         let zone = ctx.zone_of(p);
         let (j, params) = ctx.journey_at(p, zone, plan);
@@ -966,10 +974,16 @@ fn place_tracks(
         };
         let mut r = spec
             .radius
+            .min(1.0)
             .min(sim.walkable_area().distance_to_wall(p) - 0.01);
-        for (k, &q) in points.iter().enumerate() {
-            if k != i {
-                r = r.min(0.5 * p.distance(q) - 0.005);
+        let (cx, cy) = key(p);
+        for dx in -2..=2 {
+            for dy in -2..=2 {
+                for &k in grid.get(&(cx + dx, cy + dy)).map_or(&[][..], |v| &v[..]) {
+                    if k != i {
+                        r = r.min(0.5 * p.distance(points[k]) - 0.005);
+                    }
+                }
             }
         }
         spec.radius = r;
