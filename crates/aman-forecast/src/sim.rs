@@ -19,7 +19,10 @@
 //!   venue's window (the network forecast's arrivals, [`crate::venue::VenueNetwork::with_state`]),
 //!   as a Poisson process (seeded) over the horizon, each at a uniform point of the line 0.3 m
 //!   inside; an arrival whose place is taken enters as soon as it is free (the queue at the
-//!   gate).
+//!   gate). It counts as an "in" crossing of its line (the line's "out" for an arrival
+//!   through a line whose `from` zone it enters) when it enters; other crossings are the
+//!   simulator's measurement-line crossings of each line, and for a line at an exit, the
+//!   persons who left by it.
 //! - **What-ifs.** A line is matched to the scenario's exit stage at it (a door whose middle
 //!   lies within 0.5 m of the line and the line's middle within 0.5 m of the door, or an exit
 //!   area within 1 m of the line's middle). `close` closes that exit (a closed door is a wall)
@@ -830,6 +833,7 @@ impl Ctx<'_> {
                     let (j, params) = self.journey_at(p, k.to, plan);
                     let s = AgentSpec {
                         position: p,
+                        group: arrival_group(line, dir),
                         ..params.draw(j, &mut rng)
                     };
                     if sim.validate_agent(&s).is_ok() {
@@ -930,6 +934,22 @@ impl Ctx<'_> {
                 outs[li] += 1.0;
             }
         }
+        // Arrivals enter 0.3 m inside their line: each counts as a crossing of it when it
+        // enters (whether still inside or gone by an exit since).
+        let mut arrived = |g: u32| {
+            if let Some((li, dir)) = arrival_of(g).filter(|(li, _)| *li < n) {
+                match dir {
+                    Crossing::In => ins[li] += 1.0,
+                    Crossing::Out => outs[li] += 1.0,
+                }
+            }
+        };
+        for &g in &sim.agents().group {
+            arrived(g);
+        }
+        for e in sim.exits() {
+            arrived(e.group);
+        }
         for e in sim.exits() {
             for (li, s) in self.exit_of.iter().enumerate() {
                 if *s == Some(e.stage.0 as usize) {
@@ -944,6 +964,23 @@ impl Ctx<'_> {
         }
         (ins, outs)
     }
+}
+
+/// Group label of the arrivals through venue line `line` in direction `dir` (persons placed
+/// now have group 0).
+fn arrival_group(line: usize, dir: Crossing) -> u32 {
+    1 + 2 * line as u32 + u32::from(dir == Crossing::Out)
+}
+
+/// The line and direction of an arrival's group label, if it is one.
+fn arrival_of(group: u32) -> Option<(usize, Crossing)> {
+    let g = group.checked_sub(1)?;
+    let dir = if g % 2 == 0 {
+        Crossing::In
+    } else {
+        Crossing::Out
+    };
+    Some(((g / 2) as usize, dir))
 }
 
 /// Places one agent at each tracked position that fits; returns how many.

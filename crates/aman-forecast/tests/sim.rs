@@ -164,3 +164,38 @@ fn bad_input_is_refused_with_what_is_wrong() {
     let e = run(&busy(), &[], -1.0).map(|_| ());
     assert!(matches!(e, Err(SimForecastError::Parameter(_))), "{e:?}");
 }
+
+#[test]
+fn evacuating_or_closing_the_entrance_stops_its_arrivals_and_open_brings_them_back() {
+    // Evacuating the hall: nobody more comes in through the entry (it leads into the hall),
+    // and the hall empties through the front and the door.
+    let base = ok(&busy(), &[], 40.0);
+    let f = ok(&busy(), &[WhatIf::Evacuate("hall".into())], 40.0);
+    let last = f.t.len() - 1;
+    for r in &f.runs {
+        assert_eq!((r.scheduled, r.entered), (0, 0), "{r:?}");
+    }
+    assert!(
+        f.zones[0].p50[last] < base.zones[0].p50[last],
+        "{:?}",
+        f.zones[0].p50
+    );
+    // The entry closed in the state: no arrivals; opened by the what-if: 5 /s again.
+    let mut closed = busy();
+    closed.closed.push("entry".into());
+    let c = ok(&closed, &[], 40.0);
+    assert!(c.runs.iter().all(|r| r.scheduled == 0), "{:?}", c.runs);
+    let o = ok(&closed, &[WhatIf::Open("entry".into())], 40.0);
+    assert_eq!(
+        o.runs.iter().map(|r| r.scheduled).collect::<Vec<_>>(),
+        base.runs.iter().map(|r| r.scheduled).collect::<Vec<_>>()
+    );
+    // Held for 10 s: the arrivals of those 10 s (5 /s, about 50) wait and enter as a queue
+    // just after it. Before it, the only crossings of the entry are persons placed in the
+    // hall's half-metre strip behind the line walking over it.
+    let h = ok(&busy(), &[WhatIf::Hold("entry".into(), 10.0)], 40.0);
+    let k10 = h.t.iter().position(|t| *t >= 10.0).unwrap_or(0);
+    let passed = &h.lines[0].passed_in;
+    assert!(passed[k10 - 1] < 10.0, "{passed:?}");
+    assert!(passed[k10 + 1] - passed[k10 - 1] > 25.0, "{passed:?}");
+}
