@@ -55,6 +55,7 @@ pub enum Command {
   curl -s -b cookies http://127.0.0.1:8080/api/v1/state > state.json
   aman forecast venues/sib2023-entrance/venue.toml --state state.json
   aman forecast venue.toml --state state.json --what-if close:west-gate --what-if hold:east-gate:300
+  aman forecast venue.toml --state state.json --simulate --seeds 5 --horizon 300
 
 The state file is JSON: the body of aman serve's GET /api/v1/state as it is, or written by hand:
   {\"venue\": \"ID\", \"zones\": [{\"id\": \"…\", \"occupancy\": 850}],
@@ -63,7 +64,10 @@ The state file is JSON: the body of aman serve's GET /api/v1/state as it is, or 
 (persons, persons/s; 'closed': lines closed now). The model: a pedestrian cell-transmission
 model over the venue's zones and lines (docs/forecast.md).
 What-ifs: close:LINE, open:LINE (a line closed in the state), hold:LINE:SECONDS, evacuate:ZONE.
-Exit codes: 0 done, 2 bad venue, state file or what-if.")]
+--simulate also runs aman-sim ahead from the state, once per seed, with the stages, journeys
+and model of the scenario the venue names ([venue] forecast_scenario), and prints each zone's
+median density with its 10th–90th percentile band next to the network forecast.
+Exit codes: 0 done, 2 bad venue, state file, what-if or scenario.")]
 pub struct ForecastArgs {
     /// The venue file (TOML), as given to `aman serve`.
     pub venue: PathBuf,
@@ -82,6 +86,13 @@ pub struct ForecastArgs {
     /// Print the forecast as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Also run the simulation forecast (an ensemble of aman-sim runs from the state; the
+    /// venue must name a scenario: `[venue] forecast_scenario`).
+    #[arg(long)]
+    pub simulate: bool,
+    /// Runs of the simulation forecast (seeds 1 to N), in [1, 100].
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub seeds: u64,
 }
 
 /// `aman serve`

@@ -895,3 +895,61 @@ fn forecast_bad_input_exits_2_naming_it() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+/// The room of aman-forecast's simulation tests and the scenario it names.
+const ROOM_VENUE: &str = include_str!("../../aman-forecast/tests/room.toml");
+const ROOM_SCENARIO: &str = include_str!("../../aman-forecast/tests/room-scenario.toml");
+
+#[test]
+fn forecast_simulate_prints_the_ensemble_and_refuses_what_it_cannot_run() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("venue.toml"), ROOM_VENUE).unwrap();
+    std::fs::write(dir.path().join("room-scenario.toml"), ROOM_SCENARIO).unwrap();
+    std::fs::write(
+        dir.path().join("state.json"),
+        CORRIDOR_STATE.replace("\"corridor\"", "\"room\""),
+    )
+    .unwrap();
+    let args = [
+        "forecast",
+        "venue.toml",
+        "--state",
+        "state.json",
+        "--simulate",
+        "--seeds",
+        "3",
+        "--horizon",
+        "20",
+    ];
+    let out = aman(&[&args[..], &["--json"]].concat(), dir.path());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sim = &v["simulation"];
+    assert_eq!(sim["seeds"], serde_json::json!([1, 2, 3]));
+    // 300 persons in the 300 m² hall: 1 /m² now in every run.
+    assert_eq!(sim["zones"][0]["p50"][0], 1.0);
+    assert_eq!(sim["runs"][0]["placed"], 300);
+    let out = aman(&args, dir.path());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Simulation forecast (3 runs"), "{text}");
+    // The opening between the zones is no exit: the simulation cannot close it.
+    let out = aman(
+        &[&args[..], &["--what-if", "close:opening"]].concat(),
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("the simulator can only close exits"), "{err}");
+    // A venue that names no scenario.
+    std::fs::write(dir.path().join("venue.toml"), CORRIDOR_VENUE).unwrap();
+    std::fs::write(dir.path().join("state.json"), CORRIDOR_STATE).unwrap();
+    let out = aman(&args, dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("names no scenario"), "{err}");
+}

@@ -14,11 +14,14 @@
 //! - [`venue`]: a venue's zones and lines as that network, started from the live input, with
 //!   what-ifs (close, open or hold a gate, evacuate a zone) compared against doing nothing,
 //!   and bands that widen with the inputs missing or from stale sensors.
+//! - [`sim`]: the simulation forecast, `aman-sim` run ahead from the live state as an
+//!   ensemble of seeds (per-zone density percentiles), with the same what-ifs.
 #![forbid(unsafe_code)]
 
 pub mod ctm;
 pub mod fd;
 pub mod live;
+pub mod sim;
 pub mod venue;
 
 pub use ctm::{
@@ -27,6 +30,7 @@ pub use ctm::{
 };
 pub use fd::{DemandSupply, Weidmann};
 pub use live::{Live, LiveError};
+pub use sim::{SimForecast, SimForecastError, SimOptions, simulate};
 pub use venue::{
     ForecastError, InputKind, LineForecast, UncertainInput, Uncertainty, VenueForecast,
     VenueNetwork, WhatIf,

@@ -232,7 +232,7 @@ impl VenueNetwork {
     }
 
     /// The links of venue line `line` (both directions).
-    fn links_of(&self, line: usize) -> impl Iterator<Item = usize> + '_ {
+    pub(crate) fn links_of(&self, line: usize) -> impl Iterator<Item = usize> + '_ {
         (0..self.links.len()).filter(move |&l| self.links[l].0 == line)
     }
 }
@@ -291,7 +291,7 @@ pub struct UncertainInput {
 
 /// Where an uncertain input goes in the network.
 #[derive(Debug, Clone, Copy)]
-enum Target {
+pub(crate) enum Target {
     Zone(usize),
     Link(usize),
 }
@@ -350,7 +350,7 @@ fn feeds(venue: &Venue) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
 impl VenueNetwork {
     /// The inputs of `start` not known for sure, with where each goes and its range (see the
     /// [module docs](self)).
-    fn uncertain(
+    pub(crate) fn uncertain(
         &self,
         venue: &Venue,
         live: &Resolved,

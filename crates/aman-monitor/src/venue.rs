@@ -274,6 +274,10 @@ pub struct Venue {
     /// WGS84 latitude and longitude of the venue's origin (x = 0, y = 0), degrees, with x
     /// east and y north, if georeferenced: CAP alert areas are then given as polygons.
     pub origin: Option<(f64, f64)>,
+    /// The scenario file whose stages, journeys and model the simulation forecast uses
+    /// (`[venue] forecast_scenario`, resolved against the venue file's folder; not read here),
+    /// if the venue names one.
+    pub forecast_scenario: Option<std::path::PathBuf>,
     /// What the venue file reader noticed but accepted (a zone partly outside the walkable
     /// area, a zone or line no sensor feeds, a sensor no stale rule watches, repairs of the
     /// walkable area): one sentence each, naming the part. Empty when built by hand.

@@ -1017,8 +1017,11 @@ fn shrink_to_fit(specs: &mut [AgentSpec], placed: &aman_sim::Agents) -> Option<(
     })
 }
 
-/// An agent's parameters drawn from the population's distributions; position zero.
-fn draw_params(
+/// An agent's parameters drawn from a population's or source's distributions (`p`, with the
+/// radius and time gap filled in: [`crate::defaults::shipped`]); position zero. Used by the
+/// scenario's build and by the simulation forecast (`aman-forecast`), which places persons
+/// from a live state with the scenario's parameters.
+pub fn draw_params(
     journey: JourneyId,
     p: AgentParams<'_>,
     group: u32,
@@ -1067,8 +1070,11 @@ fn draw_spec(
 }
 
 /// Places `count` non-overlapping agents uniformly at random in `region` (random sequential
-/// addition), each at least its radius + 1 cm from walls and 2 cm from other agents.
-fn place(
+/// addition), each at least its radius + 1 cm from walls and 2 cm from other agents. Returns
+/// the agents placed (fewer than `count` when the region is full: it gives up after 20,000 +
+/// 50 per agent placed draws in a row that do not fit) and the last reason the simulation
+/// refused a drawn agent, if any.
+pub fn place(
     sim: &Simulation,
     region: &geo::MultiPolygon<f64>,
     count: usize,

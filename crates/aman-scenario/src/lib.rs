@@ -14,7 +14,10 @@ pub mod file;
 mod run;
 mod syntax;
 
-pub use build::{MAX_AGENTS, MAX_SNAPSHOTS, Overrides, Scenario, build, load, load_str, load_with};
+pub use build::{
+    MAX_AGENTS, MAX_SNAPSHOTS, Overrides, Scenario, build, draw_params, load, load_str, load_with,
+    place,
+};
 pub use defaults::ParameterSet;
 pub use error::ScenarioError;
 pub use run::{RunLog, run_checked};

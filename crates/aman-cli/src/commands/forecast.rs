@@ -1,8 +1,10 @@
-//! `aman forecast`: the network forecast of a venue from a live state, and what-ifs.
+//! `aman forecast`: the network forecast of a venue from a live state, and what-ifs; with
+//! `--simulate`, the simulation forecast next to it.
 
 use anyhow::anyhow;
 use serde_json::{Value, json};
 
+use aman_forecast::sim::{SimForecast, SimForecastError, SimOptions, simulate};
 use aman_forecast::venue::{VenueForecast, VenueNetwork, WhatIf, ZoneSummary, forecast};
 use aman_forecast::{InputKind, Live, UncertainInput, Uncertainty, fd::Weidmann};
 use aman_monitor::Venue;
@@ -12,6 +14,9 @@ use crate::args::ForecastArgs;
 
 /// Sample interval of the printed and JSON forecast, s.
 const EVERY: f64 = 10.0;
+/// Sample interval of the simulation forecast's zone counts, s (its JSON keeps every
+/// `EVERY / SIM_EVERY`-th).
+const SIM_EVERY: f64 = 2.0;
 /// Largest step of the model, s (cut further by each zone's CFL bound).
 const DT: f64 = 0.5;
 /// Most bytes of a state file (a state of 100,000 zones is about 10 MB).
@@ -59,6 +64,11 @@ pub fn run(args: &ForecastArgs) -> Result<(), Failure> {
     } else {
         Some(run(&what_ifs)?)
     };
+    let sim = if args.simulate {
+        Some(simulation(args, &venue, &live, &what_ifs)?)
+    } else {
+        None
+    };
     if args.json {
         let mut v = json!({
             "venue": venue.id,
@@ -74,6 +84,13 @@ pub fn run(args: &ForecastArgs) -> Result<(), Failure> {
         });
         if let Some(a) = &alt {
             v["what_if"] = json!({"changes": args.what_if, "forecast": forecast_json(&venue, a)});
+        }
+        if let Some((b, a)) = &sim {
+            v["simulation"] = sim_json(&venue, b, args);
+            if let Some(a) = a {
+                v["simulation"]["what_if"] =
+                    json!({"changes": args.what_if, "forecast": sim_json(&venue, a, args)});
+            }
         }
         outln!(
             "{}",
@@ -95,6 +112,28 @@ pub fn run(args: &ForecastArgs) -> Result<(), Failure> {
             args.what_if.join(", ")
         )?;
         print_table(&venue, a, Some(&base))?;
+    }
+    if let Some((b, a)) = &sim {
+        outln!(
+            "\nSimulation forecast ({} runs of aman-sim, seeds {}; median and 10th–90th percentile over the runs):",
+            b.runs.len(),
+            b.runs
+                .iter()
+                .map(|r| r.seed.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )?;
+        print_sim_table(&venue, b, None)?;
+        if let Some(a) = a {
+            outln!(
+                "\nSimulated with {} (difference against doing nothing):",
+                args.what_if.join(", ")
+            )?;
+            print_sim_table(&venue, a, Some(b))?;
+        }
+        for note in &b.notes {
+            outln!("note (simulation): {note}")?;
+        }
     }
     let queues = alt.as_ref().unwrap_or(&base);
     let waiting: Vec<String> = queues
@@ -273,6 +312,139 @@ fn print_table(
             line.push_str(&format!("   {:.2}–{:.2}", peak(&z.low), peak(&z.high)));
         }
         if let Some(b) = base.as_ref().map(|b| b[i]) {
+            line.push_str(&format!(
+                "   (peak {} /m², at E or F {})",
+                delta(s.peak, b.peak, "", 2),
+                delta(s.above[0], b.above[0], " s", 0)
+            ));
+        }
+        outln!("{line}")?;
+    }
+    Ok(())
+}
+
+/// The simulation forecast, of doing nothing and with the what-ifs.
+type SimPair = (SimForecast, Option<SimForecast>);
+
+fn simulation(
+    args: &ForecastArgs,
+    venue: &Venue,
+    live: &Live,
+    what_ifs: &[WhatIf],
+) -> Result<SimPair, Failure> {
+    let input = |e: String| Failure::Input(anyhow!(e));
+    if !(1..=100).contains(&args.seeds) {
+        return Err(input(format!("--seeds {}: give 1 to 100 runs", args.seeds)));
+    }
+    let Some(path) = &venue.forecast_scenario else {
+        return Err(input(format!(
+            "--simulate: {}",
+            SimForecastError::NoScenario(venue.id.clone())
+        )));
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        input(format!(
+            "--simulate: the venue's forecast_scenario {}: {e}",
+            path.display()
+        ))
+    })?;
+    let file = aman_scenario::parse_str(&text, path).map_err(|e| input(e.to_string()))?;
+    let opts = SimOptions {
+        horizon: args.horizon,
+        seeds: (1..=args.seeds).collect(),
+        every: SIM_EVERY,
+    };
+    let run = |w: &[WhatIf]| {
+        simulate(venue, &file, path, live, None, w, &opts).map_err(|e| {
+            input(format!(
+                "--simulate: {} with {}: {e}",
+                args.venue.display(),
+                args.state.display()
+            ))
+        })
+    };
+    let base = run(&[])?;
+    let alt = if what_ifs.is_empty() {
+        None
+    } else {
+        Some(run(what_ifs)?)
+    };
+    Ok((base, alt))
+}
+
+/// Every `k`-th sample, for JSON at the network forecast's interval.
+fn thin(v: &[f64]) -> Vec<f64> {
+    let k = (EVERY / SIM_EVERY).round().max(1.0) as usize;
+    v.iter().step_by(k).copied().collect()
+}
+
+fn sim_json(venue: &Venue, f: &SimForecast, args: &ForecastArgs) -> Value {
+    json!({
+        "model": "aman-sim, the venue's forecast_scenario's stages, journeys and model",
+        "scenario": venue.forecast_scenario.as_ref().map(|p| p.display().to_string()),
+        "seeds": f.runs.iter().map(|r| r.seed).collect::<Vec<_>>(),
+        "horizon_s": args.horizon,
+        "t_s": thin(&f.t),
+        "runs": f.runs.iter().map(|r| json!({
+            "seed": r.seed, "placed": r.placed, "arrivals": r.scheduled, "entered": r.entered,
+            "left": r.left, "at_end": r.at_end,
+        })).collect::<Vec<_>>(),
+        "uncertain": f.uncertain.iter().map(uncertain_json).collect::<Vec<_>>(),
+        "notes": f.notes,
+        "zones": f.zones.iter().map(|z| json!({
+            "id": z.id,
+            "p10": thin(&z.p10),
+            "p50": thin(&z.p50),
+            "p90": thin(&z.p90),
+            "low": thin(&z.low),
+            "high": thin(&z.high),
+            "peak_density": z.summary.peak,
+            "seconds_at_los_e_or_worse": z.summary.above[0],
+            "seconds_at_los_f": z.summary.above[1],
+            "clear_s": z.summary.clear,
+        })).collect::<Vec<_>>(),
+        "lines": f.lines.iter().map(|l| json!({
+            "id": l.id, "passed_in": thin(&l.passed_in), "passed_out": thin(&l.passed_out),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn print_sim_table(
+    venue: &Venue,
+    f: &SimForecast,
+    against: Option<&SimForecast>,
+) -> Result<(), Failure> {
+    let w = venue
+        .zones
+        .iter()
+        .map(|z| z.id.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    outln!(
+        "{:<w$}  {:>10}  {:>10}  {:>11}  {:>10}  {:>8}",
+        "zone",
+        "now",
+        "peak",
+        "peak p10–90",
+        "at E or F",
+        "clear"
+    )?;
+    for (i, z) in f.zones.iter().enumerate() {
+        let s = z.summary;
+        let peak = |v: &[f64]| v.iter().copied().fold(0.0, f64::max);
+        let mut line = format!(
+            "{:<w$}  {:>8.2} {}  {:>8.2} {}  {:>11}  {:>8.0} s  {:>8}",
+            z.id,
+            z.p50.first().copied().unwrap_or(0.0),
+            z.los.first().map_or("-", |l| l.label()),
+            s.peak,
+            z.los.iter().max().map_or("-", |l| l.label()),
+            format!("{:.2}–{:.2}", peak(&z.low), peak(&z.high)),
+            s.above[0],
+            secs(s.clear)
+        );
+        if let Some(b) = against.map(|b| b.zones[i].summary) {
             line.push_str(&format!(
                 "   (peak {} /m², at E or F {})",
                 delta(s.peak, b.peak, "", 2),

@@ -169,6 +169,7 @@ pub(super) fn build(
                 rules,
                 window,
                 origin,
+                forecast_scenario: v.forecast_scenario.as_ref().map(|f| base_dir.join(f)),
                 warnings: cx.warnings,
             })
         }

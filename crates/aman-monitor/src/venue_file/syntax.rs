@@ -44,6 +44,10 @@ pub struct VenueSection {
     pub window: Option<f64>,
     /// WGS84 `[latitude, longitude]` of x = 0, y = 0, degrees.
     pub origin: Option<Vec<f64>>,
+    /// A scenario file, relative to the venue file, whose stages, journeys and model the
+    /// simulation forecast uses (`aman forecast --simulate`); its populations, sources and
+    /// events are not.
+    pub forecast_scenario: Option<String>,
 }
 
 /// `[[zones]]`

@@ -683,3 +683,19 @@ fn rules_of_zones_give_the_density_they_are_raised_at() {
     assert_eq!(d("gate-flow"), None);
     assert_eq!(d("cam-stale"), None);
 }
+
+#[test]
+fn the_forecast_scenario_is_resolved_against_the_venue_folder() {
+    let v = parse(BASE).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(v.forecast_scenario, None);
+    let text = BASE.replace(
+        "window = 30",
+        "window = 30\nforecast_scenario = \"../scenarios/hall/scenario.toml\"",
+    );
+    let v = parse_venue(&text, Path::new("venues/hall"), "venue.toml")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        v.forecast_scenario.as_deref(),
+        Some(Path::new("venues/hall/../scenarios/hall/scenario.toml"))
+    );
+}
