@@ -88,6 +88,7 @@ fn venue(origin: Option<(f64, f64)>) -> Venue {
             rule("cam-1-stale", Subject::Sensor(0), Measure::Stale, 1.0),
         ],
         window: 60.0,
+        forecast_scenario: None,
         origin,
         warnings: Vec::new(),
     }
