@@ -44,9 +44,41 @@ pub enum Command {
     User(UserArgs),
     /// Manage the agencies users belong to: add, list.
     Agency(AgencyArgs),
+    /// Check the audit log of `aman serve`: its hash chain from the first entry to the last.
+    Audit(AuditArgs),
     /// Forecast a venue's zones over the next minutes from a live state (the network model),
     /// and what a change would do: close, open or hold a gate, evacuate a zone.
     Forecast(ForecastArgs),
+}
+
+/// `aman audit`
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  aman audit verify
+  aman audit verify --database postgres://aman@db/aman
+  aman audit verify --expect-head 1042:5f0c…(64 hex digits)
+
+Every write through aman serve (and aman user, aman agency) appends an entry to the audit
+log: who, when, what, the object before and after; each entry carries the SHA-256 hash of the
+one before it (docs/serve.md, \"The audit log\"). verify checks the whole chain and names the
+first entry altered, removed, inserted or reordered. It prints the head (SEQ:HASH): keep it
+outside the database; --expect-head checks that the chain still passes through it, which a
+chain rebuilt after an edit, or cut, does not.
+Exit codes: 0 the chain is intact, 1 it is broken (or the database cannot be read), 2 bad
+options.")]
+pub struct AuditArgs {
+    /// verify.
+    #[arg(value_parser = ["verify"])]
+    pub action: String,
+    /// A head recorded earlier, SEQ:HASH as verify prints it: the chain must pass through it.
+    #[arg(long)]
+    pub expect_head: Option<String>,
+    /// Folder of the embedded SQLite database.
+    #[arg(long, default_value = "aman-data")]
+    pub data: PathBuf,
+    /// A database URL instead of --data.
+    #[arg(long)]
+    pub database: Option<String>,
 }
 
 /// `aman forecast`

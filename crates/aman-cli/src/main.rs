@@ -81,6 +81,7 @@ fn main() -> ExitCode {
         args::Command::Token(a) => commands::serve::token(&a).map(|()| 0),
         args::Command::User(a) => commands::users::user(&a).map(|()| 0),
         args::Command::Agency(a) => commands::users::agency(&a).map(|()| 0),
+        args::Command::Audit(a) => commands::audit::audit(&a),
         args::Command::Forecast(a) => commands::forecast::run(&a).map(|()| 0),
     };
     match result {

@@ -214,3 +214,122 @@ fn serve_init_creates_the_first_admin_once() {
         text(&list)
     );
 }
+
+/// Runs `sql` on the SQLite database of `data` over a connection of its own, as someone with
+/// access to the file would.
+fn tamper(data: &Path, sql: &str) -> Result<(), String> {
+    use sqlx::{Connection, Executor};
+    let url = format!("sqlite://{}/aman.sqlite", data.display());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        let r = c.execute(sqlx::AssertSqlSafe(sql.to_string())).await;
+        c.close().await.unwrap();
+        r.map(|_| ()).map_err(|e| e.to_string())
+    })
+}
+
+#[test]
+fn audit_verify_names_the_entry_edited_in_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // An empty log is intact.
+    let o = aman(&data, &["audit", "verify"], "");
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    assert!(text(&o).contains("0 entries, chain intact"), "{}", text(&o));
+    // Three writes on the command line, three entries.
+    let o = aman(
+        &data,
+        &[
+            "agency",
+            "add",
+            "fr-pn",
+            "--name-fr",
+            "Police nationale",
+            "--name-ar",
+            "الشرطة الوطنية الفرنسية",
+            "--name-en",
+            "French National Police",
+        ],
+        "",
+    );
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let o = aman(
+        &data,
+        &[
+            "user",
+            "add",
+            "lucas",
+            "--agency",
+            "fr-pn",
+            "--role",
+            "operator",
+            "--name",
+            "Lucas Martin",
+        ],
+        &format!("{PW}\n"),
+    );
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let o = aman(&data, &["user", "disable", "lucas"], "");
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let o = aman(&data, &["audit", "verify"], "");
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(out.contains("3 entries, chain intact"), "{out}");
+    let head = out
+        .split("head ")
+        .nth(1)
+        .expect("the head")
+        .trim()
+        .to_string();
+    assert!(head.starts_with("3:") && head.len() == 2 + 64, "{head}");
+    // Checked against the recorded head: intact; against another: broken; garbage: exit 2.
+    let o = aman(&data, &["audit", "verify", "--expect-head", &head], "");
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let other = format!("3:{}", "0".repeat(64));
+    let o = aman(&data, &["audit", "verify", "--expect-head", &other], "");
+    assert_eq!(code(&o), 1, "{}", text(&o));
+    assert!(
+        text(&o).contains("does not pass through the recorded head"),
+        "{}",
+        text(&o)
+    );
+    for bad in ["3", "x:abc", "0:0", &format!("3:{}", "g".repeat(64))] {
+        let o = aman(&data, &["audit", "verify", "--expect-head", bad], "");
+        assert_eq!(code(&o), 2, "{bad}: {}", text(&o));
+        assert!(text(&o).contains("SEQ:HASH"), "{}", text(&o));
+    }
+    // The rows refuse UPDATE and DELETE...
+    let e = tamper(&data, "UPDATE audit_log SET actor = 'x' WHERE seq = 2").unwrap_err();
+    assert!(e.contains("append-only"), "{e}");
+    let e = tamper(&data, "DELETE FROM audit_log WHERE seq = 2").unwrap_err();
+    assert!(e.contains("append-only"), "{e}");
+    // ... until the triggers are dropped (the store puts them back each time it opens, so
+    // each edit drops them first): an edit is named at its entry...
+    let unguarded = |sql: &str| {
+        tamper(&data, "DROP TRIGGER IF EXISTS audit_log_no_update").unwrap();
+        tamper(&data, "DROP TRIGGER IF EXISTS audit_log_no_delete").unwrap();
+        tamper(&data, sql)
+    };
+    unguarded(
+        "UPDATE audit_log SET after_json = replace(after_json, 'operator', 'admin') WHERE seq = 2",
+    )
+    .unwrap();
+    let o = aman(&data, &["audit", "verify"], "");
+    assert_eq!(code(&o), 1, "{}", text(&o));
+    assert!(text(&o).contains("entry 2 was altered"), "{}", text(&o));
+    // ... and so is a removal (after putting the edit back, byte for byte).
+    unguarded(
+        "UPDATE audit_log SET after_json = replace(after_json, 'admin', 'operator') WHERE seq = 2",
+    )
+    .unwrap();
+    let o = aman(&data, &["audit", "verify", "--expect-head", &head], "");
+    assert_eq!(code(&o), 0, "the edit put back: {}", text(&o));
+    unguarded("DELETE FROM audit_log WHERE seq = 2").unwrap();
+    let o = aman(&data, &["audit", "verify"], "");
+    assert_eq!(code(&o), 1, "{}", text(&o));
+    assert!(text(&o).contains("missing before entry 3"), "{}", text(&o));
+}

@@ -1,13 +1,16 @@
 //! What a person does to an alert — acknowledge it, resolve it, give the verdict — done once
 //! for the API and the dashboard: stored, then pushed to every live subscriber as
 //! `{"type": "alert", "alert": {…}}` (the alert as `GET /api/v1/alerts/{id}` gives it), so the
-//! other operators' pages, of either agency, show it without reloading.
+//! other operators' pages, of either agency, show it without reloading; and each change is
+//! appended to the audit log ([`crate::audit`]: `alert.acknowledge`, `alert.resolve`,
+//! `alert.verdict`, the alert before and after).
 
 use aman_store::{AlertRecord, AlertStatus, Verdict};
 use serde_json::json;
 
 use crate::api::alert_json;
 use crate::app::{AppState, now};
+use crate::auth::Principal;
 use crate::error::AppError;
 
 /// Pushes alert `a` as it now is to the live subscribers.
@@ -20,6 +23,29 @@ async fn reread(app: &AppState, a: AlertRecord) -> Result<AlertRecord, AppError>
     Ok(app.store.alert(&a.id).await?.unwrap_or(a))
 }
 
+async fn audit(
+    app: &AppState,
+    who: &Principal,
+    action: &str,
+    before: &AlertRecord,
+    after: &AlertRecord,
+    note: Option<&str>,
+) -> Result<(), AppError> {
+    let mut after_json = alert_json(after);
+    if let Some(n) = note {
+        after_json["verdict_note"] = n.into();
+    }
+    crate::audit::record(
+        app,
+        crate::audit::actor(who),
+        action,
+        format!("alert/{}", after.id),
+        Some(alert_json(before)),
+        Some(after_json),
+    )
+    .await
+}
+
 /// Acknowledges `a` on behalf of `who` if it is still raised (acknowledging an acknowledged or
 /// resolved alert changes nothing), and pushes it. Returns the alert as stored.
 ///
@@ -28,18 +54,20 @@ async fn reread(app: &AppState, a: AlertRecord) -> Result<AlertRecord, AppError>
 pub async fn acknowledge(
     app: &AppState,
     a: AlertRecord,
-    who: &str,
+    who: &Principal,
 ) -> Result<AlertRecord, AppError> {
     if a.status != AlertStatus::Raised {
         return Ok(a);
     }
+    let label = who.label();
     app.store
-        .update_alert_status(&a.id, AlertStatus::Acknowledged, now(), Some(who))
+        .update_alert_status(&a.id, AlertStatus::Acknowledged, now(), Some(&label))
         .await?;
-    tracing::info!(alert = %a.id, by = %who, "alert acknowledged");
-    let a = reread(app, a).await?;
-    push(app, &a);
-    Ok(a)
+    tracing::info!(alert = %a.id, by = %label, "alert acknowledged");
+    let after = reread(app, a.clone()).await?;
+    push(app, &after);
+    audit(app, who, "alert.acknowledge", &a, &after, None).await?;
+    Ok(after)
 }
 
 /// Resolves `a` by hand on behalf of `who` if it is still open: the live state lets go of
@@ -50,24 +78,31 @@ pub async fn acknowledge(
 /// [`AppError::Conflict`] if the alert is open in the store but no rule of the live state
 /// holds it (it cannot be, but a store edited by hand could say so); [`AppError`] from the
 /// store or a stopped pipeline.
-pub async fn resolve(app: &AppState, a: AlertRecord, who: &str) -> Result<AlertRecord, AppError> {
+pub async fn resolve(
+    app: &AppState,
+    a: AlertRecord,
+    who: &Principal,
+) -> Result<AlertRecord, AppError> {
     if a.status == AlertStatus::Resolved {
         return Ok(a);
     }
     let done = app
         .pipeline
-        .resolve(&a.id, who)
+        .resolve(&a.id, &who.label())
         .await
         .map_err(|e| AppError::Unavailable(e.to_string()))?;
-    let a = reread(app, a).await?;
-    if !done && a.status != AlertStatus::Resolved {
+    let after = reread(app, a.clone()).await?;
+    if !done && after.status != AlertStatus::Resolved {
         return Err(AppError::Conflict(format!(
             "alert {:?} is not held open by the live state",
-            a.id
+            after.id
         )));
     }
-    push(app, &a);
-    Ok(a)
+    push(app, &after);
+    if done {
+        audit(app, who, "alert.resolve", &a, &after, None).await?;
+    }
+    Ok(after)
 }
 
 /// Records `who`'s verdict on `a` with an optional note (stored together), and pushes it.
@@ -79,13 +114,15 @@ pub async fn judge(
     a: AlertRecord,
     verdict: Verdict,
     note: Option<&str>,
-    who: &str,
+    who: &Principal,
 ) -> Result<AlertRecord, AppError> {
+    let label = who.label();
     app.store
-        .set_verdict_noted(&a.id, verdict, note, who, now())
+        .set_verdict_noted(&a.id, verdict, note, &label, now())
         .await?;
-    tracing::info!(alert = %a.id, by = %who, verdict = verdict.name(), "alert verdict");
-    let a = reread(app, a).await?;
-    push(app, &a);
-    Ok(a)
+    tracing::info!(alert = %a.id, by = %label, verdict = verdict.name(), "alert verdict");
+    let after = reread(app, a.clone()).await?;
+    push(app, &after);
+    audit(app, who, "alert.verdict", &a, &after, note).await?;
+    Ok(after)
 }

@@ -292,7 +292,7 @@ pub async fn acknowledge(
     Path(id): Path<String>,
 ) -> Result<Json<Json_>, AppError> {
     let a = find(&app, &id).await?;
-    let a = crate::alert_actions::acknowledge(&app, a, &who.label()).await?;
+    let a = crate::alert_actions::acknowledge(&app, a, &who).await?;
     Ok(Json(alert_json(&a)))
 }
 
@@ -305,7 +305,7 @@ pub async fn resolve(
     Path(id): Path<String>,
 ) -> Result<Json<Json_>, AppError> {
     let a = find(&app, &id).await?;
-    let a = crate::alert_actions::resolve(&app, a, &who.label()).await?;
+    let a = crate::alert_actions::resolve(&app, a, &who).await?;
     Ok(Json(alert_json(&a)))
 }
 
@@ -341,7 +341,7 @@ pub async fn verdict(
         }
     };
     let a = find(&app, &id).await?;
-    let a = crate::alert_actions::judge(&app, a, v, None, &who.label()).await?;
+    let a = crate::alert_actions::judge(&app, a, v, None, &who).await?;
     Ok(Json(alert_json(&a)))
 }
 

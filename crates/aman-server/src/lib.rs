@@ -13,6 +13,7 @@
 pub mod alert_actions;
 pub mod api;
 pub mod app;
+pub mod audit;
 pub mod auth;
 pub mod dashboard;
 pub mod error;

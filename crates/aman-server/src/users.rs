@@ -309,6 +309,18 @@ async fn login_checked(
     let absolute = i64::try_from(SESSION_ABSOLUTE.as_micros()).unwrap_or(i64::MAX);
     let (id, csrf) = app.store.create_session(&user.login, t, absolute).await?;
     tracing::info!(login = %user.login, agency = %user.agency, %addr, "login");
+    crate::audit::record(
+        app,
+        (
+            format!("{} ({})", user.login, user.agency),
+            Some(user.agency.clone()),
+        ),
+        "session.login",
+        format!("user/{}", user.login),
+        None,
+        None,
+    )
+    .await?;
     Ok((user, id, csrf, t))
 }
 
@@ -343,6 +355,15 @@ pub async fn logout(
     let (id, user) = session_only(&p)?;
     app.store.delete_session(id).await?;
     tracing::info!(login = %user.login, "logout");
+    crate::audit::record(
+        &app,
+        crate::audit::actor(&p),
+        "session.logout",
+        format!("user/{}", user.login),
+        None,
+        None,
+    )
+    .await?;
     if req_is_form(&headers) {
         return Ok((
             StatusCode::SEE_OTHER,
@@ -429,6 +450,16 @@ pub async fn change_password(
         .await
         .map_err(store_error)?;
     tracing::info!(login = %user.login, "password changed");
+    // Never the password or its hash: only that it changed.
+    crate::audit::record(
+        &app,
+        crate::audit::actor(&p),
+        "user.password",
+        format!("user/{}", user.login),
+        None,
+        None,
+    )
+    .await?;
     Ok((
         StatusCode::OK,
         [(header::SET_COOKIE, clear_session_cookie())],
@@ -543,6 +574,15 @@ pub async fn create(
         .map_err(store_error)?;
     tracing::info!(login = %user.login, agency = %user.agency, role = %user.role,
                    by = %p.label(), "user created");
+    crate::audit::record(
+        &app,
+        crate::audit::actor(&p),
+        "user.create",
+        format!("user/{}", user.login),
+        None,
+        Some(user_json(&user)),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(user_json(&user))))
 }
 
@@ -584,6 +624,15 @@ pub async fn disable(
         .await
         .map_err(store_error)?;
     tracing::info!(login = %user.login, by = %p.label(), "user disabled");
-    let user = visible_user(&app, &p, &login).await?;
-    Ok(Json(user_json(&user)))
+    let after = visible_user(&app, &p, &login).await?;
+    crate::audit::record(
+        &app,
+        crate::audit::actor(&p),
+        "user.disable",
+        format!("user/{}", user.login),
+        Some(user_json(&user)),
+        Some(user_json(&after)),
+    )
+    .await?;
+    Ok(Json(user_json(&after)))
 }

@@ -657,6 +657,23 @@ async fn an_alert_resolved_by_hand_is_cancelled_raised_again_and_kept_at_restart
         .post_admin("/api/v1/alerts/no-such-alert/resolve", &json!({}))
         .await;
     assert_eq!(r.status, 404, "{}", r.body);
+    // One audit entry for the resolution (none for the second call), in an intact chain.
+    let log = app.store.audit_entries(0, 1000).await.unwrap();
+    aman_ops::audit::verify(&log).expect("the audit chain");
+    let entries: Vec<_> = log
+        .iter()
+        .filter(|e| e.record.action == "alert.resolve")
+        .collect();
+    assert_eq!(entries.len(), 1, "{log:?}");
+    let e = &entries[0].record;
+    assert_eq!(e.object, format!("alert/{id}"));
+    assert_eq!(e.actor, format!("token {}", common::ADMIN_LABEL));
+    let before: Value = serde_json::from_str(e.before.as_deref().unwrap()).unwrap();
+    let after: Value = serde_json::from_str(e.after.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        (before["status"].as_str(), after["status"].as_str()),
+        (Some("raised"), Some("resolved"))
+    );
 
     // The bottleneck stays dense: the rule rises again and raises a new alert, at least
     // its hold time (0.25 s) after the last frame it had seen (offline: frame 426).

@@ -602,6 +602,31 @@ async fn alert_forms_refuse_bad_input_and_store_nothing(db: Db) {
         app.store.verdict_note("a1").await.unwrap().as_deref(),
         Some(note)
     );
+    // The audit log holds who did it, with the note, in an intact chain; and the logins.
+    let log = app.store.audit_entries(0, 1000).await.unwrap();
+    aman_ops::audit::verify(&log).expect("the audit chain");
+    let verdict = log
+        .iter()
+        .find(|e| e.record.action == "alert.verdict")
+        .expect("the verdict's entry");
+    assert_eq!(verdict.record.actor, "chef (fr-pn)");
+    assert_eq!(verdict.record.agency.as_deref(), Some("fr-pn"));
+    assert_eq!(verdict.record.object, "alert/a1");
+    assert!(verdict.record.after.as_deref().unwrap().contains(note));
+    assert!(
+        log.iter()
+            .any(|e| e.record.action == "alert.acknowledge" && e.record.actor == "chef (fr-pn)")
+    );
+    assert!(
+        log.iter()
+            .filter(|e| e.record.action == "session.login")
+            .count()
+            >= 4
+    );
+    // Refused attempts change nothing and append nothing (their logins only).
+    assert!(!log.iter().any(|e| (e.record.actor.starts_with("obs ")
+        || e.record.actor.starts_with("claire "))
+        && e.record.action != "session.login"));
     let r = send(
         &app,
         "GET",

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod analyze;
+pub mod audit;
 pub mod bench;
 pub mod calibrate;
 pub mod check;

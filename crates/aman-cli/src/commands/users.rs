@@ -8,6 +8,7 @@ use anyhow::anyhow;
 
 use crate::Failure;
 use crate::args::{AgencyArgs, UserArgs};
+use crate::commands::audit::cli_audit;
 use crate::commands::serve::{open, runtime, store_url};
 
 /// A store error: bad input (exit 2) or a database failure (exit 1).
@@ -133,6 +134,14 @@ async fn user_action(
             }
             let p = read_new_password(&new.login)?;
             let u = store.create_user(&new, &p).await.map_err(failure)?;
+            cli_audit(
+                store,
+                "user.create",
+                format!("user/{}", u.login),
+                Some(serde_json::json!({"login": u.login, "agency": u.agency,
+                    "role": u.role.name(), "language": u.language.code()})),
+            )
+            .await?;
             errln!("user {} created ({}, {})", u.login, u.role, u.agency);
         }
         "passwd" => {
@@ -143,12 +152,14 @@ async fn user_action(
             }
             let p = read_new_password(login)?;
             store.set_password(login, &p).await.map_err(failure)?;
+            cli_audit(store, "user.password", format!("user/{login}"), None).await?;
             errln!("password of {login} changed; its sessions ended and any lock is lifted");
         }
         "disable" => {
             let login =
                 login.ok_or_else(|| Failure::Input(anyhow!("user disable needs the login")))?;
             store.disable_user(login).await.map_err(failure)?;
+            cli_audit(store, "user.disable", format!("user/{login}"), None).await?;
             errln!("user {login} disabled; its sessions ended");
         }
         _ => {
@@ -198,6 +209,14 @@ pub fn agency(a: &AgencyArgs) -> Result<(), Failure> {
                     name_en: need(&a.name_en, "agency add needs --name-en")?.to_string(),
                 };
                 let ag = store.create_agency(&ag).await.map_err(failure)?;
+                cli_audit(
+                    &store,
+                    "agency.create",
+                    format!("agency/{}", ag.id),
+                    Some(serde_json::json!({"id": ag.id, "name_fr": ag.name_fr,
+                        "name_ar": ag.name_ar, "name_en": ag.name_en})),
+                )
+                .await?;
                 errln!("agency {} created", ag.id);
             } else {
                 for ag in store.agencies().await.map_err(failure)? {

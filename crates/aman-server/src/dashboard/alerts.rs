@@ -336,7 +336,7 @@ pub async fn acknowledge(
     let Some(a) = find(&app, &id).await? else {
         return Ok(not_found_page(&v, open_count(&app).await?));
     };
-    let a = crate::alert_actions::acknowledge(&app, a, &p.label()).await?;
+    let a = crate::alert_actions::acknowledge(&app, a, &p).await?;
     Ok(done(&headers, &a))
 }
 
@@ -351,7 +351,7 @@ pub async fn resolve(
     let Some(a) = find(&app, &id).await? else {
         return Ok(not_found_page(&v, open_count(&app).await?));
     };
-    let a = crate::alert_actions::resolve(&app, a, &p.label()).await?;
+    let a = crate::alert_actions::resolve(&app, a, &p).await?;
     Ok(done(&headers, &a))
 }
 
@@ -406,6 +406,6 @@ pub async fn verdict(
         return Err(AppError::Internal("verdict checked above".into()));
     };
     let note = (!note.is_empty()).then_some(note.as_str());
-    let a = crate::alert_actions::judge(&app, a, verdict, note, &p.label()).await?;
+    let a = crate::alert_actions::judge(&app, a, verdict, note, &p).await?;
     Ok(done(&headers, &a))
 }

@@ -462,6 +462,15 @@ pub async fn set_language(
         .set_language(&session.user.login, language)
         .await?;
     tracing::info!(login = %session.user.login, language = language.code(), "language set");
+    crate::audit::record(
+        &app,
+        crate::audit::actor(&p),
+        "user.language",
+        format!("user/{}", session.user.login),
+        Some(serde_json::json!({"language": session.user.language.code()})),
+        Some(serde_json::json!({"language": language.code()})),
+    )
+    .await?;
     Ok(see_other(&back_to(&headers)))
 }
 
