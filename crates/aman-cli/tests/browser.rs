@@ -96,6 +96,40 @@ fn aman(data: &Path, args: &[&str], stdin: &str) -> String {
     String::from_utf8(o.stdout).unwrap()
 }
 
+/// Adds the two agencies of the tests, `fr-pn` and `ma-dgsn`, named in three languages.
+fn agencies(data: &Path) {
+    for (id, fr, ar, en) in [
+        (
+            "fr-pn",
+            "Police nationale",
+            "الشرطة الوطنية الفرنسية",
+            "French National Police",
+        ),
+        (
+            "ma-dgsn",
+            "Sûreté nationale",
+            "المديرية العامة للأمن الوطني",
+            "Moroccan National Security",
+        ),
+    ] {
+        aman(
+            data,
+            &[
+                "agency",
+                "add",
+                id,
+                "--name-fr",
+                fr,
+                "--name-ar",
+                ar,
+                "--name-en",
+                en,
+            ],
+            "",
+        );
+    }
+}
+
 /// Adds agency `id` and user `login` (role, language) in it, password [`PW`].
 fn user(data: &Path, login: &str, agency: &str, role: &str, name: &str, language: &str) {
     aman(
@@ -281,36 +315,7 @@ fn dashboard_in_a_real_browser() {
     let data = dir.path().join("data");
     let venue = dir.path().join("venue.toml");
     std::fs::write(&venue, VENUE).unwrap();
-    aman(
-        &data,
-        &[
-            "agency",
-            "add",
-            "fr-pn",
-            "--name-fr",
-            "Police nationale",
-            "--name-ar",
-            "الشرطة الوطنية الفرنسية",
-            "--name-en",
-            "French National Police",
-        ],
-        "",
-    );
-    aman(
-        &data,
-        &[
-            "agency",
-            "add",
-            "ma-dgsn",
-            "--name-fr",
-            "Sûreté nationale",
-            "--name-ar",
-            "المديرية العامة للأمن الوطني",
-            "--name-en",
-            "Moroccan National Security",
-        ],
-        "",
-    );
+    agencies(&data);
     user(&data, "admin", "fr-pn", "admin", "Admin", "fr");
     user(&data, "lucas", "fr-pn", "operator", "Lucas Martin", "fr");
     user(&data, "amina", "ma-dgsn", "operator", "أمينة الإدريسي", "ar");
@@ -557,36 +562,7 @@ fn heat_map_in_a_real_browser() {
     let data = dir.path().join("data");
     let venue = repo().join("venues/hermes-ao300/venue.toml");
     let venue = venue.to_str().unwrap();
-    aman(
-        &data,
-        &[
-            "agency",
-            "add",
-            "fr-pn",
-            "--name-fr",
-            "Police nationale",
-            "--name-ar",
-            "الشرطة الوطنية الفرنسية",
-            "--name-en",
-            "French National Police",
-        ],
-        "",
-    );
-    aman(
-        &data,
-        &[
-            "agency",
-            "add",
-            "ma-dgsn",
-            "--name-fr",
-            "Sûreté nationale",
-            "--name-ar",
-            "المديرية العامة للأمن الوطني",
-            "--name-en",
-            "Moroccan National Security",
-        ],
-        "",
-    );
+    agencies(&data);
     user(&data, "lucas", "fr-pn", "operator", "Lucas Martin", "fr");
     user(&data, "karim", "ma-dgsn", "commander", "كريم بناني", "ar");
     let token = sensor_token(&data, venue, "hermes-cam");
@@ -819,21 +795,7 @@ fn forecast_in_a_real_browser() {
     let data = dir.path().join("data");
     let venue = dir.path().join("corridor.toml");
     std::fs::write(&venue, corridor_venue()).unwrap();
-    aman(
-        &data,
-        &[
-            "agency",
-            "add",
-            "fr-pn",
-            "--name-fr",
-            "Police nationale",
-            "--name-ar",
-            "الشرطة الوطنية الفرنسية",
-            "--name-en",
-            "French National Police",
-        ],
-        "",
-    );
+    agencies(&data);
     user(&data, "lucas", "fr-pn", "operator", "Lucas Martin", "fr");
     let camera = sensor_token(&data, venue.to_str().unwrap(), "camera");
     let counter = sensor_token(&data, venue.to_str().unwrap(), "entry-count");

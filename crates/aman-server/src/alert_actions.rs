@@ -13,6 +13,31 @@ use crate::app::{AppState, now};
 use crate::auth::Principal;
 use crate::error::AppError;
 
+/// A step of an alert's handling that needs no input but the alert.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// [`acknowledge`].
+    Acknowledge,
+    /// [`resolve`].
+    Resolve,
+}
+
+/// [`acknowledge`] or [`resolve`] `a` on behalf of `who`.
+///
+/// # Errors
+/// Theirs.
+pub async fn apply(
+    app: &AppState,
+    a: AlertRecord,
+    step: Step,
+    who: &Principal,
+) -> Result<AlertRecord, AppError> {
+    match step {
+        Step::Acknowledge => acknowledge(app, a, who).await,
+        Step::Resolve => resolve(app, a, who).await,
+    }
+}
+
 /// Pushes alert `a` as it now is to the live subscribers.
 pub fn push(app: &AppState, a: &AlertRecord) {
     app.pipeline

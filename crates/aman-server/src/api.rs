@@ -285,15 +285,24 @@ pub async fn cap_xml(
         .into_response())
 }
 
+async fn step(
+    app: &AppState,
+    who: &crate::auth::Principal,
+    id: &str,
+    step: crate::alert_actions::Step,
+) -> Result<Json<Json_>, AppError> {
+    let a = find(app, id).await?;
+    let a = crate::alert_actions::apply(app, a, step, who).await?;
+    Ok(Json(alert_json(&a)))
+}
+
 /// `POST /api/v1/alerts/{id}/acknowledge`: an operator has seen it.
 pub async fn acknowledge(
     State(app): State<AppState>,
     Caller(who): Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Json_>, AppError> {
-    let a = find(&app, &id).await?;
-    let a = crate::alert_actions::acknowledge(&app, a, &who).await?;
-    Ok(Json(alert_json(&a)))
+    step(&app, &who, &id, crate::alert_actions::Step::Acknowledge).await
 }
 
 /// `POST /api/v1/alerts/{id}/resolve`: a commander resolves an open alert by hand (its CAP
@@ -304,9 +313,7 @@ pub async fn resolve(
     Caller(who): Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Json_>, AppError> {
-    let a = find(&app, &id).await?;
-    let a = crate::alert_actions::resolve(&app, a, &who).await?;
-    Ok(Json(alert_json(&a)))
+    step(&app, &who, &id, crate::alert_actions::Step::Resolve).await
 }
 
 /// Body of `POST /api/v1/alerts/{id}/verdict`.

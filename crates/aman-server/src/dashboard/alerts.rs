@@ -325,6 +325,23 @@ pub fn action_forms(v: &Viewer, a: &AlertRecord) -> String {
     h
 }
 
+/// The acknowledge and resolve forms: `step` on alert `id`, then back to the page (or JSON
+/// for the script).
+async fn act(
+    app: &AppState,
+    p: &crate::auth::Principal,
+    headers: &HeaderMap,
+    id: &str,
+    step: crate::alert_actions::Step,
+) -> Result<Response, AppError> {
+    let Some(a) = find(app, id).await? else {
+        let v = Viewer::of(p, headers);
+        return Ok(not_found_page(&v, open_count(app).await?));
+    };
+    let a = crate::alert_actions::apply(app, a, step, p).await?;
+    Ok(done(headers, &a))
+}
+
 /// `POST /alerts/{id}/acknowledge`: the operator has seen it; back to the page.
 pub async fn acknowledge(
     State(app): State<AppState>,
@@ -332,12 +349,14 @@ pub async fn acknowledge(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let v = Viewer::of(&p, &headers);
-    let Some(a) = find(&app, &id).await? else {
-        return Ok(not_found_page(&v, open_count(&app).await?));
-    };
-    let a = crate::alert_actions::acknowledge(&app, a, &p).await?;
-    Ok(done(&headers, &a))
+    act(
+        &app,
+        &p,
+        &headers,
+        &id,
+        crate::alert_actions::Step::Acknowledge,
+    )
+    .await
 }
 
 /// `POST /alerts/{id}/resolve`: a commander resolves the alert by hand; back to the page.
@@ -347,12 +366,7 @@ pub async fn resolve(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let v = Viewer::of(&p, &headers);
-    let Some(a) = find(&app, &id).await? else {
-        return Ok(not_found_page(&v, open_count(&app).await?));
-    };
-    let a = crate::alert_actions::resolve(&app, a, &p).await?;
-    Ok(done(&headers, &a))
+    act(&app, &p, &headers, &id, crate::alert_actions::Step::Resolve).await
 }
 
 /// `POST /alerts/{id}/verdict`: the verdict (`true_positive` or `false_positive`) and an
