@@ -139,7 +139,13 @@ fn chart(
             y(th.value),
             y(th.value),
             W - RIGHT - 2.0,
-            y(th.value) - 3.0,
+            // A raise label above its line, a clear label below: a rule whose two levels are
+            // equal or close keeps both readable.
+            if th.raise {
+                y(th.value) - 3.0
+            } else {
+                y(th.value) + 11.0
+            },
             esc(&v.l.t_args(
                 if th.raise {
                     "threshold-raise"
