@@ -16,11 +16,14 @@
 //!   and bands that widen with the inputs missing or from stale sensors.
 //! - [`sim`]: the simulation forecast, `aman-sim` run ahead from the live state as an
 //!   ensemble of seeds (per-zone density percentiles), with the same what-ifs.
+//! - [`report`]: the network forecast's JSON shape, shared by `aman forecast --json` and
+//!   `aman serve`'s API.
 #![forbid(unsafe_code)]
 
 pub mod ctm;
 pub mod fd;
 pub mod live;
+pub mod report;
 pub mod sim;
 pub mod venue;
 
@@ -30,6 +33,7 @@ pub use ctm::{
 };
 pub use fd::{DemandSupply, Weidmann};
 pub use live::{Live, LiveError};
+pub use report::ForecastReport;
 pub use sim::{SimForecast, SimForecastError, SimOptions, simulate};
 pub use venue::{
     ForecastError, InputKind, LineForecast, UncertainInput, Uncertainty, VenueForecast,

@@ -17,7 +17,7 @@
 //! `"silent_for": 90` (s): a stale sensor's inputs widen the forecast's bands by what could
 //! have changed in that time ([`crate::venue`]).
 
-use aman_monitor::{Venue, VenueState};
+use aman_monitor::{Timestamp, Venue, VenueState};
 use serde::Deserialize;
 
 /// A zone's live figures.
@@ -128,7 +128,8 @@ fn figure(what: &'static str, id: &str, name: &str, x: Option<f64>) -> Result<()
 }
 
 impl Live {
-    /// From the monitor's state.
+    /// From the monitor's state, without saying how long stale sensors have been silent (a
+    /// stale sensor is then taken as silent for its period: [`LiveSensor::silent_for`]).
     pub fn from_state(s: &VenueState) -> Live {
         Live {
             venue: s.venue.clone(),
@@ -160,6 +161,19 @@ impl Live {
                 .collect(),
             closed: Vec::new(),
         }
+    }
+
+    /// From the monitor's state at server time `now`: as [`Live::from_state`], and each
+    /// stale sensor silent for the seconds since the server received its latest reading
+    /// (`now − last_received`; a sensor never heard from is left at its period).
+    pub fn from_state_at(s: &VenueState, now: Timestamp) -> Live {
+        let mut live = Live::from_state(s);
+        for (l, x) in live.sensors.iter_mut().zip(&s.sensors) {
+            if x.stale {
+                l.silent_for = x.last_received.map(|t| now.secs_since(t).max(0.0));
+            }
+        }
+        live
     }
 
     /// Checks the input against `venue` and indexes it.

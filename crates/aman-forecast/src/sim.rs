@@ -402,6 +402,9 @@ pub fn simulate(
     file.events.clear();
     file.measurement_lines.clear();
     file.simulation.end_time = opts.horizon;
+    // The scenario's report settings are of its own run: its density snapshots may lie
+    // beyond the horizon (the scenario would then not build).
+    file.output.snapshots = None;
     let exits: Vec<String> = file
         .stages
         .iter()

@@ -1083,6 +1083,44 @@ mod tests {
     }
 
     #[test]
+    fn the_live_state_says_how_long_a_stale_sensor_has_been_silent() {
+        use aman_monitor::{Logged, Reading, Value};
+        let v = venue();
+        let start = Timestamp(1_782_072_000_000_000);
+        let mut m = Monitor::new(v.clone(), start);
+        let reading = Reading {
+            sensor: "hall-occupancy".into(),
+            channel: String::new(),
+            time: start,
+            value: Value::Occupancy { count: 300 },
+        };
+        m.apply(&Logged {
+            seq: 1,
+            received: start,
+            reading,
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        // 100 s later both sensors (period 30 s) are stale: the hall's, heard from 100 s
+        // ago; the gates', never heard from (left at its period by the forecast).
+        let now = Timestamp(start.0 + 100_000_000);
+        m.tick(now);
+        let live = Live::from_state_at(&m.state(), now);
+        let silent: Vec<(bool, Option<f64>)> = live
+            .sensors
+            .iter()
+            .map(|s| (s.stale, s.silent_for))
+            .collect();
+        assert_eq!(silent, [(true, Some(100.0)), (true, None)]);
+        assert_eq!(Live::from_state(&m.state()).sensors[0].silent_for, None);
+        // The band is the one of a sensor silent 100 s, wider than for its period.
+        let banded = run_live(&live);
+        let mut at_period = live.clone();
+        at_period.sensors[0].silent_for = None;
+        let narrower = run_live(&at_period);
+        assert!(width(&banded.zones[0]) > width(&narrower.zones[0]));
+    }
+
+    #[test]
     fn fresh_inputs_give_zero_width_bands() {
         let f = run_live(&busy_with_stale(&[], 0.0));
         assert!(f.uncertain.is_empty(), "{:?}", f.uncertain);

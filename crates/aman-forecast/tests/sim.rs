@@ -199,3 +199,25 @@ fn evacuating_or_closing_the_entrance_stops_its_arrivals_and_open_brings_them_ba
     assert!(passed[k10 - 1] < 10.0, "{passed:?}");
     assert!(passed[k10 + 1] - passed[k10 - 1] > 25.0, "{passed:?}");
 }
+
+#[test]
+fn the_scenario_s_own_report_settings_do_not_stop_the_forecast() {
+    // A scenario written for its own run asks for density snapshots late in it (here at
+    // 500 s); the forecast runs it only 60 s ahead and must not refuse the scenario for a
+    // snapshot beyond that (it did, before the forecast dropped the scenario's snapshots).
+    let v = venue();
+    let path = v.forecast_scenario.clone().unwrap_or_default();
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+    let mut file = aman_scenario::parse_str(&text, &path).unwrap_or_else(|e| panic!("{e}"));
+    file.output.snapshots = Some(vec![100.0, 500.0]);
+    let opts = SimOptions {
+        horizon: 60.0,
+        seeds: vec![1],
+        every: 2.0,
+    };
+    let with = simulate(&v, &file, &path, &busy(), None, &[], &opts);
+    let with = with.unwrap_or_else(|e| panic!("{e}"));
+    file.output.snapshots = None;
+    let without = simulate(&v, &file, &path, &busy(), None, &[], &opts);
+    assert_eq!(with, without.unwrap_or_else(|e| panic!("{e}")));
+}

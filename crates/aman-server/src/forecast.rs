@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use aman_forecast::venue::{
     BOTTLENECK_CAPACITY, ForecastError, VenueForecast, VenueNetwork, WhatIf, ZoneSummary, forecast,
 };
-use aman_forecast::{Live, Weidmann};
+use aman_forecast::{ForecastReport, Live, Weidmann};
 use aman_monitor::{Timestamp, Venue, VenueState};
 use axum::Json;
 use axum::body::Bytes;
@@ -157,7 +157,7 @@ impl Forecaster {
         Some(forecast(
             vn,
             &self.venue,
-            &Live::from_state(state),
+            &Live::from_state_at(state, now()),
             what_ifs,
             HORIZON_S,
             DT_S,
@@ -318,33 +318,13 @@ pub fn summaries(venue: &Venue, f: &VenueForecast) -> Vec<ZoneSummary> {
         .collect()
 }
 
-/// A forecast as JSON (the shape of `aman forecast --json`'s `forecast`, with the sample
-/// times): per zone the density (persons/m², 3 decimals) and Fruin level at each sample, the
-/// peak, the seconds at E or worse and at F, the time to clear, and when each threshold is
-/// reached; per gate from the outside the persons waiting (1 decimal).
+/// A forecast as JSON: [`aman_forecast::report`]'s shape, the same as `aman forecast
+/// --json`'s `forecast` (per zone the density, its band and Fruin level at each sample, the
+/// peak, the seconds at E or worse and at F, the time to clear, when each threshold is
+/// reached; per gate from the outside the persons waiting; the inputs missing or stale).
 pub fn forecast_json(venue: &Venue, f: &VenueForecast) -> Value {
-    let sums = summaries(venue, f);
-    json!({
-        "t_s": f.t,
-        "zones": f.zones.iter().zip(&sums).map(|(z, s)| json!({
-            "id": z.id,
-            "density": z.density.iter().map(|d| round(*d, 3)).collect::<Vec<_>>(),
-            "los": z.los.iter().map(|l| l.label()).collect::<Vec<_>>(),
-            "peak_density": s.peak,
-            "seconds_at_los_e_or_worse": s.above[0],
-            "seconds_at_los_f": s.above[1],
-            "clear_s": s.clear,
-            "reached": z.reached.iter().map(|r| json!({
-                "what": r.what, "density": r.density, "at_s": r.at,
-            })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "gates": f.gates.iter().map(|g| json!({
-            "id": g.id,
-            "waiting": g.waiting.iter().map(|w| round(*w, 1)).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "unknown": f.unknown,
-        "notes": f.notes,
-    })
+    let areas: Vec<f64> = venue.zones.iter().map(|z| z.walkable_m2).collect();
+    serde_json::to_value(ForecastReport::new(f, &areas)).unwrap_or(Value::Null)
 }
 
 fn model_json() -> Value {

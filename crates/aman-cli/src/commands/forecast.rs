@@ -4,9 +4,10 @@
 use anyhow::anyhow;
 use serde_json::{Value, json};
 
+use aman_forecast::report::InputReport;
 use aman_forecast::sim::{SimForecast, SimForecastError, SimOptions, simulate};
 use aman_forecast::venue::{VenueForecast, VenueNetwork, WhatIf, ZoneSummary, forecast};
-use aman_forecast::{InputKind, Live, UncertainInput, Uncertainty, fd::Weidmann};
+use aman_forecast::{ForecastReport, InputKind, Live, UncertainInput, Uncertainty, fd::Weidmann};
 use aman_monitor::Venue;
 
 use crate::Failure;
@@ -170,17 +171,7 @@ pub fn run(args: &ForecastArgs) -> Result<(), Failure> {
 }
 
 fn uncertain_json(u: &UncertainInput) -> Value {
-    json!({
-        "kind": match u.kind { InputKind::Occupancy => "occupancy", InputKind::Arrivals => "arrivals" },
-        "id": u.id,
-        "why": match u.why { Uncertainty::Missing => "missing", Uncertainty::Stale => "stale" },
-        "sensors": u.sensors,
-        "silent_s": u.silent_s,
-        "value": u.value,
-        "low": u.low,
-        "high": u.high,
-        "unit": match u.kind { InputKind::Occupancy => "persons", InputKind::Arrivals => "persons/s" },
-    })
+    serde_json::to_value(InputReport::from(u)).unwrap_or(Value::Null)
 }
 
 fn uncertain_text(u: &UncertainInput) -> String {
@@ -230,28 +221,10 @@ fn summaries(venue: &Venue, f: &VenueForecast) -> Vec<ZoneSummary> {
         .collect()
 }
 
+/// The forecast's JSON, in the shape `aman serve`'s API gives it ([`aman_forecast::report`]).
 fn forecast_json(venue: &Venue, f: &VenueForecast) -> Value {
-    let sums = summaries(venue, f);
-    json!({
-        "zones": f.zones.iter().zip(&sums).map(|(z, s)| json!({
-            "id": z.id,
-            "density": z.density,
-            "low": z.low,
-            "high": z.high,
-            "los": z.los.iter().map(|l| l.label()).collect::<Vec<_>>(),
-            "peak_density": s.peak,
-            "seconds_at_los_e_or_worse": s.above[0],
-            "seconds_at_los_f": s.above[1],
-            "clear_s": s.clear,
-            "reached": z.reached.iter().map(|r| json!({
-                "what": r.what, "density": r.density, "at_s": r.at,
-            })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "gates": f.gates.iter().map(|g| json!({"id": g.id, "waiting": g.waiting})).collect::<Vec<_>>(),
-        "lines": f.lines.iter().map(|l| json!({
-            "id": l.id, "passed_in": l.passed_in, "passed_out": l.passed_out,
-        })).collect::<Vec<_>>(),
-    })
+    let areas: Vec<f64> = venue.zones.iter().map(|z| z.walkable_m2).collect();
+    serde_json::to_value(ForecastReport::new(f, &areas)).unwrap_or(Value::Null)
 }
 
 fn secs(x: Option<f64>) -> String {
