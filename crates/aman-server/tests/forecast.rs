@@ -27,6 +27,7 @@ on_both!(
     forecast_follows_the_live_state_and_is_pushed,
     what_if_compares_and_refuses,
     dashboard_forecast_and_what_if_form,
+    a_stale_sensor_widens_the_band_in_the_api_and_on_the_zone_page,
 );
 
 const PW: &str = "correct horse battery";
@@ -34,12 +35,17 @@ const PW: &str = "correct horse battery";
 /// The corridor of aman-forecast's tests with an occupancy sensor on both zones and a
 /// counter on the entry.
 fn corridor() -> Venue {
+    corridor_with_period(3600)
+}
+
+/// [`corridor`] with the occupancy sensor's period `period` s.
+fn corridor_with_period(period: u32) -> Venue {
     let base = include_str!("../../aman-forecast/tests/corridor.toml");
     let sensors = r#"
 [[sensors]]
 id = "occupancy"
 adapter = "aman"
-period = 3600
+period = PERIOD
 [[sensors.channels]]
 name = "hall"
 zone = "hall"
@@ -55,6 +61,7 @@ period = 3600
 line = "entry"
 direction = "in"
 "#;
+    let sensors = sensors.replace("PERIOD", &period.to_string());
     aman_monitor::venue_file::parse_venue(&format!("{base}{sensors}"), Path::new("."), "corridor")
         .unwrap_or_else(|e| panic!("{e}"))
 }
@@ -530,4 +537,72 @@ async fn dashboard_forecast_and_what_if_form(db: Db) {
     let r = post(&obs, &[("kind", "close"), ("target", "entry")], true).await;
     assert_eq!(r.status, 403, "{}", r.body);
     app.stop().await;
+}
+
+async fn a_stale_sensor_widens_the_band_in_the_api_and_on_the_zone_page(db: Db) {
+    // The occupancy sensor reports every 2 s; after its readings it falls silent.
+    let app = TestApp::spawn_venue(&db, corridor_with_period(2), Mode::Exercise, limits()).await;
+    people(&app).await;
+    busy(&app).await;
+    let f = eventually(
+        20.0,
+        "a forecast with the occupancy sensor stale",
+        || async {
+            let f = app.get_json("/api/v1/forecast").await;
+            let stale = f["uncertain"].as_array().is_some_and(|u| {
+                u.iter().any(|u| {
+                    u["id"] == "hall" && u["why"] == "stale" && u["sensors"][0] == "occupancy"
+                })
+            });
+            stale.then_some(f)
+        },
+    )
+    .await;
+    let u = f["uncertain"]
+        .as_array()
+        .and_then(|u| u.iter().find(|u| u["id"] == "hall"))
+        .unwrap_or_else(|| panic!("{f}"));
+    // Silent since its reading 1 s before the first post: at least its period, 2 s.
+    assert!(u["silent_s"].as_f64().unwrap_or(0.0) >= 2.0, "{u}");
+    assert_eq!(
+        (&u["kind"], &u["unit"]),
+        (&json!("occupancy"), &json!("persons"))
+    );
+    let hall = zone(&f, "hall");
+    let series = |k: &str| -> Vec<f64> {
+        hall[k]
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_f64).collect())
+            .unwrap_or_default()
+    };
+    let (low, density, high) = (series("low"), series("density"), series("high"));
+    assert_eq!((low.len(), high.len()), (density.len(), density.len()));
+    assert!(
+        low.iter()
+            .zip(&density)
+            .zip(&high)
+            .all(|((l, d), h)| l <= d && d <= h),
+        "{hall}"
+    );
+    assert!(
+        high[0] - low[0] > 0.5,
+        "the hall's start is uncertain: {hall}"
+    );
+    // The zone page draws the band.
+    let claire = login(&app, "claire").await;
+    let r = send(
+        &app,
+        "GET",
+        "/zones/hall",
+        vec![("Cookie".to_string(), claire.0.clone())],
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body
+            .contains("<path class=\"forecast-band\" data-forecast-zone=\"hall\" d=\"M"),
+        "{}",
+        r.body
+    );
 }

@@ -39,6 +39,18 @@ pub fn density_points(latest: &Latest, zi: usize) -> Vec<(i64, f64)> {
     })
 }
 
+/// The forecast band of zone `zi` as chart points (µs, low, high persons/m²): equal to the
+/// density when every input is fresh, wider with missing or stale inputs.
+pub fn band_points(latest: &Latest, zi: usize) -> Vec<(i64, f64, f64)> {
+    let f = &latest.forecast;
+    f.zones.get(zi).map_or_else(Vec::new, |z| {
+        f.t.iter()
+            .zip(z.low.iter().zip(&z.high))
+            .map(|(t, (l, h))| (latest.at.add_secs(*t).0, *l, *h))
+            .collect()
+    })
+}
+
 /// The forecast level of service of zone `zi` as chart points (µs, 0 = A … 5 = F).
 pub fn los_points(latest: &Latest, zi: usize) -> Vec<(i64, f64)> {
     let f = &latest.forecast;

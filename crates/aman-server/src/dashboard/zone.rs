@@ -45,6 +45,8 @@ fn hm(t: i64, zone: &str) -> String {
 /// zone, and the time the forecast starts (µs).
 struct Ahead<'a> {
     points: &'a [(i64, f64)],
+    /// The band (µs, low, high) of a density series; empty for the level of service.
+    band: &'a [(i64, f64, f64)],
     zone: &'a str,
     now: i64,
 }
@@ -188,6 +190,29 @@ fn chart(
                 y(val.min(top_value))
             ));
         }
+        if a.band.is_empty() {
+            // No band for the level of service.
+        } else {
+            // The band: along its high edge forward, its low edge back (empty while every
+            // input is fresh, the band then having no width; the script redraws it).
+            let shown: Vec<&(i64, f64, f64)> = a.band.iter().filter(|p| p.0 <= t1).collect();
+            let wide = shown.iter().any(|p| p.2 - p.1 > 1e-9);
+            let mut d = String::new();
+            if wide {
+                for p in &shown {
+                    let c = if d.is_empty() { 'M' } else { 'L' };
+                    d.push_str(&format!("{c}{:.1},{:.1}", x(p.0), y(p.2.min(top_value))));
+                }
+                for p in shown.iter().rev() {
+                    d.push_str(&format!("L{:.1},{:.1}", x(p.0), y(p.1.min(top_value))));
+                }
+                d.push('Z');
+            }
+            s.push_str(&format!(
+                "<path class=\"forecast-band\" data-forecast-zone=\"{}\" d=\"{d}\"/>",
+                esc(a.zone)
+            ));
+        }
         let xn = x(a.now.clamp(t0, t1));
         s.push_str(&format!(
             "<line class=\"now\" x1=\"{xn:.1}\" x2=\"{xn:.1}\" y1=\"{TOP}\" y2=\"{}\"/>\
@@ -273,6 +298,9 @@ pub async fn page(
             super::forecast::los_points(l, zi),
         )
     });
+    let band = latest
+        .as_ref()
+        .map_or_else(Vec::new, |l| super::forecast::band_points(l, zi));
     let ahead_span = (recent.0, recent.1 + (HORIZON_S * 1e6) as i64);
     let mut m = format!(
         "<section class=\"panel zone-page\" data-zone=\"{}\"><h1>{}</h1>",
@@ -401,6 +429,7 @@ pub async fn page(
         };
         let ahead = points.map(|points| Ahead {
             points,
+            band: if *what == "density" { &band } else { &[] },
             zone: &zone.id,
             now: latest.as_ref().map_or(t.0, |l| l.at.0),
         });

@@ -318,6 +318,23 @@
         });
         p.setAttribute('d', out);
       });
+      // The band (low to high): drawn where it has a width, that is while some input is
+      // missing or stale.
+      $$('path.forecast-band[data-forecast-zone="' + esc(z.id) + '"]').forEach(function (p) {
+        var d = p.ownerSVGElement.dataset;
+        var t0 = +d.t0, t1 = +d.t1, top = +d.top, x0 = +d.x0, x1 = +d.x1, y0 = +d.y0, y1 = +d.y1;
+        var hi = [], lo = [], wide = false;
+        f.t_s.forEach(function (t, k) {
+          var tm = at + t * 1000;
+          if (tm > t1 || tm < t0 || !z.low || !z.high) return;
+          var x = (x0 + (tm - t0) / (t1 - t0) * (x1 - x0)).toFixed(1);
+          var yy = function (v) { return (y0 + (1 - Math.min(v, top) / top) * (y1 - y0)).toFixed(1); };
+          if (z.high[k] - z.low[k] > 1e-9) wide = true;
+          hi.push(x + ',' + yy(z.high[k]));
+          lo.unshift(x + ',' + yy(z.low[k]));
+        });
+        p.setAttribute('d', wide ? 'M' + hi.concat(lo).join('L') + 'Z' : '');
+      });
       var panel = $('#forecast-reached[data-forecast-zone="' + esc(z.id) + '"] ul.reached');
       if (panel) {
         while (panel.firstChild) panel.removeChild(panel.firstChild);
