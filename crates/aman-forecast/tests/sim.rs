@@ -35,6 +35,7 @@ fn run(live: &Live, what_ifs: &[WhatIf], horizon: f64) -> Result<SimForecast, Si
         horizon,
         seeds: vec![1, 2, 3, 4, 5],
         every: 2.0,
+        ..SimOptions::default()
     };
     simulate(&v, &file, &path, live, None, what_ifs, &opts)
 }
