@@ -1,11 +1,12 @@
 //! How long one simulation forecast takes on the event entrance site: the venue
 //! `venues/sib2023-entrance` with the stages, journey and model of
 //! `scenarios/event-entrance-evacuation` (everyone to the nearest of the five street ends,
-//! collision-free speed model, dt = 0.02 s), PERSONS tracked positions drawn uniformly over
+//! collision-free speed model; the scenario has dt = 0.02 s, the forecast runs at DT), PERSONS tracked positions drawn uniformly over
 //! the walkable area (seeded), no arrivals, rolled HORIZON seconds ahead, one run per seed.
 //!
-//! `cargo run --release -p aman-forecast --example sim_forecast_bench [PERSONS] [HORIZON] [SEEDS]`
-//! (defaults 20000, 600, 1) prints the wall time of the whole forecast (building the
+//! `cargo run --release -p aman-forecast --example sim_forecast_bench [PERSONS] [HORIZON] [SEEDS] [DT]`
+//! (defaults 20000, 600, 1, 0.05 s: `SimOptions::dt`; the evacuation at 0.05 s matches the
+//! scenario's 0.02 s within 0.4 %, see the `sim_dt_compare` example) prints the wall time of the whole forecast (building the
 //! scenario's routing included) and per simulated second.
 
 use std::path::Path;
@@ -78,6 +79,7 @@ fn main() {
         horizon,
         seeds: (1..=seeds as u64).collect(),
         every: 10.0,
+        dt: Some(arg(4, 0.05)),
     };
     let t0 = Instant::now();
     let f = simulate(&venue, &file, &path, &live, Some(&points), &[], &opts)

@@ -334,6 +334,7 @@ fn compare_simulation(
         horizon: HORIZON,
         seeds: (1..=5).collect(),
         every: 0.25,
+        ..SimOptions::default()
     };
     let f = simulate(venue, &file, &path, &live, Some(&tracks), &[], &opts)
         .unwrap_or_else(|e| panic!("{e}"));

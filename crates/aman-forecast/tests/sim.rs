@@ -35,6 +35,7 @@ fn run(live: &Live, what_ifs: &[WhatIf], horizon: f64) -> Result<SimForecast, Si
         horizon,
         seeds: vec![1, 2, 3, 4, 5],
         every: 2.0,
+        ..SimOptions::default()
     };
     simulate(&v, &file, &path, live, None, what_ifs, &opts)
 }
@@ -214,6 +215,7 @@ fn the_scenario_s_own_report_settings_do_not_stop_the_forecast() {
         horizon: 60.0,
         seeds: vec![1],
         every: 2.0,
+        ..SimOptions::default()
     };
     let with = simulate(&v, &file, &path, &busy(), None, &[], &opts);
     let with = with.unwrap_or_else(|e| panic!("{e}"));

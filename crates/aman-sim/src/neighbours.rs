@@ -60,8 +60,14 @@ impl NeighbourGrid {
         for &c in &self.cell_of {
             self.start[c as usize + 1] += 1;
         }
-        for c in 0..ncell {
-            self.start[c + 1] += self.start[c];
+        // exclusive prefix sum with the running total in a register: summing in place
+        // (`start[c + 1] += start[c]`) chains every cell's load to the previous cell's store,
+        // which made this loop over the ~300,000 cells of a large venue the costliest part of
+        // the rebuild
+        let mut total = 0u32;
+        for s in &mut self.start[1..] {
+            total += *s;
+            *s = total;
         }
         self.sorted.resize(n, 0);
         self.rank.resize(n, 0);

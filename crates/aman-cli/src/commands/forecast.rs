@@ -326,6 +326,7 @@ fn simulation(
         horizon: args.horizon,
         seeds: (1..=args.seeds).collect(),
         every: SIM_EVERY,
+        ..SimOptions::default()
     };
     let run = |w: &[WhatIf]| {
         simulate(venue, &file, path, live, None, w, &opts).map_err(|e| {

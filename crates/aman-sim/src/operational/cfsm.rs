@@ -28,7 +28,7 @@ use aman_geometry::Vec2;
 
 use super::{
     Kinematics, OperationalModel, Scratch, StepContext, check_range, exp, for_each_wall_point,
-    wall_between,
+    wall_between, walls_within,
 };
 use crate::{Agents, SimError};
 
@@ -136,6 +136,9 @@ impl OperationalModel for CollisionFreeSpeedModel {
         let runs = g.runs_near(x);
         let total: usize = runs.iter().map(|(s, e)| e - s).sum();
         scratch.reserve_len(total);
+        // only the walls within the cut-off can hide a neighbour within it
+        walls_within(ctx.walls, near_walls, x, ctx.cutoff, &mut scratch.walls);
+        let hiding = &scratch.walls[..];
         let (bx, by, bd, bl) = (
             &mut scratch.dx[..total],
             &mut scratch.dy[..total],
@@ -144,7 +147,7 @@ impl OperationalModel for CollisionFreeSpeedModel {
         );
         let mut m = 0usize;
         for (s, e) in runs {
-            if near_walls.is_empty() {
+            if hiding.is_empty() {
                 // branch-free compaction: every candidate is written at slot m, and m moves
                 // on only for those within the cut-off
                 for ((&px, &py), &pr) in gx[s..e].iter().zip(&gy[s..e]).zip(&gr[s..e]) {
@@ -162,7 +165,7 @@ impl OperationalModel for CollisionFreeSpeedModel {
                     let dist2 = dx * dx + dy * dy;
                     if dist2 > cutoff2
                         || dist2 == 0.0
-                        || wall_between(ctx.walls, near_walls, x, Vec2::new(gx[k], gy[k]))
+                        || wall_between(ctx.walls, hiding, x, Vec2::new(gx[k], gy[k]))
                     {
                         continue;
                     }
