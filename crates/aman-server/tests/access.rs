@@ -292,6 +292,9 @@ async fn every_route_of_the_router_checks_access(db: Db) {
         //    admin, though its role may manage users; joint objects answer both agencies alike.
         if route.action != Action::Public && route.action != Action::PostReadings {
             match route.scope {
+                // A list or a creation reaches no one record: the lists' filtering is
+                // tested record by record in tests/incidents.rs.
+                Scope::Agency if !route.path.contains('{') => {}
                 Scope::Agency => {
                     let r = send(&app, route.method, &path, ma_admin.headers(true), body()).await;
                     assert!(

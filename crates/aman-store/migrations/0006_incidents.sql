@@ -27,13 +27,16 @@ CREATE TABLE incidents (
 );
 CREATE INDEX incidents_agency ON incidents (agency, created_at);
 
--- An incident's timeline: every change, numbered 1, 2, … per incident.
+-- An incident's timeline: every change, numbered 1, 2, … per incident. `only_agency` is
+-- set on an event that tells of something less visible than the incident (a restricted
+-- task): only that agency sees it; NULL: whoever sees the incident sees the event.
 CREATE TABLE incident_events (
     incident_id TEXT NOT NULL REFERENCES incidents (id),
     n           BIGINT NOT NULL,
     at          BIGINT NOT NULL,
     actor       TEXT NOT NULL,
     what        TEXT NOT NULL,
+    only_agency TEXT,
     before_json TEXT,
     after_json  TEXT,
     exercise    TEXT,
@@ -57,13 +60,15 @@ CREATE TABLE units (
 );
 CREATE INDEX units_agency ON units (agency, call_sign);
 
--- A unit's activity log (ICS-214 "activity log": date/time and notable activity).
+-- A unit's activity log (ICS-214 "activity log": date/time and notable activity);
+-- `only_agency` as for incident_events.
 CREATE TABLE unit_events (
     unit_id     TEXT NOT NULL REFERENCES units (id),
     n           BIGINT NOT NULL,
     at          BIGINT NOT NULL,
     actor       TEXT NOT NULL,
     activity    TEXT NOT NULL,
+    only_agency TEXT,
     before_json TEXT,
     after_json  TEXT,
     exercise    TEXT,

@@ -322,7 +322,7 @@ macro_rules! fetch_one {
 
 /// Appends an event (timeline or activity log) numbered after the last of the record.
 macro_rules! add_event {
-    ($tx:expr, $table:literal, $key:literal, $col:literal, $id:expr, $actor:expr, $what:expr, $before:expr, $after:expr) => {{
+    ($tx:expr, $table:literal, $key:literal, $col:literal, $id:expr, $actor:expr, $what:expr, $only:expr, $before:expr, $after:expr) => {{
         let last: Option<i64> = sqlx::query_scalar(concat!(
             "SELECT MAX(n) FROM ",
             $table,
@@ -341,14 +341,15 @@ macro_rules! add_event {
             $key,
             ", n, at, actor, ",
             $col,
-            ", before_json, after_json, exercise) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)"
+            ", only_agency, before_json, after_json, exercise) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL)"
         ))
         .bind($id)
         .bind(last.unwrap_or(0) + 1)
         .bind($actor.at.0)
         .bind(&$actor.label)
         .bind($what)
+        .bind($only)
         .bind($before.map(|v: Value| v.to_string()))
         .bind($after.map(|v: Value| v.to_string()))
         .execute(&mut *$tx)
@@ -438,6 +439,7 @@ impl Store {
                 &id,
                 actor,
                 what,
+                None::<&str>,
                 None::<Value>,
                 Some(after.clone())
             );
@@ -509,37 +511,44 @@ impl Store {
         Ok((list, u64::try_from(n).unwrap_or(0)))
     }
 
-    /// The timeline of incident `id` (which the caller has checked `viewer` sees).
+    /// The timeline of incident `id` (which the caller has checked `viewer` sees), without
+    /// the lines about a restricted task of another agency.
     ///
     /// # Errors
     /// [`StoreError::Database`].
-    pub async fn incident_events(&self, id: &str) -> Result<Vec<Event>> {
+    pub async fn incident_events(&self, id: &str, viewer: Viewer<'_>) -> Result<Vec<Event>> {
         self.events(
             "SELECT n, at, actor, what, before_json, after_json FROM incident_events \
-                     WHERE incident_id = $1 AND exercise IS NULL ORDER BY n",
+             WHERE incident_id = $1 AND exercise IS NULL \
+             AND ($2 IS NULL OR only_agency IS NULL OR only_agency = $2) ORDER BY n",
             id,
+            viewer,
         )
         .await
     }
 
-    /// The activity log of unit `id` (which the caller has checked `viewer` sees), in order.
+    /// The activity log of unit `id` (which the caller has checked `viewer` sees), in order,
+    /// without the lines about a restricted task of another agency.
     ///
     /// # Errors
     /// [`StoreError::Database`].
-    pub async fn unit_events(&self, id: &str) -> Result<Vec<Event>> {
+    pub async fn unit_events(&self, id: &str, viewer: Viewer<'_>) -> Result<Vec<Event>> {
         self.events(
             "SELECT n, at, actor, activity, before_json, after_json FROM unit_events \
-                     WHERE unit_id = $1 AND exercise IS NULL ORDER BY n",
+             WHERE unit_id = $1 AND exercise IS NULL \
+             AND ($2 IS NULL OR only_agency IS NULL OR only_agency = $2) ORDER BY n",
             id,
+            viewer,
         )
         .await
     }
 
-    async fn events(&self, sql: &'static str, id: &str) -> Result<Vec<Event>> {
+    async fn events(&self, sql: &'static str, id: &str, viewer: Viewer<'_>) -> Result<Vec<Event>> {
         type Row = (i64, i64, String, String, Option<String>, Option<String>);
         let rows: Vec<Row> = crate::with_pool!(self, p => {
             sqlx::query_as(sql)
                 .bind(id)
+                .bind(viewer_agency(viewer))
                 .fetch_all(p)
                 .await
                 .map_err(StoreError::db("reading events"))?
@@ -710,6 +719,7 @@ impl Store {
                 id,
                 actor,
                 what,
+                None::<&str>,
                 Some(before.clone()),
                 Some(after.clone())
             );
@@ -780,6 +790,7 @@ impl Store {
                 &id,
                 actor,
                 what,
+                None::<&str>,
                 None::<Value>,
                 Some(after.clone())
             );
@@ -884,6 +895,7 @@ impl Store {
                 id,
                 actor,
                 what,
+                None::<&str>,
                 Some(before.clone()),
                 Some(after.clone())
             );
@@ -957,17 +969,25 @@ impl Store {
                     unit.meta.agency
                 )));
             }
-            let owner = actor
-                .agency
-                .clone()
-                .unwrap_or_else(|| inc.meta.agency.clone());
-            let vis = if inc.meta.visibility == Visibility::Restricted
-                && unit.meta.visibility == Visibility::Restricted
-            {
-                Visibility::Restricted
+            // A task is restricted when the incident or the unit is, and then belongs to the
+            // agency of the restricted one (a restricted incident is tasked only its own
+            // agency's units, above); a shared task belongs to the tasking agency.
+            let (owner, vis) = if unit.meta.visibility == Visibility::Restricted {
+                (unit.meta.agency.clone(), Visibility::Restricted)
+            } else if inc.meta.visibility == Visibility::Restricted {
+                (inc.meta.agency.clone(), Visibility::Restricted)
             } else {
-                Visibility::Shared
+                (
+                    actor
+                        .agency
+                        .clone()
+                        .unwrap_or_else(|| inc.meta.agency.clone()),
+                    Visibility::Shared,
+                )
             };
+            // Lines about a restricted task in the unit's log and the incident's timeline
+            // are seen by the task's agency only.
+            let only = (vis == Visibility::Restricted).then_some(owner.clone());
             let times = vec![TaskTime {
                 state: TaskState::Assigned,
                 at: actor.at,
@@ -1028,6 +1048,7 @@ impl Store {
                 unit_id,
                 actor,
                 words.clone(),
+                only.as_deref(),
                 None::<Value>,
                 Some(after.clone())
             );
@@ -1043,6 +1064,7 @@ impl Store {
                 incident_id,
                 actor,
                 iwords,
+                only.as_deref(),
                 None::<Value>,
                 Some(after.clone())
             );
@@ -1186,6 +1208,8 @@ impl Store {
                 cur.incident_id,
                 state.name()
             );
+            let only =
+                (cur.meta.visibility == Visibility::Restricted).then_some(cur.meta.agency.clone());
             add_event!(
                 tx,
                 "unit_events",
@@ -1194,6 +1218,7 @@ impl Store {
                 &cur.unit_id,
                 actor,
                 words.clone(),
+                only.as_deref(),
                 Some(before.clone()),
                 Some(after.clone())
             );
@@ -1205,6 +1230,7 @@ impl Store {
                 &cur.incident_id,
                 actor,
                 words,
+                only.as_deref(),
                 Some(before.clone()),
                 Some(after.clone())
             );
