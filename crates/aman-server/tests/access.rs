@@ -426,7 +426,14 @@ async fn roles_act_as_the_table_says(db: Db) {
     assert_eq!(me.json()["user"]["role"], "operator");
     assert_eq!(
         me.json()["may"],
-        json!(["read", "acknowledge_alert", "what_if"])
+        json!([
+            "read",
+            "acknowledge_alert",
+            "what_if",
+            "manage_incidents",
+            "manage_units",
+            "task_units"
+        ])
     );
     // Disabling ends its sessions at once.
     let r = send(
