@@ -573,7 +573,8 @@ async fn seen_unit(
     Ok(u)
 }
 
-/// `PATCH /api/v1/units/{id}`: changes the fields given, with the `version` read.
+/// `PATCH /api/v1/units/{id}`: changes the fields given, with the `version` read; only the
+/// owning agency (403 for the other agency's shared unit).
 pub async fn patch_unit(
     State(app): State<AppState>,
     Caller(who): Caller,
@@ -597,6 +598,16 @@ pub async fn patch_unit(
         .await
         .map_err(store_err)?
         .ok_or_else(|| not_found("unit", &id))?;
+    // A shared unit is seen, and tasked, by both agencies, but only its own agency edits it
+    // (its call sign, status, position): the other agency moves it through its tasks.
+    if let Viewer::Agency(a) = who.viewer()
+        && a != cur.meta.agency
+    {
+        return Err(AppError::Forbidden(format!(
+            "unit {id} belongs to {}: only its own agency edits it; give it a task instead",
+            cur.meta.agency
+        )));
+    }
     let mut merged = serde_json::to_value(&cur.fields).unwrap_or_default();
     if let Some(o) = merged.as_object_mut() {
         o.extend(m);

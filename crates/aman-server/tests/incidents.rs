@@ -232,6 +232,16 @@ async fn workflow_from_alert_to_closed_with_a_unit_of_the_other_agency(db: Db) {
     )
     .await;
     let uid = id(&unit);
+    // fr-pn sees the shared unit but does not edit it.
+    let r = call(
+        &app,
+        &fr_op,
+        "PATCH",
+        &format!("/api/v1/units/{uid}"),
+        Some(json!({"version": 1, "status": "out_of_service"})),
+    )
+    .await;
+    assert_eq!(r.status, 403, "{}", r.body);
     // Not on a restricted incident: share it first (an operator may not; the other
     // agency's commander may not either).
     let tpath = format!("/api/v1/incidents/{iid}/tasks");
