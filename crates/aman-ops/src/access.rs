@@ -15,6 +15,10 @@
 //! | `ManageUsers`        |           |          |         |          |         | ✓ (own agency) |
 //! | `PostReadings`       | sensor tokens only                                              |||||
 //! | `WhatIf`             | ✓         | ✓        | ✓       |          | ✓       | ✓     |
+//! | `ManageIncidents`    | ✓         | ✓        |         |          |         |       |
+//! | `ShareRecord`        | ✓         |          |         |          |         |       |
+//! | `ManageUnits`        | ✓         | ✓        |         |          |         |       |
+//! | `TaskUnits`          | ✓         | ✓        |         |          |         |       |
 //!
 //! Decisions behind the table:
 //! - *commander* acknowledges and gives the verdict (true/false positive) that closes the
@@ -31,10 +35,20 @@
 //! - *what-if* (the forecast with a gate closed or held, a zone evacuated) is a computation
 //!   that changes nothing, but it is a planning tool of those who act or prepare: every role
 //!   but *observer*, who reads the forecast itself like the rest of the joint picture.
+//! - *Incidents, units and tasks* (`ManageIncidents`, `ManageUnits`, `TaskUnits`): raised,
+//!   edited, moved through their status and tasked by those on watch, *commander* and
+//!   *operator*; everyone else reads what its agency may see. **Sharing** a restricted record
+//!   with the joint command (`ShareRecord`) discloses an agency's information to the other
+//!   agency, so it is the owning agency's *commander*'s decision alone (the handler also
+//!   checks that the commander's agency owns the record).
+//! - Every incident, unit and task has an owning agency and a [`Visibility`]: a restricted
+//!   record does not exist for another agency ([`sees`]).
 //! - An admin **token** (`aman token create --admin`, for scripts) keeps its power over the
 //!   whole server: every action but posting readings, across agencies.
 
 use std::fmt;
+
+pub use crate::record::Visibility;
 
 /// A user's role, as stored (`commander`, `operator`, …).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -110,11 +124,19 @@ pub enum Action {
     /// Run the forecast with changes (close, open or hold a gate, evacuate a zone): a
     /// computation that changes nothing.
     WhatIf,
+    /// Raise, edit and move incidents through their status.
+    ManageIncidents,
+    /// Share a restricted record of one's agency with the joint command.
+    ShareRecord,
+    /// Create and edit units.
+    ManageUnits,
+    /// Give tasks to units and move them through their states.
+    TaskUnits,
 }
 
 /// The actions a user may be granted (all but [`Action::Public`] and
 /// [`Action::PostReadings`], which no user has), in the order of the table above.
-pub const USER_ACTIONS: [Action; 7] = [
+pub const USER_ACTIONS: [Action; 11] = [
     Action::Read,
     Action::OwnAccount,
     Action::AcknowledgeAlert,
@@ -122,6 +144,10 @@ pub const USER_ACTIONS: [Action; 7] = [
     Action::ResolveAlert,
     Action::ManageUsers,
     Action::WhatIf,
+    Action::ManageIncidents,
+    Action::ShareRecord,
+    Action::ManageUnits,
+    Action::TaskUnits,
 ];
 
 impl Action {
@@ -137,6 +163,10 @@ impl Action {
             Action::ManageUsers => "manage_users",
             Action::WhatIf => "what_if",
             Action::PostReadings => "post_readings",
+            Action::ManageIncidents => "manage_incidents",
+            Action::ShareRecord => "share_record",
+            Action::ManageUnits => "manage_units",
+            Action::TaskUnits => "task_units",
         }
     }
 
@@ -152,6 +182,10 @@ impl Action {
             Action::ManageUsers => "manage user accounts",
             Action::PostReadings => "post sensor readings",
             Action::WhatIf => "run what-if forecasts",
+            Action::ManageIncidents => "raise or change incidents",
+            Action::ShareRecord => "share records with the joint command",
+            Action::ManageUnits => "create or change units",
+            Action::TaskUnits => "task units",
         }
     }
 }
@@ -167,6 +201,10 @@ pub fn can(role: Role, action: Action) -> bool {
         A::ManageUsers => role == R::Admin,
         A::PostReadings => false,
         A::WhatIf => role != R::Observer,
+        A::ManageIncidents | A::ManageUnits | A::TaskUnits => {
+            matches!(role, R::Commander | R::Operator)
+        }
+        A::ShareRecord => role == R::Commander,
     }
 }
 
@@ -188,6 +226,17 @@ pub fn visible(owner: Option<&str>, shared_with: &[&str], viewer: Viewer<'_>) ->
     match (owner, viewer) {
         (None, _) | (_, Viewer::Server) => true,
         (Some(o), Viewer::Agency(a)) => o == a || shared_with.contains(&a),
+    }
+}
+
+/// Whether `viewer` sees a record (incident, unit, task) owned by agency `owner` with
+/// `visibility`: the server and the owning agency always; another agency only a
+/// [`Visibility::Shared`] record. This is [`visible`] with the joint command as the one
+/// agency a shared record is shared with.
+pub fn sees(owner: &str, visibility: Visibility, viewer: Viewer<'_>) -> bool {
+    match visibility {
+        Visibility::Shared => true,
+        Visibility::Restricted => visible(Some(owner), &[], viewer),
     }
 }
 
@@ -223,6 +272,13 @@ mod tests {
             (Action::ResolveAlert, vec![Role::Commander]),
             (Action::ManageUsers, vec![Role::Admin]),
             (Action::PostReadings, vec![]),
+            (
+                Action::ManageIncidents,
+                vec![Role::Commander, Role::Operator],
+            ),
+            (Action::ManageUnits, vec![Role::Commander, Role::Operator]),
+            (Action::TaskUnits, vec![Role::Commander, Role::Operator]),
+            (Action::ShareRecord, vec![Role::Commander]),
             (Action::Read, ROLES.to_vec()),
             (
                 Action::WhatIf,
@@ -256,5 +312,12 @@ mod tests {
         assert!(visible(Some("fr-pn"), &["ma-dgsn"], ma));
         assert!(!visible(Some("fr-pn"), &["es-pn"], ma));
         assert!(visible(Some("fr-pn"), &[], Viewer::Server));
+        assert!(sees("fr-pn", Visibility::Restricted, fr));
+        assert!(!sees("fr-pn", Visibility::Restricted, ma));
+        assert!(sees("fr-pn", Visibility::Restricted, Viewer::Server));
+        assert!(sees("fr-pn", Visibility::Shared, ma));
+        // Every user action has its own code.
+        let codes: std::collections::HashSet<_> = USER_ACTIONS.iter().map(|a| a.code()).collect();
+        assert_eq!(codes.len(), USER_ACTIONS.len());
     }
 }

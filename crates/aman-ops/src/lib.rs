@@ -4,13 +4,16 @@
 //! and the OASIS CAP 1.2 message of each of its steps (raise → `Alert`, worsening → `Update`,
 //! resolution → `Cancel`), with `info` blocks in French, Arabic and English; and the access
 //! policy (roles × actions, agency scoping, [`access`]); the audit log's hash chain
-//! ([`audit`]). The server stores and sends them; incidents, units and tasks join later.
+//! ([`audit`]). incidents after JESIP's M/ETHANE ([`incident`]), units and their tasks ([`unit`]), each record shared with the joint command or restricted to its agency ([`record`]). The server stores and sends them.
 #![forbid(unsafe_code)]
 
 pub mod access;
 pub mod alert;
 pub mod audit;
 pub mod georef;
+pub mod incident;
+pub mod record;
 mod text;
+pub mod unit;
 
 pub use alert::{CapContext, Mode, cap_message};

@@ -3,8 +3,11 @@
 //! when, what (`object-kind.verb`), on what, the object before and after (JSON, never a
 //! secret).
 //!
-//! The entry is appended right after the write, not in its transaction: a store failing
+//! Here the entry is appended right after the write, not in its transaction: a store failing
 //! between the two leaves the write without its entry (logged as an error, answered 503).
+//! The writes of incidents, units and tasks ([`crate::ops`]) do better: the store appends
+//! their entry inside the write's own transaction. This function still records the reads of
+//! restricted records and the older writes (alerts, sessions, users).
 
 use aman_ops::audit::AuditRecord;
 use serde_json::Value;

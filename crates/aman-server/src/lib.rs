@@ -22,6 +22,7 @@ pub mod heat;
 pub mod ingest;
 pub mod live;
 pub mod mqtt;
+pub mod ops;
 pub mod pipeline;
 pub mod routes;
 pub mod tls;

@@ -10,14 +10,14 @@ use axum::extract::{Request, State};
 use axum::http::{Method, header};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, get, patch, post};
 
 use crate::app::AppState;
 use crate::auth::{
     CSRF_FIELD, CSRF_HEADER, Principal, check_origin, csrf_matches, session, session_id, verified,
 };
 use crate::error::AppError;
-use crate::{OPENAPI, api, dashboard, forecast, ingest, live, users};
+use crate::{OPENAPI, api, dashboard, forecast, ingest, live, ops, users};
 
 /// Whose objects a route reaches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,15 +26,16 @@ pub enum Scope {
     /// agencies), seen by every agency; or no object at all. Today every operational
     /// object is joint: both forces watch the same venue.
     Joint,
-    /// An object owned by one agency (a user account), seen by another agency only if shared
-    /// with it ([`aman_ops::access::visible`]); otherwise answered 404.
+    /// An object owned by one agency (a user account; an incident, unit or task), seen by
+    /// another agency only if shared with it ([`aman_ops::access::visible`],
+    /// [`aman_ops::access::sees`]); otherwise answered 404, and absent from lists.
     Agency,
 }
 
 /// One route.
 #[derive(Debug, Clone, Copy)]
 pub struct Route {
-    /// `GET` or `POST`.
+    /// `GET`, `POST` or `PATCH`.
     pub method: &'static str,
     /// axum path, `{param}` for parameters.
     pub path: &'static str,
@@ -209,6 +210,87 @@ pub static ROUTES: &[Route] = &[
     }),
     r("POST", "/forecast/what-if", A::WhatIf, Joint, || {
         post(dashboard::forecast::what_if)
+    }),
+    // Joint operations: records of an agency, shared or restricted (crate::ops).
+    r("GET", "/api/v1/incidents", A::Read, Agency, || {
+        get(ops::list_incidents)
+    }),
+    r(
+        "POST",
+        "/api/v1/incidents",
+        A::ManageIncidents,
+        Agency,
+        || post(ops::create_incident),
+    ),
+    r("GET", "/api/v1/incidents/{id}", A::Read, Agency, || {
+        get(ops::get_incident)
+    }),
+    r(
+        "PATCH",
+        "/api/v1/incidents/{id}",
+        A::ManageIncidents,
+        Agency,
+        || patch(ops::patch_incident),
+    ),
+    r(
+        "POST",
+        "/api/v1/incidents/{id}/status",
+        A::ManageIncidents,
+        Agency,
+        || post(ops::set_status),
+    ),
+    r(
+        "POST",
+        "/api/v1/incidents/{id}/share",
+        A::ShareRecord,
+        Agency,
+        || post(ops::share),
+    ),
+    r(
+        "POST",
+        "/api/v1/incidents/{id}/tasks",
+        A::TaskUnits,
+        Agency,
+        || post(ops::create_task),
+    ),
+    r(
+        "POST",
+        "/api/v1/alerts/{id}/incident",
+        A::ManageIncidents,
+        Agency,
+        || post(ops::from_alert),
+    ),
+    r("GET", "/api/v1/units", A::Read, Agency, || {
+        get(ops::list_units)
+    }),
+    r("POST", "/api/v1/units", A::ManageUnits, Agency, || {
+        post(ops::create_unit)
+    }),
+    r("GET", "/api/v1/units/{id}", A::Read, Agency, || {
+        get(ops::get_unit)
+    }),
+    r(
+        "PATCH",
+        "/api/v1/units/{id}",
+        A::ManageUnits,
+        Agency,
+        || patch(ops::patch_unit),
+    ),
+    r(
+        "GET",
+        "/api/v1/units/{id}/ics214.csv",
+        A::Read,
+        Agency,
+        || get(ops::ics214_csv),
+    ),
+    r("PATCH", "/api/v1/tasks/{id}", A::TaskUnits, Agency, || {
+        patch(ops::patch_task)
+    }),
+    r("GET", "/units/{id}/ics214", A::Read, Agency, || {
+        get(ops::ics214_page)
+    }),
+    r("GET", "/incidents/{id}/ics201", A::Read, Agency, || {
+        get(ops::ics201_page)
     }),
 ];
 

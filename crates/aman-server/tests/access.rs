@@ -292,6 +292,9 @@ async fn every_route_of_the_router_checks_access(db: Db) {
         //    admin, though its role may manage users; joint objects answer both agencies alike.
         if route.action != Action::Public && route.action != Action::PostReadings {
             match route.scope {
+                // A list or a creation reaches no one record: the lists' filtering is
+                // tested record by record in tests/incidents.rs.
+                Scope::Agency if !route.path.contains('{') => {}
                 Scope::Agency => {
                     let r = send(&app, route.method, &path, ma_admin.headers(true), body()).await;
                     assert!(
@@ -423,7 +426,14 @@ async fn roles_act_as_the_table_says(db: Db) {
     assert_eq!(me.json()["user"]["role"], "operator");
     assert_eq!(
         me.json()["may"],
-        json!(["read", "acknowledge_alert", "what_if"])
+        json!([
+            "read",
+            "acknowledge_alert",
+            "what_if",
+            "manage_incidents",
+            "manage_units",
+            "task_units"
+        ])
     );
     // Disabling ends its sessions at once.
     let r = send(

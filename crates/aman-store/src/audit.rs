@@ -2,12 +2,12 @@
 //! ([`aman_ops::audit`]), read back in order for `aman audit verify`; UPDATE and DELETE
 //! refused by a trigger on each backend.
 
-use aman_ops::audit::{AuditEntry, AuditRecord, from_hex, next_entry, to_hex};
+use aman_ops::audit::{AuditEntry, AuditRecord, from_hex};
 
 use crate::{Result, Store, StoreError, Timestamp, with_pool};
 
 /// Most attempts to append when another process took the next number first.
-const APPEND_TRIES: usize = 16;
+pub(crate) const APPEND_TRIES: usize = 16;
 
 /// The triggers that make `audit_log` append-only, per backend (idempotent).
 pub(crate) const SQLITE_GUARD: [&str; 2] = [
@@ -61,62 +61,131 @@ fn entry(r: Row) -> AuditEntry {
     }
 }
 
+/// Appends `$record` (an [`AuditRecord`]) as the next entry of the chain on `$tx`, a
+/// transaction of either backend: reads the last entry and inserts the next in that
+/// transaction, so the entry commits or rolls back with the write it records. Evaluates to
+/// `Result<Option<AuditEntry>>`: `Ok(None)` when another writer (another process) took the
+/// next number first, and the whole transaction must be retried.
+macro_rules! append_in_tx {
+    ($tx:expr, $record:expr) => {{
+        let last: Option<(i64, String)> =
+            sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+                .fetch_optional(&mut *$tx)
+                .await
+                .map_err($crate::StoreError::db("reading the audit log's last entry"))?;
+        let last = match last {
+            Some((seq, hash)) => (
+                u64::try_from(seq).unwrap_or(0),
+                aman_ops::audit::from_hex(&hash).unwrap_or([0xff; 32]),
+            ),
+            None => (0, aman_ops::audit::GENESIS),
+        };
+        let e = aman_ops::audit::next_entry(last, $record);
+        let r = &e.record;
+        let inserted = sqlx::query(
+            "INSERT INTO audit_log (seq, at, actor, agency, action, object, before_json, \
+             after_json, exercise, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(e.seq as i64)
+        .bind(r.at.0)
+        .bind(&r.actor)
+        .bind(r.agency.as_deref())
+        .bind(&r.action)
+        .bind(&r.object)
+        .bind(r.before.as_deref())
+        .bind(r.after.as_deref())
+        .bind(r.exercise.as_deref())
+        .bind(aman_ops::audit::to_hex(&e.prev))
+        .bind(aman_ops::audit::to_hex(&e.hash))
+        .execute(&mut *$tx)
+        .await
+        .map(|_| ())
+        .map_err($crate::StoreError::db("appending to the audit log"));
+        match inserted {
+            Ok(()) => Ok::<_, $crate::StoreError>(Some(e)),
+            // Another process appended entry `seq` first: the transaction is retried.
+            Err($crate::StoreError::Conflict(_)) => Ok(None),
+            Err(err) => Err(err),
+        }
+    }};
+}
+pub(crate) use append_in_tx;
+
+/// One audited write: runs `$body` on `$tx`, a transaction of the store's backend (an
+/// expression using `?`, evaluating to `(value, AuditRecord)`), appends the record's entry
+/// to the audit log **in the same transaction**, and commits: the write and its entry are
+/// stored together or not at all. Evaluates to `Result<(value, AuditEntry)>`.
+///
+/// Concurrency: the store's audit mutex is held across the whole transaction, so the
+/// audited writers of one process take turns and each reads the chain's true last entry;
+/// a writer of another process that took the next number first makes the insert fail on
+/// the entry number's uniqueness, and the whole transaction (the write included) is rolled
+/// back and run again, at most [`APPEND_TRIES`] times. On SQLite the transaction starts
+/// with `BEGIN IMMEDIATE` (it takes the write lock first, waiting up to the busy timeout),
+/// so a read-then-write transaction never fails on a lock upgrade.
+macro_rules! audited {
+    ($store:expr, |$tx:ident| $body:expr) => {{
+        let store: &$crate::Store = $store;
+        let _turn = store.inner.audit.lock().await;
+        let begin = match store.backend() {
+            $crate::BackendKind::Sqlite => "BEGIN IMMEDIATE",
+            $crate::BackendKind::Postgres => "BEGIN",
+        };
+        let mut outcome = Err($crate::StoreError::Conflict(
+            "the audit log is being appended to by too many writers at once; retry".into(),
+        ));
+        for _ in 0..$crate::audit::APPEND_TRIES {
+            let step: $crate::Result<Option<_>> = $crate::with_pool!(store, p => {
+                async {
+                    let mut $tx = p
+                        .begin_with(begin)
+                        .await
+                        .map_err($crate::StoreError::db("beginning a transaction"))?;
+                    let (value, record) = $body;
+                    match $crate::audit::append_in_tx!($tx, record)? {
+                        Some(entry) => {
+                            $tx.commit()
+                                .await
+                                .map_err($crate::StoreError::db("committing"))?;
+                            Ok(Some((value, entry)))
+                        }
+                        None => Ok(None),
+                    }
+                }
+                .await
+            });
+            match step {
+                Ok(Some(v)) => {
+                    outcome = Ok(v);
+                    break;
+                }
+                Ok(None) => continue,
+                Err(e) => {
+                    outcome = Err(e);
+                    break;
+                }
+            }
+        }
+        outcome
+    }};
+}
+pub(crate) use audited;
+
 impl Store {
-    /// Appends `record` to the audit log as the next entry of the chain; returns it.
+    /// Appends `record` to the audit log as the next entry of the chain, in a transaction
+    /// of its own (a write that has its own transaction appends its entry in it instead:
+    /// [`audited`]); returns it.
     ///
     /// # Errors
     /// [`StoreError::Database`]; [`StoreError::Conflict`] if other writers kept taking the
     /// next number ([`APPEND_TRIES`] times).
     pub async fn append_audit(&self, record: AuditRecord) -> Result<AuditEntry> {
-        let _turn = self.inner.audit.lock().await;
-        for _ in 0..APPEND_TRIES {
-            let last: Option<(i64, String)> = with_pool!(self, p => {
-                sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-                    .fetch_optional(p)
-                    .await
-                    .map_err(StoreError::db("reading the audit log's last entry"))?
-            });
-            let last = match last {
-                Some((seq, hash)) => (
-                    u64::try_from(seq).unwrap_or(0),
-                    from_hex(&hash).unwrap_or([0xff; 32]),
-                ),
-                None => (0, aman_ops::audit::GENESIS),
-            };
-            let e = next_entry(last, record.clone());
-            let r = &e.record;
-            let inserted = with_pool!(self, p => {
-                sqlx::query(
-                    "INSERT INTO audit_log (seq, at, actor, agency, action, object, before_json, \
-                     after_json, exercise, prev_hash, hash) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                )
-                .bind(e.seq as i64)
-                .bind(r.at.0)
-                .bind(&r.actor)
-                .bind(r.agency.as_deref())
-                .bind(&r.action)
-                .bind(&r.object)
-                .bind(r.before.as_deref())
-                .bind(r.after.as_deref())
-                .bind(r.exercise.as_deref())
-                .bind(to_hex(&e.prev))
-                .bind(to_hex(&e.hash))
-                .execute(p)
-                .await
-                .map(|_| ())
-                .map_err(StoreError::db("appending to the audit log"))
-            });
-            match inserted {
-                Ok(_) => return Ok(e),
-                // Another writer appended entry `seq` first: link to it instead.
-                Err(StoreError::Conflict(_)) => continue,
-                Err(e) => return Err(e),
-            }
-        }
-        Err(StoreError::Conflict(
-            "the audit log is being appended to by too many writers at once; retry".into(),
-        ))
+        let ((), entry) = audited!(self, |tx| {
+            let _ = &mut tx;
+            ((), record.clone())
+        })?;
+        Ok(entry)
     }
 
     /// At most `limit` audit entries after number `after`, in order (as stored: a row edited

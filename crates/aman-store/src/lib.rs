@@ -10,7 +10,10 @@
 //! - **alerts**, their lifecycle, verdicts and CAP messages ([`Store::insert_alert`]);
 //! - per-zone **history** at 1 s and 1 min resolution ([`Store::append_history`]);
 //! - **agencies, users and sessions** ([`Store::create_user`], [`Store::create_session`]),
-//!   passwords as Argon2id hashes ([`password`]).
+//!   passwords as Argon2id hashes ([`password`]);
+//! - the **audit log**, each entry appended in its write's transaction;
+//! - **incidents, units and tasks** of the joint operations ([`Store::create_incident`],
+//!   [`Incident`], [`Unit`], [`Task`]): shared or restricted, optimistically locked.
 //!
 //! Times are UTC microseconds ([`Timestamp`]). One process writes a database's readings
 //! log: the next `seq` is kept in memory.
@@ -19,6 +22,7 @@ mod alerts;
 mod audit;
 mod error;
 mod history;
+mod ops;
 pub mod password;
 mod readings;
 mod rejections;
@@ -40,6 +44,7 @@ pub use alerts::{AlertFilter, AlertRecord, AlertStatus, CapMessage, MsgType, Rul
 pub use aman_monitor::{Logged, Reading, Timestamp, Value};
 pub use error::{Result, StoreError};
 pub use history::{HistoryRow, Resolution};
+pub use ops::{Actor, Event, Incident, MAX_TASK_NOTE_CHARS, Meta, Task, TaskTime, Unit, seen};
 pub use password::Password;
 pub use readings::Batch;
 pub use rejections::{MAX_MESSAGE_LEN, Rejection};

@@ -129,6 +129,7 @@ on_both!(
     users_lock_after_failures_and_refuse_bad_input,
     sessions_expire_idle_and_absolute,
     audit_log_is_append_only_and_tamper_evident,
+    audited_writes_of_two_servers_at_once_keep_one_chain,
 );
 
 fn audit_record(k: usize) -> aman_ops::audit::AuditRecord {
@@ -1443,4 +1444,88 @@ async fn sessions_expire_idle_and_absolute(c: Ctx) {
     let (c2, _) = s.create_session("amina", t0, absolute).await.unwrap();
     s.disable_user("amina").await.unwrap();
     assert!(s.session(&c2, t0, idle).await.unwrap().is_none());
+}
+
+/// Two servers on one database (two `Store`s: two pools, two audit mutexes, as two
+/// processes), each making incident writes and plain audit appends concurrently: every write
+/// has exactly one entry, in one unbroken chain (the entry number's uniqueness makes the
+/// loser of a race roll its whole transaction back and run it again).
+async fn audited_writes_of_two_servers_at_once_keep_one_chain(c: Ctx) {
+    use aman_ops::access::{Viewer, Visibility};
+    use aman_ops::incident::IncidentFields;
+    c.store
+        .create_agency(&Agency {
+            id: "fr-pn".into(),
+            name_fr: "Police nationale".into(),
+            name_ar: "الشرطة الوطنية".into(),
+            name_en: "National Police".into(),
+        })
+        .await
+        .expect("agency");
+    let other = Store::open(&c.url).await.expect("second store");
+    let fields: IncidentFields = serde_json::from_value(serde_json::json!({
+        "title": "Crush at gate 3", "location": {"zone": "gate-3"}, "severity": "severe"
+    }))
+    .unwrap();
+    let mut tasks = Vec::new();
+    for (w, store) in [c.store.clone(), other.clone()].into_iter().enumerate() {
+        for k in 0..8 {
+            let (store, fields) = (store.clone(), fields.clone());
+            tasks.push(tokio::spawn(async move {
+                let actor = aman_store::Actor {
+                    label: format!("op{w}-{k} (fr-pn)"),
+                    agency: Some("fr-pn".into()),
+                    at: Timestamp(T0 + k),
+                };
+                let inc = store
+                    .create_incident(&actor, "fr-pn", Visibility::Restricted, &fields, None)
+                    .await
+                    .expect("create");
+                let mut f = fields.clone();
+                f.hazards = format!("hazard {w}-{k}");
+                store
+                    .update_incident(&actor, &inc.meta.id, 1, &f)
+                    .await
+                    .expect("update");
+                store
+                    .append_audit(audit_record(1000 + w * 10 + k as usize))
+                    .await
+                    .expect("append");
+            }));
+        }
+    }
+    for t in tasks {
+        t.await.expect("writer");
+    }
+    let all = c.store.audit_entries(0, 10_000).await.expect("read");
+    aman_ops::audit::verify(&all).expect("one unbroken chain");
+    let count = |a: &str| all.iter().filter(|e| e.record.action == a).count();
+    assert_eq!(
+        (
+            count("incident.create"),
+            count("incident.update"),
+            count("alert.acknowledge")
+        ),
+        (16, 16, 16)
+    );
+    let (list, n) = c.store.incidents(Viewer::Server, 100).await.expect("list");
+    assert_eq!((list.len(), n), (16, 16));
+    assert!(list.iter().all(|i| i.meta.version == 2));
+    // Each incident's timeline: created, then changed.
+    for i in &list {
+        let ev = c
+            .store
+            .incident_events(&i.meta.id, Viewer::Server)
+            .await
+            .unwrap();
+        assert_eq!(ev.iter().map(|e| e.n).collect::<Vec<_>>(), [1, 2]);
+    }
+    // Another agency sees none of them, counts included.
+    let (list, n) = c
+        .store
+        .incidents(Viewer::Agency("ma-dgsn"), 100)
+        .await
+        .unwrap();
+    assert_eq!((list.len(), n), (0, 0));
+    other.close().await;
 }
