@@ -57,6 +57,7 @@ pub enum Command {
   aman audit verify
   aman audit verify --database postgres://aman@db/aman
   aman audit verify --expect-head 1042:5f0c…(64 hex digits)
+  aman audit grant-server --role aman_server --database postgres://owner@db/aman
 
 Every write through aman serve (and aman user, aman agency) appends an entry to the audit
 log: who, when, what, the object before and after; each entry carries the SHA-256 hash of the
@@ -64,12 +65,19 @@ one before it (docs/serve.md, \"The audit log\"). verify checks the whole chain 
 first entry altered, removed, inserted or reordered. It prints the head (SEQ:HASH): keep it
 outside the database; --expect-head checks that the chain still passes through it, which a
 chain rebuilt after an edit, or cut, does not.
-Exit codes: 0 the chain is intact, 1 it is broken (or the database cannot be read), 2 bad
-options.")]
+grant-server (PostgreSQL, run as the database's owner) lets the existing role --role run aman
+serve on the database, every table read and written, except the audit log: its rows can be read
+and appended, never updated, deleted or truncated (docs/serve.md, \"The audit log\"). The
+server then connects as that role.
+Exit codes: 0 the chain is intact (verify) or the role granted, 1 the chain is broken (or the
+database cannot be read or the grant fails), 2 bad options.")]
 pub struct AuditArgs {
-    /// verify.
-    #[arg(value_parser = ["verify"])]
+    /// verify or grant-server.
+    #[arg(value_parser = ["verify", "grant-server"])]
     pub action: String,
+    /// grant-server: the PostgreSQL role that aman serve connects as.
+    #[arg(long)]
+    pub role: Option<String>,
     /// A head recorded earlier, SEQ:HASH as verify prints it: the chain must pass through it.
     #[arg(long)]
     pub expect_head: Option<String>,

@@ -333,3 +333,169 @@ fn audit_verify_names_the_entry_edited_in_the_database() {
     assert_eq!(code(&o), 1, "{}", text(&o));
     assert!(text(&o).contains("missing before entry 3"), "{}", text(&o));
 }
+
+/// `aman ARGS --database URL` with `stdin` as standard input.
+fn aman_on(url: &str, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aman"))
+        .args(args)
+        .arg("--database")
+        .arg(url)
+        .current_dir(repo())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run aman");
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    child.wait_with_output().unwrap()
+}
+
+/// Runs `sql` on the PostgreSQL database at `url`.
+fn pg(url: &str, sql: &str) -> Result<(), String> {
+    use sqlx::{Connection, Executor};
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let mut c = sqlx::PgConnection::connect(url)
+            .await
+            .map_err(|e| e.to_string())?;
+        let r = c.execute(sqlx::AssertSqlSafe(sql.to_string())).await;
+        c.close().await.map_err(|e| e.to_string())?;
+        r.map(|_| ()).map_err(|e| e.to_string())
+    })
+}
+
+#[test]
+fn audit_verify_names_the_entry_edited_in_postgresql() {
+    // The same as on SQLite, on the PostgreSQL server of `scripts/with-postgres` (the README's
+    // test command starts one), in a database of its own.
+    let Ok(base) = std::env::var("AMAN_TEST_POSTGRES") else {
+        eprintln!("skipped: AMAN_TEST_POSTGRES is not set (scripts/with-postgres sets it)");
+        return;
+    };
+    let name = format!("aman_cli_audit_{}", std::process::id());
+    pg(&base, &format!("DROP DATABASE IF EXISTS {name}")).unwrap();
+    pg(&base, &format!("CREATE DATABASE {name}")).unwrap();
+    let (head, _) = base.rsplit_once('/').expect("a database in the URL");
+    let url = format!("{head}/{name}");
+    let o = aman_on(&url, &["audit", "verify"], "");
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    assert!(text(&o).contains("0 entries, chain intact"), "{}", text(&o));
+    let o = aman_on(
+        &url,
+        &[
+            "agency",
+            "add",
+            "ma-dgsn",
+            "--name-fr",
+            "Sûreté nationale",
+            "--name-ar",
+            "المديرية العامة للأمن الوطني",
+            "--name-en",
+            "Moroccan National Security",
+        ],
+        "",
+    );
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let o = aman_on(
+        &url,
+        &[
+            "user",
+            "add",
+            "karim",
+            "--agency",
+            "ma-dgsn",
+            "--role",
+            "commander",
+            "--name",
+            "Karim Benali",
+        ],
+        &format!("{PW}\n"),
+    );
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let o = aman_on(&url, &["user", "disable", "karim"], "");
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let o = aman_on(&url, &["audit", "verify"], "");
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    assert!(text(&o).contains("3 entries, chain intact"), "{}", text(&o));
+    // The server's own role: granted by the owner, it opens the database and verifies, but
+    // cannot change an audit row even with the trigger off (it may not switch it off).
+    let role = format!("aman_cli_srv_{}", std::process::id());
+    pg(&base, &format!("DROP ROLE IF EXISTS {role}")).unwrap();
+    pg(&base, &format!("CREATE ROLE {role} LOGIN")).unwrap();
+    for bad in ["", "x; DROP TABLE audit_log", "Upper"] {
+        let o = aman_on(&url, &["audit", "grant-server", "--role", bad], "");
+        assert_eq!(code(&o), 2, "{bad:?}: {}", text(&o));
+        assert!(text(&o).contains("role:"), "{}", text(&o));
+    }
+    let o = aman_on(&url, &["audit", "grant-server"], "");
+    assert_eq!(code(&o), 2, "{}", text(&o));
+    assert!(text(&o).contains("needs --role"), "{}", text(&o));
+    let o = aman_on(&url, &["audit", "grant-server", "--role", &role], "");
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let host = head.split_once("://").map(|(_, r)| r).unwrap();
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let server_url = format!("postgres://{role}@{host}/{name}");
+    let o = aman_on(&server_url, &["audit", "verify"], "");
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    assert!(text(&o).contains("4 entries, chain intact"), "{}", text(&o));
+    let e = pg(
+        &server_url,
+        "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only; \
+         UPDATE audit_log SET actor = 'x' WHERE seq = 2",
+    )
+    .unwrap_err();
+    assert!(e.contains("must be owner"), "{e}");
+    let e = pg(&server_url, "DELETE FROM audit_log").unwrap_err();
+    assert!(e.contains("permission denied"), "{e}");
+    // The rows refuse UPDATE, DELETE and TRUNCATE, even to the owner...
+    for sql in [
+        "UPDATE audit_log SET actor = 'x' WHERE seq = 2",
+        "DELETE FROM audit_log WHERE seq = 2",
+        "TRUNCATE audit_log",
+    ] {
+        let e = pg(&url, sql).unwrap_err();
+        assert!(e.contains("append-only"), "{sql}: {e}");
+    }
+    // ... until the owner switches the trigger off: the edit is named at its entry...
+    let unguarded = |sql: &str| {
+        pg(
+            &url,
+            &format!("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only; {sql}"),
+        )
+    };
+    unguarded(
+        "UPDATE audit_log SET after_json = replace(after_json, 'commander', 'admin') WHERE seq = 2",
+    )
+    .unwrap();
+    let o = aman_on(&url, &["audit", "verify"], "");
+    assert_eq!(code(&o), 1, "{}", text(&o));
+    assert!(text(&o).contains("entry 2 was altered"), "{}", text(&o));
+    // ... and so is a removal.
+    unguarded("DELETE FROM audit_log WHERE seq = 2").unwrap();
+    let o = aman_on(&url, &["audit", "verify"], "");
+    assert_eq!(code(&o), 1, "{}", text(&o));
+    assert!(text(&o).contains("missing before entry 3"), "{}", text(&o));
+    pg(&base, &format!("DROP DATABASE {name} WITH (FORCE)")).unwrap();
+    pg(&base, &format!("DROP ROLE {role}")).unwrap();
+}
+
+#[test]
+fn grant_server_on_sqlite_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = aman(
+        &dir.path().join("data"),
+        &["audit", "grant-server", "--role", "aman_server"],
+        "",
+    );
+    assert_eq!(code(&o), 2, "{}", text(&o));
+    assert!(text(&o).contains("SQLite has no roles"), "{}", text(&o));
+    let o = aman(
+        &dir.path().join("data"),
+        &["audit", "verify", "--role", "aman_server"],
+        "",
+    );
+    assert_eq!(code(&o), 2, "{}", text(&o));
+}

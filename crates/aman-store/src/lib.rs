@@ -180,10 +180,12 @@ impl Store {
                 audit: Mutex::new(()),
             }),
         };
-        with_pool!(store, p => MIGRATOR.run(p).await).map_err(|e| StoreError::Migrate {
-            url: store.inner.redacted.clone(),
-            source: Arc::new(e),
-        })?;
+        if !store.migrated_by_owner().await? {
+            with_pool!(store, p => MIGRATOR.run(p).await).map_err(|e| StoreError::Migrate {
+                url: store.inner.redacted.clone(),
+                source: Arc::new(e),
+            })?;
+        }
         store.guard_audit_log().await?;
         // Read the log's end now, so a database that cannot be read fails at open.
         store
@@ -192,9 +194,87 @@ impl Store {
         Ok(store)
     }
 
+    /// PostgreSQL, connected as a role that does not own the tables (the server's role of
+    /// [`Store::grant_server_role`]): `true` when every migration is applied, so there is
+    /// nothing to migrate (the migrator would try to create its table, which such a role may
+    /// not); `false` for the owner, or on SQLite, who migrate as usual.
+    ///
+    /// # Errors
+    /// [`StoreError::Invalid`] when migrations are pending and this role cannot apply them;
+    /// [`StoreError::Database`].
+    async fn migrated_by_owner(&self) -> Result<bool> {
+        let Backend::Postgres(p) = &self.inner.pool else {
+            return Ok(false);
+        };
+        let owner: Option<bool> = sqlx::query_scalar(
+            "SELECT tableowner = current_user FROM pg_tables \
+             WHERE schemaname = current_schema() AND tablename = '_sqlx_migrations'",
+        )
+        .fetch_optional(p)
+        .await
+        .map_err(StoreError::db("checking the migrations' owner"))?;
+        if owner != Some(false) {
+            return Ok(false);
+        }
+        let applied: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                .fetch_all(p)
+                .await
+                .map_err(StoreError::db("reading the applied migrations"))?;
+        let pending: Vec<String> = MIGRATOR
+            .iter()
+            .filter(|m| !applied.contains(&m.version))
+            .map(|m| format!("{:04} {}", m.version, m.description))
+            .collect();
+        if pending.is_empty() {
+            return Ok(true);
+        }
+        Err(StoreError::Invalid {
+            field: "database".into(),
+            message: format!(
+                "migrations {} are pending and only the database's owner can apply them: \
+                 open the database once as its owner (e.g. aman audit verify --database \
+                 OWNER_URL), then grant this role again (aman audit grant-server)",
+                pending.join(", ")
+            ),
+        })
+    }
+
     /// Makes the audit log append-only: a trigger refusing UPDATE and DELETE (and TRUNCATE
-    /// on PostgreSQL), written per backend.
+    /// on PostgreSQL), written per backend. On PostgreSQL only the table's owner can write
+    /// the trigger: a server running as another role (one given its rights by
+    /// [`Store::grant_server_role`], which cannot change audit rows at all) checks that the
+    /// trigger is there instead.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`]; [`StoreError::Invalid`] when the server's role is not the
+    /// owner and the trigger is missing (only the owner can put it back).
     async fn guard_audit_log(&self) -> Result<()> {
+        if let Backend::Postgres(p) = &self.inner.pool {
+            let (owner, guarded): (bool, bool) = sqlx::query_as(
+                "SELECT \
+                   EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = current_schema() \
+                           AND tablename = 'audit_log' AND tableowner = current_user), \
+                   EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'audit_log_append_only' \
+                           AND tgenabled <> 'D')",
+            )
+            .fetch_one(p)
+            .await
+            .map_err(StoreError::db("checking the audit log's owner"))?;
+            if !owner {
+                return if guarded {
+                    Ok(())
+                } else {
+                    Err(StoreError::Invalid {
+                        field: "audit_log".into(),
+                        message: "the audit log's append-only trigger is missing or disabled, \
+                                  and only the table's owner can restore it: open the database \
+                                  once as its owner (e.g. aman audit verify --database OWNER_URL)"
+                            .into(),
+                    })
+                };
+            }
+        }
         let statements: &[&str] = match self.backend() {
             BackendKind::Sqlite => &audit::SQLITE_GUARD,
             BackendKind::Postgres => &audit::POSTGRES_GUARD,
@@ -209,6 +289,66 @@ impl Store {
             });
         }
         Ok(())
+    }
+
+    /// PostgreSQL: lets the existing role `role` run `aman serve` on this database — read
+    /// and write every table — except changing the audit log: it may read and append
+    /// entries, never update, delete or truncate them (and, not owning the table, it cannot
+    /// switch off its trigger either). Run by the database's owner (the role that created
+    /// the tables: `aman audit grant-server`); the server then connects as `role`. Tables
+    /// added by a later version's migrations need the grant again.
+    ///
+    /// # Errors
+    /// [`StoreError::Invalid`] for a role name that is not a plain identifier
+    /// (`[a-z_][a-z0-9_]*`, at most 63 characters) or on SQLite (a file has no roles:
+    /// protect it with the file system's permissions); [`StoreError::Database`] when the
+    /// role does not exist or this connection may not grant.
+    pub async fn grant_server_role(&self, role: &str) -> Result<()> {
+        let plain = !role.is_empty()
+            && role.len() <= 63
+            && role.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+            && role
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !plain {
+            return Err(StoreError::Invalid {
+                field: "role".into(),
+                message: format!(
+                    "{role:?} is not a plain PostgreSQL role name: lower-case letters, digits \
+                     and _, not starting with a digit, at most 63 characters"
+                ),
+            });
+        }
+        let Backend::Postgres(p) = &self.inner.pool else {
+            return Err(StoreError::Invalid {
+                field: "database".into(),
+                message: "SQLite has no roles: protect the database file with the file \
+                          system's permissions instead"
+                    .into(),
+            });
+        };
+        let statements = [
+            format!("GRANT USAGE ON SCHEMA public TO {role}"),
+            format!(
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"
+            ),
+            format!("GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {role}"),
+            format!("REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM {role}"),
+            format!("REVOKE INSERT, UPDATE, DELETE ON _sqlx_migrations FROM {role}"),
+        ];
+        let mut tx = p
+            .begin()
+            .await
+            .map_err(StoreError::db("granting the server's role"))?;
+        for sql in statements {
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::db(format!("granting role {role}")))?;
+        }
+        tx.commit()
+            .await
+            .map_err(StoreError::db("granting the server's role"))
     }
 
     /// Which database this store uses.

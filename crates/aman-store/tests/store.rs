@@ -1529,3 +1529,124 @@ async fn audited_writes_of_two_servers_at_once_keep_one_chain(c: Ctx) {
     assert_eq!((list.len(), n), (0, 0));
     other.close().await;
 }
+
+/// PostgreSQL only: the server's own database role, given its rights by
+/// `Store::grant_server_role`, runs the store (opens it, writes readings, users and audit
+/// entries) but cannot update, delete or truncate audit rows, nor switch their trigger off.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_role_cannot_change_the_audit_log() {
+    let Ok(base) = std::env::var("AMAN_TEST_POSTGRES") else {
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "skipped the_server_role_cannot_change_the_audit_log: AMAN_TEST_POSTGRES is not set \
+             (run the tests under scripts/with-postgres)"
+        );
+        return;
+    };
+    let suffix = random_suffix();
+    let (db, role) = (format!("aman_t_{suffix}"), format!("aman_srv_{suffix}"));
+    let mut admin = sqlx::PgConnection::connect(&base).await.expect("connect");
+    for sql in [
+        format!("CREATE DATABASE {db}"),
+        format!("CREATE ROLE {role} LOGIN"),
+    ] {
+        admin
+            .execute(sqlx::AssertSqlSafe(sql))
+            .await
+            .expect("setup");
+    }
+    let (prefix, _) = base.rsplit_once('/').expect("a database in the URL");
+    let owner_url = format!("{prefix}/{db}");
+    // The server's URL: the same server and database, as the role (the test server trusts
+    // loopback connections, so no password).
+    let after_scheme = prefix.split_once("://").map(|(_, r)| r).expect("a scheme");
+    let host = after_scheme
+        .rsplit_once('@')
+        .map_or(after_scheme, |(_, h)| h);
+    let server_url = format!("postgres://{role}@{host}/{db}");
+
+    // The owner creates the tables and grants.
+    let owner = Store::open(&owner_url).await.expect("open as owner");
+    owner
+        .append_audit(audit_record(1))
+        .await
+        .expect("owner appends");
+    for bad in ["", "Robert'); DROP TABLE audit_log; --", "1abc", "a-b"] {
+        let e = owner.grant_server_role(bad).await.unwrap_err();
+        assert!(e.to_string().starts_with("role:"), "{bad:?}: {e}");
+    }
+    owner.grant_server_role(&role).await.expect("grant");
+
+    // The server opens the store as the role and works: audit entries, readings, users.
+    let server = Store::open(&server_url)
+        .await
+        .expect("open as the server's role");
+    server
+        .append_audit(audit_record(2))
+        .await
+        .expect("the server appends to the audit log");
+    server
+        .append_readings(
+            "hall",
+            Timestamp(T0),
+            &[reading("cam", "z", T0, Value::Occupancy { count: 3 })],
+        )
+        .await
+        .expect("the server writes readings");
+    assert_eq!(server.audit_entries(0, 10).await.expect("read").len(), 2);
+
+    // As the role, directly: no change to audit rows, and no switching the guard off.
+    let mut conn = sqlx::PgConnection::connect(&server_url)
+        .await
+        .expect("connect");
+    for sql in [
+        "UPDATE audit_log SET actor = 'x' WHERE seq = 1",
+        "DELETE FROM audit_log WHERE seq = 1",
+        "TRUNCATE audit_log",
+        "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only",
+        "DROP TRIGGER audit_log_append_only ON audit_log",
+    ] {
+        let e = conn
+            .execute(sqlx::AssertSqlSafe(sql.to_string()))
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("permission denied") || e.contains("must be owner"),
+            "{sql}: {e}"
+        );
+    }
+    conn.close().await.expect("close");
+    server.close().await;
+
+    // A server role that finds the guard switched off refuses to start (only the owner
+    // could have done it, and only the owner can put it back).
+    let mut oc = sqlx::PgConnection::connect(&owner_url)
+        .await
+        .expect("connect");
+    oc.execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
+        .await
+        .expect("the owner may");
+    let e = Store::open(&server_url).await.err().expect("refused");
+    assert!(e.to_string().contains("append-only trigger"), "{e}");
+    oc.close().await.expect("close");
+    owner.close().await;
+    // Opened by the owner again, the guard is back.
+    let again = Store::open(&owner_url).await.expect("owner reopens");
+    again.close().await;
+    Store::open(&server_url)
+        .await
+        .expect("the server's role opens once the guard is back")
+        .close()
+        .await;
+
+    for sql in [
+        format!("DROP DATABASE {db} WITH (FORCE)"),
+        format!("DROP ROLE {role}"),
+    ] {
+        admin
+            .execute(sqlx::AssertSqlSafe(sql))
+            .await
+            .expect("cleanup");
+    }
+}

@@ -37,8 +37,17 @@ fn parse_head(s: &str) -> Result<(u64, [u8; 32]), Failure> {
 /// # Errors
 /// [`Failure`] as above.
 pub fn audit(a: &AuditArgs) -> Result<u8, Failure> {
-    let expect = a.expect_head.as_deref().map(parse_head).transpose()?;
     let url = store_url(&a.data, &a.database);
+    if a.action == "grant-server" {
+        return grant_server(a, &url);
+    }
+    if a.role.is_some() {
+        return Err(Failure::Input(anyhow!(
+            "--role goes with grant-server, not with {}",
+            a.action
+        )));
+    }
+    let expect = a.expect_head.as_deref().map(parse_head).transpose()?;
     runtime()?.block_on(async {
         let store = open(&url).await?;
         let r = verify(&store, expect).await;
@@ -64,6 +73,48 @@ pub fn audit(a: &AuditArgs) -> Result<u8, Failure> {
                 Ok(1)
             }
         }
+    })
+}
+
+/// `aman audit grant-server --role ROLE`: [`Store::grant_server_role`] on the database,
+/// recorded in the audit log.
+fn grant_server(a: &AuditArgs, url: &str) -> Result<u8, Failure> {
+    let Some(role) = a.role.as_deref() else {
+        return Err(Failure::Input(anyhow!(
+            "grant-server needs --role ROLE: the PostgreSQL role aman serve connects as"
+        )));
+    };
+    if a.expect_head.is_some() {
+        return Err(Failure::Input(anyhow!(
+            "--expect-head goes with verify, not with grant-server"
+        )));
+    }
+    runtime()?.block_on(async {
+        let store = open(url).await?;
+        let r = store.grant_server_role(role).await;
+        let r = match r {
+            Ok(()) => {
+                cli_audit(
+                    &store,
+                    "database.grant_server",
+                    format!("role:{role}"),
+                    Some(serde_json::json!({"role": role, "audit_log": "select, insert"})),
+                )
+                .await
+            }
+            Err(aman_store::StoreError::Invalid { field, message }) => {
+                Err(Failure::Input(anyhow!("{field}: {message}")))
+            }
+            Err(e) => Err(Failure::Other(anyhow!(e))),
+        };
+        let shown = store.url().to_string();
+        store.close().await;
+        r?;
+        outln!(
+            "{shown}: role {role} may run aman serve here; it can read and append the audit \
+             log, never change it"
+        )?;
+        Ok(0)
     })
 }
 
