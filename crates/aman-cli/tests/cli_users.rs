@@ -15,10 +15,23 @@ const PW: &str = "correct horse battery";
 
 /// `aman ARGS --data DATA` with `stdin` as standard input.
 fn aman(data: &Path, args: &[&str], stdin: &str) -> Output {
+    aman_at(
+        &["--data", data.to_str().expect("a UTF-8 path")],
+        args,
+        stdin,
+    )
+}
+
+/// `aman ARGS --database URL` with `stdin` as standard input.
+fn aman_on(url: &str, args: &[&str], stdin: &str) -> Output {
+    aman_at(&["--database", url], args, stdin)
+}
+
+/// `aman ARGS WHERE…` (the database options) with `stdin` as standard input.
+fn aman_at(at: &[&str], args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_aman"))
         .args(args)
-        .arg("--data")
-        .arg(data)
+        .args(at)
         .current_dir(repo())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -332,22 +345,6 @@ fn audit_verify_names_the_entry_edited_in_the_database() {
     let o = aman(&data, &["audit", "verify"], "");
     assert_eq!(code(&o), 1, "{}", text(&o));
     assert!(text(&o).contains("missing before entry 3"), "{}", text(&o));
-}
-
-/// `aman ARGS --database URL` with `stdin` as standard input.
-fn aman_on(url: &str, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_aman"))
-        .args(args)
-        .arg("--database")
-        .arg(url)
-        .current_dir(repo())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run aman");
-    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-    child.wait_with_output().unwrap()
 }
 
 /// Runs `sql` on the PostgreSQL database at `url`.
