@@ -283,3 +283,5 @@ what-if-change-hold = { $change }: { $target }، { $s } ث
 forecast-unknown-occupancy = المنطقة { $id }: الإشغال غير معروف
 forecast-unknown-flow = البوابة { $id }: التدفق غير مقيس
 forecast-unknown-stale = المستشعر { $id }: صامت منذ مدة طويلة
+forecast-band-stale = المنطقة المظللة: المدى الممكن للتوقع، إذ إن المستشعرات { $sensors } صامتة منذ { $seconds } ث على الأقل.
+forecast-band-missing = المنطقة المظللة: المدى الممكن للتوقع، إذ إن بعض مدخلاته غير مقيسة.

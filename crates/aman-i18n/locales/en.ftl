@@ -265,3 +265,5 @@ what-if-change-hold = { $change }: { $target }, { $s } s
 forecast-unknown-occupancy = zone { $id }: occupancy not known
 forecast-unknown-flow = gate { $id }: flow not measured
 forecast-unknown-stale = sensor { $id }: silent too long
+forecast-band-stale = Shaded: the range the forecast could take, sensors { $sensors } having been silent for at least { $seconds } s.
+forecast-band-missing = Shaded: the range the forecast could take, some of its inputs not being measured.

@@ -269,3 +269,5 @@ what-if-change-hold = { $change } : { $target }, { $s } s
 forecast-unknown-occupancy = zone { $id } : occupation inconnue
 forecast-unknown-flow = porte { $id } : débit non mesuré
 forecast-unknown-stale = capteur { $id } : silencieux depuis trop longtemps
+forecast-band-stale = Zone ombrée : l’étendue possible de la prévision, les capteurs { $sensors } étant silencieux depuis au moins { $seconds } s.
+forecast-band-missing = Zone ombrée : l’étendue possible de la prévision, certaines de ses entrées n’étant pas mesurées.

@@ -605,4 +605,15 @@ async fn a_stale_sensor_widens_the_band_in_the_api_and_on_the_zone_page(db: Db) 
         "{}",
         r.body
     );
+    // ... and says what it is, in the user's language: the silent sensor.
+    let note = r
+        .body
+        .split("<p class=\"forecast-band-note\">")
+        .nth(1)
+        .and_then(|s| s.split("</p>").next())
+        .unwrap_or_else(|| panic!("no band note: {}", r.body));
+    assert!(
+        note.starts_with("Zone ombrée") && note.contains("occupancy"),
+        "{note}"
+    );
 }

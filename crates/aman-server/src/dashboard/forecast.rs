@@ -6,7 +6,7 @@
 //! forecast density drawn after the measured series, and when each threshold is reached.
 //! Both stay live from the `forecast` messages of the WebSocket (`static/app.js`).
 
-use aman_forecast::venue::{VenueForecast, WhatIf};
+use aman_forecast::venue::{UncertainInput, Uncertainty, VenueForecast, WhatIf};
 use aman_i18n::Arg;
 use aman_ops::access::Action;
 use axum::body::Bytes;
@@ -140,11 +140,48 @@ pub fn zone_panel(app: &AppState, v: &Viewer, zi: usize) -> String {
             ));
         }
     }
+    s.push_str("</ul>");
+    if let Some(l) = &latest {
+        s.push_str(&band_note(v, &l.forecast.uncertain));
+    }
     s.push_str(&format!(
-        "</ul><p><a href=\"/forecast\">{}</a></p></section>",
+        "<p><a href=\"/forecast\">{}</a></p></section>",
         v.t("forecast-what-if-link")
     ));
     s
+}
+
+/// What the shaded band of the zone charts is, when the forecast has one: the stale sensors
+/// and the least time they have been silent, or that some inputs are not measured; empty
+/// when every input is fresh (the band has no width).
+fn band_note(v: &Viewer, uncertain: &[UncertainInput]) -> String {
+    if uncertain.is_empty() {
+        return String::new();
+    }
+    let mut sensors: Vec<&str> = uncertain
+        .iter()
+        .filter(|u| u.why == Uncertainty::Stale)
+        .flat_map(|u| u.sensors.iter().map(String::as_str))
+        .collect();
+    sensors.sort_unstable();
+    sensors.dedup();
+    let text = if sensors.is_empty() {
+        v.t("forecast-band-missing")
+    } else {
+        let seconds = uncertain
+            .iter()
+            .filter(|u| u.why == Uncertainty::Stale)
+            .map(|u| u.silent_s)
+            .fold(f64::INFINITY, f64::min);
+        esc(&v.l.t_args(
+            "forecast-band-stale",
+            &[
+                ("sensors", Arg::Str(&sensors.join(", "))),
+                ("seconds", Arg::Str(&format!("{seconds:.0}"))),
+            ],
+        ))
+    };
+    format!("<p class=\"forecast-band-note\">{text}</p>")
 }
 
 /// What the what-if form was sent with (kept to show it again).
