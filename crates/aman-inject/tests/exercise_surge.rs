@@ -1,0 +1,136 @@
+//! The shipped exercise `scenarios/exercise-entrance-surge/msel.toml` on the shipped venue
+//! `venues/sib2023-entrance`: its crowd inject's feed, replayed into a monitor of the venue as
+//! the server would (every reading logged, then applied), takes the zone `south-end` to Fruin
+//! walkway level E; the counters only rise, and the persons counted out at the south gate are
+//! those who left by it (and the few between its line and the doors).
+//!
+//! Measured (`cargo test --release -p aman-inject --test exercise_surge -- --nocapture`
+//! prints it): see the constants below.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use aman_analysis::los::FruinLevel;
+use aman_inject::{FeedOptions, crowd_feed_file};
+use aman_monitor::{Logged, Monitor, Timestamp, Value, read_venue};
+use aman_ops::exercise::{InjectKind, Msel};
+
+/// 2026-06-21T20:00:30Z, µs: when the crowd inject fires (30 s into the exercise).
+const BASE: i64 = 1_782_072_030_000_000;
+/// Seconds between two reports of the replayed sensors.
+const PERIOD: f64 = 5.0;
+/// Measured: the first report (every 5 s) at which the monitor's `south-end` zone is at
+/// level E, seconds of the crowd scenario.
+const LOS_E_AT: f64 = 0.0;
+/// Margin on it, s.
+const MARGIN: f64 = 15.0;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+#[test]
+fn the_shipped_surge_reaches_los_e_in_the_monitor() {
+    let msel_path = repo().join("scenarios/exercise-entrance-surge/msel.toml");
+    let msel = Msel::load(&msel_path).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(msel.venue.as_deref(), Some("sib2023-entrance"));
+    let crowd = msel
+        .injects
+        .iter()
+        .find(|i| matches!(i.kind, InjectKind::Crowd { .. }))
+        .unwrap_or_else(|| panic!("no crowd inject"));
+    assert_eq!(crowd.at, 30.0);
+    let InjectKind::Crowd { scenario, speed } = &crowd.kind else {
+        unreachable!()
+    };
+    assert_eq!(*speed, 1.0);
+    let venue = read_venue(&repo().join("venues/sib2023-entrance/venue.toml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(msel.venue.as_deref(), Some(venue.id.as_str()));
+
+    let cpu = Instant::now();
+    let feed = crowd_feed_file(
+        scenario,
+        &venue,
+        &FeedOptions {
+            base: Timestamp(BASE),
+            period_s: PERIOD,
+            end_s: None,
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let took = cpu.elapsed().as_secs_f64();
+    println!(
+        "feed: {} samples, {} persons, {} left, in {took:.1} s",
+        feed.samples.len(),
+        feed.persons,
+        feed.exited
+    );
+    assert_eq!(feed.samples.len(), 43); // 0, 5, …, 210 s
+    assert!(took < 60.0, "the crowd inject took {took:.1} s");
+
+    let (zone, _) = venue.zone("south-end").unwrap_or_else(|| panic!("no zone"));
+    let mut monitor = Monitor::new(venue.clone(), Timestamp(BASE));
+    let mut seq = 0;
+    let mut first_e = None;
+    let mut peak: f64 = 0.0;
+    let mut last: Vec<u64> = Vec::new();
+    for s in &feed.samples {
+        assert_eq!(s.readings.len(), 17); // 5 gates × in/out, 7 zones
+        let totals: Vec<u64> = s
+            .readings
+            .iter()
+            .filter_map(|r| match r.value {
+                Value::Counter { total, .. } => Some(total),
+                _ => None,
+            })
+            .collect();
+        if !last.is_empty() {
+            for (k, (a, b)) in last.iter().zip(&totals).enumerate() {
+                assert!(b >= a, "t = {} s: counter {k} fell from {a} to {b}", s.t);
+            }
+        }
+        last = totals;
+        for r in &s.readings {
+            assert_eq!(r.time, Timestamp(BASE).add_secs(s.t));
+            seq += 1;
+            monitor
+                .apply(&Logged {
+                    seq,
+                    received: r.time,
+                    reading: r.clone(),
+                })
+                .unwrap_or_else(|e| panic!("t = {} s: {e}", s.t));
+        }
+        monitor.flush();
+        let z = monitor.zone(zone);
+        let d = z.density.unwrap_or(0.0);
+        peak = peak.max(d);
+        println!(
+            "  {:>5.0} s  south-end {:>4.0} persons  {d:.2} /m²  {:?}",
+            s.t,
+            z.occupancy.unwrap_or(0.0),
+            z.los
+        );
+        if first_e.is_none() && z.los.is_some_and(|l| l >= FruinLevel::E) {
+            first_e = Some(s.t);
+        }
+    }
+    let first_e = first_e.unwrap_or_else(|| panic!("south-end never reached E (peak {peak:.2} /m²)"));
+    println!("south-end at level E from {first_e} s (peak {peak:.2} /m²)");
+    assert!(
+        (first_e - LOS_E_AT).abs() <= MARGIN,
+        "LOS E at {first_e} s, measured {LOS_E_AT} s"
+    );
+    // Counted out at the south gate (its line 3 m inside the street end): everybody who left,
+    // plus those between the line and the doors at the end.
+    let (gate, _) = venue.line("south-gate").unwrap_or_else(|| panic!("no line"));
+    let line = monitor.line(gate);
+    println!(
+        "south-gate: in {}, out {}; exited {}",
+        line.total_in, line.total_out, feed.exited
+    );
+    assert!(line.total_out >= feed.exited, "{line:?}");
+    assert!(line.total_out <= feed.exited + 100, "{line:?}");
+    assert!(line.total_in * 50 <= line.total_out, "{line:?}");
+}
