@@ -1,8 +1,9 @@
 //! The shipped exercise `scenarios/exercise-entrance-surge/msel.toml` on the shipped venue
 //! `venues/sib2023-entrance`: its crowd inject's feed, replayed into a monitor of the venue as
 //! the server would (every reading logged, then applied), takes the zone `south-end` to Fruin
-//! walkway level E; the counters only rise, and the persons counted out at the south gate are
-//! those who left by it (and the few between its line and the doors).
+//! walkway level E, and a level-of-service rule on it raises its alert; the counters only rise,
+//! and the persons counted out at the south gate, net, are those who left by it and those
+//! between its line and the doors.
 //!
 //! Measured (`cargo test --release -p aman-inject --test exercise_surge -- --nocapture`
 //! prints it): see the constants below.
@@ -12,7 +13,7 @@ use std::time::Instant;
 
 use aman_analysis::los::FruinLevel;
 use aman_inject::{FeedOptions, crowd_feed_file};
-use aman_monitor::{Logged, Monitor, Timestamp, Value, read_venue};
+use aman_monitor::{DecisionKind, Logged, Monitor, Timestamp, Value, parse_venue, read_venue};
 use aman_ops::exercise::{InjectKind, Msel};
 
 /// 2026-06-21T20:00:30Z, µs: when the crowd inject fires (30 s into the exercise).
@@ -20,10 +21,23 @@ const BASE: i64 = 1_782_072_030_000_000;
 /// Seconds between two reports of the replayed sensors.
 const PERIOD: f64 = 5.0;
 /// Measured: the first report (every 5 s) at which the monitor's `south-end` zone is at
-/// level E, seconds of the crowd scenario.
-const LOS_E_AT: f64 = 0.0;
+/// level E, seconds of the crowd scenario (1.12 /m², 934 persons; it stays at E, 1.17 to
+/// 1.23 /m², to the end at 180 s).
+const LOS_E_AT: f64 = 95.0;
 /// Margin on it, s.
 const MARGIN: f64 = 15.0;
+/// A level-of-service rule on the zone (the shipped venue's rules on it are a density of
+/// 2 /m² and 90 % of its capacity, which this surge does not reach): raised at E after 10 s.
+const LOS_RULE: &str = r#"
+[[rules]]
+id = "south-end-los"
+zone = "south-end"
+measure = "los"
+above = "E"
+below = "D"
+hold = 10
+severity = "Severe"
+"#;
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -44,8 +58,17 @@ fn the_shipped_surge_reaches_los_e_in_the_monitor() {
         unreachable!()
     };
     assert_eq!(*speed, 1.0);
-    let venue = read_venue(&repo().join("venues/sib2023-entrance/venue.toml"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let venue_path = repo().join("venues/sib2023-entrance/venue.toml");
+    let shipped = read_venue(&venue_path).unwrap_or_else(|e| panic!("{e}"));
+    // The same venue with a level-of-service rule on the zone.
+    let text = std::fs::read_to_string(&venue_path).unwrap_or_else(|e| panic!("{e}"));
+    let venue = parse_venue(
+        &format!("{text}{LOS_RULE}"),
+        venue_path.parent().unwrap_or_else(|| panic!("no folder")),
+        "venue.toml",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(venue.rules.len(), shipped.rules.len() + 1);
     assert_eq!(msel.venue.as_deref(), Some(venue.id.as_str()));
 
     let cpu = Instant::now();
@@ -66,8 +89,8 @@ fn the_shipped_surge_reaches_los_e_in_the_monitor() {
         feed.persons,
         feed.exited
     );
-    assert_eq!(feed.samples.len(), 43); // 0, 5, …, 210 s
-    assert!(took < 60.0, "the crowd inject took {took:.1} s");
+    assert_eq!(feed.samples.len(), 37); // 0, 5, …, 180 s
+    assert_eq!(feed.persons, 2947);
 
     let (zone, _) = venue.zone("south-end").unwrap_or_else(|| panic!("no zone"));
     let mut monitor = Monitor::new(venue.clone(), Timestamp(BASE));
@@ -75,6 +98,7 @@ fn the_shipped_surge_reaches_los_e_in_the_monitor() {
     let mut first_e = None;
     let mut peak: f64 = 0.0;
     let mut last: Vec<u64> = Vec::new();
+    let mut decisions = Vec::new();
     for s in &feed.samples {
         assert_eq!(s.readings.len(), 17); // 5 gates × in/out, 7 zones
         let totals: Vec<u64> = s
@@ -103,6 +127,7 @@ fn the_shipped_surge_reaches_los_e_in_the_monitor() {
                 .unwrap_or_else(|e| panic!("t = {} s: {e}", s.t));
         }
         monitor.flush();
+        decisions.extend(monitor.take_decisions());
         let z = monitor.zone(zone);
         let d = z.density.unwrap_or(0.0);
         peak = peak.max(d);
@@ -122,15 +147,35 @@ fn the_shipped_surge_reaches_los_e_in_the_monitor() {
         (first_e - LOS_E_AT).abs() <= MARGIN,
         "LOS E at {first_e} s, measured {LOS_E_AT} s"
     );
-    // Counted out at the south gate (its line 3 m inside the street end): everybody who left,
-    // plus those between the line and the doors at the end.
+    // The rule raised one alert, 10 s (its hold) after the zone reached E, and no other rule
+    // did.
+    let raised: Vec<(String, f64)> = decisions
+        .iter()
+        .filter(|d| d.kind == DecisionKind::Raise)
+        .map(|d| {
+            (
+                venue.rules[d.rule].id.clone(),
+                d.at.secs_since(Timestamp(BASE)),
+            )
+        })
+        .collect();
+    println!("alerts raised: {raised:?}");
+    assert_eq!(raised.len(), 1, "{raised:?}");
+    assert_eq!(raised[0].0, "south-end-los");
+    assert!(
+        (raised[0].1 - first_e - 10.0).abs() <= PERIOD,
+        "raised at {} s, level E from {first_e} s",
+        raised[0].1
+    );
+    // The south gate's line is 3 m inside the street end: every crossing counts, and in the
+    // packed queue persons cross it back and forth; net, those counted out are those who left
+    // plus those between the line and the doors (88 m², at most ~5 /m²).
     let (gate, _) = venue.line("south-gate").unwrap_or_else(|| panic!("no line"));
     let line = monitor.line(gate);
+    let net = line.total_out - line.total_in;
     println!(
-        "south-gate: in {}, out {}; exited {}",
+        "south-gate: in {}, out {}, net out {net}; exited {}",
         line.total_in, line.total_out, feed.exited
     );
-    assert!(line.total_out >= feed.exited, "{line:?}");
-    assert!(line.total_out <= feed.exited + 100, "{line:?}");
-    assert!(line.total_in * 50 <= line.total_out, "{line:?}");
+    assert!(net >= feed.exited && net <= feed.exited + 450, "{line:?}");
 }
