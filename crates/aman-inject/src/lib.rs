@@ -155,7 +155,11 @@ pub struct FeedOptions {
 #[derive(Debug, Clone)]
 enum Probe {
     /// Crossings of measurement line `k` of the run in direction `sign` (+1 right → left).
-    Line { k: usize, sign: i8, direction: Direction },
+    Line {
+        k: usize,
+        sign: i8,
+        direction: Direction,
+    },
     /// Persons in zone `z`.
     Zone { z: usize },
 }
@@ -360,8 +364,7 @@ impl<'v> FeedRun<'v> {
                     Probe::Zone { z } => {
                         let area = &self.venue.zones[z].area;
                         Value::Occupancy {
-                            count: positions.iter().filter(|p| area.contains(**p)).count()
-                                as u64,
+                            count: positions.iter().filter(|p| area.contains(**p)).count() as u64,
                         }
                     }
                 },

@@ -141,7 +141,8 @@ fn the_shipped_surge_reaches_los_e_in_the_monitor() {
             first_e = Some(s.t);
         }
     }
-    let first_e = first_e.unwrap_or_else(|| panic!("south-end never reached E (peak {peak:.2} /m²)"));
+    let first_e =
+        first_e.unwrap_or_else(|| panic!("south-end never reached E (peak {peak:.2} /m²)"));
     println!("south-end at level E from {first_e} s (peak {peak:.2} /m²)");
     assert!(
         (first_e - LOS_E_AT).abs() <= MARGIN,
@@ -170,7 +171,9 @@ fn the_shipped_surge_reaches_los_e_in_the_monitor() {
     // The south gate's line is 3 m inside the street end: every crossing counts, and in the
     // packed queue persons cross it back and forth; net, those counted out are those who left
     // plus those between the line and the doors (88 m², at most ~5 /m²).
-    let (gate, _) = venue.line("south-gate").unwrap_or_else(|| panic!("no line"));
+    let (gate, _) = venue
+        .line("south-gate")
+        .unwrap_or_else(|| panic!("no line"));
     let line = monitor.line(gate);
     let net = line.total_out - line.total_in;
     println!(

@@ -81,7 +81,8 @@ zone = "right"
 }
 
 fn make_venue(extra: &str) -> Venue {
-    parse_venue(&venue_text(extra), Path::new("."), "corridor.toml").unwrap_or_else(|e| panic!("{e}"))
+    parse_venue(&venue_text(extra), Path::new("."), "corridor.toml")
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn scenario_file(dir: &Path) -> std::path::PathBuf {
@@ -118,7 +119,11 @@ fn a_corridor_counted_by_hand() {
         .collect();
     assert_eq!(
         names,
-        [("counter", "mid-in"), ("counter", "mid-out"), ("occupancy", "right")]
+        [
+            ("counter", "mid-in"),
+            ("counter", "mid-out"),
+            ("occupancy", "right")
+        ]
     );
     let value = |k: usize, s: usize| feed.samples[s].readings[k].value.clone();
     assert_eq!(
@@ -157,14 +162,17 @@ fn a_corridor_counted_by_hand() {
     assert!((5..=10).contains(&peak), "{occupancy:?}");
     // Persons starting 6 to 9.5 m from "mid" at ~1.3 m/s cross it between ~4 and ~10 s.
     let crossed_at = |n: u64| {
-        feed.samples.iter().position(|s| {
-            matches!(s.readings[0].value, Value::Counter { total, .. } if total >= n)
-        })
+        feed.samples
+            .iter()
+            .position(|s| matches!(s.readings[0].value, Value::Counter { total, .. } if total >= n))
     };
     let (a, b) = (crossed_at(1), crossed_at(10));
     assert!(matches!(a, Some(3..=6)), "first crossing at {a:?} s");
     assert!(matches!(b, Some(7..=14)), "last crossing at {b:?} s");
-    assert_eq!(feed.samples[7].readings[0].time, Timestamp(BASE.0 + 7_000_000));
+    assert_eq!(
+        feed.samples[7].readings[0].time,
+        Timestamp(BASE.0 + 7_000_000)
+    );
 
     // The same run, step by step, with an earlier end: the same samples.
     let sc = load_scenario(&scenario_file(dir.path())).unwrap_or_else(|e| panic!("{e}"));

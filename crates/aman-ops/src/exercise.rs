@@ -123,10 +123,16 @@ impl Method {
     /// A message listing the allowed names.
     pub fn parse(s: &str) -> Result<Method, String> {
         let k = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
-        Method::ALL.into_iter().find(|m| m.name() == k).ok_or_else(|| {
-            let names: Vec<&str> = Method::ALL.iter().map(|m| m.name()).collect();
-            format!("{s:?} is not a delivery method: one of {}", names.join(", "))
-        })
+        Method::ALL
+            .into_iter()
+            .find(|m| m.name() == k)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Method::ALL.iter().map(|m| m.name()).collect();
+                format!(
+                    "{s:?} is not a delivery method: one of {}",
+                    names.join(", ")
+                )
+            })
     }
 }
 
@@ -299,9 +305,8 @@ pub enum MselError {
 /// A message saying which forms are accepted.
 pub fn parse_time(s: &str) -> Result<f64, String> {
     let t = s.trim();
-    let bad = || {
-        format!("{s:?} is not a scenario time: \"mm:ss\", \"hh:mm:ss\" or seconds (\"90\")")
-    };
+    let bad =
+        || format!("{s:?} is not a scenario time: \"mm:ss\", \"hh:mm:ss\" or seconds (\"90\")");
     let num = |p: &str| -> Result<f64, String> {
         let p = p.trim();
         if p.is_empty() || !p.chars().all(|c| c.is_ascii_digit() || c == '.') {
@@ -402,7 +407,10 @@ fn parse_cap<T: std::str::FromStr + Copy>(
             field_err(
                 place,
                 field,
-                format!("{v:?} is not a CAP 1.2 {field}: one of {}", names.join(", ")),
+                format!(
+                    "{v:?} is not a CAP 1.2 {field}: one of {}",
+                    names.join(", ")
+                ),
             )
         })
 }
@@ -411,17 +419,23 @@ impl RawInject {
     /// Checks every cell and builds the inject.
     fn build(mut self) -> Result<Inject, MselError> {
         let id = self.take("id").map(|s| s.trim().to_string());
-        let id = id.ok_or_else(|| field_err(&self.place, "id", "missing: every inject has an id"))?;
+        let id =
+            id.ok_or_else(|| field_err(&self.place, "id", "missing: every inject has an id"))?;
         self.place = format!("{} (inject {id:?})", self.place);
         let p = self.place.clone();
-        check_text("id", &id, 1, MAX_ID_CHARS, false).map_err(|e| field_err(&p, "id", e.message))?;
+        check_text("id", &id, 1, MAX_ID_CHARS, false)
+            .map_err(|e| field_err(&p, "id", e.message))?;
         let at = self
             .take("at")
             .ok_or_else(|| field_err(&p, "at", "missing: the inject's scenario time"))?;
         let at = parse_time(&at).map_err(|m| field_err(&p, "at", m))?;
         let text = self.take("text");
         if text.is_none() {
-            return Err(field_err(&p, "text", "missing: what the player is told or what happens"));
+            return Err(field_err(
+                &p,
+                "text",
+                "missing: what the player is told or what happens",
+            ));
         }
         let text = checked(&p, "text", text, 1, MAX_TEXT_CHARS, true)?;
         let from = checked(&p, "from", self.take("from"), 0, MAX_NAME_CHARS, false)?;
@@ -434,7 +448,14 @@ impl RawInject {
             MAX_TEXT_CHARS,
             true,
         )?;
-        let objective = checked(&p, "objective", self.take("objective"), 0, MAX_TEXT_CHARS, true)?;
+        let objective = checked(
+            &p,
+            "objective",
+            self.take("objective"),
+            0,
+            MAX_TEXT_CHARS,
+            true,
+        )?;
         let kind_name = self
             .take("kind")
             .map(|k| k.trim().to_ascii_lowercase())
@@ -458,7 +479,11 @@ impl RawInject {
             "incident" => {
                 let title = self.take("title");
                 if title.is_none() {
-                    return Err(field_err(&p, "title", "missing: required for an incident inject"));
+                    return Err(field_err(
+                        &p,
+                        "title",
+                        "missing: required for an incident inject",
+                    ));
                 }
                 let title = checked(&p, "title", title, 1, MAX_TITLE_CHARS, false)?;
                 let kind = checked(
@@ -496,7 +521,11 @@ impl RawInject {
                 let event = checked(&p, "event", event, 1, MAX_EVENT_CHARS, false)?;
                 let headline = self.take("headline");
                 if headline.is_none() {
-                    return Err(field_err(&p, "headline", "missing: required for a cap inject"));
+                    return Err(field_err(
+                        &p,
+                        "headline",
+                        "missing: required for a cap inject",
+                    ));
                 }
                 let headline = checked(&p, "headline", headline, 1, MAX_HEADLINE_CHARS, false)?;
                 let severity = parse_cap(
@@ -531,7 +560,11 @@ impl RawInject {
             }
             "crowd" => {
                 let scenario = self.take("scenario").ok_or_else(|| {
-                    field_err(&p, "scenario", "missing: the scenario file a crowd inject runs")
+                    field_err(
+                        &p,
+                        "scenario",
+                        "missing: the scenario file a crowd inject runs",
+                    )
                 })?;
                 let scenario = checked(&p, "scenario", Some(scenario), 1, 1000, false)?;
                 let speed = match self.take("speed") {
@@ -596,11 +629,7 @@ impl RawInject {
 }
 
 /// Checks the ids, sorts by time, builds the MSEL.
-fn assemble(
-    name: String,
-    venue: Option<String>,
-    raws: Vec<RawInject>,
-) -> Result<Msel, MselError> {
+fn assemble(name: String, venue: Option<String>, raws: Vec<RawInject>) -> Result<Msel, MselError> {
     if raws.len() > MAX_INJECTS {
         return Err(MselError::TooMany { count: raws.len() });
     }
@@ -813,7 +842,10 @@ impl Msel {
         let mut msel = match ext.as_deref() {
             Some("toml") => Msel::from_toml(&read()?)?,
             Some("csv") => {
-                let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("exercise");
+                let stem = path
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .unwrap_or("exercise");
                 Msel::from_csv(stem, &read()?)?
             }
             _ => {
@@ -902,7 +934,9 @@ fn read_csv(text: &str) -> Result<Vec<(usize, Vec<String>)>, MselError> {
             _ if quoted => {
                 return Err(MselError::Csv {
                     line,
-                    message: format!("{c:?} after a quoted cell's closing quote: expected , or a line end"),
+                    message: format!(
+                        "{c:?} after a quoted cell's closing quote: expected , or a line end"
+                    ),
                 });
             }
             _ => cell.push(c),
@@ -963,7 +997,9 @@ pub enum ClockError {
     #[error("speed {0}: the scenario clock runs 0.1 to 100 times real time")]
     Speed(f64),
     /// A skip backwards, or to a time that is not one.
-    #[error("cannot skip to {to} s: the scenario is at {now:.1} s and skips forward only, up to {MAX_SCENARIO_S} s")]
+    #[error(
+        "cannot skip to {to} s: the scenario is at {now:.1} s and skips forward only, up to {MAX_SCENARIO_S} s"
+    )]
     Skip {
         /// The time asked, s.
         to: f64,
@@ -1295,11 +1331,7 @@ pub fn after_action(input: &AfterActionInput) -> Vec<InjectOutcome> {
             *d = Some((f.wall, f.scenario));
         }
     }
-    let alerts: HashMap<&str, usize> = input
-        .alerts
-        .iter()
-        .map(|(a, k)| (a.as_str(), *k))
-        .collect();
+    let alerts: HashMap<&str, usize> = input.alerts.iter().map(|(a, k)| (a.as_str(), *k)).collect();
     let mut incidents: HashMap<String, usize> = input.incidents.iter().cloned().collect();
     let mut events: Vec<&PlayerEvent> = input.events.iter().collect();
     events.sort_by_key(|e| e.time);

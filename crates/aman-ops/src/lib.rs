@@ -5,7 +5,7 @@
 //! resolution → `Cancel`), with `info` blocks in French, Arabic and English; and the access
 //! policy (roles × actions, agency scoping, [`access`]); the audit log's hash chain
 //! ([`audit`]); incidents after JESIP's M/ETHANE ([`incident`]), units and their tasks
-//! ([`unit`]), each record shared with the joint command or restricted to its agency
+//! ([`unit`](mod@unit)), each record shared with the joint command or restricted to its agency
 //! ([`record`]); exercises: the master events list of injects, the scenario clock and the
 //! after-action timings ([`exercise`], whose `Msel::load` is the crate's one file read). The
 //! server stores and sends them.

@@ -57,7 +57,17 @@ fn times() {
     assert_eq!(parse_time("12:05"), Ok(725.0));
     assert_eq!(parse_time("90:00"), Ok(5400.0));
     assert_eq!(parse_time("1:02:03.5"), Ok(3723.5));
-    for bad in ["", "-5", "1:60", "1:61:00", "a:10", "1:2:3:4", "1.5:00", "nan", "200:00:00"] {
+    for bad in [
+        "",
+        "-5",
+        "1:60",
+        "1:61:00",
+        "a:10",
+        "1:2:3:4",
+        "1.5:00",
+        "nan",
+        "200:00:00",
+    ] {
         assert!(parse_time(bad).is_err(), "{bad:?} accepted");
     }
     assert_eq!(format_time(725.9), "12:05");
@@ -122,36 +132,65 @@ fn one(inject: &str) -> String {
 
 #[test]
 fn toml_errors_name_inject_and_field() {
-    let e = toml_err(&one("id = \"A\"\nat = \"0:00\"\nto = \"p\"\ntext = \"t\"\ntxet = \"t\""));
-    assert!(e.starts_with("injects[0] (inject \"A\"): txet: unknown column"), "{e}");
+    let e = toml_err(&one(
+        "id = \"A\"\nat = \"0:00\"\nto = \"p\"\ntext = \"t\"\ntxet = \"t\"",
+    ));
+    assert!(
+        e.starts_with("injects[0] (inject \"A\"): txet: unknown column"),
+        "{e}"
+    );
     let e = toml_err(&one("id = \"A\"\nat = \"0:61\"\nto = \"p\"\ntext = \"t\""));
-    assert_eq!(e, "injects[0] (inject \"A\"): at: \"0:61\": seconds must be below 60");
-    let e = toml_err(&one("id = \"A\"\nat = 0\nto = \"p\"\nmethod = \"pigeon\"\ntext = \"t\""));
+    assert_eq!(
+        e,
+        "injects[0] (inject \"A\"): at: \"0:61\": seconds must be below 60"
+    );
+    let e = toml_err(&one(
+        "id = \"A\"\nat = 0\nto = \"p\"\nmethod = \"pigeon\"\ntext = \"t\"",
+    ));
     assert!(
         e.contains("method: \"pigeon\" is not a delivery method: one of message, phone, radio, email, in_person, system"),
         "{e}"
     );
     let e = toml_err(&one("id = \"A\"\nat = 0\nto = \"p\""));
-    assert!(e.starts_with("injects[0] (inject \"A\"): text: missing"), "{e}");
+    assert!(
+        e.starts_with("injects[0] (inject \"A\"): text: missing"),
+        "{e}"
+    );
     let e = toml_err(&one("id = \"A\"\nat = 0\nto = \"p\"\ntext = \"  \""));
     assert!(e.contains("text: missing"), "{e}");
     let long = "x".repeat(MAX_TEXT_CHARS + 1);
-    let e = toml_err(&one(&format!("id = \"A\"\nat = 0\nto = \"p\"\ntext = \"{long}\"")));
-    assert!(e.contains("text: too long (4001 characters): at most 4000"), "{e}");
+    let e = toml_err(&one(&format!(
+        "id = \"A\"\nat = 0\nto = \"p\"\ntext = \"{long}\""
+    )));
+    assert!(
+        e.contains("text: too long (4001 characters): at most 4000"),
+        "{e}"
+    );
     let e = toml_err(&one("id = \"A\"\nat = 0\ntext = \"t\""));
-    assert!(e.contains("to: missing: the player a message is for"), "{e}");
+    assert!(
+        e.contains("to: missing: the player a message is for"),
+        "{e}"
+    );
     let e = toml_err(&one("at = 0\nto = \"p\"\ntext = \"t\""));
     assert_eq!(e, "injects[0]: id: missing: every inject has an id");
     let e = toml_err(&one("id = \"A\"\nat = 0\ntext = \"t\"\nkind = \"fire\""));
     assert!(e.contains("kind: \"fire\" is not an inject kind"), "{e}");
     // A column of another kind is refused, not ignored.
-    let e = toml_err(&one("id = \"A\"\nat = 0\nto = \"p\"\ntext = \"t\"\ntitle = \"T\""));
+    let e = toml_err(&one(
+        "id = \"A\"\nat = 0\nto = \"p\"\ntext = \"t\"\ntitle = \"T\"",
+    ));
     assert!(e.contains("title: not a column of a message inject"), "{e}");
-    let e = toml_err(&one("id = \"A\"\nat = 0\ntext = \"t\"\nkind = \"incident\"\ntitle = \"T\"\nseverity = \"bad\""));
+    let e = toml_err(&one(
+        "id = \"A\"\nat = 0\ntext = \"t\"\nkind = \"incident\"\ntitle = \"T\"\nseverity = \"bad\"",
+    ));
     assert!(e.contains("severity: \"bad\" is not a severity"), "{e}");
-    let e = toml_err(&one("id = \"A\"\nat = 0\ntext = \"t\"\nkind = \"cap\"\nevent = \"E\"\nheadline = \"H\"\nseverity = \"Severe\"\nurgency = \"Now\"\ncertainty = \"Observed\""));
+    let e = toml_err(&one(
+        "id = \"A\"\nat = 0\ntext = \"t\"\nkind = \"cap\"\nevent = \"E\"\nheadline = \"H\"\nseverity = \"Severe\"\nurgency = \"Now\"\ncertainty = \"Observed\"",
+    ));
     assert!(e.contains("urgency: \"Now\" is not a CAP 1.2 urgency: one of Immediate, Expected, Future, Past, Unknown"), "{e}");
-    let e = toml_err(&one("id = \"A\"\nat = 0\ntext = \"t\"\nkind = \"crowd\"\nscenario = \"s.toml\"\nspeed = 500"));
+    let e = toml_err(&one(
+        "id = \"A\"\nat = 0\ntext = \"t\"\nkind = \"crowd\"\nscenario = \"s.toml\"\nspeed = 500",
+    ));
     assert!(e.contains("speed: 500 is outside 0.1 to 100"), "{e}");
     let e = toml_err(&one("id = \"A\"\nat = 0\ntext = \"t\"\nkind = \"crowd\""));
     assert!(e.contains("scenario: missing"), "{e}");
@@ -227,23 +266,40 @@ fn csv_err(text: &str) -> String {
 #[test]
 fn csv_errors_name_line_and_field() {
     let e = csv_err("id,at,to,text,colour\n1,0,p,t,red\n");
-    assert!(e.starts_with("MSEL (CSV) header: unknown column \"colour\": the columns are id, at,"), "{e}");
-    assert_eq!(csv_err("id,at,id,text\n"), "MSEL (CSV) header: column \"id\" is named twice");
+    assert!(
+        e.starts_with("MSEL (CSV) header: unknown column \"colour\": the columns are id, at,"),
+        "{e}"
+    );
+    assert_eq!(
+        csv_err("id,at,id,text\n"),
+        "MSEL (CSV) header: column \"id\" is named twice"
+    );
     assert!(csv_err("id,to,text\n").contains("no column \"at\""));
-    assert_eq!(csv_err(""), "MSEL (CSV) line 1: empty: the first row names the columns (id, at, text, …)");
+    assert_eq!(
+        csv_err(""),
+        "MSEL (CSV) line 1: empty: the first row names the columns (id, at, text, …)"
+    );
     // The row's line, counted with the line breaks inside quoted cells.
     let e = csv_err("id,at,to,text\n1,0,p,\"a\nb\"\n2,1:5x,p,t\n");
     assert_eq!(
         e,
         "line 4 (inject \"2\"): at: \"1:5x\" is not a scenario time: \"mm:ss\", \"hh:mm:ss\" or seconds (\"90\")"
     );
-    assert_eq!(csv_err("id,at,to,text\n1,0,p\n"), "MSEL (CSV) line 2: 3 cells, but the header names 4 columns");
+    assert_eq!(
+        csv_err("id,at,to,text\n1,0,p\n"),
+        "MSEL (CSV) line 2: 3 cells, but the header names 4 columns"
+    );
     assert_eq!(
         csv_err("id,at,to,text\n1,0,p,\"open\n"),
         "MSEL (CSV) line 2: a quote opened here is never closed"
     );
-    assert!(csv_err("id,at,to,text\n1,0,p,ab\"c\n").starts_with("MSEL (CSV) line 2: a quote inside a cell"));
-    assert!(csv_err("id,at,to,text\n1,0,p,\"ab\"c\n").contains("after a quoted cell's closing quote"));
+    assert!(
+        csv_err("id,at,to,text\n1,0,p,ab\"c\n")
+            .starts_with("MSEL (CSV) line 2: a quote inside a cell")
+    );
+    assert!(
+        csv_err("id,at,to,text\n1,0,p,\"ab\"c\n").contains("after a quoted cell's closing quote")
+    );
     assert_eq!(
         csv_err("id,at,to,text,method\n1,0,p,t,fax\n"),
         "line 2 (inject \"1\"): method: \"fax\" is not a delivery method: one of message, phone, radio, email, in_person, system"
@@ -333,7 +389,13 @@ fn clock_refuses_illegal_steps() {
     assert!(c.set_speed(wall(1.0), f64::NAN).is_err());
     assert_eq!(c.speed, 1.0);
     let e = c.skip_to(wall(20.0), 10.0).unwrap_err();
-    assert_eq!(e, ClockError::Skip { to: 10.0, now: 20.0 });
+    assert_eq!(
+        e,
+        ClockError::Skip {
+            to: 10.0,
+            now: 20.0
+        }
+    );
     assert!(e.to_string().contains("skips forward only"), "{e}");
     assert!(c.skip_to(wall(20.0), f64::INFINITY).is_err());
     assert!(c.skip_to(wall(20.0), MAX_SCENARIO_S + 1.0).is_err());
@@ -435,18 +497,81 @@ fn after_action_times() {
     let incidents = [("I-1".to_string(), 2)];
     let events = [
         // out of order on purpose
-        event(250.0, ActionKind::TaskedUnit, "amina", None, None, Some("I-9")),
-        event(12.0, ActionKind::Acknowledged, "jean", Some("INJ-01"), None, None),
-        event(171.0, ActionKind::Acknowledged, "amina", None, Some("A-7"), None),
-        event(200.0, ActionKind::OpenedIncident, "jean", None, Some("A-7"), Some("I-9")),
-        event(160.0, ActionKind::Acknowledged, "jean", None, Some("A-7"), None),
-        event(130.0, ActionKind::TaskedUnit, "jean", None, None, Some("I-1")),
+        event(
+            250.0,
+            ActionKind::TaskedUnit,
+            "amina",
+            None,
+            None,
+            Some("I-9"),
+        ),
+        event(
+            12.0,
+            ActionKind::Acknowledged,
+            "jean",
+            Some("INJ-01"),
+            None,
+            None,
+        ),
+        event(
+            171.0,
+            ActionKind::Acknowledged,
+            "amina",
+            None,
+            Some("A-7"),
+            None,
+        ),
+        event(
+            200.0,
+            ActionKind::OpenedIncident,
+            "jean",
+            None,
+            Some("A-7"),
+            Some("I-9"),
+        ),
+        event(
+            160.0,
+            ActionKind::Acknowledged,
+            "jean",
+            None,
+            Some("A-7"),
+            None,
+        ),
+        event(
+            130.0,
+            ActionKind::TaskedUnit,
+            "jean",
+            None,
+            None,
+            Some("I-1"),
+        ),
         event(140.0, ActionKind::Other, "jean", None, None, Some("I-1")),
         // related to nothing, and an action on an inject that never fired
-        event(50.0, ActionKind::Acknowledged, "jean", None, Some("A-99"), None),
-        event(60.0, ActionKind::Acknowledged, "jean", Some("INJ-03"), None, None),
+        event(
+            50.0,
+            ActionKind::Acknowledged,
+            "jean",
+            None,
+            Some("A-99"),
+            None,
+        ),
+        event(
+            60.0,
+            ActionKind::Acknowledged,
+            "jean",
+            Some("INJ-03"),
+            None,
+            None,
+        ),
         // before the inject's delivery: cannot answer it
-        event(20.0, ActionKind::Acknowledged, "jean", Some("INJ-02"), None, None),
+        event(
+            20.0,
+            ActionKind::Acknowledged,
+            "jean",
+            Some("INJ-02"),
+            None,
+            None,
+        ),
     ];
     let out = after_action(&AfterActionInput {
         msel: &m,
