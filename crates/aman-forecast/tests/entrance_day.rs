@@ -24,8 +24,9 @@ use aman_analysis::los::FruinLevel;
 use aman_forecast::Live;
 use aman_forecast::sim::{SimOptions, simulate};
 use aman_forecast::venue::{BOTTLENECK_CAPACITY, VenueNetwork, forecast};
-use aman_geometry::MeasurementLine;
+use aman_inject::{FeedOptions, FeedRun};
 use aman_monitor::reading::{Direction, Value};
+use aman_monitor::venue::Feed;
 use aman_monitor::{Logged, Monitor, Reading, Timestamp, Venue, parse_venue};
 
 /// Seconds between two reports of the sensors.
@@ -87,75 +88,68 @@ struct Truth {
 }
 
 impl Truth {
-    /// Runs the scenario to its end.
+    /// Runs the scenario to its end, seen through the venue's sensors every second
+    /// (`aman_inject`'s crowd feed: a counter per line, an occupancy per zone).
     fn simulate(venue: &Venue) -> Truth {
         let path = scenario_path(venue);
-        let mut sc = aman_scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
-        let sim = &mut sc.simulation;
-        // Lines between zones are measurement lines of the run; a line at a gate counts the
-        // persons who left by the exit stage of the same name ("gate-a" ↔ "south-a").
-        enum Count {
-            Measured(usize, i8),
-            Exit(u32),
-        }
-        let counts: Vec<Count> = venue
+        let sc = aman_scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
+        // A line at a gate counts the persons who left by the exit stage of the same name
+        // ("gate-a" ↔ "south-a"): its line is drawn 0.4 m inside the door, and a person may be
+        // taken out by the exit before crossing it; the other lines count crossings.
+        let exit_of: Vec<Option<u32>> = venue
             .lines
             .iter()
-            .map(|l| match l.id.strip_prefix("gate-") {
-                Some(g) => {
+            .map(|l| {
+                l.id.strip_prefix("gate-").map(|g| {
                     let name = format!("south-{g}");
-                    let stage = sim.stages().iter().position(|s| s.name == name);
-                    Count::Exit(stage.unwrap_or_else(|| panic!("no stage {name}")) as u32)
-                }
-                None => {
-                    // The simulator's +1 is from the line's right to its left.
-                    let left = l.segment.side(l.segment.a + l.in_normal) > 0.0;
-                    let k = sim.add_measurement_line(MeasurementLine {
-                        name: l.id.clone(),
-                        segment: l.segment,
-                    });
-                    Count::Measured(k, if left { 1 } else { -1 })
-                }
+                    let stage = sc.simulation.stages().iter().position(|s| s.name == name);
+                    stage.unwrap_or_else(|| panic!("no stage {name}")) as u32
+                })
             })
             .collect();
-        let per_second = (1.0 / sim.config().dt).round() as u64;
-        let end = (sc.end_time / sim.config().dt).round() as u64;
+        let dt = sc.simulation.config().dt;
+        let options = FeedOptions {
+            base: Timestamp(T0_UTC),
+            period_s: 1.0,
+            end_s: None,
+        };
+        let mut run = FeedRun::new(sc, venue, &options).unwrap_or_else(|e| panic!("{e}"));
         let mut truth = Truth {
             occupancy: Vec::new(),
             passed: Vec::new(),
         };
-        loop {
-            if sim.iteration().is_multiple_of(per_second) {
-                let a = sim.agents();
-                truth.occupancy.push(
-                    venue
-                        .zones
-                        .iter()
-                        .map(|z| a.position.iter().filter(|p| z.area.contains(**p)).count() as u64)
-                        .collect(),
-                );
-                truth.passed.push(
-                    counts
-                        .iter()
-                        .map(|c| match *c {
-                            Count::Measured(k, dir) => {
-                                sim.crossings()
-                                    .iter()
-                                    .filter(|x| x.line == k && x.direction == dir)
-                                    .count() as u64
-                            }
-                            Count::Exit(s) => {
-                                sim.exits().iter().filter(|x| x.stage.0 == s).count() as u64
-                            }
-                        })
-                        .collect(),
-                );
+        while let Some(sample) = run.next() {
+            let sim = run.simulation();
+            if sim.iteration() != (sample.t / dt).round() as u64 {
+                break; // the day ended before this second
             }
-            if sim.is_finished() || sim.iteration() >= end {
+            let mut occupancy = vec![0; venue.zones.len()];
+            let mut passed = vec![0; venue.lines.len()];
+            for r in &sample.readings {
+                let feed = venue
+                    .sensor(&r.sensor)
+                    .and_then(|(_, s)| s.channel(&r.channel))
+                    .map(|c| &c.feed);
+                match (feed, &r.value) {
+                    (Some(Feed::Zone { zone }), Value::Occupancy { count }) => {
+                        occupancy[*zone] = *count;
+                    }
+                    (Some(Feed::Line { line, .. }), Value::Counter { total, .. }) => {
+                        passed[*line] = match exit_of[*line] {
+                            Some(s) => sim.exits().iter().filter(|x| x.stage.0 == s).count() as u64,
+                            None => *total,
+                        };
+                    }
+                    other => panic!("reading {r:?} of {other:?}"),
+                }
+            }
+            truth.occupancy.push(occupancy);
+            truth.passed.push(passed);
+            if sim.is_finished() {
                 break;
             }
-            sim.step();
         }
+        let sim = run.simulation();
         assert!(
             sim.is_finished(),
             "the day did not end: {} inside",

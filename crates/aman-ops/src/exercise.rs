@@ -136,8 +136,10 @@ impl Method {
     }
 }
 
-/// What an inject does when it fires.
-#[derive(Debug, Clone, PartialEq)]
+/// What an inject does when it fires. In JSON: `{"kind": "incident", "title": …,
+/// "incident_kind": …, …}`, the columns' names.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum InjectKind {
     /// A message delivered to the player `to` (the default).
     Message,
@@ -146,7 +148,8 @@ pub enum InjectKind {
     Incident {
         /// The incident's name, 1 to [`MAX_TITLE_CHARS`].
         title: String,
-        /// Type of incident (M/ETHANE "T"), up to [`MAX_KIND_CHARS`].
+        /// Type of incident (M/ETHANE "T"), up to [`MAX_KIND_CHARS`] (column `incident_kind`).
+        #[serde(rename = "incident_kind")]
         kind: String,
         /// The zone of the venue, if any (the server checks it exists).
         zone: Option<String>,
@@ -176,8 +179,9 @@ pub enum InjectKind {
         /// [`Msel::from_csv`]; relative to the MSEL file's folder, and made so by
         /// [`Msel::load`].
         scenario: PathBuf,
-        /// Replay speed, scenario seconds per wall second of the simulation's own clock
-        /// (default 1), in [`SPEED_RANGE`]; the exercise clock's speed multiplies it.
+        /// Replay speed: seconds of the crowd scenario per second of exercise (scenario)
+        /// time, in [`SPEED_RANGE`], default 1 (2: the crowd's 3 minutes play in 1.5); the
+        /// exercise clock's own speed applies on top.
         speed: f64,
     },
 }
@@ -194,8 +198,10 @@ impl InjectKind {
     }
 }
 
-/// One inject of an MSEL.
-#[derive(Debug, Clone, PartialEq)]
+/// One inject of an MSEL. Serialised (JSON for the dashboard) with its kind's fields
+/// flattened, as in the file; there is no `Deserialize`: a stored MSEL is kept as its text and
+/// parsed again, so that every check applies.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Inject {
     /// Id, unique in the MSEL, 1 to [`MAX_ID_CHARS`] (`"1"`, `"INJ-03"`).
     pub id: String,
@@ -216,11 +222,12 @@ pub struct Inject {
     /// The exercise objective the inject tests, up to [`MAX_TEXT_CHARS`].
     pub objective: String,
     /// What it does.
+    #[serde(flatten)]
     pub kind: InjectKind,
 }
 
 /// A master events list: the exercise's name, its venue and its injects in time order.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Msel {
     /// Name, 1 to [`MAX_NAME_CHARS`].
     pub name: String,

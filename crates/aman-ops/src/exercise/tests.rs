@@ -120,6 +120,19 @@ fn toml_parses_sorts_and_types() {
     assert_eq!(*certainty, aman_cap::Certainty::Observed);
     assert_eq!(zone.as_deref(), Some("south-end"));
     assert_eq!(m.position("INJ-04"), Some(2));
+    // JSON for the dashboard: the kind's fields beside the inject's, as in the file.
+    let j = serde_json::to_value(&m.injects[2]).unwrap();
+    assert_eq!(j["kind"], "incident");
+    assert_eq!(j["incident_kind"], "medical");
+    assert_eq!(j["severity"], "severe");
+    assert_eq!(j["method"], "system");
+    assert_eq!(j["at"], 120.0);
+    let j = serde_json::to_value(&m.injects[3]).unwrap();
+    assert_eq!(j["urgency"], "Immediate");
+    assert_eq!(
+        serde_json::to_value(&m.injects[1]).unwrap()["scenario"],
+        "scenario.toml"
+    );
 }
 
 fn toml_err(text: &str) -> String {
