@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use aman_analysis::los::FruinLevel;
 use aman_inject::{FeedOptions, crowd_feed_file};
-use aman_monitor::{DecisionKind, Logged, Monitor, Timestamp, Value, parse_venue, read_venue};
+use aman_monitor::{DecisionKind, Logged, Monitor, Timestamp, Value, read_venue};
 use aman_ops::exercise::{InjectKind, Msel};
 
 /// 2026-06-21T20:00:30Z, µs: when the crowd inject fires (30 s into the exercise).
@@ -26,18 +26,6 @@ const PERIOD: f64 = 5.0;
 const LOS_E_AT: f64 = 95.0;
 /// Margin on it, s.
 const MARGIN: f64 = 15.0;
-/// A level-of-service rule on the zone (the shipped venue's rules on it are a density of
-/// 2 /m² and 90 % of its capacity, which this surge does not reach): raised at E after 10 s.
-const LOS_RULE: &str = r#"
-[[rules]]
-id = "south-end-los"
-zone = "south-end"
-measure = "los"
-above = "E"
-below = "D"
-hold = 10
-severity = "Severe"
-"#;
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -59,16 +47,10 @@ fn the_shipped_surge_reaches_los_e_in_the_monitor() {
     };
     assert_eq!(*speed, 1.0);
     let venue_path = repo().join("venues/sib2023-entrance/venue.toml");
-    let shipped = read_venue(&venue_path).unwrap_or_else(|e| panic!("{e}"));
-    // The same venue with a level-of-service rule on the zone.
-    let text = std::fs::read_to_string(&venue_path).unwrap_or_else(|e| panic!("{e}"));
-    let venue = parse_venue(
-        &format!("{text}{LOS_RULE}"),
-        venue_path.parent().unwrap_or_else(|| panic!("no folder")),
-        "venue.toml",
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(venue.rules.len(), shipped.rules.len() + 1);
+    // The shipped venue, whose rule `south-end-los` raises at walkway level E held 10 s
+    // (its density and occupancy rules on the zone, 2 /m² and 90 %, are not reached).
+    let venue = read_venue(&venue_path).unwrap_or_else(|e| panic!("{e}"));
+    assert!(venue.rules.iter().any(|r| r.id == "south-end-los"));
     assert_eq!(msel.venue.as_deref(), Some(venue.id.as_str()));
 
     let cpu = Instant::now();

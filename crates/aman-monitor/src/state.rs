@@ -149,7 +149,9 @@ pub struct SensorState {
 /// An open alert of a rule.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OpenAlert {
-    /// Alert id: `<venue>-<rule>-<raise time in µs>`.
+    /// Alert id: `<venue>-<rule>-<raise time in µs>`, or
+    /// `<venue>-exercise-<exercise>-<rule>-<raise time in µs>` in an exercise
+    /// ([`Monitor::in_exercise`]).
     pub id: String,
     /// Rule id.
     pub rule: String,
@@ -295,6 +297,8 @@ struct RuleLive {
 #[derive(Debug)]
 pub struct Monitor {
     venue: Venue,
+    /// What alert ids start with: the venue id, and the exercise's for an exercise.
+    alert_prefix: String,
     started: Timestamp,
     seq: u64,
     sensors: Vec<SensorLive>,
@@ -398,6 +402,7 @@ impl Monitor {
             })
             .collect();
         Monitor {
+            alert_prefix: venue.id.clone(),
             venue,
             started,
             seq: 0,
@@ -411,6 +416,14 @@ impl Monitor {
             history: Vec::new(),
             changed: Vec::new(),
         }
+    }
+
+    /// This monitor for exercise `exercise` (an id of `[a-z0-9-]`): its alert ids become
+    /// `<venue>-exercise-<exercise>-<rule>-<raise time in µs>`, so an exercise's alerts never
+    /// share an id with live ones raised at the same instant. Everything else is the same.
+    pub fn in_exercise(mut self, exercise: &str) -> Monitor {
+        self.alert_prefix = format!("{}-exercise-{exercise}", self.venue.id);
+        self
     }
 
     /// The venue.
@@ -1055,7 +1068,7 @@ impl Monitor {
                 _ => (None, None),
             };
             let Some(value) = value else { continue };
-            let venue_id = &self.venue.id;
+            let venue_id = &self.alert_prefix;
             let rl = &mut self.rules[ri];
             match rl.switch.step(t, value) {
                 Some(Transition::Raise) => {

@@ -19,6 +19,7 @@
 //! | `ShareRecord`        | ✓         |          |         |          |         |       |
 //! | `ManageUnits`        | ✓         | ✓        |         |          |         |       |
 //! | `TaskUnits`          | ✓         | ✓        |         |          |         |       |
+//! | `RunExercise`        |           |          |         |          | ✓       |       |
 //!
 //! Decisions behind the table:
 //! - *commander* acknowledges and gives the verdict (true/false positive) that closes the
@@ -26,7 +27,10 @@
 //!   `Cancel` goes out to every recipient, so it is a commander's decision); *operator*
 //!   acknowledges (has seen it, acts on it).
 //! - *analyst*, *observer* and *trainer* read everything joint (zones, alerts, readings,
-//!   statistics); *trainer* will drive exercise replays when they exist (not yet an action).
+//!   statistics); *trainer* alone runs exercises (`RunExercise`: makes one from a master
+//!   events list, starts, pauses, speeds, skips and ends it, reads its after-action report).
+//!   Players take part with their own roles: in an exercise an operator acknowledges and
+//!   tasks as live, on the exercise's records only.
 //! - *admin* manages the accounts of **its own agency** only (create, disable, list) and
 //!   reads; it does not operate alerts (separation of duties: an account administrator is
 //!   not on watch). Agencies themselves, and the first admin of each, are created on the
@@ -132,11 +136,13 @@ pub enum Action {
     ManageUnits,
     /// Give tasks to units and move them through their states.
     TaskUnits,
+    /// Make, drive and end exercises.
+    RunExercise,
 }
 
 /// The actions a user may be granted (all but [`Action::Public`] and
 /// [`Action::PostReadings`], which no user has), in the order of the table above.
-pub const USER_ACTIONS: [Action; 11] = [
+pub const USER_ACTIONS: [Action; 12] = [
     Action::Read,
     Action::OwnAccount,
     Action::AcknowledgeAlert,
@@ -148,6 +154,7 @@ pub const USER_ACTIONS: [Action; 11] = [
     Action::ShareRecord,
     Action::ManageUnits,
     Action::TaskUnits,
+    Action::RunExercise,
 ];
 
 impl Action {
@@ -167,6 +174,7 @@ impl Action {
             Action::ShareRecord => "share_record",
             Action::ManageUnits => "manage_units",
             Action::TaskUnits => "task_units",
+            Action::RunExercise => "run_exercise",
         }
     }
 
@@ -186,6 +194,7 @@ impl Action {
             Action::ShareRecord => "share records with the joint command",
             Action::ManageUnits => "create or change units",
             Action::TaskUnits => "task units",
+            Action::RunExercise => "run exercises",
         }
     }
 }
@@ -205,6 +214,7 @@ pub fn can(role: Role, action: Action) -> bool {
             matches!(role, R::Commander | R::Operator)
         }
         A::ShareRecord => role == R::Commander,
+        A::RunExercise => role == R::Trainer,
     }
 }
 
@@ -279,6 +289,7 @@ mod tests {
             (Action::ManageUnits, vec![Role::Commander, Role::Operator]),
             (Action::TaskUnits, vec![Role::Commander, Role::Operator]),
             (Action::ShareRecord, vec![Role::Commander]),
+            (Action::RunExercise, vec![Role::Trainer]),
             (Action::Read, ROLES.to_vec()),
             (
                 Action::WhatIf,

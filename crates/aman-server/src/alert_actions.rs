@@ -151,3 +151,84 @@ pub async fn judge(
     audit(app, who, "alert.verdict", &a, &after, note).await?;
     Ok(after)
 }
+
+/// Delivers CAP inject `inject` of `exercise` (the state `app` is the exercise's): stores an
+/// alert of rule `inject` on the inject's zone (or the venue) with its first CAP 1.2 message,
+/// `status` Exercise (§3.2.1), `note` the exercise's id, one `info` block in the inject's
+/// words (its `event`, `headline`, `severity`, `urgency`, `certainty`, the text as
+/// `description`, the zone's name as `areaDesc`), and pushes it live. Returns the alert's id.
+///
+/// # Errors
+/// 422 if the CAP message is not valid; 503 if the store fails.
+pub async fn inject_cap(
+    app: &AppState,
+    exercise: &crate::exercise::Exercise,
+    inject: &aman_ops::exercise::Inject,
+    t: aman_monitor::Timestamp,
+) -> Result<String, AppError> {
+    use aman_cap::{Alert, Area, CapTime, Category, Info, MsgType, Scope, Status};
+    let aman_ops::exercise::InjectKind::Cap {
+        zone,
+        event,
+        headline,
+        severity,
+        urgency,
+        certainty,
+    } = &inject.kind
+    else {
+        return Err(AppError::Unprocessable {
+            message: format!("inject {:?} is not a CAP inject", inject.id),
+            field: None,
+        });
+    };
+    let n = exercise.msel.position(&inject.id).unwrap_or(0) + 1;
+    let id = format!("{}-exercise-{}-inject-{n}", app.venue.id, exercise.id);
+    let subject = zone.clone().unwrap_or_else(|| app.venue.id.clone());
+    let area_name = zone
+        .as_deref()
+        .and_then(|z| app.venue.zone(z))
+        .map(|(_, z)| z.name.en.clone())
+        .unwrap_or_else(|| app.venue.name.en.clone());
+    let bad = |e: aman_cap::CapError| AppError::Unprocessable {
+        message: format!("inject {:?}: CAP: {e}", inject.id),
+        field: None,
+    };
+    let mut alert = Alert::new(
+        format!("{id}-1"),
+        app.sender.clone(),
+        CapTime::from_unix_micros(t.0).map_err(bad)?,
+        Status::Exercise,
+        MsgType::Alert,
+        Scope::Public,
+    );
+    alert.note = Some(format!("exercise {}", exercise.id));
+    let mut info = Info::new(
+        "en",
+        Category::Safety,
+        event.clone(),
+        *urgency,
+        *severity,
+        *certainty,
+    );
+    info.headline = Some(headline.clone());
+    info.description = Some(inject.text.clone());
+    info.sender_name = (!inject.from.is_empty()).then(|| inject.from.clone());
+    info.areas.push(Area::new(area_name));
+    alert.infos.push(info);
+    alert.validate().map_err(bad)?;
+    let record = AlertRecord::raised(
+        id.clone(),
+        app.venue.id.clone(),
+        "inject",
+        subject,
+        severity.as_str(),
+        app.mode.status().as_str(),
+        t,
+    );
+    app.store.insert_alert(&record).await?;
+    app.store
+        .add_cap_message(&id, aman_store::MsgType::Alert, t, &alert.to_xml())
+        .await?;
+    push(app, &record);
+    Ok(id)
+}

@@ -6,7 +6,7 @@ use aman_monitor::venue::Subject;
 use aman_store::{AlertFilter, AlertRecord, Resolution, Verdict};
 use axum::Json;
 use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -15,6 +15,7 @@ use serde_json::{Value as Json_, json};
 use crate::app::{AppState, now};
 use crate::auth::Caller;
 use crate::error::AppError;
+use crate::exercise::Ctx;
 
 /// Most alerts or history rows one request lists.
 pub const MAX_LIST: usize = 10_000;
@@ -25,7 +26,7 @@ pub async fn health() -> Json<Json_> {
 }
 
 /// `GET /api/v1/venue`: zones, lines, sensors and rules.
-pub async fn venue(State(app): State<AppState>, _: Caller) -> Json<Json_> {
+pub async fn venue(Ctx(app): Ctx, _: Caller) -> Json<Json_> {
     let v = &app.venue;
     let subject = |s: Subject| match s {
         Subject::Zone(i) => json!({"zone": v.zones[i].id}),
@@ -65,7 +66,7 @@ pub async fn venue(State(app): State<AppState>, _: Caller) -> Json<Json_> {
 }
 
 /// `GET /api/v1/state`: the whole live state.
-pub async fn state(State(app): State<AppState>, _: Caller) -> Result<Response, AppError> {
+pub async fn state(Ctx(app): Ctx, _: Caller) -> Result<Response, AppError> {
     let state = app
         .pipeline
         .state()
@@ -131,7 +132,7 @@ fn time_param(name: &str, v: Option<&str>, default: Timestamp) -> Result<Timesta
 
 /// `GET /api/v1/{zones|lines}/{id}/history`.
 pub async fn history(
-    State(app): State<AppState>,
+    Ctx(app): Ctx,
     _: Caller,
     Path((kind, id)): Path<(String, String)>,
     q: Result<Query<HistoryQuery>, QueryRejection>,
@@ -177,7 +178,7 @@ pub async fn history(
 }
 
 /// `GET /api/v1/sensors`: live state and refused payloads per sensor.
-pub async fn sensors(State(app): State<AppState>, _: Caller) -> Result<Json<Json_>, AppError> {
+pub async fn sensors(Ctx(app): Ctx, _: Caller) -> Result<Json<Json_>, AppError> {
     let state = app
         .pipeline
         .state()
@@ -217,7 +218,7 @@ pub struct AlertsQuery {
 
 /// `GET /api/v1/alerts`.
 pub async fn alerts(
-    State(app): State<AppState>,
+    Ctx(app): Ctx,
     _: Caller,
     q: Result<Query<AlertsQuery>, QueryRejection>,
 ) -> Result<Json<Json_>, AppError> {
@@ -248,7 +249,7 @@ async fn find(app: &AppState, id: &str) -> Result<AlertRecord, AppError> {
 
 /// `GET /api/v1/alerts/{id}`: the alert and its CAP messages (without XML).
 pub async fn alert(
-    State(app): State<AppState>,
+    Ctx(app): Ctx,
     _: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Json_>, AppError> {
@@ -267,7 +268,7 @@ pub async fn alert(
 
 /// `GET /api/v1/alerts/{id}/cap/{n}`: the n-th CAP 1.2 message of an alert, as sent.
 pub async fn cap_xml(
-    State(app): State<AppState>,
+    Ctx(app): Ctx,
     _: Caller,
     p: Result<Path<(String, u64)>, PathRejection>,
 ) -> Result<Response, AppError> {
@@ -298,7 +299,7 @@ async fn step(
 
 /// `POST /api/v1/alerts/{id}/acknowledge`: an operator has seen it.
 pub async fn acknowledge(
-    State(app): State<AppState>,
+    Ctx(app): Ctx,
     Caller(who): Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Json_>, AppError> {
@@ -309,7 +310,7 @@ pub async fn acknowledge(
 /// `Cancel` is sent; the rule starts again from normal and raises a new alert if its measure
 /// stays above the threshold). Resolving a resolved alert changes nothing.
 pub async fn resolve(
-    State(app): State<AppState>,
+    Ctx(app): Ctx,
     Caller(who): Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Json_>, AppError> {
@@ -326,7 +327,7 @@ pub struct VerdictBody {
 
 /// `POST /api/v1/alerts/{id}/verdict`: the operator's judgement, for precision statistics.
 pub async fn verdict(
-    State(app): State<AppState>,
+    Ctx(app): Ctx,
     Caller(who): Caller,
     Path(id): Path<String>,
     body: axum::body::Bytes,
@@ -366,7 +367,7 @@ struct StatsRow {
 
 /// `GET /api/v1/alerts/stats`: per rule and subject, alerts raised, acknowledged, verdicts
 /// and precision TP / (TP + FP).
-pub async fn stats(State(app): State<AppState>, _: Caller) -> Result<Json<Json_>, AppError> {
+pub async fn stats(Ctx(app): Ctx, _: Caller) -> Result<Json<Json_>, AppError> {
     let rows: Vec<StatsRow> = app
         .store
         .alert_stats(&app.venue.id)
@@ -410,7 +411,7 @@ async fn current(app: &AppState) -> Result<Vec<(AlertRecord, u64, Timestamp, Str
 
 /// `GET /api/v1/cap/current.json`: index of the current alerts, each with the URL of its
 /// latest CAP message.
-pub async fn current_json(State(app): State<AppState>, _: Caller) -> Result<Json<Json_>, AppError> {
+pub async fn current_json(Ctx(app): Ctx, _: Caller) -> Result<Json<Json_>, AppError> {
     let items: Vec<Json_> = current(&app)
         .await?
         .iter()
@@ -427,7 +428,7 @@ pub async fn current_json(State(app): State<AppState>, _: Caller) -> Result<Json
 
 /// `GET /api/v1/cap/feed.atom`: the current alerts as an Atom feed (RFC 4287), one entry per
 /// alert linking to its latest CAP message — the form CAP aggregators poll.
-pub async fn feed_atom(State(app): State<AppState>, _: Caller) -> Result<Response, AppError> {
+pub async fn feed_atom(Ctx(app): Ctx, _: Caller) -> Result<Response, AppError> {
     let items = current(&app).await?;
     let updated = items.iter().map(|i| i.2).max().unwrap_or(now());
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");

@@ -9,6 +9,7 @@ use aman_ops::Mode;
 use aman_store::Store;
 
 use crate::auth::TokenCache;
+use crate::exercise::{Exercise, Exercises};
 use crate::pipeline::PipelineHandle;
 use crate::users::LoginGuard;
 
@@ -107,6 +108,29 @@ pub struct AppState {
     pub mode: Mode,
     /// The always-on forecast and the what-ifs ([`crate::forecast`]).
     pub forecast: Arc<crate::forecast::Forecaster>,
+    /// CAP `sender` of the alerts.
+    pub sender: String,
+    /// The server's exercises ([`crate::exercise`]).
+    pub exercises: Arc<Exercises>,
+    /// The exercise whose context this is; `None`: live operations.
+    pub exercise: Option<Arc<Exercise>>,
+    /// Becomes `true` when the server stops.
+    pub stop: tokio::sync::watch::Receiver<bool>,
+}
+
+impl AppState {
+    /// This state in exercise `e`'s context: its store handle, pipeline, forecast, and the
+    /// `Exercise` mode (CAP `status`). See [`crate::exercise`].
+    pub fn in_exercise(&self, e: Arc<Exercise>) -> AppState {
+        AppState {
+            store: e.store.clone(),
+            pipeline: e.pipeline.clone(),
+            forecast: e.forecast.clone(),
+            mode: Mode::Exercise,
+            exercise: Some(e),
+            ..self.clone()
+        }
+    }
 }
 
 /// The server's clock, UTC.

@@ -24,14 +24,14 @@ use aman_forecast::{ForecastReport, Live, Weidmann};
 use aman_monitor::{Timestamp, Venue, VenueState};
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::Semaphore;
 
-use crate::app::{AppState, now};
+use crate::app::now;
 use crate::auth::Caller;
 use crate::error::AppError;
+use crate::exercise::Ctx;
 use crate::pipeline::PipelineHandle;
 
 /// How often the server forecasts: every 5 s, a tenth of the shortest rule hold a venue
@@ -376,7 +376,7 @@ pub fn difference_json(venue: &Venue, base: &VenueForecast, alt: &VenueForecast)
 
 /// `GET /api/v1/forecast`: the latest forecast (computed every [`PERIOD`]); 409 when the
 /// forecast is off for this venue.
-pub async fn latest(State(app): State<AppState>, _: Caller) -> Result<Json<Value>, AppError> {
+pub async fn latest(Ctx(app): Ctx, _: Caller) -> Result<Json<Value>, AppError> {
     let l = app.forecast.latest_or_now(&app.pipeline).await?;
     Ok(Json(latest_json(&app.venue, &l)))
 }
@@ -434,11 +434,7 @@ pub fn parse_changes(changes: &[String]) -> Result<Vec<WhatIf>, AppError> {
 /// 413 for a body over [`MAX_WHAT_IF_BODY`] bytes, 400 for one that is not that JSON, 422 for
 /// a bad change or one naming a line or zone the venue does not have, 409 when the forecast
 /// is off.
-pub async fn what_if(
-    State(app): State<AppState>,
-    _: Caller,
-    body: Bytes,
-) -> Result<Json<Value>, AppError> {
+pub async fn what_if(Ctx(app): Ctx, _: Caller, body: Bytes) -> Result<Json<Value>, AppError> {
     if body.len() > MAX_WHAT_IF_BODY {
         return Err(AppError::TooLarge(format!(
             "the body is {} bytes; a what-if has at most {MAX_WHAT_IF_BODY}",

@@ -17,6 +17,7 @@ pub mod audit;
 pub mod auth;
 pub mod dashboard;
 pub mod error;
+pub mod exercise;
 pub mod forecast;
 pub mod heat;
 pub mod ingest;
@@ -82,6 +83,9 @@ pub enum ServeError {
     /// A bad `--mqtt` URL.
     #[error("--mqtt: {0}")]
     Mqtt(String),
+    /// A stored exercise cannot be reopened.
+    #[error("reopening the exercises: {0}")]
+    Exercise(String),
     /// The HTTP server failed.
     #[error("HTTP server: {0}")]
     Http(std::io::Error),
@@ -153,7 +157,8 @@ pub async fn start(config: Config) -> Result<Running, ServeError> {
     let venue = Arc::new(config.venue);
     let monitor = Monitor::new((*venue).clone(), app::now());
     let (pipeline, pipeline_task) =
-        pipeline::start(config.store.clone(), monitor, sender, config.mode).await?;
+        pipeline::start(config.store.clone(), monitor, sender.clone(), config.mode).await?;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
     let state = AppState {
         venue: venue.clone(),
         store: config.store,
@@ -164,7 +169,14 @@ pub async fn start(config: Config) -> Result<Running, ServeError> {
         limits: config.limits,
         mode: config.mode,
         forecast: Arc::new(forecast::Forecaster::new(venue.clone())),
+        sender,
+        exercises: Arc::default(),
+        exercise: None,
+        stop: stopped.clone(),
     };
+    exercise::restore(&state)
+        .await
+        .map_err(|e| ServeError::Exercise(e.to_string()))?;
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|source| ServeError::Listen {
@@ -173,7 +185,6 @@ pub async fn start(config: Config) -> Result<Running, ServeError> {
         })?;
     let addr = listener.local_addr().map_err(ServeError::Http)?;
     let tls_on = config.tls.is_some();
-    let (stop, stopped) = tokio::sync::watch::channel(false);
     let wait_stop = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
         while !*rx.borrow() {
             if rx.changed().await.is_err() {

@@ -11,7 +11,6 @@
 //! slow to keep up gets a new snapshot and continues with updates (it never silently misses a
 //! change).
 
-use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use serde_json::json;
@@ -22,9 +21,10 @@ use aman_store::AlertFilter;
 use crate::api::alert_json;
 use crate::app::AppState;
 use crate::auth::Caller;
+use crate::exercise::Ctx;
 
 /// The handler.
-pub async fn live(State(app): State<AppState>, _: Caller, ws: WebSocketUpgrade) -> Response {
+pub async fn live(Ctx(app): Ctx, _: Caller, ws: WebSocketUpgrade) -> Response {
     ws.on_upgrade(move |socket| serve(app, socket))
 }
 

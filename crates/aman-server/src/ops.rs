@@ -23,7 +23,7 @@ use aman_store::{Actor, Incident, StoreError, Task, Unit};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -33,6 +33,7 @@ use crate::app::{AppState, now};
 use crate::auth::{Caller, Principal};
 use crate::dashboard::html::esc;
 use crate::error::AppError;
+use crate::exercise::Ctx;
 
 /// Largest body of an incident, unit or task request, bytes.
 pub const MAX_OPS_BODY: usize = 64 << 10;
@@ -243,7 +244,7 @@ fn limit(
 
 /// `GET /api/v1/incidents`: the incidents the caller sees, newest first, and their count.
 pub async fn list_incidents(
-    State(app): State<AppState>,
+    Ctx(app): Ctx,
     Caller(who): Caller,
     q: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Value>, AppError> {
@@ -265,7 +266,7 @@ const INCIDENT_BODY: &str = "{\"title\", \"location\": {\"zone\": id} | {\"point
 /// `POST /api/v1/incidents`: raises an incident by hand (status `reported`, restricted
 /// unless `visibility` says shared). 201 and the incident.
 pub async fn create_incident(
-    State(app): State<AppState>,
+    Ctx(app): Ctx,
     Caller(who): Caller,
     body: Bytes,
 ) -> Result<Response, AppError> {
@@ -285,7 +286,7 @@ pub async fn create_incident(
 /// `GET /api/v1/incidents/{id}`: the incident, its tasks (those the caller sees) and its
 /// timeline.
 pub async fn get_incident(
-    State(app): State<AppState>,
+    Ctx(app): Ctx,
     Caller(who): Caller,
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Json<Value>, AppError> {
@@ -318,7 +319,7 @@ pub async fn get_incident(
 /// `PATCH /api/v1/incidents/{id}`: changes the fields given (the others kept), with the
 /// `version` read; 409 if another change came first.
 pub async fn patch_incident(
-    State(app): State<AppState>,
+    Ctx(app): Ctx,
     Caller(who): Caller,
     id: Result<Path<String>, PathRejection>,
     body: Bytes,
@@ -360,7 +361,7 @@ pub async fn patch_incident(
 /// `POST /api/v1/incidents/{id}/status`: `{"status": …, "version"?: n}`; a transition the
 /// lifecycle refuses answers 422 naming `status`.
 pub async fn set_status(
-    State(app): State<AppState>,
+    Ctx(app): Ctx,
     Caller(who): Caller,
     id: Result<Path<String>, PathRejection>,
     body: Bytes,
@@ -392,7 +393,7 @@ pub async fn set_status(
 /// `POST /api/v1/incidents/{id}/share`: a commander shares a restricted incident of their
 /// own agency with the joint command.
 pub async fn share(
-    State(app): State<AppState>,
+    Ctx(app): Ctx,
     Caller(who): Caller,
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Json<Value>, AppError> {
@@ -409,7 +410,7 @@ pub async fn share(
 /// alert's zone (location), time, severity (CAP) and figures (rule, measure, thresholds)
 /// carried over, the alert linked. Optional body: `visibility`, `title`, `agency` (tokens).
 pub async fn from_alert(
-    State(app): State<AppState>,
+    Ctx(app): Ctx,
     Caller(who): Caller,
     id: Result<Path<String>, PathRejection>,
     body: Bytes,
@@ -499,7 +500,7 @@ fn unit_json(u: &Unit) -> Value {
 
 /// `GET /api/v1/units`: the units the caller sees and their count.
 pub async fn list_units(
-    State(app): State<AppState>,
+    Ctx(app): Ctx,
     Caller(who): Caller,
     q: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Value>, AppError> {
@@ -514,7 +515,7 @@ pub async fn list_units(
 /// `POST /api/v1/units`: `{"call_sign", "kind", "status"?, "position"?, "leader"?,
 /// "resources"?, "visibility"?}` (restricted unless shared). 201.
 pub async fn create_unit(
-    State(app): State<AppState>,
+    Ctx(app): Ctx,
     Caller(who): Caller,
     body: Bytes,
 ) -> Result<Response, AppError> {
@@ -533,7 +534,7 @@ pub async fn create_unit(
 
 /// `GET /api/v1/units/{id}`: the unit, its tasks the caller sees and its activity log.
 pub async fn get_unit(
-    State(app): State<AppState>,
+    Ctx(app): Ctx,
     Caller(who): Caller,
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Json<Value>, AppError> {
@@ -576,7 +577,7 @@ async fn seen_unit(
 /// `PATCH /api/v1/units/{id}`: changes the fields given, with the `version` read; only the
 /// owning agency (403 for the other agency's shared unit).
 pub async fn patch_unit(
-    State(app): State<AppState>,
+    Ctx(app): Ctx,
     Caller(who): Caller,
     id: Result<Path<String>, PathRejection>,
     body: Bytes,
@@ -627,7 +628,7 @@ pub async fn patch_unit(
 /// `POST /api/v1/incidents/{id}/tasks`: `{"unit_id", "note"?}`; both the incident and the
 /// unit must be visible to the caller. 201 and the task.
 pub async fn create_task(
-    State(app): State<AppState>,
+    Ctx(app): Ctx,
     Caller(who): Caller,
     id: Result<Path<String>, PathRejection>,
     body: Bytes,
@@ -673,7 +674,7 @@ fn task_json(t: &Task) -> Value {
 
 /// `PATCH /api/v1/tasks/{id}`: `{"version": n, "state": …}`.
 pub async fn patch_task(
-    State(app): State<AppState>,
+    Ctx(app): Ctx,
     Caller(who): Caller,
     id: Result<Path<String>, PathRejection>,
     body: Bytes,
@@ -729,7 +730,7 @@ fn csv_field(s: &str) -> String {
 /// (FEMA ICS Form 214, block 7 "Activity Log": date/time, notable activities), in time
 /// order; header `date_time_utc,notable_activities,by`.
 pub async fn ics214_csv(
-    State(app): State<AppState>,
+    Ctx(app): Ctx,
     Caller(who): Caller,
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Response, AppError> {
@@ -785,7 +786,7 @@ fn row(label: &str, value: &str) -> String {
 /// position (leader), 5 home agency, 6 resources assigned, 7 activity log (date/time,
 /// notable activities), 8 prepared by.
 pub async fn ics214_page(
-    State(app): State<AppState>,
+    Ctx(app): Ctx,
     Caller(who): Caller,
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Response, AppError> {
@@ -849,7 +850,7 @@ pub async fn ics214_page(
 /// 9 current organisation (owning agency, units tasked), 10 resource summary (each task:
 /// resource, identifier, date/time ordered, arrived, notes).
 pub async fn ics201_page(
-    State(app): State<AppState>,
+    Ctx(app): Ctx,
     Caller(who): Caller,
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Response, AppError> {
@@ -941,4 +942,70 @@ pub async fn ics201_page(
     }
     h += "</table>";
     Ok(page(&format!("ICS 201 {}", f.title), &h))
+}
+
+/// Delivers incident inject `inject` of `exercise` (`app` is the exercise's state): an
+/// incident, shared with the joint command, owned by the first agency named in the inject's
+/// `to` (else the trainer's, else the first agency), reported by exercise control, with the
+/// inject's text as its situation. Returns its id.
+///
+/// # Errors
+/// 422 for fields that do not fit; 503 if the store fails.
+pub async fn inject_incident(
+    app: &AppState,
+    exercise: &crate::exercise::Exercise,
+    inject: &aman_ops::exercise::Inject,
+    title: &str,
+    kind: &str,
+    zone: Option<&str>,
+    severity: Severity,
+) -> Result<String, AppError> {
+    let agencies = app.store.agencies().await.map_err(store_err)?;
+    let agency = agencies
+        .iter()
+        .find(|a| inject.to.split([' ', ',', ';']).any(|w| w == a.id))
+        .map(|a| a.id.clone())
+        .or_else(|| exercise.agency.clone())
+        .or_else(|| agencies.first().map(|a| a.id.clone()))
+        .ok_or_else(|| AppError::Unprocessable {
+            message: "an incident inject needs an agency: the server has none".into(),
+            field: None,
+        })?;
+    let location = match zone {
+        Some(z) => Location::Zone(z.to_string()),
+        None => Location::Zone(
+            app.venue
+                .zones
+                .first()
+                .map(|z| z.id.clone())
+                .unwrap_or_default(),
+        ),
+    };
+    let fields = IncidentFields {
+        title: title.to_string(),
+        major_incident: false,
+        location,
+        kind: kind.to_string(),
+        hazards: String::new(),
+        access: String::new(),
+        rendezvous: String::new(),
+        casualties: Default::default(),
+        services_present: String::new(),
+        services_required: String::new(),
+        severity,
+        situation: inject.text.clone(),
+        objectives: String::new(),
+        actions: String::new(),
+    };
+    let actor = Actor {
+        label: format!("exercise control ({})", inject.from),
+        agency: None,
+        at: now(),
+    };
+    let inc = app
+        .store
+        .create_incident(&actor, &agency, Visibility::Shared, &fields, None)
+        .await
+        .map_err(store_err)?;
+    Ok(inc.meta.id)
 }

@@ -17,7 +17,7 @@ use crate::auth::{
     CSRF_FIELD, CSRF_HEADER, Principal, check_origin, csrf_matches, session, session_id, verified,
 };
 use crate::error::AppError;
-use crate::{OPENAPI, api, dashboard, forecast, ingest, live, ops, users};
+use crate::{OPENAPI, api, dashboard, exercise, forecast, ingest, live, ops, users};
 
 /// Whose objects a route reaches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -292,6 +292,30 @@ pub static ROUTES: &[Route] = &[
     r("GET", "/incidents/{id}/ics201", A::Read, Agency, || {
         get(ops::ics201_page)
     }),
+    // Exercises (crate::exercise): made and driven by a trainer; anyone may join one.
+    r("GET", "/api/v1/exercises", A::Read, Joint, || {
+        get(exercise::list)
+    }),
+    r("POST", "/api/v1/exercises", A::RunExercise, Joint, || {
+        post(exercise::create)
+    }),
+    r("GET", "/api/v1/exercises/{id}", A::Read, Joint, || {
+        get(exercise::get)
+    }),
+    r(
+        "POST",
+        "/api/v1/exercises/{id}/clock",
+        A::RunExercise,
+        Joint,
+        || post(exercise::clock),
+    ),
+    r(
+        "GET",
+        "/api/v1/exercises/{id}/report",
+        A::Read,
+        Joint,
+        || get(exercise::report),
+    ),
 ];
 
 /// The method routers of [`ROUTES`], each behind its access check, grouped by path.
@@ -442,6 +466,18 @@ async fn check(app: &AppState, route: &Route, mut req: Request) -> Result<Reques
         ));
     };
     principal.allows(route.action)?;
+    // The exercise the request works in, if it names one: the handler gets its context.
+    if let Some(id) = exercise::named(req.headers()) {
+        let Some(e) = app.exercises.get(&id) else {
+            return Err(AppError::NotFound(format!(
+                "exercise {id:?} not found: leave it (remove the {} header or the {} \
+                 cookie) or name one of GET /api/v1/exercises",
+                exercise::EXERCISE_HEADER,
+                exercise::EXERCISE_COOKIE
+            )));
+        };
+        req.extensions_mut().insert(e);
+    }
     req.extensions_mut().insert(principal);
     Ok(req)
 }

@@ -241,8 +241,8 @@ impl Store {
     /// [`StoreError::Database`].
     pub async fn insert_alert(&self, a: &AlertRecord) -> Result<bool> {
         let sql = format!(
-            "INSERT INTO alerts ({ALERT_COLUMNS}) VALUES \
-             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+            "INSERT INTO alerts ({ALERT_COLUMNS}, exercise) VALUES \
+             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
              ON CONFLICT (id) DO NOTHING"
         );
         let n = with_pool!(self, p => {
@@ -262,6 +262,7 @@ impl Store {
                 .bind(a.verdict_by.as_deref())
                 .bind(a.verdict_at.map(|t| t.0))
                 .bind(a.resolved_by.as_deref())
+                .bind(self.exercise())
                 .execute(p)
                 .await
                 .map_err(StoreError::db(format!("storing alert {:?}", a.id)))?
@@ -303,8 +304,9 @@ impl Store {
             }
         };
         let with_by = status == AlertStatus::Acknowledged;
+        let sql = format!("{sql} AND {}", self.ctx_sql(""));
         let n = with_pool!(self, p => {
-            let mut q = sqlx::query(sql).bind(id).bind(at.0);
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(id).bind(at.0);
             if with_by {
                 q = q.bind(by);
             }
@@ -347,11 +349,13 @@ impl Store {
         by: &str,
         at: Timestamp,
     ) -> Result<()> {
+        let sql = format!(
+            "UPDATE alerts SET verdict = $2, verdict_by = $3, verdict_at = $4, \
+             verdict_note = $5 WHERE id = $1 AND {}",
+            self.ctx_sql("")
+        );
         let n = with_pool!(self, p => {
-            sqlx::query(
-                "UPDATE alerts SET verdict = $2, verdict_by = $3, verdict_at = $4, \
-                 verdict_note = $5 WHERE id = $1",
-            )
+            sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
             .bind(id)
             .bind(verdict.name())
             .bind(by)
@@ -385,11 +389,13 @@ impl Store {
     ) -> Result<bool> {
         let seq = i64::try_from(seq)
             .map_err(|_| StoreError::Conflict(format!("log position {seq} out of range")))?;
+        let sql = format!(
+            "UPDATE alerts SET status = 'resolved', resolved_at = $2, resolved_by = $3, \
+             resolved_seq = $4 WHERE id = $1 AND status <> 'resolved' AND {}",
+            self.ctx_sql("")
+        );
         let n = with_pool!(self, p => {
-            sqlx::query(
-                "UPDATE alerts SET status = 'resolved', resolved_at = $2, resolved_by = $3, \
-                 resolved_seq = $4 WHERE id = $1 AND status <> 'resolved'",
-            )
+            sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
             .bind(id)
             .bind(at.0)
             .bind(by)
@@ -411,12 +417,14 @@ impl Store {
     /// # Errors
     /// [`StoreError::Database`].
     pub async fn manual_resolutions(&self, venue: &str) -> Result<Vec<(u64, String, Timestamp)>> {
+        let sql = format!(
+            "SELECT resolved_seq, id, resolved_at FROM alerts \
+             WHERE venue = $1 AND {} AND resolved_seq IS NOT NULL AND resolved_at IS NOT NULL \
+             ORDER BY resolved_seq, resolved_at, id",
+            self.ctx_sql("")
+        );
         let rows: Vec<(i64, String, i64)> = with_pool!(self, p => {
-            sqlx::query_as(
-                "SELECT resolved_seq, id, resolved_at FROM alerts \
-                 WHERE venue = $1 AND resolved_seq IS NOT NULL AND resolved_at IS NOT NULL \
-                 ORDER BY resolved_seq, resolved_at, id",
-            )
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
             .bind(venue)
             .fetch_all(p)
             .await
@@ -433,8 +441,12 @@ impl Store {
     /// # Errors
     /// [`StoreError::Database`].
     pub async fn verdict_note(&self, id: &str) -> Result<Option<String>> {
+        let sql = format!(
+            "SELECT verdict_note FROM alerts WHERE id = $1 AND {}",
+            self.ctx_sql("")
+        );
         let note: Option<Option<String>> = with_pool!(self, p => {
-            sqlx::query_scalar("SELECT verdict_note FROM alerts WHERE id = $1")
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone()))
                 .bind(id)
                 .fetch_optional(p)
                 .await
@@ -491,8 +503,9 @@ impl Store {
             AlertFilter::All => "",
         };
         let sql = format!(
-            "SELECT {ALERT_COLUMNS} FROM alerts WHERE venue = $1 {open} \
-             ORDER BY raised_at DESC, id LIMIT $2"
+            "SELECT {ALERT_COLUMNS} FROM alerts WHERE venue = $1 AND {} {open} \
+             ORDER BY raised_at DESC, id LIMIT $2",
+            self.ctx_sql("")
         );
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         with_pool!(self, p => {
@@ -519,8 +532,9 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<AlertRecord>> {
         let sql = format!(
-            "SELECT {ALERT_COLUMNS} FROM alerts WHERE venue = $1 AND raised_at >= $2 \
-             AND raised_at < $3 ORDER BY raised_at, id LIMIT $4"
+            "SELECT {ALERT_COLUMNS} FROM alerts WHERE venue = $1 AND {} AND raised_at >= $2 \
+             AND raised_at < $3 ORDER BY raised_at, id LIMIT $4",
+            self.ctx_sql("")
         );
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         with_pool!(self, p => {
@@ -541,7 +555,10 @@ impl Store {
     /// # Errors
     /// [`StoreError::Database`].
     pub async fn alert(&self, id: &str) -> Result<Option<AlertRecord>> {
-        let sql = format!("SELECT {ALERT_COLUMNS} FROM alerts WHERE id = $1");
+        let sql = format!(
+            "SELECT {ALERT_COLUMNS} FROM alerts WHERE id = $1 AND {}",
+            self.ctx_sql("")
+        );
         with_pool!(self, p => {
             let row = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(id)
@@ -557,11 +574,13 @@ impl Store {
     /// # Errors
     /// [`StoreError::Database`].
     pub async fn cap_messages(&self, alert_id: &str) -> Result<Vec<CapMessage>> {
+        let sql = format!(
+            "SELECT m.alert_id, m.n, m.msg_type, m.sent, m.xml FROM cap_messages m \
+             JOIN alerts a ON a.id = m.alert_id WHERE m.alert_id = $1 AND {} ORDER BY m.n",
+            self.ctx_sql("a")
+        );
         with_pool!(self, p => {
-            let rows = sqlx::query(
-                "SELECT alert_id, n, msg_type, sent, xml FROM cap_messages \
-                 WHERE alert_id = $1 ORDER BY n",
-            )
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
             .bind(alert_id)
             .fetch_all(p)
             .await
@@ -581,19 +600,22 @@ impl Store {
     }
 
     /// Per rule and subject of `venue`: alerts raised, acknowledged, verdicts, precision.
-    /// Counts every mode (Actual, Exercise, Test) together.
+    /// Counts every mode (Actual, Exercise, Test) of this handle's context together (an
+    /// exercise's alerts are counted only in the exercise).
     ///
     /// # Errors
     /// [`StoreError::Database`].
     pub async fn alert_stats(&self, venue: &str) -> Result<Vec<RuleStats>> {
+        let sql = format!(
+            "SELECT rule, subject, COUNT(*) AS raised, \
+             COUNT(acknowledged_at) AS acknowledged, \
+             SUM(CASE WHEN verdict = 'true_positive' THEN 1 ELSE 0 END) AS true_pos, \
+             SUM(CASE WHEN verdict = 'false_positive' THEN 1 ELSE 0 END) AS false_pos \
+             FROM alerts WHERE venue = $1 AND {} GROUP BY rule, subject ORDER BY rule, subject",
+            self.ctx_sql("")
+        );
         with_pool!(self, p => {
-            let rows = sqlx::query(
-                "SELECT rule, subject, COUNT(*) AS raised, \
-                 COUNT(acknowledged_at) AS acknowledged, \
-                 SUM(CASE WHEN verdict = 'true_positive' THEN 1 ELSE 0 END) AS true_pos, \
-                 SUM(CASE WHEN verdict = 'false_positive' THEN 1 ELSE 0 END) AS false_pos \
-                 FROM alerts WHERE venue = $1 GROUP BY rule, subject ORDER BY rule, subject",
-            )
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
             .bind(venue)
             .fetch_all(p)
             .await

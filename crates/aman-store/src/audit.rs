@@ -114,7 +114,8 @@ pub(crate) use append_in_tx;
 
 /// One audited write: runs `$body` on `$tx`, a transaction of the store's backend (an
 /// expression using `?`, evaluating to `(value, AuditRecord)`), appends the record's entry
-/// to the audit log **in the same transaction**, and commits: the write and its entry are
+/// to the audit log **in the same transaction** (with the store handle's exercise, if any:
+/// [`crate::Store::in_exercise`]), and commits: the write and its entry are
 /// stored together or not at all. Evaluates to `Result<(value, AuditEntry)>`.
 ///
 /// Concurrency: the store's audit mutex is held across the whole transaction, so the
@@ -142,7 +143,9 @@ macro_rules! audited {
                         .begin_with(begin)
                         .await
                         .map_err($crate::StoreError::db("beginning a transaction"))?;
-                    let (value, record) = $body;
+                    let (value, mut record): (_, aman_ops::audit::AuditRecord) = $body;
+                    // The entry carries the handle's context (live or its exercise).
+                    record.exercise = store.exercise().map(str::to_string);
                     match $crate::audit::append_in_tx!($tx, record)? {
                         Some(entry) => {
                             $tx.commit()

@@ -55,8 +55,15 @@ pub struct HistoryRow {
 }
 
 impl Store {
-    /// Stores `rows` in one transaction; a row whose (venue, subject, resolution, t) exists
-    /// replaces it (the last second or minute is rewritten while it fills).
+    /// The history table's key for this handle's context: `""` live (a key column cannot be
+    /// `NULL`), the exercise id otherwise.
+    fn history_key(&self) -> &str {
+        self.exercise().unwrap_or("")
+    }
+
+    /// Stores `rows` in one transaction, in this handle's context (live or its exercise); a
+    /// row whose (venue, context, subject, resolution, t) exists replaces it (the last second
+    /// or minute is rewritten while it fills).
     ///
     /// # Errors
     /// [`StoreError::Database`] (then none is stored).
@@ -69,8 +76,9 @@ impl Store {
             for r in rows {
                 sqlx::query(
                     "INSERT INTO zone_history (venue, subject, resolution, t, occupancy, density, \
-                     flow_in, flow_out, pressure) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-                     ON CONFLICT (venue, subject, resolution, t) DO UPDATE SET \
+                     flow_in, flow_out, pressure, exercise) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                     ON CONFLICT (venue, exercise, subject, resolution, t) DO UPDATE SET \
                      occupancy = excluded.occupancy, density = excluded.density, \
                      flow_in = excluded.flow_in, flow_out = excluded.flow_out, \
                      pressure = excluded.pressure",
@@ -84,6 +92,7 @@ impl Store {
                 .bind(r.flow_in)
                 .bind(r.flow_out)
                 .bind(r.pressure)
+                .bind(self.history_key())
                 .execute(&mut *tx)
                 .await
                 .map_err(StoreError::db("appending history"))?;
@@ -94,7 +103,7 @@ impl Store {
     }
 
     /// The history of `subject` in `venue` at `resolution` with `from <= t < to`, in time
-    /// order.
+    /// order, of this handle's context.
     ///
     /// # Errors
     /// [`StoreError::Database`].
@@ -110,13 +119,14 @@ impl Store {
             let rows = sqlx::query(
                 "SELECT venue, subject, resolution, t, occupancy, density, flow_in, flow_out, \
                  pressure FROM zone_history WHERE venue = $1 AND subject = $2 \
-                 AND resolution = $3 AND t >= $4 AND t < $5 ORDER BY t",
+                 AND resolution = $3 AND t >= $4 AND t < $5 AND exercise = $6 ORDER BY t",
             )
             .bind(venue)
             .bind(subject)
             .bind(resolution.name())
             .bind(from.0)
             .bind(to.0)
+            .bind(self.history_key())
             .fetch_all(p)
             .await
             .map_err(StoreError::db("reading history"))?;

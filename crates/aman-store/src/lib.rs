@@ -13,7 +13,9 @@
 //!   passwords as Argon2id hashes ([`password`]);
 //! - the **audit log**, each entry appended in its write's transaction;
 //! - **incidents, units and tasks** of the joint operations ([`Store::create_incident`],
-//!   [`Incident`], [`Unit`], [`Task`]): shared or restricted, optimistically locked.
+//!   [`Incident`], [`Unit`], [`Task`]): shared or restricted, optimistically locked;
+//! - **exercises** ([`Store::create_exercise`]) and their events; every record made during
+//!   one carries it, through the exercise's handle ([`Store::in_exercise`]).
 //!
 //! Times are UTC microseconds ([`Timestamp`]). One process writes a database's readings
 //! log: the next `seq` is kept in memory.
@@ -21,6 +23,7 @@
 mod alerts;
 mod audit;
 mod error;
+mod exercises;
 mod history;
 mod ops;
 pub mod password;
@@ -43,6 +46,10 @@ use tokio::sync::Mutex;
 pub use alerts::{AlertFilter, AlertRecord, AlertStatus, CapMessage, MsgType, RuleStats, Verdict};
 pub use aman_monitor::{Logged, Reading, Timestamp, Value};
 pub use error::{Result, StoreError};
+pub use exercises::{
+    ExerciseEvent, ExerciseRow, MAX_DETAIL_CHARS, MAX_EXERCISE_NAME_CHARS, MAX_FEEDS_BYTES,
+    MAX_MSEL_BYTES,
+};
 pub use history::{HistoryRow, Resolution};
 pub use ops::{Actor, Event, Incident, MAX_TASK_NOTE_CHARS, Meta, Task, TaskTime, Unit, seen};
 pub use password::Password;
@@ -73,6 +80,9 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 #[derive(Clone)]
 pub struct Store {
     inner: Arc<Inner>,
+    /// The exercise this handle reads and writes (`None`: live operations). See
+    /// [`Store::in_exercise`].
+    exercise: Option<Arc<str>>,
 }
 
 struct Inner {
@@ -120,11 +130,83 @@ impl std::fmt::Debug for Store {
         f.debug_struct("Store")
             .field("backend", &self.backend())
             .field("url", &self.inner.redacted)
+            .field("exercise", &self.exercise)
             .finish()
     }
 }
 
+/// Most characters of an exercise id.
+pub const MAX_EXERCISE_ID_CHARS: usize = 40;
+
+/// Checks an exercise id: 1 to [`MAX_EXERCISE_ID_CHARS`] characters of `a`–`z`, `0`–`9` and
+/// `-`, starting with a letter or digit.
+///
+/// # Errors
+/// What is wrong with it, in words.
+pub fn check_exercise_id(id: &str) -> std::result::Result<(), String> {
+    let ok_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+    if id.is_empty() || id.chars().count() > MAX_EXERCISE_ID_CHARS {
+        return Err(format!(
+            "an exercise id has 1 to {MAX_EXERCISE_ID_CHARS} characters, not {}",
+            id.chars().count()
+        ));
+    }
+    if !id.chars().all(ok_char) || id.starts_with('-') {
+        return Err(format!(
+            "exercise id {id:?}: use a-z, 0-9 and '-' (not first), e.g. \"ex-2026-07-14\""
+        ));
+    }
+    Ok(())
+}
+
 impl Store {
+    /// This store's handle for exercise `id`: the same database, but every record it writes
+    /// (readings, alerts and their CAP messages, history, incidents, units, tasks, audit
+    /// entries) carries the exercise, and every query it runs sees only that exercise's
+    /// records. [`Store::live`] is the handle of live operations, which never sees an
+    /// exercise's records. The handles share the pool and the readings log's sequence (one
+    /// log, numbered across live and exercises). DESIGN: an exercise is a tag carried by
+    /// every record, never a separate code path.
+    ///
+    /// # Errors
+    /// [`StoreError::Invalid`] for an id that [`check_exercise_id`] refuses.
+    pub fn in_exercise(&self, id: &str) -> Result<Store> {
+        check_exercise_id(id).map_err(|m| StoreError::invalid("exercise", m))?;
+        Ok(Store {
+            inner: self.inner.clone(),
+            exercise: Some(id.into()),
+        })
+    }
+
+    /// This store's handle of live operations (see [`Store::in_exercise`]).
+    pub fn live(&self) -> Store {
+        Store {
+            inner: self.inner.clone(),
+            exercise: None,
+        }
+    }
+
+    /// The exercise of this handle; `None` for live operations.
+    pub fn exercise(&self) -> Option<&str> {
+        self.exercise.as_deref()
+    }
+
+    /// The SQL condition selecting this handle's records in a table with an `exercise`
+    /// column (`NULL` for live), optionally qualified by a table alias. The id is inlined as
+    /// a literal: [`Store::in_exercise`] admits only `[a-z0-9-]`, which cannot leave a
+    /// quoted literal, and an inlined constant lets the databases use their indexes.
+    pub(crate) fn ctx_sql(&self, alias: &str) -> String {
+        let col = if alias.is_empty() {
+            "exercise".to_string()
+        } else {
+            format!("{alias}.exercise")
+        };
+        match &self.exercise {
+            None => format!("{col} IS NULL"),
+            Some(id) => format!("{col} = '{id}'"),
+        }
+    }
+
     /// Opens the store at `url_or_dir`, creating it if needed, and runs the migrations:
     /// - `postgres://user:password@host:port/db` (or `postgresql://`): PostgreSQL;
     /// - `sqlite:///path/aman.db` (or `sqlite:relative.db`): that SQLite file;
@@ -179,6 +261,7 @@ impl Store {
                 next_seq: Mutex::new(None),
                 audit: Mutex::new(()),
             }),
+            exercise: None,
         };
         if !store.migrated_by_owner().await? {
             with_pool!(store, p => MIGRATOR.run(p).await).map_err(|e| StoreError::Migrate {

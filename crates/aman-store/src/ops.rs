@@ -12,8 +12,9 @@
 //!   (`incident.create`, `incident.update`, …, before and after as JSON) inside its own
 //!   transaction ([`crate::audit`]'s `audited!`), so a write that fails leaves neither the
 //!   record nor its entry.
-//! - Live records only: every query filters `exercise IS NULL` (exercises come later and
-//!   never mix with live data).
+//! - **One context per handle**: every query selects the store handle's context (`exercise
+//!   IS NULL` live, `exercise = id` in an exercise: [`Store::in_exercise`]) and every insert
+//!   carries it, so exercise and live records never mix.
 
 use aman_ops::access::{Viewer, Visibility, sees};
 use aman_ops::audit::AuditRecord;
@@ -198,8 +199,15 @@ fn stale(kind: &str, id: &str, meta: &Meta, given: i64) -> StoreError {
 }
 
 /// `$1`-style visibility filter: the viewer's agency bound at `$n` (NULL for the server).
-fn visible_sql(n: usize) -> String {
-    format!("exercise IS NULL AND (${n} IS NULL OR agency = ${n} OR visibility = 'shared')")
+impl Store {
+    /// The records of this handle's context (live or its exercise) that the viewer bound as
+    /// parameter `$n` (`NULL`: the whole server) sees.
+    fn visible_sql(&self, n: usize) -> String {
+        format!(
+            "{} AND (${n} IS NULL OR agency = ${n} OR visibility = 'shared')",
+            self.ctx_sql("")
+        )
+    }
 }
 
 type MetaRow = (String, String, String, i64, i64, String, i64, String);
@@ -322,7 +330,7 @@ macro_rules! fetch_one {
 
 /// Appends an event (timeline or activity log) numbered after the last of the record.
 macro_rules! add_event {
-    ($tx:expr, $table:literal, $key:literal, $col:literal, $id:expr, $actor:expr, $what:expr, $only:expr, $before:expr, $after:expr) => {{
+    ($tx:expr, $exercise:expr, $table:literal, $key:literal, $col:literal, $id:expr, $actor:expr, $what:expr, $only:expr, $before:expr, $after:expr) => {{
         let last: Option<i64> = sqlx::query_scalar(concat!(
             "SELECT MAX(n) FROM ",
             $table,
@@ -342,7 +350,7 @@ macro_rules! add_event {
             ", n, at, actor, ",
             $col,
             ", only_agency, before_json, after_json, exercise) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL)"
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
         ))
         .bind($id)
         .bind(last.unwrap_or(0) + 1)
@@ -352,6 +360,7 @@ macro_rules! add_event {
         .bind($only)
         .bind($before.map(|v: Value| v.to_string()))
         .bind($after.map(|v: Value| v.to_string()))
+        .bind($exercise)
         .execute(&mut *$tx)
         .await
         .map_err(StoreError::db(concat!("appending to ", $table)))?;
@@ -402,12 +411,17 @@ impl Store {
         let after = to_json(&inc);
         let (inc, _) = audited!(self, |tx| {
             if let Some(a) = alert_id {
-                let found: Option<String> =
-                    sqlx::query_scalar("SELECT id FROM alerts WHERE id = $1")
-                        .bind(a)
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(StoreError::db("reading the alert"))?;
+                // The alert must be of this context: an exercise's incident comes from its
+                // alerts, a live one from live alerts.
+                let alert_sql = format!(
+                    "SELECT id FROM alerts WHERE id = $1 AND {}",
+                    self.ctx_sql("")
+                );
+                let found: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(alert_sql))
+                    .bind(a)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(StoreError::db("reading the alert"))?;
                 if found.is_none() {
                     return Err(not_found("alert", a));
                 }
@@ -415,7 +429,7 @@ impl Store {
             sqlx::query(
                 "INSERT INTO incidents (id, agency, visibility, status, fields_json, alert_id, \
                  version, created_at, created_by, updated_at, updated_by, exercise) \
-                 VALUES ($1, $2, $3, 'reported', $4, $5, 1, $6, $7, $6, $7, NULL)",
+                 VALUES ($1, $2, $3, 'reported', $4, $5, 1, $6, $7, $6, $7, $8)",
             )
             .bind(&id)
             .bind(agency)
@@ -424,6 +438,7 @@ impl Store {
             .bind(alert_id)
             .bind(actor.at.0)
             .bind(&actor.label)
+            .bind(self.exercise())
             .execute(&mut *tx)
             .await
             .map_err(StoreError::db("storing the incident"))?;
@@ -433,6 +448,7 @@ impl Store {
             };
             add_event!(
                 tx,
+                self.exercise(),
                 "incident_events",
                 "incident_id",
                 "what",
@@ -464,7 +480,7 @@ impl Store {
     /// # Errors
     /// [`StoreError::Database`], [`StoreError::Corrupt`].
     pub async fn incident(&self, id: &str, viewer: Viewer<'_>) -> Result<Option<Incident>> {
-        let sql = incident_sql(&format!("id = $1 AND {}", visible_sql(2)));
+        let sql = incident_sql(&format!("id = $1 AND {}", self.visible_sql(2)));
         let row: Option<FullIncidentRow> = crate::with_pool!(self, p => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .bind(id)
@@ -486,7 +502,7 @@ impl Store {
         viewer: Viewer<'_>,
         limit: usize,
     ) -> Result<(Vec<Incident>, u64)> {
-        let filter = visible_sql(1);
+        let filter = self.visible_sql(1);
         let sql = incident_sql(&format!("{filter} ORDER BY created_at DESC, id LIMIT $2"));
         let count_sql = format!("SELECT COUNT(*) FROM incidents WHERE {filter}");
         let agency = viewer_agency(viewer);
@@ -518,9 +534,12 @@ impl Store {
     /// [`StoreError::Database`].
     pub async fn incident_events(&self, id: &str, viewer: Viewer<'_>) -> Result<Vec<Event>> {
         self.events(
-            "SELECT n, at, actor, what, before_json, after_json FROM incident_events \
-             WHERE incident_id = $1 AND exercise IS NULL \
-             AND ($2 IS NULL OR only_agency IS NULL OR only_agency = $2) ORDER BY n",
+            format!(
+                "SELECT n, at, actor, what, before_json, after_json FROM incident_events \
+                 WHERE incident_id = $1 AND {} \
+                 AND ($2 IS NULL OR only_agency IS NULL OR only_agency = $2) ORDER BY n",
+                self.ctx_sql("")
+            ),
             id,
             viewer,
         )
@@ -534,19 +553,22 @@ impl Store {
     /// [`StoreError::Database`].
     pub async fn unit_events(&self, id: &str, viewer: Viewer<'_>) -> Result<Vec<Event>> {
         self.events(
-            "SELECT n, at, actor, activity, before_json, after_json FROM unit_events \
-             WHERE unit_id = $1 AND exercise IS NULL \
-             AND ($2 IS NULL OR only_agency IS NULL OR only_agency = $2) ORDER BY n",
+            format!(
+                "SELECT n, at, actor, activity, before_json, after_json FROM unit_events \
+                 WHERE unit_id = $1 AND {} \
+                 AND ($2 IS NULL OR only_agency IS NULL OR only_agency = $2) ORDER BY n",
+                self.ctx_sql("")
+            ),
             id,
             viewer,
         )
         .await
     }
 
-    async fn events(&self, sql: &'static str, id: &str, viewer: Viewer<'_>) -> Result<Vec<Event>> {
+    async fn events(&self, sql: String, id: &str, viewer: Viewer<'_>) -> Result<Vec<Event>> {
         type Row = (i64, i64, String, String, Option<String>, Option<String>);
         let rows: Vec<Row> = crate::with_pool!(self, p => {
-            sqlx::query_as(sql)
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
                 .bind(id)
                 .bind(viewer_agency(viewer))
                 .fetch_all(p)
@@ -667,7 +689,7 @@ impl Store {
     where
         F: Fn(&Incident) -> Result<(Incident, String)>,
     {
-        let sql = incident_sql(&format!("id = $1 AND {}", visible_sql(2)));
+        let sql = incident_sql(&format!("id = $1 AND {}", self.visible_sql(2)));
         let agency = viewer_agency(actor.viewer());
         let (inc, _) = audited!(self, |tx| {
             let cur: Option<Incident> = fetch_one!(
@@ -713,6 +735,7 @@ impl Store {
             let (before, after) = (to_json(&cur), to_json(&next));
             add_event!(
                 tx,
+                self.exercise(),
                 "incident_events",
                 "incident_id",
                 "what",
@@ -764,7 +787,7 @@ impl Store {
             sqlx::query(
                 "INSERT INTO units (id, agency, visibility, call_sign, status, fields_json, \
                  version, created_at, created_by, updated_at, updated_by, exercise) \
-                 VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $7, $8, NULL)",
+                 VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $7, $8, $9)",
             )
             .bind(&id)
             .bind(agency)
@@ -774,6 +797,7 @@ impl Store {
             .bind(serde_json::to_string(fields).unwrap_or_default())
             .bind(actor.at.0)
             .bind(&actor.label)
+            .bind(self.exercise())
             .execute(&mut *tx)
             .await
             .map_err(StoreError::db("storing the unit"))?;
@@ -784,6 +808,7 @@ impl Store {
             );
             add_event!(
                 tx,
+                self.exercise(),
                 "unit_events",
                 "unit_id",
                 "activity",
@@ -812,7 +837,7 @@ impl Store {
     /// # Errors
     /// [`StoreError::Database`], [`StoreError::Corrupt`].
     pub async fn unit(&self, id: &str, viewer: Viewer<'_>) -> Result<Option<Unit>> {
-        let sql = unit_sql(&format!("id = $1 AND {}", visible_sql(2)));
+        let sql = unit_sql(&format!("id = $1 AND {}", self.visible_sql(2)));
         let row: Option<FullUnitRow> = crate::with_pool!(self, p => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .bind(id)
@@ -829,7 +854,7 @@ impl Store {
     /// # Errors
     /// [`StoreError::Database`], [`StoreError::Corrupt`].
     pub async fn units(&self, viewer: Viewer<'_>, limit: usize) -> Result<(Vec<Unit>, u64)> {
-        let filter = visible_sql(1);
+        let filter = self.visible_sql(1);
         let sql = unit_sql(&format!("{filter} ORDER BY agency, call_sign, id LIMIT $2"));
         let count_sql = format!("SELECT COUNT(*) FROM units WHERE {filter}");
         let agency = viewer_agency(viewer);
@@ -866,7 +891,7 @@ impl Store {
         fields
             .check()
             .map_err(|e| StoreError::invalid(&e.field, e.message))?;
-        let sql = unit_sql(&format!("id = $1 AND {}", visible_sql(2)));
+        let sql = unit_sql(&format!("id = $1 AND {}", self.visible_sql(2)));
         let agency = viewer_agency(actor.viewer());
         let (unit, _) = audited!(self, |tx| {
             let cur: Option<Unit> = fetch_one!(
@@ -889,6 +914,7 @@ impl Store {
             let (before, after) = (to_json(&cur), to_json(&next));
             add_event!(
                 tx,
+                self.exercise(),
                 "unit_events",
                 "unit_id",
                 "activity",
@@ -932,8 +958,8 @@ impl Store {
         aman_ops::record::check_text("note", note, 0, MAX_TASK_NOTE_CHARS, true)
             .map_err(|e| StoreError::invalid(&e.field, e.message))?;
         let agency = viewer_agency(actor.viewer());
-        let isql = incident_sql(&format!("id = $1 AND {}", visible_sql(2)));
-        let usql = unit_sql(&format!("id = $1 AND {}", visible_sql(2)));
+        let isql = incident_sql(&format!("id = $1 AND {}", self.visible_sql(2)));
+        let usql = unit_sql(&format!("id = $1 AND {}", self.visible_sql(2)));
         let id = random_id("task")?;
         let (task, _) = audited!(self, |tx| {
             let inc: Option<Incident> = fetch_one!(
@@ -1013,7 +1039,7 @@ impl Store {
             sqlx::query(
                 "INSERT INTO tasks (id, incident_id, unit_id, agency, visibility, state, note, \
                  times_json, version, created_at, created_by, updated_at, updated_by, exercise) \
-                 VALUES ($1, $2, $3, $4, $5, 'assigned', $6, $7, 1, $8, $9, $8, $9, NULL)",
+                 VALUES ($1, $2, $3, $4, $5, 'assigned', $6, $7, 1, $8, $9, $8, $9, $10)",
             )
             .bind(&id)
             .bind(incident_id)
@@ -1024,6 +1050,7 @@ impl Store {
             .bind(serde_json::to_string(&task.times).unwrap_or_default())
             .bind(actor.at.0)
             .bind(&actor.label)
+            .bind(self.exercise())
             .execute(&mut *tx)
             .await
             .map_err(StoreError::db("storing the task"))?;
@@ -1042,6 +1069,7 @@ impl Store {
             );
             add_event!(
                 tx,
+                self.exercise(),
                 "unit_events",
                 "unit_id",
                 "activity",
@@ -1058,6 +1086,7 @@ impl Store {
             );
             add_event!(
                 tx,
+                self.exercise(),
                 "incident_events",
                 "incident_id",
                 "what",
@@ -1081,7 +1110,7 @@ impl Store {
     /// # Errors
     /// [`StoreError::Database`], [`StoreError::Corrupt`].
     pub async fn task(&self, id: &str, viewer: Viewer<'_>) -> Result<Option<Task>> {
-        let sql = task_sql(&format!("id = $1 AND {}", visible_sql(2)));
+        let sql = task_sql(&format!("id = $1 AND {}", self.visible_sql(2)));
         let row: Option<FullTaskRow> = crate::with_pool!(self, p => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .bind(id)
@@ -1111,7 +1140,7 @@ impl Store {
         };
         let sql = task_sql(&format!(
             "{col} = $1 AND {} ORDER BY created_at, id",
-            visible_sql(2)
+            self.visible_sql(2)
         ));
         let rows: Vec<FullTaskRow> = crate::with_pool!(self, p => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -1138,10 +1167,10 @@ impl Store {
         state: TaskState,
     ) -> Result<Task> {
         let agency = viewer_agency(actor.viewer());
-        let tsql = task_sql(&format!("id = $1 AND {}", visible_sql(2)));
+        let tsql = task_sql(&format!("id = $1 AND {}", self.visible_sql(2)));
         // The unit is read whatever its visibility: the task (seen) names it, and only its
         // status changes.
-        let usql = unit_sql("id = $1 AND exercise IS NULL");
+        let usql = unit_sql(&format!("id = $1 AND {}", self.ctx_sql("")));
         let (task, _) = audited!(self, |tx| {
             let cur: Option<Task> = fetch_one!(
                 tx,
@@ -1212,6 +1241,7 @@ impl Store {
                 (cur.meta.visibility == Visibility::Restricted).then_some(cur.meta.agency.clone());
             add_event!(
                 tx,
+                self.exercise(),
                 "unit_events",
                 "unit_id",
                 "activity",
@@ -1224,6 +1254,7 @@ impl Store {
             );
             add_event!(
                 tx,
+                self.exercise(),
                 "incident_events",
                 "incident_id",
                 "what",

@@ -5,21 +5,21 @@ use sqlx::{AssertSqlSafe, Row};
 
 use crate::{Backend, Logged, Reading, Result, Store, StoreError, Timestamp, Value, with_pool};
 
-/// Rows per multi-row `INSERT`: 500 × 13 columns = 6 500 bind parameters, well under
+/// Rows per multi-row `INSERT`: 500 × 14 columns = 7 000 bind parameters, well under
 /// SQLite's 32 766 and PostgreSQL's 65 535.
 pub(crate) const ROWS_PER_INSERT: usize = 500;
 
 const COLUMNS: &str = "seq, venue, sensor, channel, sensor_time, received, kind, direction, \
-                       count, value, track, x, y";
-const NCOLS: usize = 13;
+                       count, value, track, x, y, exercise";
+const NCOLS: usize = 14;
 
 /// PostgreSQL's append: the rows as one array per column, unnested (one prepared statement
 /// whatever the number of rows, and no bind-parameter limit).
 const PG_INSERT: &str = "INSERT INTO readings (seq, venue, sensor, channel, sensor_time, \
-     received, kind, direction, count, value, track, x, y) \
-     SELECT * FROM UNNEST($1::BIGINT[], $2::TEXT[], $3::TEXT[], $4::TEXT[], $5::BIGINT[], \
-     $6::BIGINT[], $7::TEXT[], $8::TEXT[], $9::BIGINT[], $10::DOUBLE PRECISION[], \
-     $11::BIGINT[], $12::DOUBLE PRECISION[], $13::DOUBLE PRECISION[])";
+     received, kind, direction, count, value, track, x, y, exercise) \
+     SELECT *, $14::TEXT FROM UNNEST($1::BIGINT[], $2::TEXT[], $3::TEXT[], $4::TEXT[], \
+     $5::BIGINT[], $6::BIGINT[], $7::TEXT[], $8::TEXT[], $9::BIGINT[], \
+     $10::DOUBLE PRECISION[], $11::BIGINT[], $12::DOUBLE PRECISION[], $13::DOUBLE PRECISION[])";
 
 #[derive(Default)]
 struct PgColumns<'a> {
@@ -322,7 +322,8 @@ impl Store {
                             .bind(c.value)
                             .bind(c.track)
                             .bind(c.x)
-                            .bind(c.y);
+                            .bind(c.y)
+                            .bind(self.exercise());
                     }
                     q.execute(&mut *tx)
                         .await
@@ -369,6 +370,7 @@ impl Store {
                     .bind(a.track)
                     .bind(a.x)
                     .bind(a.y)
+                    .bind(self.exercise())
                     .execute(&mut *tx)
                     .await
                     .map_err(StoreError::db("appending readings"))?;
@@ -419,8 +421,10 @@ impl Store {
         Ok(n)
     }
 
-    /// Up to `limit` readings of `venue` with `seq > after_seq`, in `seq` order: how the
-    /// server rebuilds its live state after a restart (page by passing the last `seq` seen).
+    /// Up to `limit` readings of `venue` with `seq > after_seq`, in `seq` order, of this
+    /// handle's context (live, or its exercise: [`Store::in_exercise`]): how the server
+    /// rebuilds its live state after a restart (page by passing the last `seq` seen). The
+    /// seqs of one context have gaps where another context's readings lie.
     ///
     /// # Errors
     /// [`StoreError::Database`], or [`StoreError::Corrupt`] for a row that is not a reading.
@@ -432,9 +436,14 @@ impl Store {
     ) -> Result<Vec<Logged>> {
         let after = i64::try_from(after_seq).unwrap_or(i64::MAX);
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let sql = const_format_select();
+        let sql = format!(
+            "SELECT seq, venue, sensor, channel, sensor_time, received, kind, direction, count, \
+             value, track, x, y FROM readings WHERE venue = $1 AND {} AND seq > $2 \
+             ORDER BY seq LIMIT $3",
+            self.ctx_sql("")
+        );
         with_pool!(self, p => {
-            let rows = sqlx::query(sql)
+            let rows = sqlx::query(AssertSqlSafe(sql))
                 .bind(venue)
                 .bind(after)
                 .bind(limit)
@@ -445,13 +454,17 @@ impl Store {
         })
     }
 
-    /// Number of readings of `venue` in the log.
+    /// Number of readings of `venue` in the log, of this handle's context.
     ///
     /// # Errors
     /// [`StoreError::Database`].
     pub async fn reading_count(&self, venue: &str) -> Result<u64> {
+        let sql = format!(
+            "SELECT COUNT(*) FROM readings WHERE venue = $1 AND {}",
+            self.ctx_sql("")
+        );
         let n: i64 = with_pool!(self, p => {
-            sqlx::query_scalar("SELECT COUNT(*) FROM readings WHERE venue = $1")
+            sqlx::query_scalar(AssertSqlSafe(sql))
                 .bind(venue)
                 .fetch_one(p)
                 .await
@@ -459,11 +472,6 @@ impl Store {
         });
         Ok(n.max(0) as u64)
     }
-}
-
-fn const_format_select() -> &'static str {
-    "SELECT seq, venue, sensor, channel, sensor_time, received, kind, direction, count, value, \
-     track, x, y FROM readings WHERE venue = $1 AND seq > $2 ORDER BY seq LIMIT $3"
 }
 
 #[cfg(test)]

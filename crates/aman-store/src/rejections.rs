@@ -36,7 +36,8 @@ fn cut(s: &str, max: usize) -> &str {
 impl Store {
     /// Counts one refused payload of `sensor` in `venue` for `reason_kind`, keeping `message`
     /// and `time` as the latest (cut to [`MAX_MESSAGE_LEN`] bytes: it may quote the bad
-    /// payload).
+    /// payload). Sensors report to live operations only: an exercise's handle counts nothing
+    /// (an exercise's crowd is simulated, never refused by a sensor adapter).
     ///
     /// # Errors
     /// [`StoreError::Database`].
@@ -48,6 +49,9 @@ impl Store {
         message: &str,
         time: Timestamp,
     ) -> Result<()> {
+        if self.exercise().is_some() {
+            return Ok(());
+        }
         with_pool!(self, p => {
             sqlx::query(
                 "INSERT INTO sensor_rejections (venue, sensor, kind, count, last_message, last_time) \
@@ -68,11 +72,15 @@ impl Store {
         Ok(())
     }
 
-    /// The rejection counts of `venue`, by sensor then kind.
+    /// The rejection counts of `venue`, by sensor then kind; none in an exercise (see
+    /// [`Store::count_rejection`]).
     ///
     /// # Errors
     /// [`StoreError::Database`].
     pub async fn rejections(&self, venue: &str) -> Result<Vec<Rejection>> {
+        if self.exercise().is_some() {
+            return Ok(Vec::new());
+        }
         with_pool!(self, p => {
             let rows = sqlx::query(
                 "SELECT sensor, kind, count, last_message, last_time FROM sensor_rejections \

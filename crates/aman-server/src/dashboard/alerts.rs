@@ -8,7 +8,7 @@ use aman_monitor::venue::Subject;
 use aman_ops::access::Action;
 use aman_store::{AlertFilter, AlertRecord, AlertStatus, Verdict};
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -23,6 +23,7 @@ use super::{
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::AppError;
+use crate::exercise::Ctx;
 
 /// Most alerts the board lists (newest first).
 pub const BOARD_ROWS: usize = 200;
@@ -259,7 +260,7 @@ async fn row(
 
 /// `GET /alerts`: the board.
 pub async fn page(
-    State(app): State<AppState>,
+    Ctx(app): Ctx,
     Caller(p): Caller,
     headers: HeaderMap,
     q: Result<Query<BoardQuery>, axum::extract::rejection::QueryRejection>,
@@ -344,7 +345,7 @@ async fn act(
 
 /// `POST /alerts/{id}/acknowledge`: the operator has seen it; back to the page.
 pub async fn acknowledge(
-    State(app): State<AppState>,
+    Ctx(app): Ctx,
     Caller(p): Caller,
     headers: HeaderMap,
     Path(id): Path<String>,
@@ -361,7 +362,7 @@ pub async fn acknowledge(
 
 /// `POST /alerts/{id}/resolve`: a commander resolves the alert by hand; back to the page.
 pub async fn resolve(
-    State(app): State<AppState>,
+    Ctx(app): Ctx,
     Caller(p): Caller,
     headers: HeaderMap,
     Path(id): Path<String>,
@@ -373,7 +374,7 @@ pub async fn resolve(
 /// optional note of at most [`MAX_NOTE_CHARS`] characters, stored together; bad input gives
 /// the board again with the error on that alert's form and stores nothing.
 pub async fn verdict(
-    State(app): State<AppState>,
+    Ctx(app): Ctx,
     Caller(p): Caller,
     headers: HeaderMap,
     Path(id): Path<String>,

@@ -16,16 +16,17 @@ use aman_report::day::{
     ZoneDay, render,
 };
 use aman_store::{HistoryRow, Resolution, Verdict};
+use axum::extract::Query;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 
 use super::{Viewer, html_response};
-use crate::app::{AppState, now};
+use crate::app::now;
 use crate::auth::Caller;
 use crate::error::AppError;
+use crate::exercise::Ctx;
 
 /// Most alerts listed on one day's page.
 const MAX_ALERTS: usize = 1000;
@@ -85,7 +86,7 @@ fn day_start(date: &str) -> Option<i64> {
 
 /// The handler.
 pub async fn page(
-    State(app): State<AppState>,
+    Ctx(app): Ctx,
     Caller(p): Caller,
     headers: HeaderMap,
     q: Result<Query<DayQuery>, QueryRejection>,

@@ -10,7 +10,6 @@ use aman_forecast::venue::{UncertainInput, Uncertainty, VenueForecast, WhatIf};
 use aman_i18n::Arg;
 use aman_ops::access::Action;
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
@@ -21,6 +20,7 @@ use super::{
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::AppError;
+use crate::exercise::Ctx;
 use crate::forecast::{HORIZON_S, Latest, WhatIfError, summaries};
 
 /// Most characters of the gate or zone chosen in the what-if form (an id has at most 64).
@@ -569,7 +569,7 @@ fn main_of(
 
 /// `GET /forecast`.
 pub async fn page(
-    State(app): State<AppState>,
+    Ctx(app): Ctx,
     Caller(p): Caller,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
@@ -646,7 +646,7 @@ async fn render(
 /// `POST /forecast/what-if`: the form's change against doing nothing, from the live state
 /// now; a refused field gives the page again with the reason (422), nothing computed.
 pub async fn what_if(
-    State(app): State<AppState>,
+    Ctx(app): Ctx,
     Caller(p): Caller,
     headers: HeaderMap,
     body: Bytes,

@@ -7,16 +7,15 @@
 use aman_monitor::venue::{Feed, Subject};
 use aman_monitor::{Venue, VenueState};
 use aman_store::{AlertFilter, AlertRecord, AlertStatus};
-use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::html::{esc, num, script_json};
 use super::{Viewer, html_response, layout};
-use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::AppError;
+use crate::exercise::Ctx;
 use aman_ops::access::Action;
 
 /// A point in SVG coordinates (x, −y).
@@ -331,7 +330,7 @@ fn alert_marker(id: &str, x: f64, y: f64, u: f64) -> String {
 
 /// `GET /map`: the map page.
 pub async fn page(
-    State(app): State<AppState>,
+    Ctx(app): Ctx,
     Caller(p): Caller,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {

@@ -23,7 +23,7 @@ use aman_i18n::{Lang, Localizer, localizer};
 use aman_ops::access::{Action, can};
 use aman_store::{AlertFilter, Language, User};
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -31,6 +31,7 @@ use serde::Deserialize;
 use crate::app::{AppState, now};
 use crate::auth::{CSRF_FIELD, Caller, Principal};
 use crate::error::AppError;
+use crate::exercise::Ctx;
 use html::{esc, script_json};
 
 /// The script of the pages.
@@ -432,7 +433,7 @@ pub fn form_error(v: &Viewer, name: &str, id: &str) -> String {
 
 /// `POST /me/language`: stores the user's language and goes back to the page (or the map).
 pub async fn set_language(
-    State(app): State<AppState>,
+    Ctx(app): Ctx,
     Caller(p): Caller,
     headers: HeaderMap,
     body: Bytes,

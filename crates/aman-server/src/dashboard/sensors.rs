@@ -2,19 +2,19 @@
 //! readings counted, how long since it was last heard (live or stale), and its error counts
 //! (late, duplicate, counter resets, refused payloads).
 
-use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 use super::html::{esc, num};
 use super::{Viewer, html_response, layout, open_count};
-use crate::app::{AppState, now};
+use crate::app::now;
 use crate::auth::Caller;
 use crate::error::AppError;
+use crate::exercise::Ctx;
 
 /// `GET /sensors`.
 pub async fn page(
-    State(app): State<AppState>,
+    Ctx(app): Ctx,
     Caller(p): Caller,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {

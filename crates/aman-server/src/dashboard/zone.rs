@@ -10,15 +10,16 @@
 use aman_monitor::Timestamp;
 use aman_monitor::venue::{Measure, Subject};
 use aman_store::{HistoryRow, Resolution};
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 use super::html::{esc, num};
 use super::{Viewer, html_response, layout, not_found_page, open_count};
-use crate::app::{AppState, now};
+use crate::app::now;
 use crate::auth::Caller;
 use crate::error::AppError;
+use crate::exercise::Ctx;
 use crate::forecast::HORIZON_S;
 
 const W: f64 = 560.0;
@@ -234,7 +235,7 @@ fn chart(
 
 /// `GET /zones/{id}`.
 pub async fn page(
-    State(app): State<AppState>,
+    Ctx(app): Ctx,
     Caller(p): Caller,
     headers: HeaderMap,
     Path(id): Path<String>,

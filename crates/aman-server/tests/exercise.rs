@@ -1,0 +1,576 @@
+//! An exercise through the API, end to end, and its separation from live operations: a
+//! trainer makes the shipped exercise `scenarios/exercise-entrance-surge` on the shipped
+//! venue `sib2023-entrance`, with the feed of its crowd inject simulated here (as `aman
+//! exercise run` does); the runner replays it through the exercise's ingestion path, the
+//! zone `south-end` reaches walkway level E, the rule `south-end-los` raises an alert whose
+//! CAP message says `Exercise`; an operator of fr-pn acknowledges it and opens an incident
+//! from it, tasks a unit of ma-dgsn; the after-action report gives the times. Every live
+//! view and export shows none of it, and the exercise none of the live readings. On SQLite
+//! always, on PostgreSQL under `scripts/with-postgres`.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use aman_inject::{FeedOptions, crowd_feed_file};
+use aman_monitor::Timestamp;
+use aman_ops::Mode;
+use aman_ops::access::Role;
+use aman_ops::exercise::{InjectKind, Msel};
+use aman_server::Limits;
+use aman_store::{Agency, Language, NewUser, Password};
+use common::{Db, Resp, TestApp, send};
+use serde_json::{Value, json};
+
+on_both!(an_exercise_end_to_end_never_mixes_with_live_operations);
+
+const PW: &str = "correct horse battery";
+
+#[derive(Clone, Debug)]
+struct Sess {
+    cookie: String,
+    csrf: String,
+}
+
+async fn login(app: &TestApp, login: &str) -> Sess {
+    let body = json!({"login": login, "password": PW}).to_string();
+    let r = send(
+        app,
+        "POST",
+        "/login",
+        vec![],
+        Some(("application/json", body.into_bytes())),
+    )
+    .await;
+    assert_eq!(r.status, 200, "login {login}: {}", r.body);
+    let set = r.header("set-cookie").expect("Set-Cookie").to_string();
+    Sess {
+        cookie: set.split(';').next().unwrap().trim().to_string(),
+        csrf: r.json()["csrf_token"].as_str().unwrap().to_string(),
+    }
+}
+
+/// `method path` as `s`, in exercise `ex` (header) or live (`None`).
+async fn call(
+    app: &TestApp,
+    s: &Sess,
+    ex: Option<&str>,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> Resp {
+    let mut headers = vec![
+        ("Cookie".to_string(), s.cookie.clone()),
+        ("X-CSRF-Token".to_string(), s.csrf.clone()),
+    ];
+    if let Some(ex) = ex {
+        headers.push(("Aman-Exercise".to_string(), ex.to_string()));
+    }
+    let body = body.map(|b| ("application/json", b.to_string().into_bytes()));
+    send(app, method, path, headers, body).await
+}
+
+async fn ok(
+    app: &TestApp,
+    s: &Sess,
+    ex: Option<&str>,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+    status: u16,
+) -> Value {
+    let r = call(app, s, ex, method, path, body).await;
+    assert_eq!(r.status, status, "{method} {path} ({ex:?}): {}", r.body);
+    serde_json::from_str(&r.body).unwrap_or(Value::Null)
+}
+
+/// The shipped MSEL and the feeds of its crowd injects, as the API takes them.
+fn shipped() -> (String, Value) {
+    let path = common::repo().join("scenarios/exercise-entrance-surge/msel.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let msel = Msel::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    let venue = common::venue("sib2023-entrance");
+    let mut feeds = BTreeMap::new();
+    for inject in &msel.injects {
+        if let InjectKind::Crowd { scenario, .. } = &inject.kind {
+            let feed = crowd_feed_file(
+                scenario,
+                &venue,
+                &FeedOptions {
+                    base: Timestamp(0),
+                    period_s: 2.0,
+                    end_s: None,
+                },
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+            let samples: Vec<Value> = feed
+                .samples
+                .iter()
+                .map(|s| {
+                    let readings: Vec<Value> = s
+                        .readings
+                        .iter()
+                        .map(|r| {
+                            let mut v = serde_json::to_value(&r.value).unwrap();
+                            v["sensor"] = json!(r.sensor);
+                            v["channel"] = json!(r.channel);
+                            v
+                        })
+                        .collect();
+                    json!({"t": s.t, "readings": readings})
+                })
+                .collect();
+            feeds.insert(inject.id.clone(), samples);
+        }
+    }
+    assert_eq!(feeds.len(), 1, "the shipped MSEL has one crowd inject");
+    (text, json!(feeds))
+}
+
+async fn setup(db: &Db) -> TestApp {
+    let limits = Limits {
+        login_burst: 1e6,
+        login_per_min: 1e6,
+        ..Limits::default()
+    };
+    let app = TestApp::spawn_with(db, "sib2023-entrance", Mode::Actual, limits).await;
+    for (id, name) in [
+        ("fr-pn", "Police nationale"),
+        ("ma-dgsn", "Sûreté nationale"),
+    ] {
+        app.store
+            .create_agency(&Agency {
+                id: id.into(),
+                name_fr: name.into(),
+                name_ar: name.into(),
+                name_en: name.into(),
+            })
+            .await
+            .unwrap();
+    }
+    for (login, agency, role) in [
+        ("fr-trainer", "fr-pn", Role::Trainer),
+        ("fr-op", "fr-pn", Role::Operator),
+        ("ma-op", "ma-dgsn", Role::Operator),
+    ] {
+        app.store
+            .create_user(
+                &NewUser {
+                    login: login.into(),
+                    display_name: login.into(),
+                    agency: agency.into(),
+                    role,
+                    language: Language::Fr,
+                },
+                &Password::new(PW),
+            )
+            .await
+            .unwrap();
+    }
+    app
+}
+
+async fn an_exercise_end_to_end_never_mixes_with_live_operations(db: Db) {
+    let (msel, feeds) = tokio::task::spawn_blocking(shipped).await.unwrap();
+    let app = setup(&db).await;
+    let trainer = login(&app, "fr-trainer").await;
+    let fr = login(&app, "fr-op").await;
+    let ma = login(&app, "ma-op").await;
+    const EX: &str = "surge-1";
+    let ex = Some(EX);
+
+    // Bad input: nothing is made.
+    let r = call(
+        &app,
+        &fr,
+        None,
+        "POST",
+        "/api/v1/exercises",
+        Some(json!({"msel": msel})),
+    )
+    .await;
+    assert_eq!(
+        r.status, 403,
+        "an operator may not run an exercise: {}",
+        r.body
+    );
+    for (body, says) in [
+        (
+            json!({"msel": "[exercise]\nname = 'x'\n[[injects]]\nid = '1'\nat = 'soon'\ntext = 'a'\nto = 'b'"}),
+            "at",
+        ),
+        (json!({"msel": msel, "feeds": {}}), "has no feed"),
+        (json!({"msel": msel, "feeds": feeds, "id": "Bad Id"}), "id"),
+        (
+            json!({"msel": msel, "feeds": {"INJ-01": []}}),
+            "not a crowd inject",
+        ),
+    ] {
+        let r = call(
+            &app,
+            &trainer,
+            None,
+            "POST",
+            "/api/v1/exercises",
+            Some(body),
+        )
+        .await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.body.contains(says), "{says}: {}", r.body);
+    }
+    let r = call(
+        &app,
+        &trainer,
+        None,
+        "POST",
+        "/api/v1/exercises",
+        Some(json!("garbage")),
+    )
+    .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(
+        ok(&app, &fr, None, "GET", "/api/v1/exercises", None, 200).await["exercises"],
+        json!([])
+    );
+    // An exercise that does not exist is not a context.
+    let r = call(&app, &fr, Some("nope"), "GET", "/api/v1/state", None).await;
+    assert_eq!(r.status, 404, "{}", r.body);
+
+    // A live reading, which the exercise must not see.
+    // (The venue's occupancy sensor is an AXIS camera: its MQTT event payload.)
+    let live_reading = json!({"topic": "axis:CameraApplicationPlatform/ObjectAnalytics/south-end",
+        "timestamp": aman_server::app::now().0 / 1000,
+        "message": {"source": {}, "key": {}, "data": {"totalHuman": "7"}}});
+    let r = app
+        .post_readings("occupancy", live_reading.to_string())
+        .await;
+    assert_eq!(r.status, 202, "{}", r.body);
+
+    // The trainer makes it, skips to just before the crowd inject and runs it five times
+    // faster: the surge's level E lasts 85 s of scenario time, 17 s of wall time, longer than
+    // the rule's 10 s hold.
+    let made = ok(
+        &app,
+        &trainer,
+        None,
+        "POST",
+        "/api/v1/exercises",
+        Some(json!({"id": EX, "msel": msel, "feeds": feeds, "start": true})),
+        201,
+    )
+    .await;
+    assert_eq!(made["state"], "running", "{made}");
+    assert_eq!(made["injects"], 7, "{made}");
+    let r = call(
+        &app,
+        &trainer,
+        None,
+        "POST",
+        "/api/v1/exercises",
+        Some(json!({"id": EX, "msel": msel, "feeds": feeds})),
+    )
+    .await;
+    assert_eq!(r.status, 409, "the id is taken: {}", r.body);
+    let clock = |b: Value| {
+        let (app, trainer) = (&app, &trainer);
+        async move {
+            call(
+                app,
+                trainer,
+                None,
+                "POST",
+                &format!("/api/v1/exercises/{EX}/clock"),
+                Some(b),
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        clock(json!({"action": "skip", "to_s": 29})).await.status,
+        200
+    );
+    let r = clock(json!({"action": "speed", "speed": 1000})).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    let r = clock(json!({"action": "resume"})).await;
+    assert_eq!(r.status, 409, "resume while running: {}", r.body);
+    let r = clock(json!({"action": "warp"})).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    let r = call(
+        &app,
+        &fr,
+        None,
+        "POST",
+        &format!("/api/v1/exercises/{EX}/clock"),
+        Some(json!({"action": "end"})),
+    )
+    .await;
+    assert_eq!(r.status, 403, "players do not drive the clock: {}", r.body);
+    assert_eq!(
+        clock(json!({"action": "speed", "speed": 5})).await.status,
+        200
+    );
+
+    // Both operators see the zone reach level E and the alert, in the exercise.
+    let alert = common::eventually(90.0, "the exercise's south-end-los alert", || async {
+        let v = ok(&app, &ma, ex, "GET", "/api/v1/alerts", None, 200).await;
+        v["alerts"]
+            .as_array()
+            .and_then(|a| a.iter().find(|x| x["rule"] == "south-end-los").cloned())
+    })
+    .await;
+    let alert_id = alert["id"].as_str().unwrap().to_string();
+    assert_eq!(alert["mode"], "Exercise", "{alert}");
+    assert!(alert_id.contains("-exercise-surge-1-"), "{alert_id}");
+    let state = ok(&app, &fr, ex, "GET", "/api/v1/state", None, 200).await;
+    let zone = state["zones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|z| z["id"] == "south-end")
+        .unwrap()
+        .clone();
+    assert!(zone["density"].as_f64().unwrap() > 1.08, "{zone}");
+    let cap = call(
+        &app,
+        &fr,
+        ex,
+        "GET",
+        &format!("/api/v1/alerts/{alert_id}/cap/1"),
+        None,
+    )
+    .await;
+    assert_eq!(cap.status, 200, "{}", cap.body);
+    assert!(
+        cap.body.contains("<status>Exercise</status>"),
+        "{}",
+        cap.body
+    );
+
+    // fr-pn acknowledges it and opens an incident from it; ma-dgsn's shared unit is tasked.
+    ok(
+        &app,
+        &fr,
+        ex,
+        "POST",
+        &format!("/api/v1/alerts/{alert_id}/acknowledge"),
+        None,
+        200,
+    )
+    .await;
+    let inc = ok(
+        &app,
+        &fr,
+        ex,
+        "POST",
+        &format!("/api/v1/alerts/{alert_id}/incident"),
+        Some(json!({"visibility": "shared"})),
+        201,
+    )
+    .await;
+    let inc_id = inc["id"].as_str().unwrap().to_string();
+    let unit = ok(
+        &app,
+        &ma,
+        ex,
+        "POST",
+        "/api/v1/units",
+        Some(json!({
+        "call_sign": "Atlas 1", "kind": "foot_patrol", "visibility": "shared",
+        "position": {"zone": "south-end"}})),
+        201,
+    )
+    .await;
+    let unit_id = unit["id"].as_str().unwrap().to_string();
+    ok(
+        &app,
+        &fr,
+        ex,
+        "POST",
+        &format!("/api/v1/incidents/{inc_id}/tasks"),
+        Some(json!({"unit_id": unit_id, "note": "hold the flow at the top of the south street"})),
+        201,
+    )
+    .await;
+
+    // Live operations see none of it.
+    // (Live has its own alerts: the occupancy camera, silent since its one reading, is stale.)
+    let v = ok(&app, &fr, None, "GET", "/api/v1/alerts", None, 200).await;
+    assert!(
+        v["alerts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["mode"] == "Actual" && !a["id"].as_str().unwrap().contains("exercise")),
+        "live alerts: {v}"
+    );
+    for (path, empty) in [
+        ("/api/v1/incidents", "incidents"),
+        ("/api/v1/units", "units"),
+    ] {
+        let v = ok(&app, &fr, None, "GET", path, None, 200).await;
+        assert_eq!(v[empty], json!([]), "live {path}: {v}");
+    }
+    for path in [
+        format!("/api/v1/alerts/{alert_id}"),
+        format!("/api/v1/alerts/{alert_id}/cap/1"),
+        format!("/api/v1/incidents/{inc_id}"),
+        format!("/api/v1/units/{unit_id}"),
+        format!("/incidents/{inc_id}/ics201"),
+        format!("/units/{unit_id}/ics214"),
+    ] {
+        let r = call(&app, &fr, None, "GET", &path, None).await;
+        assert_eq!(r.status, 404, "live {path}: {}", r.body);
+    }
+    for path in [
+        "/api/v1/cap/current.json",
+        "/api/v1/cap/feed.atom",
+        "/api/v1/alerts/stats",
+        "/alerts",
+    ] {
+        let r = call(&app, &fr, None, "GET", path, None).await;
+        assert_eq!(r.status, 200, "{path}: {}", r.body);
+        assert!(!r.body.contains(&alert_id), "live {path}: {}", r.body);
+        // (The alerts page names every rule of the venue in its filter.)
+        if path.starts_with("/api/") {
+            assert!(!r.body.contains("south-end-los"), "live {path}: {}", r.body);
+        }
+    }
+    let live = ok(&app, &fr, None, "GET", "/api/v1/state", None, 200).await;
+    let z = live["zones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|z| z["id"] == "south-end")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        z["occupancy"], 7.0,
+        "live state is the live reading only: {z}"
+    );
+    // Nor does the exercise see the live reading: its south-end came from the feed.
+    assert_ne!(zone["occupancy"], 7.0, "{zone}");
+    // Acting on the exercise's alert from live is like acting on no alert.
+    let r = call(
+        &app,
+        &ma,
+        None,
+        "POST",
+        &format!("/api/v1/alerts/{alert_id}/acknowledge"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 404, "{}", r.body);
+
+    // The after-action report: the crowd inject's times, in the order of the players' acts.
+    let report = ok(
+        &app,
+        &trainer,
+        None,
+        "GET",
+        &format!("/api/v1/exercises/{EX}/report"),
+        None,
+        200,
+    )
+    .await;
+    let crowd = report["injects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "INJ-02")
+        .unwrap()
+        .clone();
+    let ack = crowd["to_acknowledgement"]
+        .as_f64()
+        .unwrap_or_else(|| panic!("{crowd}"));
+    let to_inc = crowd["to_incident"]
+        .as_f64()
+        .unwrap_or_else(|| panic!("{crowd}"));
+    let to_task = crowd["to_task"]
+        .as_f64()
+        .unwrap_or_else(|| panic!("{crowd}"));
+    assert!(
+        0.0 < ack && ack <= to_inc && to_inc <= to_task && to_task < 120.0,
+        "{crowd}"
+    );
+    assert!(
+        report["alerts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["id"] == json!(alert_id))
+    );
+    let briefing = report["injects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "INJ-01")
+        .unwrap()
+        .clone();
+    assert!(
+        !briefing["delivered"].is_null(),
+        "the skip delivered INJ-01: {briefing}"
+    );
+
+    // The trainer pauses and ends it; the events say so, in order.
+    assert_eq!(clock(json!({"action": "pause"})).await.status, 200);
+    assert_eq!(clock(json!({"action": "pause"})).await.status, 409);
+    assert_eq!(clock(json!({"action": "end"})).await.status, 200);
+    let detail = ok(
+        &app,
+        &ma,
+        None,
+        "GET",
+        &format!("/api/v1/exercises/{EX}"),
+        None,
+        200,
+    )
+    .await;
+    assert_eq!(detail["status"]["state"], "ended", "{detail}");
+    let controls: Vec<&str> = detail["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "control")
+        .map(|e| e["detail"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        controls,
+        ["start", "skip to 00:29", "speed ×5", "pause", "end"],
+        "{detail}"
+    );
+
+    // The audit entries of the exercise's writes carry it; live entries do not.
+    let entries = app.store.audit_entries(0, 10_000).await.unwrap();
+    let acks: Vec<_> = entries
+        .iter()
+        .filter(|e| e.record.action == "alert.acknowledge")
+        .collect();
+    assert_eq!(acks.len(), 1);
+    assert_eq!(acks[0].record.exercise.as_deref(), Some(EX));
+    assert!(
+        entries
+            .iter()
+            .filter(|e| e.record.action.starts_with("incident."))
+            .all(|e| e.record.exercise.as_deref() == Some(EX))
+    );
+
+    // A restart reopens it, ended, with its records.
+    app.stop().await;
+    let app = TestApp::spawn(&db, "sib2023-entrance", Mode::Actual).await;
+    let list = app.get_json("/api/v1/exercises").await;
+    assert_eq!(list["exercises"][0]["state"], "ended", "{list}");
+    let r = app
+        .request(
+            "GET",
+            "/api/v1/alerts",
+            common::Auth::Bearer(app.admin.clone()),
+            None,
+        )
+        .await;
+    assert!(
+        !r.body.contains(&alert_id),
+        "live after restart: {}",
+        r.body
+    );
+    app.stop().await;
+}
