@@ -77,6 +77,7 @@ fn main() -> ExitCode {
         args::Command::Verify(a) => commands::verify::run(&a).map(|()| 0),
         args::Command::Calibrate(a) => commands::calibrate::run(&a).map(|()| 0),
         args::Command::Replay(a) => commands::replay::run(&a),
+        args::Command::Exercise(a) => commands::exercise::run(&a),
         args::Command::Serve(a) => commands::serve::run(&a).map(|()| 0),
         args::Command::Token(a) => commands::serve::token(&a).map(|()| 0),
         args::Command::User(a) => commands::users::user(&a).map(|()| 0),

@@ -117,10 +117,11 @@ pub enum Principal {
 }
 
 impl Principal {
-    /// Who, for records (`acknowledged_by`, `verdict_by`): a token's label, or
-    /// `login (agency)` for a user.
+    /// Who, for records (`acknowledged_by`, `verdict_by`): a token's label (its id when it
+    /// has none, so a record never names nobody), or `login (agency)` for a user.
     pub fn label(&self) -> String {
         match self {
+            Principal::Token(t) if t.label.trim().is_empty() => t.id.clone(),
             Principal::Token(t) => t.label.clone(),
             Principal::User { session, .. } => {
                 format!("{} ({})", session.user.login, session.user.agency)

@@ -316,6 +316,28 @@ pub static ROUTES: &[Route] = &[
         Joint,
         || get(exercise::report),
     ),
+    r("GET", "/exercises", A::Read, Joint, || {
+        get(dashboard::exercise::list)
+    }),
+    r("GET", "/exercises/{id}", A::Read, Joint, || {
+        get(dashboard::exercise::page)
+    }),
+    r("GET", "/exercises/{id}/report", A::Read, Joint, || {
+        get(dashboard::exercise::report)
+    }),
+    r("POST", "/exercises/{id}/join", A::OwnAccount, Joint, || {
+        post(dashboard::exercise::join)
+    }),
+    r("POST", "/exercises/leave", A::OwnAccount, Joint, || {
+        post(dashboard::exercise::leave)
+    }),
+    r(
+        "POST",
+        "/exercises/{id}/clock",
+        A::RunExercise,
+        Joint,
+        || post(dashboard::exercise::clock),
+    ),
 ];
 
 /// The method routers of [`ROUTES`], each behind its access check, grouped by path.

@@ -511,6 +511,90 @@ async fn an_exercise_end_to_end_never_mixes_with_live_operations(db: Db) {
         "the skip delivered INJ-01: {briefing}"
     );
 
+    // In the dashboard: joining puts every page in the exercise, with its banner; the
+    // after-action report is a page in the trainer's language (French here).
+    let r = call(
+        &app,
+        &ma,
+        None,
+        "POST",
+        &format!("/exercises/{EX}/join"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let set = r
+        .header("set-cookie")
+        .expect("the exercise cookie")
+        .to_string();
+    assert!(
+        set.starts_with(&format!("aman_exercise={EX};")) && set.contains("HttpOnly"),
+        "{set}"
+    );
+    let mut in_ex = ma.clone();
+    in_ex.cookie = format!("{}; aman_exercise={EX}", ma.cookie);
+    let page = call(&app, &in_ex, None, "GET", "/alerts", None).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("id=\"exercise-banner\"") && page.body.contains(&alert_id),
+        "{}",
+        page.body
+    );
+    let page = call(&app, &ma, None, "GET", "/alerts", None).await;
+    assert!(!page.body.contains("id=\"exercise-banner\"") && !page.body.contains(&alert_id));
+    let r = call(&app, &in_ex, None, "POST", "/exercises/leave", None).await;
+    assert_eq!(r.status, 303);
+    assert!(r.header("set-cookie").unwrap().contains("Max-Age=0"));
+    let aar = call(
+        &app,
+        &trainer,
+        None,
+        "GET",
+        &format!("/exercises/{EX}/report"),
+        None,
+    )
+    .await;
+    assert_eq!(aar.status, 200, "{}", aar.body);
+    assert!(
+        aar.body.contains("lang=\"fr\"") && aar.body.contains("Retour d’expérience"),
+        "{}",
+        aar.body
+    );
+    let row = aar
+        .body
+        .split("<tr data-inject=\"INJ-02\">")
+        .nth(1)
+        .unwrap()
+        .split("</tr>")
+        .next()
+        .unwrap();
+    assert!(
+        row.contains(&format!(
+            "<td class=\"to-ack\">\u{2068}{}\u{2069} s</td>",
+            ack.round()
+        )),
+        "{row}"
+    );
+    let exercise_page = call(
+        &app,
+        &trainer,
+        None,
+        "GET",
+        &format!("/exercises/{EX}"),
+        None,
+    )
+    .await;
+    assert!(
+        exercise_page.body.contains("id=\"exercise-controls\""),
+        "{}",
+        exercise_page.body
+    );
+    let exercise_page = call(&app, &fr, None, "GET", &format!("/exercises/{EX}"), None).await;
+    assert!(
+        !exercise_page.body.contains("id=\"exercise-controls\""),
+        "players get no controls"
+    );
+
     // The trainer pauses and ends it; the events say so, in order.
     assert_eq!(clock(json!({"action": "pause"})).await.status, 200);
     assert_eq!(clock(json!({"action": "pause"})).await.status, 409);
@@ -538,6 +622,14 @@ async fn an_exercise_end_to_end_never_mixes_with_live_operations(db: Db) {
         ["start", "skip to 00:29", "speed ×5", "pause", "end"],
         "{detail}"
     );
+    // Every delivery is an event, though the runner and the trainer write at the same moments.
+    let injects = detail["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "inject")
+        .count();
+    assert_eq!(detail["status"]["delivered"], injects, "{detail}");
 
     // The audit entries of the exercise's writes carry it; live entries do not.
     let entries = app.store.audit_entries(0, 10_000).await.unwrap();

@@ -160,7 +160,37 @@ macro_rules! insert_event {
     }};
 }
 
+/// Runs `f` again while it fails on a taken event number: two writers numbered their events
+/// at the same moment and the second insert hit the key of the first. Within one process the
+/// writers take turns (the store's write mutex), so this is for writers of two processes.
+/// Each try is its own transaction.
+async fn retry<T, F, Fut>(mut f: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T>>,
+{
+    let mut last = None;
+    for _ in 0..EVENT_TRIES {
+        match f().await {
+            Err(StoreError::Conflict(m)) => last = Some(m),
+            other => return other,
+        }
+    }
+    Err(StoreError::Conflict(last.unwrap_or_default()))
+}
+
+/// Tries of an event's insert ([`retry`]).
+const EVENT_TRIES: usize = 20;
+
 impl Store {
+    /// `BEGIN IMMEDIATE` on SQLite (the write lock at once), `BEGIN` on PostgreSQL.
+    fn begin_write(&self) -> &'static str {
+        match self.backend() {
+            crate::BackendKind::Sqlite => "BEGIN IMMEDIATE",
+            crate::BackendKind::Postgres => "BEGIN",
+        }
+    }
+
     /// Stores a new exercise (state `ready`, version 1).
     ///
     /// # Errors
@@ -283,8 +313,24 @@ impl Store {
         event: Option<&ExerciseEvent>,
     ) -> Result<i64> {
         check_state(state)?;
+        let _turn = self.inner.audit.lock().await;
+        retry(|| self.try_set_exercise_state(id, state, clock_json, event)).await
+    }
+
+    async fn try_set_exercise_state(
+        &self,
+        id: &str,
+        state: &str,
+        clock_json: &str,
+        event: Option<&ExerciseEvent>,
+    ) -> Result<i64> {
         with_pool!(self, p => {
-            let mut tx = p.begin().await.map_err(StoreError::db("beginning a transaction"))?;
+            // SQLite: take the write lock first, so reading the last number and writing the next
+            // never fails on a lock upgrade while the readings log is being written.
+            let mut tx = p
+                .begin_with(self.begin_write())
+                .await
+                .map_err(StoreError::db("beginning a transaction"))?;
             let v: Option<i64> = sqlx::query_scalar(
                 "UPDATE exercises SET state = $2, clock_json = $3, version = version + 1 \
                  WHERE id = $1 RETURNING version",
@@ -314,8 +360,18 @@ impl Store {
         if self.exercise_row(id).await?.is_none() {
             return Err(StoreError::not_found(format!("exercise {id:?}")));
         }
+        let _turn = self.inner.audit.lock().await;
+        retry(|| self.try_append_exercise_event(id, event)).await
+    }
+
+    async fn try_append_exercise_event(&self, id: &str, event: &ExerciseEvent) -> Result<i64> {
         with_pool!(self, p => {
-            let mut tx = p.begin().await.map_err(StoreError::db("beginning a transaction"))?;
+            // SQLite: take the write lock first, so reading the last number and writing the next
+            // never fails on a lock upgrade while the readings log is being written.
+            let mut tx = p
+                .begin_with(self.begin_write())
+                .await
+                .map_err(StoreError::db("beginning a transaction"))?;
             let n = insert_event!(tx, id, event);
             tx.commit().await.map_err(StoreError::db("committing"))?;
             Ok(n)

@@ -96,6 +96,7 @@ struct Inner {
     /// Held across each audit append (read the last entry, insert the next), so the writers
     /// of one process take turns; writers of other processes are told apart by the entry
     /// number's uniqueness and retry.
+    /// (Also held across an exercise event's append: numbered the same way.)
     audit: Mutex<()>,
 }
 

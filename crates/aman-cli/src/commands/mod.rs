@@ -5,6 +5,7 @@ pub mod audit;
 pub mod bench;
 pub mod calibrate;
 pub mod check;
+pub mod exercise;
 pub mod forecast;
 pub mod replay;
 pub mod serve;

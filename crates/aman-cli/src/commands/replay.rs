@@ -6,7 +6,7 @@
 //! ([`aman_monitor::wire::WireBatch`]) when its first reading is due, recording time divided by
 //! the speed after the start, measured from one start instant so that no drift accumulates.
 
-mod sink;
+pub(crate) mod sink;
 mod source;
 
 use std::ops::Range;

@@ -13,6 +13,7 @@
 
 pub mod alerts;
 pub mod day;
+pub mod exercise;
 pub mod forecast;
 pub mod html;
 pub mod map;
@@ -50,6 +51,8 @@ pub struct Viewer<'a> {
     pub user: Option<&'a User>,
     /// The session's CSRF token, for the forms.
     pub csrf: &'a str,
+    /// The exercise the request works in (its id), if any: every page then says so.
+    pub exercise: Option<String>,
 }
 
 impl<'a> Viewer<'a> {
@@ -61,11 +64,13 @@ impl<'a> Viewer<'a> {
                 l: localizer(lang_of(session.user.language)),
                 user: Some(&session.user),
                 csrf: &session.csrf_token,
+                exercise: crate::exercise::named(headers),
             },
             Principal::Token(_) => Viewer {
                 l: localizer(accept_language(headers)),
                 user: None,
                 csrf: "",
+                exercise: crate::exercise::named(headers),
             },
         }
     }
@@ -164,6 +169,7 @@ pub fn layout(v: &Viewer, page: &str, title: &str, open_alerts: u64, main: &str)
             ("/sensors", "nav-sensors"),
             ("/report/day", "nav-report"),
             ("/forecast", "nav-forecast"),
+            ("/exercises", "nav-exercises"),
         ] {
             let current = if href == format!("/{page}") {
                 " aria-current=\"page\""
@@ -218,7 +224,24 @@ pub fn layout(v: &Viewer, page: &str, title: &str, open_alerts: u64, main: &str)
         ));
         h.push_str("</div>");
     }
-    h.push_str("</header><main>");
+    h.push_str("</header>");
+    if let Some(id) = &v.exercise {
+        // Every page of an exercise says so, in words and colour, with the way out.
+        h.push_str(&format!(
+            "<div id=\"exercise-banner\" class=\"exercise-banner\" role=\"status\" \
+             data-exercise=\"{e}\"><span>{}</span> <a href=\"/exercises/{e}\">{}</a>\
+             <form method=\"post\" action=\"/exercises/leave\">{}<button type=\"submit\">{}\
+             </button></form></div>",
+            esc(&v
+                .l
+                .t_args("exercise-banner", &[("name", aman_i18n::Arg::Str(id))])),
+            v.t("exercise-injects"),
+            v.csrf_field(),
+            v.t("exercise-leave"),
+            e = esc(id),
+        ));
+    }
+    h.push_str("<main>");
     h.push_str(main);
     h.push_str("</main>");
     h.push_str(&format!(
@@ -265,6 +288,7 @@ pub fn login_page(lang: Lang, error: Option<LoginError>, login: &str) -> String 
         l: localizer(lang),
         user: None,
         csrf: "",
+        exercise: None,
     };
     let mut m = String::new();
     m.push_str(&format!(
@@ -535,6 +559,7 @@ pub async fn error_page(
         l: localizer(accept_language(headers)),
         user: None,
         csrf: "",
+        exercise: None,
     };
     let v = who.map_or(anonymous, |p| Viewer::of(p, headers));
     let id = refusal_message(status, csrf);
