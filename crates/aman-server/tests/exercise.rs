@@ -19,35 +19,15 @@ use aman_ops::access::Role;
 use aman_ops::exercise::{InjectKind, Msel};
 use aman_server::Limits;
 use aman_store::{Agency, Language, NewUser, Password};
-use common::{Db, Resp, TestApp, send};
+use common::{Db, Resp, Sess, TestApp, send};
 use serde_json::{Value, json};
 
 on_both!(an_exercise_end_to_end_never_mixes_with_live_operations);
 
 const PW: &str = "correct horse battery";
 
-#[derive(Clone, Debug)]
-struct Sess {
-    cookie: String,
-    csrf: String,
-}
-
 async fn login(app: &TestApp, login: &str) -> Sess {
-    let body = json!({"login": login, "password": PW}).to_string();
-    let r = send(
-        app,
-        "POST",
-        "/login",
-        vec![],
-        Some(("application/json", body.into_bytes())),
-    )
-    .await;
-    assert_eq!(r.status, 200, "login {login}: {}", r.body);
-    let set = r.header("set-cookie").expect("Set-Cookie").to_string();
-    Sess {
-        cookie: set.split(';').next().unwrap().trim().to_string(),
-        csrf: r.json()["csrf_token"].as_str().unwrap().to_string(),
-    }
+    common::login_as(app, login, PW).await
 }
 
 /// `method path` as `s`, in exercise `ex` (header) or live (`None`).

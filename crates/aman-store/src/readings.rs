@@ -482,12 +482,12 @@ mod tests {
     fn insert_sql_numbers_every_parameter() {
         let s = insert_sql(2, true);
         assert!(
-            s.ends_with("($14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26)"),
+            s.ends_with("($15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28)"),
             "{s}"
         );
-        assert_eq!(s.matches('$').count(), 26);
+        assert_eq!(s.matches('$').count(), 28);
         let s = insert_sql(2, false);
-        assert!(s.ends_with("),(?,?,?,?,?,?,?,?,?,?,?,?,?)"), "{s}");
-        assert_eq!(s.matches('?').count(), 26);
+        assert!(s.ends_with("),(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"), "{s}");
+        assert_eq!(s.matches('?').count(), 28);
     }
 }

@@ -194,7 +194,14 @@ async fn row(
         esc(&v.l.date_times(a.raised_at.0)),
         v.t(&format!(
             "measure-{}",
-            r.map_or("unknown", |r| r.measure.name())
+            r.map_or(
+                if a.rule == "inject" {
+                    "inject"
+                } else {
+                    "unknown"
+                },
+                |r| r.measure.name()
+            )
         )),
         v.t(&format!("severity-{}", a.severity.to_ascii_lowercase())),
         v.t(&format!("status-{status}")),

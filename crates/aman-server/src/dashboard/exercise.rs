@@ -215,7 +215,7 @@ pub async fn page(
              <td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&i.id),
             format_time(i.at),
-            esc(i.kind.name()),
+            v.t(&format!("exercise-kind-{}", i.kind.name())),
             esc(&i.to),
             esc(&i.text),
             esc(&i.expected_action),
@@ -329,15 +329,17 @@ pub async fn report(
             o.actions
                 .iter()
                 .map(|a| {
+                    // The act in the viewer's language; its record (ids) as the title.
                     format!(
-                        "<li><span dir=\"ltr\">+{}</span> {} ({}): {}</li>",
+                        "<li title=\"{}\"><span dir=\"ltr\">+{}</span> {} ({}): {}</li>",
+                        esc(&a.detail),
                         esc(&l.t_args(
                             "aar-seconds",
                             &[("s", aman_i18n::Arg::Num(a.after_s.round()))]
                         )),
                         esc(&a.who),
                         esc(&a.agency),
-                        esc(&a.detail)
+                        v.t(&format!("aar-kind-{}", a.kind.name())),
                     )
                 })
                 .collect::<Vec<_>>()

@@ -168,6 +168,8 @@ pub fn alert_item(v: &Viewer, venue: &Venue, a: &AlertRecord) -> String {
             let kind = matches!(r.subject, Subject::Zone(_));
             (sid, sname, r.measure.name(), kind)
         }
+        // An exercise's CAP inject (docs/serve.md §2.13) is of no venue rule.
+        None if a.rule == "inject" => (a.subject.clone(), a.subject.clone(), "inject", false),
         None => (a.subject.clone(), a.subject.clone(), "", false),
     };
     let status = status_code(a.status);

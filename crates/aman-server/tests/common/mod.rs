@@ -568,3 +568,31 @@ pub fn form(pairs: &[(&str, &str)]) -> Option<(&'static str, Vec<u8>)> {
     let body = serde_urlencoded::to_string(pairs).expect("form");
     Some(("application/x-www-form-urlencoded", body.into_bytes()))
 }
+
+/// A person's browser session: its cookie (`name=value`) and CSRF token.
+#[derive(Clone, Debug)]
+pub struct Sess {
+    /// The `Cookie` header's value.
+    pub cookie: String,
+    /// The session's CSRF token.
+    pub csrf: String,
+}
+
+/// Logs `login` in with `password` (`POST /login`, JSON); 200 expected.
+pub async fn login_as(app: &TestApp, login: &str, password: &str) -> Sess {
+    let body = serde_json::json!({"login": login, "password": password}).to_string();
+    let r = send(
+        app,
+        "POST",
+        "/login",
+        vec![],
+        Some(("application/json", body.into_bytes())),
+    )
+    .await;
+    assert_eq!(r.status, 200, "login {login}: {}", r.body);
+    let set = r.header("set-cookie").expect("Set-Cookie").to_string();
+    Sess {
+        cookie: set.split(';').next().unwrap().trim().to_string(),
+        csrf: r.json()["csrf_token"].as_str().unwrap().to_string(),
+    }
+}
