@@ -45,6 +45,8 @@ use crate::pipeline::{self, PipelineHandle};
 pub const EXERCISE_HEADER: &str = "aman-exercise";
 /// The cookie naming the exercise a person works in (set by joining one).
 pub const EXERCISE_COOKIE: &str = "aman_exercise";
+/// Most readings in one sample of a crowd feed (as in one batch a sensor posts).
+pub const MAX_SAMPLE_READINGS: usize = 10_000;
 /// Most readings in all the crowd feeds of one exercise.
 pub const MAX_FEED_READINGS: usize = 200_000;
 /// How often the runner looks at its clock while nothing is due, at most.
@@ -338,8 +340,35 @@ pub fn check_feeds(
                     "feeds".into(),
                 ));
             }
+            if s.t > aman_ops::exercise::MAX_SCENARIO_S {
+                return Err(bad(
+                    format!(
+                        "feeds.{id}[{k}].t = {}: at most {} s",
+                        s.t,
+                        aman_ops::exercise::MAX_SCENARIO_S
+                    ),
+                    format!("feeds.{id}[{k}].t"),
+                ));
+            }
+            if s.readings.len() > MAX_SAMPLE_READINGS {
+                return Err(bad(
+                    format!(
+                        "feeds.{id}[{k}].readings: {} readings, at most {MAX_SAMPLE_READINGS} \
+                         in one sample (as in one batch of a sensor)",
+                        s.readings.len()
+                    ),
+                    format!("feeds.{id}[{k}].readings"),
+                ));
+            }
+            let t = now();
             for (j, r) in s.readings.iter().enumerate() {
-                if let Err(e) = app.venue.resolve(&reading(r, Timestamp(0))) {
+                // The same checks as a live sensor's reading (values in range, names), then
+                // the venue's (a channel of the sensor, of the right kind).
+                let checked = reading(r, t);
+                if let Err(e) = checked
+                    .check(t, 0.0)
+                    .and_then(|()| app.venue.resolve(&checked))
+                {
                     let aman_monitor::ReadingError::Field { field, reason } = e;
                     return Err(bad(
                         format!("feeds.{id}[{k}].readings[{j}].{field}: {reason}"),
@@ -393,6 +422,7 @@ pub async fn open(
             .map_err(store_err)?;
     let forecast = Arc::new(Forecaster::new(app.venue.clone()));
     let clock: Clock = serde_json::from_str(&row.clock_json).unwrap_or_default();
+    let scenario_now = clock.scenario_time(now());
     let mut fired = vec![false; msel.injects.len()];
     let mut playing = Vec::new();
     for e in store.exercise_events(&row.id).await.map_err(store_err)? {
@@ -402,11 +432,20 @@ pub async fn open(
         if let Some(i) = e.inject.as_deref().and_then(|id| msel.position(id)) {
             fired[i] = true;
             if let InjectKind::Crowd { speed, .. } = msel.injects[i].kind {
+                // Reopened mid-feed (a restart): the samples played before are in the log
+                // already, and those due while the server was down are of the past. Only the
+                // latest due sample is sent again, so the state is the scenario's now.
+                let due = feeds.get(&i).map_or(0, |samples| {
+                    samples
+                        .iter()
+                        .take_while(|s| e.scenario_s + s.t / speed <= scenario_now)
+                        .count()
+                });
                 playing.push(Playback {
                     inject: i,
                     from: e.scenario_s,
                     speed,
-                    next: 0,
+                    next: due.saturating_sub(1),
                 });
             }
         }
@@ -796,7 +835,8 @@ pub async fn create(
     let t = now();
     let id = match body.id {
         Some(id) => id,
-        None => format!("ex-{}", t.0 / 1_000_000),
+        // Microseconds: two exercises made in the same second get two ids.
+        None => format!("ex-{}", t.0),
     };
     aman_store::check_exercise_id(&id).map_err(|m| AppError::Unprocessable {
         message: format!("id: {m}"),
@@ -822,7 +862,12 @@ pub async fn create(
         language,
         version: 1,
     };
-    app.store.create_exercise(&row).await.map_err(store_err)?;
+    app.store.create_exercise(&row).await.map_err(|e| match e {
+        StoreError::Conflict(_) => AppError::Conflict(format!(
+            "exercise id {id:?} is taken: give another id (or none, for one made from the time)"
+        )),
+        e => store_err(e),
+    })?;
     let _ = crate::audit::record(
         &app,
         crate::audit::actor(&p),

@@ -22,7 +22,10 @@ use aman_store::{Agency, Language, NewUser, Password};
 use common::{Db, Resp, Sess, TestApp, send};
 use serde_json::{Value, json};
 
-on_both!(an_exercise_end_to_end_never_mixes_with_live_operations);
+on_both!(
+    an_exercise_end_to_end_never_mixes_with_live_operations,
+    a_restart_mid_crowd_resumes_without_replaying_the_feed,
+);
 
 const PW: &str = "correct horse battery";
 
@@ -107,6 +110,26 @@ fn shipped() -> (String, Value) {
     (text, json!(feeds))
 }
 
+/// `feeds` with its first occupancy reading's `field` set to `value` (`density` makes it a
+/// density reading), as a creation body.
+fn bad_feed(feeds: &Value, field: &str, value: Value) -> Value {
+    let mut f = feeds.clone();
+    let readings = f["INJ-02"][0]["readings"].as_array_mut().unwrap();
+    let r = readings
+        .iter_mut()
+        .find(|r| r["kind"] == "occupancy")
+        .unwrap();
+    if field == "density" {
+        r["kind"] = json!("density");
+        r.as_object_mut().unwrap().remove("count");
+    }
+    r[field] = value;
+    let msel =
+        std::fs::read_to_string(common::repo().join("scenarios/exercise-entrance-surge/msel.toml"))
+            .unwrap();
+    json!({"msel": msel, "feeds": f})
+}
+
 async fn setup(db: &Db) -> TestApp {
     let limits = Limits {
         login_burst: 1e6,
@@ -184,6 +207,13 @@ async fn an_exercise_end_to_end_never_mixes_with_live_operations(db: Db) {
         (
             json!({"msel": msel, "feeds": {"INJ-01": []}}),
             "not a crowd inject",
+        ),
+        // A feed's readings pass the checks of a live sensor's.
+        (bad_feed(&feeds, "density", json!(-1.0)), "value.density"),
+        (bad_feed(&feeds, "density", json!(50.0)), "value.density"),
+        (
+            bad_feed(&feeds, "count", json!(1_000_000_000_000_000u64)),
+            "is above",
         ),
     ] {
         let r = call(
@@ -644,5 +674,67 @@ async fn an_exercise_end_to_end_never_mixes_with_live_operations(db: Db) {
         "live after restart: {}",
         r.body
     );
+    app.stop().await;
+}
+
+/// A server stopped while a crowd inject plays, and started again: the exercise runs on
+/// from its clock, and the feed's samples already in the log are not sent again (only the
+/// latest due one, so the state is the scenario's now).
+async fn a_restart_mid_crowd_resumes_without_replaying_the_feed(db: Db) {
+    let (msel, feeds) = tokio::task::spawn_blocking(shipped).await.unwrap();
+    let per_sample = feeds["INJ-02"][0]["readings"].as_array().unwrap().len() as u64;
+    let app = setup(&db).await;
+    let trainer = login(&app, "fr-trainer").await;
+    const EX: &str = "restart-1";
+    ok(
+        &app,
+        &trainer,
+        None,
+        "POST",
+        "/api/v1/exercises",
+        Some(json!({"id": EX, "msel": msel, "feeds": feeds, "start": true})),
+        201,
+    )
+    .await;
+    let path = format!("/api/v1/exercises/{EX}/clock");
+    ok(
+        &app,
+        &trainer,
+        None,
+        "POST",
+        &path,
+        Some(json!({"action": "skip", "to_s": 29})),
+        200,
+    )
+    .await;
+    ok(
+        &app,
+        &trainer,
+        None,
+        "POST",
+        &path,
+        Some(json!({"action": "speed", "speed": 10})),
+        200,
+    )
+    .await;
+    let store = app.store.in_exercise(EX).unwrap();
+    let venue = app.venue.id.clone();
+    let before = common::eventually(60.0, "15 samples of the crowd", || async {
+        let n = store.reading_count(&venue).await.unwrap();
+        (n >= 15 * per_sample).then_some(n)
+    })
+    .await;
+    app.stop().await;
+    let app = TestApp::spawn(&db, "sib2023-entrance", Mode::Actual).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let store = app.store.in_exercise(EX).unwrap();
+    let after = store.reading_count(&venue).await.unwrap();
+    // At speed 10 a sample is due every 0.2 s: a few since the restart, never the 15+ again.
+    assert!(
+        after - before <= 12 * per_sample,
+        "{before} readings before the restart, {after} after: the feed was sent again"
+    );
+    let status = app.get_json(&format!("/api/v1/exercises/{EX}")).await;
+    assert_eq!(status["status"]["state"], "running", "{status}");
     app.stop().await;
 }

@@ -46,6 +46,13 @@ pub fn run(a: &ExerciseArgs) -> Result<u8, Failure> {
             venue.id
         )));
     }
+    if a.action == "run" && a.token.is_none() && std::env::var_os("AMAN_TOKEN").is_none() {
+        return Err(input(
+            "run needs an admin token: --token or the AMAN_TOKEN environment variable \
+             (aman token create --admin)"
+                .into(),
+        ));
+    }
     let feeds = feeds(&msel, &venue)?;
     match a.action.as_str() {
         "check" => {
