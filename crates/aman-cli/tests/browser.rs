@@ -879,3 +879,216 @@ fn forecast_in_a_real_browser() {
     );
     s.screenshot(&shots.join("12-what-if.png"));
 }
+
+/// The shipped venue of the shipped exercise, relative to the repository root.
+const ENTRANCE: &str = "venues/sib2023-entrance/venue.toml";
+
+/// Whether the zone of the map is at `los`.
+fn zone_los(s: &Session, zone: &str) -> Option<String> {
+    s.attr(&format!("g.zone[data-zone={zone}]"), "data-los")
+}
+
+/// Joins exercise `id` from the list of exercises; back on the map with its banner.
+fn join(s: &Session, serve: &Serve, id: &str) {
+    s.goto(&page(serve, "/exercises"));
+    s.click_to_new_page(&format!("form[action=\"/exercises/{id}/join\"] button"));
+    s.goto(&page(serve, "/map"));
+    wait_attr(s, "#exercise-banner", "data-exercise", id);
+    wait_attr(s, "#live-status", "data-state", "connected");
+}
+
+/// Issue 16's exercise end to end in the browser: a trainer plays the shipped MSEL
+/// (`scenarios/exercise-entrance-surge`) on the event entrance venue; the operator of each
+/// agency joins it, gets the radio message inject as a pop in their language, watches zone
+/// `south-end` go to LOS E from the simulated surge replayed through the ingestion, sees the
+/// alert with its CAP message `<status>Exercise</status>`; the French operator acknowledges
+/// it (the Moroccan one sees it live), and the after-action report gives the time from the
+/// crowd inject to the acknowledgement. Live operations show none of it.
+#[test]
+fn exercise_in_a_real_browser() {
+    if std::env::var("AMAN_SKIP_BROWSER").as_deref() == Ok("1") {
+        eprintln!("browser test skipped: AMAN_SKIP_BROWSER=1");
+        return;
+    }
+    browser_binaries().unwrap_or_else(|e| panic!("{e}"));
+    let shots = artefacts();
+    let shot = |s: &Session, name: &str| s.screenshot(&shots.join(format!("{name}.png")));
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let venue = repo().join(ENTRANCE);
+    let venue = venue.to_str().unwrap();
+    agencies(&data);
+    user(
+        &data,
+        "claire",
+        "fr-pn",
+        "trainer",
+        "Claire Formatrice",
+        "fr",
+    );
+    user(&data, "lucas", "fr-pn", "operator", "Lucas Martin", "fr");
+    user(&data, "amina", "ma-dgsn", "operator", "أمينة الإدريسي", "ar");
+    let admin = serve_support::token(&data, &["--admin", "--label", "exercise control"]);
+    let serve = Serve::start(venue, &data, &[]);
+
+    // Exercise control sends the MSEL: its crowd inject is simulated here, then the server
+    // plays it from 00:00 at real speed.
+    let out = Command::new(env!("CARGO_BIN_EXE_aman"))
+        .args([
+            "exercise",
+            "run",
+            "scenarios/exercise-entrance-surge/msel.toml",
+            "--venue",
+            ENTRANCE,
+            "--server",
+            &serve.url,
+            "--id",
+            "surge",
+            "--detach",
+        ])
+        .env("AMAN_TOKEN", &admin)
+        .current_dir(repo())
+        .output()
+        .expect("run aman exercise run");
+    assert!(
+        out.status.success(),
+        "aman exercise run: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // 1. An operator of each agency joins it: the banner on every page.
+    let driver = Driver::start(&dir.path().join("chromedriver.log"));
+    let fr = driver.session(1366, 900);
+    log_in(&fr, &serve, "lucas");
+    let ma = driver.session(1366, 900);
+    log_in(&ma, &serve, "amina");
+    join(&fr, &serve, "surge");
+    join(&ma, &serve, "surge");
+    assert_eq!(ma.attr("html", "dir").as_deref(), Some("rtl"));
+    // A player sees the injects delivered so far, never those to come nor what is expected.
+    fr.goto(&page(&serve, "/exercises/surge"));
+    assert_eq!(
+        fr.attr("table#injects", "data-control").as_deref(),
+        Some("false")
+    );
+    assert!(
+        fr.find("table#injects tr[data-inject=\"INJ-01\"]")
+            .is_some()
+    );
+    assert!(
+        fr.find("table#injects tr[data-inject=\"INJ-05\"]")
+            .is_none(),
+        "a player sees an inject before it is delivered"
+    );
+    fr.goto(&page(&serve, "/map"));
+    wait_attr(&fr, "#live-status", "data-state", "connected");
+
+    // 2. The trainer skips to just before the crowd and plays five times faster, from the
+    // dashboard's controls.
+    let tr = driver.session(1366, 900);
+    log_in(&tr, &serve, "claire");
+    tr.goto(&page(&serve, "/exercises/surge"));
+    assert_eq!(
+        tr.attr("table#injects", "data-control").as_deref(),
+        Some("true")
+    );
+    assert!(
+        tr.find("table#injects tr[data-inject=\"INJ-05\"][data-delivered=false]")
+            .is_some()
+    );
+    tr.type_into("#exercise-controls input[name=to]", "00:29");
+    tr.click_to_new_page("#exercise-controls form:has(input[name=to]) button");
+    tr.type_into("#exercise-controls input[name=speed]", "5");
+    tr.click_to_new_page("#exercise-controls form:has(input[name=speed]) button");
+    wait_attr(&tr, "section.exercise", "data-state", "running");
+    shot(&tr, "40-exercise-trainer-controls");
+
+    // 3. The radio message at 01:30 pops up for the players, in their language.
+    let pop = "#inject-pops li.inject-pop[data-inject=\"INJ-03\"]";
+    ma.wait_long("the INJ-03 radio message", 60, || ma.find(pop));
+    let said = ma.text(pop).unwrap_or_default();
+    assert!(
+        said.contains("Gate south-b is jammed shut")
+            && said.contains(&ftl("ar", "exercise-method-radio")),
+        "the pop: {said:?}"
+    );
+    fr.wait_for(pop);
+    shot(&ma, "41-exercise-inject-pop-ar");
+
+    // 4. The surge: south-end goes to LOS E, its alert comes, its CAP says Exercise.
+    fr.wait_long("south-end at LOS E", 120, || {
+        (zone_los(&fr, "south-end").as_deref() == Some("E")).then_some(())
+    });
+    let li = "ul#live-alerts li.alert[data-alert*=\"-exercise-surge-south-end-los-\"]";
+    let alert = fr.wait_long("the exercise's LOS E alert", 60, || {
+        fr.attr(li, "data-alert")
+    });
+    assert!(
+        alert.starts_with("sib2023-entrance-exercise-surge-"),
+        "{alert}"
+    );
+    let li = format!("ul#live-alerts li.alert[data-alert=\"{alert}\"]");
+    ma.wait_for(&li);
+    shot(&fr, "42-exercise-los-e-alert-fr");
+    shot(&ma, "43-exercise-los-e-alert-ar");
+    let cap = fr.js(
+        "return fetch('/api/v1/alerts/' + encodeURIComponent(arguments[0]) + '/cap/1')\
+           .then(r => r.text());",
+        vec![json!(alert)],
+    );
+    let cap = cap.as_str().unwrap_or_default();
+    assert!(
+        cap.contains("<status>Exercise</status>"),
+        "the alert's CAP message: {cap}"
+    );
+
+    // 5. The French operator acknowledges; the Moroccan operator sees it live.
+    fr.click(&format!("{li} button.ack"));
+    wait_attr(&fr, &li, "data-status", "acknowledged");
+    wait_attr(&ma, &li, "data-status", "acknowledged");
+
+    // 6. The after-action report, in the trainer's language, times the acknowledgement from
+    // the crowd inject.
+    tr.goto(&page(&serve, "/exercises/surge/report"));
+    let to_ack = tr
+        .text("table#aar tr[data-inject=\"INJ-02\"] td.to-ack")
+        .unwrap_or_default();
+    let seconds: f64 = to_ack
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '.')
+        .collect::<String>()
+        .parse()
+        .unwrap_or(f64::NAN);
+    // The crowd inject came at 00:30 of the clock, E about 95 s of scenario later, i.e.
+    // about 19 s at speed 5; the alert's hold and the clicks take a few seconds more.
+    assert!(
+        (10.0..120.0).contains(&seconds),
+        "INJ-02 to acknowledgement: {to_ack:?}"
+    );
+    shot(&tr, "44-exercise-after-action-report-fr");
+
+    // 7. Live operations show none of it.
+    fr.click_to_new_page("#exercise-banner form button");
+    fr.goto(&page(&serve, "/map"));
+    wait_attr(&fr, "#live-status", "data-state", "connected");
+    assert!(fr.find("#exercise-banner").is_none());
+    assert_ne!(zone_los(&fr, "south-end").as_deref(), Some("E"));
+    // (Live operations have their own alerts: the venue's sensors are silent.)
+    assert!(
+        fr.find("ul#live-alerts li.alert[data-alert*=\"exercise\"]")
+            .is_none(),
+        "an exercise alert in live operations"
+    );
+    fr.goto(&page(&serve, "/alerts"));
+    fr.wait_for("table#alert-board");
+    assert!(
+        fr.find("table#alert-board tr.alert[data-alert*=\"exercise\"]")
+            .is_none()
+    );
+    assert!(
+        fr.find("table#alert-board tr.alert[data-alert*=\"south-end-los\"]")
+            .is_none()
+    );
+    shot(&fr, "45-live-map-after-leaving");
+}

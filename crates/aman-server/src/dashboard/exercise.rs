@@ -196,29 +196,46 @@ pub async fn page(
         m.push_str(&button("end", "exercise-end"));
         m.push_str("</div>");
     }
+    // The MSEL is exercise control's: a player sees an inject once it is delivered, and
+    // never the action expected of them.
+    let control = v.may(Action::RunExercise);
     m.push_str(&format!(
-        "<h2>{}</h2><table id=\"injects\"><thead><tr><th>{}</th><th>{}</th><th>{}</th>\
-         <th>{}</th><th>{}</th></tr></thead><tbody>",
+        "<h2>{}</h2><table id=\"injects\" data-control=\"{control}\"><thead><tr><th>{}</th>\
+         <th>{}</th><th>{}</th><th>{}</th><th>{}</th>{}</tr></thead><tbody>",
         v.t("exercise-injects"),
         v.t("exercise-inject-at"),
         v.t("exercise-inject-kind"),
+        v.t("exercise-inject-from"),
         v.t("exercise-inject-to"),
         v.t("exercise-inject-text"),
-        v.t("exercise-inject-expected"),
+        if control {
+            format!("<th>{}</th>", v.t("exercise-inject-expected"))
+        } else {
+            String::new()
+        },
     ));
     for i in &e.msel.injects {
         let delivered = events
             .iter()
             .any(|ev| ev.kind == "inject" && ev.inject.as_deref() == Some(i.id.as_str()));
+        if !delivered && !control {
+            continue;
+        }
         m.push_str(&format!(
             "<tr data-inject=\"{}\" data-delivered=\"{delivered}\"><td dir=\"ltr\">{}</td>\
-             <td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+             <td>{}</td><td>{}<br><small>{}</small></td><td>{}</td><td>{}</td>{}</tr>",
             esc(&i.id),
             format_time(i.at),
             v.t(&format!("exercise-kind-{}", i.kind.name())),
+            esc(&i.from),
+            v.t(&format!("exercise-method-{}", i.method.name())),
             esc(&i.to),
             esc(&i.text),
-            esc(&i.expected_action),
+            if control {
+                format!("<td>{}</td>", esc(&i.expected_action))
+            } else {
+                String::new()
+            },
         ));
     }
     m.push_str("</tbody></table></section>");

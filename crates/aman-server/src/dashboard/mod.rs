@@ -240,6 +240,12 @@ pub fn layout(v: &Viewer, page: &str, title: &str, open_alerts: u64, main: &str)
             v.t("exercise-leave"),
             e = esc(id),
         ));
+        // Where the script shows each inject as it is delivered (a message to the players).
+        h.push_str(&format!(
+            "<ol id=\"inject-pops\" class=\"inject-pops\" aria-live=\"assertive\" \
+             aria-label=\"{}\"></ol>",
+            v.t("inject-pops")
+        ));
     }
     h.push_str("<main>");
     h.push_str(main);

@@ -366,6 +366,37 @@
   // Alerts already on the page count as open until the first snapshot.
   $$('#live-alerts li.alert').forEach(function (li) { if (li.dataset.status !== 'resolved') open[li.dataset.alert] = true; });
 
+  // An exercise's message to the players as it is delivered: a pop under the banner, the
+  // newest first, at most five, each closed by its button (the exercise's page keeps them
+  // all). Incidents, CAP alerts and crowds arrive as such, not as pops.
+  var pops = $('#inject-pops');
+  function showInject(m) {
+    if (!pops || m.kind !== 'message' || $('li[data-inject="' + esc(m.id) + '"]', pops)) return;
+    var li = document.createElement('li');
+    li.className = 'inject-pop';
+    li.dataset.inject = m.id;
+    li.dataset.kind = m.kind;
+    var head = document.createElement('div');
+    var id = document.createElement('strong');
+    id.textContent = m.id + ' · ' + m.at + ' · ' + T('exercise-method-' + m.method);
+    var route = document.createElement('small');
+    route.textContent = ' ' + T('inject-pop-route', { from: m.from, to: m.to });
+    head.appendChild(id);
+    head.appendChild(route);
+    var text = document.createElement('p');
+    text.textContent = m.text;
+    text.dir = 'auto';
+    route.dir = 'auto';
+    var close = document.createElement('button');
+    close.type = 'button';
+    close.className = 'dismiss';
+    close.textContent = T('inject-pop-dismiss');
+    close.addEventListener('click', function () { li.remove(); });
+    [head, close, text].forEach(function (e) { li.appendChild(e); });
+    pops.insertBefore(li, pops.firstChild);
+    while (pops.children.length > 5) pops.removeChild(pops.lastChild);
+  }
+
   // Live connection with backoff; each new connection starts with a snapshot.
   var status = $('#live-status');
   function setLive(state) {
@@ -387,6 +418,7 @@
       else if (m.type === 'alert') applyAlert(m.alert);
       else if (m.type === 'heat') drawHeat(m);
       else if (m.type === 'forecast') applyForecast(m.forecast);
+      else if (m.type === 'inject') showInject(m);
     };
     ws.onclose = function () { setLive('reconnecting'); retry(); };
   }
