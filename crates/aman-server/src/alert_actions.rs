@@ -2,10 +2,10 @@
 //! for the API and the dashboard: stored, then pushed to every live subscriber as
 //! `{"type": "alert", "alert": {…}}` (the alert as `GET /api/v1/alerts/{id}` gives it), so the
 //! other operators' pages, of either agency, show it without reloading; and each change is
-//! appended to the audit log ([`crate::audit`]: `alert.acknowledge`, `alert.resolve`,
+//! appended to the audit log in the change's own transaction (`alert.acknowledge`, `alert.resolve`,
 //! `alert.verdict`, the alert before and after).
 
-use aman_store::{AlertRecord, AlertStatus, Verdict};
+use aman_store::{AlertChange, AlertRecord, AlertStatus, Verdict};
 use serde_json::json;
 
 use crate::api::alert_json;
@@ -48,27 +48,28 @@ async fn reread(app: &AppState, a: AlertRecord) -> Result<AlertRecord, AppError>
     Ok(app.store.alert(&a.id).await?.unwrap_or(a))
 }
 
-async fn audit(
-    app: &AppState,
+/// The audit entry of `who`'s `action` on an alert, from the alert before and after (the
+/// verdict's note with the after).
+fn entry(
     who: &Principal,
-    action: &str,
-    before: &AlertRecord,
-    after: &AlertRecord,
+    action: &'static str,
     note: Option<&str>,
-) -> Result<(), AppError> {
-    let mut after_json = alert_json(after);
-    if let Some(n) = note {
-        after_json["verdict_note"] = n.into();
+) -> impl Fn(&AlertRecord, &AlertRecord) -> aman_ops::audit::AuditRecord + Send + Sync + 'static {
+    let who = crate::audit::actor(who);
+    let note = note.map(str::to_string);
+    move |before, after| {
+        let mut after_json = alert_json(after);
+        if let Some(n) = &note {
+            after_json["verdict_note"] = n.as_str().into();
+        }
+        crate::audit::entry(
+            who.clone(),
+            action,
+            format!("alert/{}", after.id),
+            Some(alert_json(before)),
+            Some(after_json),
+        )
     }
-    crate::audit::record(
-        app,
-        crate::audit::actor(who),
-        action,
-        format!("alert/{}", after.id),
-        Some(alert_json(before)),
-        Some(after_json),
-    )
-    .await
 }
 
 /// Acknowledges `a` on behalf of `who` if it is still raised (acknowledging an acknowledged or
@@ -85,13 +86,16 @@ pub async fn acknowledge(
         return Ok(a);
     }
     let label = who.label();
-    app.store
-        .update_alert_status(&a.id, AlertStatus::Acknowledged, now(), Some(&label))
+    let change = AlertChange::Acknowledge {
+        at: now(),
+        by: &label,
+    };
+    let (after, _) = app
+        .store
+        .change_alert(&a.id, change, entry(who, "alert.acknowledge", None))
         .await?;
     tracing::info!(alert = %a.id, by = %label, "alert acknowledged");
-    let after = reread(app, a.clone()).await?;
     push(app, &after);
-    audit(app, who, "alert.acknowledge", &a, &after, None).await?;
     Ok(after)
 }
 
@@ -113,7 +117,11 @@ pub async fn resolve(
     }
     let done = app
         .pipeline
-        .resolve(&a.id, &who.label())
+        .resolve(
+            &a.id,
+            &who.label(),
+            std::sync::Arc::new(entry(who, "alert.resolve", None)),
+        )
         .await
         .map_err(|e| AppError::Unavailable(e.to_string()))?;
     let after = reread(app, a.clone()).await?;
@@ -124,9 +132,6 @@ pub async fn resolve(
         )));
     }
     push(app, &after);
-    if done {
-        audit(app, who, "alert.resolve", &a, &after, None).await?;
-    }
     Ok(after)
 }
 
@@ -142,13 +147,18 @@ pub async fn judge(
     who: &Principal,
 ) -> Result<AlertRecord, AppError> {
     let label = who.label();
-    app.store
-        .set_verdict_noted(&a.id, verdict, note, &label, now())
+    let change = AlertChange::Verdict {
+        verdict,
+        note,
+        by: &label,
+        at: now(),
+    };
+    let (after, _) = app
+        .store
+        .change_alert(&a.id, change, entry(who, "alert.verdict", note))
         .await?;
     tracing::info!(alert = %a.id, by = %label, verdict = verdict.name(), "alert verdict");
-    let after = reread(app, a.clone()).await?;
     push(app, &after);
-    audit(app, who, "alert.verdict", &a, &after, note).await?;
     Ok(after)
 }
 

@@ -3,11 +3,11 @@
 //! when, what (`object-kind.verb`), on what, the object before and after (JSON, never a
 //! secret).
 //!
-//! Here the entry is appended right after the write, not in its transaction: a store failing
-//! between the two leaves the write without its entry (logged as an error, answered 503).
-//! The writes of incidents, units and tasks ([`crate::ops`]) do better: the store appends
-//! their entry inside the write's own transaction. This function still records the reads of
-//! restricted records and the older writes (alerts, sessions, users).
+//! A write's entry is appended **inside the write's own transaction** by the store (its
+//! `audited` writes: incidents, units and tasks in [`crate::ops`], a person's change of an
+//! alert in [`crate::alert_actions`], users' accounts): both are stored or neither. The
+//! entry is built here ([`entry`]). [`record`] appends an entry in a transaction of its
+//! own, for what writes nothing else: the reads of restricted records, logins and logouts.
 
 use aman_ops::audit::AuditRecord;
 use serde_json::Value;
@@ -24,7 +24,30 @@ pub fn actor(p: &Principal) -> (String, Option<String>) {
     }
 }
 
-/// Appends `action` on `object` by `who` (from [`actor`]), with the object before and after.
+/// The entry of `action` on `object` by `who` (from [`actor`]), now, with the object before
+/// and after; the store adds the context (live or the exercise).
+pub fn entry(
+    who: (String, Option<String>),
+    action: &str,
+    object: String,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> AuditRecord {
+    let (actor, agency) = who;
+    AuditRecord {
+        at: now(),
+        actor,
+        agency,
+        action: action.to_string(),
+        object,
+        before: before.map(|v| v.to_string()),
+        after: after.map(|v| v.to_string()),
+        exercise: None,
+    }
+}
+
+/// Appends `action` on `object` by `who` (from [`actor`]), with the object before and after,
+/// in a transaction of its own (see the module's doc).
 ///
 /// # Errors
 /// [`AppError::Unavailable`] if the store cannot append it (the write it records is done).
@@ -36,20 +59,12 @@ pub async fn record(
     before: Option<Value>,
     after: Option<Value>,
 ) -> Result<(), AppError> {
-    let (actor, agency) = who;
-    let r = AuditRecord {
-        at: now(),
-        actor,
-        agency,
-        action: action.to_string(),
-        object,
-        before: before.map(|v| v.to_string()),
-        after: after.map(|v| v.to_string()),
-        exercise: None,
-    };
-    app.store.append_audit(r).await.map_err(|e| {
-        tracing::error!(action, error = %e, "appending to the audit log failed after the write");
-        AppError::Unavailable(format!("the audit log could not be written: {e}"))
-    })?;
+    app.store
+        .append_audit(entry(who, action, object, before, after))
+        .await
+        .map_err(|e| {
+            tracing::error!(action, error = %e, "appending to the audit log failed after the write");
+            AppError::Unavailable(format!("the audit log could not be written: {e}"))
+        })?;
     Ok(())
 }

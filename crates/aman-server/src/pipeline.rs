@@ -27,6 +27,10 @@ use serde::Serialize;
 use tokio::sync::{broadcast, mpsc, oneshot};
 
 use crate::app::now;
+
+/// The audit entry of a person's change of an alert, from the alert before and after.
+pub type AlertAudit =
+    Arc<dyn Fn(&AlertRecord, &AlertRecord) -> aman_ops::audit::AuditRecord + Send + Sync>;
 use crate::heat::{Heat, HeatMap};
 
 /// Most readings stored in one group transaction.
@@ -66,6 +70,7 @@ enum Command {
     Resolve {
         alert: String,
         by: String,
+        entry: AlertAudit,
         reply: oneshot::Sender<Result<bool, String>>,
     },
     Stop,
@@ -156,14 +161,23 @@ impl PipelineHandle {
     /// `false` if the live state holds no such open alert (resolved already, or raised on the
     /// server's clock before a restart and resolved by it).
     ///
+    /// The resolution and its audit entry, `entry(before, after)`, are stored in one
+    /// transaction ([`aman_store::Store::change_alert`]).
+    ///
     /// # Errors
     /// [`SubmitError`]: the pipeline is stopped, or the store failed (nothing changed).
-    pub async fn resolve(&self, alert: &str, by: &str) -> Result<bool, SubmitError> {
+    pub async fn resolve(
+        &self,
+        alert: &str,
+        by: &str,
+        entry: AlertAudit,
+    ) -> Result<bool, SubmitError> {
         let (reply, answer) = oneshot::channel();
         self.tx
             .send(Command::Resolve {
                 alert: alert.to_string(),
                 by: by.to_string(),
+                entry,
                 reply,
             })
             .await
@@ -406,14 +420,19 @@ impl Pipeline {
                         self.monitor.set_offline(i, now());
                     }
                 }
-                Command::Resolve { alert, by, reply } => {
+                Command::Resolve {
+                    alert,
+                    by,
+                    entry,
+                    reply,
+                } => {
                     // Readings gathered before it are applied first: the log position is
                     // theirs.
                     if !group.is_empty() {
                         self.commit(std::mem::take(&mut group)).await;
                         rows = 0;
                     }
-                    let result = self.resolve(&alert, &by).await;
+                    let result = self.resolve(&alert, &by, &entry).await;
                     // Its Cancel message is stored before the caller hears back.
                     self.after().await;
                     let _ = reply.send(result);
@@ -433,17 +452,23 @@ impl Pipeline {
 
     /// [`PipelineHandle::resolve`]: stored first (who, when, the log position), then applied;
     /// the `Cancel` message is stored by [`Pipeline::after`] as for a rule's resolve.
-    async fn resolve(&mut self, alert: &str, by: &str) -> Result<bool, String> {
+    async fn resolve(&mut self, alert: &str, by: &str, entry: &AlertAudit) -> Result<bool, String> {
         if !self.monitor.is_open(alert) {
             return Ok(false);
         }
         let at = now();
-        let stored = self
+        let change = aman_store::AlertChange::Resolve {
+            at,
+            by,
+            seq: self.monitor.seq(),
+        };
+        let (_, appended) = self
             .store
-            .resolve_by_hand(alert, at, by, self.monitor.seq())
+            .change_alert(alert, change, |b, a| entry(b, a))
             .await
             .map_err(|e| e.to_string())?;
-        if !stored {
+        if appended.is_none() {
+            // Resolved already (by its rule or by someone else first): nothing stored.
             return Ok(false);
         }
         tracing::info!(alert, by, "alert resolved by hand");

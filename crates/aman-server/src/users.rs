@@ -445,21 +445,25 @@ pub async fn change_password(
             "current_password: this is not your current password".into(),
         ));
     }
+    // Never the password or its hash in the entry: only that it changed.
+    let who = crate::audit::actor(&p);
     app.store
-        .set_password(&user.login, &Password::new(b.new_password))
+        .set_password_audited(
+            &user.login,
+            &Password::new(b.new_password),
+            &|u: &aman_store::User| {
+                crate::audit::entry(
+                    who.clone(),
+                    "user.password",
+                    format!("user/{}", u.login),
+                    None,
+                    None,
+                )
+            },
+        )
         .await
         .map_err(store_error)?;
     tracing::info!(login = %user.login, "password changed");
-    // Never the password or its hash: only that it changed.
-    crate::audit::record(
-        &app,
-        crate::audit::actor(&p),
-        "user.password",
-        format!("user/{}", user.login),
-        None,
-        None,
-    )
-    .await?;
     Ok((
         StatusCode::OK,
         [(header::SET_COOKIE, clear_session_cookie())],
@@ -567,22 +571,22 @@ pub async fn create(
         role,
         language,
     };
-    let user = app
+    let who = crate::audit::actor(&p);
+    let (user, _) = app
         .store
-        .create_user(&new, &Password::new(b.password))
+        .create_user_audited(&new, &Password::new(b.password), &|u: &aman_store::User| {
+            crate::audit::entry(
+                who.clone(),
+                "user.create",
+                format!("user/{}", u.login),
+                None,
+                Some(user_json(u)),
+            )
+        })
         .await
         .map_err(store_error)?;
     tracing::info!(login = %user.login, agency = %user.agency, role = %user.role,
                    by = %p.label(), "user created");
-    crate::audit::record(
-        &app,
-        crate::audit::actor(&p),
-        "user.create",
-        format!("user/{}", user.login),
-        None,
-        Some(user_json(&user)),
-    )
-    .await?;
     Ok((StatusCode::CREATED, Json(user_json(&user))))
 }
 
@@ -619,20 +623,21 @@ pub async fn disable(
             "you cannot disable your own account; ask another admin".into(),
         ));
     }
+    let who = crate::audit::actor(&p);
+    let before = user_json(&user);
     app.store
-        .disable_user(&user.login)
+        .disable_user_audited(&user.login, &|after: &aman_store::User| {
+            crate::audit::entry(
+                who.clone(),
+                "user.disable",
+                format!("user/{}", after.login),
+                Some(before.clone()),
+                Some(user_json(after)),
+            )
+        })
         .await
         .map_err(store_error)?;
     tracing::info!(login = %user.login, by = %p.label(), "user disabled");
     let after = visible_user(&app, &p, &login).await?;
-    crate::audit::record(
-        &app,
-        crate::audit::actor(&p),
-        "user.disable",
-        format!("user/{}", user.login),
-        Some(user_json(&user)),
-        Some(user_json(&after)),
-    )
-    .await?;
     Ok(Json(user_json(&after)))
 }

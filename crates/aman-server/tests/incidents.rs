@@ -22,6 +22,7 @@ on_both!(
     two_edits_of_one_version_the_second_is_refused_and_the_first_kept,
     restricted_records_do_not_exist_for_the_other_agency,
     a_write_whose_audit_entry_fails_stores_nothing,
+    an_alert_or_account_change_whose_audit_entry_fails_stores_nothing,
 );
 
 const PW: &str = "correct horse battery";
@@ -820,10 +821,16 @@ async fn restricted_records_do_not_exist_for_the_other_agency(db: Db) {
     app.stop().await;
 }
 
-/// Makes the database refuse audit entries of `action`: a trigger, as a failing disk or a
-/// lost connection would between the write and its entry.
-async fn refuse_audit_of(db: &Db, action: &str) {
+/// Makes the database refuse audit entries whose action is one of `actions`: a trigger
+/// named `name` (one per call), as a failing disk or a lost connection would between the
+/// write and its entry.
+async fn refuse_audit(db: &Db, name: &str, actions: &[&str]) {
     use sqlx::{Connection, Executor};
+    let list = actions
+        .iter()
+        .map(|a| format!("'{a}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
     match db.backend {
         Backend::Sqlite => {
             let path = std::path::Path::new(&db.url).join(aman_store::SQLITE_FILE);
@@ -831,7 +838,7 @@ async fn refuse_audit_of(db: &Db, action: &str) {
                 .await
                 .unwrap();
             c.execute(sqlx::AssertSqlSafe(format!(
-                "CREATE TRIGGER refuse BEFORE INSERT ON audit_log WHEN NEW.action = '{action}' \
+                "CREATE TRIGGER {name} BEFORE INSERT ON audit_log WHEN NEW.action IN ({list}) \
                  BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
             )))
             .await
@@ -840,16 +847,16 @@ async fn refuse_audit_of(db: &Db, action: &str) {
         Backend::Postgres => {
             let mut c = sqlx::PgConnection::connect(&db.url).await.unwrap();
             c.execute(sqlx::AssertSqlSafe(format!(
-                "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
-                 IF NEW.action = '{action}' THEN RAISE EXCEPTION 'injected failure'; END IF; \
+                "CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+                 IF NEW.action IN ({list}) THEN RAISE EXCEPTION 'injected failure'; END IF; \
                  RETURN NEW; END $$"
             )))
             .await
             .unwrap();
-            c.execute(
-                "CREATE TRIGGER refuse BEFORE INSERT ON audit_log FOR EACH ROW \
-                 EXECUTE FUNCTION refuse()",
-            )
+            c.execute(sqlx::AssertSqlSafe(format!(
+                "CREATE TRIGGER {name} BEFORE INSERT ON audit_log FOR EACH ROW \
+                 EXECUTE FUNCTION {name}()"
+            )))
             .await
             .unwrap();
         }
@@ -872,7 +879,7 @@ async fn a_write_whose_audit_entry_fails_stores_nothing(db: Db) {
     )
     .await;
     let before = app.store.audit_entries(0, 100_000).await.unwrap();
-    refuse_audit_of(&db, "incident.create").await;
+    refuse_audit(&db, "refuse", &["incident.create"]).await;
     let r = call(
         &app,
         &fr,
@@ -887,7 +894,7 @@ async fn a_write_whose_audit_entry_fails_stores_nothing(db: Db) {
     assert_eq!(r.status, 503, "{}", r.body);
     let r = call(&app, &fr, "POST", "/api/v1/alerts/a1/incident", None).await;
     assert_eq!(r.status, 201, "another action is still audited: {}", r.body);
-    refuse_audit_of_update(&db).await;
+    refuse_audit(&db, "refuse_update", &["incident.update"]).await;
     let path = format!("/api/v1/incidents/{}", id(&inc));
     let r = call(
         &app,
@@ -923,32 +930,83 @@ async fn a_write_whose_audit_entry_fails_stores_nothing(db: Db) {
     app.stop().await;
 }
 
-/// Also refuses `incident.update` entries (a second trigger).
-async fn refuse_audit_of_update(db: &Db) {
-    use sqlx::{Connection, Executor};
-    match db.backend {
-        Backend::Sqlite => {
-            let path = std::path::Path::new(&db.url).join(aman_store::SQLITE_FILE);
-            let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
-                .await
-                .unwrap();
-            c.execute(
-                "CREATE TRIGGER refuse_update BEFORE INSERT ON audit_log \
-                 WHEN NEW.action = 'incident.update' \
-                 BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
-            )
-            .await
-            .unwrap();
-        }
-        Backend::Postgres => {
-            let mut c = sqlx::PgConnection::connect(&db.url).await.unwrap();
-            c.execute(
-                "CREATE OR REPLACE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ \
-                 BEGIN IF NEW.action IN ('incident.create', 'incident.update') THEN \
-                 RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$",
-            )
-            .await
-            .unwrap();
-        }
+/// A person's change of an alert or of an account whose audit entry cannot be appended
+/// leaves nothing: the alert stays raised and without a verdict, the user is not created nor
+/// disabled, the password not changed (each was written first and audited after, in a
+/// transaction of its own, until the store wrote both in one).
+async fn an_alert_or_account_change_whose_audit_entry_fails_stores_nothing(db: Db) {
+    let app = setup(&db).await;
+    let fr = login(&app, "fr-op").await;
+    let cmd = login(&app, "fr-cmd").await;
+    let before = app.store.audit_entries(0, 100_000).await.unwrap();
+    refuse_audit(
+        &db,
+        "refuse_people",
+        &[
+            "alert.acknowledge",
+            "alert.verdict",
+            "user.create",
+            "user.disable",
+            "user.password",
+        ],
+    )
+    .await;
+    for (path, body) in [
+        ("/api/v1/alerts/a1/acknowledge", None),
+        (
+            "/api/v1/alerts/a1/verdict",
+            Some(json!({"verdict": "false_positive"})),
+        ),
+    ] {
+        let r = call(&app, &cmd, "POST", path, body).await;
+        assert_eq!(r.status, 503, "{path}: {}", r.body);
     }
+    let a1 = app.store.alert("a1").await.unwrap().unwrap();
+    assert_eq!(a1.status, aman_store::AlertStatus::Raised, "{a1:?}");
+    assert_eq!(a1.acknowledged_by, None, "{a1:?}");
+    assert_eq!(a1.verdict, None, "{a1:?}");
+    // Accounts: made by the API's admin token, changed by their owner.
+    let r = app
+        .post_admin(
+            "/api/v1/users",
+            &json!({"login": "lost", "display_name": "Lost", "agency": "fr-pn",
+                    "role": "operator", "language": "en", "password": PW}),
+        )
+        .await;
+    assert_eq!(r.status, 503, "{}", r.body);
+    assert!(app.store.user("lost").await.unwrap().is_none());
+    let r = app
+        .post_admin("/api/v1/users/ma-op/disable", &json!({}))
+        .await;
+    assert_eq!(r.status, 503, "{}", r.body);
+    assert!(
+        app.store
+            .user("ma-op")
+            .await
+            .unwrap()
+            .unwrap()
+            .disabled_at
+            .is_none()
+    );
+    let r = call(
+        &app,
+        &fr,
+        "POST",
+        "/api/v1/me/password",
+        Some(json!({"current_password": PW, "new_password": "another long passphrase"})),
+    )
+    .await;
+    assert_eq!(r.status, 503, "{}", r.body);
+    // The old password still logs in, and the session was not ended.
+    login(&app, "fr-op").await;
+    let r = call(&app, &fr, "GET", "/api/v1/me", None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let after = app.store.audit_entries(0, 100_000).await.unwrap();
+    aman_ops::audit::verify(&after).expect("the chain");
+    let new: Vec<&str> = after[before.len()..]
+        .iter()
+        .map(|e| e.record.action.as_str())
+        .collect();
+    assert_eq!(new, ["session.login"], "{new:?}");
+    app.stop().await;
 }

@@ -168,6 +168,41 @@ impl MsgType {
     }
 }
 
+/// A person's change of an alert ([`Store::change_alert`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum AlertChange<'a> {
+    /// Seen by `by` at `at`: a raised alert becomes acknowledged; the first
+    /// acknowledgement is kept, and a resolved alert stays resolved.
+    Acknowledge {
+        /// When.
+        at: Timestamp,
+        /// Who (a person's label).
+        by: &'a str,
+    },
+    /// `by`'s verdict at `at`, with an optional note (a later verdict replaces both).
+    Verdict {
+        /// True or false positive.
+        verdict: Verdict,
+        /// The person's note, if any.
+        note: Option<&'a str>,
+        /// Who.
+        by: &'a str,
+        /// When.
+        at: Timestamp,
+    },
+    /// Resolved by `by` at `at`, when the live state had applied the readings log up to
+    /// `seq` ([`Store::manual_resolutions`] gives it back to a rebuild of the live state);
+    /// an alert resolved already is left as it is.
+    Resolve {
+        /// When.
+        at: Timestamp,
+        /// Who.
+        by: &'a str,
+        /// The log position the live state had applied.
+        seq: u64,
+    },
+}
+
 /// One CAP 1.2 message sent for an alert.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CapMessage {
@@ -372,47 +407,106 @@ impl Store {
         Ok(())
     }
 
-    /// Records that `by` resolved open alert `id` by hand at `at`, when the live state had
-    /// applied the readings log up to `seq`: the alert becomes resolved, and
-    /// [`Store::manual_resolutions`] gives it back to a rebuild of the live state. Returns
-    /// `false`, and changes nothing, if the alert is resolved already (by its rule or by
-    /// someone else first).
+    /// Applies a person's `change` to alert `id` of the handle's context and appends its
+    /// audit entry, `entry(before, after)`, **in the same transaction** (the store's
+    /// `audited` writes): the change and its entry are stored together or not at all. A
+    /// change that changes nothing (resolving a resolved alert) stores nothing and appends
+    /// no entry. Returns the alert after, and the entry if one was appended.
     ///
     /// # Errors
-    /// [`StoreError::NotFound`]; [`StoreError::Database`].
-    pub async fn resolve_by_hand(
+    /// [`StoreError::NotFound`] (no such alert in this context); [`StoreError::Conflict`]
+    /// (a resolved alert set back, a log position out of range, or the audit log busy);
+    /// [`StoreError::Database`].
+    pub async fn change_alert(
         &self,
         id: &str,
-        at: Timestamp,
-        by: &str,
-        seq: u64,
-    ) -> Result<bool> {
-        let seq = i64::try_from(seq)
-            .map_err(|_| StoreError::Conflict(format!("log position {seq} out of range")))?;
-        let sql = format!(
-            "UPDATE alerts SET status = 'resolved', resolved_at = $2, resolved_by = $3, \
-             resolved_seq = $4 WHERE id = $1 AND status <> 'resolved' AND {}",
+        change: AlertChange<'_>,
+        entry: impl Fn(&AlertRecord, &AlertRecord) -> aman_ops::audit::AuditRecord + Send + Sync,
+    ) -> Result<(AlertRecord, Option<aman_ops::audit::AuditEntry>)> {
+        let select = format!(
+            "SELECT {ALERT_COLUMNS} FROM alerts WHERE id = $1 AND {}",
             self.ctx_sql("")
         );
-        let n = with_pool!(self, p => {
-            sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(id)
-            .bind(at.0)
-            .bind(by)
-            .bind(seq)
-            .execute(p)
-            .await
-            .map_err(StoreError::db(format!("resolving alert {id:?}")))?
-            .rows_affected()
-        });
-        if n == 0 && self.alert(id).await?.is_none() {
-            return Err(StoreError::not_found(format!("alert {id:?}")));
-        }
-        Ok(n == 1)
+        let ctx = self.ctx_sql("");
+        crate::audit::audited_if!(self, |tx| {
+            let before = sqlx::query(sqlx::AssertSqlSafe(select.clone()))
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(StoreError::db(format!("reading alert {id:?}")))?
+                .as_ref()
+                .map(alert_from_row)
+                .transpose()?
+                .ok_or_else(|| StoreError::not_found(format!("alert {id:?}")))?;
+            let changed = match change {
+                AlertChange::Acknowledge { at, by } => {
+                    sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "UPDATE alerts SET \
+                         status = CASE WHEN status = 'resolved' THEN status ELSE 'acknowledged' END, \
+                         acknowledged_at = COALESCE(acknowledged_at, $2), \
+                         acknowledged_by = COALESCE(acknowledged_by, $3) WHERE id = $1 AND {ctx}"
+                    )))
+                    .bind(id)
+                    .bind(at.0)
+                    .bind(by)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::db(format!("acknowledging alert {id:?}")))?
+                    .rows_affected()
+                }
+                AlertChange::Verdict {
+                    verdict,
+                    note,
+                    by,
+                    at,
+                } => sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "UPDATE alerts SET verdict = $2, verdict_by = $3, verdict_at = $4, \
+                     verdict_note = $5 WHERE id = $1 AND {ctx}"
+                )))
+                .bind(id)
+                .bind(verdict.name())
+                .bind(by)
+                .bind(at.0)
+                .bind(note)
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::db(format!("recording the verdict on alert {id:?}")))?
+                .rows_affected(),
+                AlertChange::Resolve { at, by, seq } => {
+                    let seq = i64::try_from(seq).map_err(|_| {
+                        StoreError::Conflict(format!("log position {seq} out of range"))
+                    })?;
+                    sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "UPDATE alerts SET status = 'resolved', resolved_at = $2, \
+                         resolved_by = $3, resolved_seq = $4 \
+                         WHERE id = $1 AND status <> 'resolved' AND {ctx}"
+                    )))
+                    .bind(id)
+                    .bind(at.0)
+                    .bind(by)
+                    .bind(seq)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::db(format!("resolving alert {id:?}")))?
+                    .rows_affected()
+                }
+            };
+            let after = sqlx::query(sqlx::AssertSqlSafe(select.clone()))
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(StoreError::db(format!("reading alert {id:?}")))?
+                .as_ref()
+                .map(alert_from_row)
+                .transpose()?
+                .ok_or_else(|| StoreError::not_found(format!("alert {id:?}")))?;
+            let record = (changed > 0).then(|| entry(&before, &after));
+            (after, record)
+        })
     }
 
     /// The alerts of `venue` resolved by hand, in the order of the log: (log position, alert
-    /// id, when), for rebuilding the live state ([`Store::resolve_by_hand`]).
+    /// id, when), for rebuilding the live state ([`AlertChange::Resolve`]).
     ///
     /// # Errors
     /// [`StoreError::Database`].

@@ -127,6 +127,25 @@ pub(crate) use append_in_tx;
 /// so a read-then-write transaction never fails on a lock upgrade.
 macro_rules! audited {
     ($store:expr, |$tx:ident| $body:expr) => {{
+        $crate::audit::audited_if!($store, |$tx| {
+            let (value, record): (_, aman_ops::audit::AuditRecord) = $body;
+            (value, Some(record))
+        })
+        .and_then(|(value, entry)| match entry {
+            Some(entry) => Ok((value, entry)),
+            None => Err($crate::StoreError::Conflict(
+                "the write's audit entry was not appended; retry".into(),
+            )),
+        })
+    }};
+}
+pub(crate) use audited;
+
+/// [`audited`] for a write that may find nothing to change: `$body` evaluates to `(value,
+/// Option<AuditRecord>)`; with `None` the transaction commits without an entry (it wrote
+/// nothing). Evaluates to `Result<(value, Option<AuditEntry>)>`.
+macro_rules! audited_if {
+    ($store:expr, |$tx:ident| $body:expr) => {{
         let store: &$crate::Store = $store;
         let _turn = store.inner.audit.lock().await;
         let begin = match store.backend() {
@@ -143,7 +162,13 @@ macro_rules! audited {
                         .begin_with(begin)
                         .await
                         .map_err($crate::StoreError::db("beginning a transaction"))?;
-                    let (value, mut record): (_, aman_ops::audit::AuditRecord) = $body;
+                    let (value, record): (_, Option<aman_ops::audit::AuditRecord>) = $body;
+                    let Some(mut record) = record else {
+                        $tx.commit()
+                            .await
+                            .map_err($crate::StoreError::db("committing"))?;
+                        return Ok(Some((value, None)));
+                    };
                     // The entry carries the handle's context (live or its exercise).
                     record.exercise = store.exercise().map(str::to_string);
                     match $crate::audit::append_in_tx!($tx, record)? {
@@ -151,7 +176,7 @@ macro_rules! audited {
                             $tx.commit()
                                 .await
                                 .map_err($crate::StoreError::db("committing"))?;
-                            Ok(Some((value, entry)))
+                            Ok(Some((value, Some(entry))))
                         }
                         None => Ok(None),
                     }
@@ -173,7 +198,7 @@ macro_rules! audited {
         outcome
     }};
 }
-pub(crate) use audited;
+pub(crate) use audited_if;
 
 impl Store {
     /// Appends `record` to the audit log as the next entry of the chain, in a transaction

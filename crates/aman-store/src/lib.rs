@@ -43,7 +43,9 @@ use sqlx::sqlite::{
 };
 use tokio::sync::Mutex;
 
-pub use alerts::{AlertFilter, AlertRecord, AlertStatus, CapMessage, MsgType, RuleStats, Verdict};
+pub use alerts::{
+    AlertChange, AlertFilter, AlertRecord, AlertStatus, CapMessage, MsgType, RuleStats, Verdict,
+};
 pub use aman_monitor::{Logged, Reading, Timestamp, Value};
 pub use error::{Result, StoreError};
 pub use exercises::{
@@ -58,7 +60,7 @@ pub use rejections::{MAX_MESSAGE_LEN, Rejection};
 pub use tokens::{TokenInfo, TokenRole};
 pub use users::{
     Agency, Language, MAX_AGENCY_ID_CHARS, MAX_LOGIN_CHARS, MAX_NAME_CHARS, NewUser, Session, User,
-    check_agency_id, check_login, check_name,
+    UserAudit, check_agency_id, check_login, check_name,
 };
 pub use writer::{GROUP_MAX_ROWS, IngestWriter};
 

@@ -18,6 +18,10 @@ use sha2::{Digest, Sha256};
 use crate::password::{Password, hash_password};
 use crate::readings::Get;
 use crate::{Result, Store, StoreError, Timestamp, with_pool};
+use aman_ops::audit::{AuditEntry, AuditRecord};
+
+/// Builds the audit entry of a write on a user's account from the user as written.
+pub type UserAudit<'a> = dyn Fn(&User) -> AuditRecord + Send + Sync + 'a;
 
 /// Most characters of a login.
 pub const MAX_LOGIN_CHARS: usize = 64;
@@ -283,11 +287,34 @@ async fn hash_blocking(password: &Password) -> Result<String> {
 }
 
 impl Store {
-    /// Creates an agency after checking its id and names.
+    /// Creates an agency after checking its id and names; no audit entry (setting up; the
+    /// CLI uses [`Store::create_agency_audited`]).
     ///
     /// # Errors
     /// [`StoreError::Invalid`]; [`StoreError::Conflict`] if the id exists.
     pub async fn create_agency(&self, a: &Agency) -> Result<Agency> {
+        Ok(self.create_agency_with(a, None).await?.0)
+    }
+
+    /// [`Store::create_agency`], appending `entry(agency)` in the same transaction.
+    ///
+    /// # Errors
+    /// As [`Store::create_agency`].
+    pub async fn create_agency_audited(
+        &self,
+        a: &Agency,
+        entry: &(dyn Fn(&Agency) -> AuditRecord + Send + Sync),
+    ) -> Result<(Agency, AuditEntry)> {
+        let (a, e) = self.create_agency_with(a, Some(entry)).await?;
+        e.map(|e| (a, e))
+            .ok_or_else(|| StoreError::Conflict("the audit entry was not appended".into()))
+    }
+
+    async fn create_agency_with(
+        &self,
+        a: &Agency,
+        entry: Option<&(dyn Fn(&Agency) -> AuditRecord + Send + Sync)>,
+    ) -> Result<(Agency, Option<AuditEntry>)> {
         check_agency_id(&a.id)?;
         let a = Agency {
             id: a.id.clone(),
@@ -295,7 +322,7 @@ impl Store {
             name_ar: check_name("name_ar", &a.name_ar)?,
             name_en: check_name("name_en", &a.name_en)?,
         };
-        with_pool!(self, p => {
+        crate::audit::audited_if!(self, |tx| {
             sqlx::query(
                 "INSERT INTO agencies (id, name_fr, name_ar, name_en, created_at) \
                  VALUES ($1, $2, $3, $4, $5)",
@@ -305,11 +332,11 @@ impl Store {
             .bind(a.name_ar.as_str())
             .bind(a.name_en.as_str())
             .bind(crate::now().0)
-            .execute(p)
+            .execute(&mut *tx)
             .await
             .map_err(StoreError::db(format!("creating agency {:?}", a.id)))?;
-        });
-        Ok(a)
+            (a.clone(), entry.map(|f| f(&a)))
+        })
     }
 
     /// Every agency, by id.
@@ -326,12 +353,38 @@ impl Store {
         })
     }
 
-    /// Creates a user after checking every field and hashing the password (Argon2id).
+    /// Creates a user after checking every field and hashing the password (Argon2id); no
+    /// audit entry (setting up; the server and the CLI use [`Store::create_user_audited`]).
     ///
     /// # Errors
     /// [`StoreError::Invalid`] (nothing stored) for a bad field or an unknown agency;
     /// [`StoreError::Conflict`] if the login exists.
     pub async fn create_user(&self, u: &NewUser, password: &Password) -> Result<User> {
+        Ok(self.create_user_with(u, password, None).await?.0)
+    }
+
+    /// [`Store::create_user`], appending the audit entry `entry(user)` in the same
+    /// transaction (the user and its entry are stored together or not at all).
+    ///
+    /// # Errors
+    /// As [`Store::create_user`]; [`StoreError::Conflict`] if the audit log is busy.
+    pub async fn create_user_audited(
+        &self,
+        u: &NewUser,
+        password: &Password,
+        entry: &UserAudit<'_>,
+    ) -> Result<(User, AuditEntry)> {
+        let (user, e) = self.create_user_with(u, password, Some(entry)).await?;
+        e.map(|e| (user, e))
+            .ok_or_else(|| StoreError::Conflict("the audit entry was not appended".into()))
+    }
+
+    async fn create_user_with(
+        &self,
+        u: &NewUser,
+        password: &Password,
+        entry: Option<&UserAudit<'_>>,
+    ) -> Result<(User, Option<AuditEntry>)> {
         check_login(&u.login)?;
         check_agency_id(&u.agency)?;
         let display_name = check_name("display_name", &u.display_name)?;
@@ -347,24 +400,7 @@ impl Store {
         }
         let hash = hash_blocking(password).await?;
         let created_at = crate::now();
-        with_pool!(self, p => {
-            sqlx::query(
-                "INSERT INTO users (login, display_name, agency, role, language, \
-                 password_hash, failed_logins, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, 0, $7)",
-            )
-            .bind(u.login.as_str())
-            .bind(display_name.as_str())
-            .bind(u.agency.as_str())
-            .bind(u.role.name())
-            .bind(u.language.code())
-            .bind(hash.as_str())
-            .bind(created_at.0)
-            .execute(p)
-            .await
-            .map_err(StoreError::db(format!("creating user {:?}", u.login)))?;
-        });
-        Ok(User {
+        let user = User {
             login: u.login.clone(),
             display_name,
             agency: u.agency.clone(),
@@ -374,6 +410,24 @@ impl Store {
             failed_logins: 0,
             locked_until: None,
             created_at,
+        };
+        crate::audit::audited_if!(self, |tx| {
+            sqlx::query(
+                "INSERT INTO users (login, display_name, agency, role, language, \
+                 password_hash, failed_logins, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, 0, $7)",
+            )
+            .bind(user.login.as_str())
+            .bind(user.display_name.as_str())
+            .bind(user.agency.as_str())
+            .bind(user.role.name())
+            .bind(user.language.code())
+            .bind(hash.as_str())
+            .bind(created_at.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::db(format!("creating user {:?}", u.login)))?;
+            (user.clone(), entry.map(|f| f(&user)))
         })
     }
 
@@ -422,11 +476,38 @@ impl Store {
         })
     }
 
-    /// Sets a user's password (checked, hashed) and ends its sessions; clears a lock.
+    /// Sets a user's password (checked, hashed) and ends its sessions; clears a lock. No
+    /// audit entry (the server and the CLI use [`Store::set_password_audited`]).
     ///
     /// # Errors
     /// [`StoreError::Invalid`]; [`StoreError::NotFound`].
     pub async fn set_password(&self, login: &str, password: &Password) -> Result<()> {
+        self.set_password_with(login, password, None)
+            .await
+            .map(|_| ())
+    }
+
+    /// [`Store::set_password`], appending `entry(user after)` in the same transaction.
+    ///
+    /// # Errors
+    /// As [`Store::set_password`].
+    pub async fn set_password_audited(
+        &self,
+        login: &str,
+        password: &Password,
+        entry: &UserAudit<'_>,
+    ) -> Result<AuditEntry> {
+        self.set_password_with(login, password, Some(entry))
+            .await?
+            .ok_or_else(|| StoreError::Conflict("the audit entry was not appended".into()))
+    }
+
+    async fn set_password_with(
+        &self,
+        login: &str,
+        password: &Password,
+        entry: Option<&UserAudit<'_>>,
+    ) -> Result<Option<AuditEntry>> {
         let hash = hash_blocking(password).await?;
         self.update_user_ending_sessions(
             login,
@@ -434,11 +515,12 @@ impl Store {
              WHERE login = $1",
             UserValue::Text(hash.as_str().to_string()),
             "setting a password",
+            entry,
         )
         .await
     }
 
-    /// Sets the language `login` reads the dashboard in (its sessions go on).
+    /// Sets a user's interface language.
     ///
     /// # Errors
     /// [`StoreError::NotFound`]; [`StoreError::Database`].
@@ -458,32 +540,58 @@ impl Store {
         Ok(())
     }
 
-    /// Disables a user (keeps the first disabling time) and ends its sessions.
+    /// Disables a user (keeps the first disabling time) and ends its sessions. No audit
+    /// entry (the server and the CLI use [`Store::disable_user_audited`]).
     ///
     /// # Errors
     /// [`StoreError::NotFound`]; [`StoreError::Database`].
     pub async fn disable_user(&self, login: &str) -> Result<()> {
+        self.disable_user_with(login, None).await.map(|_| ())
+    }
+
+    /// [`Store::disable_user`], appending `entry(user after)` in the same transaction.
+    ///
+    /// # Errors
+    /// As [`Store::disable_user`].
+    pub async fn disable_user_audited(
+        &self,
+        login: &str,
+        entry: &UserAudit<'_>,
+    ) -> Result<AuditEntry> {
+        self.disable_user_with(login, Some(entry))
+            .await?
+            .ok_or_else(|| StoreError::Conflict("the audit entry was not appended".into()))
+    }
+
+    async fn disable_user_with(
+        &self,
+        login: &str,
+        entry: Option<&UserAudit<'_>>,
+    ) -> Result<Option<AuditEntry>> {
         self.update_user_ending_sessions(
             login,
             "UPDATE users SET disabled_at = COALESCE(disabled_at, $2) WHERE login = $1",
             UserValue::Int(crate::now().0),
             "disabling a user",
+            entry,
         )
         .await
     }
 
     /// Runs `update` on one user's row (`$1` the login, `$2` the value) and deletes the user's
-    /// sessions, in one transaction: a password change or a disabling never leaves a session of
-    /// the old state alive, nor ends the sessions without the change.
+    /// sessions, in one transaction with the audit entry `entry(user after)` if given: a
+    /// password change or a disabling never leaves a session of the old state alive, nor
+    /// ends the sessions without the change, nor is stored without its entry.
     async fn update_user_ending_sessions(
         &self,
         login: &str,
         update: &'static str,
         value: UserValue,
         what: &'static str,
-    ) -> Result<()> {
-        let n = with_pool!(self, p => {
-            let mut tx = p.begin().await.map_err(StoreError::db(what))?;
+        entry: Option<&UserAudit<'_>>,
+    ) -> Result<Option<AuditEntry>> {
+        let select = format!("SELECT {USER_COLUMNS} FROM users WHERE login = $1");
+        let (_, e) = crate::audit::audited_if!(self, |tx| {
             let q = sqlx::query(update).bind(login);
             let q = match &value {
                 UserValue::Text(t) => q.bind(t.as_str()),
@@ -494,18 +602,28 @@ impl Store {
                 .await
                 .map_err(StoreError::db(what))?
                 .rows_affected();
+            if n == 0 {
+                return Err(StoreError::not_found(format!("user {login:?}")));
+            }
             sqlx::query("DELETE FROM sessions WHERE login = $1")
                 .bind(login)
                 .execute(&mut *tx)
                 .await
                 .map_err(StoreError::db("ending sessions"))?;
-            tx.commit().await.map_err(StoreError::db(what))?;
-            n
-        });
-        if n == 0 {
-            return Err(StoreError::not_found(format!("user {login:?}")));
-        }
-        Ok(())
+            let record = match entry {
+                Some(f) => {
+                    let row = sqlx::query(sqlx::AssertSqlSafe(select.clone()))
+                        .bind(login)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(StoreError::db("reading the user"))?;
+                    Some(f(&user_from_row(&row)?))
+                }
+                None => None,
+            };
+            ((), record)
+        })?;
+        Ok(e)
     }
 
     /// Counts a failed login of `login` at `now`. The `max_failures`-th consecutive failure

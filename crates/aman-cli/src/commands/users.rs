@@ -3,12 +3,12 @@
 use std::io::{BufRead, IsTerminal};
 
 use aman_ops::access::{ROLES, Role};
-use aman_store::{Agency, Language, NewUser, Password, Store, StoreError};
+use aman_store::{Agency, Language, NewUser, Password, Store, StoreError, User};
 use anyhow::anyhow;
 
 use crate::Failure;
 use crate::args::{AgencyArgs, UserArgs};
-use crate::commands::audit::cli_audit;
+use crate::commands::audit::cli_record;
 use crate::commands::serve::{open, runtime, store_url};
 
 /// A store error: bad input (exit 2) or a database failure (exit 1).
@@ -133,15 +133,10 @@ async fn user_action(
                 )));
             }
             let p = read_new_password(&new.login)?;
-            let u = store.create_user(&new, &p).await.map_err(failure)?;
-            cli_audit(
-                store,
-                "user.create",
-                format!("user/{}", u.login),
-                Some(serde_json::json!({"login": u.login, "agency": u.agency,
-                    "role": u.role.name(), "language": u.language.code()})),
-            )
-            .await?;
+            let (u, _) = store
+                .create_user_audited(&new, &p, &user_created)
+                .await
+                .map_err(failure)?;
             errln!("user {} created ({}, {})", u.login, u.role, u.agency);
         }
         "passwd" => {
@@ -151,15 +146,23 @@ async fn user_action(
                 return Err(Failure::Input(anyhow!("no user {login:?}")));
             }
             let p = read_new_password(login)?;
-            store.set_password(login, &p).await.map_err(failure)?;
-            cli_audit(store, "user.password", format!("user/{login}"), None).await?;
+            store
+                .set_password_audited(login, &p, &|u: &User| {
+                    cli_record("user.password", format!("user/{}", u.login), None)
+                })
+                .await
+                .map_err(failure)?;
             errln!("password of {login} changed; its sessions ended and any lock is lifted");
         }
         "disable" => {
             let login =
                 login.ok_or_else(|| Failure::Input(anyhow!("user disable needs the login")))?;
-            store.disable_user(login).await.map_err(failure)?;
-            cli_audit(store, "user.disable", format!("user/{login}"), None).await?;
+            store
+                .disable_user_audited(login, &|u: &User| {
+                    cli_record("user.disable", format!("user/{}", u.login), None)
+                })
+                .await
+                .map_err(failure)?;
             errln!("user {login} disabled; its sessions ended");
         }
         _ => {
@@ -192,6 +195,16 @@ fn crate_now() -> i64 {
         .unwrap_or(0)
 }
 
+/// The audit entry of a user created on the command line (never the password).
+fn user_created(u: &User) -> aman_ops::audit::AuditRecord {
+    cli_record(
+        "user.create",
+        format!("user/{}", u.login),
+        Some(serde_json::json!({"login": u.login, "agency": u.agency,
+            "role": u.role.name(), "language": u.language.code()})),
+    )
+}
+
 /// Runs `aman agency`.
 ///
 /// # Errors
@@ -208,15 +221,17 @@ pub fn agency(a: &AgencyArgs) -> Result<(), Failure> {
                     name_ar: need(&a.name_ar, "agency add needs --name-ar")?.to_string(),
                     name_en: need(&a.name_en, "agency add needs --name-en")?.to_string(),
                 };
-                let ag = store.create_agency(&ag).await.map_err(failure)?;
-                cli_audit(
-                    &store,
-                    "agency.create",
-                    format!("agency/{}", ag.id),
-                    Some(serde_json::json!({"id": ag.id, "name_fr": ag.name_fr,
-                        "name_ar": ag.name_ar, "name_en": ag.name_en})),
-                )
-                .await?;
+                let (ag, _) = store
+                    .create_agency_audited(&ag, &|ag: &Agency| {
+                        cli_record(
+                            "agency.create",
+                            format!("agency/{}", ag.id),
+                            Some(serde_json::json!({"id": ag.id, "name_fr": ag.name_fr,
+                                "name_ar": ag.name_ar, "name_en": ag.name_en})),
+                        )
+                    })
+                    .await
+                    .map_err(failure)?;
                 errln!("agency {} created", ag.id);
             } else {
                 for ag in store.agencies().await.map_err(failure)? {
@@ -260,29 +275,30 @@ pub(crate) async fn init_admin(store: &Store, login: &str, agency: &str) -> Resu
         .iter()
         .any(|x| x.id == agency)
     {
+        let ag = Agency {
+            id: agency.into(),
+            name_fr: agency.into(),
+            name_ar: agency.into(),
+            name_en: agency.into(),
+        };
         store
-            .create_agency(&Agency {
-                id: agency.into(),
-                name_fr: agency.into(),
-                name_ar: agency.into(),
-                name_en: agency.into(),
+            .create_agency_audited(&ag, &|ag: &Agency| {
+                cli_record("agency.create", format!("agency/{}", ag.id), None)
             })
             .await
             .map_err(failure)?;
         errln!("agency {agency} created, named by its id (name it with 'aman agency add' first)");
     }
     let p = read_new_password(login)?;
+    let new = NewUser {
+        login: login.into(),
+        display_name: login.into(),
+        agency: agency.into(),
+        role: Role::Admin,
+        language: Language::Fr,
+    };
     store
-        .create_user(
-            &NewUser {
-                login: login.into(),
-                display_name: login.into(),
-                agency: agency.into(),
-                role: Role::Admin,
-                language: Language::Fr,
-            },
-            &p,
-        )
+        .create_user_audited(&new, &p, &user_created)
         .await
         .map_err(failure)?;
     errln!("first admin {login} ({agency}) created");
