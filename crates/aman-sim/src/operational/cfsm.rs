@@ -112,15 +112,17 @@ impl OperationalModel for CollisionFreeSpeedModel {
         &self,
         ctx: &StepContext<'_>,
         i: usize,
+        k: usize,
         e0: Vec2,
         v0: f64,
         scratch: &mut Scratch,
     ) -> Kinematics {
         let a = ctx.agents;
-        let x = a.position[i];
-        let r = a.radius[i];
-        let near_walls = ctx.walls.near(x);
+        // (the cell-order copies: the same values, read in order)
         let g = ctx.neighbours;
+        let x = Vec2::new(g.xs()[k], g.ys()[k]);
+        let r = g.radii()[k];
+        let near_walls = ctx.walls.near(x);
         let (gx, gy, gr) = (g.xs(), g.ys(), g.radii());
         let cutoff2 = ctx.cutoff * ctx.cutoff;
         let strength = self.strength_neighbor_repulsion;
@@ -207,7 +209,7 @@ impl OperationalModel for CollisionFreeSpeedModel {
         if e == Vec2::ZERO {
             e = a.orientation[i];
         }
-        speed_step(x, e, v0, a.time_gap[i], ctx.dt, scratch, m)
+        speed_step(x, e, v0, ctx.time_gap[k], ctx.dt, scratch, m)
     }
 }
 
