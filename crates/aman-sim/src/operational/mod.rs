@@ -126,7 +126,7 @@ pub trait OperationalModel: Send + Sync {
 /// for the Elementary Functions*, 1980, ch. 6), `e^r` is its Taylor polynomial of degree 12
 /// (truncation error below `r^13/13! < 2·10⁻¹⁶`), and `2^k` is put into the exponent bits.
 /// Below −708 it returns 0, above 709 infinity; NaN stays NaN.
-#[inline]
+#[inline(always)]
 pub fn exp(x: f64) -> f64 {
     // ln 2 split as in fdlibm's exp: the high part has its last 32 mantissa bits zero, so
     // k·LN2_HI is exact for |k| < 2^20
