@@ -108,7 +108,6 @@ pub trait OperationalModel: Send + Sync {
     /// simulation walks in order, where the slot-order arrays of [`Agents`] are read out of
     /// order (a cache miss each on a large crowd).
     /// `scratch` is working memory whose contents on entry are of no meaning.
-    #[allow(clippy::too_many_arguments)]
     fn next_state(
         &self,
         ctx: &StepContext<'_>,
