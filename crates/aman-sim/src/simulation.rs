@@ -186,6 +186,10 @@ pub struct Simulation {
     /// `next` and `desired` in the neighbour grid's cell order, as the operational pass
     /// computes them.
     next_sorted: Vec<Planned>,
+    /// The desired speed (m/s, stair factor included) in cell order, from the tactical pass.
+    speed_sorted: Vec<f64>,
+    /// The time gaps (s) in cell order, from the tactical pass.
+    gap_sorted: Vec<f64>,
     keep: Vec<bool>,
     neighbours: NeighbourGrid,
     pending: Vec<(f64, AgentSpec)>,
@@ -495,6 +499,8 @@ impl Simulation {
             desired: Vec::new(),
             next: Vec::new(),
             next_sorted: Vec::new(),
+            speed_sorted: Vec::new(),
+            gap_sorted: Vec::new(),
             keep: Vec::new(),
             neighbours: NeighbourGrid::default(),
             pending: Vec::new(),
@@ -1031,15 +1037,9 @@ impl Simulation {
         // operational: every agent from the frozen current generation
         self.next.resize(n, Kinematics::default());
         self.next_sorted.resize(n, Planned::default());
+        self.speed_sorted.resize(n, 0.0);
+        self.gap_sorted.resize(n, 0.0);
         {
-            let ctx = StepContext {
-                agents: &self.agents,
-                neighbours: &self.neighbours,
-                walls: &self.walls,
-                dt: self.config.dt,
-                cutoff,
-                seed: self.config.seed,
-            };
             let tactical = Tactical {
                 agents: &self.agents,
                 fields: &self.fields,
@@ -1053,11 +1053,28 @@ impl Simulation {
                 now,
             };
             let out = &mut self.next_sorted[..];
+            tactical_pass(
+                self.neighbours.sorted(),
+                &tactical,
+                out,
+                &mut self.speed_sorted,
+                &mut self.gap_sorted,
+            );
+            let ctx = StepContext {
+                agents: &self.agents,
+                neighbours: &self.neighbours,
+                walls: &self.walls,
+                dt: self.config.dt,
+                cutoff,
+                seed: self.config.seed,
+                time_gap: &self.gap_sorted,
+            };
+            let speed = &self.speed_sorted[..];
             match &self.config.model {
-                Model::CollisionFreeSpeed(m) => operational_pass(m, &ctx, &tactical, out),
-                Model::SocialForce(m) => operational_pass(m, &ctx, &tactical, out),
-                Model::AnticipationVelocity(m) => operational_pass(m, &ctx, &tactical, out),
-                Model::GeneralizedCentrifugalForce(m) => operational_pass(m, &ctx, &tactical, out),
+                Model::CollisionFreeSpeed(m) => operational_pass(m, &ctx, speed, out),
+                Model::SocialForce(m) => operational_pass(m, &ctx, speed, out),
+                Model::AnticipationVelocity(m) => operational_pass(m, &ctx, speed, out),
+                Model::GeneralizedCentrifugalForce(m) => operational_pass(m, &ctx, speed, out),
             }
         }
         let t4 = Instant::now();
@@ -1401,14 +1418,43 @@ struct Planned {
     desired: Vec2,
 }
 
-/// The tactical and operational layers for every agent, visiting them in the neighbour grid's
-/// cell order (so that consecutive agents share neighbours and routing cells in cache):
-/// `out[k]` holds the next state and the desired direction of agent slot
-/// `ctx.neighbours.sorted()[k]`.
+/// The tactical layer for every agent, visiting them in the neighbour grid's cell order
+/// `order` (so that consecutive agents share routing cells in cache): `out[k].desired`
+/// receives the desired direction, `speed[k]` the desired speed (m/s, times the factor of a
+/// stair it is on) and `gap[k]` the time gap (s) of agent slot `order[k]`.
+///
+/// A pass of its own, before the operational one, with a short body: the processor has the
+/// routing-field and agent-array loads of several agents in flight at once (they miss the
+/// cache: a large venue's fields are tens of megabytes, and slot order is not cell order),
+/// and the operational pass then reads all it needs of an agent in cell order.
+fn tactical_pass(
+    order: &[u32],
+    tactical: &Tactical<'_>,
+    out: &mut [Planned],
+    speed: &mut [f64],
+    gap: &mut [f64],
+) {
+    let a = tactical.agents;
+    (out, speed, gap, order)
+        .into_par_iter()
+        .with_min_len(1024)
+        .for_each(|(out, v0, gap, &i)| {
+            let i = i as usize;
+            let d = tactical.desired(i);
+            out.desired = d;
+            *v0 = a.desired_speed[i] * tactical.stairs.factor(tactical.grid, a.position[i], d);
+            *gap = a.time_gap[i];
+        });
+}
+
+/// The operational layer for every agent, in the neighbour grid's cell order (consecutive
+/// agents share neighbours in cache), after [`tactical_pass`]: from the desired direction in
+/// `out[k].desired` and the desired speed `speed[k]`, `out[k].next` receives the next state of
+/// agent slot `ctx.neighbours.sorted()[k]`.
 fn operational_pass<M: OperationalModel>(
     m: &M,
     ctx: &StepContext<'_>,
-    tactical: &Tactical<'_>,
+    speed: &[f64],
     out: &mut [Planned],
 ) {
     let order = ctx.neighbours.sorted();
@@ -1417,11 +1463,8 @@ fn operational_pass<M: OperationalModel>(
         .with_min_len(256)
         .for_each_init(Scratch::default, |scratch, (k, out)| {
             let i = order[k] as usize;
-            let d = tactical.desired(i);
+            let d = out.desired;
             let a = ctx.agents;
-            // on a stair the agent walks at a fraction of its desired speed
-            let v0 = a.desired_speed[i] * tactical.stairs.factor(tactical.grid, a.position[i], d);
-            out.desired = d;
             out.next = if d == Vec2::ZERO {
                 // standing (pre-movement, no open target, lost): the same for every model
                 Kinematics {
@@ -1430,7 +1473,7 @@ fn operational_pass<M: OperationalModel>(
                     orientation: a.orientation[i],
                 }
             } else {
-                m.next_state(ctx, i, d, v0, scratch)
+                m.next_state(ctx, i, k, d, speed[k], scratch)
             }
         });
 }

@@ -273,18 +273,20 @@ impl OperationalModel for AnticipationVelocityModel {
         &self,
         ctx: &StepContext<'_>,
         i: usize,
+        k: usize,
         e0: Vec2,
         v0: f64,
         scratch: &mut Scratch,
     ) -> Kinematics {
         let a = ctx.agents;
-        let x = a.position[i];
-        let r = a.radius[i];
+        // (the cell-order copies: the same values, read in order)
+        let g = ctx.neighbours;
+        let x = Vec2::new(g.xs()[k], g.ys()[k]);
+        let r = g.radii()[k];
         let e_i = a.orientation[i];
         let v_i = a.velocity[i];
         let id_i = a.id[i].0;
         let near_walls = ctx.walls.near(x);
-        let g = ctx.neighbours;
         let (gx, gy, gr, slots) = (g.xs(), g.ys(), g.radii(), g.sorted());
         let cutoff2 = ctx.cutoff * ctx.cutoff;
         // gather the visible neighbours once: the direction and the spacing both use them
@@ -356,7 +358,7 @@ impl OperationalModel for AnticipationVelocityModel {
             };
         }
         // (8)–(10): the collision-free speed model's speed along the new direction
-        super::cfsm::speed_step(x, e, v0, a.time_gap[i], ctx.dt, scratch, m)
+        super::cfsm::speed_step(x, e, v0, ctx.time_gap[k], ctx.dt, scratch, m)
     }
 }
 

@@ -33,6 +33,9 @@ pub struct StepContext<'a> {
     pub dt: f64,
     /// Interaction cut-off, metres (the model's [`OperationalModel::cutoff`]).
     pub cutoff: f64,
+    /// The agents' time gaps (s, [`Agents::time_gap`]) in the neighbour grid's cell order:
+    /// entry `k` belongs to agent slot `neighbours.sorted()[k]`.
+    pub time_gap: &'a [f64],
     /// Seed of the run ([`crate::SimConfig::seed`]), for a model's random choices (made with
     /// [`crate::rng::uniform`], so that they depend on no thread or order).
     pub seed: u64,
@@ -99,11 +102,17 @@ pub trait OperationalModel: Send + Sync {
     /// direction `e0` (unit vector, from the tactical layer) and desired speed `v0` (m/s: the
     /// agent's own, times the factor of a stair it is on). Called only for agents with a
     /// non-zero desired direction; standing agents are kept in place by the simulation.
+    /// `k` is the agent's place in the neighbour grid's cell order
+    /// (`ctx.neighbours.sorted()[k] == i`): its position, radius and time gap are also at
+    /// `ctx.neighbours.xs()[k]`, `ys()[k]`, `radii()[k]` and `ctx.time_gap[k]`, which the
+    /// simulation walks in order, where the slot-order arrays of [`Agents`] are read out of
+    /// order (a cache miss each on a large crowd).
     /// `scratch` is working memory whose contents on entry are of no meaning.
     fn next_state(
         &self,
         ctx: &StepContext<'_>,
         i: usize,
+        k: usize,
         e0: Vec2,
         v0: f64,
         scratch: &mut Scratch,
@@ -116,7 +125,7 @@ pub trait OperationalModel: Send + Sync {
 /// for the Elementary Functions*, 1980, ch. 6), `e^r` is its Taylor polynomial of degree 12
 /// (truncation error below `r^13/13! < 2·10⁻¹⁶`), and `2^k` is put into the exponent bits.
 /// Below −708 it returns 0, above 709 infinity; NaN stays NaN.
-#[inline]
+#[inline(always)]
 pub fn exp(x: f64) -> f64 {
     // ln 2 split as in fdlibm's exp: the high part has its last 32 mantissa bits zero, so
     // k·LN2_HI is exact for |k| < 2^20

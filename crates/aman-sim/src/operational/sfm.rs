@@ -143,6 +143,7 @@ impl OperationalModel for SocialForceModel {
         &self,
         ctx: &StepContext<'_>,
         i: usize,
+        _k: usize,
         e0: Vec2,
         v0: f64,
         _scratch: &mut Scratch,
