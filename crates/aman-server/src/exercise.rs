@@ -303,10 +303,13 @@ pub fn check_feeds(
                 ));
             }
             None => {
-                let id = crate::error::bounded(id, crate::error::ECHO_CHARS);
+                let shown = crate::error::bounded(id, crate::error::ECHO_CHARS);
                 return Err(bad(
-                    format!("feeds.{id}: the MSEL has no inject {id:?}"),
-                    format!("feeds.{id}"),
+                    format!(
+                        "feeds.{shown}: the MSEL has no inject {}",
+                        crate::error::echo(id)
+                    ),
+                    format!("feeds.{shown}"),
                 ));
             }
         }
