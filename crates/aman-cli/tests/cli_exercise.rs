@@ -71,7 +71,13 @@ fn check_names_the_inject_and_the_zone_the_venue_lacks() {
     let dir = tempfile::tempdir().unwrap();
     let msel = write(dir.path(), "zones.toml", TOML);
     let o = aman(
-        &["exercise", "check", msel.to_str().unwrap(), "--venue", &venue()],
+        &[
+            "exercise",
+            "check",
+            msel.to_str().unwrap(),
+            "--venue",
+            &venue(),
+        ],
         dir.path(),
     );
     let (out, err) = text(&o);
@@ -89,7 +95,13 @@ fn check_names_the_inject_and_the_zone_the_venue_lacks() {
         .replace("north-pole", "forecourt-north");
     let msel = write(dir.path(), "zones.toml", &good);
     let o = aman(
-        &["exercise", "check", msel.to_str().unwrap(), "--venue", &venue()],
+        &[
+            "exercise",
+            "check",
+            msel.to_str().unwrap(),
+            "--venue",
+            &venue(),
+        ],
         dir.path(),
     );
     let (out, err) = text(&o);
@@ -117,7 +129,15 @@ fn a_csv_msel_is_named_after_its_file_or_name_and_is_for_the_venue() {
         "{out}"
     );
     let o = aman(
-        &["exercise", "check", m, "--venue", &venue(), "--name", "Night drill"],
+        &[
+            "exercise",
+            "check",
+            m,
+            "--venue",
+            &venue(),
+            "--name",
+            "Night drill",
+        ],
         dir.path(),
     );
     let (out, err) = text(&o);
@@ -130,7 +150,13 @@ fn a_csv_msel_is_named_after_its_file_or_name_and_is_for_the_venue() {
         &CSV.replace("incident,south-end", "incident,south-endd"),
     );
     let o = aman(
-        &["exercise", "check", bad.to_str().unwrap(), "--venue", &venue()],
+        &[
+            "exercise",
+            "check",
+            bad.to_str().unwrap(),
+            "--venue",
+            &venue(),
+        ],
         dir.path(),
     );
     let (_, err) = text(&o);
@@ -161,7 +187,10 @@ fn a_csv_msel_is_named_after_its_file_or_name_and_is_for_the_venue() {
 
 /// A stand-in server: answers the first request with `status` and `body`, and hands over
 /// what it was sent (request line and body).
-fn stand_in(status: &'static str, body: &'static str) -> (String, mpsc::Receiver<(String, String)>) {
+fn stand_in(
+    status: &'static str,
+    body: &'static str,
+) -> (String, mpsc::Receiver<(String, String)>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = mpsc::channel();
@@ -211,13 +240,24 @@ fn run_exits_2_when_the_server_refuses_the_msel_and_1_when_it_fails() {
     );
     let o = aman(
         &[
-            "exercise", "run", m, "--venue", &venue(), "--server", &url, "--token", "t",
+            "exercise",
+            "run",
+            m,
+            "--venue",
+            &venue(),
+            "--server",
+            &url,
+            "--token",
+            "t",
         ],
         dir.path(),
     );
     let (out, err) = text(&o);
     assert_eq!(o.status.code(), Some(2), "{out}{err}");
-    assert!(err.contains("422") && err.contains("inject \\\"2\\\""), "{err}");
+    assert!(
+        err.contains("422") && err.contains("inject \\\"2\\\""),
+        "{err}"
+    );
     let (line, body) = sent.recv().unwrap();
     assert_eq!(line, "POST /api/v1/exercises HTTP/1.1");
     let body: serde_json::Value = serde_json::from_str(&body).unwrap();
@@ -228,7 +268,15 @@ fn run_exits_2_when_the_server_refuses_the_msel_and_1_when_it_fails() {
     let (url, _sent) = stand_in("503 Service Unavailable", r#"{"error":"the store failed"}"#);
     let o = aman(
         &[
-            "exercise", "run", m, "--venue", &venue(), "--server", &url, "--token", "t",
+            "exercise",
+            "run",
+            m,
+            "--venue",
+            &venue(),
+            "--server",
+            &url,
+            "--token",
+            "t",
         ],
         dir.path(),
     );

@@ -927,14 +927,11 @@ impl Msel {
 /// or nothing. An incident inject's incident is owned by this agency, which the server
 /// checks it has when the exercise is made.
 pub fn agency_named(to: &str) -> Option<&str> {
-    to.split([',', ';'])
-        .next()?
-        .split_whitespace()
-        .find(|w| {
-            !crate::access::ROLES
-                .iter()
-                .any(|r| r.name().eq_ignore_ascii_case(w))
-        })
+    to.split([',', ';']).next()?.split_whitespace().find(|w| {
+        !crate::access::ROLES
+            .iter()
+            .any(|r| r.name().eq_ignore_ascii_case(w))
+    })
 }
 
 /// Splits RFC 4180 text into rows of cells, each with the line its row starts on (from 1);

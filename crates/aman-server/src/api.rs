@@ -279,13 +279,12 @@ pub async fn cap_xml(
     let (id, n) = path(p)?;
     find(&app, &id).await?;
     let messages = app.store.cap_messages(&id).await?;
-    let m = messages
-        .into_iter()
-        .find(|m| m.n == n)
-        .ok_or_else(|| AppError::NotFound(format!(
-                "alert {} has no message {n}",
-                crate::error::echo(&id)
-            )))?;
+    let m = messages.into_iter().find(|m| m.n == n).ok_or_else(|| {
+        AppError::NotFound(format!(
+            "alert {} has no message {n}",
+            crate::error::echo(&id)
+        ))
+    })?;
     Ok((
         [(header::CONTENT_TYPE, "application/cap+xml; charset=utf-8")],
         m.xml,

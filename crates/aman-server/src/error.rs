@@ -171,7 +171,10 @@ mod tests {
         let long = "x".repeat(10_000);
         let e = echo(&long);
         assert_eq!(e, format!("\"{}\"…", "x".repeat(ECHO_CHARS)));
-        assert_eq!(echo(&"é".repeat(ECHO_CHARS)).chars().count(), ECHO_CHARS + 2);
+        assert_eq!(
+            echo(&"é".repeat(ECHO_CHARS)).chars().count(),
+            ECHO_CHARS + 2
+        );
         assert_eq!(bounded("abc", 2), "ab…");
         assert_eq!(bounded("abc", 3), "abc");
     }

@@ -409,10 +409,9 @@ fn reading(r: &FeedReading, time: Timestamp) -> Reading {
 
 fn store_err(e: StoreError) -> AppError {
     match e {
-        StoreError::NotFound { what } => AppError::NotFound(crate::error::bounded(
-            &what,
-            2 * crate::error::ECHO_CHARS,
-        )),
+        StoreError::NotFound { what } => {
+            AppError::NotFound(crate::error::bounded(&what, 2 * crate::error::ECHO_CHARS))
+        }
         StoreError::Conflict(m) => AppError::Conflict(m),
         StoreError::Invalid { field, message } => AppError::Unprocessable {
             message: format!("{field}: {message}"),
@@ -593,7 +592,10 @@ impl ClockBody {
             ));
         }
         if self.to_s.is_some() && !matches!(change, ClockChange::Skip { .. }) {
-            return Err(bad("to_s", format!("not a field of action {:?}", self.action)));
+            return Err(bad(
+                "to_s",
+                format!("not a field of action {:?}", self.action),
+            ));
         }
         Ok(change)
     }
@@ -1054,9 +1056,7 @@ fn body_error(app: &AppState, e: axum::extract::rejection::JsonRejection, what: 
 fn find(app: &AppState, id: &str) -> Result<Arc<Exercise>, AppError> {
     app.exercises
         .get(id)
-        .ok_or_else(|| {
-            AppError::NotFound(format!("exercise {} not found", crate::error::echo(id)))
-        })
+        .ok_or_else(|| AppError::NotFound(format!("exercise {} not found", crate::error::echo(id))))
 }
 
 /// `GET /api/v1/exercises/{id}`: its status and events.

@@ -420,11 +420,9 @@ pub async fn from_alert(
 ) -> Result<Response, AppError> {
     let id = path(id)?;
     let mut m = object(&body, "{\"visibility\"?, \"title\"?}")?;
-    let alert = app
-        .store
-        .alert(&id)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("alert {} not found", crate::error::echo(&id))))?;
+    let alert = app.store.alert(&id).await?.ok_or_else(|| {
+        AppError::NotFound(format!("alert {} not found", crate::error::echo(&id)))
+    })?;
     let agency = owner(&app, &who, &mut m).await?;
     let vis = take_visibility(&mut m)?.unwrap_or(Visibility::Restricted);
     let title = match m.remove("title") {

@@ -591,10 +591,12 @@ pub async fn create(
 
 /// The user `login` if the caller may see it (its agency, or an admin token); else 404.
 async fn visible_user(app: &AppState, p: &Principal, login: &str) -> Result<User, AppError> {
-    let not_found = || AppError::NotFound(format!(
+    let not_found = || {
+        AppError::NotFound(format!(
             "no user {} in your agency",
             crate::error::echo(login)
-        ));
+        ))
+    };
     let user = app.store.user(login).await?.ok_or_else(not_found)?;
     if !visible(Some(&user.agency), &[], p.viewer()) {
         return Err(not_found());

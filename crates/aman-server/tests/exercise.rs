@@ -288,7 +288,10 @@ async fn an_exercise_end_to_end_never_mixes_with_live_operations(db: Db) {
         "{}",
         r.body
     );
-    for path in [format!("/api/v1/exercises/{long}"), format!("/exercises/{long}")] {
+    for path in [
+        format!("/api/v1/exercises/{long}"),
+        format!("/exercises/{long}"),
+    ] {
         let r = call(&app, &fr, None, "GET", &path, None).await;
         assert_eq!(r.status, 404, "{}", r.body);
         assert!(!r.body.contains(&"a".repeat(65)), "{path} is echoed whole");
@@ -741,7 +744,10 @@ async fn an_exercise_end_to_end_never_mixes_with_live_operations(db: Db) {
         .find(|e| e["id"] == EX)
         .unwrap_or_else(|| panic!("{list}"));
     assert_eq!(surge["state"], "ended", "{list}");
-    assert_eq!(surge["name"], "South gate surge (SiB2023 entrance, joint fr-pn / ma-dgsn)");
+    assert_eq!(
+        surge["name"],
+        "South gate surge (SiB2023 entrance, joint fr-pn / ma-dgsn)"
+    );
     let r = app
         .request(
             "GET",

@@ -34,8 +34,7 @@ fn input(message: String) -> Failure {
 /// [`Failure::Input`] (exit code 2) for a bad MSEL, venue, scenario or option;
 /// [`Failure::Other`] (1) when the server refuses or cannot be reached.
 pub fn run(a: &ExerciseArgs) -> Result<u8, Failure> {
-    let mut msel =
-        Msel::load(&a.msel).map_err(|e| input(format!("{}: {e}", a.msel.display())))?;
+    let mut msel = Msel::load(&a.msel).map_err(|e| input(format!("{}: {e}", a.msel.display())))?;
     let venue = read_venue(&a.venue).map_err(|e| input(format!("{e}")))?;
     if let Some(name) = &a.name {
         if !is_csv(a) {
@@ -45,8 +44,7 @@ pub fn run(a: &ExerciseArgs) -> Result<u8, Failure> {
             )));
         }
         msel.name = name.trim().to_string();
-        if msel.name.is_empty() || msel.name.chars().count() > aman_ops::exercise::MAX_NAME_CHARS
-        {
+        if msel.name.is_empty() || msel.name.chars().count() > aman_ops::exercise::MAX_NAME_CHARS {
             return Err(input(format!(
                 "--name {name:?}: 1 to {} characters",
                 aman_ops::exercise::MAX_NAME_CHARS

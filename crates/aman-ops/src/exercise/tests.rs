@@ -698,7 +698,9 @@ fn the_zones_of_injects_are_checked_against_the_venue() {
     );
     // In time order: INJ-04 at 2:00, INJ-03 at 1:02:03.5.
     assert!(
-        text[1].starts_with("inject \"INJ-04\": zone: venue \"sib2023-entrance\" has no zone \"nowhere\""),
+        text[1].starts_with(
+            "inject \"INJ-04\": zone: venue \"sib2023-entrance\" has no zone \"nowhere\""
+        ),
         "{text:?}"
     );
     assert!(
