@@ -65,12 +65,15 @@ The MSEL (master events list, TOML or CSV: docs/exercise.md) lists the injects: 
 from, to, delivery method, text, expected player action, objective, and what each does: a
 message to a player, an incident, a CAP alert (status Exercise), or a crowd (a scenario
 simulated here, replayed by the server through its ingestion as the venue's sensors would
-report it). check parses it, simulates its crowd injects on the venue and lists the injects.
-run does the same, then sends it to the server (an admin token; trainers use the dashboard),
-starts its clock and prints each inject as the server delivers it. The exercise's records are
-tagged with it and never mix with live operations (docs/serve.md §2.13).
-Exit codes: 0 done, 1 the server refused or cannot be reached, 2 bad MSEL, venue, scenario or
-option.")]
+report it). check parses it, checks its venue and the zones of its injects against --venue,
+simulates its crowd injects on the venue and lists the injects (the agencies incident injects
+name are the server's: run's server checks them). A CSV MSEL is named after its file (or
+--name) and is for --venue. run does the same, then sends it to the server (an admin token;
+trainers use the dashboard), starts its clock and prints each inject as the server delivers
+it. The exercise's records are tagged with it and never mix with live operations
+(docs/serve.md §2.13).
+Exit codes: 0 done, 1 the server cannot be reached or failed, 2 bad MSEL, venue, scenario or
+option (also when the server refuses them: 400, 413, 422).")]
 pub struct ExerciseArgs {
     /// check or run.
     #[arg(value_parser = ["check", "run"])]
@@ -89,6 +92,10 @@ pub struct ExerciseArgs {
     /// run: the exercise's id (a-z, 0-9, '-'). Default: made from the time.
     #[arg(long)]
     pub id: Option<String>,
+    /// The exercise's name, for a CSV MSEL (a TOML MSEL names it in [exercise]). Default: the
+    /// CSV file's stem.
+    #[arg(long)]
+    pub name: Option<String>,
     /// run: the clock's speed, scenario seconds per second (0.1 to 100).
     #[arg(long, default_value_t = 1.0)]
     pub speed: f64,

@@ -409,6 +409,36 @@ pub fn crowd_feed(
     })
 }
 
+/// `feed` as the body of an exercise's crowd feed in `aman serve`'s API (`POST
+/// /api/v1/exercises`, `feeds.<inject>`, docs/serve.md §2.13): a JSON array of samples
+/// `{"t": s, "readings": [{"sensor", "channel", "kind", …}]}`, each reading's value in aman's
+/// own JSON (`{"kind": "occupancy", "count": 12}`, `{"kind": "counter", "direction": "in",
+/// "total": 40}`), without its time: the server stamps each sample when it replays it.
+/// `t` is seconds of the crowd scenario from the inject, as [`Sample::t`].
+pub fn feed_json(feed: &Feed) -> serde_json::Value {
+    use serde_json::{Value, json};
+    let samples = feed
+        .samples
+        .iter()
+        .map(|s| {
+            let readings: Vec<Value> = s
+                .readings
+                .iter()
+                .map(|r| {
+                    let mut v = serde_json::to_value(&r.value).unwrap_or(Value::Null);
+                    if let Value::Object(m) = &mut v {
+                        m.insert("sensor".into(), json!(r.sensor));
+                        m.insert("channel".into(), json!(r.channel));
+                    }
+                    v
+                })
+                .collect();
+            json!({"t": s.t, "readings": readings})
+        })
+        .collect();
+    Value::Array(samples)
+}
+
 /// [`crowd_feed`] of the scenario file at `path`.
 ///
 /// # Errors
@@ -420,4 +450,53 @@ pub fn crowd_feed_file(
     options: &FeedOptions,
 ) -> Result<Feed, InjectError> {
     crowd_feed(load_scenario(path)?, venue, options)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_feed_as_the_api_takes_it() {
+        let reading = |channel: &str, value: Value| Reading {
+            sensor: "cam".into(),
+            channel: channel.into(),
+            time: Timestamp(1_782_072_000_000_000),
+            value,
+        };
+        let feed = Feed {
+            samples: vec![
+                Sample {
+                    t: 0.0,
+                    readings: vec![
+                        reading("zone-a", Value::Occupancy { count: 3 }),
+                        reading(
+                            "gate-in",
+                            Value::Counter {
+                                direction: Some(Direction::In),
+                                total: 7,
+                            },
+                        ),
+                    ],
+                },
+                Sample {
+                    t: 2.5,
+                    readings: vec![],
+                },
+            ],
+            persons: 10,
+            exited: 0,
+        };
+        assert_eq!(
+            feed_json(&feed),
+            serde_json::json!([
+                {"t": 0.0, "readings": [
+                    {"sensor": "cam", "channel": "zone-a", "kind": "occupancy", "count": 3},
+                    {"sensor": "cam", "channel": "gate-in", "kind": "counter",
+                     "direction": "in", "total": 7},
+                ]},
+                {"t": 2.5, "readings": []},
+            ])
+        );
+    }
 }

@@ -299,6 +299,8 @@ pub struct Monitor {
     venue: Venue,
     /// What alert ids start with: the venue id, and the exercise's for an exercise.
     alert_prefix: String,
+    /// Whether sensors go stale on the server's clock (not in an exercise).
+    staleness: bool,
     started: Timestamp,
     seq: u64,
     sensors: Vec<SensorLive>,
@@ -403,6 +405,7 @@ impl Monitor {
             .collect();
         Monitor {
             alert_prefix: venue.id.clone(),
+            staleness: true,
             venue,
             started,
             seq: 0,
@@ -420,9 +423,13 @@ impl Monitor {
 
     /// This monitor for exercise `exercise` (an id of `[a-z0-9-]`): its alert ids become
     /// `<venue>-exercise-<exercise>-<rule>-<raise time in µs>`, so an exercise's alerts never
-    /// share an id with live ones raised at the same instant. Everything else is the same.
+    /// share an id with live ones raised at the same instant; and its sensors never go stale
+    /// ([`Monitor::tick`], [`Monitor::set_offline`] change nothing), so no `stale` rule
+    /// raises: an exercise's readings come from its crowd injects' feeds, which start and
+    /// end with the inject, and there is no device to lose. Everything else is the same.
     pub fn in_exercise(mut self, exercise: &str) -> Monitor {
         self.alert_prefix = format!("{}-exercise-{exercise}", self.venue.id);
+        self.staleness = false;
         self
     }
 
@@ -634,7 +641,8 @@ impl Monitor {
     /// Advances the server's clock to `now`: a track sensor's open frame whose latest reading
     /// arrived more than [`FRAME_QUIET`] s ago is complete and closed (its next frame would
     /// close it otherwise); sensors silent for longer than their period (since their latest
-    /// reading, or since the monitor started) become stale, and their stale rules run.
+    /// reading, or since the monitor started) become stale, and their stale rules run (not in
+    /// an exercise: [`Monitor::in_exercise`]).
     pub fn tick(&mut self, now: Timestamp) {
         for si in 0..self.sensors.len() {
             let quiet = self
@@ -644,6 +652,9 @@ impl Monitor {
             if quiet && self.sensors[si].frame.is_some() {
                 self.close_frame(si);
             }
+        }
+        if !self.staleness {
+            return;
         }
         for si in 0..self.sensors.len() {
             let since = self.sensor(si).last_received.unwrap_or(self.started);
@@ -655,9 +666,9 @@ impl Monitor {
     }
 
     /// Marks sensor `i` offline now (its MQTT last will arrived): stale until its next
-    /// reading.
+    /// reading. Nothing in an exercise ([`Monitor::in_exercise`]).
     pub fn set_offline(&mut self, sensor: usize, now: Timestamp) {
-        if !self.sensor(sensor).stale {
+        if self.staleness && !self.sensor(sensor).stale {
             self.set_stale(sensor, true, now);
         }
     }

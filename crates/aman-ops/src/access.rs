@@ -65,7 +65,7 @@ pub enum Role {
     Analyst,
     /// Reads only.
     Observer,
-    /// Reads; will run exercises.
+    /// Reads, and runs exercises (`RunExercise`).
     Trainer,
     /// Manages the accounts of its agency.
     Admin,

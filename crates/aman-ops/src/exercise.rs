@@ -874,6 +874,64 @@ impl Msel {
     pub fn position(&self, id: &str) -> Option<usize> {
         self.injects.iter().position(|i| i.id == id)
     }
+
+    /// Checks the MSEL against `venue`: the venue it names (if any) is `venue`, and the zone
+    /// of every incident and CAP inject is a zone of it. (A crowd inject's readings come
+    /// from the venue's own sensors, and no other column names a sensor.) Every error is
+    /// collected, not the first only; each names the inject and the zone.
+    ///
+    /// # Errors
+    /// [`MselError::Field`]s: `exercise: venue: …`, `inject "INJ-04": zone: …`.
+    pub fn check_venue(&self, venue: &aman_monitor::Venue) -> Result<(), Vec<MselError>> {
+        let mut errors = Vec::new();
+        if let Some(v) = &self.venue
+            && *v != venue.id
+        {
+            errors.push(field_err(
+                "exercise",
+                "venue",
+                format!("the MSEL is for venue {v:?}, not {:?}", venue.id),
+            ));
+        }
+        for inject in &self.injects {
+            let zone = match &inject.kind {
+                InjectKind::Incident { zone, .. } | InjectKind::Cap { zone, .. } => zone,
+                _ => &None,
+            };
+            if let Some(z) = zone
+                && venue.zone(z).is_none()
+            {
+                let zones: Vec<&str> = venue.zones.iter().map(|z| z.id.as_str()).collect();
+                errors.push(field_err(
+                    &format!("inject {:?}", inject.id),
+                    "zone",
+                    format!(
+                        "venue {:?} has no zone {z:?} (its zones: {})",
+                        venue.id,
+                        zones.join(", ")
+                    ),
+                ));
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// The agency a `to` cell names: the first word of its first player (players are separated
+/// by `,` or `;`, as in `"fr-pn commander, ma-dgsn commander"`) that is not a role name
+/// (`commander`, `operator`, …, [`crate::access::ROLES`]); `None` when it names roles only
+/// or nothing. An incident inject's incident is owned by this agency, which the server
+/// checks it has when the exercise is made.
+pub fn agency_named(to: &str) -> Option<&str> {
+    to.split([',', ';']).next()?.split_whitespace().find(|w| {
+        !crate::access::ROLES
+            .iter()
+            .any(|r| r.name().eq_ignore_ascii_case(w))
+    })
 }
 
 /// Splits RFC 4180 text into rows of cells, each with the line its row starts on (from 1);
@@ -1031,6 +1089,14 @@ pub struct Clock {
     pub anchor_scenario: f64,
     /// The wall-clock instant of the last step (start, resume, speed, skip), µs UTC.
     pub anchor_wall: Timestamp,
+    /// The exercise's **scenario epoch**: the instant scenario time 0 stands for, µs UTC,
+    /// set at the start (the start's wall instant less the scenario time a skip before the
+    /// start gave), `None` before. Readings of crowd injects are stamped
+    /// [`Clock::stamp`] = epoch + their scenario time, so that the monitor's holds, flows
+    /// and trends count scenario seconds whatever the clock's speed (docs/exercise.md).
+    /// Absent in a clock stored before it existed (then `None`).
+    #[serde(default)]
+    pub epoch: Option<Timestamp>,
 }
 
 impl Default for Clock {
@@ -1047,7 +1113,15 @@ impl Clock {
             speed: 1.0,
             anchor_scenario: 0.0,
             anchor_wall: Timestamp(0),
+            epoch: None,
         }
+    }
+
+    /// The instant that stands for scenario time `scenario_s` on the exercise's timeline:
+    /// [`Clock::epoch`] + `scenario_s` (µs UTC); `None` before the start. It runs at scenario
+    /// pace: at speed 10 it advances 10 s per wall second, and stands still while paused.
+    pub fn stamp(&self, scenario_s: f64) -> Option<Timestamp> {
+        self.epoch.map(|e| e.add_secs(scenario_s))
     }
 
     /// Scenario time at wall instant `now`, s (the anchor's if `now` is before it).
@@ -1081,6 +1155,7 @@ impl Clock {
             return Err(self.refuse("start"));
         }
         self.anchor_wall = now;
+        self.epoch = Some(now.add_secs(-self.anchor_scenario));
         self.state = ClockState::Running;
         Ok(())
     }

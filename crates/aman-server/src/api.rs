@@ -106,8 +106,8 @@ fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, AppError> {
                     .map(|(f, _)| f.to_string())
             });
         AppError::BadRequest {
-            message: format!("query: {detail}"),
-            field,
+            message: format!("query: {}", crate::error::bounded(detail, 300)),
+            field: field.map(|f| crate::error::bounded(&f, crate::error::ECHO_CHARS)),
         }
     })
 }
@@ -115,7 +115,7 @@ fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, AppError> {
 /// A path segment that does not parse (a message number that is not a number): 400 JSON.
 fn path<T>(p: Result<Path<T>, PathRejection>) -> Result<T, AppError> {
     p.map(|Path(t)| t).map_err(|e| AppError::BadRequest {
-        message: format!("path: {}", e.body_text()),
+        message: format!("path: {}", crate::error::bounded(&e.body_text(), 300)),
         field: None,
     })
 }
@@ -145,7 +145,8 @@ pub async fn history(
     };
     if !known {
         return Err(AppError::NotFound(format!(
-            "no {kind} {id:?} in this venue"
+            "no {kind} {} in this venue",
+            crate::error::echo(&id)
         )));
     }
     let resolution = match q.resolution.as_deref().unwrap_or("1s") {
@@ -243,7 +244,10 @@ pub async fn alerts(
 async fn find(app: &AppState, id: &str) -> Result<AlertRecord, AppError> {
     match app.store.alert(id).await? {
         Some(a) if a.venue == app.venue.id => Ok(a),
-        _ => Err(AppError::NotFound(format!("no alert {id:?}"))),
+        _ => Err(AppError::NotFound(format!(
+            "no alert {}",
+            crate::error::echo(id)
+        ))),
     }
 }
 
@@ -275,10 +279,12 @@ pub async fn cap_xml(
     let (id, n) = path(p)?;
     find(&app, &id).await?;
     let messages = app.store.cap_messages(&id).await?;
-    let m = messages
-        .into_iter()
-        .find(|m| m.n == n)
-        .ok_or_else(|| AppError::NotFound(format!("alert {id:?} has no message {n}")))?;
+    let m = messages.into_iter().find(|m| m.n == n).ok_or_else(|| {
+        AppError::NotFound(format!(
+            "alert {} has no message {n}",
+            crate::error::echo(&id)
+        ))
+    })?;
     Ok((
         [(header::CONTENT_TYPE, "application/cap+xml; charset=utf-8")],
         m.xml,

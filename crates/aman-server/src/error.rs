@@ -61,6 +61,37 @@ pub enum AppError {
     Internal(String),
 }
 
+/// Most characters of request input an error message repeats ([`echo`]).
+pub const ECHO_CHARS: usize = 64;
+/// Most characters of an error message (a safety net behind [`echo`]: a message longer than
+/// this is cut, with `…`).
+pub const MAX_MESSAGE_CHARS: usize = 2000;
+
+/// A value of the request (a path segment, a header, a JSON key) as an error message repeats
+/// it: quoted and escaped (`{:?}`), at most its first [`ECHO_CHARS`] characters, then `…` if
+/// it was longer. So a message never carries a client's megabyte, nor its control characters.
+pub fn echo(value: &str) -> String {
+    let mut chars = value.chars();
+    let head: String = chars.by_ref().take(ECHO_CHARS).collect();
+    if chars.next().is_some() {
+        format!("{head:?}…")
+    } else {
+        format!("{head:?}")
+    }
+}
+
+/// `text` cut to at most `max` characters, with `…` if cut (for messages of a parser that
+/// repeat the input, such as serde's).
+pub fn bounded(text: &str, max: usize) -> String {
+    let mut chars = text.chars();
+    let head: String = chars.by_ref().take(max).collect();
+    if chars.next().is_some() {
+        format!("{head}…")
+    } else {
+        head
+    }
+}
+
 #[derive(Serialize)]
 struct Body<'a> {
     error: &'a str,
@@ -96,7 +127,7 @@ impl From<aman_store::StoreError> for AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
-        let message = self.to_string();
+        let message = bounded(&self.to_string(), MAX_MESSAGE_CHARS);
         let field = match &self {
             AppError::BadRequest { field, .. } | AppError::Unprocessable { field, .. } => {
                 field.as_deref()
@@ -126,5 +157,25 @@ impl IntoResponse for AppError {
             _ => {}
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn echoed_input_is_quoted_escaped_and_bounded() {
+        assert_eq!(echo("surge-1"), "\"surge-1\"");
+        assert_eq!(echo("a\u{202e}b\n"), "\"a\\u{202e}b\\n\"");
+        let long = "x".repeat(10_000);
+        let e = echo(&long);
+        assert_eq!(e, format!("\"{}\"…", "x".repeat(ECHO_CHARS)));
+        assert_eq!(
+            echo(&"é".repeat(ECHO_CHARS)).chars().count(),
+            ECHO_CHARS + 2
+        );
+        assert_eq!(bounded("abc", 2), "ab…");
+        assert_eq!(bounded("abc", 3), "abc");
     }
 }

@@ -262,7 +262,10 @@ pub fn parse_msel(name: &str, text: &str, format: &str) -> Result<Msel, AppError
         "csv" => Msel::from_csv(name, text),
         other => {
             return Err(AppError::Unprocessable {
-                message: format!("format {other:?}: an MSEL is toml or csv"),
+                message: format!(
+                    "format {}: an MSEL is toml or csv",
+                    crate::error::echo(other)
+                ),
                 field: Some("format".into()),
             });
         }
@@ -300,9 +303,13 @@ pub fn check_feeds(
                 ));
             }
             None => {
+                let shown = crate::error::bounded(id, crate::error::ECHO_CHARS);
                 return Err(bad(
-                    format!("feeds.{id}: the MSEL has no inject {id:?}"),
-                    format!("feeds.{id}"),
+                    format!(
+                        "feeds.{shown}: the MSEL has no inject {}",
+                        crate::error::echo(id)
+                    ),
+                    format!("feeds.{shown}"),
                 ));
             }
         }
@@ -321,6 +328,15 @@ pub fn check_feeds(
                 format!("feeds.{id}"),
             ));
         };
+        if samples.is_empty() {
+            return Err(bad(
+                format!(
+                    "feeds.{id}: crowd inject {id:?} has an empty feed: no samples to replay \
+                     (a feed has at least its sample at t = 0)"
+                ),
+                format!("feeds.{id}"),
+            ));
+        }
         let mut last = f64::NEG_INFINITY;
         for (k, s) in samples.iter().enumerate() {
             if !s.t.is_finite() || s.t < 0.0 || s.t < last {
@@ -393,7 +409,9 @@ fn reading(r: &FeedReading, time: Timestamp) -> Reading {
 
 fn store_err(e: StoreError) -> AppError {
     match e {
-        StoreError::NotFound { what } => AppError::NotFound(what),
+        StoreError::NotFound { what } => {
+            AppError::NotFound(crate::error::bounded(&what, 2 * crate::error::ECHO_CHARS))
+        }
         StoreError::Conflict(m) => AppError::Conflict(m),
         StoreError::Invalid { field, message } => AppError::Unprocessable {
             message: format!("{field}: {message}"),
@@ -421,11 +439,15 @@ pub async fn open(
             .await
             .map_err(store_err)?;
     let forecast = Arc::new(Forecaster::new(app.venue.clone()));
-    let clock: Clock = serde_json::from_str(&row.clock_json).unwrap_or_default();
+    let mut clock: Clock = serde_json::from_str(&row.clock_json).unwrap_or_default();
     let scenario_now = clock.scenario_time(now());
     let mut fired = vec![false; msel.injects.len()];
     let mut playing = Vec::new();
     for e in store.exercise_events(&row.id).await.map_err(store_err)? {
+        if e.kind == "control" && e.detail == "start" && clock.epoch.is_none() {
+            // A clock stored before it had an epoch: the start's event gives it.
+            clock.epoch = Some(e.at.add_secs(-e.scenario_s));
+        }
         if e.kind != "inject" {
             continue;
         }
@@ -511,6 +533,74 @@ pub enum ClockChange {
     End,
 }
 
+/// The body of `POST /api/v1/exercises/{id}/clock`, as sent: `action`, and `speed` or `to_s`
+/// for the actions that take them. Unknown fields are refused (serde), and so is a field the
+/// action does not take ([`ClockBody::change`]).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClockBody {
+    /// `start`, `pause`, `resume`, `speed`, `skip` or `end`.
+    pub action: String,
+    /// For `speed`: scenario seconds per wall second, 0.1 to 100.
+    #[serde(default)]
+    pub speed: Option<f64>,
+    /// For `skip`: the scenario time to jump to, s.
+    #[serde(default)]
+    pub to_s: Option<f64>,
+}
+
+impl ClockBody {
+    /// The change it asks for.
+    ///
+    /// # Errors
+    /// 422 naming the field: an unknown action, `speed` or `to_s` missing for the action that
+    /// needs it, or given to one that does not take it.
+    pub fn change(&self) -> Result<ClockChange, AppError> {
+        let bad = |field: &str, message: String| AppError::Unprocessable {
+            message: format!("{field}: {message}"),
+            field: Some(field.to_string()),
+        };
+        let change = match self.action.as_str() {
+            "start" => ClockChange::Start,
+            "pause" => ClockChange::Pause,
+            "resume" => ClockChange::Resume,
+            "end" => ClockChange::End,
+            "speed" => ClockChange::Speed {
+                speed: self
+                    .speed
+                    .ok_or_else(|| bad("speed", "missing: the new speed, 0.1 to 100".into()))?,
+            },
+            "skip" => ClockChange::Skip {
+                to_s: self.to_s.ok_or_else(|| {
+                    bad("to_s", "missing: the scenario time to skip to, s".into())
+                })?,
+            },
+            other => {
+                return Err(bad(
+                    "action",
+                    format!(
+                        "{} is not a clock action: start, pause, resume, speed, skip or end",
+                        crate::error::echo(other)
+                    ),
+                ));
+            }
+        };
+        if self.speed.is_some() && !matches!(change, ClockChange::Speed { .. }) {
+            return Err(bad(
+                "speed",
+                format!("not a field of action {:?}", self.action),
+            ));
+        }
+        if self.to_s.is_some() && !matches!(change, ClockChange::Skip { .. }) {
+            return Err(bad(
+                "to_s",
+                format!("not a field of action {:?}", self.action),
+            ));
+        }
+        Ok(change)
+    }
+}
+
 impl ClockChange {
     fn words(&self) -> String {
         match self {
@@ -530,8 +620,8 @@ impl ClockChange {
 /// wakes its runner.
 ///
 /// # Errors
-/// 409 for a change its state does not allow (pause when not running, …), 422 for a bad
-/// speed or skip, or the store's error (then nothing changed).
+/// 409 for a change its state does not allow (pause when not running, any change once
+/// ended), 422 for a bad speed or skip, or the store's error (then nothing changed).
 pub async fn change_clock(
     exercise: &Exercise,
     change: ClockChange,
@@ -549,13 +639,17 @@ pub async fn change_clock(
             ClockChange::Skip { to_s } => clock.skip_to(t, to_s),
             ClockChange::End => clock.end(t),
         };
-        r.map_err(|e| match change {
-            ClockChange::Speed { .. } | ClockChange::Skip { .. } => AppError::Unprocessable {
+        // A step the state does not allow (any step once ended) is a conflict with the
+        // exercise's state, whatever its value; a bad value in a state that allows the step
+        // is a bad value.
+        r.map_err(|e| match e {
+            aman_ops::exercise::ClockError::Speed(_) => AppError::Unprocessable {
                 message: e.to_string(),
-                field: Some(match change {
-                    ClockChange::Speed { .. } => "speed".into(),
-                    _ => "to_s".into(),
-                }),
+                field: Some("speed".into()),
+            },
+            aman_ops::exercise::ClockError::Skip { .. } => AppError::Unprocessable {
+                message: e.to_string(),
+                field: Some("to_s".into()),
             },
             _ => AppError::Conflict(e.to_string()),
         })?;
@@ -602,6 +696,7 @@ async fn run(app: AppState, exercise: Arc<Exercise>, stop: tokio::sync::watch::R
                 c.fired[i] = true;
             }
             let scenario = c.clock.scenario_time(t);
+            let clock = c.clock;
             let mut sends = Vec::new();
             if c.clock.state == ClockState::Running {
                 for p in &mut c.playing {
@@ -609,10 +704,14 @@ async fn run(app: AppState, exercise: Arc<Exercise>, stop: tokio::sync::watch::R
                         continue;
                     };
                     while let Some(s) = samples.get(p.next) {
-                        if p.from + s.t / p.speed > scenario {
+                        let at = p.from + s.t / p.speed;
+                        if at > scenario {
                             break;
                         }
-                        sends.push(s.readings.clone());
+                        // Stamped on the exercise's timeline (scenario pace), not with the
+                        // wall clock: the monitor's holds, flows and trends then count
+                        // scenario seconds at any speed (docs/exercise.md).
+                        sends.push((clock.stamp(at).unwrap_or(t), s.readings.clone()));
                         p.next += 1;
                     }
                 }
@@ -622,9 +721,9 @@ async fn run(app: AppState, exercise: Arc<Exercise>, stop: tokio::sync::watch::R
         for i in due {
             deliver(&app, &exercise, i, t).await;
         }
-        for readings in sends {
+        for (time, readings) in sends {
             let received = now();
-            let readings: Vec<Reading> = readings.iter().map(|r| reading(r, received)).collect();
+            let readings: Vec<Reading> = readings.iter().map(|r| reading(r, time)).collect();
             if let Err(e) = crate::ingest::accept(&app, received, readings).await {
                 tracing::error!(exercise = %exercise.id, error = %e, "crowd inject readings refused");
             }
@@ -772,12 +871,46 @@ pub struct NewExercise {
     /// `toml` (default) or `csv`.
     #[serde(default)]
     pub format: Option<String>,
+    /// The exercise's name, for a CSV MSEL (which has no `[exercise]` table; default
+    /// `exercise`; `aman exercise run` sends the file's stem). Refused with a TOML MSEL.
+    #[serde(default)]
+    pub name: Option<String>,
     /// The crowd injects' sensor feeds, by inject id (`aman exercise run` simulates them).
     #[serde(default)]
     pub feeds: Feeds,
     /// Start the clock at once.
     #[serde(default)]
     pub start: bool,
+}
+
+/// Checks that the agency each incident inject names in its `to` (the incident's owner,
+/// [`aman_ops::exercise::agency_named`]) is one of the server's.
+///
+/// # Errors
+/// 422 naming the inject and the agency, with the server's agencies; 503 if the store fails.
+async fn check_agencies(app: &AppState, msel: &Msel) -> Result<(), AppError> {
+    let agencies = app.store.agencies().await.map_err(store_err)?;
+    for inject in &msel.injects {
+        if !matches!(inject.kind, InjectKind::Incident { .. }) {
+            continue;
+        }
+        if let Some(a) = aman_ops::exercise::agency_named(&inject.to)
+            && !agencies.iter().any(|x| x.id == a)
+        {
+            let ids: Vec<&str> = agencies.iter().map(|x| x.id.as_str()).collect();
+            return Err(AppError::Unprocessable {
+                message: format!(
+                    "msel: inject {:?}: to: agency {a:?} is not an agency of this server \
+                     (its agencies: {}); an incident inject's incident is owned by the agency \
+                     its `to` names first",
+                    inject.id,
+                    ids.join(", ")
+                ),
+                field: Some("msel".into()),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// `GET /api/v1/exercises`.
@@ -800,37 +933,28 @@ pub async fn create(
     crate::auth::Caller(p): crate::auth::Caller,
     body: Result<axum::Json<NewExercise>, axum::extract::rejection::JsonRejection>,
 ) -> Result<(axum::http::StatusCode, axum::Json<Status>), AppError> {
-    let axum::Json(body) = body.map_err(|e| AppError::BadRequest {
-        message: format!("the body is not an exercise: {}", e.body_text()),
-        field: None,
-    })?;
+    let axum::Json(body) = body.map_err(|e| body_error(&app, e, "an exercise"))?;
     let format = body.format.as_deref().unwrap_or("toml");
-    let msel = parse_msel("exercise", &body.msel, format)?;
-    if let Some(v) = &msel.venue
-        && *v != app.venue.id
-    {
+    let name = match (&body.name, format) {
+        (Some(_), "toml") => {
+            return Err(AppError::Unprocessable {
+                message: "name: a TOML MSEL names its exercise in its [exercise] table;                           name is for a CSV MSEL"
+                    .into(),
+                field: Some("name".into()),
+            });
+        }
+        (Some(n), _) => n.as_str(),
+        (None, _) => "exercise",
+    };
+    let msel = parse_msel(name, &body.msel, format)?;
+    if let Err(errors) = msel.check_venue(&app.venue) {
+        let all: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
         return Err(AppError::Unprocessable {
-            message: format!(
-                "msel: the MSEL is for venue {v:?}; this server serves {:?}",
-                app.venue.id
-            ),
+            message: format!("msel: {}", all.join("; ")),
             field: Some("msel".into()),
         });
     }
-    for inject in &msel.injects {
-        let zone = match &inject.kind {
-            InjectKind::Incident { zone, .. } | InjectKind::Cap { zone, .. } => zone.as_deref(),
-            _ => None,
-        };
-        if let Some(z) = zone
-            && app.venue.zone(z).is_none()
-        {
-            return Err(AppError::Unprocessable {
-                message: format!("msel: inject {:?}: the venue has no zone {z:?}", inject.id),
-                field: Some("msel".into()),
-            });
-        }
-    }
+    check_agencies(&app, &msel).await?;
     let feeds = check_feeds(&app, &msel, &body.feeds)?;
     let t = now();
     let id = match body.id {
@@ -886,10 +1010,53 @@ pub async fn create(
     Ok((axum::http::StatusCode::CREATED, axum::Json(status)))
 }
 
+/// The error for a JSON body that is not `what`: 413 over the server's body limit; 422
+/// naming the field for an unknown field (`deny_unknown_fields`) or a missing one; 400
+/// otherwise (not JSON, wrong types). What serde repeats of the input is bounded.
+fn body_error(app: &AppState, e: axum::extract::rejection::JsonRejection, what: &str) -> AppError {
+    use crate::error::{ECHO_CHARS, bounded};
+    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        return AppError::TooLarge(format!(
+            "the body is larger than {} bytes",
+            app.limits.max_body
+        ));
+    }
+    let text = e.body_text();
+    let detail = text
+        .split_once(": ")
+        .map_or(text.as_str(), |(_, d)| d)
+        .to_string();
+    let named = |prefix: &str| {
+        detail
+            .split_once(prefix)
+            .and_then(|(_, r)| r.split_once('`'))
+            .map(|(f, _)| f.to_string())
+    };
+    if let Some(f) = named("unknown field `") {
+        return AppError::Unprocessable {
+            message: format!(
+                "{}: unknown field: {what} has no such field",
+                bounded(&f, ECHO_CHARS)
+            ),
+            field: Some(bounded(&f, ECHO_CHARS)),
+        };
+    }
+    if let Some(f) = named("missing field `") {
+        return AppError::Unprocessable {
+            message: format!("{f}: missing: {what} needs it"),
+            field: Some(f),
+        };
+    }
+    AppError::BadRequest {
+        message: format!("the body is not {what}: {}", bounded(&detail, 300)),
+        field: None,
+    }
+}
+
 fn find(app: &AppState, id: &str) -> Result<Arc<Exercise>, AppError> {
     app.exercises
         .get(id)
-        .ok_or_else(|| AppError::NotFound(format!("exercise {id:?} not found")))
+        .ok_or_else(|| AppError::NotFound(format!("exercise {} not found", crate::error::echo(id))))
 }
 
 /// `GET /api/v1/exercises/{id}`: its status and events.
@@ -925,23 +1092,32 @@ pub async fn get(
 /// `POST /api/v1/exercises/{id}/clock`: start, pause, resume, speed, skip or end.
 ///
 /// # Errors
-/// 404, 409 for a change the state does not allow, 422 for a bad speed or skip.
+/// 413 for a body over the limit, 404, 409 for a change the state does not allow (any once
+/// ended), 422 for a bad speed or skip, an unknown field (named) or action, 400 for a body
+/// that is not JSON.
 pub async fn clock(
     State(app): State<AppState>,
     axum::extract::Path(id): axum::extract::Path<String>,
     crate::auth::Caller(p): crate::auth::Caller,
-    body: Result<axum::Json<ClockChange>, axum::extract::rejection::JsonRejection>,
+    body: Result<axum::Json<ClockBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<axum::Json<Status>, AppError> {
+    // A body over the limit is 413 whatever the path says.
+    let body = match body {
+        Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+            return Err(body_error(&app, e, "a clock change"));
+        }
+        b => b,
+    };
     let e = find(&app, &id)?;
-    let axum::Json(change) = body.map_err(|e| AppError::BadRequest {
-        message: format!(
-            "the body is not a clock change ({{\"action\": \"start\" | \"pause\" | \"resume\" | \
-             \"end\"}}, {{\"action\": \"speed\", \"speed\": 2}}, {{\"action\": \"skip\", \
-             \"to_s\": 120}}): {}",
-            e.body_text()
-        ),
-        field: None,
+    let axum::Json(body) = body.map_err(|e| {
+        body_error(
+            &app,
+            e,
+            "a clock change ({\"action\": \"start\" | \"pause\" | \"resume\" | \"end\"}, \
+             {\"action\": \"speed\", \"speed\": 2}, {\"action\": \"skip\", \"to_s\": 120})",
+        )
     })?;
+    let change = body.change()?;
     Ok(axum::Json(
         change_clock(&e, change, crate::audit::actor(&p)).await?,
     ))
@@ -987,6 +1163,7 @@ pub async fn after_action_of(app: &AppState, e: &Exercise) -> Result<AfterAction
     use aman_ops::exercise::{ActionKind, AfterActionInput, PlayerEvent, after_action};
     let events = e.store.exercise_events(&e.id).await.map_err(store_err)?;
     let fired = fired_of(e, &events);
+    let epoch = e.clock().epoch;
     let mut alerts = e
         .store
         .alerts(&app.venue.id, aman_store::AlertFilter::All, 100_000)
@@ -994,7 +1171,9 @@ pub async fn after_action_of(app: &AppState, e: &Exercise) -> Result<AfterAction
         .map_err(store_err)?;
     alerts.reverse();
     // Alerts of an inject: the one a CAP inject stored, and those the monitor raised while
-    // a crowd inject's feed played (after the latest crowd inject delivered before them).
+    // a crowd inject's feed played (after the latest crowd inject delivered before them, in
+    // scenario time: the monitor's alerts are raised at a reading's time, on the exercise's
+    // timeline, `Clock::stamp`).
     let mut of_inject: Vec<(String, usize)> = Vec::new();
     let mut incidents_of: Vec<(String, usize)> = Vec::new();
     for ev in events.iter().filter(|ev| ev.kind == "inject") {
@@ -1011,13 +1190,16 @@ pub async fn after_action_of(app: &AppState, e: &Exercise) -> Result<AfterAction
         if of_inject.iter().any(|(x, _)| *x == a.id) {
             continue;
         }
+        let Some(raised_s) = epoch.map(|ep| a.raised_at.secs_since(ep)) else {
+            continue;
+        };
         let crowd = fired
             .iter()
             .filter(|f| {
                 matches!(e.msel.injects[f.inject].kind, InjectKind::Crowd { .. })
-                    && f.wall <= a.raised_at
+                    && f.scenario <= raised_s + 1e-6
             })
-            .max_by_key(|f| f.wall);
+            .max_by(|x, y| x.scenario.total_cmp(&y.scenario));
         if let Some(f) = crowd {
             of_inject.push((a.id.clone(), f.inject));
         }

@@ -32,7 +32,8 @@ pub async fn decode_checked(
 ) -> Result<Vec<Reading>, AppError> {
     let Some((_, cfg)) = app.venue.sensor(sensor) else {
         return Err(AppError::NotFound(format!(
-            "{sensor:?} is not a sensor of venue {:?}",
+            "{} is not a sensor of venue {:?}",
+            crate::error::echo(sensor),
             app.venue.id
         )));
     };

@@ -53,7 +53,10 @@ fn actor(p: &Principal) -> Actor {
 /// field, anything else 503.
 fn store_err(e: StoreError) -> AppError {
     match e {
-        StoreError::NotFound { what } => AppError::NotFound(format!("{what} not found")),
+        StoreError::NotFound { what } => AppError::NotFound(format!(
+            "{} not found",
+            crate::error::bounded(&what, 2 * crate::error::ECHO_CHARS)
+        )),
         StoreError::Conflict(m) => AppError::Conflict(m),
         StoreError::Invalid { field, message } => AppError::Unprocessable {
             message: format!("{field}: {message}"),
@@ -417,11 +420,9 @@ pub async fn from_alert(
 ) -> Result<Response, AppError> {
     let id = path(id)?;
     let mut m = object(&body, "{\"visibility\"?, \"title\"?}")?;
-    let alert = app
-        .store
-        .alert(&id)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("alert {id:?} not found")))?;
+    let alert = app.store.alert(&id).await?.ok_or_else(|| {
+        AppError::NotFound(format!("alert {} not found", crate::error::echo(&id)))
+    })?;
     let agency = owner(&app, &who, &mut m).await?;
     let vis = take_visibility(&mut m)?.unwrap_or(Visibility::Restricted);
     let title = match m.remove("title") {
@@ -961,16 +962,28 @@ pub async fn inject_incident(
     severity: Severity,
 ) -> Result<String, AppError> {
     let agencies = app.store.agencies().await.map_err(store_err)?;
-    let agency = agencies
-        .iter()
-        .find(|a| inject.to.split([' ', ',', ';']).any(|w| w == a.id))
-        .map(|a| a.id.clone())
-        .or_else(|| exercise.agency.clone())
-        .or_else(|| agencies.first().map(|a| a.id.clone()))
-        .ok_or_else(|| AppError::Unprocessable {
-            message: "an incident inject needs an agency: the server has none".into(),
-            field: None,
-        })?;
+    // The agency `to` names (checked when the exercise was made); a `to` naming roles only
+    // gives the trainer's agency, else the server's first.
+    let agency = match aman_ops::exercise::agency_named(&inject.to) {
+        Some(a) if agencies.iter().any(|x| x.id == a) => Some(a.to_string()),
+        Some(a) => {
+            return Err(AppError::Unprocessable {
+                message: format!(
+                    "inject {:?}: to: agency {a:?} is not an agency of this server",
+                    inject.id
+                ),
+                field: Some("to".into()),
+            });
+        }
+        None => exercise
+            .agency
+            .clone()
+            .or_else(|| agencies.first().map(|a| a.id.clone())),
+    }
+    .ok_or_else(|| AppError::Unprocessable {
+        message: "an incident inject needs an agency: the server has none".into(),
+        field: None,
+    })?;
     let location = match zone {
         Some(z) => Location::Zone(z.to_string()),
         None => Location::Zone(

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use aman_ops::access::Action;
 use axum::extract::{Request, State};
-use axum::http::{Method, header};
+use axum::http::{Method, StatusCode, header};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, patch, post};
@@ -390,11 +390,13 @@ async fn authorize(
         (is_page(route) && !dashboard::wants_json(req.headers())).then(|| req.headers().clone());
     match check(&app, route, req).await {
         Ok(req) => {
+            let who = headers
+                .as_ref()
+                .and_then(|_| req.extensions().get::<Principal>().cloned());
+            let response = too_large_as_json(&app, next.run(req).await);
             let Some(headers) = headers else {
-                return next.run(req).await;
+                return response;
             };
-            let who = req.extensions().get::<Principal>().cloned();
-            let response = next.run(req).await;
             if response.status().is_success() || response.status().is_redirection() {
                 return response;
             }
@@ -492,8 +494,9 @@ async fn check(app: &AppState, route: &Route, mut req: Request) -> Result<Reques
     if let Some(id) = exercise::named(req.headers()) {
         let Some(e) = app.exercises.get(&id) else {
             return Err(AppError::NotFound(format!(
-                "exercise {id:?} not found: leave it (remove the {} header or the {} \
+                "exercise {} not found: leave it (remove the {} header or the {} \
                  cookie) or name one of GET /api/v1/exercises",
+                crate::error::echo(&id),
                 exercise::EXERCISE_HEADER,
                 exercise::EXERCISE_COOKIE
             )));
@@ -502,6 +505,26 @@ async fn check(app: &AppState, route: &Route, mut req: Request) -> Result<Reques
     }
     req.extensions_mut().insert(principal);
     Ok(req)
+}
+
+/// A body over the limit refused by an extractor before its handler ran (axum answers 413
+/// in plain text) in the API's JSON shape, like every other error: 413 on every route that
+/// reads a body, whatever extractor it uses.
+fn too_large_as_json(app: &AppState, response: Response) -> Response {
+    let plain = response.status() == StatusCode::PAYLOAD_TOO_LARGE
+        && !response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+    if !plain {
+        return response;
+    }
+    AppError::TooLarge(format!(
+        "the body is larger than {} bytes",
+        app.limits.max_body
+    ))
+    .into_response()
 }
 
 /// The CSRF token of a request: its header, else the form field of a URL-encoded body

@@ -488,7 +488,10 @@ fn store_error(e: StoreError) -> AppError {
             field: Some(field),
         },
         StoreError::Conflict(_) => AppError::Conflict("this login exists already".into()),
-        StoreError::NotFound { what } => AppError::NotFound(format!("{what} not found")),
+        StoreError::NotFound { what } => AppError::NotFound(format!(
+            "{} not found",
+            crate::error::bounded(&what, 2 * crate::error::ECHO_CHARS)
+        )),
         other => AppError::from(other),
     }
 }
@@ -592,7 +595,12 @@ pub async fn create(
 
 /// The user `login` if the caller may see it (its agency, or an admin token); else 404.
 async fn visible_user(app: &AppState, p: &Principal, login: &str) -> Result<User, AppError> {
-    let not_found = || AppError::NotFound(format!("no user {login:?} in your agency"));
+    let not_found = || {
+        AppError::NotFound(format!(
+            "no user {} in your agency",
+            crate::error::echo(login)
+        ))
+    };
     let user = app.store.user(login).await?.ok_or_else(not_found)?;
     if !visible(Some(&user.agency), &[], p.viewer()) {
         return Err(not_found());

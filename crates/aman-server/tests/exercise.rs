@@ -12,7 +12,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use aman_inject::{FeedOptions, crowd_feed_file};
+use aman_inject::{FeedOptions, crowd_feed_file, feed_json};
 use aman_monitor::Timestamp;
 use aman_ops::Mode;
 use aman_ops::access::Role;
@@ -86,24 +86,7 @@ fn shipped() -> (String, Value) {
                 },
             )
             .unwrap_or_else(|e| panic!("{e}"));
-            let samples: Vec<Value> = feed
-                .samples
-                .iter()
-                .map(|s| {
-                    let readings: Vec<Value> = s
-                        .readings
-                        .iter()
-                        .map(|r| {
-                            let mut v = serde_json::to_value(&r.value).unwrap();
-                            v["sensor"] = json!(r.sensor);
-                            v["channel"] = json!(r.channel);
-                            v
-                        })
-                        .collect();
-                    json!({"t": s.t, "readings": readings})
-                })
-                .collect();
-            feeds.insert(inject.id.clone(), samples);
+            feeds.insert(inject.id.clone(), feed_json(&feed));
         }
     }
     assert_eq!(feeds.len(), 1, "the shipped MSEL has one crowd inject");
@@ -208,6 +191,39 @@ async fn an_exercise_end_to_end_never_mixes_with_live_operations(db: Db) {
             json!({"msel": msel, "feeds": {"INJ-01": []}}),
             "not a crowd inject",
         ),
+        // A crowd inject with nothing to replay.
+        (
+            json!({"msel": msel, "feeds": {"INJ-02": []}}),
+            "feeds.INJ-02: crowd inject \"INJ-02\" has an empty feed",
+        ),
+        // An incident inject for an agency the server does not have (it went to the first).
+        (
+            json!({"msel": msel.replace(
+                "to = \"fr-pn commander\"\ntitle",
+                "to = \"xx-police commander\"\ntitle"), "feeds": feeds}),
+            "inject \"INJ-05\": to: agency \"xx-police\" is not an agency of this server \
+             (its agencies: fr-pn, ma-dgsn)",
+        ),
+        (
+            json!({"msel": msel.replace(
+                "zone = \"south-end\"\nevent",
+                "zone = \"south-endd\"\nevent"), "feeds": feeds}),
+            "inject \"INJ-04\": zone: venue \"sib2023-entrance\" has no zone \"south-endd\"",
+        ),
+        // Unknown fields are named; a TOML MSEL names itself.
+        (
+            json!({"msel": msel, "feeds": feeds, "colour": "red"}),
+            "colour: unknown field",
+        ),
+        (
+            json!({"msel": msel, "feeds": feeds, "name": "other"}),
+            "name: a TOML MSEL names its exercise",
+        ),
+        // What is echoed of the input is bounded.
+        (
+            json!({"msel": msel, "feeds": {"x".repeat(5000): []}}),
+            &format!("the MSEL has no inject \"{}\"…", "x".repeat(64)),
+        ),
         // A feed's readings pass the checks of a live sensor's.
         (bad_feed(&feeds, "density", json!(-1.0)), "value.density"),
         (bad_feed(&feeds, "density", json!(50.0)), "value.density"),
@@ -226,8 +242,25 @@ async fn an_exercise_end_to_end_never_mixes_with_live_operations(db: Db) {
         )
         .await;
         assert_eq!(r.status, 422, "{}", r.body);
-        assert!(r.body.contains(says), "{says}: {}", r.body);
+        let error = r.json()["error"].as_str().unwrap_or_default().to_string();
+        assert!(error.contains(says), "{says}: {}", r.body);
+        assert!(r.body.len() < 1500, "{}", r.body);
     }
+    // (A body over the limit is 413: tests/access.rs, every_body_over_the_limit_is_413.)
+    // A CSV MSEL has no [exercise] table: its name is given (the file's stem by `aman
+    // exercise run`), its venue is the server's.
+    let csv = "id,at,to,text\n1,00:00,fr-pn operator,Radio check.\n";
+    let made = ok(
+        &app,
+        &trainer,
+        None,
+        "POST",
+        "/api/v1/exercises",
+        Some(json!({"id": "night-drill", "msel": csv, "format": "csv", "name": "night-drill"})),
+        201,
+    )
+    .await;
+    assert_eq!(made["name"], "night-drill", "{made}");
     let r = call(
         &app,
         &trainer,
@@ -238,13 +271,31 @@ async fn an_exercise_end_to_end_never_mixes_with_live_operations(db: Db) {
     )
     .await;
     assert_eq!(r.status, 400, "{}", r.body);
-    assert_eq!(
-        ok(&app, &fr, None, "GET", "/api/v1/exercises", None, 200).await["exercises"],
-        json!([])
-    );
-    // An exercise that does not exist is not a context.
+    let list = ok(&app, &fr, None, "GET", "/api/v1/exercises", None, 200).await;
+    assert_eq!(list["exercises"].as_array().unwrap().len(), 1, "{list}");
+    // An exercise that does not exist is not a context; its name is echoed bounded.
     let r = call(&app, &fr, Some("nope"), "GET", "/api/v1/state", None).await;
     assert_eq!(r.status, 404, "{}", r.body);
+    let long = "a".repeat(4000);
+    let r = call(&app, &fr, Some(&long), "GET", "/api/v1/state", None).await;
+    assert_eq!(r.status, 404, "{}", r.body);
+    assert!(
+        r.json()["error"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("exercise \"{}\"… not found", "a".repeat(64)))
+            && r.body.len() < 500,
+        "{}",
+        r.body
+    );
+    for path in [
+        format!("/api/v1/exercises/{long}"),
+        format!("/exercises/{long}"),
+    ] {
+        let r = call(&app, &fr, None, "GET", &path, None).await;
+        assert_eq!(r.status, 404, "{}", r.body);
+        assert!(!r.body.contains(&"a".repeat(65)), "{path} is echoed whole");
+    }
 
     // A live reading, which the exercise must not see.
     // (The venue's occupancy sensor is an AXIS camera: its MQTT event payload.)
@@ -256,9 +307,10 @@ async fn an_exercise_end_to_end_never_mixes_with_live_operations(db: Db) {
         .await;
     assert_eq!(r.status, 202, "{}", r.body);
 
-    // The trainer makes it, skips to just before the crowd inject and runs it five times
-    // faster: the surge's level E lasts 85 s of scenario time, 17 s of wall time, longer than
-    // the rule's 10 s hold.
+    // The trainer makes it, skips to just before the crowd inject and runs it ten times
+    // faster: the surge's level E lasts 85 s of scenario time, 8.5 s of wall time, less than
+    // the rule's 10 s hold in wall seconds; the hold counts scenario seconds (the feed's
+    // readings are stamped on the exercise's timeline), so the rule raises.
     let made = ok(
         &app,
         &trainer,
@@ -304,6 +356,21 @@ async fn an_exercise_end_to_end_never_mixes_with_live_operations(db: Db) {
     let r = clock(json!({"action": "resume"})).await;
     assert_eq!(r.status, 409, "resume while running: {}", r.body);
     let r = clock(json!({"action": "warp"})).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(r.json()["field"], "action", "{}", r.body);
+    // Unknown fields, and fields of another action, are named.
+    for (body, field) in [
+        (json!({"action": "pause", "colour": 1}), "colour"),
+        (json!({"action": "speed", "speed": 2, "to_s": 3}), "to_s"),
+        (json!({"action": "resume", "speed": 2}), "speed"),
+        (json!({"action": "skip"}), "to_s"),
+        (json!({"speed": 2}), "action"),
+    ] {
+        let r = clock(body.clone()).await;
+        assert_eq!(r.status, 422, "{body}: {}", r.body);
+        assert_eq!(r.json()["field"], field, "{body}: {}", r.body);
+    }
+    let r = clock(json!("garbage")).await;
     assert_eq!(r.status, 400, "{}", r.body);
     let r = call(
         &app,
@@ -316,12 +383,12 @@ async fn an_exercise_end_to_end_never_mixes_with_live_operations(db: Db) {
     .await;
     assert_eq!(r.status, 403, "players do not drive the clock: {}", r.body);
     assert_eq!(
-        clock(json!({"action": "speed", "speed": 5})).await.status,
+        clock(json!({"action": "speed", "speed": 10})).await.status,
         200
     );
 
     // Both operators see the zone reach level E and the alert, in the exercise.
-    let alert = common::eventually(90.0, "the exercise's south-end-los alert", || async {
+    let alert = common::eventually(60.0, "the exercise's south-end-los alert", || async {
         let v = ok(&app, &ma, ex, "GET", "/api/v1/alerts", None, 200).await;
         v["alerts"]
             .as_array()
@@ -609,6 +676,16 @@ async fn an_exercise_end_to_end_never_mixes_with_live_operations(db: Db) {
     assert_eq!(clock(json!({"action": "pause"})).await.status, 200);
     assert_eq!(clock(json!({"action": "pause"})).await.status, 409);
     assert_eq!(clock(json!({"action": "end"})).await.status, 200);
+    // Once ended, every change conflicts with its state, whatever its value.
+    for body in [
+        json!({"action": "speed", "speed": 2}),
+        json!({"action": "speed", "speed": 1000}),
+        json!({"action": "skip", "to_s": 600}),
+        json!({"action": "end"}),
+    ] {
+        let r = clock(body.clone()).await;
+        assert_eq!(r.status, 409, "{body}: {}", r.body);
+    }
     let detail = ok(
         &app,
         &ma,
@@ -629,7 +706,7 @@ async fn an_exercise_end_to_end_never_mixes_with_live_operations(db: Db) {
         .collect();
     assert_eq!(
         controls,
-        ["start", "skip to 00:29", "speed ×5", "pause", "end"],
+        ["start", "skip to 00:29", "speed ×10", "pause", "end"],
         "{detail}"
     );
     // Every delivery is an event, though the runner and the trainer write at the same moments.
@@ -660,7 +737,17 @@ async fn an_exercise_end_to_end_never_mixes_with_live_operations(db: Db) {
     app.stop().await;
     let app = TestApp::spawn(&db, "sib2023-entrance", Mode::Actual).await;
     let list = app.get_json("/api/v1/exercises").await;
-    assert_eq!(list["exercises"][0]["state"], "ended", "{list}");
+    let surge = list["exercises"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == EX)
+        .unwrap_or_else(|| panic!("{list}"));
+    assert_eq!(surge["state"], "ended", "{list}");
+    assert_eq!(
+        surge["name"],
+        "South gate surge (SiB2023 entrance, joint fr-pn / ma-dgsn)"
+    );
     let r = app
         .request(
             "GET",

@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use aman_inject::{FeedOptions, crowd_feed_file};
+use aman_inject::{FeedOptions, crowd_feed_file, feed_json};
 use aman_monitor::{Timestamp, Venue, read_venue};
 use aman_ops::exercise::{InjectKind, Msel, format_time};
 use anyhow::anyhow;
@@ -34,16 +34,38 @@ fn input(message: String) -> Failure {
 /// [`Failure::Input`] (exit code 2) for a bad MSEL, venue, scenario or option;
 /// [`Failure::Other`] (1) when the server refuses or cannot be reached.
 pub fn run(a: &ExerciseArgs) -> Result<u8, Failure> {
-    let msel = Msel::load(&a.msel).map_err(|e| input(format!("{}: {e}", a.msel.display())))?;
+    let mut msel = Msel::load(&a.msel).map_err(|e| input(format!("{}: {e}", a.msel.display())))?;
     let venue = read_venue(&a.venue).map_err(|e| input(format!("{e}")))?;
-    if let Some(v) = &msel.venue
-        && *v != venue.id
-    {
+    if let Some(name) = &a.name {
+        if !is_csv(a) {
+            return Err(input(format!(
+                "--name: {} names its exercise in its [exercise] table; --name is for a CSV MSEL",
+                a.msel.display()
+            )));
+        }
+        msel.name = name.trim().to_string();
+        if msel.name.is_empty() || msel.name.chars().count() > aman_ops::exercise::MAX_NAME_CHARS {
+            return Err(input(format!(
+                "--name {name:?}: 1 to {} characters",
+                aman_ops::exercise::MAX_NAME_CHARS
+            )));
+        }
+    }
+    // A CSV MSEL names no venue: it is --venue's.
+    if msel.venue.is_none() {
+        msel.venue = Some(venue.id.clone());
+    }
+    if let Err(errors) = msel.check_venue(&venue) {
+        let all: Vec<String> = errors
+            .iter()
+            .map(|e| format!("  {}: {e}", a.msel.display()))
+            .collect();
         return Err(input(format!(
-            "{}: the MSEL is for venue {v:?}, --venue {} is {:?}",
+            "{} does not fit --venue {} ({} errors):\n{}",
             a.msel.display(),
             a.venue.display(),
-            venue.id
+            all.len(),
+            all.join("\n")
         )));
     }
     if a.action == "run" && a.token.is_none() && std::env::var_os("AMAN_TOKEN").is_none() {
@@ -80,6 +102,12 @@ pub fn run(a: &ExerciseArgs) -> Result<u8, Failure> {
     }
 }
 
+fn is_csv(a: &ExerciseArgs) -> bool {
+    a.msel
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+}
+
 /// The feeds of `msel`'s crowd injects, by inject id, as the API takes them.
 fn feeds(msel: &Msel, venue: &Venue) -> Result<Value, Failure> {
     let mut out = serde_json::Map::new();
@@ -104,24 +132,7 @@ fn feeds(msel: &Msel, venue: &Venue) -> Result<Value, Failure> {
             feed.samples.len(),
             FEED_PERIOD_S
         );
-        let samples: Vec<Value> = feed
-            .samples
-            .iter()
-            .map(|s| {
-                let readings: Vec<Value> = s
-                    .readings
-                    .iter()
-                    .map(|r| {
-                        let mut v = serde_json::to_value(&r.value).unwrap_or(Value::Null);
-                        v["sensor"] = json!(r.sensor);
-                        v["channel"] = json!(r.channel);
-                        v
-                    })
-                    .collect();
-                json!({"t": s.t, "readings": readings})
-            })
-            .collect();
-        out.insert(inject.id.clone(), Value::Array(samples));
+        out.insert(inject.id.clone(), feed_json(&feed));
     }
     Ok(Value::Object(out))
 }
@@ -168,7 +179,11 @@ impl Server {
             if status.as_u16() == 401 && self.authorization.is_none() {
                 m.push_str(" (no token was sent: give --token or set AMAN_TOKEN)");
             }
-            return Err(Failure::Other(anyhow!(m)));
+            // The server found what it was sent bad (the MSEL, a feed, an option): bad input.
+            return Err(match status.as_u16() {
+                400 | 413 | 422 => Failure::Input(anyhow!(m)),
+                _ => Failure::Other(anyhow!(m)),
+            });
         }
         Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
     }
@@ -208,16 +223,12 @@ fn play(a: &ExerciseArgs, msel: &Msel, feeds: Value) -> Result<u8, Failure> {
     };
     let text = std::fs::read_to_string(&a.msel)
         .map_err(|e| input(format!("{}: {e}", a.msel.display())))?;
-    let format = if a
-        .msel
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
-    {
-        "csv"
-    } else {
-        "toml"
-    };
+    let format = if is_csv(a) { "csv" } else { "toml" };
     let mut body = json!({"msel": text, "format": format, "feeds": feeds, "start": true});
+    if format == "csv" {
+        // A CSV MSEL has no [exercise] table: its name is the file's stem or --name.
+        body["name"] = json!(msel.name);
+    }
     if let Some(id) = &a.id {
         body["id"] = json!(id);
     }

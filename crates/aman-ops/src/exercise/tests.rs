@@ -629,3 +629,82 @@ fn after_action_times() {
     assert!(cap.actions.is_empty());
     assert_eq!(cap.to_acknowledgement, None);
 }
+
+#[test]
+fn the_timeline_runs_at_scenario_pace_from_the_start() {
+    let mut c = Clock::new();
+    assert_eq!(c.stamp(5.0), None, "no timeline before the start");
+    // A skip before the start: the start's instant stands for scenario time 20.
+    c.skip_to(wall(0.0), 20.0).unwrap();
+    c.start(wall(10.0)).unwrap();
+    assert_eq!(c.epoch, Some(wall(-10.0)));
+    assert_eq!(c.stamp(20.0), Some(wall(10.0)));
+    // At speed 10, 100 scenario seconds are 10 wall seconds and 100 seconds of the timeline:
+    // a rule's 10 s hold counts scenario seconds.
+    c.set_speed(wall(10.0), 10.0).unwrap();
+    let t = c.scenario_time(wall(20.0));
+    assert_eq!(t, 120.0);
+    assert_eq!(c.stamp(t), Some(wall(110.0)));
+    // Pauses, speed changes and skips never move the epoch.
+    c.pause(wall(20.0)).unwrap();
+    c.resume(wall(60.0)).unwrap();
+    c.skip_to(wall(60.0), 500.0).unwrap();
+    assert_eq!(c.epoch, Some(wall(-10.0)));
+    // A clock stored before the epoch existed still reads.
+    let old: Clock = serde_json::from_str(
+        r#"{"state":"running","speed":1.0,"anchor_scenario":3.0,"anchor_wall":5}"#,
+    )
+    .unwrap();
+    assert_eq!(old.epoch, None);
+}
+
+#[test]
+fn the_agency_an_inject_names() {
+    assert_eq!(agency_named("fr-pn commander"), Some("fr-pn"));
+    assert_eq!(agency_named("commander fr-pn"), Some("fr-pn"));
+    assert_eq!(
+        agency_named("ma-dgsn operator, fr-pn commander"),
+        Some("ma-dgsn")
+    );
+    assert_eq!(agency_named("Operator; fr-pn"), None);
+    assert_eq!(agency_named("commander"), None);
+    assert_eq!(agency_named(""), None);
+    assert_eq!(agency_named("xx-police commander"), Some("xx-police"));
+}
+
+#[test]
+fn the_zones_of_injects_are_checked_against_the_venue() {
+    let venue = aman_monitor::read_venue(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../venues/sib2023-entrance/venue.toml"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    msel().check_venue(&venue).unwrap();
+    let bad = TOML
+        .replace("zone = \"south-end\"", "zone = \"south-endd\"")
+        .replace("venue = \"sib2023-entrance\"", "venue = \"elsewhere\"")
+        .replace(
+            "incident_kind = \"medical\"",
+            "incident_kind = \"medical\"\nzone = \"nowhere\"",
+        );
+    let errors = Msel::from_toml(&bad)
+        .unwrap()
+        .check_venue(&venue)
+        .unwrap_err();
+    let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    assert_eq!(text.len(), 3, "{text:?}");
+    assert_eq!(
+        text[0],
+        "exercise: venue: the MSEL is for venue \"elsewhere\", not \"sib2023-entrance\""
+    );
+    // In time order: INJ-04 at 2:00, INJ-03 at 1:02:03.5.
+    assert!(
+        text[1].starts_with(
+            "inject \"INJ-04\": zone: venue \"sib2023-entrance\" has no zone \"nowhere\""
+        ),
+        "{text:?}"
+    );
+    assert!(
+        text[2].starts_with("inject \"INJ-03\": zone: venue \"sib2023-entrance\" has no zone \"south-endd\" (its zones: "),
+        "{text:?}"
+    );
+}

@@ -30,7 +30,7 @@ fn cookie(value: Option<&str>) -> HeaderValue {
 fn find(app: &AppState, id: &str) -> Result<std::sync::Arc<Exercise>, AppError> {
     app.exercises
         .get(id)
-        .ok_or_else(|| AppError::NotFound(format!("exercise {id:?} not found")))
+        .ok_or_else(|| AppError::NotFound(format!("exercise {} not found", crate::error::echo(id))))
 }
 
 fn state_word(v: &Viewer, state: &str) -> String {
