@@ -197,7 +197,11 @@ pub(crate) async fn owner(
 }
 
 /// Checks that a zone location names a zone of the venue.
-pub(crate) fn check_zone(app: &AppState, loc: Option<&Location>, field: &str) -> Result<(), AppError> {
+pub(crate) fn check_zone(
+    app: &AppState,
+    loc: Option<&Location>,
+    field: &str,
+) -> Result<(), AppError> {
     if let Some(Location::Zone(z)) = loc
         && !app.venue.zones.iter().any(|v| &v.id == z)
     {

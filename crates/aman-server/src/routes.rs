@@ -302,9 +302,13 @@ pub static ROUTES: &[Route] = &[
     r("GET", "/incidents/{id}", A::Read, Agency, || {
         get(dashboard::incidents::page)
     }),
-    r("POST", "/incidents/{id}", A::ManageIncidents, Agency, || {
-        post(dashboard::incidents::edit)
-    }),
+    r(
+        "POST",
+        "/incidents/{id}",
+        A::ManageIncidents,
+        Agency,
+        || post(dashboard::incidents::edit),
+    ),
     r(
         "POST",
         "/incidents/{id}/status",
@@ -312,12 +316,20 @@ pub static ROUTES: &[Route] = &[
         Agency,
         || post(dashboard::incidents::set_status),
     ),
-    r("POST", "/incidents/{id}/share", A::ShareRecord, Agency, || {
-        post(dashboard::incidents::share)
-    }),
-    r("POST", "/incidents/{id}/tasks", A::TaskUnits, Agency, || {
-        post(dashboard::incidents::create_task)
-    }),
+    r(
+        "POST",
+        "/incidents/{id}/share",
+        A::ShareRecord,
+        Agency,
+        || post(dashboard::incidents::share),
+    ),
+    r(
+        "POST",
+        "/incidents/{id}/tasks",
+        A::TaskUnits,
+        Agency,
+        || post(dashboard::incidents::create_task),
+    ),
     r("POST", "/tasks/{id}", A::TaskUnits, Agency, || {
         post(dashboard::incidents::task_state)
     }),

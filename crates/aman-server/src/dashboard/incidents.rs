@@ -83,13 +83,18 @@ fn label_of(name: &str) -> &'static str {
 /// A `.form-error` naming field `name` (its label in the user's language) and the problem
 /// `problem` (a message id).
 pub(super) fn field_error(v: &Viewer, name: &str, problem: &str) -> String {
+    field_error_as(v, name, label_of(name), problem)
+}
+
+/// [`field_error`] with the label `label` (a message id).
+pub(super) fn field_error_as(v: &Viewer, name: &str, label: &str, problem: &str) -> String {
     format!(
         "<p class=\"form-error\" role=\"alert\" data-field=\"{}\">{}</p>",
         esc(name),
         esc(&v.l.t_args(
             "form-error-field",
             &[
-                ("field", Arg::Str(&v.l.t(label_of(name)))),
+                ("field", Arg::Str(&v.l.t(label))),
                 ("problem", Arg::Str(&v.l.t(problem))),
             ]
         ))
@@ -307,7 +312,8 @@ fn parse_incident(
         actions: text("actions"),
     };
     f.check().map_err(|e| field_problem(&e))?;
-    check_zone(app, Some(&f.location), "location.zone").map_err(|_| ("zone", "form-error-choice"))?;
+    check_zone(app, Some(&f.location), "location.zone")
+        .map_err(|_| ("zone", "form-error-choice"))?;
     Ok(f)
 }
 
@@ -365,10 +371,11 @@ fn incident_form(
         v.csrf_field()
     );
     if let Some(i) = cur {
-        let version = val("version", i.meta.version.to_string());
+        // The record's version: after a conflict, the user's values are sent again on the
+        // version they have now seen.
         h.push_str(&format!(
             "<input type=\"hidden\" name=\"version\" value=\"{}\">",
-            esc(&version)
+            i.meta.version
         ));
     }
     h.push_str(error);
@@ -383,7 +390,10 @@ fn incident_form(
         if major { " checked" } else { "" },
         v.t("inc-major")
     ));
-    let chosen_sev = val("severity", f.map_or("moderate", |f| f.severity.name()).into());
+    let chosen_sev = val(
+        "severity",
+        f.map_or("moderate", |f| f.severity.name()).into(),
+    );
     h.push_str(&format!(
         "<label>{}<select name=\"severity\">",
         v.t("severity")
@@ -431,7 +441,10 @@ fn incident_form(
     }
     h.push_str("</fieldset><div class=\"grid\">");
     for (name, get) in [
-        ("hazards", (|f: &IncidentFields| &f.hazards) as fn(&IncidentFields) -> &String),
+        (
+            "hazards",
+            (|f: &IncidentFields| &f.hazards) as fn(&IncidentFields) -> &String,
+        ),
         ("access", |f| &f.access),
         ("rendezvous", |f| &f.rendezvous),
         ("services_present", |f| &f.services_present),
@@ -944,7 +957,10 @@ fn tasks_table(v: &Viewer, units: &[Unit], tasks: &[Task], err: &Option<PageErro
     }
     h.push_str("</tbody></table>");
     if tasks.is_empty() {
-        h.push_str(&format!("<p class=\"empty-note\">{}</p>", v.t("inc-no-tasks")));
+        h.push_str(&format!(
+            "<p class=\"empty-note\">{}</p>",
+            v.t("inc-no-tasks")
+        ));
     }
     h
 }

@@ -16,8 +16,8 @@ use serde_json::{Map, Value};
 
 use super::html::esc;
 use super::incidents::{
-    Fields, UNIT_ROWS, badge, field_error, field_problem, input, location_of, missing, owns,
-    place, respond, stale_error, version_of, zone_options,
+    Fields, UNIT_ROWS, badge, field_error, field_error_as, field_problem, input, location_of,
+    missing, owns, place, respond, stale_error, version_of, zone_options,
 };
 use super::{Viewer, field, form_fields, see_other};
 use crate::app::AppState;
@@ -113,12 +113,7 @@ async fn units_main(
             .as_ref()
             .filter(|e| e.form == "new")
             .and_then(|e| e.draft);
-        let val = |name: &str| {
-            draft
-                .and_then(|d| field(d, name))
-                .unwrap_or("")
-                .to_string()
-        };
+        let val = |name: &str| draft.and_then(|d| field(d, name)).unwrap_or("").to_string();
         let kind = val("kind");
         let mut h = format!(
             "<section class=\"panel\"><h2>{}</h2><form id=\"unit-form\" class=\"incident-form\" \
@@ -245,7 +240,10 @@ fn parse_unit(app: &AppState, fields: &Fields) -> Result<UnitFields, (&'static s
         status: UnitStatus::Available,
         position: location_of(app, fields)?,
         leader: field(fields, "leader").unwrap_or("").trim().to_string(),
-        resources: field(fields, "resources").unwrap_or("").trim_end().to_string(),
+        resources: field(fields, "resources")
+            .unwrap_or("")
+            .trim_end()
+            .to_string(),
     };
     u.check().map_err(|e| field_problem(&e))?;
     Ok(u)
@@ -261,8 +259,13 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     let v = Viewer::of(&p, &headers);
     let fields = form_fields(&headers, &body)?;
+    // A unit's kind is labelled as such, not as an incident's type.
+    let refuse = |name: &str, problem: &str| match name {
+        "kind" => field_error_as(&v, name, "unit-kind", problem),
+        _ => field_error(&v, name, problem),
+    };
     let html = match parse_unit(&app, &fields) {
-        Err((name, problem)) => field_error(&v, name, problem),
+        Err((name, problem)) => refuse(name, problem),
         Ok(u) => {
             let mut m = Map::new();
             if let Some(a) = field(&fields, "agency") {
@@ -278,7 +281,7 @@ pub async fn create(
                 Ok(_) => return Ok(see_other("/units")),
                 Err(StoreError::Invalid { field, message }) => {
                     let (name, problem) = field_problem(&FieldError { field, message });
-                    field_error(&v, name, problem)
+                    refuse(name, problem)
                 }
                 Err(e) => return Err(store_err(e)),
             }
