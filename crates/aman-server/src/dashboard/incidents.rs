@@ -573,7 +573,7 @@ async fn list_main(
     }
     m.push_str("</tbody></table>");
     if rows.is_empty() {
-        m.push_str(&format!("<p class=\"empty-note\">{}</p>", v.t("inc-none")));
+        m.push_str(&format!("<p class=\"ops-empty\">{}</p>", v.t("inc-none")));
     }
     m.push_str("</section>");
     if v.may(Action::ManageIncidents) {
@@ -958,7 +958,7 @@ fn tasks_table(v: &Viewer, units: &[Unit], tasks: &[Task], err: &Option<PageErro
     h.push_str("</tbody></table>");
     if tasks.is_empty() {
         h.push_str(&format!(
-            "<p class=\"empty-note\">{}</p>",
+            "<p class=\"ops-empty\">{}</p>",
             v.t("inc-no-tasks")
         ));
     }

@@ -105,7 +105,7 @@ async fn units_main(
     }
     m.push_str("</tbody></table>");
     if units.is_empty() {
-        m.push_str(&format!("<p class=\"empty-note\">{}</p>", v.t("unit-none")));
+        m.push_str(&format!("<p class=\"ops-empty\">{}</p>", v.t("unit-none")));
     }
     m.push_str("</section>");
     if v.may(Action::ManageUnits) {
