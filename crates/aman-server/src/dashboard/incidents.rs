@@ -267,6 +267,29 @@ pub(super) fn location_of(
     }
 }
 
+/// The owning agency of a new record from a form (a person's own; an admin token names it in
+/// `agency`, as in the API) and its visibility (`shared` ticked, else restricted).
+///
+/// # Errors
+/// 422 as [`crate::ops::owner`].
+pub(super) async fn owner_and_visibility(
+    app: &AppState,
+    p: &Principal,
+    fields: &Fields,
+) -> Result<(String, Visibility), AppError> {
+    let mut m = Map::new();
+    if let Some(a) = field(fields, "agency") {
+        m.insert("agency".into(), a.into());
+    }
+    let agency = owner(app, p, &mut m).await?;
+    let vis = if field(fields, "shared").is_some() {
+        Visibility::Shared
+    } else {
+        Visibility::Restricted
+    };
+    Ok((agency, vis))
+}
+
 /// The incident of a form, checked as the API checks it.
 fn parse_incident(
     app: &AppState,
@@ -623,16 +646,7 @@ pub async fn create(
     let refuse = |name: &str, problem: &str| field_error(&v, name, problem);
     let error = match parse_incident(&app, &fields) {
         Ok(f) => {
-            let mut m = Map::new();
-            if let Some(a) = field(&fields, "agency") {
-                m.insert("agency".into(), a.into());
-            }
-            let agency = owner(&app, &p, &mut m).await?;
-            let vis = if field(&fields, "shared").is_some() {
-                Visibility::Shared
-            } else {
-                Visibility::Restricted
-            };
+            let (agency, vis) = owner_and_visibility(&app, &p, &fields).await?;
             match app
                 .store
                 .create_incident(&actor(&p), &agency, vis, &f, None)
@@ -978,6 +992,27 @@ async fn incident_page(
     respond(app, v, "incidents", &inc.fields.title, status, &main).await
 }
 
+/// The incident page again with `status` and the error `html` on form `form` (`edit`,
+/// `status`, `share`, `task`, or a task's id), the user's values `draft` kept.
+#[allow(clippy::too_many_arguments)]
+async fn refused(
+    app: &AppState,
+    v: &Viewer<'_>,
+    p: &Principal,
+    inc: &Incident,
+    status: StatusCode,
+    form: impl Into<String>,
+    html: String,
+    draft: Option<&Fields>,
+) -> Result<Response, AppError> {
+    let err = PageError {
+        form: form.into(),
+        html,
+        draft,
+    };
+    incident_page(app, v, p, inc, status, Some(err)).await
+}
+
 /// Incident `id` as the viewer sees it, or `None` (not seen, or no such id: the same).
 async fn find(
     app: &AppState,
@@ -1040,13 +1075,17 @@ pub async fn edit(
                 Ok(_) => return Ok(see_other(&format!("/incidents/{id}"))),
                 Err(StoreError::Conflict(_)) => {
                     let now = find(&app, &p, &id, None).await?.unwrap_or(inc);
-                    let err = PageError {
-                        form: "edit".into(),
-                        html: stale_error(&v, &now.meta),
-                        draft: Some(&fields),
-                    };
-                    return incident_page(&app, &v, &p, &now, StatusCode::CONFLICT, Some(err))
-                        .await;
+                    return refused(
+                        &app,
+                        &v,
+                        &p,
+                        &now,
+                        StatusCode::CONFLICT,
+                        "edit".into(),
+                        stale_error(&v, &now.meta),
+                        Some(&fields),
+                    )
+                    .await;
                 }
                 Err(StoreError::NotFound { .. }) => return missing(&app, &v).await,
                 Err(StoreError::Invalid { field, message }) => {
@@ -1056,18 +1095,15 @@ pub async fn edit(
             }
         }
     };
-    let err = PageError {
-        form: "edit".into(),
-        html: field_error(&v, problem.0, problem.1),
-        draft: Some(&fields),
-    };
-    incident_page(
+    refused(
         &app,
         &v,
         &p,
         &inc,
         StatusCode::UNPROCESSABLE_ENTITY,
-        Some(err),
+        "edit".into(),
+        field_error(&v, problem.0, problem.1),
+        Some(&fields),
     )
     .await
 }
@@ -1096,13 +1132,17 @@ pub async fn set_status(
                 Ok(_) => return Ok(see_other(&format!("/incidents/{id}"))),
                 Err(StoreError::Conflict(_)) => {
                     let now = find(&app, &p, &id, None).await?.unwrap_or(inc);
-                    let err = PageError {
-                        form: "status".into(),
-                        html: stale_error(&v, &now.meta),
-                        draft: None,
-                    };
-                    return incident_page(&app, &v, &p, &now, StatusCode::CONFLICT, Some(err))
-                        .await;
+                    return refused(
+                        &app,
+                        &v,
+                        &p,
+                        &now,
+                        StatusCode::CONFLICT,
+                        "status".into(),
+                        stale_error(&v, &now.meta),
+                        None,
+                    )
+                    .await;
                 }
                 Err(StoreError::NotFound { .. }) => return missing(&app, &v).await,
                 Err(StoreError::Invalid { .. }) => {
@@ -1112,18 +1152,15 @@ pub async fn set_status(
             }
         }
     };
-    let err = PageError {
-        form: "status".into(),
-        html: problem,
-        draft: None,
-    };
-    incident_page(
+    refused(
         &app,
         &v,
         &p,
         &inc,
         StatusCode::UNPROCESSABLE_ENTITY,
-        Some(err),
+        "status".into(),
+        problem,
+        None,
     )
     .await
 }
@@ -1184,18 +1221,15 @@ pub async fn create_task(
             Err(e) => return Err(store_err(e)),
         }
     };
-    let err = PageError {
-        form: "task".into(),
-        html: problem,
-        draft: Some(&fields),
-    };
-    incident_page(
+    refused(
         &app,
         &v,
         &p,
         &inc,
         StatusCode::UNPROCESSABLE_ENTITY,
-        Some(err),
+        "task".into(),
+        problem,
+        Some(&fields),
     )
     .await
 }
@@ -1248,12 +1282,7 @@ pub async fn task_state(
             }
         }
     };
-    let err = PageError {
-        form: id.clone(),
-        html,
-        draft: None,
-    };
-    incident_page(&app, &v, &p, &inc, status, Some(err)).await
+    refused(&app, &v, &p, &inc, status, id.clone(), html, None).await
 }
 
 /// `POST /alerts/{id}/incident`: the alert board's one click: an incident of the viewer's

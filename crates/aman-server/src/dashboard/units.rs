@@ -17,7 +17,7 @@ use serde_json::{Map, Value};
 use super::html::esc;
 use super::incidents::{
     Fields, UNIT_ROWS, badge, field_error, field_error_as, field_problem, input, location_of,
-    missing, owns, place, respond, stale_error, version_of, zone_options,
+    missing, owner_and_visibility, owns, place, respond, stale_error, version_of, zone_options,
 };
 use super::{Viewer, field, form_fields, see_other};
 use crate::app::AppState;
@@ -267,16 +267,7 @@ pub async fn create(
     let html = match parse_unit(&app, &fields) {
         Err((name, problem)) => refuse(name, problem),
         Ok(u) => {
-            let mut m = Map::new();
-            if let Some(a) = field(&fields, "agency") {
-                m.insert("agency".into(), a.into());
-            }
-            let agency = owner(&app, &p, &mut m).await?;
-            let vis = if field(&fields, "shared").is_some() {
-                Visibility::Shared
-            } else {
-                Visibility::Restricted
-            };
+            let (agency, vis) = owner_and_visibility(&app, &p, &fields).await?;
             match app.store.create_unit(&actor(&p), &agency, vis, &u).await {
                 Ok(_) => return Ok(see_other("/units")),
                 Err(StoreError::Invalid { field, message }) => {
