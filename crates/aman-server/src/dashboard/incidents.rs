@@ -1001,12 +1001,12 @@ async fn refused(
     p: &Principal,
     inc: &Incident,
     status: StatusCode,
-    form: impl Into<String>,
+    form: &str,
     html: String,
     draft: Option<&Fields>,
 ) -> Result<Response, AppError> {
     let err = PageError {
-        form: form.into(),
+        form: form.to_string(),
         html,
         draft,
     };
@@ -1081,7 +1081,7 @@ pub async fn edit(
                         &p,
                         &now,
                         StatusCode::CONFLICT,
-                        "edit".into(),
+                        "edit",
                         stale_error(&v, &now.meta),
                         Some(&fields),
                     )
@@ -1101,7 +1101,7 @@ pub async fn edit(
         &p,
         &inc,
         StatusCode::UNPROCESSABLE_ENTITY,
-        "edit".into(),
+        "edit",
         field_error(&v, problem.0, problem.1),
         Some(&fields),
     )
@@ -1138,7 +1138,7 @@ pub async fn set_status(
                         &p,
                         &now,
                         StatusCode::CONFLICT,
-                        "status".into(),
+                        "status",
                         stale_error(&v, &now.meta),
                         None,
                     )
@@ -1158,7 +1158,7 @@ pub async fn set_status(
         &p,
         &inc,
         StatusCode::UNPROCESSABLE_ENTITY,
-        "status".into(),
+        "status",
         problem,
         None,
     )
@@ -1227,7 +1227,7 @@ pub async fn create_task(
         &p,
         &inc,
         StatusCode::UNPROCESSABLE_ENTITY,
-        "task".into(),
+        "task",
         problem,
         Some(&fields),
     )
@@ -1282,7 +1282,7 @@ pub async fn task_state(
             }
         }
     };
-    refused(&app, &v, &p, &inc, status, id.clone(), html, None).await
+    refused(&app, &v, &p, &inc, status, &id, html, None).await
 }
 
 /// `POST /alerts/{id}/incident`: the alert board's one click: an incident of the viewer's

@@ -4,7 +4,7 @@
 //! the viewer's agency, a status form (`POST /units/{id}`, with the `version` read). Bad
 //! input and stale versions are answered as on the incident pages ([`super::incidents`]).
 
-use aman_ops::access::{Action, Visibility};
+use aman_ops::access::Action;
 use aman_ops::record::FieldError;
 use aman_ops::unit::{UnitFields, UnitKind, UnitStatus};
 use aman_store::{StoreError, Unit};
@@ -12,7 +12,7 @@ use axum::body::Bytes;
 use axum::extract::Path;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::html::esc;
 use super::incidents::{
@@ -24,7 +24,7 @@ use crate::app::AppState;
 use crate::auth::{Caller, Principal};
 use crate::error::AppError;
 use crate::exercise::Ctx;
-use crate::ops::{actor, edits_unit, owner, store_err};
+use crate::ops::{actor, edits_unit, store_err};
 
 /// Every kind of unit, in the form's order.
 const KINDS: [UnitKind; 8] = [
