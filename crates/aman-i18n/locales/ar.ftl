@@ -354,3 +354,122 @@ exercise-method-system = النظام
 inject-pops = المدخلات الواردة
 inject-pop-route = { $from } ← { $to }
 inject-pop-dismiss = إغلاق
+
+## لوحة القيادة: العمليات المشتركة (الحوادث، الوحدات، المهام)
+nav-incidents = الحوادث
+nav-units = الوحدات
+vis-shared = مشترك
+vis-restricted = مقيّد
+incidents-listed = { $n ->
+    [zero] لا توجد حوادث معروضة
+    [one] حادث واحد معروض
+    [two] حادثان معروضان
+    [few] { $n } حوادث معروضة
+    [many] { $n } حادثًا معروضًا
+   *[other] { $n } حادث معروض
+}
+units-listed = { $n ->
+    [zero] لا توجد وحدات معروضة
+    [one] وحدة واحدة معروضة
+    [two] وحدتان معروضتان
+    [few] { $n } وحدات معروضة
+    [many] { $n } وحدةً معروضةً
+   *[other] { $n } وحدة معروضة
+}
+inc-none = لا يوجد أي حادث.
+unit-none = لا توجد أي وحدة.
+inc-new = حادث جديد
+inc-create = إنشاء الحادث
+inc-edit = تعديل الحادث
+inc-save = حفظ التعديلات
+inc-id = الحادث
+inc-title = العنوان
+inc-major = أُعلن حادثًا كبيرًا
+inc-location = الموقع الدقيق
+inc-zone = المنطقة
+inc-point = نقطة، إن لم تُحدَّد منطقة (بالأمتار)
+inc-point-instead = — نقطة، أدناه —
+inc-x = x (م)
+inc-y = y (م)
+inc-kind = نوع الحادث
+inc-hazards = المخاطر القائمة والمحتملة
+inc-access = طرق الوصول
+inc-rendezvous = نقطة التجمع
+inc-casualties = الإصابات
+inc-immediate = P1 فورية
+inc-urgent = P2 عاجلة
+inc-delayed = P3 مؤجلة
+inc-dead = الوفيات
+inc-services-present = خدمات الطوارئ الحاضرة
+inc-services-required = خدمات الطوارئ المطلوبة
+inc-situation = الوضع
+inc-objectives = الأهداف
+inc-actions = الإجراءات
+inc-shared = مشترك مع القيادة المشتركة
+inc-agency = الجهاز
+inc-updated = آخر تحديث
+inc-created = أُنشئ
+inc-version = النسخة
+inc-yes = نعم
+inc-no = لا
+inc-point-at = x { $x } م، y { $y } م
+inc-status-reported = مُبلَّغ عنه
+inc-status-confirmed = مؤكَّد
+inc-status-responding = قيد التدخل
+inc-status-contained = تحت السيطرة
+inc-status-closed = مُغلق
+inc-status-to = الانتقال إلى
+inc-share = مشاركة مع القيادة المشتركة
+inc-from-alert = ناتج عن التنبيه
+inc-tasks = المهام
+inc-no-tasks = لا توجد مهام بعد.
+inc-timeline = التسلسل الزمني
+inc-ics201 = إحاطة الحادث ICS-201
+inc-by = بواسطة
+inc-what = ماذا
+task-unit = الوحدة
+task-description = المهمة
+task-state = الحالة
+task-create = إسناد المهمة
+task-to = الانتقال إلى
+task-state-assigned = مُسندة
+task-state-accepted = مقبولة
+task-state-en_route = في الطريق
+task-state-on_scene = في الموقع
+task-state-done = منجزة
+task-state-cancelled = ملغاة
+task-choose-unit = اختر وحدة
+unit-new = وحدة جديدة
+unit-create = إنشاء الوحدة
+unit-call-sign = رمز النداء
+unit-kind = النوع
+unit-position = الموقع
+unit-none-position = —
+unit-leader = القائد
+unit-resources = الموارد
+unit-ics214 = سجل النشاط ICS-214
+unit-csv = CSV
+unit-set-status = تغيير
+unit-kind-foot_patrol = دورية راجلة
+unit-kind-mounted = خيّالة
+unit-kind-vehicle = مركبة
+unit-kind-medical = إسعاف طبي
+unit-kind-fire = إطفاء
+unit-kind-stewards = منظمون
+unit-kind-command = قيادة
+unit-kind-other = أخرى
+unit-status-available = متاحة
+unit-status-assigned = مُكلَّفة
+unit-status-en_route = في الطريق
+unit-status-on_scene = في الموقع
+unit-status-out_of_service = خارج الخدمة
+alert-open-incident = فتح حادث
+form-error-field = { $field }: { $problem }
+form-error-required = هذا الحقل إلزامي.
+form-error-number = أدخل عددًا صحيحًا من 0 إلى 100000.
+form-error-point = أدخل x وy بالأمتار، أو اختر منطقة.
+form-error-text = طويل جدًا، أو يحتوي على أحرف تحكم.
+form-error-transition = هذا التغيير غير مسموح به من الحالة الحالية.
+form-error-task-refused = لا يمكن إسناد مهمة لهذه الوحدة في هذا الحادث (مُغلق، أو مقيّد والوحدة تابعة للجهاز الآخر).
+form-error-not-yours = لا يعدّل الوحدةَ إلا جهازُها؛ أسند إليها مهمة بدلًا من ذلك.
+form-error-stale = لم يُحفظ: عدّله { $who } في { $time } (النسخة الآن { $version }). قيمك محفوظة أدناه: راجعها ثم أرسلها من جديد.

@@ -40,7 +40,8 @@ pub const MAX_OPS_BODY: usize = 64 << 10;
 /// Most records one list returns (default 100).
 pub const MAX_OPS_LIST: usize = 1000;
 
-fn actor(p: &Principal) -> Actor {
+/// The store's actor of a write by `p`, now.
+pub(crate) fn actor(p: &Principal) -> Actor {
     let (label, agency) = crate::audit::actor(p);
     Actor {
         label,
@@ -51,7 +52,7 @@ fn actor(p: &Principal) -> Actor {
 
 /// A store error as the API's: not found → 404, conflict → 409, invalid → 422 naming the
 /// field, anything else 503.
-fn store_err(e: StoreError) -> AppError {
+pub(crate) fn store_err(e: StoreError) -> AppError {
     match e {
         StoreError::NotFound { what } => AppError::NotFound(format!(
             "{} not found",
@@ -66,7 +67,7 @@ fn store_err(e: StoreError) -> AppError {
     }
 }
 
-fn not_found(kind: &str, id: &str) -> AppError {
+pub(crate) fn not_found(kind: &str, id: &str) -> AppError {
     store_err(StoreError::NotFound {
         what: format!("{kind} {id:?}"),
     })
@@ -157,7 +158,7 @@ fn take_visibility(m: &mut Map<String, Value>) -> Result<Option<Visibility>, App
 
 /// The owning agency of a new record: a user's own (an `agency` field naming another is
 /// refused), or the `agency` field for an admin token.
-async fn owner(
+pub(crate) async fn owner(
     app: &AppState,
     who: &Principal,
     m: &mut Map<String, Value>,
@@ -199,7 +200,11 @@ async fn owner(
 }
 
 /// Checks that a zone location names a zone of the venue.
-fn check_zone(app: &AppState, loc: Option<&Location>, field: &str) -> Result<(), AppError> {
+pub(crate) fn check_zone(
+    app: &AppState,
+    loc: Option<&Location>,
+    field: &str,
+) -> Result<(), AppError> {
     if let Some(Location::Zone(z)) = loc
         && !app.venue.zones.iter().any(|v| &v.id == z)
     {
@@ -286,6 +291,26 @@ pub async fn create_incident(
     Ok((StatusCode::CREATED, Json(incident_json(&inc))).into_response())
 }
 
+/// Incident `id` as `who` sees it (404 if not seen, with the body of an unknown id); a
+/// read of a restricted one appends audit entry `read` (`incident.read`, `incident.ics201`).
+pub(crate) async fn seen_incident(
+    app: &AppState,
+    who: &Principal,
+    id: &str,
+    read: &str,
+) -> Result<Incident, AppError> {
+    let inc = app
+        .store
+        .incident(id, who.viewer())
+        .await
+        .map_err(store_err)?
+        .ok_or_else(|| not_found("incident", id))?;
+    if inc.meta.visibility == Visibility::Restricted {
+        audit_read(app, who, read, format!("incident/{id}")).await?;
+    }
+    Ok(inc)
+}
+
 /// `GET /api/v1/incidents/{id}`: the incident, its tasks (those the caller sees) and its
 /// timeline.
 pub async fn get_incident(
@@ -294,15 +319,7 @@ pub async fn get_incident(
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Json<Value>, AppError> {
     let id = path(id)?;
-    let inc = app
-        .store
-        .incident(&id, who.viewer())
-        .await
-        .map_err(store_err)?
-        .ok_or_else(|| not_found("incident", &id))?;
-    if inc.meta.visibility == Visibility::Restricted {
-        audit_read(&app, &who, "incident.read", format!("incident/{id}")).await?;
-    }
+    let inc = seen_incident(&app, &who, &id, "incident.read").await?;
     let tasks = app
         .store
         .tasks_of(Some(&id), None, who.viewer())
@@ -441,6 +458,28 @@ pub async fn from_alert(
             field: Some(k.clone()),
         });
     }
+    let inc = open_from_alert(&app, &who, &alert, &agency, vis, title).await?;
+    Ok((StatusCode::CREATED, Json(incident_json(&inc))).into_response())
+}
+
+/// Raises an incident of `agency` (with `visibility`) from `alert`: its zone as the location
+/// (a line's alert: the line's midpoint), its CAP severity, its time and its rule's figures
+/// (measure, raise and clear thresholds, hold) in the situation, the alert linked. `title`
+/// defaults to "Alert <id>: <rule> at <subject>". The API's [`from_alert`] and the
+/// dashboard's one-click form both call it.
+///
+/// # Errors
+/// 422 for an alert about neither a zone nor a line of the venue, or fields that do not
+/// fit; 503 if the store fails.
+pub(crate) async fn open_from_alert(
+    app: &AppState,
+    who: &Principal,
+    alert: &aman_store::AlertRecord,
+    agency: &str,
+    vis: Visibility,
+    title: Option<String>,
+) -> Result<Incident, AppError> {
+    let id = &alert.id;
     let rule = app.venue.rules.iter().find(|r| r.id == alert.rule);
     let figures = match rule {
         Some(r) => format!(
@@ -485,12 +524,10 @@ pub async fn from_alert(
         objectives: String::new(),
         actions: String::new(),
     };
-    let inc = app
-        .store
-        .create_incident(&actor(&who), &agency, vis, &fields, Some(&alert.id))
+    app.store
+        .create_incident(&actor(who), agency, vis, &fields, Some(&alert.id))
         .await
-        .map_err(store_err)?;
-    Ok((StatusCode::CREATED, Json(incident_json(&inc))).into_response())
+        .map_err(store_err)
 }
 
 // ----- units -----
@@ -557,7 +594,9 @@ pub async fn get_unit(
     Ok(Json(j))
 }
 
-async fn seen_unit(
+/// Unit `id` as `who` sees it (404 if not seen, as an unknown id); a read of a restricted
+/// one appends audit entry `read` (`unit.read`, `unit.ics214`).
+pub(crate) async fn seen_unit(
     app: &AppState,
     who: &Principal,
     id: &str,
@@ -573,6 +612,24 @@ async fn seen_unit(
         audit_read(app, who, read, format!("unit/{id}")).await?;
     }
     Ok(u)
+}
+
+/// Whether `who` may edit unit `u`: a shared unit is seen, and tasked, by both agencies, but
+/// only its own agency edits it (its call sign, status, position); the other agency moves
+/// it through its tasks.
+///
+/// # Errors
+/// 403 naming the owning agency.
+pub(crate) fn edits_unit(who: &Principal, u: &Unit) -> Result<(), AppError> {
+    if let Viewer::Agency(a) = who.viewer()
+        && a != u.meta.agency
+    {
+        return Err(AppError::Forbidden(format!(
+            "unit {} belongs to {}: only its own agency edits it; give it a task instead",
+            u.meta.id, u.meta.agency
+        )));
+    }
+    Ok(())
 }
 
 /// `PATCH /api/v1/units/{id}`: changes the fields given, with the `version` read; only the
@@ -600,16 +657,7 @@ pub async fn patch_unit(
         .await
         .map_err(store_err)?
         .ok_or_else(|| not_found("unit", &id))?;
-    // A shared unit is seen, and tasked, by both agencies, but only its own agency edits it
-    // (its call sign, status, position): the other agency moves it through its tasks.
-    if let Viewer::Agency(a) = who.viewer()
-        && a != cur.meta.agency
-    {
-        return Err(AppError::Forbidden(format!(
-            "unit {id} belongs to {}: only its own agency edits it; give it a task instead",
-            cur.meta.agency
-        )));
-    }
+    edits_unit(&who, &cur)?;
     let mut merged = serde_json::to_value(&cur.fields).unwrap_or_default();
     if let Some(o) = merged.as_object_mut() {
         o.extend(m);
@@ -856,15 +904,7 @@ pub async fn ics201_page(
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Response, AppError> {
     let id = path(id)?;
-    let inc = app
-        .store
-        .incident(&id, who.viewer())
-        .await
-        .map_err(store_err)?
-        .ok_or_else(|| not_found("incident", &id))?;
-    if inc.meta.visibility == Visibility::Restricted {
-        audit_read(&app, &who, "incident.ics201", format!("incident/{id}")).await?;
-    }
+    let inc = seen_incident(&app, &who, &id, "incident.ics201").await?;
     let tasks = app
         .store
         .tasks_of(Some(&id), None, who.viewer())

@@ -292,6 +292,63 @@ pub static ROUTES: &[Route] = &[
     r("GET", "/incidents/{id}/ics201", A::Read, Agency, || {
         get(ops::ics201_page)
     }),
+    // Joint operations in the dashboard (crate::dashboard::incidents, ::units).
+    r("GET", "/incidents", A::Read, Agency, || {
+        get(dashboard::incidents::list)
+    }),
+    r("POST", "/incidents", A::ManageIncidents, Agency, || {
+        post(dashboard::incidents::create)
+    }),
+    r("GET", "/incidents/{id}", A::Read, Agency, || {
+        get(dashboard::incidents::page)
+    }),
+    r(
+        "POST",
+        "/incidents/{id}",
+        A::ManageIncidents,
+        Agency,
+        || post(dashboard::incidents::edit),
+    ),
+    r(
+        "POST",
+        "/incidents/{id}/status",
+        A::ManageIncidents,
+        Agency,
+        || post(dashboard::incidents::set_status),
+    ),
+    r(
+        "POST",
+        "/incidents/{id}/share",
+        A::ShareRecord,
+        Agency,
+        || post(dashboard::incidents::share),
+    ),
+    r(
+        "POST",
+        "/incidents/{id}/tasks",
+        A::TaskUnits,
+        Agency,
+        || post(dashboard::incidents::create_task),
+    ),
+    r("POST", "/tasks/{id}", A::TaskUnits, Agency, || {
+        post(dashboard::incidents::task_state)
+    }),
+    r(
+        "POST",
+        "/alerts/{id}/incident",
+        A::ManageIncidents,
+        Agency,
+        || post(dashboard::incidents::from_alert),
+    ),
+    r("GET", "/units", A::Read, Agency, || {
+        get(dashboard::units::page)
+    }),
+    r("POST", "/units", A::ManageUnits, Agency, || {
+        post(dashboard::units::create)
+    }),
+    r("POST", "/units/{id}", A::ManageUnits, Agency, || {
+        post(dashboard::units::set_status)
+    }),
     // Exercises (crate::exercise): made and driven by a trainer; anyone may join one.
     r("GET", "/api/v1/exercises", A::Read, Joint, || {
         get(exercise::list)

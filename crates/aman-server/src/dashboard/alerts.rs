@@ -142,11 +142,12 @@ async fn board(
         .filter(|a| status.is_none_or(|s| status_code(a.status) == s))
         .collect();
     m.push_str(&format!(
-        "<p class=\"count\">{}</p><table id=\"alert-board\" data-may-ack=\"{}\" data-may-resolve=\"{}\"><thead><tr><th>{}</th><th>{}</th>\
+        "<p class=\"count\">{}</p><table id=\"alert-board\" data-may-ack=\"{}\" data-may-resolve=\"{}\" data-may-incident=\"{}\"><thead><tr><th>{}</th><th>{}</th>\
          <th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
         esc(&v.l.count("alerts-listed", rows.len() as u64)),
         v.may(Action::AcknowledgeAlert),
         v.may(Action::ResolveAlert),
+        v.may(Action::ManageIncidents),
         v.t("alert-raised-at"),
         v.t("zone"),
         v.t("rule"),
@@ -261,6 +262,7 @@ async fn row(
     }
     h.push_str("</td><td>");
     h.push_str(&action_forms(v, a));
+    h.push_str(&open_incident_form(v, a));
     h.push_str("</td></tr>");
     Ok(h)
 }
@@ -298,6 +300,21 @@ fn done(headers: &HeaderMap, a: &AlertRecord) -> Response {
     } else {
         see_other(&back_to(headers))
     }
+}
+
+/// The one-click incident of alert `a` for who may raise incidents: a form posting to
+/// `/alerts/{id}/incident` ([`super::incidents::from_alert`]).
+pub fn open_incident_form(v: &Viewer, a: &AlertRecord) -> String {
+    if !v.may(Action::ManageIncidents) {
+        return String::new();
+    }
+    format!(
+        "<form class=\"open-incident\" method=\"post\" action=\"/alerts/{}/incident\">{}\
+         <button class=\"open-incident\" type=\"submit\">{}</button></form>",
+        esc(&a.id),
+        v.csrf_field(),
+        v.t("alert-open-incident")
+    )
 }
 
 /// The buttons of alert `a` the viewer may press (forms, so they work without script):

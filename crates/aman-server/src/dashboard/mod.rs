@@ -3,7 +3,8 @@
 //! WebSocket `/api/v1/live`, and a style sheet (`static/app.css`). Nothing is loaded from
 //! outside the server. Every route is in [`crate::routes::ROUTES`].
 //!
-//! Pages: the venue map (`/map`), the alert board (`/alerts`), the sensors (`/sensors`), a
+//! Pages: the venue map (`/map`), the alert board (`/alerts`), the incidents (`/incidents`,
+//! `/incidents/{id}`) and units (`/units`) of joint operations, the sensors (`/sensors`), a
 //! zone's time series (`/zones/{id}`), the login page (`/login`). Forms (language, acknowledge,
 //! verdict) carry the session's CSRF token in the `csrf_token` field; their bad input is
 //! answered with the page again and a `.form-error` in the user's language, nothing stored.
@@ -16,8 +17,10 @@ pub mod day;
 pub mod exercise;
 pub mod forecast;
 pub mod html;
+pub mod incidents;
 pub mod map;
 pub mod sensors;
+pub mod units;
 pub mod zone;
 
 use aman_i18n::{Lang, Localizer, localizer};
@@ -166,6 +169,8 @@ pub fn layout(v: &Viewer, page: &str, title: &str, open_alerts: u64, main: &str)
         for (href, id) in [
             ("/map", "nav-map"),
             ("/alerts", "nav-alerts"),
+            ("/incidents", "nav-incidents"),
+            ("/units", "nav-units"),
             ("/sensors", "nav-sensors"),
             ("/report/day", "nav-report"),
             ("/forecast", "nav-forecast"),

@@ -105,9 +105,21 @@
     f.appendChild(h); f.appendChild(b);
     return f;
   }
+  // The board's one-click incident of an alert (posted as a plain form: it goes to the new incident).
+  function openIncidentForm(id) {
+    var f = document.createElement('form');
+    f.className = 'open-incident'; f.method = 'post';
+    f.action = '/alerts/' + encodeURIComponent(id) + '/incident';
+    var h = document.createElement('input'); h.type = 'hidden'; h.name = 'csrf_token'; h.value = csrf;
+    var b = document.createElement('button'); b.className = 'open-incident'; b.type = 'submit';
+    b.textContent = T('alert-open-incident');
+    f.appendChild(h); f.appendChild(b);
+    return f;
+  }
   function actionForms(parent, id, holder) {
     if (holder.dataset.mayAck === 'true') parent.appendChild(actionForm(id, 'ack'));
     if (holder.dataset.mayResolve === 'true') parent.appendChild(actionForm(id, 'resolve'));
+    if (holder.dataset.mayIncident === 'true') parent.appendChild(openIncidentForm(id));
   }
   function span(cls, text) { var s = document.createElement('span'); s.className = cls; s.textContent = text; return s; }
   function subjectNode(rule) {
