@@ -902,8 +902,11 @@ fn join(s: &Session, serve: &Serve, id: &str) {
 /// agency joins it, gets the radio message inject as a pop in their language, watches zone
 /// `south-end` go to LOS E from the simulated surge replayed through the ingestion, sees the
 /// alert with its CAP message `<status>Exercise</status>`; the French operator acknowledges
-/// it (the Moroccan one sees it live), and the after-action report gives the time from the
-/// crowd inject to the acknowledgement. Live operations show none of it.
+/// it (the Moroccan one sees it live) and opens an incident from it in one click, the French
+/// commander shares it, the operator tasks the Moroccan operator's unit, and the Moroccan
+/// operator sees the incident and its task; the after-action report gives the times from the
+/// crowd inject to the acknowledgement, the incident and the task. Live operations show none
+/// of it.
 #[test]
 fn exercise_in_a_real_browser() {
     if std::env::var("AMAN_SKIP_BROWSER").as_deref() == Ok("1") {
@@ -928,6 +931,7 @@ fn exercise_in_a_real_browser() {
     );
     user(&data, "lucas", "fr-pn", "operator", "Lucas Martin", "fr");
     user(&data, "amina", "ma-dgsn", "operator", "أمينة الإدريسي", "ar");
+    user(&data, "hugo", "fr-pn", "commander", "Hugo Lefèvre", "fr");
     let admin = serve_support::token(&data, &["--admin", "--label", "exercise control"]);
     let serve = Serve::start(venue, &data, &[]);
 
@@ -983,6 +987,18 @@ fn exercise_in_a_real_browser() {
     );
     fr.goto(&page(&serve, "/map"));
     wait_attr(&fr, "#live-status", "data-state", "connected");
+    // The Moroccan operator puts a unit on the exercise's board, shared with the joint
+    // command.
+    ma.goto(&page(&serve, "/units"));
+    ma.type_into("form#unit-form input[name=call_sign]", "MA-ALPHA-1");
+    ma.click("form#unit-form input[name=shared]");
+    ma.click_to_new_page("form#unit-form button[type=submit]");
+    let unit = ma.wait("the new unit in table#units", || {
+        ma.attr("table#units tr[data-unit]", "data-unit")
+    });
+    shot(&ma, "40b-exercise-unit-ar");
+    ma.goto(&page(&serve, "/map"));
+    wait_attr(&ma, "#live-status", "data-state", "connected");
 
     // 2. The trainer skips to just before the crowd and plays five times faster, from the
     // dashboard's controls.
@@ -1048,8 +1064,66 @@ fn exercise_in_a_real_browser() {
     wait_attr(&fr, &li, "data-status", "acknowledged");
     wait_attr(&ma, &li, "data-status", "acknowledged");
 
-    // 6. The after-action report, in the trainer's language, times the acknowledgement from
-    // the crowd inject.
+    // 6. The French operator opens an incident from the alert in one click; the French
+    // commander shares it with the joint command; the operator tasks the Moroccan unit, and
+    // the Moroccan operator sees the incident and its task.
+    fr.goto(&page(&serve, "/alerts"));
+    fr.click_to_new_page(&format!(
+        "table#alert-board tr.alert[data-alert=\"{alert}\"] form.open-incident button"
+    ));
+    wait_attr(&fr, "#incident-status", "data-status", "reported");
+    let incident_url = fr.url();
+    assert!(
+        fr.find(&format!("a.from-alert[data-from-alert=\"{alert}\"]"))
+            .is_some(),
+        "the incident does not name its alert"
+    );
+    // The alert's figures carried over, the rule's levels as letters.
+    let fields = fr.text("dl.fields").unwrap_or_default();
+    assert!(
+        fields.contains("south-end-los (los): raised at ≥ E, clears below D, held 10 s"),
+        "the incident's situation: {fields}"
+    );
+    let cmd = driver.session(1366, 900);
+    log_in(&cmd, &serve, "hugo");
+    join(&cmd, &serve, "surge");
+    cmd.goto(&incident_url);
+    cmd.click_to_new_page("form.share-form button");
+    cmd.wait_for(".badge[data-visibility=shared]");
+    fr.goto(&incident_url);
+    let chosen = fr.js(
+        "const s = document.querySelector('#task-form select[name=unit]'); \
+         const o = [...s.options].find(o => o.value === arguments[0]); \
+         if (o) s.value = o.value; return o ? o.value : null;",
+        vec![json!(unit)],
+    );
+    assert_eq!(
+        chosen,
+        json!(unit),
+        "the shared Moroccan unit is not offered"
+    );
+    fr.type_into(
+        "#task-form textarea[name=description]",
+        "Relieve the pressure behind gate south-a",
+    );
+    fr.click_to_new_page("#task-form button[type=submit]");
+    let task = fr.wait("the task in table#tasks", || {
+        fr.attr("table#tasks tr[data-task]", "data-task")
+    });
+    shot(&fr, "44a-exercise-incident-task-fr");
+    let incident = incident_url
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    ma.goto(&page(&serve, "/incidents"));
+    ma.wait_for(&format!("table#incidents tr[data-incident=\"{incident}\"]"));
+    ma.goto(&page(&serve, &format!("/incidents/{incident}")));
+    ma.wait_for(&format!("table#tasks tr[data-task=\"{task}\"]"));
+    shot(&ma, "44b-exercise-incident-seen-by-ma-dgsn-ar");
+
+    // 7. The after-action report, in the trainer's language, times the acknowledgement, the
+    // incident and the task from the crowd inject.
     tr.goto(&page(&serve, "/exercises/surge/report"));
     let to_ack = tr
         .text("table#aar tr[data-inject=\"INJ-02\"] td.to-ack")
@@ -1066,9 +1140,24 @@ fn exercise_in_a_real_browser() {
         (10.0..120.0).contains(&seconds),
         "INJ-02 to acknowledgement: {to_ack:?}"
     );
+    for cell in ["to-incident", "to-task"] {
+        let text = tr
+            .text(&format!("table#aar tr[data-inject=\"INJ-02\"] td.{cell}"))
+            .unwrap_or_default();
+        let s: f64 = text
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '.')
+            .collect::<String>()
+            .parse()
+            .unwrap_or(f64::NAN);
+        assert!(
+            s >= seconds && s < seconds + 300.0,
+            "INJ-02 {cell}: {text:?} (acknowledged after {seconds} s)"
+        );
+    }
     shot(&tr, "44-exercise-after-action-report-fr");
 
-    // 7. Live operations show none of it.
+    // 8. Live operations show none of it.
     fr.click_to_new_page("#exercise-banner form button");
     fr.goto(&page(&serve, "/map"));
     wait_attr(&fr, "#live-status", "data-state", "connected");
@@ -1090,5 +1179,11 @@ fn exercise_in_a_real_browser() {
         fr.find("table#alert-board tr.alert[data-alert*=\"south-end-los\"]")
             .is_none()
     );
-    shot(&fr, "45-live-map-after-leaving");
+    fr.goto(&page(&serve, "/incidents"));
+    fr.wait_for("table#incidents");
+    assert!(fr.find("table#incidents tr[data-incident]").is_none());
+    fr.goto(&page(&serve, "/units"));
+    fr.wait_for("table#units");
+    assert!(fr.find("table#units tr[data-unit]").is_none());
+    shot(&fr, "45-live-units-after-leaving");
 }

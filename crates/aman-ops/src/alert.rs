@@ -80,8 +80,9 @@ fn cap_severity(s: Severity) -> CapSeverity {
     }
 }
 
-/// The value as written in texts: a level letter for `los`, else 2 decimals.
-fn show(m: Measure, v: f64) -> String {
+/// A rule's value as written in texts: a Fruin level letter for `los` (its index 0–5 as the
+/// monitor stores it), nothing for `stale`, else 2 decimals in the measure's unit.
+pub fn show(m: Measure, v: f64) -> String {
     match m {
         Measure::Los => aman_analysis::FruinLevel::ALL
             .get(v.round().clamp(0.0, 5.0) as usize)

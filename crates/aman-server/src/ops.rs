@@ -483,8 +483,12 @@ pub(crate) async fn open_from_alert(
     let rule = app.venue.rules.iter().find(|r| r.id == alert.rule);
     let figures = match rule {
         Some(r) => format!(
-            "rule {} ({:?}): raised at ≥ {}, clears below {}, held {} s",
-            r.id, r.measure, r.raise, r.clear, r.hold
+            "rule {} ({}): raised at ≥ {}, clears below {}, held {} s",
+            r.id,
+            r.measure.name(),
+            aman_ops::alert::show(r.measure, r.raise),
+            aman_ops::alert::show(r.measure, r.clear),
+            r.hold
         ),
         None => format!("rule {}", alert.rule),
     };

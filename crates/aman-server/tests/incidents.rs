@@ -948,6 +948,7 @@ async fn an_alert_or_account_change_whose_audit_entry_fails_stores_nothing(db: D
             "user.create",
             "user.disable",
             "user.password",
+            "user.language",
         ],
     )
     .await;
@@ -997,6 +998,20 @@ async fn an_alert_or_account_change_whose_audit_entry_fails_stores_nothing(db: D
     )
     .await;
     assert_eq!(r.status, 503, "{}", r.body);
+    // The dashboard's language form.
+    let r = send(
+        &app,
+        "POST",
+        "/me/language",
+        vec![("Cookie".to_string(), fr.cookie.clone())],
+        common::form(&[("language", "ar"), ("csrf_token", &fr.csrf)]),
+    )
+    .await;
+    assert_eq!(r.status, 503, "{}", r.body);
+    assert_eq!(
+        app.store.user("fr-op").await.unwrap().unwrap().language,
+        Language::En
+    );
     // The old password still logs in, and the session was not ended.
     login(&app, "fr-op").await;
     let r = call(&app, &fr, "GET", "/api/v1/me", None).await;

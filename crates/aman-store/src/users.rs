@@ -520,24 +520,38 @@ impl Store {
         .await
     }
 
-    /// Sets a user's interface language.
+    /// Sets a user's interface language, appending `entry(user after)` in the same
+    /// transaction.
     ///
     /// # Errors
-    /// [`StoreError::NotFound`]; [`StoreError::Database`].
-    pub async fn set_language(&self, login: &str, language: Language) -> Result<()> {
-        let n = with_pool!(self, p => {
-            sqlx::query("UPDATE users SET language = $2 WHERE login = $1")
+    /// [`StoreError::NotFound`]; [`StoreError::Database`]; [`StoreError::Conflict`] if the
+    /// audit log is busy.
+    pub async fn set_language_audited(
+        &self,
+        login: &str,
+        language: Language,
+        entry: &UserAudit<'_>,
+    ) -> Result<AuditEntry> {
+        let select = format!("SELECT {USER_COLUMNS} FROM users WHERE login = $1");
+        let ((), e) = crate::audit::audited!(self, |tx| {
+            let n = sqlx::query("UPDATE users SET language = $2 WHERE login = $1")
                 .bind(login)
                 .bind(language.code())
-                .execute(p)
+                .execute(&mut *tx)
                 .await
                 .map_err(StoreError::db("setting a user's language"))?
-                .rows_affected()
-        });
-        if n == 0 {
-            return Err(StoreError::not_found(format!("user {login:?}")));
-        }
-        Ok(())
+                .rows_affected();
+            if n == 0 {
+                return Err(StoreError::not_found(format!("user {login:?}")));
+            }
+            let row = sqlx::query(sqlx::AssertSqlSafe(select.clone()))
+                .bind(login)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(StoreError::db("reading the user"))?;
+            ((), entry(&user_from_row(&row)?))
+        })?;
+        Ok(e)
     }
 
     /// Disables a user (keeps the first disabling time) and ends its sessions. No audit

@@ -701,7 +701,7 @@ async fn incident_main(
     let f = &inc.fields;
     let mut m = format!(
         "<section class=\"panel incident\" data-incident=\"{eid}\" data-version=\"{}\">\
-         <h1>{}</h1><p class=\"incident-head\"><span id=\"incident-status\" class=\"status-badge\" \
+         <h1 dir=\"auto\">{}</h1><p class=\"incident-head\"><span id=\"incident-status\" class=\"status-badge\" \
          data-status=\"{st}\">{}</span> <span class=\"sev\" data-severity=\"{sev}\">{}</span> {} \
          <span dir=\"ltr\">{eid}</span> · <span dir=\"ltr\">{}</span></p>",
         inc.meta.version,
@@ -758,7 +758,10 @@ async fn incident_main(
     let yes_no = |b: bool| v.t(if b { "inc-yes" } else { "inc-no" });
     let mut dl = String::from("<dl class=\"fields\">");
     let mut item = |label: &str, value: String| {
-        dl.push_str(&format!("<dt>{}</dt><dd>{value}</dd>", v.t(label)));
+        dl.push_str(&format!(
+            "<dt>{}</dt><dd dir=\"auto\">{value}</dd>",
+            v.t(label)
+        ));
     };
     item("inc-major", yes_no(f.major_incident));
     item("inc-location", place(app, v, &f.location));

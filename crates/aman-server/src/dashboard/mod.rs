@@ -494,19 +494,20 @@ pub async fn set_language(
             layout(&v, "account", &v.l.t("lang-choose"), open, &main),
         ));
     };
+    let who = crate::audit::actor(&p);
+    let before = session.user.language.code();
     app.store
-        .set_language(&session.user.login, language)
+        .set_language_audited(&session.user.login, language, &|u: &User| {
+            crate::audit::entry(
+                who.clone(),
+                "user.language",
+                format!("user/{}", u.login),
+                Some(serde_json::json!({ "language": before })),
+                Some(serde_json::json!({"language": u.language.code()})),
+            )
+        })
         .await?;
     tracing::info!(login = %session.user.login, language = language.code(), "language set");
-    crate::audit::record(
-        &app,
-        crate::audit::actor(&p),
-        "user.language",
-        format!("user/{}", session.user.login),
-        Some(serde_json::json!({"language": session.user.language.code()})),
-        Some(serde_json::json!({"language": language.code()})),
-    )
-    .await?;
     Ok(see_other(&back_to(&headers)))
 }
 
