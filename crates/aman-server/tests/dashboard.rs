@@ -11,7 +11,7 @@ use aman_ops::Mode;
 use aman_ops::access::Role;
 use aman_report::html::esc;
 use aman_server::Limits;
-use aman_store::{Agency, AlertRecord, AlertStatus, Language, NewUser, Password, Timestamp};
+use aman_store::{AlertRecord, AlertStatus, Language, Timestamp};
 use common::{Db, TestApp, form, send};
 
 on_both!(
@@ -78,51 +78,18 @@ async fn setup(db: &Db) -> TestApp {
         ..Limits::default()
     };
     let app = TestApp::spawn_with(db, "sib2023-entrance", Mode::Exercise, limits).await;
-    for (id, fr, ar, en) in [
-        (
-            "fr-pn",
-            "Police nationale",
-            "الشرطة الوطنية الفرنسية",
-            "French National Police",
-        ),
-        (
-            "ma-dgsn",
-            "Sûreté nationale",
-            "المديرية العامة للأمن الوطني",
-            "Moroccan National Security",
-        ),
-    ] {
-        app.store
-            .create_agency(&Agency {
-                id: id.into(),
-                name_fr: fr.into(),
-                name_ar: ar.into(),
-                name_en: en.into(),
-            })
-            .await
-            .unwrap();
-    }
-    for (login, agency, role, language) in [
-        ("claire", "fr-pn", Role::Operator, Language::Fr),
-        ("amina", "ma-dgsn", Role::Operator, Language::Ar),
-        ("chef", "fr-pn", Role::Commander, Language::En),
-        ("qaid", "ma-dgsn", Role::Commander, Language::Ar),
-        ("obs", "fr-pn", Role::Observer, Language::Fr),
-    ] {
-        app.store
-            .create_user(
-                &NewUser {
-                    login: login.into(),
-                    display_name: login.into(),
-                    agency: agency.into(),
-                    role,
-                    language,
-                },
-                &Password::new(PW),
-            )
-            .await
-            .unwrap();
-    }
+    common::people(
+        &app.store,
+        &[
+            ("claire", "fr-pn", Role::Operator, Language::Fr),
+            ("amina", "ma-dgsn", Role::Operator, Language::Ar),
+            ("chef", "fr-pn", Role::Commander, Language::En),
+            ("qaid", "ma-dgsn", Role::Commander, Language::Ar),
+            ("obs", "fr-pn", Role::Observer, Language::Fr),
+        ],
+        PW,
+    )
+    .await;
     app
 }
 

@@ -16,7 +16,7 @@ use aman_ops::incident::{IncidentFields, Severity};
 use aman_ops::record::Location;
 use aman_report::html::esc;
 use aman_server::Limits;
-use aman_store::{Actor, Agency, AlertRecord, Language, NewUser, Password, Timestamp};
+use aman_store::{Actor, AlertRecord, Language, Timestamp};
 use common::{Db, Resp, Sess, TestApp, form, send};
 use serde_json::{Value, json};
 
@@ -41,42 +41,19 @@ async fn setup(db: &Db) -> TestApp {
         ..Limits::default()
     };
     let app = TestApp::spawn_with(db, "hermes-ao300", Mode::Actual, limits).await;
-    for (id, name) in [
-        ("fr-pn", "Police nationale"),
-        ("ma-dgsn", "Sûreté nationale"),
-    ] {
-        app.store
-            .create_agency(&Agency {
-                id: id.into(),
-                name_fr: name.into(),
-                name_ar: name.into(),
-                name_en: name.into(),
-            })
-            .await
-            .unwrap();
-    }
-    for (login, agency, role, language) in [
-        ("fr-cmd", "fr-pn", Role::Commander, Language::Fr),
-        ("fr-op", "fr-pn", Role::Operator, Language::Fr),
-        ("fr-obs", "fr-pn", Role::Observer, Language::Fr),
-        ("fr-trainer", "fr-pn", Role::Trainer, Language::Fr),
-        ("ma-cmd", "ma-dgsn", Role::Commander, Language::Ar),
-        ("ma-op", "ma-dgsn", Role::Operator, Language::Ar),
-    ] {
-        app.store
-            .create_user(
-                &NewUser {
-                    login: login.into(),
-                    display_name: login.into(),
-                    agency: agency.into(),
-                    role,
-                    language,
-                },
-                &Password::new(PW),
-            )
-            .await
-            .unwrap();
-    }
+    common::people(
+        &app.store,
+        &[
+            ("fr-cmd", "fr-pn", Role::Commander, Language::Fr),
+            ("fr-op", "fr-pn", Role::Operator, Language::Fr),
+            ("fr-obs", "fr-pn", Role::Observer, Language::Fr),
+            ("fr-trainer", "fr-pn", Role::Trainer, Language::Fr),
+            ("ma-cmd", "ma-dgsn", Role::Commander, Language::Ar),
+            ("ma-op", "ma-dgsn", Role::Operator, Language::Ar),
+        ],
+        PW,
+    )
+    .await;
     let zone = app.venue.zones[0].id.clone();
     let a = AlertRecord::raised(
         "a1",

@@ -18,7 +18,7 @@ use aman_ops::Mode;
 use aman_ops::access::Role;
 use aman_ops::exercise::{InjectKind, Msel};
 use aman_server::Limits;
-use aman_store::{Agency, Language, NewUser, Password};
+use aman_store::Language;
 use common::{Db, Resp, Sess, TestApp, send};
 use serde_json::{Value, json};
 
@@ -120,39 +120,16 @@ async fn setup(db: &Db) -> TestApp {
         ..Limits::default()
     };
     let app = TestApp::spawn_with(db, "sib2023-entrance", Mode::Actual, limits).await;
-    for (id, name) in [
-        ("fr-pn", "Police nationale"),
-        ("ma-dgsn", "Sûreté nationale"),
-    ] {
-        app.store
-            .create_agency(&Agency {
-                id: id.into(),
-                name_fr: name.into(),
-                name_ar: name.into(),
-                name_en: name.into(),
-            })
-            .await
-            .unwrap();
-    }
-    for (login, agency, role) in [
-        ("fr-trainer", "fr-pn", Role::Trainer),
-        ("fr-op", "fr-pn", Role::Operator),
-        ("ma-op", "ma-dgsn", Role::Operator),
-    ] {
-        app.store
-            .create_user(
-                &NewUser {
-                    login: login.into(),
-                    display_name: login.into(),
-                    agency: agency.into(),
-                    role,
-                    language: Language::Fr,
-                },
-                &Password::new(PW),
-            )
-            .await
-            .unwrap();
-    }
+    common::people(
+        &app.store,
+        &[
+            ("fr-trainer", "fr-pn", Role::Trainer, Language::Fr),
+            ("fr-op", "fr-pn", Role::Operator, Language::Fr),
+            ("ma-op", "ma-dgsn", Role::Operator, Language::Fr),
+        ],
+        PW,
+    )
+    .await;
     app
 }
 

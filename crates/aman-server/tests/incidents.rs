@@ -13,7 +13,7 @@ mod common;
 use aman_ops::Mode;
 use aman_ops::access::Role;
 use aman_server::{Limits, ROUTES};
-use aman_store::{Agency, AlertRecord, Language, NewUser, Password, Timestamp};
+use aman_store::{AlertRecord, Language, Timestamp};
 use common::{Backend, Db, Resp, Sess, TestApp, send};
 use serde_json::{Value, json};
 
@@ -65,40 +65,17 @@ async fn setup(db: &Db) -> TestApp {
         ..Limits::default()
     };
     let app = TestApp::spawn_with(db, "hermes-ao300", Mode::Actual, limits).await;
-    for (id, name) in [
-        ("fr-pn", "Police nationale"),
-        ("ma-dgsn", "Sûreté nationale"),
-    ] {
-        app.store
-            .create_agency(&Agency {
-                id: id.into(),
-                name_fr: name.into(),
-                name_ar: name.into(),
-                name_en: name.into(),
-            })
-            .await
-            .unwrap();
-    }
-    for (login, agency, role) in [
-        ("fr-cmd", "fr-pn", Role::Commander),
-        ("fr-op", "fr-pn", Role::Operator),
-        ("ma-cmd", "ma-dgsn", Role::Commander),
-        ("ma-op", "ma-dgsn", Role::Operator),
-    ] {
-        app.store
-            .create_user(
-                &NewUser {
-                    login: login.into(),
-                    display_name: login.into(),
-                    agency: agency.into(),
-                    role,
-                    language: Language::En,
-                },
-                &Password::new(PW),
-            )
-            .await
-            .unwrap();
-    }
+    common::people(
+        &app.store,
+        &[
+            ("fr-cmd", "fr-pn", Role::Commander, Language::En),
+            ("fr-op", "fr-pn", Role::Operator, Language::En),
+            ("ma-cmd", "ma-dgsn", Role::Commander, Language::En),
+            ("ma-op", "ma-dgsn", Role::Operator, Language::En),
+        ],
+        PW,
+    )
+    .await;
     let zone = app.venue.zones[0].id.clone();
     let a = AlertRecord::raised(
         "a1",

@@ -596,3 +596,54 @@ pub async fn login_as(app: &TestApp, login: &str, password: &str) -> Sess {
         csrf: r.json()["csrf_token"].as_str().unwrap().to_string(),
     }
 }
+
+/// The two agencies of the tests, `fr-pn` and `ma-dgsn`, named in French, Arabic and English.
+pub const AGENCIES: [(&str, &str, &str, &str); 2] = [
+    (
+        "fr-pn",
+        "Police nationale",
+        "الشرطة الوطنية الفرنسية",
+        "French National Police",
+    ),
+    (
+        "ma-dgsn",
+        "Sûreté nationale",
+        "المديرية العامة للأمن الوطني",
+        "Moroccan National Security",
+    ),
+];
+
+/// Adds the [`AGENCIES`] and each user `(login, agency, role, language)` (display name the
+/// login, password `password`) to `store`, as `aman agency add` and `aman user add` would.
+pub async fn people(
+    store: &Store,
+    users: &[(&str, &str, aman_ops::access::Role, aman_store::Language)],
+    password: &str,
+) {
+    for (id, fr, ar, en) in AGENCIES {
+        store
+            .create_agency(&aman_store::Agency {
+                id: id.into(),
+                name_fr: fr.into(),
+                name_ar: ar.into(),
+                name_en: en.into(),
+            })
+            .await
+            .unwrap();
+    }
+    for &(login, agency, role, language) in users {
+        store
+            .create_user(
+                &aman_store::NewUser {
+                    login: login.into(),
+                    display_name: login.into(),
+                    agency: agency.into(),
+                    role,
+                    language,
+                },
+                &aman_store::Password::new(password),
+            )
+            .await
+            .unwrap();
+    }
+}
