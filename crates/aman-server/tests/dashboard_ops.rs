@@ -122,15 +122,6 @@ fn redirected(r: &Resp, prefix: &str) -> String {
         .to_string()
 }
 
-/// A page without its clock (the minute may turn between two requests).
-fn without_clock(body: &str) -> String {
-    let Some(i) = body.find("<span id=\"clock\"") else {
-        return body.to_string();
-    };
-    let j = i + body[i..].find("</span>").unwrap();
-    format!("{}{}", &body[..i], &body[j..])
-}
-
 /// The `.form-error` an invalid `field` gets in French: "<label> : <problem>".
 fn fr_error(field_label: &str, problem: &str) -> String {
     let l = localizer(Lang::Fr);
@@ -362,7 +353,10 @@ async fn incidents_and_units_by_form_seen_by_their_agency_only(db: Db) {
     let unknown = get(&app, &ma, "/incidents/inc-0000000000000000").await;
     assert_eq!(hidden.status, 404);
     assert_eq!(unknown.status, 404);
-    assert_eq!(without_clock(&hidden.body), without_clock(&unknown.body));
+    assert_eq!(
+        common::without_clock(&hidden.body),
+        common::without_clock(&unknown.body)
+    );
     for path in [
         format!("/incidents/{id}/status"),
         format!("/incidents/{id}/tasks"),
@@ -376,7 +370,11 @@ async fn incidents_and_units_by_form_seen_by_their_agency_only(db: Db) {
         )
         .await;
         assert_eq!((a.status, b.status), (404, 404), "{path}: {}", a.body);
-        assert_eq!(without_clock(&a.body), without_clock(&b.body), "{path}");
+        assert_eq!(
+            common::without_clock(&a.body),
+            common::without_clock(&b.body),
+            "{path}"
+        );
     }
     let ma_page_units = get(&app, &ma, "/units").await;
     assert!(!ma_page_units.body.contains(&alpha));
@@ -395,7 +393,10 @@ async fn incidents_and_units_by_form_seen_by_their_agency_only(db: Db) {
     )
     .await;
     assert_eq!((a.status, b.status), (404, 404));
-    assert_eq!(without_clock(&a.body), without_clock(&b.body));
+    assert_eq!(
+        common::without_clock(&a.body),
+        common::without_clock(&b.body)
+    );
     assert_eq!(
         api(&app, &fr, &format!("/api/v1/units/{alpha}")).await["status"],
         "available"

@@ -647,3 +647,15 @@ pub async fn people(
             .unwrap();
     }
 }
+
+/// A page without its header clock (the second may turn between two requests), to compare
+/// two pages.
+pub fn without_clock(body: &str) -> String {
+    let Some(i) = body.find("<span id=\"clock\"") else {
+        return body.to_string();
+    };
+    match body[i..].find("</span>") {
+        Some(j) => format!("{}{}", &body[..i], &body[i + j..]),
+        None => body.to_string(),
+    }
+}
