@@ -1081,7 +1081,8 @@ fn exercise_in_a_real_browser() {
     // The alert's figures carried over, the rule's levels as letters.
     let fields = fr.text("dl.fields").unwrap_or_default();
     assert!(
-        fields.contains("south-end-los (los): raised at ≥ E, clears below D, held 10 s"),
+        fields
+            .contains("règle south-end-los (los) : déclenchée à ≥ E, levée sous D, maintien 10 s"),
         "the incident's situation: {fields}"
     );
     let cmd = driver.session(1366, 900);

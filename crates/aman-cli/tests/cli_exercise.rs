@@ -234,52 +234,58 @@ fn run_exits_2_when_the_server_refuses_the_msel_and_1_when_it_fails() {
     let dir = tempfile::tempdir().unwrap();
     let msel = write(dir.path(), "night-drill.csv", CSV);
     let m = msel.to_str().unwrap();
-    let (url, sent) = stand_in(
-        "422 Unprocessable Entity",
-        r#"{"error":"msel: inject \"2\": to: agency \"fr-pn\" is not an agency of this server","field":"msel"}"#,
-    );
-    let o = aman(
-        &[
-            "exercise",
-            "run",
-            m,
-            "--venue",
-            &venue(),
-            "--server",
-            &url,
-            "--token",
-            "t",
-        ],
-        dir.path(),
-    );
-    let (out, err) = text(&o);
-    assert_eq!(o.status.code(), Some(2), "{out}{err}");
-    assert!(
-        err.contains("422") && err.contains("inject \\\"2\\\""),
-        "{err}"
-    );
-    let (line, body) = sent.recv().unwrap();
-    assert_eq!(line, "POST /api/v1/exercises HTTP/1.1");
-    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(body["format"], "csv");
-    assert_eq!(body["name"], "night-drill", "the file's stem");
-    assert_eq!(body["msel"], CSV);
-
+    let run = |url: &str| {
+        let o = aman(
+            &[
+                "exercise",
+                "run",
+                m,
+                "--venue",
+                &venue(),
+                "--server",
+                url,
+                "--token",
+                "t",
+            ],
+            dir.path(),
+        );
+        let (out, err) = text(&o);
+        (o.status.code(), format!("{out}{err}"), err)
+    };
+    // What the server refused as sent (the MSEL, the id, the size) is bad input: exit 2.
+    for (status, body, says) in [
+        (
+            "422 Unprocessable Entity",
+            r#"{"error":"msel: inject \"2\": to: agency \"fr-pn\" is not an agency of this server","field":"msel"}"#,
+            "is not an agency of this server",
+        ),
+        (
+            "409 Conflict",
+            r#"{"error":"exercise id \"night-drill\" is taken: give another id"}"#,
+            "is taken",
+        ),
+        (
+            "413 Payload Too Large",
+            r#"{"error":"the body is over 1048576 bytes"}"#,
+            "413",
+        ),
+    ] {
+        let (url, sent) = stand_in(status, body);
+        let (code, all, err) = run(&url);
+        assert_eq!(code, Some(2), "{status}: {all}");
+        assert!(
+            err.contains(&status[..3]) && err.contains(says),
+            "{status}: {err}"
+        );
+        let (line, body) = sent.recv().unwrap();
+        assert_eq!(line, "POST /api/v1/exercises HTTP/1.1");
+        let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(body["format"], "csv");
+        assert_eq!(body["name"], "night-drill", "the file's stem");
+        assert_eq!(body["msel"], CSV);
+    }
+    // The server failing is not the input's fault: exit 1.
     let (url, _sent) = stand_in("503 Service Unavailable", r#"{"error":"the store failed"}"#);
-    let o = aman(
-        &[
-            "exercise",
-            "run",
-            m,
-            "--venue",
-            &venue(),
-            "--server",
-            &url,
-            "--token",
-            "t",
-        ],
-        dir.path(),
-    );
-    let (out, err) = text(&o);
-    assert_eq!(o.status.code(), Some(1), "{out}{err}");
+    let (code, all, _) = run(&url);
+    assert_eq!(code, Some(1), "{all}");
 }

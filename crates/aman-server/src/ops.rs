@@ -1,6 +1,7 @@
 //! Joint operations over the API: incidents (M/ETHANE, [`aman_ops::incident`]), units and
-//! their tasks ([`aman_ops::unit`]), sharing between the two agencies, and the printable
-//! ICS-201 briefing and ICS-214 activity log.
+//! their tasks ([`aman_ops::unit`]), sharing between the two agencies, and the ICS-214
+//! activity log as CSV (the printable ICS-201 and ICS-214 pages are the dashboard's,
+//! [`crate::dashboard::ics`]).
 //!
 //! - A restricted record of another agency answers **404 with the same body as an id that
 //!   does not exist**, and is absent from lists and counts (filtered in SQL by the store).
@@ -15,6 +16,7 @@
 //!   restricted record must reach its own agency only (per-subscriber filtering comes with
 //!   the dashboard's incident views).
 
+use aman_i18n::Arg;
 use aman_ops::access::{Viewer, Visibility};
 use aman_ops::incident::{IncidentFields, Severity, Status};
 use aman_ops::record::Location;
@@ -31,7 +33,6 @@ use serde_json::{Map, Value, json};
 
 use crate::app::{AppState, now};
 use crate::auth::{Caller, Principal};
-use crate::dashboard::html::esc;
 use crate::error::AppError;
 use crate::exercise::Ctx;
 
@@ -73,7 +74,7 @@ pub(crate) fn not_found(kind: &str, id: &str) -> AppError {
     })
 }
 
-fn path(p: Result<Path<String>, PathRejection>) -> Result<String, AppError> {
+pub(crate) fn path(p: Result<Path<String>, PathRejection>) -> Result<String, AppError> {
     p.map(|Path(s)| s).map_err(|e| AppError::BadRequest {
         message: format!("path: {e}"),
         field: None,
@@ -432,6 +433,7 @@ pub async fn share(
 pub async fn from_alert(
     Ctx(app): Ctx,
     Caller(who): Caller,
+    headers: axum::http::HeaderMap,
     id: Result<Path<String>, PathRejection>,
     body: Bytes,
 ) -> Result<Response, AppError> {
@@ -458,15 +460,17 @@ pub async fn from_alert(
             field: Some(k.clone()),
         });
     }
-    let inc = open_from_alert(&app, &who, &alert, &agency, vis, title).await?;
+    let l = crate::dashboard::Viewer::of(&who, &headers).l;
+    let inc = open_from_alert(&app, &who, &alert, &agency, vis, title, l).await?;
     Ok((StatusCode::CREATED, Json(incident_json(&inc))).into_response())
 }
 
 /// Raises an incident of `agency` (with `visibility`) from `alert`: its zone as the location
 /// (a line's alert: the line's midpoint), its CAP severity, its time and its rule's figures
 /// (measure, raise and clear thresholds, hold) in the situation, the alert linked. `title`
-/// defaults to "Alert <id>: <rule> at <subject>". The API's [`from_alert`] and the
-/// dashboard's one-click form both call it.
+/// defaults to "Alert <id>: <rule> at <subject>". The texts it writes (title, type,
+/// situation) are in `l`'s language, the caller's: they are stored as written, like text a
+/// person typed. The API's [`from_alert`] and the dashboard's one-click form both call it.
 ///
 /// # Errors
 /// 422 for an alert about neither a zone nor a line of the venue, or fields that do not
@@ -478,19 +482,32 @@ pub(crate) async fn open_from_alert(
     agency: &str,
     vis: Visibility,
     title: Option<String>,
+    l: &aman_i18n::Localizer,
 ) -> Result<Incident, AppError> {
     let id = &alert.id;
     let rule = app.venue.rules.iter().find(|r| r.id == alert.rule);
+    // Stored text: without the bidi isolates the dashboard puts around names.
+    let say = |key: &str, args: &[(&str, Arg<'_>)]| {
+        l.t_args(key, args).replace(['\u{2068}', '\u{2069}'], "")
+    };
     let figures = match rule {
-        Some(r) => format!(
-            "rule {} ({}): raised at ≥ {}, clears below {}, held {} s",
-            r.id,
-            r.measure.name(),
-            aman_ops::alert::show(r.measure, r.raise),
-            aman_ops::alert::show(r.measure, r.clear),
-            r.hold
+        Some(r) => say(
+            "inc-from-alert-figures",
+            &[
+                ("rule", Arg::Str(&r.id)),
+                ("measure", Arg::Str(r.measure.name())),
+                (
+                    "raise",
+                    Arg::Str(&aman_ops::alert::show(r.measure, r.raise)),
+                ),
+                (
+                    "clear",
+                    Arg::Str(&aman_ops::alert::show(r.measure, r.clear)),
+                ),
+                ("hold", Arg::Num(r.hold)),
+            ],
         ),
-        None => format!("rule {}", alert.rule),
+        None => say("inc-from-alert-rule", &[("rule", Arg::Str(&alert.rule))]),
     };
     let location = if app.venue.zones.iter().any(|z| z.id == alert.subject) {
         Location::Zone(alert.subject.clone())
@@ -509,11 +526,19 @@ pub(crate) async fn open_from_alert(
         });
     };
     let fields = IncidentFields {
-        title: title
-            .unwrap_or_else(|| format!("Alert {}: {} at {}", alert.id, alert.rule, alert.subject)),
+        title: title.unwrap_or_else(|| {
+            say(
+                "inc-from-alert-title",
+                &[
+                    ("alert", Arg::Str(&alert.id)),
+                    ("rule", Arg::Str(&alert.rule)),
+                    ("subject", Arg::Str(&alert.subject)),
+                ],
+            )
+        }),
         major_incident: false,
         location,
-        kind: "crowd density".into(),
+        kind: say("inc-from-alert-kind", &[]),
         hazards: String::new(),
         access: String::new(),
         rendezvous: String::new(),
@@ -521,9 +546,16 @@ pub(crate) async fn open_from_alert(
         services_present: String::new(),
         services_required: String::new(),
         severity: Severity::from_cap(&alert.severity).unwrap_or(Severity::Moderate),
-        situation: format!(
-            "Raised from alert {} on {} at {} (CAP severity {}, status {}); {figures}.",
-            alert.id, alert.subject, alert.raised_at, alert.severity, alert.mode
+        situation: say(
+            "inc-from-alert-situation",
+            &[
+                ("alert", Arg::Str(&alert.id)),
+                ("subject", Arg::Str(&alert.subject)),
+                ("time", Arg::Str(&alert.raised_at.to_string())),
+                ("severity", Arg::Str(&alert.severity)),
+                ("status", Arg::Str(&alert.mode)),
+                ("figures", Arg::Str(&figures)),
+            ],
         ),
         objectives: String::new(),
         actions: String::new(),
@@ -814,179 +846,6 @@ pub async fn ics214_csv(
         out,
     )
         .into_response())
-}
-
-fn page(title: &str, body: &str) -> Response {
-    crate::dashboard::html_response(
-        StatusCode::OK,
-        format!(
-            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title>\
-             <style>body{{font:14px sans-serif;margin:2em}}table{{border-collapse:collapse;\
-             width:100%}}td,th{{border:1px solid #444;padding:4px;text-align:start;\
-             vertical-align:top}}h2{{font-size:1em;margin:1.2em 0 .3em}}\
-             @media print{{body{{margin:0}}}}</style></head><body>{body}</body></html>",
-            esc(title)
-        ),
-    )
-}
-
-fn row(label: &str, value: &str) -> String {
-    format!("<tr><th>{}</th><td>{}</td></tr>", esc(label), esc(value))
-}
-
-/// `GET /units/{id}/ics214`: the unit's ICS-214 activity log as a printable page: block 1
-/// incident name(s), 2 operational period (first to last entry), 3 name (call sign), 4 ICS
-/// position (leader), 5 home agency, 6 resources assigned, 7 activity log (date/time,
-/// notable activities), 8 prepared by.
-pub async fn ics214_page(
-    Ctx(app): Ctx,
-    Caller(who): Caller,
-    id: Result<Path<String>, PathRejection>,
-) -> Result<Response, AppError> {
-    let id = path(id)?;
-    let u = seen_unit(&app, &who, &id, "unit.ics214").await?;
-    let events = app
-        .store
-        .unit_events(&id, who.viewer())
-        .await
-        .map_err(store_err)?;
-    let tasks = app
-        .store
-        .tasks_of(None, Some(&id), who.viewer())
-        .await
-        .map_err(store_err)?;
-    let mut incidents = Vec::new();
-    for t in &tasks {
-        if let Some(i) = app
-            .store
-            .incident(&t.incident_id, who.viewer())
-            .await
-            .map_err(store_err)?
-            && !incidents.contains(&i.fields.title)
-        {
-            incidents.push(i.fields.title.clone());
-        }
-    }
-    let period = match (events.first(), events.last()) {
-        (Some(a), Some(b)) => format!("{} – {}", a.at, b.at),
-        _ => "–".into(),
-    };
-    let mut h = "<h1>ICS 214 — Activity Log</h1><table>".to_string();
-    h += &row("1. Incident name", &incidents.join("; "));
-    h += &row("2. Operational period (UTC)", &period);
-    h += &row("3. Name (unit call sign)", &u.fields.call_sign);
-    h += &row("4. ICS position (leader)", &u.fields.leader);
-    h += &row(
-        "5. Home agency (and unit)",
-        &format!("{} ({})", u.meta.agency, u.meta.id),
-    );
-    h += &row("6. Resources assigned", &u.fields.resources);
-    h += "</table><h2>7. Activity log</h2><table id=\"activity\"><tr><th>Date/time (UTC)</th>\
-          <th>Notable activities</th></tr>";
-    for e in &events {
-        h += &format!(
-            "<tr><td>{}</td><td>{} <small>({})</small></td></tr>",
-            esc(&e.at.to_string()),
-            esc(&e.what),
-            esc(&e.actor)
-        );
-    }
-    h += "</table>";
-    h += &format!("<table>{}</table>", row("8. Prepared by", &who.label()));
-    Ok(page(&format!("ICS 214 {}", u.fields.call_sign), &h))
-}
-
-/// `GET /incidents/{id}/ics201`: the incident's ICS-201 briefing as a printable page:
-/// 1 incident name, 2 incident number, 3 date/time initiated, 4 map/sketch (the location),
-/// 5 situation summary and health and safety briefing (with the M/ETHANE fields),
-/// 6 prepared by, 7 current and planned objectives, 8 current and planned actions,
-/// 9 current organisation (owning agency, units tasked), 10 resource summary (each task:
-/// resource, identifier, date/time ordered, arrived, notes).
-pub async fn ics201_page(
-    Ctx(app): Ctx,
-    Caller(who): Caller,
-    id: Result<Path<String>, PathRejection>,
-) -> Result<Response, AppError> {
-    let id = path(id)?;
-    let inc = seen_incident(&app, &who, &id, "incident.ics201").await?;
-    let tasks = app
-        .store
-        .tasks_of(Some(&id), None, who.viewer())
-        .await
-        .map_err(store_err)?;
-    let f = &inc.fields;
-    let place = match &f.location {
-        Location::Zone(z) => format!("zone {z}"),
-        Location::Point([x, y]) => format!("point ({x:.1} m, {y:.1} m) in the venue frame"),
-    };
-    let c = &f.casualties;
-    let mut h = "<h1>ICS 201 — Incident Briefing</h1><table>".to_string();
-    h += &row("1. Incident name", &f.title);
-    h += &row("2. Incident number", &inc.meta.id);
-    h += &row(
-        "3. Date/time initiated (UTC)",
-        &inc.meta.created_at.to_string(),
-    );
-    h += &row("4. Map/sketch (location)", &place);
-    h += "</table><h2>5. Situation summary and health and safety briefing</h2><table>";
-    h += &row("Situation", &f.situation);
-    h += &row(
-        "Status / severity",
-        &format!("{} / {}", inc.status.name(), f.severity.name()),
-    );
-    h += &row(
-        "Major incident declared",
-        if f.major_incident { "yes" } else { "no" },
-    );
-    h += &row("Type of incident", &f.kind);
-    h += &row("Hazards present and potential", &f.hazards);
-    h += &row(
-        "Access routes / rendezvous point",
-        &format!("{} / {}", f.access, f.rendezvous),
-    );
-    h += &row(
-        "Casualties (P1 immediate, P2 urgent, P3 delayed, dead)",
-        &format!("{}, {}, {}, {}", c.immediate, c.urgent, c.delayed, c.dead),
-    );
-    h += &row(
-        "Emergency services present / required",
-        &format!("{} / {}", f.services_present, f.services_required),
-    );
-    h += "</table><table>";
-    h += &row("6. Prepared by", &who.label());
-    h += &row("7. Current and planned objectives", &f.objectives);
-    h += &row("8. Current and planned actions", &f.actions);
-    h += &row(
-        "9. Current organisation",
-        &format!("owning agency {}", inc.meta.agency),
-    );
-    h += "</table><h2>10. Resource summary</h2><table id=\"resources\"><tr><th>Resource</th>\
-          <th>Resource identifier</th><th>Date/time ordered</th><th>Arrived</th>\
-          <th>Notes (assignment/status)</th></tr>";
-    for t in &tasks {
-        let unit = app
-            .store
-            .unit(&t.unit_id, who.viewer())
-            .await
-            .map_err(store_err)?;
-        let call = unit.map(|u| u.fields.call_sign).unwrap_or_default();
-        let arrived = t
-            .times
-            .iter()
-            .find(|x| x.state == TaskState::OnScene)
-            .map(|x| x.at.to_string())
-            .unwrap_or_default();
-        h += &format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&call),
-            esc(&t.unit_id),
-            esc(&t.meta.created_at.to_string()),
-            esc(&arrived),
-            esc(&format!("{}: {}", t.state.name(), t.note))
-        );
-    }
-    h += "</table>";
-    Ok(page(&format!("ICS 201 {}", f.title), &h))
 }
 
 /// Delivers incident inject `inject` of `exercise` (`app` is the exercise's state): an

@@ -287,10 +287,10 @@ pub static ROUTES: &[Route] = &[
         patch(ops::patch_task)
     }),
     r("GET", "/units/{id}/ics214", A::Read, Agency, || {
-        get(ops::ics214_page)
+        get(dashboard::ics::ics214)
     }),
     r("GET", "/incidents/{id}/ics201", A::Read, Agency, || {
-        get(ops::ics201_page)
+        get(dashboard::ics::ics201)
     }),
     // Joint operations in the dashboard (crate::dashboard::incidents, ::units).
     r("GET", "/incidents", A::Read, Agency, || {

@@ -13,7 +13,7 @@ use aman_ops::Mode;
 use aman_ops::access::{Action, Role, can};
 use aman_server::{Limits, ROUTES, Scope};
 use aman_store::{Agency, AlertRecord, Language, NewUser, Password, Timestamp};
-use common::{Db, Resp, TestApp, send};
+use common::{Db, PW, Resp, TestApp, send};
 use serde_json::{Value, json};
 
 on_both!(
@@ -25,8 +25,6 @@ on_both!(
     bad_input_is_refused_and_nothing_stored,
     every_body_over_the_limit_is_413,
 );
-
-const PW: &str = "correct horse battery";
 
 /// A logged-in person: cookie header and CSRF token.
 #[derive(Clone, Debug)]
@@ -115,15 +113,6 @@ async fn agencies_and_users(app: &TestApp, roles: &[(&str, &str, Role)]) {
     }
 }
 
-/// Limits for tests that log in more than the default burst from one address.
-fn many_logins() -> Limits {
-    Limits {
-        login_burst: 1e6,
-        login_per_min: 1e6,
-        ..Limits::default()
-    }
-}
-
 /// The concrete path of a route for the test's objects; panics on a parameter it does not
 /// know, so a route with a new kind of object must be added here.
 fn concrete(path: &str, sensor: &str, zone: &str, alert: &str, user: &str) -> String {
@@ -183,7 +172,7 @@ async fn every_route_of_the_router_checks_access(db: Db) {
     );
     assert!(ROUTES.len() >= 25, "{}", ROUTES.len());
 
-    let app = TestApp::spawn_with(&db, "hermes-ao300", Mode::Actual, many_logins()).await;
+    let app = TestApp::spawn_with(&db, "hermes-ao300", Mode::Actual, common::many_logins()).await;
     agencies_and_users(
         &app,
         &[
@@ -351,7 +340,7 @@ async fn every_route_of_the_router_checks_access(db: Db) {
 }
 
 async fn roles_act_as_the_table_says(db: Db) {
-    let app = TestApp::spawn_with(&db, "hermes-ao300", Mode::Actual, many_logins()).await;
+    let app = TestApp::spawn_with(&db, "hermes-ao300", Mode::Actual, common::many_logins()).await;
     agencies_and_users(
         &app,
         &[
@@ -453,7 +442,7 @@ async fn roles_act_as_the_table_says(db: Db) {
 }
 
 async fn login_locks_after_five_failures_with_one_message(db: Db) {
-    let app = TestApp::spawn_with(&db, "hermes-ao300", Mode::Actual, many_logins()).await;
+    let app = TestApp::spawn_with(&db, "hermes-ao300", Mode::Actual, common::many_logins()).await;
     agencies_and_users(&app, &[("amina", "ma-dgsn", Role::Operator)]).await;
     let unknown = login_raw(&app, "nobody", PW).await;
     assert_eq!(unknown.status, 401);
@@ -512,7 +501,7 @@ async fn login_is_rate_limited_per_address(db: Db) {
 }
 
 async fn session_cookie_csrf_and_logout(db: Db) {
-    let app = TestApp::spawn_with(&db, "hermes-ao300", Mode::Actual, many_logins()).await;
+    let app = TestApp::spawn_with(&db, "hermes-ao300", Mode::Actual, common::many_logins()).await;
     agencies_and_users(&app, &[("op", "fr-pn", Role::Operator)]).await;
     let r = login_raw(&app, "op", PW).await;
     assert_eq!(r.status, 200, "{}", r.body);
@@ -621,7 +610,7 @@ async fn session_cookie_csrf_and_logout(db: Db) {
 }
 
 async fn bad_input_is_refused_and_nothing_stored(db: Db) {
-    let app = TestApp::spawn_with(&db, "hermes-ao300", Mode::Actual, many_logins()).await;
+    let app = TestApp::spawn_with(&db, "hermes-ao300", Mode::Actual, common::many_logins()).await;
     agencies_and_users(&app, &[("adm", "fr-pn", Role::Admin)]).await;
     let adm = login(&app, "adm").await;
     let good = json!({"login": "karim", "display_name": "Karim Benali", "role": "operator",
@@ -783,7 +772,7 @@ async fn bad_input_is_refused_and_nothing_stored(db: Db) {
 async fn every_body_over_the_limit_is_413(db: Db) {
     let limits = Limits {
         max_body: 4096,
-        ..many_logins()
+        ..common::many_logins()
     };
     let app = TestApp::spawn_with(&db, "hermes-ao300", Mode::Actual, limits).await;
     agencies_and_users(&app, &[("fr-admin", "fr-pn", Role::Admin)]).await;

@@ -10,9 +10,8 @@ use aman_i18n::{Lang, localizer};
 use aman_ops::Mode;
 use aman_ops::access::Role;
 use aman_report::html::esc;
-use aman_server::Limits;
 use aman_store::{AlertRecord, AlertStatus, Language, Timestamp};
-use common::{Db, TestApp, form, send};
+use common::{Db, PW, TestApp, form, send};
 
 on_both!(
     pages_render_in_the_users_language,
@@ -20,8 +19,6 @@ on_both!(
     language_form_stores_or_refuses,
     alert_forms_refuse_bad_input_and_store_nothing,
 );
-
-const PW: &str = "correct horse battery";
 
 /// A browser's session: its cookie and the CSRF token of its pages.
 struct Browser {
@@ -72,14 +69,10 @@ async fn log_in(app: &TestApp, login: &str) -> Browser {
 }
 
 async fn setup(db: &Db) -> TestApp {
-    let limits = Limits {
-        login_burst: 1e6,
-        login_per_min: 1e6,
-        ..Limits::default()
-    };
-    let app = TestApp::spawn_with(db, "sib2023-entrance", Mode::Exercise, limits).await;
-    common::people(
-        &app.store,
+    common::staffed(
+        db,
+        "sib2023-entrance",
+        Mode::Exercise,
         &[
             ("claire", "fr-pn", Role::Operator, Language::Fr),
             ("amina", "ma-dgsn", Role::Operator, Language::Ar),
@@ -87,10 +80,8 @@ async fn setup(db: &Db) -> TestApp {
             ("qaid", "ma-dgsn", Role::Commander, Language::Ar),
             ("obs", "fr-pn", Role::Observer, Language::Fr),
         ],
-        PW,
     )
-    .await;
-    app
+    .await
 }
 
 async fn pages_render_in_the_users_language(db: Db) {

@@ -15,9 +15,8 @@ use aman_ops::access::{Role, Visibility};
 use aman_ops::incident::{IncidentFields, Severity};
 use aman_ops::record::Location;
 use aman_report::html::esc;
-use aman_server::Limits;
-use aman_store::{Actor, AlertRecord, Language, Timestamp};
-use common::{Db, Resp, Sess, TestApp, form, send};
+use aman_store::{Actor, Language, Timestamp};
+use common::{Db, PW, Resp, Sess, TestApp, form, send};
 use serde_json::{Value, json};
 
 on_both!(
@@ -29,20 +28,14 @@ on_both!(
     exercise_incidents_stay_off_the_live_pages,
 );
 
-const PW: &str = "correct horse battery";
-
 /// A server on the hermes-ao300 venue with agencies fr-pn and ma-dgsn: a commander, an
 /// operator and an observer of fr-pn (French), a commander and an operator of ma-dgsn
 /// (Arabic), a trainer; alert `a1` on the first zone (CAP severity Severe).
 async fn setup(db: &Db) -> TestApp {
-    let limits = Limits {
-        login_burst: 1e6,
-        login_per_min: 1e6,
-        ..Limits::default()
-    };
-    let app = TestApp::spawn_with(db, "hermes-ao300", Mode::Actual, limits).await;
-    common::people(
-        &app.store,
+    let app = common::staffed(
+        db,
+        "hermes-ao300",
+        Mode::Actual,
         &[
             ("fr-cmd", "fr-pn", Role::Commander, Language::Fr),
             ("fr-op", "fr-pn", Role::Operator, Language::Fr),
@@ -51,20 +44,9 @@ async fn setup(db: &Db) -> TestApp {
             ("ma-cmd", "ma-dgsn", Role::Commander, Language::Ar),
             ("ma-op", "ma-dgsn", Role::Operator, Language::Ar),
         ],
-        PW,
     )
     .await;
-    let zone = app.venue.zones[0].id.clone();
-    let a = AlertRecord::raised(
-        "a1",
-        &app.venue.id,
-        &app.venue.rules[0].id,
-        &zone,
-        "Severe",
-        "Actual",
-        Timestamp(1_780_000_000_000_000),
-    );
-    assert!(app.store.insert_alert(&a).await.unwrap());
+    common::raise_a1(&app).await;
     app
 }
 
@@ -330,14 +312,13 @@ async fn incidents_and_units_by_form_seen_by_their_agency_only(db: Db) {
             .unwrap()
             .contains("class=\"unit-status-form\"")
     );
-    // The task form's select: fr's unit and ma's shared one, never ma's restricted one.
+    // The task form's select on the restricted incident: fr's own unit only; ma's shared
+    // one is offered once the incident is shared (below), ma's restricted one never.
     let page = get(&app, &fr, &format!("/incidents/{id}")).await;
     assert!(page.body.contains(&format!(
         "<option value=\"{alpha}\">Alpha 1 · fr-pn</option>"
     )));
-    assert!(page.body.contains(&format!(
-        "<option value=\"{bravo}\">Bravo 2 · ma-dgsn</option>"
-    )));
+    assert!(!page.body.contains(&format!("<option value=\"{bravo}\"")));
     assert!(!page.body.contains(&charlie));
 
     // The other agency: the restricted incident is absent and its page is an unknown id's.
@@ -455,6 +436,11 @@ async fn incidents_and_units_by_form_seen_by_their_agency_only(db: Db) {
             .body
             .contains("class=\"share-form\"")
     );
+    let page = get(&app, &fr, &format!("/incidents/{id}")).await;
+    assert!(page.body.contains(&format!(
+        "<option value=\"{bravo}\">Bravo 2 · ma-dgsn</option>"
+    )));
+    assert!(!page.body.contains(&charlie));
 
     // Shared, it takes a task for ma's shared unit, moved on by fr.
     let r = post(
@@ -497,6 +483,20 @@ async fn incidents_and_units_by_form_seen_by_their_agency_only(db: Db) {
     // The timeline has every change: created, task, status, shared, task.
     let timeline = page.body.split("<table id=\"timeline\"").nth(1).unwrap();
     assert!(timeline.matches("<tr data-n=").count() >= 4, "{timeline}");
+    // In the viewer's language, described from the records before and after; the stored
+    // (English) words kept as the title.
+    for s in [
+        ">Signalé</span>",
+        ">Statut \u{2068}Signalé\u{2069} → \u{2068}Confirmé\u{2069}</span>",
+        ">Partagé avec le commandement conjoint</span>",
+        "title=\"shared with the joint command\"",
+        &format!(
+            ">\u{2068}Bravo 2\u{2069} sur l’incident \u{2068}{id}\u{2069} (\u{2068}{task}\u{2069}) : \
+             \u{2068}Acceptée\u{2069}</span>"
+        ),
+    ] {
+        assert!(timeline.contains(s), "the timeline lacks {s:?}: {timeline}");
+    }
     // The unit's own agency sees it assigned through its task.
     let r = get(&app, &ma, "/units").await;
     assert_eq!(
@@ -507,6 +507,55 @@ async fn incidents_and_units_by_form_seen_by_their_agency_only(db: Db) {
         )
         .as_deref(),
         Some("assigned")
+    );
+
+    // The printable ICS forms, in each viewer's language: the briefing for fr (French), the
+    // activity log of ma's unit for ma (Arabic, right to left).
+    let r = get(&app, &fr, &format!("/incidents/{id}/ics201")).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("<html lang=\"fr\" dir=\"ltr\""));
+    for s in [
+        "<h1>ICS 201 — Briefing d’incident</h1>",
+        "1. Nom de l’incident</th><td dir=\"auto\">Bousculade porte 3</td>",
+        "10. Récapitulatif des moyens",
+        "Service responsable : \u{2068}fr-pn\u{2069}",
+        "Confirmé / ",
+    ] {
+        assert!(r.body.contains(s), "ICS-201 lacks {s:?}: {}", r.body);
+    }
+    let resources = r.body.split("<table id=\"resources\"").nth(1).unwrap();
+    assert!(
+        resources.contains(&format!("<tr data-task=\"{task}\"")) && resources.contains("Bravo 2"),
+        "{resources}"
+    );
+    assert!(resources.contains("Acceptée: "), "{resources}");
+    let r = get(&app, &ma, &format!("/units/{bravo}/ics214")).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("<html lang=\"ar\" dir=\"rtl\""));
+    for s in [
+        "ICS 214 — سجل النشاط",
+        "3. الاسم (رمز نداء الوحدة)",
+        "Bravo 2",
+    ] {
+        assert!(r.body.contains(s), "ICS-214 lacks {s:?}: {}", r.body);
+    }
+    let log = r.body.split("<table id=\"activity\"").nth(1).unwrap();
+    assert!(log.matches("<tr><td>").count() >= 3, "{log}");
+    for s in [
+        ">أُنشئت الوحدة \u{2068}Bravo 2\u{2069}، \u{2068}متاحة\u{2069}</span>",
+        &format!(
+            ">كُلّفت \u{2068}Bravo 2\u{2069} في الحادث \u{2068}{id}\u{2069} (\u{2068}{task}\u{2069}) — Renfort porte 3</span>"
+        ),
+    ] {
+        assert!(log.contains(s), "the activity log lacks {s:?}: {log}");
+    }
+    // fr does not see ma's restricted unit's log: the page of an unknown id.
+    let hidden = get(&app, &fr, &format!("/units/{charlie}/ics214")).await;
+    let unknown = get(&app, &fr, "/units/unit-0000000000000000/ics214").await;
+    assert_eq!((hidden.status, unknown.status), (404, 404));
+    assert_eq!(
+        common::without_clock(&hidden.body),
+        common::without_clock(&unknown.body)
     );
     app.stop().await;
 }
@@ -549,13 +598,22 @@ async fn open_incident_from_an_alert_carries_the_zone(db: Db) {
     assert_eq!(j["alert_id"], "a1");
     assert_eq!(j["severity"], "severe");
     assert_eq!(j["agency"], "fr-pn");
+    // The texts it writes are in the language of the operator who opened it (French),
+    // stored without bidi isolates.
+    let situation = j["situation"].as_str().unwrap();
+    let rule = &app.venue.rules[0];
     assert!(
-        j["situation"]
-            .as_str()
-            .unwrap()
-            .contains(&app.venue.rules[0].id),
-        "{j}"
+        situation.starts_with("Ouvert depuis l’alerte a1 sur ")
+            && situation.contains(&format!("règle {} (", rule.id))
+            && situation.contains(&format!("maintien {} s.", rule.hold))
+            && !situation.contains(['\u{2068}', '\u{2069}']),
+        "{situation}"
     );
+    assert_eq!(
+        j["title"].as_str().unwrap(),
+        format!("Alerte a1 : {} à {}", rule.id, zone.id)
+    );
+    assert_eq!(j["kind"], "densité de foule");
     let page = get(&app, &fr, &format!("/incidents/{id}")).await;
     assert!(page.body.contains("data-from-alert=\"a1\""));
     assert!(page.body.contains(&esc(zone.name.get("fr"))));

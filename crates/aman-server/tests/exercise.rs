@@ -17,17 +17,14 @@ use aman_monitor::Timestamp;
 use aman_ops::Mode;
 use aman_ops::access::Role;
 use aman_ops::exercise::{InjectKind, Msel};
-use aman_server::Limits;
 use aman_store::Language;
-use common::{Db, Resp, Sess, TestApp, send};
+use common::{Db, PW, Resp, Sess, TestApp, send};
 use serde_json::{Value, json};
 
 on_both!(
     an_exercise_end_to_end_never_mixes_with_live_operations,
     a_restart_mid_crowd_resumes_without_replaying_the_feed,
 );
-
-const PW: &str = "correct horse battery";
 
 async fn login(app: &TestApp, login: &str) -> Sess {
     common::login_as(app, login, PW).await
@@ -114,23 +111,17 @@ fn bad_feed(feeds: &Value, field: &str, value: Value) -> Value {
 }
 
 async fn setup(db: &Db) -> TestApp {
-    let limits = Limits {
-        login_burst: 1e6,
-        login_per_min: 1e6,
-        ..Limits::default()
-    };
-    let app = TestApp::spawn_with(db, "sib2023-entrance", Mode::Actual, limits).await;
-    common::people(
-        &app.store,
+    common::staffed(
+        db,
+        "sib2023-entrance",
+        Mode::Actual,
         &[
             ("fr-trainer", "fr-pn", Role::Trainer, Language::Fr),
             ("fr-op", "fr-pn", Role::Operator, Language::Fr),
             ("ma-op", "ma-dgsn", Role::Operator, Language::Fr),
         ],
-        PW,
     )
-    .await;
-    app
+    .await
 }
 
 async fn an_exercise_end_to_end_never_mixes_with_live_operations(db: Db) {

@@ -17,10 +17,9 @@ use aman_i18n::{Lang, localizer};
 use aman_monitor::{Timestamp, Venue};
 use aman_ops::Mode;
 use aman_ops::access::Role;
-use aman_server::Limits;
 use aman_server::forecast::{DT_S, EVERY_S, HORIZON_S};
 use aman_store::{Agency, Language, NewUser, Password};
-use common::{Auth, Db, Resp, TestApp, eventually, form, send, wire_time};
+use common::{Auth, Db, PW, Resp, TestApp, eventually, form, send, wire_time};
 use serde_json::{Value, json};
 
 on_both!(
@@ -29,8 +28,6 @@ on_both!(
     dashboard_forecast_and_what_if_form,
     a_stale_sensor_widens_the_band_in_the_api_and_on_the_zone_page,
 );
-
-const PW: &str = "correct horse battery";
 
 /// The corridor of aman-forecast's tests with an occupancy sensor on both zones and a
 /// counter on the entry.
@@ -64,14 +61,6 @@ direction = "in"
     let sensors = sensors.replace("PERIOD", &period.to_string());
     aman_monitor::venue_file::parse_venue(&format!("{base}{sensors}"), Path::new("."), "corridor")
         .unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn limits() -> Limits {
-    Limits {
-        login_burst: 1e6,
-        login_per_min: 1e6,
-        ..Limits::default()
-    }
 }
 
 /// 300 persons in the hall (1 /m²), nobody in the front, 300 through the entry over the last
@@ -128,7 +117,7 @@ fn reached(z: &Value, what: &str) -> Option<f64> {
 }
 
 async fn forecast_follows_the_live_state_and_is_pushed(db: Db) {
-    let app = TestApp::spawn_venue(&db, corridor(), Mode::Exercise, limits()).await;
+    let app = TestApp::spawn_venue(&db, corridor(), Mode::Exercise, common::many_logins()).await;
     // Before any reading: a forecast that says what it does not know.
     let f = app.get_json("/api/v1/forecast").await;
     assert_eq!(f["venue"], "corridor");
@@ -271,7 +260,7 @@ async fn what_if_as(app: &TestApp, who: &(String, String), body: &Value) -> Resp
 }
 
 async fn what_if_compares_and_refuses(db: Db) {
-    let app = TestApp::spawn_venue(&db, corridor(), Mode::Exercise, limits()).await;
+    let app = TestApp::spawn_venue(&db, corridor(), Mode::Exercise, common::many_logins()).await;
     busy(&app).await;
     let r = app
         .post_admin(
@@ -391,7 +380,7 @@ async fn what_if_compares_and_refuses(db: Db) {
 }
 
 async fn dashboard_forecast_and_what_if_form(db: Db) {
-    let app = TestApp::spawn_venue(&db, corridor(), Mode::Exercise, limits()).await;
+    let app = TestApp::spawn_venue(&db, corridor(), Mode::Exercise, common::many_logins()).await;
     people(&app).await;
     busy(&app).await;
     let seq = app.state().await["seq"].as_u64().unwrap();
@@ -541,7 +530,13 @@ async fn dashboard_forecast_and_what_if_form(db: Db) {
 
 async fn a_stale_sensor_widens_the_band_in_the_api_and_on_the_zone_page(db: Db) {
     // The occupancy sensor reports every 2 s; after its readings it falls silent.
-    let app = TestApp::spawn_venue(&db, corridor_with_period(2), Mode::Exercise, limits()).await;
+    let app = TestApp::spawn_venue(
+        &db,
+        corridor_with_period(2),
+        Mode::Exercise,
+        common::many_logins(),
+    )
+    .await;
     people(&app).await;
     busy(&app).await;
     let f = eventually(

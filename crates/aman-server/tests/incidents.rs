@@ -12,9 +12,9 @@ mod common;
 
 use aman_ops::Mode;
 use aman_ops::access::Role;
-use aman_server::{Limits, ROUTES};
+use aman_server::ROUTES;
 use aman_store::{AlertRecord, Language, Timestamp};
-use common::{Backend, Db, Resp, Sess, TestApp, send};
+use common::{Backend, Db, PW, Resp, Sess, TestApp, send};
 use serde_json::{Value, json};
 
 on_both!(
@@ -24,8 +24,6 @@ on_both!(
     a_write_whose_audit_entry_fails_stores_nothing,
     an_alert_or_account_change_whose_audit_entry_fails_stores_nothing,
 );
-
-const PW: &str = "correct horse battery";
 
 async fn login(app: &TestApp, login: &str) -> Sess {
     common::login_as(app, login, PW).await
@@ -59,34 +57,19 @@ async fn ok(
 /// operator in each (`fr-cmd`, `fr-op`, `ma-cmd`, `ma-op`), and alert `a1` on its first
 /// zone (CAP severity Severe).
 async fn setup(db: &Db) -> TestApp {
-    let limits = Limits {
-        login_burst: 1e6,
-        login_per_min: 1e6,
-        ..Limits::default()
-    };
-    let app = TestApp::spawn_with(db, "hermes-ao300", Mode::Actual, limits).await;
-    common::people(
-        &app.store,
+    let app = common::staffed(
+        db,
+        "hermes-ao300",
+        Mode::Actual,
         &[
             ("fr-cmd", "fr-pn", Role::Commander, Language::En),
             ("fr-op", "fr-pn", Role::Operator, Language::En),
             ("ma-cmd", "ma-dgsn", Role::Commander, Language::En),
             ("ma-op", "ma-dgsn", Role::Operator, Language::En),
         ],
-        PW,
     )
     .await;
-    let zone = app.venue.zones[0].id.clone();
-    let a = AlertRecord::raised(
-        "a1",
-        &app.venue.id,
-        &app.venue.rules[0].id,
-        &zone,
-        "Severe",
-        "Actual",
-        Timestamp(1_780_000_000_000_000),
-    );
-    assert!(app.store.insert_alert(&a).await.unwrap());
+    common::raise_a1(&app).await;
     app
 }
 

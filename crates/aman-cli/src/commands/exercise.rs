@@ -31,8 +31,9 @@ fn input(message: String) -> Failure {
 /// Runs `aman exercise`; returns the exit code.
 ///
 /// # Errors
-/// [`Failure::Input`] (exit code 2) for a bad MSEL, venue, scenario or option;
-/// [`Failure::Other`] (1) when the server refuses or cannot be reached.
+/// [`Failure::Input`] (exit code 2) for a bad MSEL, venue, scenario or option, and for the
+/// server's refusal of what it was sent (400, 409, 413, 422); [`Failure::Other`] (1) when the
+/// server fails otherwise or cannot be reached.
 pub fn run(a: &ExerciseArgs) -> Result<u8, Failure> {
     let mut msel = Msel::load(&a.msel).map_err(|e| input(format!("{}: {e}", a.msel.display())))?;
     let venue = read_venue(&a.venue).map_err(|e| input(format!("{e}")))?;
@@ -179,9 +180,10 @@ impl Server {
             if status.as_u16() == 401 && self.authorization.is_none() {
                 m.push_str(" (no token was sent: give --token or set AMAN_TOKEN)");
             }
-            // The server found what it was sent bad (the MSEL, a feed, an option): bad input.
+            // The server found what it was sent bad (the MSEL, a feed, an option) or in conflict
+            // with what it holds (an id taken, a clock change after the end): bad input.
             return Err(match status.as_u16() {
-                400 | 413 | 422 => Failure::Input(anyhow!(m)),
+                400 | 409 | 413 | 422 => Failure::Input(anyhow!(m)),
                 _ => Failure::Other(anyhow!(m)),
             });
         }

@@ -850,7 +850,12 @@ async fn incident_main(
             v.t("task-unit"),
             v.t("task-choose-unit")
         );
-        for u in &units {
+        // A unit of another agency takes a task only on a shared incident
+        // (`Store::create_task`): on a restricted one the list offers the agency's own.
+        let takes = |u: &&Unit| {
+            u.meta.agency == inc.meta.agency || inc.meta.visibility == Visibility::Shared
+        };
+        for u in units.iter().filter(takes) {
             h.push_str(&format!(
                 "<option value=\"{uid}\"{}>{} · {}</option>",
                 if u.meta.id == chosen { " selected" } else { "" },
@@ -903,13 +908,19 @@ async fn incident_main(
         v.t("inc-by"),
         v.t("inc-what")
     ));
+    let call_sign = |id: &str| {
+        units
+            .iter()
+            .find(|u| u.meta.id == id)
+            .map(|u| u.fields.call_sign.clone())
+    };
     for e in &events {
         m.push_str(&format!(
-            "<tr data-n=\"{}\"><td>{}</td><td dir=\"auto\">{}</td><td dir=\"ltr\">{}</td></tr>",
+            "<tr data-n=\"{}\"><td>{}</td><td dir=\"auto\">{}</td><td>{}</td></tr>",
             e.n,
             time_cell(v, e.at),
             esc(&e.actor),
-            esc(&e.what)
+            super::activity::describe(v, e, &call_sign)
         ));
     }
     m.push_str("</tbody></table></section>");
@@ -1307,6 +1318,6 @@ pub async fn from_alert(
         return missing(&app, &v).await;
     };
     let agency = owner(&app, &p, &mut Map::new()).await?;
-    let inc = open_from_alert(&app, &p, &alert, &agency, Visibility::Restricted, None).await?;
+    let inc = open_from_alert(&app, &p, &alert, &agency, Visibility::Restricted, None, v.l).await?;
     Ok(see_other(&format!("/incidents/{}", inc.meta.id)))
 }

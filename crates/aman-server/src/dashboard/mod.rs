@@ -4,19 +4,25 @@
 //! outside the server. Every route is in [`crate::routes::ROUTES`].
 //!
 //! Pages: the venue map (`/map`), the alert board (`/alerts`), the incidents (`/incidents`,
-//! `/incidents/{id}`) and units (`/units`) of joint operations, the sensors (`/sensors`), a
-//! zone's time series (`/zones/{id}`), the login page (`/login`). Forms (language, acknowledge,
-//! verdict) carry the session's CSRF token in the `csrf_token` field; their bad input is
-//! answered with the page again and a `.form-error` in the user's language, nothing stored.
+//! `/incidents/{id}`, [`incidents`]) and units (`/units`, [`units`]) of joint operations with
+//! their printable ICS-201 and ICS-214 forms ([`ics`]), the sensors (`/sensors`), a zone's
+//! time series (`/zones/{id}`), the day report (`/report/day`, [`day`]), the forecast and its
+//! what-if form (`/forecast`, [`forecast`]), the exercises, an exercise's injects and clock
+//! controls, and its after-action report (`/exercises`, [`exercise`]), the login page
+//! (`/login`). Forms (language, acknowledge, verdict, incident, unit, task, what-if, clock)
+//! carry the session's CSRF token in the `csrf_token` field; their bad input is answered with
+//! the page again and a `.form-error` in the user's language, nothing stored.
 //!
 //! Every text comes from the Fluent files of `aman-i18n` (a test scans this module for text
 //! written in it); every figure is in Latin digits; every time in Paris and Casablanca time.
 
+pub mod activity;
 pub mod alerts;
 pub mod day;
 pub mod exercise;
 pub mod forecast;
 pub mod html;
+pub mod ics;
 pub mod incidents;
 pub mod map;
 pub mod sensors;

@@ -597,6 +597,47 @@ pub async fn login_as(app: &TestApp, login: &str, password: &str) -> Sess {
     }
 }
 
+/// The password of every test user.
+pub const PW: &str = "correct horse battery";
+
+/// Limits for tests that log in more than the default burst from one address (the login
+/// rate limit itself is tested in `access.rs`).
+pub fn many_logins() -> Limits {
+    Limits {
+        login_burst: 1e6,
+        login_per_min: 1e6,
+        ..Limits::default()
+    }
+}
+
+/// A server on the shipped venue `venue_dir` in `mode`, with [`many_logins`], the
+/// [`AGENCIES`] and `users` (`(login, agency, role, language)`, password [`PW`]).
+pub async fn staffed(
+    db: &Db,
+    venue_dir: &str,
+    mode: Mode,
+    users: &[(&str, &str, aman_ops::access::Role, aman_store::Language)],
+) -> TestApp {
+    let app = TestApp::spawn_with(db, venue_dir, mode, many_logins()).await;
+    people(&app.store, users, PW).await;
+    app
+}
+
+/// Stores alert `a1`: the venue's first rule raised on its first zone, CAP severity Severe,
+/// status Actual, at 2026-05-28T20:26:40Z.
+pub async fn raise_a1(app: &TestApp) {
+    let a = aman_store::AlertRecord::raised(
+        "a1",
+        &app.venue.id,
+        &app.venue.rules[0].id,
+        &app.venue.zones[0].id,
+        "Severe",
+        "Actual",
+        Timestamp(1_780_000_000_000_000),
+    );
+    assert!(app.store.insert_alert(&a).await.unwrap());
+}
+
 /// The two agencies of the tests, `fr-pn` and `ma-dgsn`, named in French, Arabic and English.
 pub const AGENCIES: [(&str, &str, &str, &str); 2] = [
     (
