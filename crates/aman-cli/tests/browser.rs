@@ -1122,6 +1122,14 @@ fn exercise_in_a_real_browser() {
     ma.goto(&page(&serve, &format!("/incidents/{incident}")));
     ma.wait_for(&format!("table#tasks tr[data-task=\"{task}\"]"));
     shot(&ma, "44b-exercise-incident-seen-by-ma-dgsn-ar");
+    // Its printable ICS-201 briefing, in the Moroccan operator's language, lists the task.
+    ma.goto(&page(&serve, &format!("/incidents/{incident}/ics201")));
+    ma.wait_for(&format!(
+        "article[data-form=ics201] table#resources tr[data-task=\"{task}\"]"
+    ));
+    let h1 = ma.text("article[data-form=ics201] h1").unwrap_or_default();
+    assert!(h1.contains("إحاطة الحادث"), "the ICS-201 title: {h1}");
+    shot(&ma, "44c-exercise-ics201-ar");
 
     // 7. The after-action report, in the trainer's language, times the acknowledgement, the
     // incident and the task from the crowd inject.

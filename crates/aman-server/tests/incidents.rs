@@ -13,7 +13,7 @@ mod common;
 use aman_ops::Mode;
 use aman_ops::access::Role;
 use aman_server::ROUTES;
-use aman_store::{AlertRecord, Language, Timestamp};
+use aman_store::Language;
 use common::{Backend, Db, PW, Resp, Sess, TestApp, send};
 use serde_json::{Value, json};
 
