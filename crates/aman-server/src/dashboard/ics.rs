@@ -23,6 +23,15 @@ use crate::error::AppError;
 use crate::exercise::Ctx;
 use crate::ops::{path as path_id, seen_incident, seen_unit, store_err};
 
+/// Two texts as "a / b", or nothing when both are empty (escaped).
+fn pair(a: &str, b: &str) -> String {
+    if a.is_empty() && b.is_empty() {
+        String::new()
+    } else {
+        format!("{} / {}", esc(a), esc(b))
+    }
+}
+
 /// A row of label and (escaped) value.
 fn row(label: &str, value: &str) -> String {
     format!("<tr><th scope=\"row\">{label}</th><td dir=\"auto\">{value}</td></tr>")
@@ -91,7 +100,7 @@ pub async fn ics201(
     h += &row(&v.t("inc-hazards"), &esc(&f.hazards));
     h += &row(
         &v.t("ics201-access-rendezvous"),
-        &format!("{} / {}", esc(&f.access), esc(&f.rendezvous)),
+        &pair(&f.access, &f.rendezvous),
     );
     h += &row(
         &v.t("ics201-casualties"),
@@ -102,11 +111,7 @@ pub async fn ics201(
     );
     h += &row(
         &v.t("ics201-services"),
-        &format!(
-            "{} / {}",
-            esc(&f.services_present),
-            esc(&f.services_required)
-        ),
+        &pair(&f.services_present, &f.services_required),
     );
     h += "</table><table>";
     h += &row(&v.t("ics201-prepared"), &esc(&who.label()));
