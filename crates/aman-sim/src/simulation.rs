@@ -967,8 +967,12 @@ impl Simulation {
             let mut target = self.agents.target[i];
             // choose again when the target closed or a stage opened, or when the agent got where its target
             // cannot be reached (pushed through a gap that routing treats as closed)
-            // (a lost agent got a zero desired direction last step: only those are looked up)
-            let lost = self.desired.get(i).is_some_and(|d| *d == Vec2::ZERO)
+            // (a lost agent got a zero desired direction last step: only those are looked up;
+            // an agent still in its pre-movement time got one because it waits, and it stands
+            // where its target was chosen: looking all of those up, one cache miss each in a
+            // serial loop, was an eighth of a forecast whose crowd starts over a minute)
+            let lost = now >= self.agents.moves_from[i]
+                && self.desired.get(i).is_some_and(|d| *d == Vec2::ZERO)
                 && self.fields[target.0 as usize]
                     .distance(&self.grid, p)
                     .is_infinite();
