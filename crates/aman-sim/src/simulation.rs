@@ -10,7 +10,7 @@ use crate::agents::BLOCKED_RADIUS;
 use crate::journey::RouteChoice;
 use crate::neighbours::NeighbourGrid;
 use crate::operational::{Kinematics, Model, OperationalModel, Scratch, StepContext};
-use crate::routing::{RoutingField, RoutingGrid, RoutingParams};
+use crate::routing::{DirectionMemo, RoutingField, RoutingGrid, RoutingParams};
 use crate::stairs::{Stair, StairMap};
 use crate::{
     AgentId, AgentSpec, Agents, Journey, JourneyId, SimError, Stage, StageId, StageKind, rng,
@@ -190,6 +190,12 @@ pub struct Simulation {
     speed_sorted: Vec<f64>,
     /// The time gaps (s) in cell order, from the tactical pass.
     gap_sorted: Vec<f64>,
+    /// The routing-field cells each agent read last, per slot, kept with the agents when
+    /// slots move ([`retain_memos`]; a memo is keyed by target and cell, so a memo left with
+    /// another agent would only read right but miss); reset when the fields change.
+    route_memo: Vec<DirectionMemo>,
+    /// The tactical pass's desired direction and desired speed (m/s) per agent slot.
+    tactical_slot: Vec<(Vec2, f64)>,
     keep: Vec<bool>,
     neighbours: NeighbourGrid,
     pending: Vec<(f64, AgentSpec)>,
@@ -500,6 +506,8 @@ impl Simulation {
             next: Vec::new(),
             next_sorted: Vec::new(),
             speed_sorted: Vec::new(),
+            route_memo: Vec::new(),
+            tactical_slot: Vec::new(),
             gap_sorted: Vec::new(),
             keep: Vec::new(),
             neighbours: NeighbourGrid::default(),
@@ -790,6 +798,8 @@ impl Simulation {
                 *old = f;
             }
         }
+        // the memos hold cells of the old fields
+        self.route_memo.clear();
     }
 
     /// Steps between two reconsiderations of [`RouteChoice::Quickest`]: one second.
@@ -967,8 +977,12 @@ impl Simulation {
             let mut target = self.agents.target[i];
             // choose again when the target closed or a stage opened, or when the agent got where its target
             // cannot be reached (pushed through a gap that routing treats as closed)
-            // (a lost agent got a zero desired direction last step: only those are looked up)
-            let lost = self.desired.get(i).is_some_and(|d| *d == Vec2::ZERO)
+            // (a lost agent got a zero desired direction last step: only those are looked up;
+            // an agent still in its pre-movement time got one because it waits, and it stands
+            // where its target was chosen: looking all of those up, one cache miss each in a
+            // serial loop, was an eighth of a forecast whose crowd starts over a minute)
+            let lost = now >= self.agents.moves_from[i]
+                && self.desired.get(i).is_some_and(|d| *d == Vec2::ZERO)
                 && self.fields[target.0 as usize]
                     .distance(&self.grid, p)
                     .is_infinite();
@@ -1004,6 +1018,7 @@ impl Simulation {
         }
         if any_left {
             self.agents.retain(&self.keep);
+            retain_memos(&mut self.route_memo, &self.keep);
         }
         if let Some(t) = self.config.dynamic_routing {
             let every = ((t / self.config.dt).round() as u64).max(1);
@@ -1039,6 +1054,8 @@ impl Simulation {
         self.next_sorted.resize(n, Planned::default());
         self.speed_sorted.resize(n, 0.0);
         self.gap_sorted.resize(n, 0.0);
+        self.route_memo.resize(n, DirectionMemo::default());
+        self.tactical_slot.resize(n, (Vec2::ZERO, 0.0));
         {
             let tactical = Tactical {
                 agents: &self.agents,
@@ -1056,6 +1073,7 @@ impl Simulation {
             tactical_pass(
                 self.neighbours.sorted(),
                 &tactical,
+                (&mut self.route_memo, &mut self.tactical_slot),
                 out,
                 &mut self.speed_sorted,
                 &mut self.gap_sorted,
@@ -1204,6 +1222,7 @@ impl Simulation {
         if any_left {
             // gone through a door: out before anybody sees the position beyond it
             self.agents.retain(&self.keep);
+            retain_memos(&mut self.route_memo, &self.keep);
             let keep = &self.keep;
             let mut k = 0;
             self.desired.retain(|_| {
@@ -1362,7 +1381,7 @@ impl Tactical<'_> {
     /// target closed, or lost: the target cannot be reached from here, and the strategic pass
     /// chooses again next step).
     #[inline]
-    fn desired(&self, i: usize) -> Vec2 {
+    fn desired(&self, i: usize, memo: &mut DirectionMemo) -> Vec2 {
         let agents = self.agents;
         let target = agents.target[i];
         if self.now < agents.moves_from[i] || !self.open[target.0 as usize] {
@@ -1375,7 +1394,7 @@ impl Tactical<'_> {
         // back inside, so the field is not read there)
         let mut dir = match door {
             Some(d) if d.in_front(p) => (d.aim(p, agents.radius[i]) - p).normalized(),
-            _ => field.direction(self.grid, p),
+            _ => field.direction_memo(self.grid, p, target.0, memo),
         };
         if dir == Vec2::ZERO {
             if field.distance(self.grid, p).is_infinite() {
@@ -1418,33 +1437,57 @@ struct Planned {
     desired: Vec2,
 }
 
-/// The tactical layer for every agent, visiting them in the neighbour grid's cell order
-/// `order` (so that consecutive agents share routing cells in cache): `out[k].desired`
-/// receives the desired direction, `speed[k]` the desired speed (m/s, times the factor of a
-/// stair it is on) and `gap[k]` the time gap (s) of agent slot `order[k]`.
+/// The tactical layer for every agent, in slot order (each with its memo of the routing
+/// cells it read last, `memo[i]`: an agent stays several steps in a routing cell, so most
+/// agents read no field at all; `slot[i]` receives the desired direction and desired speed),
+/// then gathered into the neighbour grid's cell order `order` for the operational pass:
+/// `out[k].desired` receives the desired direction, `speed[k]` the desired speed (m/s, times
+/// the factor of a stair it is on) and `gap[k]` the time gap (s) of agent slot `order[k]`.
 ///
-/// A pass of its own, before the operational one, with a short body: the processor has the
-/// routing-field and agent-array loads of several agents in flight at once (they miss the
-/// cache: a large venue's fields are tens of megabytes, and slot order is not cell order),
-/// and the operational pass then reads all it needs of an agent in cell order.
+/// The reads of the routing fields (tens of megabytes on a large venue, so a cache miss each)
+/// were a tenth of a 20,000-person forecast's time before the memo.
 fn tactical_pass(
     order: &[u32],
     tactical: &Tactical<'_>,
+    (memo, slot): (&mut [DirectionMemo], &mut [(Vec2, f64)]),
     out: &mut [Planned],
     speed: &mut [f64],
     gap: &mut [f64],
 ) {
     let a = tactical.agents;
+    (&mut *memo, &mut *slot)
+        .into_par_iter()
+        .enumerate()
+        .with_min_len(1024)
+        .for_each(|(i, (memo, slot))| {
+            let d = tactical.desired(i, memo);
+            let v0 = a.desired_speed[i] * tactical.stairs.factor(tactical.grid, a.position[i], d);
+            *slot = (d, v0);
+        });
+    let slot = &*slot;
     (out, speed, gap, order)
         .into_par_iter()
-        .with_min_len(1024)
+        .with_min_len(4096)
         .for_each(|(out, v0, gap, &i)| {
             let i = i as usize;
-            let d = tactical.desired(i);
-            out.desired = d;
-            *v0 = a.desired_speed[i] * tactical.stairs.factor(tactical.grid, a.position[i], d);
+            (out.desired, *v0) = slot[i];
             *gap = a.time_gap[i];
         });
+}
+
+/// Keeps the routing memos of the agent slots that stay (`keep[i]`), in order, as
+/// [`Agents::retain`] does with the agents: slots move down as agents leave, nearly every step
+/// of an evacuation, and each memo must stay with its agent to be of use. Slots beyond the
+/// memos (agents added this step) have none yet.
+fn retain_memos(memo: &mut Vec<DirectionMemo>, keep: &[bool]) {
+    let mut k = 0;
+    for i in 0..memo.len().min(keep.len()) {
+        if keep[i] {
+            memo[k] = memo[i];
+            k += 1;
+        }
+    }
+    memo.truncate(k);
 }
 
 /// The operational layer for every agent, in the neighbour grid's cell order (consecutive
