@@ -102,13 +102,19 @@ fn the_door_passes_its_capacity_and_persons_are_conserved() {
 
 #[test]
 fn a_closed_door_lets_nobody_out_and_a_held_one_runs_after() {
-    // Closed: nobody leaves. (The simulator's agents whose only exit is closed stand still,
-    // so arrivals pile up at the entry instead of filling the room: docs/forecast.md §6.)
+    // Closed: nobody leaves; the crowd walks up to the closed door and waits, so the front
+    // fills well beyond what it holds with the door open.
+    let open = ok(&busy(), &[], 60.0);
     let f = ok(&busy(), &[WhatIf::Close("exit".into())], 60.0);
     for r in &f.runs {
         assert_eq!(r.left, 0, "{r:?}");
         assert_eq!(r.placed + r.entered, r.at_end, "{r:?}");
     }
+    let (closed_front, open_front) = (&f.zones[1].summary, &open.zones[1].summary);
+    assert!(
+        closed_front.peak > 1.5 * open_front.peak,
+        "front peak closed {closed_front:?}, open {open_front:?}"
+    );
     // Held for 20 s: nobody leaves before, the door runs after.
     let h = ok(&busy(), &[WhatIf::Hold("exit".into(), 20.0)], 60.0);
     let exit = &h.lines[2].passed_in;

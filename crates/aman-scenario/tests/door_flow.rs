@@ -243,6 +243,79 @@ fn a_closed_door_is_a_wall_and_an_opened_one_a_gap() {
     );
 }
 
+/// Each person's distance (m) to the nearer of the two doors' middles, (0, 5) and (20, 5).
+fn to_nearer_door(p: aman_geometry::Vec2) -> f64 {
+    let west = aman_geometry::Vec2::new(0.0, 5.0);
+    let east = aman_geometry::Vec2::new(20.0, 5.0);
+    p.distance(west).min(p.distance(east))
+}
+
+#[test]
+fn with_every_exit_closed_the_crowd_walks_up_to_its_door_and_waits() {
+    // Both doors closed from the start, for good: nobody leaves, nobody passes a door, and
+    // each person walks up to the door nearer to it and waits there, as a crowd gathers at
+    // closed gates (before, they stood where they were: a forecast of "close the only gate"
+    // then showed no crowd in front of it).
+    let mut sc = load_str(
+        &two_doors(
+            "[[events]]\ntime = 0.0\nclose = \"west\"\n\
+             [[events]]\ntime = 0.0\nclose = \"east\"\n",
+        )
+        .replace("end_time = 200.0", "end_time = 40.0"),
+        Path::new("two-doors.toml"),
+        &Overrides::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut start: Vec<f64> = Vec::new();
+    let log = aman_scenario::run_checked(&mut sc, 1, |sim| {
+        if start.is_empty() {
+            start = sim
+                .agents()
+                .position
+                .iter()
+                .map(|p| to_nearer_door(*p))
+                .collect();
+        }
+    });
+    // (Nobody leaves, so the run ends at its end time with everybody in.)
+    assert_eq!((log.outside, log.crossed_wall), (0, 0), "{}", log.summary());
+    assert!(
+        sc.simulation.exits().is_empty(),
+        "somebody left through a closed door"
+    );
+    let end: Vec<f64> = sc
+        .simulation
+        .agents()
+        .position
+        .iter()
+        .map(|p| to_nearer_door(*p))
+        .collect();
+    assert_eq!((start.len(), end.len()), (100, 100));
+    let mean = |d: &[f64]| d.iter().sum::<f64>() / d.len() as f64;
+    let far = |d: &[f64]| d.iter().copied().fold(0.0, f64::max);
+    // Spread over the room, the crowd starts about 5 m from its door on average and up to
+    // 10 m; gathered, 50 persons at ~2 /m² fill a half disc of radius ~4 m in front of each.
+    assert!(
+        mean(&start) > 4.5 && far(&start) > 8.0,
+        "start {}",
+        mean(&start)
+    );
+    assert!(
+        mean(&end) < 3.0 && far(&end) < 5.5,
+        "after 40 s the crowd is {:.1} m (mean) and up to {:.1} m from its door",
+        mean(&end),
+        far(&end)
+    );
+    // Nobody is outside the room (beyond a door).
+    assert!(
+        sc.simulation
+            .agents()
+            .position
+            .iter()
+            .all(|p| (0.0..=20.0).contains(&p.x))
+    );
+}
+
 fn error(exit: &str) -> String {
     match load_str(
         &room(exit, "collision_free_speed"),

@@ -68,7 +68,9 @@ pub struct Stage {
 /// the routing fields), and chooses again when its target closes or a stage opens. With [`RouteChoice::Quickest`]
 /// it also reconsiders, every second, whether another alternative would be quicker given the
 /// queues. The last step must consist of exits. If every alternative of an exit step is closed,
-/// the agent heads to the nearest open exit of the whole simulation.
+/// the agent heads to the nearest open exit of the whole simulation; if none is open (or every
+/// alternative of another step is closed), it walks up to the target it had and waits there,
+/// as a crowd gathers at a closed gate, until one opens.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Journey {
     /// Name used in scenarios and results.

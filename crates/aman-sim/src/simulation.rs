@@ -1377,27 +1377,31 @@ struct Tactical<'a> {
 
 impl Tactical<'_> {
     /// Unit desired direction of agent `i`: down its target's routing field, into the target
-    /// at its edge, turned aside when blocked; zero for an agent that stands (pre-movement,
-    /// target closed, or lost: the target cannot be reached from here, and the strategic pass
+    /// at its edge, turned aside when blocked; up to a closed target (none of its alternatives
+    /// open) and no further; zero for an agent that stands (pre-movement, at its closed
+    /// target, or lost: the target cannot be reached from here, and the strategic pass
     /// chooses again next step).
     #[inline]
     fn desired(&self, i: usize, memo: &mut DirectionMemo) -> Vec2 {
         let agents = self.agents;
         let target = agents.target[i];
-        if self.now < agents.moves_from[i] || !self.open[target.0 as usize] {
+        if self.now < agents.moves_from[i] {
             return Vec2::ZERO;
         }
+        // A closed target (no open alternative was left to choose): walk up to it and wait
+        // there, as a crowd does at a closed gate, never through it (its door is a wall).
+        let closed = !self.open[target.0 as usize];
         let p = agents.position[i];
         let field = &self.fields[target.0 as usize];
         let door = self.doors[target.0 as usize].as_ref();
         // in front of its door: straight through it (beyond the door the routing cells point
         // back inside, so the field is not read there)
         let mut dir = match door {
-            Some(d) if d.in_front(p) => (d.aim(p, agents.radius[i]) - p).normalized(),
+            Some(d) if !closed && d.in_front(p) => (d.aim(p, agents.radius[i]) - p).normalized(),
             _ => field.direction_memo(self.grid, p, target.0, memo),
         };
         if dir == Vec2::ZERO {
-            if field.distance(self.grid, p).is_infinite() {
+            if closed || field.distance(self.grid, p).is_infinite() {
                 return Vec2::ZERO;
             }
             // at the target's edge (its cells have no gradient): head into it, or through
@@ -1509,7 +1513,7 @@ fn operational_pass<M: OperationalModel>(
             let d = out.desired;
             let a = ctx.agents;
             out.next = if d == Vec2::ZERO {
-                // standing (pre-movement, no open target, lost): the same for every model
+                // standing (pre-movement, at its closed target, lost): the same for every model
                 Kinematics {
                     position: a.position[i],
                     velocity: Vec2::ZERO,
