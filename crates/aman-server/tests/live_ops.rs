@@ -76,7 +76,10 @@ fn msg(kind: &str, v: &Value) -> Msg {
     let state = if kind == "task" { "state" } else { "status" };
     (
         kind.to_string(),
-        v["id"].as_str().unwrap_or_else(|| panic!("{kind} id in {v}")).to_string(),
+        v["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{kind} id in {v}"))
+            .to_string(),
         v["visibility"].as_str().unwrap_or("").to_string(),
         v[state].as_str().unwrap_or("").to_string(),
     )
@@ -118,8 +121,7 @@ impl World {
         if ex {
             headers.push(("Aman-Exercise".to_string(), EX.to_string()));
         }
-        let body =
-            (method != "GET").then(|| ("application/json", body.to_string().into_bytes()));
+        let body = (method != "GET").then(|| ("application/json", body.to_string().into_bytes()));
         let r = send(&self.app, method, path, headers, body).await;
         assert_eq!(r.status, status, "{method} {path} (ex {ex}): {}", r.body);
         r.json()
@@ -394,8 +396,8 @@ async fn each_subscriber_gets_exactly_the_records_it_may_see(db: Db) {
     let x_marker = w.incident(By::Admin, true, "shared", X_ALL).await;
 
     let live_ids = [
-        &i_fr_r, &i_fr_s, &i_ma_r, &u_fr_r, &u_fr_s, &u_ma_r, &u_ma_s, &t_fr_r, &t_ma_r,
-        &t_ma_r2, &marker,
+        &i_fr_r, &i_fr_s, &i_ma_r, &u_fr_r, &u_fr_s, &u_ma_r, &u_ma_s, &t_fr_r, &t_ma_r, &t_ma_r2,
+        &marker,
     ];
     let exercise_ids = [
         injected["id"].as_str().unwrap().to_string(),

@@ -30,8 +30,9 @@ pub const CHANGES_CAPACITY: usize = 1024;
 /// A record as it is after a committed write.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Change {
-    /// An incident created, changed, moved through its status or shared.
-    Incident(Incident),
+    /// An incident created, changed, moved through its status or shared (boxed: the
+    /// largest record).
+    Incident(Box<Incident>),
     /// A unit created or changed (also when a task changes its status).
     Unit(Unit),
     /// A task given or moved through its states.
@@ -63,8 +64,11 @@ impl Change {
 /// subscribed to its context) is dropped.
 #[derive(Debug, Default)]
 pub(crate) struct Channels {
-    map: std::sync::Mutex<HashMap<Option<Arc<str>>, broadcast::Sender<Arc<Change>>>>,
+    map: std::sync::Mutex<ByContext>,
 }
+
+/// A channel per context (`None`: live).
+type ByContext = HashMap<Option<Arc<str>>, broadcast::Sender<Arc<Change>>>;
 
 impl Store {
     /// A receiver of the changes of incidents, units and tasks made through any handle of

@@ -472,7 +472,7 @@ impl Store {
             );
             (inc.clone(), rec)
         })?;
-        self.publish(Change::Incident(inc.clone()));
+        self.publish(Change::Incident(Box::new(inc.clone())));
         Ok(inc)
     }
 
@@ -751,7 +751,7 @@ impl Store {
             let rec = actor.record(action, format!("incident/{id}"), Some(before), Some(after));
             (next, rec)
         })?;
-        self.publish(Change::Incident(inc.clone()));
+        self.publish(Change::Incident(Box::new(inc.clone())));
         Ok(inc)
     }
 
