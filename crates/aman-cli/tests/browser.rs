@@ -1085,12 +1085,30 @@ fn exercise_in_a_real_browser() {
             .contains("règle south-end-los (los) : déclenchée à ≥ E, levée sous D, maintien 10 s"),
         "the incident's situation: {fields}"
     );
+    let incident = incident_url
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    // The Moroccan operator's incident list, open before the share, does not show the
+    // restricted incident; the share brings it in live, without a reload.
+    ma.goto(&page(&serve, "/incidents"));
+    ma.wait_for("table#incidents");
+    ma.wait_for("#live-status[data-state=connected]");
+    let row = format!("table#incidents tr[data-incident=\"{incident}\"]");
+    assert!(ma.find(&row).is_none(), "a restricted incident listed");
     let cmd = driver.session(1366, 900);
     log_in(&cmd, &serve, "hugo");
     join(&cmd, &serve, "surge");
     cmd.goto(&incident_url);
     cmd.click_to_new_page("form.share-form button");
     cmd.wait_for(".badge[data-visibility=shared]");
+    ma.wait_for(&row);
+    wait_attr(&ma, &row, "data-status", "reported");
+    // Its page, open before the task is given, shows the task live.
+    ma.goto(&page(&serve, &format!("/incidents/{incident}")));
+    ma.wait_for("table#tasks");
+    ma.wait_for("#live-status[data-state=connected]");
     fr.goto(&incident_url);
     let chosen = fr.js(
         "const s = document.querySelector('#task-form select[name=unit]'); \
@@ -1112,15 +1130,9 @@ fn exercise_in_a_real_browser() {
         fr.attr("table#tasks tr[data-task]", "data-task")
     });
     shot(&fr, "44a-exercise-incident-task-fr");
-    let incident = incident_url
-        .rsplit('/')
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    ma.goto(&page(&serve, "/incidents"));
-    ma.wait_for(&format!("table#incidents tr[data-incident=\"{incident}\"]"));
-    ma.goto(&page(&serve, &format!("/incidents/{incident}")));
-    ma.wait_for(&format!("table#tasks tr[data-task=\"{task}\"]"));
+    ma.wait_for(&format!(
+        "table#tasks tr[data-task=\"{task}\"][data-state=assigned]"
+    ));
     shot(&ma, "44b-exercise-incident-seen-by-ma-dgsn-ar");
     // Its printable ICS-201 briefing, in the Moroccan operator's language, lists the task.
     ma.goto(&page(&serve, &format!("/incidents/{incident}/ics201")));

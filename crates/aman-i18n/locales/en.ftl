@@ -88,6 +88,7 @@ nav-report = Day report
 logout = Log out
 live-connected = Live
 live-reconnecting = Reconnecting…
+live-changed = Changed since the page was loaded: reload it to act on it
 not-found = Page not found
 error-csrf = This form has expired (you logged in again, or in another window). Reload the page and try again.
 error-forbidden = Your role does not allow this.

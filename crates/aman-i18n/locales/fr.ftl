@@ -92,6 +92,7 @@ nav-report = Rapport du jour
 logout = Se déconnecter
 live-connected = En direct
 live-reconnecting = Reconnexion…
+live-changed = Modifié depuis le chargement de la page : rechargez-la pour agir
 not-found = Page introuvable
 error-csrf = Ce formulaire a expiré (vous vous êtes reconnecté, ou dans une autre fenêtre). Rechargez la page et recommencez.
 error-forbidden = Votre rôle ne permet pas cette action.

@@ -12,9 +12,8 @@
 //!   `unit.ics214`/`incident.ics201`.
 //! - Bodies are at most [`MAX_OPS_BODY`] bytes; a field that does not fit answers 422
 //!   naming it; nothing is stored half.
-//! - Not pushed on the live channel yet: it sends every subscriber the same messages, and a
-//!   restricted record must reach its own agency only (per-subscriber filtering comes with
-//!   the dashboard's incident views).
+//! - Every change is pushed on the live channel (`GET /api/v1/live`, [`crate::live`]) to
+//!   the subscribers who may see the record only, by the store after its commit.
 
 use aman_i18n::Arg;
 use aman_ops::access::{Viewer, Visibility};
@@ -217,7 +216,9 @@ pub(crate) fn check_zone(
     Ok(())
 }
 
-fn incident_json(i: &Incident) -> Value {
+/// The JSON of an incident as the API answers it (lists, creation, changes) and as it is
+/// pushed live ([`crate::live`]).
+pub(crate) fn incident_json(i: &Incident) -> Value {
     serde_json::to_value(i).unwrap_or(Value::Null)
 }
 
@@ -568,7 +569,9 @@ pub(crate) async fn open_from_alert(
 
 // ----- units -----
 
-fn unit_json(u: &Unit) -> Value {
+/// The JSON of a unit as the API answers it (lists, creation, changes) and as it is
+/// pushed live ([`crate::live`]).
+pub(crate) fn unit_json(u: &Unit) -> Value {
     serde_json::to_value(u).unwrap_or(Value::Null)
 }
 
@@ -753,7 +756,9 @@ pub async fn create_task(
     Ok((StatusCode::CREATED, Json(task_json(&t))).into_response())
 }
 
-fn task_json(t: &Task) -> Value {
+/// The JSON of a task as the API answers it (lists, creation, changes) and as it is
+/// pushed live ([`crate::live`]).
+pub(crate) fn task_json(t: &Task) -> Value {
     serde_json::to_value(t).unwrap_or(Value::Null)
 }
 

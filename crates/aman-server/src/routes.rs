@@ -155,7 +155,8 @@ pub static ROUTES: &[Route] = &[
     ),
     r("GET", "/api/v1/venue", A::Read, Joint, || get(api::venue)),
     r("GET", "/api/v1/state", A::Read, Joint, || get(api::state)),
-    r("GET", "/api/v1/live", A::Read, Joint, || get(live::live)),
+    // The joint state and alerts, and the incidents, units and tasks the caller sees.
+    r("GET", "/api/v1/live", A::Read, Agency, || get(live::live)),
     r("GET", "/api/v1/sensors", A::Read, Joint, || {
         get(api::sensors)
     }),

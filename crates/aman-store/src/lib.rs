@@ -14,6 +14,8 @@
 //! - the **audit log**, each entry appended in its write's transaction;
 //! - **incidents, units and tasks** of the joint operations ([`Store::create_incident`],
 //!   [`Incident`], [`Unit`], [`Task`]): shared or restricted, optimistically locked;
+//!   each committed change published to the subscribers of its context
+//!   ([`Store::subscribe_changes`], [`changes`]);
 //! - **exercises** ([`Store::create_exercise`]) and their events; every record made during
 //!   one carries it, through the exercise's handle ([`Store::in_exercise`]).
 //!
@@ -22,6 +24,7 @@
 
 mod alerts;
 mod audit;
+pub mod changes;
 mod error;
 mod exercises;
 mod history;
@@ -47,6 +50,7 @@ pub use alerts::{
     AlertChange, AlertFilter, AlertRecord, AlertStatus, CapMessage, MsgType, RuleStats, Verdict,
 };
 pub use aman_monitor::{Logged, Reading, Timestamp, Value};
+pub use changes::Change;
 pub use error::{Result, StoreError};
 pub use exercises::{
     ExerciseEvent, ExerciseRow, MAX_DETAIL_CHARS, MAX_EXERCISE_NAME_CHARS, MAX_FEEDS_BYTES,
@@ -100,6 +104,9 @@ struct Inner {
     /// number's uniqueness and retry.
     /// (Also held across an exercise event's append: numbered the same way.)
     audit: Mutex<()>,
+    /// The channels of the changes of incidents, units and tasks, per context
+    /// ([`changes`]).
+    changes: changes::Channels,
 }
 
 enum Backend {
@@ -263,6 +270,7 @@ impl Store {
                 redacted,
                 next_seq: Mutex::new(None),
                 audit: Mutex::new(()),
+                changes: changes::Channels::default(),
             }),
             exercise: None,
         };

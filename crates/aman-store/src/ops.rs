@@ -24,6 +24,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::audit::audited;
+use crate::changes::Change;
 use crate::{Result, Store, StoreError, Timestamp};
 
 /// Who writes, and when.
@@ -471,6 +472,7 @@ impl Store {
             );
             (inc.clone(), rec)
         })?;
+        self.publish(Change::Incident(Box::new(inc.clone())));
         Ok(inc)
     }
 
@@ -749,6 +751,7 @@ impl Store {
             let rec = actor.record(action, format!("incident/{id}"), Some(before), Some(after));
             (next, rec)
         })?;
+        self.publish(Change::Incident(Box::new(inc.clone())));
         Ok(inc)
     }
 
@@ -829,6 +832,7 @@ impl Store {
                 ),
             )
         })?;
+        self.publish(Change::Unit(unit.clone()));
         Ok(unit)
     }
 
@@ -933,6 +937,7 @@ impl Store {
             );
             (next, rec)
         })?;
+        self.publish(Change::Unit(unit.clone()));
         Ok(unit)
     }
 
@@ -961,7 +966,7 @@ impl Store {
         let isql = incident_sql(&format!("id = $1 AND {}", self.visible_sql(2)));
         let usql = unit_sql(&format!("id = $1 AND {}", self.visible_sql(2)));
         let id = random_id("task")?;
-        let (task, _) = audited!(self, |tx| {
+        let ((task, unit), _) = audited!(self, |tx| {
             let inc: Option<Incident> = fetch_one!(
                 tx,
                 FullIncidentRow,
@@ -1098,10 +1103,12 @@ impl Store {
                 Some(after.clone())
             );
             (
-                task.clone(),
+                (task.clone(), next_unit),
                 actor.record("task.create", format!("task/{id}"), None, Some(after)),
             )
         })?;
+        self.publish(Change::Task(task.clone()));
+        self.publish(Change::Unit(unit));
         Ok(task)
     }
 
@@ -1171,7 +1178,7 @@ impl Store {
         // The unit is read whatever its visibility: the task (seen) names it, and only its
         // status changes.
         let usql = unit_sql(&format!("id = $1 AND {}", self.ctx_sql("")));
-        let (task, _) = audited!(self, |tx| {
+        let ((task, unit), _) = audited!(self, |tx| {
             let cur: Option<Task> = fetch_one!(
                 tx,
                 FullTaskRow,
@@ -1226,10 +1233,12 @@ impl Store {
                 .await
                 .map_err(StoreError::db("reading a unit"))?;
             let unit = unit.map(unit_of).transpose()?;
+            let mut changed_unit = None;
             if let (Some(unit), Some(us)) = (unit, state.unit_status()) {
                 let mut nu = unit.clone();
                 nu.fields.status = us;
                 write_unit!(tx, nu, unit, actor);
+                changed_unit = Some(nu);
             }
             let (before, after) = (to_json(&cur), to_json(&next));
             let words = format!(
@@ -1266,7 +1275,7 @@ impl Store {
                 Some(after.clone())
             );
             (
-                next.clone(),
+                (next.clone(), changed_unit),
                 actor.record(
                     "task.update",
                     format!("task/{id}"),
@@ -1275,6 +1284,10 @@ impl Store {
                 ),
             )
         })?;
+        self.publish(Change::Task(task.clone()));
+        if let Some(unit) = unit {
+            self.publish(Change::Unit(unit));
+        }
         Ok(task)
     }
 }

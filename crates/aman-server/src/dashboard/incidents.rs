@@ -195,6 +195,18 @@ pub(super) fn place(app: &AppState, v: &Viewer, loc: &Location) -> String {
     }
 }
 
+/// The venue's zone names in the viewer's language, `{id: name}` as JSON escaped for an
+/// attribute (`data-zones`), so the script writes a location pushed live as the page does.
+pub(super) fn zone_names(app: &AppState, v: &Viewer) -> String {
+    let names: serde_json::Map<String, serde_json::Value> = app
+        .venue
+        .zones
+        .iter()
+        .map(|z| (z.id.clone(), z.name.get(v.code()).into()))
+        .collect();
+    esc(&serde_json::Value::Object(names).to_string())
+}
+
 /// Whether the viewer's agency owns a record (a token: the whole server does).
 pub(super) fn owns(p: &Principal, meta: &Meta) -> bool {
     match p.viewer() {
@@ -560,11 +572,14 @@ async fn list_main(
         .filter(|i| wanted.is_none_or(|s| i.status == s))
         .collect();
     m.push_str(&format!(
-        "<p class=\"count\" data-n=\"{}\">{}</p><table id=\"incidents\"><thead><tr><th>{}</th>\
+        "<p class=\"count\" data-n=\"{}\">{}</p><table id=\"incidents\" data-filter=\"{}\" \
+         data-zones=\"{}\"><thead><tr><th>{}</th>\
          <th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>\
          </tr></thead><tbody>",
         rows.len(),
         esc(&v.l.count("incidents-listed", rows.len() as u64)),
+        wanted.map_or("", |s| s.name()),
+        zone_names(app, v),
         v.t("inc-id"),
         v.t("inc-title"),
         v.t("inc-kind"),
@@ -833,7 +848,7 @@ async fn incident_main(
         .tasks_of(Some(id), None, p.viewer())
         .await
         .map_err(store_err)?;
-    m.push_str(&tasks_table(v, &units, &tasks, &err));
+    m.push_str(&tasks_table(v, id, &units, &tasks, &err));
     if v.may(Action::TaskUnits) && inc.status != Status::Closed {
         let draft = err
             .as_ref()
@@ -927,11 +942,31 @@ async fn incident_main(
     Ok(m)
 }
 
-fn tasks_table(v: &Viewer, units: &[Unit], tasks: &[Task], err: &Option<PageError<'_>>) -> String {
+/// The tasks of incident `incident`. The table carries the incident's id and the units' names
+/// (`data-units`: `{id: "call sign · agency"}`), for the tasks pushed live.
+fn tasks_table(
+    v: &Viewer,
+    incident: &str,
+    units: &[Unit],
+    tasks: &[Task],
+    err: &Option<PageError<'_>>,
+) -> String {
+    let names: serde_json::Map<String, serde_json::Value> = units
+        .iter()
+        .map(|u| {
+            (
+                u.meta.id.clone(),
+                format!("{} · {}", u.fields.call_sign, u.meta.agency).into(),
+            )
+        })
+        .collect();
     let mut h = format!(
-        "<section class=\"panel\"><h2>{}</h2><table id=\"tasks\"><thead><tr><th>{}</th><th>{}</th>\
+        "<section class=\"panel\"><h2>{}</h2><table id=\"tasks\" data-incident=\"{}\" \
+         data-units=\"{}\"><thead><tr><th>{}</th><th>{}</th>\
          <th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
         v.t("inc-tasks"),
+        esc(incident),
+        esc(&serde_json::Value::Object(names).to_string()),
         v.t("task-unit"),
         v.t("task-description"),
         v.t("task-state"),

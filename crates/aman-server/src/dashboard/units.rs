@@ -86,11 +86,12 @@ async fn units_main(
     };
     let mut m = format!(
         "<section class=\"panel\"><h1>{}</h1><p class=\"count\" data-n=\"{}\">{}</p>\
-         <table id=\"units\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>\
+         <table id=\"units\" data-zones=\"{}\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>\
          <th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
         v.t("nav-units"),
         units.len(),
         esc(&v.l.count("units-listed", units.len() as u64)),
+        super::incidents::zone_names(app, v),
         v.t("unit-call-sign"),
         v.t("inc-agency"),
         v.t("unit-kind"),

@@ -453,6 +453,28 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Opens `GET /api/v1/live` with these request headers (a session's `Cookie`, an
+    /// `Aman-Exercise`, an `Authorization`); the refusal's status code.
+    pub async fn live_with(&self, headers: &[(&str, &str)]) -> Result<Live, u16> {
+        use tungstenite::client::IntoClientRequest;
+        let mut req = format!("ws://{}/api/v1/live", self.addr)
+            .into_client_request()
+            .expect("ws request");
+        for (k, v) in headers {
+            req.headers_mut().insert(
+                tungstenite::http::HeaderName::from_bytes(k.as_bytes()).expect("header name"),
+                v.parse().expect("header value"),
+            );
+        }
+        match tokio_tungstenite::connect_async(req).await {
+            Ok((ws, _)) => Ok(Live { ws }),
+            Err(tungstenite::Error::Http(resp)) => Err(resp.status().as_u16()),
+            Err(e) => panic!("live: {e}"),
+        }
+    }
+}
+
 /// A live WebSocket subscription.
 pub struct Live {
     ws: tokio_tungstenite::WebSocketStream<

@@ -409,6 +409,160 @@
     while (pops.children.length > 5) pops.removeChild(pops.lastChild);
   }
 
+  // Incidents, units and tasks pushed live (only those the viewer may see, see live.rs): the
+  // incident and unit lists insert or update their row, an incident's page its status, badge
+  // and tasks. Where the page's forms were made for an older version, the record says so
+  // (reload to act on it); a unit's status form takes the new version and status. Words come
+  // from the catalog, zone and unit names from the tables' data attributes.
+  function jsonData(el, key) { try { return JSON.parse(el.dataset[key] || '{}'); } catch (e) { return {}; } }
+  function cell(tr, text, cls, dir) {
+    var td = document.createElement('td');
+    if (cls) td.className = cls;
+    if (dir) td.dir = dir;
+    td.textContent = text;
+    tr.appendChild(td);
+    return td;
+  }
+  function timeSpan(at) {
+    var d = new Date(at);
+    var s = span('time-pair', dateTimePair(d));
+    s.dataset.t = String(d.getTime() * 1000);
+    return s;
+  }
+  function badgeEl(vis) { var s = span('badge vis-' + vis, T('vis-' + vis)); s.dataset.visibility = vis; return s; }
+  function placeText(loc, zones) {
+    if (!loc) return '';
+    if (loc.zone !== undefined) return zones[loc.zone] || loc.zone;
+    if (loc.point) return T('inc-point-at', { x: fixed(loc.point[0], 1), y: fixed(loc.point[1], 1) });
+    return '';
+  }
+  function link(href, text, cls) { var a = document.createElement('a'); a.href = href; a.textContent = text; if (cls) a.className = cls; return a; }
+  // Whether `rec` is newer than what `el` shows (and then `el` takes its version).
+  function newer(el, rec) {
+    if (+(el.dataset.version || 0) >= rec.version) return false;
+    el.dataset.version = String(rec.version);
+    return true;
+  }
+  function changed(el) {
+    if (!el || $('.live-changed', el)) return;
+    var n = span('live-changed', T('live-changed'));
+    n.setAttribute('role', 'status');
+    (el.tagName === 'TR' ? el.lastElementChild : el).appendChild(n);
+  }
+  function recount(table, id) {
+    var section = table.closest('section'), n = table.tBodies[0].rows.length;
+    var count = section && $('.count', section);
+    if (count && id) { count.dataset.n = String(n); count.textContent = C(id, n); }
+    var empty = section && $('.ops-empty', section);
+    if (empty && n > 0) empty.remove();
+  }
+  var incTable = $('table#incidents'), unitTable = $('table#units');
+  function applyIncident(inc) {
+    if (incTable) {
+      var tr = $('tr[data-incident="' + esc(inc.id) + '"]', incTable), filter = incTable.dataset.filter;
+      if (filter && inc.status !== filter) { if (tr) { tr.remove(); recount(incTable, 'incidents-listed'); } }
+      else {
+        if (!tr) {
+          tr = document.createElement('tr');
+          tr.dataset.incident = inc.id;
+          incTable.tBodies[0].insertBefore(tr, incTable.tBodies[0].firstChild);
+          recount(incTable, 'incidents-listed');
+        }
+        if (newer(tr, inc)) {
+          tr.dataset.status = inc.status;
+          tr.dataset.severity = inc.severity;
+          while (tr.firstChild) tr.removeChild(tr.firstChild);
+          var a = link('/incidents/' + encodeURIComponent(inc.id), inc.id);
+          a.dir = 'ltr';
+          cell(tr, '').appendChild(a);
+          cell(tr, inc.title, null, 'auto');
+          cell(tr, inc.kind, null, 'auto');
+          cell(tr, T('severity-' + inc.severity), 'sev');
+          cell(tr, T('inc-status-' + inc.status));
+          cell(tr, placeText(inc.location, jsonData(incTable, 'zones')));
+          cell(tr, inc.agency, null, 'ltr');
+          cell(tr, '').appendChild(badgeEl(inc.visibility));
+          cell(tr, '').appendChild(timeSpan(inc.updated_at));
+          tr.classList.add('live-new');
+        }
+      }
+    }
+    var page = $('section.incident[data-incident="' + esc(inc.id) + '"]');
+    if (page && newer(page, inc)) {
+      var st = $('#incident-status', page), sev = $('.incident-head .sev', page), b = $('.incident-head [data-visibility]', page);
+      if (st) { st.dataset.status = inc.status; st.textContent = T('inc-status-' + inc.status); }
+      if (sev) { sev.dataset.severity = inc.severity; sev.textContent = T('severity-' + inc.severity); }
+      if (b) b.replaceWith(badgeEl(inc.visibility));
+      changed($('.incident-head', page));
+    }
+  }
+  function applyTask(t) {
+    var table = $('table#tasks');
+    if (!table || table.dataset.incident !== t.incident_id) return;
+    var tr = $('tr[data-task="' + esc(t.id) + '"]', table);
+    if (!tr) {
+      tr = document.createElement('tr');
+      tr.dataset.task = t.id;
+      tr.dataset.unit = t.unit_id;
+      cell(tr, jsonData(table, 'units')[t.unit_id] || t.unit_id, null, 'auto');
+      cell(tr, t.note, null, 'auto');
+      cell(tr, '', 'state');
+      cell(tr, '');
+      cell(tr, '');
+      table.tBodies[0].appendChild(tr);
+      recount(table, null);
+      if ($('#task-form')) changed(tr);
+    }
+    if (!newer(tr, t)) return;
+    tr.dataset.state = t.state;
+    $('.state', tr).textContent = T('task-state-' + t.state);
+    var when = tr.cells[3];
+    while (when.firstChild) when.removeChild(when.firstChild);
+    when.appendChild(timeSpan(t.updated_at));
+    if ($('form', tr)) changed(tr);
+  }
+  function applyUnit(u) {
+    if (!unitTable) return;
+    var tr = $('tr[data-unit="' + esc(u.id) + '"]', unitTable);
+    if (!tr) {
+      tr = document.createElement('tr');
+      tr.dataset.unit = u.id;
+      tr.dataset.agency = u.agency;
+      cell(tr, '', null, 'auto');
+      cell(tr, u.agency, null, 'ltr');
+      cell(tr, '');
+      cell(tr, '', 'unit-status');
+      cell(tr, '');
+      cell(tr, '');
+      var links = cell(tr, ''), path = '/units/' + encodeURIComponent(u.id);
+      links.appendChild(link(path + '/ics214', T('unit-ics214'), 'ics214'));
+      links.appendChild(document.createTextNode(' '));
+      var csv = link('/api/v1' + path + '/ics214.csv', T('unit-csv'), 'csv');
+      csv.setAttribute('download', '');
+      links.appendChild(csv);
+      cell(tr, '');
+      unitTable.tBodies[0].appendChild(tr);
+      recount(unitTable, 'units-listed');
+      tr.classList.add('live-new');
+    }
+    if (!newer(tr, u)) return;
+    tr.dataset.status = u.status;
+    tr.cells[0].textContent = u.call_sign;
+    tr.cells[2].textContent = T('unit-kind-' + u.kind);
+    tr.cells[3].textContent = T('unit-status-' + u.status);
+    tr.cells[4].textContent = placeText(u.position, jsonData(unitTable, 'zones'));
+    var b = tr.cells[5];
+    while (b.firstChild) b.removeChild(b.firstChild);
+    b.appendChild(badgeEl(u.visibility));
+    var f = $('form.unit-status-form', tr);
+    if (f) { f.elements.version.value = String(u.version); f.elements.status.value = u.status; }
+  }
+  function recordsLagged() {
+    [incTable, unitTable, $('table#tasks'), $('section.incident .incident-head')].forEach(function (el) {
+      if (el) changed(el.tagName === 'TABLE' ? el.closest('section') : el);
+    });
+  }
+
   // Live connection with backoff; each new connection starts with a snapshot.
   var status = $('#live-status');
   function setLive(state) {
@@ -431,6 +585,10 @@
       else if (m.type === 'heat') drawHeat(m);
       else if (m.type === 'forecast') applyForecast(m.forecast);
       else if (m.type === 'inject') showInject(m);
+      else if (m.type === 'incident') applyIncident(m.incident);
+      else if (m.type === 'unit') applyUnit(m.unit);
+      else if (m.type === 'task') applyTask(m.task);
+      else if (m.type === 'records_lagged') recordsLagged();
     };
     ws.onclose = function () { setLive('reconnecting'); retry(); };
   }
