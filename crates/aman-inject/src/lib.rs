@@ -512,12 +512,13 @@ pub fn msel_feeds(
         let aman_ops::exercise::InjectKind::Crowd { scenario, .. } = &inject.kind else {
             continue;
         };
-        let feed = crowd_feed_file(scenario, venue, &FeedOptions::exercise()).map_err(|source| {
-            MselFeedError {
-                inject: inject.id.clone(),
-                source,
-            }
-        })?;
+        let feed =
+            crowd_feed_file(scenario, venue, &FeedOptions::exercise()).map_err(|source| {
+                MselFeedError {
+                    inject: inject.id.clone(),
+                    source,
+                }
+            })?;
         out.push(InjectFeed {
             inject: inject.id.clone(),
             feed,

@@ -1,10 +1,10 @@
 //! `aman exercise`: checks a master events list (MSEL) against its venue, and plays it on a
 //! running `aman serve`.
 //!
-//! `run` simulates each crowd inject's scenario here (`aman_inject::crowd_feed_file`: what
-//! the venue's sensors would report, every [`aman_inject::EXERCISE_PERIOD_S`] seconds,
-//! `aman_inject::msel_feeds`), sends the MSEL with
-//! those feeds to `POST /api/v1/exercises`, starts its clock (at `--speed`, from `--skip-to`),
+//! `run` simulates each crowd inject's scenario here (`aman_inject::msel_feeds`: what the
+//! venue's sensors would report, every [`aman_inject::EXERCISE_PERIOD_S`] seconds, as the
+//! server's MSEL library does), sends the MSEL with those feeds to `POST /api/v1/exercises`,
+//! starts its clock (at `--speed`, from `--skip-to`),
 //! then follows it, printing each inject as the server delivers it, until all are delivered.
 //! The server plays it (docs/serve.md §2.13): this command may stop, the exercise goes on.
 
