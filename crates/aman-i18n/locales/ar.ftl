@@ -339,6 +339,7 @@ exercise-error-busy = يجري إعداد تمرين آخر: أعد المحاو
 exercise-error-escapes = المُدخَل { $inject }: ملف السيناريو الخاص به خارج مجلد المكتبة؛ لم يُقرأ أي شيء.
 exercise-error-scenario = المُدخَل { $inject }: تتعذّر محاكاة السيناريو الخاص به على هذا الموقع ({ $reason }).
 exercise-error-unfit = هذه القائمة لا تناسب هذا الخادم ({ $reason }).
+exercise-error-no-library = لا توجد لدى هذا الخادم مكتبة قوائم أحداث: يجب تشغيله مع الخيار --exercises DIR (مجلد ملفات MSEL). أو أنشئ التمرين بالأمر aman exercise run.
 aar-title = تقرير ما بعد التمرين: { $name }
 aar-made = أُعدّ التقرير في { $time }
 aar-inject = المُدخَل

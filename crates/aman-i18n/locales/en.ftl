@@ -321,6 +321,7 @@ exercise-error-busy = another exercise is being prepared: try again in a minute.
 exercise-error-escapes = inject { $inject }: its scenario file lies outside the library's folder; nothing was read.
 exercise-error-scenario = inject { $inject }: its scenario cannot be simulated on this venue ({ $reason }).
 exercise-error-unfit = this list does not fit this server ({ $reason }).
+exercise-error-no-library = this server has no MSEL library: it must be started with --exercises DIR (a folder of MSEL files). Or make the exercise with aman exercise run.
 aar-title = After-action report: { $name }
 aar-made = Report made at { $time }
 aar-inject = Inject

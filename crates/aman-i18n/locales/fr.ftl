@@ -325,6 +325,7 @@ exercise-error-busy = un autre exercice est en préparation : réessayez dans un
 exercise-error-escapes = inject { $inject } : son fichier de scénario est hors du dossier de la bibliothèque ; rien n'a été lu.
 exercise-error-scenario = inject { $inject } : son scénario ne peut pas être simulé sur ce site ({ $reason }).
 exercise-error-unfit = cette liste ne convient pas à ce serveur ({ $reason }).
+exercise-error-no-library = ce serveur n'a pas de bibliothèque de MSEL : il doit être lancé avec --exercises DOSSIER (un dossier de fichiers MSEL). Ou créez l'exercice avec aman exercise run.
 aar-title = Retour d’expérience : { $name }
 aar-made = Rapport établi à { $time }
 aar-inject = Injection

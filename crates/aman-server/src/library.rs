@@ -424,7 +424,11 @@ mod tests {
         let t = tempfile::tempdir().unwrap();
         let d = t.path();
         write(d, "a/drill.toml", MSEL);
-        write(d, "b/list.csv", "id,at,to,text\nX,00:05,fr-pn operator,Hello\n");
+        write(
+            d,
+            "b/list.csv",
+            "id,at,to,text\nX,00:05,fr-pn operator,Hello\n",
+        );
         write(d, "b/data.csv", "x,y\n1,2\n");
         write(d, "scenario.toml", "[simulation]\nend_time = 10\n");
         write(d, "broken.toml", "[exercise]\nname = \"\"\n");

@@ -998,7 +998,7 @@ async fn a_trainer_makes_the_surge_from_the_msel_library(db: Db) {
         .collect();
     assert_eq!(made.len(), 1);
     assert_eq!(made[0].record.object, "exercise/surge-lib");
-    assert_eq!(made[0].record.actor, "fr-trainer");
+    assert_eq!(made[0].record.actor, "fr-trainer (fr-pn)");
 
     // Its id is taken now: refused before any simulation.
     let r = post_form(
@@ -1175,6 +1175,8 @@ async fn the_msel_library_refuses_bad_entries_and_paths(db: Db) {
     )
     .await;
     assert_eq!(r.status, 404, "{}", r.body);
+    assert_eq!(error_field(&r.body).as_deref(), Some("msel"));
+    assert!(r.body.contains("no MSEL library"), "{}", r.body);
     assert!(r.body.contains("--exercises"), "{}", r.body);
     app.stop().await;
 }

@@ -123,10 +123,17 @@ async fn list_page(
         m.push_str("</tbody></table>");
     }
     m.push_str("</section>");
-    if let Some(lib) = &app.library
-        && v.may(Action::RunExercise)
-    {
-        m.push_str(&library_form(v, lib, draft));
+    match (&app.library, draft) {
+        (Some(lib), draft) if v.may(Action::RunExercise) => {
+            m.push_str(&library_form(v, lib, draft));
+        }
+        // A form posted to a server without a library: only the reason.
+        (_, Some((_, error))) => {
+            m.push_str(&format!(
+                "<section class=\"panel\" id=\"new-exercise\">{error}</section>"
+            ));
+        }
+        _ => {}
     }
     let open = open_count(app).await?;
     Ok(html_response(
@@ -253,7 +260,7 @@ enum Prep {
 /// ([`crate::exercise::make`]); to its page (303), where the trainer starts it.
 ///
 /// # Errors
-/// 404 without a library; bad input answers the list again (422, `.form-error`), nothing
+/// 404 without a library (the list with the reason); bad input answers the list again (422, `.form-error`), nothing
 /// stored; 429 while another exercise is being prepared; 503 if the store fails.
 pub async fn create(
     State(live): State<AppState>,
@@ -262,18 +269,16 @@ pub async fn create(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let Some(lib) = live.library.clone() else {
-        return Err(AppError::NotFound(
-            "this server has no MSEL library: start aman serve with --exercises DIR (a folder \
-             of MSEL files), or make the exercise with aman exercise run"
-                .into(),
-        ));
-    };
     let v = Viewer::of(&p, &headers);
     let fields = form_fields(&headers, &body)?;
     let refuse = async |status: StatusCode, name: &str, label: &str, problem: String| {
         let error = library_error(&v, name, label, &problem);
         list_page(&app, &v, status, Some((&fields, error))).await
+    };
+    let Some(lib) = live.library.clone() else {
+        // No library (`--exercises`): nothing to make, 404 saying so.
+        let problem = v.t("exercise-error-no-library");
+        return refuse(StatusCode::NOT_FOUND, "msel", "exercise-new-msel", problem).await;
     };
     let key = field(&fields, "msel").unwrap_or("").trim();
     let Some(entry) = lib.entry(key).cloned() else {
