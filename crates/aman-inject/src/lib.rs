@@ -488,9 +488,10 @@ pub struct InjectFeed {
 pub struct MselFeedError {
     /// The inject's id.
     pub inject: String,
-    /// Why (the scenario file and key, a line or zone outside it, too many persons).
+    /// Why (the scenario file and key, a line or zone outside it, too many persons); boxed,
+    /// as a scenario error is large.
     #[source]
-    pub source: InjectError,
+    pub source: Box<InjectError>,
 }
 
 /// The feeds of every crowd inject of `msel` (`aman_ops::exercise::InjectKind::Crowd`), in
@@ -516,7 +517,7 @@ pub fn msel_feeds(
             crowd_feed_file(scenario, venue, &FeedOptions::exercise()).map_err(|source| {
                 MselFeedError {
                     inject: inject.id.clone(),
-                    source,
+                    source: Box::new(source),
                 }
             })?;
         out.push(InjectFeed {
