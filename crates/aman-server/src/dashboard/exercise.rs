@@ -260,8 +260,9 @@ enum Prep {
 /// ([`crate::exercise::make`]); to its page (303), where the trainer starts it.
 ///
 /// # Errors
-/// 404 without a library (the list with the reason); bad input answers the list again (422, `.form-error`), nothing
-/// stored; 429 while another exercise is being prepared; 503 if the store fails.
+/// 404 without a library (the list with the reason); bad input answers the list again
+/// (422, `.form-error`), nothing stored; 429 while another exercise is being prepared; 503
+/// if the store fails.
 pub async fn create(
     State(live): State<AppState>,
     Ctx(app): Ctx,
@@ -355,17 +356,24 @@ pub async fn create(
     };
     let venue = live.venue.clone();
     let (lib2, entry2, name2) = (lib.clone(), entry.clone(), name.map(str::to_string));
+    // The permit goes with the simulation: were this request dropped (the browser gone), it
+    // is released when the simulation ends, not before.
     let prepared = tokio::task::spawn_blocking(move || {
-        let loaded = lib2.load(&entry2, name2.as_deref()).map_err(Prep::Load)?;
-        let feeds = aman_inject::msel_feeds(&loaded.msel, &venue).map_err(Prep::Feed)?;
-        Ok::<_, Prep>((loaded, aman_inject::feeds_json(&feeds)))
+        let made = lib2
+            .load(&entry2, name2.as_deref())
+            .map_err(Prep::Load)
+            .and_then(|loaded| {
+                let feeds = aman_inject::msel_feeds(&loaded.msel, &venue).map_err(Prep::Feed)?;
+                Ok((loaded, aman_inject::feeds_json(&feeds)))
+            });
+        (made, permit)
     })
     .await
     .map_err(|e| AppError::Internal(format!("preparing the exercise: {e}")))?;
     let bounded = |s: String| crate::error::bounded(&s, 400);
-    let (loaded, feeds) = match prepared {
-        Ok(x) => x,
-        Err(e) => {
+    let ((loaded, feeds), permit) = match prepared {
+        (Ok(x), permit) => (x, permit),
+        (Err(e), permit) => {
             drop(permit);
             let problem = match e {
                 Prep::Load(LoadError::Escapes { inject, .. }) => v.l.t_args(
