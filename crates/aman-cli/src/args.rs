@@ -259,6 +259,10 @@ pub struct ServeArgs {
     /// The PEM private key of --tls-cert.
     #[arg(long, value_name = "PEM", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    /// The MSEL library: a folder whose master events lists (*.toml with an [exercise]
+    /// table, *.csv) a trainer makes exercises from in the dashboard (docs/exercise.md).
+    #[arg(long, value_name = "DIR")]
+    pub exercises: Option<PathBuf>,
     /// Create the first admin user, then serve; refused if any user exists. The password is
     /// asked on the terminal (or read from the first line of standard input).
     #[arg(long, requires = "init_agency")]

@@ -32,6 +32,11 @@
 //! Work is bounded: the run stops at the scenario's `end_time` (or the earlier `end_s`),
 //! a scenario of more than [`MAX_PERSONS`] persons is refused, and at most [`MAX_SAMPLES`]
 //! samples are produced.
+//!
+//! **The feeds of an exercise** ([`msel_feeds`], [`feeds_json`]): every crowd inject of a
+//! master events list simulated with the exercise's options ([`FeedOptions::exercise`]), as
+//! `POST /api/v1/exercises` takes them. `aman exercise run` and `aman serve`'s MSEL library
+//! (docs/exercise.md) both call these, so an exercise plays the same whoever made it.
 #![forbid(unsafe_code)]
 
 use std::path::{Path, PathBuf};
@@ -47,6 +52,9 @@ pub const MAX_PERSONS: usize = 200_000;
 pub const MAX_SAMPLES: usize = 100_000;
 /// Shortest and longest period between two reports, s.
 pub const PERIOD_RANGE: std::ops::RangeInclusive<f64> = 0.1..=3600.0;
+/// Seconds of scenario time between two samples of an exercise's crowd feed
+/// ([`FeedOptions::exercise`]).
+pub const EXERCISE_PERIOD_S: f64 = 2.0;
 
 /// What a crowd inject cannot do.
 #[derive(Debug, thiserror::Error)]
@@ -149,6 +157,19 @@ pub struct FeedOptions {
     pub period_s: f64,
     /// Stop at this simulated time, s (at most the scenario's `end_time`; `None`: at it).
     pub end_s: Option<f64>,
+}
+
+impl FeedOptions {
+    /// The options of an exercise's crowd feed: `base` 0 (the server stamps each sample when
+    /// it replays it, so the feed carries scenario time only), a sample every
+    /// [`EXERCISE_PERIOD_S`] seconds, up to the scenario's `end_time`.
+    pub fn exercise() -> FeedOptions {
+        FeedOptions {
+            base: Timestamp(0),
+            period_s: EXERCISE_PERIOD_S,
+            end_s: None,
+        }
+    }
 }
 
 /// What one channel reports.
@@ -450,6 +471,72 @@ pub fn crowd_feed_file(
     options: &FeedOptions,
 ) -> Result<Feed, InjectError> {
     crowd_feed(load_scenario(path)?, venue, options)
+}
+
+/// The feed of one crowd inject of an MSEL.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InjectFeed {
+    /// The inject's id.
+    pub inject: String,
+    /// Its feed.
+    pub feed: Feed,
+}
+
+/// A crowd inject of an MSEL whose feed cannot be made.
+#[derive(Debug, thiserror::Error)]
+#[error("inject {inject:?}: {source}")]
+pub struct MselFeedError {
+    /// The inject's id.
+    pub inject: String,
+    /// Why (the scenario file and key, a line or zone outside it, too many persons); boxed,
+    /// as a scenario error is large.
+    #[source]
+    pub source: Box<InjectError>,
+}
+
+/// The feeds of every crowd inject of `msel` (`aman_ops::exercise::InjectKind::Crowd`), in
+/// MSEL order: its scenario file (the path as it stands in `msel`: [`Msel::load`] resolves a
+/// relative one against the MSEL's folder) simulated on `venue` with
+/// [`FeedOptions::exercise`]. Other injects have no feed. Work: one simulation per crowd
+/// inject, bounded as [`crowd_feed`]; run it off an async executor.
+///
+/// [`Msel::load`]: aman_ops::exercise::Msel::load
+///
+/// # Errors
+/// The first inject whose feed cannot be made, with why ([`MselFeedError`]).
+pub fn msel_feeds(
+    msel: &aman_ops::exercise::Msel,
+    venue: &Venue,
+) -> Result<Vec<InjectFeed>, MselFeedError> {
+    let mut out = Vec::new();
+    for inject in &msel.injects {
+        let aman_ops::exercise::InjectKind::Crowd { scenario, .. } = &inject.kind else {
+            continue;
+        };
+        let feed =
+            crowd_feed_file(scenario, venue, &FeedOptions::exercise()).map_err(|source| {
+                MselFeedError {
+                    inject: inject.id.clone(),
+                    source: Box::new(source),
+                }
+            })?;
+        out.push(InjectFeed {
+            inject: inject.id.clone(),
+            feed,
+        });
+    }
+    Ok(out)
+}
+
+/// `feeds` as the `feeds` object of `POST /api/v1/exercises`: each inject's id → its
+/// [`feed_json`].
+pub fn feeds_json(feeds: &[InjectFeed]) -> serde_json::Value {
+    serde_json::Value::Object(
+        feeds
+            .iter()
+            .map(|f| (f.inject.clone(), feed_json(&f.feed)))
+            .collect(),
+    )
 }
 
 #[cfg(test)]

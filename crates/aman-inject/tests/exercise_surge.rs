@@ -164,3 +164,43 @@ fn the_shipped_surge_reaches_los_e_in_the_monitor() {
     );
     assert!(net >= feed.exited && net <= feed.exited + 450, "{line:?}");
 }
+
+/// The feeds of the shipped MSEL, as `aman exercise run` and the server's MSEL library make
+/// them: one, of the crowd inject INJ-02, sampled every [`aman_inject::EXERCISE_PERIOD_S`]
+/// from 0 to the scenario's end (180 s: 91 samples), equal to its scenario's own feed with
+/// those options; as JSON, an object by inject id.
+#[test]
+fn the_feeds_of_the_shipped_msel() {
+    let msel = Msel::load(&repo().join("scenarios/exercise-entrance-surge/msel.toml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let venue = read_venue(&repo().join("venues/sib2023-entrance/venue.toml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let cpu = Instant::now();
+    let feeds = aman_inject::msel_feeds(&msel, &venue).unwrap_or_else(|e| panic!("{e}"));
+    println!(
+        "the shipped MSEL's feeds: {:.2} s (release)",
+        cpu.elapsed().as_secs_f64()
+    );
+    assert_eq!(feeds.len(), 1);
+    assert_eq!(feeds[0].inject, "INJ-02");
+    let f = &feeds[0].feed;
+    assert_eq!(f.samples.len(), 91);
+    assert_eq!(f.samples[1].t, aman_inject::EXERCISE_PERIOD_S);
+    let InjectKind::Crowd { scenario, .. } = &msel.injects[1].kind else {
+        panic!("INJ-02 is the crowd inject")
+    };
+    let own = crowd_feed_file(scenario, &venue, &FeedOptions::exercise()).unwrap();
+    assert_eq!(*f, own);
+    let json = aman_inject::feeds_json(&feeds);
+    assert_eq!(json.as_object().map(|o| o.len()), Some(1));
+    assert_eq!(json["INJ-02"].as_array().map(Vec::len), Some(91));
+
+    // A scenario that cannot be read names its inject.
+    let mut broken = msel.clone();
+    if let InjectKind::Crowd { scenario, .. } = &mut broken.injects[1].kind {
+        *scenario = repo().join("scenarios/exercise-entrance-surge/missing.toml");
+    }
+    let e = aman_inject::msel_feeds(&broken, &venue).unwrap_err();
+    assert_eq!(e.inject, "INJ-02");
+    assert!(e.to_string().contains("missing.toml"), "{e}");
+}

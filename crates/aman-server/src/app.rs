@@ -116,6 +116,11 @@ pub struct AppState {
     pub exercise: Option<Arc<Exercise>>,
     /// Becomes `true` when the server stops.
     pub stop: tokio::sync::watch::Receiver<bool>,
+    /// The MSEL library (`aman serve --exercises DIR`, [`crate::library`]), if any.
+    pub library: Option<Arc<crate::library::Library>>,
+    /// One permit: the exercise being made from the library (its crowd injects simulated)
+    /// holds it, so a second one meanwhile is refused rather than queued.
+    pub preparing: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {

@@ -923,7 +923,7 @@ pub async fn list(
 }
 
 /// `POST /api/v1/exercises`: makes an exercise from an MSEL (and its crowd feeds), opens its
-/// context and, with `start`, starts its clock. 201 with its status.
+/// context and, with `start`, starts its clock ([`make`]). 201 with its status.
 ///
 /// # Errors
 /// 422 naming the field (a bad MSEL, a feed missing or not fitting the venue, a bad id),
@@ -934,11 +934,30 @@ pub async fn create(
     body: Result<axum::Json<NewExercise>, axum::extract::rejection::JsonRejection>,
 ) -> Result<(axum::http::StatusCode, axum::Json<Status>), AppError> {
     let axum::Json(body) = body.map_err(|e| body_error(&app, e, "an exercise"))?;
+    let status = make(&app, &p, body).await?;
+    Ok((axum::http::StatusCode::CREATED, axum::Json(status)))
+}
+
+/// Makes an exercise from `body` for `p`: the MSEL parsed and checked against the venue and
+/// the server's agencies, the feeds checked ([`check_feeds`]), the id checked (default
+/// `ex-<µs>`), the exercise stored, `exercise.create` audited, its context opened and, with
+/// `start`, its clock started. The one path of `POST /api/v1/exercises` and of the
+/// dashboard's MSEL library (`POST /exercises`, [`crate::library`]).
+///
+/// # Errors
+/// 422 naming the field (`name`, `msel`, `feeds…`, `id`), 409 for an id taken (nothing
+/// stored), 503 if the store fails.
+pub async fn make(
+    app: &AppState,
+    p: &crate::auth::Principal,
+    body: NewExercise,
+) -> Result<Status, AppError> {
     let format = body.format.as_deref().unwrap_or("toml");
     let name = match (&body.name, format) {
         (Some(_), "toml") => {
             return Err(AppError::Unprocessable {
-                message: "name: a TOML MSEL names its exercise in its [exercise] table;                           name is for a CSV MSEL"
+                message: "name: a TOML MSEL names its exercise in its [exercise] table; \
+                          name is for a CSV MSEL"
                     .into(),
                 field: Some("name".into()),
             });
@@ -954,8 +973,8 @@ pub async fn create(
             field: Some("msel".into()),
         });
     }
-    check_agencies(&app, &msel).await?;
-    let feeds = check_feeds(&app, &msel, &body.feeds)?;
+    check_agencies(app, &msel).await?;
+    let feeds = check_feeds(app, &msel, &body.feeds)?;
     let t = now();
     let id = match body.id {
         Some(id) => id,
@@ -966,8 +985,8 @@ pub async fn create(
         message: format!("id: {m}"),
         field: Some("id".into()),
     })?;
-    let (label, agency) = crate::audit::actor(&p);
-    let language = match &p {
+    let (label, agency) = crate::audit::actor(p);
+    let language = match p {
         crate::auth::Principal::User { session, .. } => session.user.language.code().to_string(),
         crate::auth::Principal::Token(_) => "en".to_string(),
     };
@@ -993,21 +1012,20 @@ pub async fn create(
         e => store_err(e),
     })?;
     let _ = crate::audit::record(
-        &app,
-        crate::audit::actor(&p),
+        app,
+        crate::audit::actor(p),
         "exercise.create",
         format!("exercise/{id}"),
         None,
         Some(serde_json::json!({ "name": row.name, "injects": msel.injects.len() })),
     )
     .await;
-    let exercise = open(&app, &row, feeds).await?;
-    let status = if body.start {
-        change_clock(&exercise, ClockChange::Start, (label, agency)).await?
+    let exercise = open(app, &row, feeds).await?;
+    if body.start {
+        change_clock(&exercise, ClockChange::Start, (label, agency)).await
     } else {
-        exercise.status()
-    };
-    Ok((axum::http::StatusCode::CREATED, axum::Json(status)))
+        Ok(exercise.status())
+    }
 }
 
 /// The error for a JSON body that is not `what`: 413 over the server's body limit; 422

@@ -21,6 +21,7 @@ pub mod exercise;
 pub mod forecast;
 pub mod heat;
 pub mod ingest;
+pub mod library;
 pub mod live;
 pub mod mqtt;
 pub mod ops;
@@ -64,6 +65,9 @@ pub struct Config {
     pub cap_sender: Option<String>,
     /// Serve HTTPS and WSS with this certificate instead of HTTP and WS.
     pub tls: Option<TlsConfig>,
+    /// The folder of the MSEL library (`--exercises`, [`library`]): the master events lists
+    /// a trainer makes an exercise from in the dashboard. `None`: no library.
+    pub exercises: Option<std::path::PathBuf>,
 }
 
 /// Errors that stop the server.
@@ -83,6 +87,9 @@ pub enum ServeError {
     /// A bad `--mqtt` URL.
     #[error("--mqtt: {0}")]
     Mqtt(String),
+    /// The MSEL library's folder cannot be used.
+    #[error("{0}")]
+    Library(#[from] library::LibraryError),
     /// A stored exercise cannot be reopened.
     #[error("reopening the exercises: {0}")]
     Exercise(String),
@@ -155,6 +162,22 @@ pub async fn start(config: Config) -> Result<Running, ServeError> {
         .cap_sender
         .unwrap_or_else(|| format!("aman@{}", config.venue.id));
     let venue = Arc::new(config.venue);
+    let library = match config.exercises {
+        Some(dir) => {
+            let id = venue.id.clone();
+            let lib = tokio::task::spawn_blocking(move || library::Library::scan(&dir, &id))
+                .await
+                .map_err(|e| ServeError::Exercise(format!("scanning the MSEL library: {e}")))??;
+            tracing::info!(
+                folder = %lib.root.display(),
+                msels = lib.entries.len(),
+                other_venues = lib.other.len(),
+                "MSEL library"
+            );
+            Some(Arc::new(lib))
+        }
+        None => None,
+    };
     let monitor = Monitor::new((*venue).clone(), app::now());
     let (pipeline, pipeline_task) =
         pipeline::start(config.store.clone(), monitor, sender.clone(), config.mode).await?;
@@ -173,6 +196,8 @@ pub async fn start(config: Config) -> Result<Running, ServeError> {
         exercises: Arc::default(),
         exercise: None,
         stop: stopped.clone(),
+        library,
+        preparing: Arc::new(tokio::sync::Semaphore::new(1)),
     };
     exercise::restore(&state)
         .await

@@ -377,6 +377,9 @@ pub static ROUTES: &[Route] = &[
     r("GET", "/exercises", A::Read, Joint, || {
         get(dashboard::exercise::list)
     }),
+    r("POST", "/exercises", A::RunExercise, Joint, || {
+        post(dashboard::exercise::create)
+    }),
     r("GET", "/exercises/{id}", A::Read, Joint, || {
         get(dashboard::exercise::page)
     }),

@@ -24,6 +24,8 @@ use serde_json::{Value, json};
 on_both!(
     an_exercise_end_to_end_never_mixes_with_live_operations,
     a_restart_mid_crowd_resumes_without_replaying_the_feed,
+    a_trainer_makes_the_surge_from_the_msel_library,
+    the_msel_library_refuses_bad_entries_and_paths,
 );
 
 async fn login(app: &TestApp, login: &str) -> Sess {
@@ -791,5 +793,381 @@ async fn a_restart_mid_crowd_resumes_without_replaying_the_feed(db: Db) {
     );
     let status = app.get_json(&format!("/api/v1/exercises/{EX}")).await;
     assert_eq!(status["status"]["state"], "running", "{status}");
+    app.stop().await;
+}
+
+// ---- The MSEL library (`aman serve --exercises DIR`, dashboard `POST /exercises`) ----
+
+/// A dashboard form post as `s` (cookie and CSRF token in the form), redirects not followed.
+async fn post_form(app: &TestApp, s: &Sess, path: &str, pairs: &[(&str, &str)]) -> Resp {
+    let mut all: Vec<(&str, &str)> = pairs.to_vec();
+    all.push(("csrf_token", s.csrf.as_str()));
+    send(
+        app,
+        "POST",
+        path,
+        vec![("Cookie".to_string(), s.cookie.clone())],
+        common::form(&all),
+    )
+    .await
+}
+
+async fn page(app: &TestApp, s: &Sess, path: &str) -> Resp {
+    send(
+        app,
+        "GET",
+        path,
+        vec![("Cookie".to_string(), s.cookie.clone())],
+        None,
+    )
+    .await
+}
+
+/// [`setup`] with the MSEL library `dir`.
+async fn setup_library(db: &Db, dir: std::path::PathBuf) -> TestApp {
+    let limits = Limits {
+        login_burst: 1e6,
+        login_per_min: 1e6,
+        ..Limits::default()
+    };
+    let app = TestApp::spawn_library(
+        db,
+        common::venue("sib2023-entrance"),
+        Mode::Actual,
+        limits,
+        Some(dir),
+    )
+    .await;
+    common::people(
+        &app.store,
+        &[
+            ("fr-trainer", "fr-pn", Role::Trainer, Language::Fr),
+            ("en-trainer", "ma-dgsn", Role::Trainer, Language::En),
+            ("fr-op", "fr-pn", Role::Operator, Language::Fr),
+        ],
+        PW,
+    )
+    .await;
+    app
+}
+
+/// The `data-field` of the `.form-error` of a page, if any.
+fn error_field(body: &str) -> Option<String> {
+    let i = body.find("class=\"form-error\"")?;
+    let rest = &body[i..];
+    let j = rest.find("data-field=\"")? + "data-field=\"".len();
+    Some(rest[j..].split('"').next()?.to_string())
+}
+
+/// With the shipped `scenarios` folder as its library, the server offers the surge MSEL to
+/// a trainer; the trainer makes it in the dashboard (the server simulates its crowd inject),
+/// lands on its page, which lists its seven injects, and starts it there. The stored feed is
+/// the one `aman exercise run` sends (`aman_inject`, same scenario and options): the same
+/// samples and readings. An operator gets 403 and sees no form; a second creation while one
+/// is prepared is refused (429); a taken or bad id is refused (422) with the values kept.
+async fn a_trainer_makes_the_surge_from_the_msel_library(db: Db) {
+    const KEY: &str = "exercise-entrance-surge/msel.toml";
+    let app = setup_library(&db, common::repo().join("scenarios")).await;
+    let trainer = login(&app, "fr-trainer").await;
+    let op = login(&app, "fr-op").await;
+
+    // The form, for a trainer only; the library's one MSEL for this venue.
+    let r = page(&app, &trainer, "/exercises").await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("id=\"library-form\""), "{}", r.body);
+    assert_eq!(r.body.matches("<option value=").count(), 1);
+    assert!(r.body.contains(&format!("<option value=\"{KEY}\"")));
+    let r = page(&app, &op, "/exercises").await;
+    assert!(!r.body.contains("library-form"), "an operator sees no form");
+    let r = post_form(&app, &op, "/exercises", &[("msel", KEY), ("id", "op-1")]).await;
+    assert_eq!(r.status, 403, "{}", r.body);
+
+    // A bad id, an unknown entry: refused before any simulation, values kept.
+    let r = post_form(
+        &app,
+        &trainer,
+        "/exercises",
+        &[("msel", KEY), ("id", "Bad Id")],
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(error_field(&r.body).as_deref(), Some("id"));
+    assert!(r.body.contains("value=\"Bad Id\""), "the value is kept");
+    assert!(
+        r.body.contains("1 à 40 caractères"),
+        "in French: {}",
+        r.body
+    );
+    let r = post_form(
+        &app,
+        &trainer,
+        "/exercises",
+        &[("msel", KEY), ("name", "x")],
+    )
+    .await;
+    assert_eq!(r.status, 422);
+    assert_eq!(error_field(&r.body).as_deref(), Some("name"));
+    assert!(
+        app.get_json("/api/v1/exercises").await["exercises"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+
+    // The trainer makes it; a second one meanwhile is refused, not queued.
+    let first = {
+        let started = std::time::Instant::now();
+        let f = post_form(
+            &app,
+            &trainer,
+            "/exercises",
+            &[("msel", KEY), ("id", "surge-lib")],
+        );
+        let second = async {
+            tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+            post_form(
+                &app,
+                &trainer,
+                "/exercises",
+                &[("msel", KEY), ("id", "surge-two")],
+            )
+            .await
+        };
+        let (r, r2) = tokio::join!(f, second);
+        println!(
+            "made from the library (the surge simulated): {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+        assert_eq!(r2.status, 429, "{}", r2.body);
+        assert_eq!(error_field(&r2.body).as_deref(), Some("msel"));
+        r
+    };
+    assert_eq!(first.status, 303, "{}", first.body);
+    assert_eq!(first.header("location"), Some("/exercises/surge-lib"));
+    let r = page(&app, &trainer, "/exercises/surge-lib").await;
+    assert_eq!(r.status, 200);
+    for i in 1..=7 {
+        assert!(
+            r.body.contains(&format!("data-inject=\"INJ-0{i}\"")),
+            "INJ-0{i}"
+        );
+    }
+    assert!(r.body.contains("data-action=\"start\""), "{}", r.body);
+    let status = app.get_json("/api/v1/exercises/surge-lib").await;
+    assert_eq!(status["status"]["state"], "ready");
+    assert_eq!(status["status"]["injects"], 7);
+    assert_eq!(status["status"]["created_by"], "fr-trainer (fr-pn)");
+
+    // The feed stored is the one `aman exercise run` sends.
+    let (_, sent) = tokio::task::spawn_blocking(shipped).await.unwrap();
+    let stored: Value = serde_json::from_str(
+        &app.store
+            .exercise_feeds("surge-lib")
+            .await
+            .unwrap()
+            .expect("a feed is stored"),
+    )
+    .unwrap();
+    let samples = |v: &Value| v["INJ-02"].as_array().map_or(0, Vec::len);
+    let readings = |v: &Value| -> usize {
+        v["INJ-02"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["readings"].as_array().unwrap().len())
+            .sum()
+    };
+    assert_eq!(samples(&stored), 91);
+    assert_eq!(samples(&stored), samples(&sent));
+    assert_eq!(readings(&stored), readings(&sent));
+    assert_eq!(stored, sent, "the same feed, reading for reading");
+    // Audited as through the API.
+    let log = app.store.audit_entries(0, 1000).await.unwrap();
+    let made: Vec<_> = log
+        .iter()
+        .filter(|e| e.record.action == "exercise.create")
+        .collect();
+    assert_eq!(made.len(), 1);
+    assert_eq!(made[0].record.object, "exercise/surge-lib");
+    assert_eq!(made[0].record.actor, "fr-trainer (fr-pn)");
+
+    // Its id is taken now: refused before any simulation.
+    let r = post_form(
+        &app,
+        &trainer,
+        "/exercises",
+        &[("msel", KEY), ("id", "surge-lib")],
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(error_field(&r.body).as_deref(), Some("id"));
+
+    // The trainer starts it on its page; the crowd inject plays.
+    let r = post_form(
+        &app,
+        &trainer,
+        "/exercises/surge-lib/clock",
+        &[("action", "start")],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let status = app.get_json("/api/v1/exercises/surge-lib").await;
+    assert_eq!(status["status"]["state"], "running");
+    app.stop().await;
+}
+
+/// A library of a temporary folder: an MSEL for another venue is listed apart and refused; a
+/// key that is a path (`../../etc/passwd`, absolute) is an unknown entry (422) and reads
+/// nothing; a crowd inject whose scenario lies outside the folder is refused naming the inject
+/// (the file outside is never read); one whose scenario does not load is refused naming it;
+/// a CSV MSEL takes the name given (and only a CSV one). Without a library, no form, and the
+/// POST answers 404.
+async fn the_msel_library_refuses_bad_entries_and_paths(db: Db) {
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("library");
+    let put = |rel: &str, text: &str| {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    let crowd = |name: &str, scenario: &str| {
+        format!(
+            "[exercise]\nname = \"{name}\"\nvenue = \"sib2023-entrance\"\n\n[[injects]]\n\
+             id = \"CROWD-1\"\nat = \"00:10\"\nkind = \"crowd\"\ntext = \"A crowd\"\n\
+             scenario = \"{scenario}\"\n"
+        )
+    };
+    // A file outside the library that a scenario path points to: its content is not a
+    // scenario, and would be named in the error if it were ever read.
+    std::fs::write(t.path().join("outside.toml"), "SECRET = 1\n").unwrap();
+    put("escape/msel.toml", &crowd("Escape", "../../outside.toml"));
+    put("absolute/msel.toml", &crowd("Absolute", "/etc/passwd"));
+    put("broken/msel.toml", &crowd("Broken", "scenario.toml"));
+    put("broken/scenario.toml", "[simulation\nnot toml");
+    put(
+        "elsewhere/msel.toml",
+        "[exercise]\nname = \"Elsewhere\"\nvenue = \"other-venue\"\n\n[[injects]]\nid = \"A\"\n\
+         at = \"00:10\"\nto = \"fr-pn operator\"\ntext = \"Hello\"\n",
+    );
+    put(
+        "drills/radio.csv",
+        "id,at,from,to,method,text\nR-1,00:05,Control,fr-pn operator,radio,Radio check\n",
+    );
+    let app = setup_library(&db, root.clone()).await;
+    let trainer = login(&app, "en-trainer").await;
+
+    let r = page(&app, &trainer, "/exercises").await;
+    assert_eq!(r.body.matches("<option value=").count(), 4, "{}", r.body);
+    assert!(r.body.contains("id=\"library-other\""));
+    assert!(r.body.contains("data-key=\"elsewhere/msel.toml\""));
+    assert!(!r.body.contains("<option value=\"elsewhere/msel.toml\""));
+
+    let count = || async {
+        app.store
+            .exercise_rows("sib2023-entrance")
+            .await
+            .unwrap()
+            .len()
+    };
+    for (pairs, field, says) in [
+        (
+            vec![("msel", "elsewhere/msel.toml")],
+            "msel",
+            "this list is for venue",
+        ),
+        (
+            vec![("msel", "../../etc/passwd")],
+            "msel",
+            "choose a master events list",
+        ),
+        (
+            vec![("msel", "/etc/passwd")],
+            "msel",
+            "choose a master events list",
+        ),
+        (
+            vec![("msel", "../outside.toml")],
+            "msel",
+            "choose a master events list",
+        ),
+        (vec![("msel", "")], "msel", "choose a master events list"),
+        (
+            vec![("msel", "escape/msel.toml")],
+            "msel",
+            "inject \u{2068}CROWD-1\u{2069}: its scenario file lies outside the library",
+        ),
+        (
+            vec![("msel", "absolute/msel.toml")],
+            "msel",
+            "inject \u{2068}CROWD-1\u{2069}: its scenario file lies outside the library",
+        ),
+        (
+            vec![("msel", "broken/msel.toml")],
+            "msel",
+            "inject \u{2068}CROWD-1\u{2069}: its scenario cannot be simulated",
+        ),
+        (
+            vec![("msel", "drills/radio.csv"), ("id", "-x")],
+            "id",
+            "1 to 40 characters",
+        ),
+        (
+            vec![("msel", "escape/msel.toml"), ("name", "Renamed")],
+            "name",
+            "a name is for a CSV list only",
+        ),
+        (
+            vec![("msel", "drills/radio.csv"), ("name", "<b>bold</b>")],
+            "name",
+            "Name",
+        ),
+    ] {
+        let r = post_form(&app, &trainer, "/exercises", &pairs).await;
+        assert_eq!(r.status, 422, "{pairs:?}: {}", r.body);
+        assert_eq!(error_field(&r.body).as_deref(), Some(field), "{pairs:?}");
+        assert!(r.body.contains(says), "{pairs:?}: {says:?} in {}", r.body);
+        assert!(
+            !r.body.contains("SECRET"),
+            "{pairs:?}: the outside file was read"
+        );
+        assert_eq!(count().await, 0, "{pairs:?}: nothing stored");
+    }
+
+    // A CSV MSEL, named in the form, without a crowd: made at once.
+    let r = post_form(
+        &app,
+        &trainer,
+        "/exercises",
+        &[("msel", "drills/radio.csv"), ("name", "Radio drill")],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let id = r
+        .header("location")
+        .unwrap()
+        .trim_start_matches("/exercises/")
+        .to_string();
+    assert!(id.starts_with("ex-"), "{id}");
+    let status = app.get_json(&format!("/api/v1/exercises/{id}")).await;
+    assert_eq!(status["status"]["name"], "Radio drill");
+    assert_eq!(status["injects"][0]["id"], "R-1");
+    app.stop().await;
+
+    // No library: no form, and the POST says so.
+    let app = TestApp::spawn(&db, "sib2023-entrance", Mode::Actual).await;
+    let trainer = login(&app, "en-trainer").await;
+    let r = page(&app, &trainer, "/exercises").await;
+    assert!(!r.body.contains("library-form"));
+    let r = post_form(
+        &app,
+        &trainer,
+        "/exercises",
+        &[("msel", "drills/radio.csv")],
+    )
+    .await;
+    assert_eq!(r.status, 404, "{}", r.body);
+    assert_eq!(error_field(&r.body).as_deref(), Some("msel"));
+    assert!(r.body.contains("no MSEL library"), "{}", r.body);
+    assert!(r.body.contains("--exercises"), "{}", r.body);
     app.stop().await;
 }

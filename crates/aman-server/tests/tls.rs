@@ -68,6 +68,7 @@ async fn start(tls: TlsConfig, dir: tempfile::TempDir) -> Server {
         mode: aman_ops::Mode::Test,
         limits: Limits::default(),
         cap_sender: None,
+        exercises: None,
         tls: Some(tls),
     })
     .await

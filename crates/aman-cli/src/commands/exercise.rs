@@ -1,25 +1,23 @@
 //! `aman exercise`: checks a master events list (MSEL) against its venue, and plays it on a
 //! running `aman serve`.
 //!
-//! `run` simulates each crowd inject's scenario here (`aman_inject::crowd_feed_file`: what
-//! the venue's sensors would report, every [`FEED_PERIOD_S`] seconds), sends the MSEL with
-//! those feeds to `POST /api/v1/exercises`, starts its clock (at `--speed`, from `--skip-to`),
+//! `run` simulates each crowd inject's scenario here (`aman_inject::msel_feeds`: what the
+//! venue's sensors would report, every [`aman_inject::EXERCISE_PERIOD_S`] seconds, as the
+//! server's MSEL library does), sends the MSEL with those feeds to `POST /api/v1/exercises`,
+//! starts its clock (at `--speed`, from `--skip-to`),
 //! then follows it, printing each inject as the server delivers it, until all are delivered.
 //! The server plays it (docs/serve.md §2.13): this command may stop, the exercise goes on.
 
 use std::time::Duration;
 
-use aman_inject::{FeedOptions, crowd_feed_file, feed_json};
-use aman_monitor::{Timestamp, Venue, read_venue};
-use aman_ops::exercise::{InjectKind, Msel, format_time};
+use aman_inject::{EXERCISE_PERIOD_S, feeds_json, msel_feeds};
+use aman_monitor::{Venue, read_venue};
+use aman_ops::exercise::{Msel, format_time};
 use anyhow::anyhow;
 use serde_json::{Value, json};
 
 use crate::Failure;
 use crate::args::ExerciseArgs;
-
-/// Seconds of scenario time between two samples of a crowd inject's feed.
-pub const FEED_PERIOD_S: f64 = 2.0;
 
 /// How often `run` asks the server how far the exercise is.
 const POLL: Duration = Duration::from_secs(2);
@@ -109,33 +107,20 @@ fn is_csv(a: &ExerciseArgs) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
 }
 
-/// The feeds of `msel`'s crowd injects, by inject id, as the API takes them.
+/// The feeds of `msel`'s crowd injects, by inject id, as the API takes them
+/// ([`aman_inject::msel_feeds`], as the server's MSEL library makes them).
 fn feeds(msel: &Msel, venue: &Venue) -> Result<Value, Failure> {
-    let mut out = serde_json::Map::new();
-    for inject in &msel.injects {
-        let InjectKind::Crowd { scenario, .. } = &inject.kind else {
-            continue;
-        };
-        let feed = crowd_feed_file(
-            scenario,
-            venue,
-            &FeedOptions {
-                base: Timestamp(0),
-                period_s: FEED_PERIOD_S,
-                end_s: None,
-            },
-        )
-        .map_err(|e| input(format!("inject {:?}: {e}", inject.id)))?;
+    let feeds = msel_feeds(msel, venue).map_err(|e| input(e.to_string()))?;
+    for f in &feeds {
         errln!(
             "aman exercise: crowd inject {} simulated: {} persons, {} samples of {} s",
-            inject.id,
-            feed.persons,
-            feed.samples.len(),
-            FEED_PERIOD_S
+            f.inject,
+            f.feed.persons,
+            f.feed.samples.len(),
+            EXERCISE_PERIOD_S
         );
-        out.insert(inject.id.clone(), feed_json(&feed));
     }
-    Ok(Value::Object(out))
+    Ok(feeds_json(&feeds))
 }
 
 /// An HTTP client of the server.

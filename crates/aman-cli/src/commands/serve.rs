@@ -117,9 +117,12 @@ pub fn run(a: &ServeArgs) -> Result<(), Failure> {
             },
             cap_sender: None,
             tls,
+            exercises: a.exercises.clone(),
         };
         let running = aman_server::start(config).await.map_err(|e| match e {
-            aman_server::ServeError::Mqtt(_) => Failure::Input(anyhow!(e)),
+            aman_server::ServeError::Mqtt(_) | aman_server::ServeError::Library(_) => {
+                Failure::Input(anyhow!(e))
+            }
             other => Failure::Other(anyhow!(other)),
         })?;
         errln!(

@@ -300,6 +300,17 @@ impl TestApp {
     /// Starts a server for `venue` on `db` with `limits`; creates an admin token and one token
     /// per sensor of the venue.
     pub async fn spawn_venue(db: &Db, venue: Venue, mode: Mode, limits: Limits) -> TestApp {
+        TestApp::spawn_library(db, venue, mode, limits, None).await
+    }
+
+    /// [`TestApp::spawn_venue`] with the MSEL library `exercises` (`aman serve --exercises`).
+    pub async fn spawn_library(
+        db: &Db,
+        venue: Venue,
+        mode: Mode,
+        limits: Limits,
+        exercises: Option<PathBuf>,
+    ) -> TestApp {
         let store = Store::open(&db.url).await.expect("open store");
         let (_, admin) = store
             .create_token(TokenRole::Admin, ADMIN_LABEL)
@@ -328,6 +339,7 @@ impl TestApp {
             limits,
             cap_sender: None,
             tls: None,
+            exercises,
         })
         .await
         .expect("server starts");
