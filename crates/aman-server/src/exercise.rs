@@ -667,9 +667,27 @@ pub async fn change_clock(
         detail: change.words(),
     };
     let json = serde_json::to_string(&clock).unwrap_or_default();
+    // The trainer's change is audited in the exercise's context, in the same transaction.
+    let audit = crate::audit::entry(
+        (event.actor.clone(), event.agency.clone()),
+        "exercise.clock",
+        format!("exercise/{}", exercise.id),
+        None,
+        Some(serde_json::json!({
+            "change": event.detail,
+            "state": clock.state.name(),
+            "scenario_s": scenario,
+        })),
+    );
     exercise
         .store
-        .set_exercise_state(&exercise.id, clock.state.name(), &json, Some(&event))
+        .set_exercise_state(
+            &exercise.id,
+            clock.state.name(),
+            &json,
+            Some(&event),
+            Some(audit),
+        )
         .await
         .map_err(store_err)?;
     exercise.lock().clock = clock;
@@ -1005,21 +1023,23 @@ pub async fn make(
         language,
         version: 1,
     };
-    app.store.create_exercise(&row).await.map_err(|e| match e {
-        StoreError::Conflict(_) => AppError::Conflict(format!(
-            "exercise id {id:?} is taken: give another id (or none, for one made from the time)"
-        )),
-        e => store_err(e),
-    })?;
-    let _ = crate::audit::record(
-        app,
+    // Stored with its audit entry, in one transaction.
+    let audit = crate::audit::entry(
         crate::audit::actor(p),
         "exercise.create",
         format!("exercise/{id}"),
         None,
         Some(serde_json::json!({ "name": row.name, "injects": msel.injects.len() })),
-    )
-    .await;
+    );
+    app.store
+        .create_exercise(&row, Some(audit))
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(_) => AppError::Conflict(format!(
+                "exercise id {id:?} is taken: give another id (or none, for one made from the time)"
+            )),
+            e => store_err(e),
+        })?;
     let exercise = open(app, &row, feeds).await?;
     if body.start {
         change_clock(&exercise, ClockChange::Start, (label, agency)).await

@@ -26,6 +26,7 @@ on_both!(
     a_restart_mid_crowd_resumes_without_replaying_the_feed,
     a_trainer_makes_the_surge_from_the_msel_library,
     the_msel_library_refuses_bad_entries_and_paths,
+    an_exercise_or_clock_change_whose_audit_entry_fails_stores_nothing,
 );
 
 async fn login(app: &TestApp, login: &str) -> Sess {
@@ -825,16 +826,11 @@ async fn page(app: &TestApp, s: &Sess, path: &str) -> Resp {
 
 /// [`setup`] with the MSEL library `dir`.
 async fn setup_library(db: &Db, dir: std::path::PathBuf) -> TestApp {
-    let limits = Limits {
-        login_burst: 1e6,
-        login_per_min: 1e6,
-        ..Limits::default()
-    };
     let app = TestApp::spawn_library(
         db,
         common::venue("sib2023-entrance"),
         Mode::Actual,
-        limits,
+        common::many_logins(),
         Some(dir),
     )
     .await;
@@ -1169,5 +1165,103 @@ async fn the_msel_library_refuses_bad_entries_and_paths(db: Db) {
     assert_eq!(error_field(&r.body).as_deref(), Some("msel"));
     assert!(r.body.contains("no MSEL library"), "{}", r.body);
     assert!(r.body.contains("--exercises"), "{}", r.body);
+    app.stop().await;
+}
+
+/// An exercise is stored with its `exercise.create` entry, and a trainer's clock change with
+/// its `exercise.clock` entry (in the exercise's context), each in one transaction: when the
+/// database refuses the entry, nothing of the write is stored.
+async fn an_exercise_or_clock_change_whose_audit_entry_fails_stores_nothing(db: Db) {
+    let app = setup(&db).await;
+    let trainer = login(&app, "fr-trainer").await;
+    let csv = "id,at,to,text\n1,00:00,fr-pn operator,Radio check.\n";
+    let make = |id: &'static str| {
+        let (app, trainer) = (&app, &trainer);
+        async move {
+            call(
+                app,
+                trainer,
+                None,
+                "POST",
+                "/api/v1/exercises",
+                Some(json!({"id": id, "msel": csv, "format": "csv", "name": "drill"})),
+            )
+            .await
+        }
+    };
+    let clock = |id: &'static str, b: Value| {
+        let (app, trainer) = (&app, &trainer);
+        async move {
+            call(
+                app,
+                trainer,
+                None,
+                "POST",
+                &format!("/api/v1/exercises/{id}/clock"),
+                Some(b),
+            )
+            .await
+        }
+    };
+    // Made and started: both audited, the start in the exercise's context.
+    assert_eq!(make("drill-1").await.status, 201);
+    assert_eq!(
+        clock("drill-1", json!({"action": "start"})).await.status,
+        200
+    );
+    let log = app.store.audit_entries(0, 1000).await.unwrap();
+    let of = |action: &str| {
+        log.iter()
+            .filter(|e| e.record.action == action)
+            .map(|e| (e.record.object.clone(), e.record.exercise.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        of("exercise.create"),
+        [("exercise/drill-1".to_string(), None)]
+    );
+    assert_eq!(
+        of("exercise.clock"),
+        [("exercise/drill-1".to_string(), Some("drill-1".to_string()))]
+    );
+
+    // The clock's entries refused: the pause is not stored, nor its event.
+    common::refuse_audit(&db, "refuse_clock", &["exercise.clock"]).await;
+    let r = clock("drill-1", json!({"action": "pause"})).await;
+    assert_eq!(r.status, 503, "{}", r.body);
+    let detail = ok(
+        &app,
+        &trainer,
+        None,
+        "GET",
+        "/api/v1/exercises/drill-1",
+        None,
+        200,
+    )
+    .await;
+    assert_eq!(detail["status"]["state"], "running", "{detail}");
+    let controls = detail["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "control")
+        .count();
+    assert_eq!(controls, 1, "only the start: {detail}");
+
+    // The creation's entries refused: the exercise is not stored.
+    common::refuse_audit(&db, "refuse_create", &["exercise.create"]).await;
+    let r = make("drill-2").await;
+    assert_eq!(r.status, 503, "{}", r.body);
+    let list = ok(&app, &trainer, None, "GET", "/api/v1/exercises", None, 200).await;
+    assert!(
+        list["exercises"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["id"] != "drill-2"),
+        "{list}"
+    );
+    let log = app.store.audit_entries(0, 1000).await.unwrap();
+    aman_ops::audit::verify(&log).expect("the chain verifies");
     app.stop().await;
 }

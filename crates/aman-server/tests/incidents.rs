@@ -14,7 +14,7 @@ use aman_ops::Mode;
 use aman_ops::access::Role;
 use aman_server::ROUTES;
 use aman_store::Language;
-use common::{Backend, Db, PW, Resp, Sess, TestApp, send};
+use common::{Db, PW, Resp, Sess, TestApp, send};
 use serde_json::{Value, json};
 
 on_both!(
@@ -782,48 +782,6 @@ async fn restricted_records_do_not_exist_for_the_other_agency(db: Db) {
     app.stop().await;
 }
 
-/// Makes the database refuse audit entries whose action is one of `actions`: a trigger
-/// named `name` (one per call), as a failing disk or a lost connection would between the
-/// write and its entry.
-async fn refuse_audit(db: &Db, name: &str, actions: &[&str]) {
-    use sqlx::{Connection, Executor};
-    let list = actions
-        .iter()
-        .map(|a| format!("'{a}'"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    match db.backend {
-        Backend::Sqlite => {
-            let path = std::path::Path::new(&db.url).join(aman_store::SQLITE_FILE);
-            let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
-                .await
-                .unwrap();
-            c.execute(sqlx::AssertSqlSafe(format!(
-                "CREATE TRIGGER {name} BEFORE INSERT ON audit_log WHEN NEW.action IN ({list}) \
-                 BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
-            )))
-            .await
-            .unwrap();
-        }
-        Backend::Postgres => {
-            let mut c = sqlx::PgConnection::connect(&db.url).await.unwrap();
-            c.execute(sqlx::AssertSqlSafe(format!(
-                "CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
-                 IF NEW.action IN ({list}) THEN RAISE EXCEPTION 'injected failure'; END IF; \
-                 RETURN NEW; END $$"
-            )))
-            .await
-            .unwrap();
-            c.execute(sqlx::AssertSqlSafe(format!(
-                "CREATE TRIGGER {name} BEFORE INSERT ON audit_log FOR EACH ROW \
-                 EXECUTE FUNCTION {name}()"
-            )))
-            .await
-            .unwrap();
-        }
-    }
-}
-
 async fn a_write_whose_audit_entry_fails_stores_nothing(db: Db) {
     let app = setup(&db).await;
     let fr = login(&app, "fr-op").await;
@@ -840,7 +798,7 @@ async fn a_write_whose_audit_entry_fails_stores_nothing(db: Db) {
     )
     .await;
     let before = app.store.audit_entries(0, 100_000).await.unwrap();
-    refuse_audit(&db, "refuse", &["incident.create"]).await;
+    common::refuse_audit(&db, "refuse", &["incident.create"]).await;
     let r = call(
         &app,
         &fr,
@@ -855,7 +813,7 @@ async fn a_write_whose_audit_entry_fails_stores_nothing(db: Db) {
     assert_eq!(r.status, 503, "{}", r.body);
     let r = call(&app, &fr, "POST", "/api/v1/alerts/a1/incident", None).await;
     assert_eq!(r.status, 201, "another action is still audited: {}", r.body);
-    refuse_audit(&db, "refuse_update", &["incident.update"]).await;
+    common::refuse_audit(&db, "refuse_update", &["incident.update"]).await;
     let path = format!("/api/v1/incidents/{}", id(&inc));
     let r = call(
         &app,
@@ -900,7 +858,7 @@ async fn an_alert_or_account_change_whose_audit_entry_fails_stores_nothing(db: D
     let fr = login(&app, "fr-op").await;
     let cmd = login(&app, "fr-cmd").await;
     let before = app.store.audit_entries(0, 100_000).await.unwrap();
-    refuse_audit(
+    common::refuse_audit(
         &db,
         "refuse_people",
         &[

@@ -8,6 +8,8 @@
 
 use serde::Serialize;
 
+use aman_ops::audit::AuditRecord;
+
 use crate::{Result, Store, StoreError, Timestamp, with_pool};
 
 /// Most characters of an exercise's name.
@@ -196,8 +198,9 @@ impl Store {
     /// # Errors
     /// [`StoreError::Invalid`] for a bad id, an empty or too long name, a master events list
     /// over [`MAX_MSEL_BYTES`], a format other than `toml`/`csv`; [`StoreError::Conflict`] if
-    /// the id is taken; [`StoreError::Database`].
-    pub async fn create_exercise(&self, e: &ExerciseRow) -> Result<()> {
+    /// the id is taken; [`StoreError::Database`]. With `audit`, its entry is appended in the
+    /// same transaction: if it cannot be, the exercise is not stored either.
+    pub async fn create_exercise(&self, e: &ExerciseRow, audit: Option<AuditRecord>) -> Result<()> {
         crate::check_exercise_id(&e.id).map_err(|m| StoreError::invalid("id", m))?;
         let n = e.name.trim().chars().count();
         if n == 0 || n > MAX_EXERCISE_NAME_CHARS {
@@ -229,8 +232,8 @@ impl Store {
             "INSERT INTO exercises ({COLUMNS}, feeds_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
              $9, $10, $11, 1, $12)"
         );
-        with_pool!(self, p => {
-            sqlx::query(sqlx::AssertSqlSafe(sql))
+        crate::audit::audited_if!(self, |tx| {
+            sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
                 .bind(&e.id)
                 .bind(&e.venue)
                 .bind(e.name.trim())
@@ -243,10 +246,11 @@ impl Store {
                 .bind(e.agency.as_deref())
                 .bind(&e.language)
                 .bind(e.feeds_json.as_deref())
-                .execute(p)
+                .execute(&mut *tx)
                 .await
                 .map_err(StoreError::db(format!("storing exercise {:?}", e.id)))?;
-        });
+            ((), audit.clone())
+        })?;
         Ok(())
     }
 
@@ -299,22 +303,22 @@ impl Store {
         Ok(rows.into_iter().map(row).collect())
     }
 
-    /// Stores exercise `id`'s state and clock, and appends `event` to its events, in one
-    /// transaction; returns the new version.
+    /// Stores exercise `id`'s state and clock, appends `event` to its events and `audit` to
+    /// the audit log, in one transaction; returns the new version.
     ///
     /// # Errors
     /// [`StoreError::NotFound`]; [`StoreError::Invalid`] for a bad state;
-    /// [`StoreError::Database`].
+    /// [`StoreError::Database`] (nothing stored).
     pub async fn set_exercise_state(
         &self,
         id: &str,
         state: &str,
         clock_json: &str,
         event: Option<&ExerciseEvent>,
+        audit: Option<AuditRecord>,
     ) -> Result<i64> {
         check_state(state)?;
-        let _turn = self.inner.audit.lock().await;
-        retry(|| self.try_set_exercise_state(id, state, clock_json, event)).await
+        retry(|| self.try_set_exercise_state(id, state, clock_json, event, audit.clone())).await
     }
 
     async fn try_set_exercise_state(
@@ -323,14 +327,11 @@ impl Store {
         state: &str,
         clock_json: &str,
         event: Option<&ExerciseEvent>,
+        audit: Option<AuditRecord>,
     ) -> Result<i64> {
-        with_pool!(self, p => {
-            // SQLite: take the write lock first, so reading the last number and writing the next
-            // never fails on a lock upgrade while the readings log is being written.
-            let mut tx = p
-                .begin_with(self.begin_write())
-                .await
-                .map_err(StoreError::db("beginning a transaction"))?;
+        // (SQLite: `BEGIN IMMEDIATE` takes the write lock first, so reading the last event
+        // number and writing the next never fails on a lock upgrade.)
+        let (v, _) = crate::audit::audited_if!(self, |tx| {
             let v: Option<i64> = sqlx::query_scalar(
                 "UPDATE exercises SET state = $2, clock_json = $3, version = version + 1 \
                  WHERE id = $1 RETURNING version",
@@ -347,9 +348,9 @@ impl Store {
             if let Some(e) = event {
                 insert_event!(tx, id, e);
             }
-            tx.commit().await.map_err(StoreError::db("committing"))?;
-            Ok(v)
-        })
+            (v, audit.clone())
+        })?;
+        Ok(v)
     }
 
     /// Appends `event` to exercise `id`'s events (its `n` is assigned); returns its number.

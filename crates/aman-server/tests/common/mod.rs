@@ -734,3 +734,45 @@ pub fn without_clock(body: &str) -> String {
         None => body.to_string(),
     }
 }
+
+/// Makes the database refuse audit entries whose action is one of `actions`: a trigger
+/// named `name` (one per call), as a failing disk or a lost connection would between the
+/// write and its entry.
+pub async fn refuse_audit(db: &Db, name: &str, actions: &[&str]) {
+    use sqlx::{Connection, Executor};
+    let list = actions
+        .iter()
+        .map(|a| format!("'{a}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    match db.backend {
+        Backend::Sqlite => {
+            let path = std::path::Path::new(&db.url).join(aman_store::SQLITE_FILE);
+            let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+                .await
+                .unwrap();
+            c.execute(sqlx::AssertSqlSafe(format!(
+                "CREATE TRIGGER {name} BEFORE INSERT ON audit_log WHEN NEW.action IN ({list}) \
+                 BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
+            )))
+            .await
+            .unwrap();
+        }
+        Backend::Postgres => {
+            let mut c = sqlx::PgConnection::connect(&db.url).await.unwrap();
+            c.execute(sqlx::AssertSqlSafe(format!(
+                "CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+                 IF NEW.action IN ({list}) THEN RAISE EXCEPTION 'injected failure'; END IF; \
+                 RETURN NEW; END $$"
+            )))
+            .await
+            .unwrap();
+            c.execute(sqlx::AssertSqlSafe(format!(
+                "CREATE TRIGGER {name} BEFORE INSERT ON audit_log FOR EACH ROW \
+                 EXECUTE FUNCTION {name}()"
+            )))
+            .await
+            .unwrap();
+        }
+    }
+}
