@@ -34,7 +34,10 @@ pub struct NeighbourGrid {
     ys: Vec<f64>,
     rs: Vec<f64>,
     cell_of: Vec<u32>,
-    fill: Vec<u32>,
+    /// Agents per cell while counting; all zero between rebuilds.
+    count: Vec<u32>,
+    /// Each agent's place among the agents of its cell (slot order).
+    within: Vec<u32>,
 }
 
 impl NeighbourGrid {
@@ -73,10 +76,11 @@ impl NeighbourGrid {
             (self.nx, self.ny) = (i1 - i0 + 1, j1 - j0 + 1);
         }
         let ncell = self.nx * self.ny;
-        self.start.clear();
-        self.start.resize(ncell + 1, 0);
-        // cell of every agent (parallel), then a stable counting sort (serial, index work
-        // only), then the cell-order copies as a parallel gather
+        // cell of every agent (parallel); then a stable counting sort whose passes over the
+        // cells are one: the count of a cell is kept zeroed between rebuilds (reset in the
+        // prefix pass that reads it), and each agent's place within its cell is taken while
+        // counting, so that no fill cursor per cell is needed. (Clearing, summing and
+        // copying the ~300,000 cells of a large venue, each step, cost more than the agents.)
         let n = positions.len();
         let mut cell_of = std::mem::take(&mut self.cell_of);
         cell_of.resize(n, 0);
@@ -90,29 +94,35 @@ impl NeighbourGrid {
                 *c = (j * me.nx + i) as u32;
             });
         self.cell_of = cell_of;
-        for &c in &self.cell_of {
-            self.start[c as usize + 1] += 1;
+        // (a block of another shape: its counts are all zero all the same)
+        self.count.resize(ncell, 0);
+        self.within.resize(n, 0);
+        for (w, &c) in self.within.iter_mut().zip(&self.cell_of) {
+            let k = &mut self.count[c as usize];
+            *w = *k;
+            *k += 1;
         }
         // exclusive prefix sum with the running total in a register: summing in place
-        // (`start[c + 1] += start[c]`) chains every cell's load to the previous cell's store,
-        // which made this loop over the ~300,000 cells of a large venue the costliest part of
-        // the rebuild
+        // (`start[c + 1] += start[c]`) chains every cell's load to the previous cell's store
+        self.start.resize(ncell + 1, 0);
+        self.start[0] = 0;
         let mut total = 0u32;
-        for s in &mut self.start[1..] {
-            total += *s;
+        for (s, k) in self.start[1..].iter_mut().zip(&mut self.count[..ncell]) {
+            total += *k;
+            *k = 0;
             *s = total;
         }
+        // agents of a cell stay in slot order
         self.sorted.resize(n, 0);
         self.rank.resize(n, 0);
-        // agents of a cell stay in slot order
-        self.fill.clear();
-        self.fill.extend_from_slice(&self.start[..ncell]);
-        for (i, &c) in self.cell_of.iter().enumerate() {
-            let k = &mut self.fill[c as usize];
-            let at = *k as usize;
-            *k += 1;
-            self.sorted[at] = i as u32;
-            self.rank[i] = at as u32;
+        let (start, cell_of, within) = (&self.start, &self.cell_of, &self.within);
+        self.rank
+            .par_iter_mut()
+            .enumerate()
+            .with_min_len(8192)
+            .for_each(|(i, r)| *r = start[cell_of[i] as usize] + within[i]);
+        for (i, &at) in self.rank.iter().enumerate() {
+            self.sorted[at as usize] = i as u32;
         }
         self.xs.resize(n, 0.0);
         self.ys.resize(n, 0.0);
@@ -278,6 +288,18 @@ mod tests {
         big.for_each_near(Vec2::new(900.0, 700.0), |k| {
             assert!(pts[k].distance(Vec2::new(900.0, 700.0)) > 1.5);
         });
+        // the counts are left zeroed for the next rebuild, whatever the block's shape
+        assert!(g.count.iter().chain(&big.count).all(|&c| c == 0));
+        let before = g.sorted().to_vec();
+        g.rebuild(
+            Vec2::ZERO,
+            Vec2::new(10.0, 10.0),
+            1.5,
+            &pts[..100],
+            &radii[..100],
+        );
+        g.rebuild(Vec2::ZERO, Vec2::new(10.0, 10.0), 1.5, &pts, &radii);
+        assert_eq!(g.sorted(), &before[..]);
         // every slot once, cell by cell
         let mut seen = g.sorted().to_vec();
         seen.sort_unstable();

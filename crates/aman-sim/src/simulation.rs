@@ -197,6 +197,10 @@ pub struct Simulation {
     /// The tactical pass's desired direction and desired speed (m/s) per agent slot.
     tactical_slot: Vec<(Vec2, f64)>,
     keep: Vec<bool>,
+    /// Per agent slot, whether the serial part of a step has something to do for it (found in
+    /// parallel first): at its target or lost, in the strategic pass; across a measurement
+    /// line, in the movement pass.
+    attention: Vec<bool>,
     neighbours: NeighbourGrid,
     pending: Vec<(f64, AgentSpec)>,
     pending_head: usize,
@@ -510,6 +514,7 @@ impl Simulation {
             tactical_slot: Vec::new(),
             gap_sorted: Vec::new(),
             keep: Vec::new(),
+            attention: Vec::new(),
             neighbours: NeighbourGrid::default(),
             pending: Vec::new(),
             pending_head: 0,
@@ -888,8 +893,33 @@ impl Simulation {
         }
     }
 
+    /// Whether agent slot `i` is lost at time `now`: it wants to move, got a zero desired
+    /// direction last step, and its target cannot be reached from where it stands (pushed
+    /// through a gap that routing treats as closed). Only agents with a zero direction are
+    /// looked up: an agent still in its pre-movement time got one because it waits, and it
+    /// stands where its target was chosen (looking all of those up, one cache miss each, was
+    /// an eighth of a forecast whose crowd starts over a minute).
+    #[inline]
+    fn lost(&self, i: usize, now: f64) -> bool {
+        now >= self.agents.moves_from[i]
+            && self.desired.get(i).is_some_and(|d| *d == Vec2::ZERO)
+            && self.fields[self.agents.target[i].0 as usize]
+                .distance(&self.grid, self.agents.position[i])
+                .is_infinite()
+    }
+
     /// Advances the simulation by one time step `dt`.
     pub fn step(&mut self) {
+        // The step's eight parallel loops, called from a thread outside rayon's pool, would
+        // each hand their work to the pool and sleep until it is done, and the pool's threads
+        // would sleep between loops: run from within the pool, the caller's thread shares the
+        // work, and one hand-over per step is left (7–10 % of a 20,000-person forecast's wall
+        // time on two cores; the same results). Called from within the pool, it runs in place.
+        rayon::scope(|_| self.step_in_pool());
+    }
+
+    /// [`Simulation::step`], on a thread of rayon's pool.
+    fn step_in_pool(&mut self) {
         let t0 = Instant::now();
         let now = self.time;
         // events
@@ -972,22 +1002,37 @@ impl Simulation {
         self.keep.clear();
         self.keep.resize(n, true);
         let mut any_left = false;
+        // The agents the loop below has something to do for: after an event every one (each
+        // may choose again), else those lost or at their target, found in parallel first (the
+        // tests, a polygon's for an exit, were most of this serial loop, with the other core
+        // idle), then visited in slot order as before.
+        let everyone = rechoose || opened;
+        let mut attention = std::mem::take(&mut self.attention);
+        attention.clear();
+        if !everyone {
+            attention.resize(n, false);
+            let me = &*self;
+            attention
+                .par_iter_mut()
+                .enumerate()
+                .with_min_len(2048)
+                .for_each(|(i, a)| {
+                    let target = me.agents.target[i];
+                    *a = me.lost(i, now)
+                        || (me.stage_open[target.0 as usize]
+                            && me.stage_reached(target, me.agents.position[i]));
+                });
+        }
         for i in 0..n {
+            if !everyone && !attention[i] {
+                continue;
+            }
             let p = self.agents.position[i];
             let mut target = self.agents.target[i];
-            // choose again when the target closed or a stage opened, or when the agent got where its target
-            // cannot be reached (pushed through a gap that routing treats as closed)
-            // (a lost agent got a zero desired direction last step: only those are looked up;
-            // an agent still in its pre-movement time got one because it waits, and it stands
-            // where its target was chosen: looking all of those up, one cache miss each in a
-            // serial loop, was an eighth of a forecast whose crowd starts over a minute)
-            let lost = now >= self.agents.moves_from[i]
-                && self.desired.get(i).is_some_and(|d| *d == Vec2::ZERO)
-                && self.fields[target.0 as usize]
-                    .distance(&self.grid, p)
-                    .is_infinite();
-            // (an exit that opens is a new alternative for everybody: all choose again)
-            if (rechoose && !self.stage_open[target.0 as usize]) || opened || lost {
+            // choose again when the target closed or a stage opened, or when the agent got
+            // where its target cannot be reached (pushed through a gap that routing treats as
+            // closed); an exit that opens is a new alternative for everybody: all choose again
+            if (rechoose && !self.stage_open[target.0 as usize]) || opened || self.lost(i, now) {
                 target = self.choose(
                     self.agents.journey[i],
                     self.agents.journey_step[i],
@@ -1016,6 +1061,7 @@ impl Simulation {
                 }
             }
         }
+        self.attention = attention;
         if any_left {
             self.agents.retain(&self.keep);
             retain_memos(&mut self.route_memo, &self.keep);
@@ -1084,6 +1130,7 @@ impl Simulation {
                 walls: &self.walls,
                 dt: self.config.dt,
                 cutoff,
+                max_radius: self.agents.radius.iter().copied().fold(0.0, f64::max),
                 seed: self.config.seed,
                 time_gap: &self.gap_sorted,
             };
@@ -1111,28 +1158,38 @@ impl Simulation {
                     *k = planned.next;
                     *desired = planned.desired;
                 });
-            self.next
-                .par_iter_mut()
+            // (and whether the move crosses a measurement line: the crossings are recorded in
+            // the serial loop below, for those agents only)
+            let lines = &self.lines;
+            self.attention.clear();
+            self.attention.resize(n, false);
+            (&mut self.next, &mut self.attention)
+                .into_par_iter()
                 .enumerate()
                 .with_min_len(1024)
-                .for_each(|(i, k)| {
+                .for_each(|(i, (k, crossed))| {
+                    let from = agents.position[i];
                     let clearance = 0.1 * agents.radius[i];
-                    let (pos, ok) = constrain(walls, agents.position[i], k.position, clearance);
+                    let (pos, ok) = constrain(walls, from, k.position, clearance);
                     if !ok {
                         k.velocity = Vec2::ZERO;
                     } else if pos != k.position {
-                        k.velocity = (pos - agents.position[i]) * (1.0 / self.config.dt);
+                        k.velocity = (pos - from) * (1.0 / self.config.dt);
                     }
                     k.position = pos;
+                    *crossed = lines.iter().any(|l| crosses(&l.segment, from, pos));
                 });
         }
         let dt = self.config.dt;
         for (li, line) in self.lines.iter().enumerate() {
             let seg = line.segment;
             for i in 0..n {
+                if !self.attention[i] {
+                    continue;
+                }
                 let (a, b) = (self.agents.position[i], self.next[i].position);
                 let (sa, sb) = (seg.side(a), seg.side(b));
-                if (sa < 0.0) != (sb < 0.0) && Segment::new(a, b).intersects(&seg) {
+                if crosses(&seg, a, b) {
                     let frac = if sa != sb { sa / (sa - sb) } else { 0.0 };
                     self.crossings.push(Crossing {
                         line: li,
@@ -1523,6 +1580,13 @@ fn operational_pass<M: OperationalModel>(
                 m.next_state(ctx, i, k, d, speed[k], scratch)
             }
         });
+}
+
+/// Whether the move from `a` to `b` crosses the measurement line `seg`: from one side of it to
+/// the other (a start on the line counts as the positive side) through the segment itself.
+#[inline]
+fn crosses(seg: &Segment, a: Vec2, b: Vec2) -> bool {
+    (seg.side(a) < 0.0) != (seg.side(b) < 0.0) && Segment::new(a, b).intersects(seg)
 }
 
 /// Whether the bounding boxes of two segments lie more than 1 nm apart, so that the segments

@@ -33,6 +33,8 @@ pub struct StepContext<'a> {
     pub dt: f64,
     /// Interaction cut-off, metres (the model's [`OperationalModel::cutoff`]).
     pub cutoff: f64,
+    /// The largest agent radius, metres (0 with no agent).
+    pub max_radius: f64,
     /// The agents' time gaps (s, [`Agents::time_gap`]) in the neighbour grid's cell order:
     /// entry `k` belongs to agent slot `neighbours.sorted()[k]`.
     pub time_gap: &'a [f64],
