@@ -197,6 +197,11 @@ pub struct Simulation {
     /// The tactical pass's desired direction and desired speed (m/s) per agent slot.
     tactical_slot: Vec<(Vec2, f64)>,
     keep: Vec<bool>,
+    /// Where each agent slot was before the last move (m), read for the flagged ones.
+    from: Vec<Vec2>,
+    /// The agent slots flagged in `attention`, in order (or, after an event, every slot: the
+    /// strategic pass visits them all).
+    flagged: Vec<u32>,
     /// Per agent slot, whether the serial part of a step has something to do for it (found in
     /// parallel first): at its target or lost, in the strategic pass; across a measurement
     /// line, in the movement pass.
@@ -514,6 +519,8 @@ impl Simulation {
             tactical_slot: Vec::new(),
             gap_sorted: Vec::new(),
             keep: Vec::new(),
+            from: Vec::new(),
+            flagged: Vec::new(),
             attention: Vec::new(),
             neighbours: NeighbourGrid::default(),
             pending: Vec::new(),
@@ -1006,10 +1013,13 @@ impl Simulation {
         // may choose again), else those lost or at their target, found in parallel first (the
         // tests, a polygon's for an exit, were most of this serial loop, with the other core
         // idle), then visited in slot order as before.
-        let everyone = rechoose || opened;
         let mut attention = std::mem::take(&mut self.attention);
-        attention.clear();
-        if !everyone {
+        let mut visit = std::mem::take(&mut self.flagged);
+        visit.clear();
+        if rechoose || opened {
+            visit.extend(0..n as u32);
+        } else {
+            attention.clear();
             attention.resize(n, false);
             let me = &*self;
             attention
@@ -1022,11 +1032,10 @@ impl Simulation {
                         || (me.stage_open[target.0 as usize]
                             && me.stage_reached(target, me.agents.position[i]));
                 });
+            visit.extend(flagged(&attention));
         }
-        for i in 0..n {
-            if !everyone && !attention[i] {
-                continue;
-            }
+        for &i in &visit {
+            let i = i as usize;
             let p = self.agents.position[i];
             let mut target = self.agents.target[i];
             // choose again when the target closed or a stage opened, or when the agent got
@@ -1062,6 +1071,7 @@ impl Simulation {
             }
         }
         self.attention = attention;
+        self.flagged = visit;
         if any_left {
             self.agents.retain(&self.keep);
             retain_memos(&mut self.route_memo, &self.keep);
@@ -1145,8 +1155,6 @@ impl Simulation {
         let t4 = Instant::now();
         // movement: wall constraint, crossings, swap
         {
-            let walls = &self.walls;
-            let agents = &self.agents;
             let (rank, sorted) = (self.neighbours.rank(), &self.next_sorted);
             // back from cell order to slot order: a gather, so it runs in parallel, one cache
             // line per agent, in a loop of its own so that many of those loads are in flight
@@ -1158,36 +1166,81 @@ impl Simulation {
                     *k = planned.next;
                     *desired = planned.desired;
                 });
-            // (and whether the move crosses a measurement line: the crossings are recorded in
-            // the serial loop below, for those agents only)
+        }
+        // Wall constraint and the swap to the next state in one parallel pass over the agents
+        // (two passes, each reading the next states again, were a sixth of a step); each
+        // agent's own position is the only one it reads, so the swap may follow at once. The
+        // moves that cross a measurement line, a door's opening or the agent's target passage
+        // are flagged, with where they came from, for the serial loops below (few agents a
+        // step: they visit only those).
+        let dt = self.config.dt;
+        {
+            let walls = &self.walls;
             let lines = &self.lines;
+            let openings = &self.openings;
+            let (stages, open) = (&self.stages, &self.stage_open);
+            let any_passage = self.any_passage;
+            let crosses_passage = |t: StageId, mv: &Segment| {
+                matches!(&stages[t.0 as usize].kind, StageKind::Passage { segment }
+                    if open[t.0 as usize] && mv.intersects(segment))
+            };
             self.attention.clear();
             self.attention.resize(n, false);
-            (&mut self.next, &mut self.attention)
+            self.from.resize(n, Vec2::ZERO);
+            let a = &mut self.agents;
+            (
+                (&mut a.position, &mut a.velocity, &mut a.orientation),
+                (&mut a.walked, &mut a.anchor, &mut a.blocked_for),
+                (&self.next, &self.desired, &a.moves_from),
+                (&a.radius, &a.target, (&mut self.attention, &mut self.from)),
+            )
                 .into_par_iter()
-                .enumerate()
                 .with_min_len(1024)
-                .for_each(|(i, (k, crossed))| {
-                    let from = agents.position[i];
-                    let clearance = 0.1 * agents.radius[i];
-                    let (pos, ok) = constrain(walls, from, k.position, clearance);
-                    if !ok {
-                        k.velocity = Vec2::ZERO;
-                    } else if pos != k.position {
-                        k.velocity = (pos - from) * (1.0 / self.config.dt);
-                    }
-                    k.position = pos;
-                    *crossed = lines.iter().any(|l| crosses(&l.segment, from, pos));
-                });
+                .for_each(
+                    |(
+                        (pos, vel, ori),
+                        (walked, anchor, blocked),
+                        (k, desired, moves_from),
+                        (radius, target, (flag, came_from)),
+                    )| {
+                        let from = *pos;
+                        let (to, ok) = constrain(walls, from, k.position, 0.1 * radius);
+                        let velocity = if !ok {
+                            Vec2::ZERO
+                        } else if to != k.position {
+                            (to - from) * (1.0 / dt)
+                        } else {
+                            k.velocity
+                        };
+                        let mv = Segment::new(from, to);
+                        *flag = lines.iter().any(|l| crosses(&l.segment, from, to))
+                            || (from != to
+                                && openings
+                                    .iter()
+                                    .any(|(_, g)| !boxes_apart(&mv, g) && mv.intersects(g)))
+                            || (any_passage && crosses_passage(*target, &mv));
+                        *came_from = from;
+                        *walked += to.distance(from);
+                        let wants = now >= *moves_from && *desired != Vec2::ZERO;
+                        if !wants || to.distance(*anchor) > BLOCKED_RADIUS {
+                            *anchor = to;
+                            *blocked = 0.0;
+                        } else {
+                            *blocked += dt;
+                        }
+                        *pos = to;
+                        *vel = velocity;
+                        *ori = k.orientation;
+                    },
+                );
         }
-        let dt = self.config.dt;
+        self.flagged.clear();
+        self.flagged.extend(flagged(&self.attention));
         for (li, line) in self.lines.iter().enumerate() {
             let seg = line.segment;
-            for i in 0..n {
-                if !self.attention[i] {
-                    continue;
-                }
-                let (a, b) = (self.agents.position[i], self.next[i].position);
+            for &i in &self.flagged {
+                let i = i as usize;
+                let (a, b) = (self.from[i], self.agents.position[i]);
                 let (sa, sb) = (seg.side(a), seg.side(b));
                 if crosses(&seg, a, b) {
                     let frac = if sa != sb { sa / (sa - sb) } else { 0.0 };
@@ -1206,8 +1259,9 @@ impl Simulation {
         if !self.openings.is_empty() {
             self.keep.clear();
             self.keep.resize(n, true);
-            for i in 0..n {
-                let (a, b) = (self.agents.position[i], self.next[i].position);
+            for &i in &self.flagged {
+                let i = i as usize;
+                let (a, b) = (self.from[i], self.agents.position[i]);
                 if a == b {
                     continue;
                 }
@@ -1232,50 +1286,22 @@ impl Simulation {
         }
         // passages: a move across its target passage takes an agent to its journey's next step
         if self.any_passage {
-            let mut passed = Vec::new();
-            for i in 0..n {
+            for &i in &self.flagged {
+                let i = i as usize;
                 let target = self.agents.target[i];
+                let to = self.agents.position[i];
                 if let StageKind::Passage { segment } = &self.stages[target.0 as usize].kind
                     && self.stage_open[target.0 as usize]
-                    && Segment::new(self.agents.position[i], self.next[i].position)
-                        .intersects(segment)
+                    && Segment::new(self.from[i], to).intersects(segment)
                 {
                     let step = self.agents.journey_step[i] + 1;
-                    let to = self.choose(self.agents.journey[i], step, self.next[i].position, None);
-                    passed.push((i, step, to));
+                    self.agents.journey_step[i] = step;
+                    self.agents.target[i] = self.choose(self.agents.journey[i], step, to, None);
                 }
-            }
-            for (i, step, to) in passed {
-                self.agents.journey_step[i] = step;
-                self.agents.target[i] = to;
             }
         }
         // times interpolated within the step: keep the records in time order
         self.exits[first_new_exit..].sort_by(|x, y| x.time.total_cmp(&y.time));
-        let a = &mut self.agents;
-        let next = &self.next;
-        (
-            (&mut a.position, &mut a.velocity, &mut a.orientation),
-            (&mut a.walked, &mut a.anchor, &mut a.blocked_for),
-            (next, &self.desired, &a.moves_from),
-        )
-            .into_par_iter()
-            .with_min_len(4096)
-            .for_each(
-                |((pos, vel, ori), (walked, anchor, blocked), (k, desired, moves_from))| {
-                    *walked += k.position.distance(*pos);
-                    let wants = now >= *moves_from && *desired != Vec2::ZERO;
-                    if !wants || k.position.distance(*anchor) > BLOCKED_RADIUS {
-                        *anchor = k.position;
-                        *blocked = 0.0;
-                    } else {
-                        *blocked += dt;
-                    }
-                    *pos = k.position;
-                    *vel = k.velocity;
-                    *ori = k.orientation;
-                },
-            );
         if any_left {
             // gone through a door: out before anybody sees the position beyond it
             self.agents.retain(&self.keep);
@@ -1580,6 +1606,15 @@ fn operational_pass<M: OperationalModel>(
                 m.next_state(ctx, i, k, d, speed[k], scratch)
             }
         });
+}
+
+/// The agent slots whose flag is set, in order.
+fn flagged(flags: &[bool]) -> impl Iterator<Item = u32> + '_ {
+    flags
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| **f)
+        .map(|(i, _)| i as u32)
 }
 
 /// Whether the move from `a` to `b` crosses the measurement line `seg`: from one side of it to
