@@ -6,7 +6,7 @@ use aman_geometry::{MeasurementLine, Segment, Vec2, WalkableArea, WallIndex};
 use geo::{BoundingRect, Contains};
 use rayon::prelude::*;
 
-use crate::agents::BLOCKED_RADIUS;
+use crate::agents::{BLOCKED_RADIUS, kept_runs, retain_runs};
 use crate::journey::RouteChoice;
 use crate::neighbours::NeighbourGrid;
 use crate::operational::{Kinematics, Model, OperationalModel, Scratch, StepContext};
@@ -191,12 +191,14 @@ pub struct Simulation {
     /// The time gaps (s) in cell order, from the tactical pass.
     gap_sorted: Vec<f64>,
     /// The routing-field cells each agent read last, per slot, kept with the agents when
-    /// slots move ([`retain_memos`]; a memo is keyed by target and cell, so a memo left with
+    /// slots move ([`retain_runs`]; a memo is keyed by target and cell, so a memo left with
     /// another agent would only read right but miss); reset when the fields change.
     route_memo: Vec<DirectionMemo>,
     /// The tactical pass's desired direction and desired speed (m/s) per agent slot.
     tactical_slot: Vec<(Vec2, f64)>,
     keep: Vec<bool>,
+    /// The runs of slots of `keep` that stay ([`kept_runs`]).
+    runs: Vec<(usize, usize)>,
     /// Where each agent slot was before the last move (m), read for the flagged ones.
     from: Vec<Vec2>,
     /// The agent slots flagged in `attention`, in order (or, after an event, every slot: the
@@ -519,6 +521,7 @@ impl Simulation {
             tactical_slot: Vec::new(),
             gap_sorted: Vec::new(),
             keep: Vec::new(),
+            runs: Vec::new(),
             from: Vec::new(),
             flagged: Vec::new(),
             attention: Vec::new(),
@@ -1073,8 +1076,9 @@ impl Simulation {
         self.attention = attention;
         self.flagged = visit;
         if any_left {
-            self.agents.retain(&self.keep);
-            retain_memos(&mut self.route_memo, &self.keep);
+            kept_runs(&self.keep, &mut self.runs);
+            self.agents.retain(&self.runs);
+            retain_runs(&mut self.route_memo, &self.runs);
         }
         if let Some(t) = self.config.dynamic_routing {
             let every = ((t / self.config.dt).round() as u64).max(1);
@@ -1304,14 +1308,10 @@ impl Simulation {
         self.exits[first_new_exit..].sort_by(|x, y| x.time.total_cmp(&y.time));
         if any_left {
             // gone through a door: out before anybody sees the position beyond it
-            self.agents.retain(&self.keep);
-            retain_memos(&mut self.route_memo, &self.keep);
-            let keep = &self.keep;
-            let mut k = 0;
-            self.desired.retain(|_| {
-                k += 1;
-                keep[k - 1]
-            });
+            kept_runs(&self.keep, &mut self.runs);
+            self.agents.retain(&self.runs);
+            retain_runs(&mut self.route_memo, &self.runs);
+            retain_runs(&mut self.desired, &self.runs);
         }
         self.iteration += 1;
         self.time = self.iteration as f64 * dt;
@@ -1560,21 +1560,6 @@ fn tactical_pass(
             (out.desired, *v0) = slot[i];
             *gap = a.time_gap[i];
         });
-}
-
-/// Keeps the routing memos of the agent slots that stay (`keep[i]`), in order, as
-/// [`Agents::retain`] does with the agents: slots move down as agents leave, nearly every step
-/// of an evacuation, and each memo must stay with its agent to be of use. Slots beyond the
-/// memos (agents added this step) have none yet.
-fn retain_memos(memo: &mut Vec<DirectionMemo>, keep: &[bool]) {
-    let mut k = 0;
-    for i in 0..memo.len().min(keep.len()) {
-        if keep[i] {
-            memo[k] = memo[i];
-            k += 1;
-        }
-    }
-    memo.truncate(k);
 }
 
 /// The operational layer for every agent, in the neighbour grid's cell order (consecutive
