@@ -100,7 +100,8 @@ pub struct SimOptions {
     /// default: the scenario's). Same range as the scenario's, [0.0001, 0.1] s. A larger step
     /// makes a forecast of a large site faster but is not free: on the event entrance site
     /// (20,000 persons) 0.05 s instead of the scenario's 0.02 s moves the times at which 10 to
-    /// 99 % have left by at most 0.4 % and halves the cost, but on the HERMES AO300
+    /// 99 % have left by at most 2.4 % over three seeds (the seeds themselves spread them by
+    /// about 1 %) and halves the cost, but on the HERMES AO300
     /// bottleneck 0.05 s instead of its validated 0.0125 s lowers the simulated flow by about
     /// 7 % (docs/forecast.md, "What it costs"). Check a venue's scenario at the step first.
     pub dt: Option<f64>,
